@@ -1,0 +1,102 @@
+"""The composition root: builds every adapter once, for the web app, the worker and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from adapters.db.uow import JobDispatcher, SqlUnitOfWork
+from adapters.mail.dev_mailbox import DevMailbox
+from adapters.queue.arq_queue import ArqJobDispatcher
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.throttle import RedisLoginThrottle
+from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
+from adapters.settings import Settings
+from domain.auth.services import AuthPolicy, AuthService
+from domain.platform.ports import Mailer, UnitOfWork
+from domain.shared.clock import Clock, SystemClock
+
+
+@dataclass(slots=True)
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    redis: Redis
+    arq: ArqRedis
+    clock: Clock
+    mailer: Mailer
+    dispatcher: JobDispatcher
+    hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
+    secrets: UrlSafeSecrets = field(default_factory=UrlSafeSecrets)
+    access_tokens: JwtAccessTokens = field(init=False)
+    throttle: RedisLoginThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.access_tokens = JwtAccessTokens(
+            self.settings.signing_key(), self.settings.access_token_ttl_seconds
+        )
+        self.throttle = RedisLoginThrottle(
+            self.redis,
+            max_failures=self.settings.login_max_failures,
+            window_seconds=self.settings.login_window_seconds,
+        )
+
+    def uow(self) -> UnitOfWork:
+        return SqlUnitOfWork(self.engine, self.dispatcher)
+
+    def auth_service(self, uow: UnitOfWork | None = None) -> AuthService:
+        return AuthService(
+            uow=uow or self.uow(),
+            clock=self.clock,
+            hasher=self.hasher,
+            issuer=self.access_tokens,
+            secrets=self.secrets,
+            throttle=self.throttle,
+            policy=AuthPolicy(refresh_ttl=timedelta(days=self.settings.refresh_token_ttl_days)),
+        )
+
+    async def aclose(self) -> None:
+        await self.arq.aclose()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def make_engine(database_url: str) -> AsyncEngine:
+    return create_async_engine(
+        database_url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": "crm"}},
+    )
+
+
+async def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    mailer_factory: Callable[[Settings], Mailer] | None = None,
+) -> Container:
+    engine = make_engine(settings.require_database_url())
+    redis_url = settings.require_redis_url()
+    redis = Redis.from_url(redis_url)
+    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+    mailer = (
+        mailer_factory(settings)
+        if mailer_factory
+        else DevMailbox(settings.var_dir / "mail", settings.mail_from)
+    )
+    return Container(
+        settings=settings,
+        engine=engine,
+        redis=redis,
+        arq=pool,
+        clock=clock or SystemClock(),
+        mailer=mailer,
+        dispatcher=ArqJobDispatcher(pool),
+    )

@@ -1,0 +1,51 @@
+"""Helpers shared by the SQL repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.shared.errors import NotFound, PreconditionFailed
+from domain.shared.scope import Scope
+
+
+class SqlRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def _update_versioned(
+        self,
+        table: sa.Table,
+        *,
+        entity: str,
+        ident: UUID,
+        organisation_id: UUID | None,
+        expected_version: int,
+        values: dict[str, Any],
+    ) -> None:
+        """Optimistic concurrency: the row changes only if nobody changed it since
+        ``expected_version`` was read; otherwise the caller is told its view is stale."""
+        # organisation_id None: the row is the organisation itself.
+        tenant = (
+            sa.true() if organisation_id is None else table.c.organisation_id == organisation_id
+        )
+        result = await self._conn.execute(
+            sa.update(table)
+            .where(table.c.id == ident, tenant, table.c.version == expected_version)
+            .values(**values, version=expected_version + 1)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            return
+        exists = await self._conn.scalar(
+            sa.select(sa.literal(1)).where(table.c.id == ident, tenant)
+        )
+        if exists is None:
+            raise NotFound(entity, ident)
+        raise PreconditionFailed(f"{entity} was changed by someone else; reload and try again")
+
+
+def in_organisation(table: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
+    return table.c.organisation_id == scope.organisation_id

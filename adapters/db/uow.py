@@ -1,0 +1,112 @@
+"""The SQL unit of work: one connection, one transaction, jobs sent after commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.db.repositories.auth import (
+    SqlActionTokenRepository,
+    SqlApiKeyRepository,
+    SqlRefreshTokenRepository,
+)
+from adapters.db.repositories.platform import SqlJobRepository
+from adapters.db.repositories.staff import (
+    SqlAbsenceRepository,
+    SqlDepartmentRepository,
+    SqlOrganisationRepository,
+    SqlRoleRepository,
+    SqlScheduleRepository,
+    SqlUserRepository,
+)
+from domain.platform.model import Job
+
+
+class JobDispatcher(Protocol):
+    async def dispatch(self, job: Job) -> None:
+        """Hand a stored job to the workers."""
+        ...
+
+
+class SqlUnitOfWork:
+    organisations: SqlOrganisationRepository
+    roles: SqlRoleRepository
+    users: SqlUserRepository
+    departments: SqlDepartmentRepository
+    schedules: SqlScheduleRepository
+    absences: SqlAbsenceRepository
+    refresh_tokens: SqlRefreshTokenRepository
+    action_tokens: SqlActionTokenRepository
+    api_keys: SqlApiKeyRepository
+    jobs: SqlJobRepository
+
+    def __init__(self, engine: AsyncEngine, dispatcher: JobDispatcher) -> None:
+        self._engine = engine
+        self._dispatcher = dispatcher
+        self._conn: AsyncConnection | None = None
+        self._pending_jobs: list[Job] = []
+        self._depth = 0
+
+    async def __aenter__(self) -> Self:
+        # Re-entrant: a use case may call another that opens the same unit of work.
+        self._depth += 1
+        if self._depth > 1:
+            return self
+        self._conn = await self._engine.connect()
+        await self._conn.begin()
+        self._bind(self._conn)
+        self._pending_jobs = []
+        return self
+
+    def _bind(self, conn: AsyncConnection) -> None:
+        self.organisations = SqlOrganisationRepository(conn)
+        self.roles = SqlRoleRepository(conn)
+        self.users = SqlUserRepository(conn)
+        self.departments = SqlDepartmentRepository(conn)
+        self.schedules = SqlScheduleRepository(conn)
+        self.absences = SqlAbsenceRepository(conn)
+        self.refresh_tokens = SqlRefreshTokenRepository(conn)
+        self.action_tokens = SqlActionTokenRepository(conn)
+        self.api_keys = SqlApiKeyRepository(conn)
+        self.jobs = SqlJobRepository(conn)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                await conn.rollback()
+        finally:
+            await conn.close()
+            self._pending_jobs = []
+
+    async def commit(self) -> None:
+        if self._depth > 1:
+            return  # the outermost block commits
+        assert self._conn is not None, "commit outside a unit of work"
+        await self._conn.commit()
+        jobs, self._pending_jobs = self._pending_jobs, []
+        for job in jobs:
+            await self._dispatcher.dispatch(job)
+        await self._conn.begin()
+
+    async def rollback(self) -> None:
+        assert self._conn is not None, "rollback outside a unit of work"
+        await self._conn.rollback()
+        self._pending_jobs = []
+        await self._conn.begin()
+
+    async def enqueue(self, job: Job) -> None:
+        await self.jobs.add(job)
+        self._pending_jobs.append(job)

@@ -1,0 +1,113 @@
+"""Settings from the environment (and an optional .env file). A wrong setting stops start-up
+with one line that names it."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class SettingsError(SystemExit):
+    """Raised with a one-line message; as a SystemExit it ends the CLI with status 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = message
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(
+        default=None, description="postgresql+asyncpg://user:pass@host:5432/db"
+    )
+    redis_url: str | None = Field(default=None, description="redis://host:6379/0")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs access tokens; generated under VAR_DIR when unset"
+    )
+    public_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
+    log_level: LogLevel = "INFO"
+    var_dir: Path = Path("var")
+    frontend_dist: Path = Path("frontend/dist")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=86400)
+    refresh_token_ttl_days: int = Field(default=30, ge=1, le=365)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=60, ge=1)
+    mail_from: str = "crm@localhost"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if value.startswith(("postgres://", "postgresql://")):
+            # Accept the common form and use the asyncpg driver.
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not value.startswith("postgresql+asyncpg://"):
+            raise ValueError("must be a PostgreSQL URL such as postgresql://user:pass@host/db")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a Redis URL such as redis://host:6379/0")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters long")
+        return value
+
+    @property
+    def public_base(self) -> str:
+        return str(self.public_url).rstrip("/")
+
+    def signing_key(self) -> str:
+        """SECRET_KEY, or one generated once and kept under VAR_DIR."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+    def require_database_url(self) -> str:
+        if self.database_url is None:
+            raise SettingsError(
+                "DATABASE_URL is not set: set it, or use `crm serve`, which starts an embedded "
+                "PostgreSQL under VAR_DIR"
+            )
+        return self.database_url
+
+    def require_redis_url(self) -> str:
+        if self.redis_url is None:
+            raise SettingsError(
+                "REDIS_URL is not set: set it, or use `crm serve`, which starts an embedded Redis"
+            )
+        return self.redis_url
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None

@@ -1,0 +1,83 @@
+"""The FastAPI app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from adapters.bootstrap import Container, build
+from adapters.logging import configure_logging
+from adapters.settings import Settings, load_settings
+from api.errors import Problem, install_error_handlers
+from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.routers import auth, health, jobs, users
+from api.spa import mount_spa
+
+API_PREFIX = "/api/v1"
+VERSION = "0.1.0"
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """``container`` is given by tests; otherwise the lifespan builds one from settings."""
+    settings = settings or (container.settings if container else load_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if container is not None:
+            app.state.container = container
+            yield
+            return
+        configure_logging(settings.log_level)
+        built = await build(settings)
+        app.state.container = built
+        try:
+            yield
+        finally:
+            await built.aclose()
+
+    app = FastAPI(
+        title="CRM API",
+        version=VERSION,
+        description=(
+            "Sales-automation CRM. Errors are RFC 9457 application/problem+json. Authenticate "
+            "with a Bearer access token from /api/v1/auth/login, or an X-API-Key."
+        ),
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        separate_input_output_schemas=False,
+        # Operation ids are the route functions' names: stable for openapi.yaml and the SPA.
+        generate_unique_id_function=lambda route: route.name,
+    )
+    if container is not None:
+        app.state.container = container
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth.router, users.router, jobs.router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health.router)
+    _register_problem_schema(app)
+    mount_spa(app, settings.frontend_dist)
+    return app
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Make sure components.schemas.Problem exists even before any route references it."""
+    original = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        schema = original()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault(
+            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import EmailStr, Field
+
+from api.schemas.base import Schema
+from domain.staff.views import UserView
+
+Language = Literal["ru", "uk", "en"]
+
+
+class UserRead(Schema):
+    id: UUID
+    organisation_id: UUID
+    email: str
+    full_name: str
+    phone: str | None
+    language: Language
+    time_zone: str
+    role_id: UUID
+    role_name: str
+    role_code: str | None
+    department_id: UUID | None
+    manager_id: UUID | None = Field(description="Derived from the department tree")
+    is_active: bool
+    permissions: list[str]
+    version: int
+
+    @classmethod
+    def of(cls, view: UserView) -> UserRead:
+        u = view.user
+        return cls(
+            id=u.id,
+            organisation_id=u.organisation_id,
+            email=u.email,
+            full_name=u.full_name,
+            phone=u.phone,
+            language=u.language,  # type: ignore[arg-type]
+            time_zone=u.time_zone,
+            role_id=u.role_id,
+            role_name=view.role_name,
+            role_code=view.role_code,
+            department_id=u.department_id,
+            manager_id=view.manager_id,
+            is_active=u.is_active,
+            permissions=sorted(p.value for p in view.permissions),
+            version=u.version,
+        )
+
+
+class ProfileUpdate(Schema):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=32)
+    language: Language | None = None
+    time_zone: str | None = Field(default=None, max_length=64)
+
+
+class InvitationCreate(Schema):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=200)
+    role_id: UUID
+    department_id: UUID | None = None
+    language: Language = "ru"
+    time_zone: str | None = Field(default=None, max_length=64)
+
+
+class InvitationRead(Schema):
+    user: UserRead
+    job_id: UUID = Field(description="The mail delivery job; follow it at /api/v1/jobs/{id}")

@@ -1,0 +1,74 @@
+"""The unit of work and the other cross-context ports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.platform.model import Job
+from domain.shared.scope import Scope
+from domain.staff.ports import (
+    AbsenceRepository,
+    DepartmentRepository,
+    OrganisationRepository,
+    RoleRepository,
+    ScheduleRepository,
+    UserRepository,
+)
+
+
+class JobRepository(Protocol):
+    async def add(self, job: Job) -> None: ...
+    async def get(self, scope: Scope, job_id: UUID) -> Job | None: ...
+    async def get_for_update(self, job_id: UUID) -> Job | None:
+        """Unscoped: only the worker, which is handed job ids, loads jobs this way."""
+        ...
+
+    async def save(self, job: Job) -> None: ...
+    async def list(
+        self,
+        scope: Scope,
+        *,
+        created_by: UUID | None,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Job]:
+        """Newest first, after the keyset cursor (created_at, id)."""
+        ...
+
+
+class Mailer(Protocol):
+    async def send(self, *, to: str, subject: str, body: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the block without ``commit`` rolls everything back, and jobs
+    enqueued inside it are sent to the queue only after a successful commit."""
+
+    organisations: OrganisationRepository
+    roles: RoleRepository
+    users: UserRepository
+    departments: DepartmentRepository
+    schedules: ScheduleRepository
+    absences: AbsenceRepository
+    refresh_tokens: RefreshTokenRepository
+    action_tokens: ActionTokenRepository
+    api_keys: ApiKeyRepository
+    jobs: JobRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+    async def enqueue(self, job: Job) -> None:
+        """Store the job row in this transaction; send it to the worker after commit."""
+        ...

@@ -1,0 +1,316 @@
+"""Staff: organisations, users, roles, departments, work schedules and absences."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from domain.shared.errors import Conflict, InvalidInput
+from domain.shared.ids import new_id
+from domain.shared.phone import normalise_phone
+from domain.shared.scope import Visibility
+from domain.staff.permissions import ADMIN_ROLE_CODE, Permission, Resource
+
+LANGUAGES = ("ru", "uk", "en")
+MAX_DEPARTMENT_DEPTH = 12
+
+
+def validate_time_zone(name: str, field_name: str = "time_zone") -> str:
+    if name not in _time_zones():
+        raise InvalidInput(field_name, f"unknown time zone {name!r}")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(field_name, f"unknown time zone {name!r}") from exc
+    return name
+
+
+_TZ_CACHE: set[str] = set()
+
+
+def _time_zones() -> set[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.update(available_timezones())
+    return _TZ_CACHE
+
+
+def validate_language(code: str) -> str:
+    if code not in LANGUAGES:
+        raise InvalidInput("language", f"must be one of {', '.join(LANGUAGES)}")
+    return code
+
+
+class FulfilmentBasis(enum.StrEnum):
+    PAID_INVOICES = "paid_invoices"
+    WON_DEALS = "won_deals"
+
+
+@dataclass(slots=True, kw_only=True)
+class Organisation:
+    id: UUID = field(default_factory=new_id)
+    name: str
+    currency: str = "RUB"
+    time_zone: str = "Europe/Moscow"
+    fulfilment_basis: FulfilmentBasis = FulfilmentBasis.PAID_INVOICES
+    created_at: datetime | None = None
+    version: int = 1
+
+
+@dataclass(slots=True, kw_only=True)
+class Role:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    name: str
+    code: str | None = None  # set for built-in roles
+    permissions: frozenset[Permission] = frozenset()
+    visibility: dict[Resource, Visibility] = field(default_factory=dict)
+    version: int = 1
+
+    @property
+    def is_admin(self) -> bool:
+        return self.code == ADMIN_ROLE_CODE
+
+    def visibility_of(self, resource: Resource) -> Visibility:
+        if self.is_admin:
+            return Visibility.ALL
+        return self.visibility.get(resource, Visibility.OWN)
+
+    def change(
+        self,
+        *,
+        name: str | None = None,
+        permissions: Iterable[Permission] | None = None,
+        visibility: Mapping[Resource, Visibility] | None = None,
+    ) -> None:
+        if self.is_admin and (permissions is not None or visibility is not None):
+            # The admin role always holds everything; otherwise an organisation could lock
+            # itself out of its own settings.
+            raise Conflict("The administrator role always has every permission")
+        if name is not None:
+            self.name = require_text(name, "name", 100)
+        if permissions is not None:
+            self.permissions = frozenset(permissions)
+        if visibility is not None:
+            self.visibility = {**self.visibility, **visibility}
+
+
+def require_text(value: str, field_name: str, max_length: int) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidInput(field_name, "must not be blank")
+    if len(cleaned) > max_length:
+        raise InvalidInput(field_name, f"must be at most {max_length} characters")
+    return cleaned
+
+
+@dataclass(slots=True, kw_only=True)
+class User:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    email: str
+    full_name: str
+    role_id: UUID
+    department_id: UUID | None = None
+    phone: str | None = None
+    language: str = "ru"
+    time_zone: str = "Europe/Moscow"
+    password_hash: str | None = None
+    is_active: bool = True
+    created_at: datetime | None = None
+    version: int = 1
+
+    def update_profile(
+        self,
+        *,
+        full_name: str | None = None,
+        phone: str | None = None,
+        language: str | None = None,
+        time_zone: str | None = None,
+    ) -> None:
+        if full_name is not None:
+            self.full_name = require_text(full_name, "full_name", 200)
+        if phone is not None:
+            self.phone = normalise_phone(phone) if phone.strip() else None
+        if language is not None:
+            self.language = validate_language(language)
+        if time_zone is not None:
+            self.time_zone = validate_time_zone(time_zone)
+
+    def deactivate(self) -> None:
+        """Deactivated users cannot sign in; their records stay, still owned by them."""
+        self.is_active = False
+
+    def activate(self) -> None:
+        self.is_active = True
+
+    def set_password_hash(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+
+
+@dataclass(slots=True, kw_only=True)
+class Department:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    name: str
+    parent_id: UUID | None = None
+    head_id: UUID | None = None
+    version: int = 1
+
+
+class DepartmentTree:
+    """The organisation's departments as a tree: subtrees, ancestors and who manages whom."""
+
+    def __init__(self, departments: Iterable[Department]) -> None:
+        self._by_id = {d.id: d for d in departments}
+        self._children: dict[UUID | None, list[UUID]] = {}
+        for d in self._by_id.values():
+            self._children.setdefault(d.parent_id, []).append(d.id)
+
+    def get(self, department_id: UUID) -> Department | None:
+        return self._by_id.get(department_id)
+
+    def subtree(self, department_id: UUID) -> frozenset[UUID]:
+        """The department and every department below it."""
+        found: set[UUID] = set()
+        stack = [department_id]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.add(current)
+            stack.extend(self._children.get(current, []))
+        return frozenset(found)
+
+    def ancestors(self, department_id: UUID) -> list[Department]:
+        """Parents from the nearest up to the root."""
+        chain: list[Department] = []
+        seen: set[UUID] = set()
+        current = self._by_id.get(department_id)
+        while current is not None and current.parent_id is not None:
+            if current.parent_id in seen:
+                break
+            seen.add(current.parent_id)
+            parent = self._by_id.get(current.parent_id)
+            if parent is None:
+                break
+            chain.append(parent)
+            current = parent
+        return chain
+
+    def manager_of(self, user_id: UUID, department_id: UUID | None) -> UUID | None:
+        """A user's manager: the head of their department, or, for the head themself, the
+        nearest head above. None at the top of the tree."""
+        if department_id is None or department_id not in self._by_id:
+            return None
+        department = self._by_id[department_id]
+        if department.head_id is not None and department.head_id != user_id:
+            return department.head_id
+        for ancestor in self.ancestors(department_id):
+            if ancestor.head_id is not None and ancestor.head_id != user_id:
+                return ancestor.head_id
+        return None
+
+    def check_parent(self, department_id: UUID, new_parent_id: UUID | None) -> None:
+        """A department cannot be placed under itself or its own descendant."""
+        if new_parent_id is None:
+            return
+        if new_parent_id not in self._by_id:
+            raise InvalidInput("parent_id", "no such department")
+        if new_parent_id in self.subtree(department_id):
+            raise InvalidInput("parent_id", "a department cannot be placed under itself")
+        if len(self.ancestors(new_parent_id)) + 2 > MAX_DEPARTMENT_DEPTH:
+            raise InvalidInput("parent_id", f"departments nest at most {MAX_DEPARTMENT_DEPTH} deep")
+
+    def children(self, department_id: UUID | None) -> list[UUID]:
+        return list(self._children.get(department_id, []))
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    starts: time
+    ends: time
+
+    def __post_init__(self) -> None:
+        if self.ends <= self.starts:
+            raise InvalidInput("hours", "a working day must end after it starts")
+
+
+@dataclass(slots=True, kw_only=True)
+class Schedule:
+    """Weekday working hours in the user's time zone. A day without hours is a day off."""
+
+    organisation_id: UUID
+    user_id: UUID
+    time_zone: str = "Europe/Moscow"
+    days: dict[str, WorkingHours] = field(default_factory=dict)
+
+    @classmethod
+    def standard(cls, organisation_id: UUID, user_id: UUID, time_zone: str) -> Schedule:
+        nine_to_six = WorkingHours(time(9, 0), time(18, 0))
+        return cls(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            time_zone=time_zone,
+            days=dict.fromkeys(WEEKDAYS[:5], nine_to_six),
+        )
+
+    def works_at(self, moment: datetime) -> bool:
+        local = moment.astimezone(ZoneInfo(self.time_zone))
+        hours = self.days.get(WEEKDAYS[local.weekday()])
+        if hours is None:
+            return False
+        return hours.starts <= local.time().replace(tzinfo=None) < hours.ends
+
+
+class AbsenceKind(enum.StrEnum):
+    VACATION = "vacation"
+    SICK_LEAVE = "sick_leave"
+    BUSINESS_TRIP = "business_trip"
+
+
+@dataclass(slots=True, kw_only=True)
+class Absence:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    user_id: UUID
+    kind: AbsenceKind
+    starts_on: date
+    ends_on: date
+    substitute_id: UUID | None = None
+    comment: str | None = None
+    created_by: UUID | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        if self.ends_on < self.starts_on:
+            raise InvalidInput("ends_on", "must not be before starts_on")
+        if self.substitute_id is not None and self.substitute_id == self.user_id:
+            raise InvalidInput("substitute_id", "an employee cannot substitute for themself")
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+def is_on_duty(
+    schedule: Schedule | None, absences: Iterable[Absence], moment: datetime, time_zone: str
+) -> bool:
+    """On duty: inside working hours (a standard week when no schedule is set) and not absent
+    on that local day."""
+    effective_tz = schedule.time_zone if schedule else time_zone
+    local_day = moment.astimezone(ZoneInfo(effective_tz)).date()
+    if any(a.covers(local_day) for a in absences):
+        return False
+    if schedule is None:
+        local = moment.astimezone(ZoneInfo(effective_tz))
+        return local.weekday() < 5 and time(9) <= local.time().replace(tzinfo=None) < time(18)
+    return schedule.works_at(moment)

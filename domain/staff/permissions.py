@@ -1,0 +1,103 @@
+"""The catalogue of permissions a role can hold, and the built-in roles.
+
+A role is an editable permission set plus, per record resource, how far its holders see
+(own / team / all). Admins edit roles; the built-in ones are a starting point.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from domain.shared.scope import Visibility
+
+
+class Permission(enum.StrEnum):
+    USERS_READ = "users:read"
+    USERS_MANAGE = "users:manage"
+    ROLES_MANAGE = "roles:manage"
+    DEPARTMENTS_MANAGE = "departments:manage"
+    ABSENCES_MANAGE = "absences:manage"
+    SCHEDULES_MANAGE = "schedules:manage"
+    API_KEYS_MANAGE = "api_keys:manage"
+    ORGANISATION_MANAGE = "organisation:manage"
+    JOBS_READ_ALL = "jobs:read_all"
+    CLIENTS_READ = "clients:read"
+    CLIENTS_WRITE = "clients:write"
+    DEALS_READ = "deals:read"
+    DEALS_WRITE = "deals:write"
+    TASKS_READ = "tasks:read"
+    TASKS_WRITE = "tasks:write"
+    REPORTS_READ = "reports:read"
+    INTAKE_WRITE = "intake:write"
+    AUDIT_READ = "audit:read"
+
+
+class Resource(enum.StrEnum):
+    """Record resources whose visibility is decided per role."""
+
+    CLIENTS = "clients"
+    DEALS = "deals"
+    TASKS = "tasks"
+    ACTIVITIES = "activities"
+
+
+ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
+
+_READ_WORK = {
+    Permission.USERS_READ,
+    Permission.CLIENTS_READ,
+    Permission.CLIENTS_WRITE,
+    Permission.DEALS_READ,
+    Permission.DEALS_WRITE,
+    Permission.TASKS_READ,
+    Permission.TASKS_WRITE,
+}
+
+
+def _vis(level: Visibility) -> dict[Resource, Visibility]:
+    return dict.fromkeys(Resource, level)
+
+
+# code -> (Russian display name, permissions, visibility per resource)
+BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibility]]] = {
+    "admin": ("Администратор", ALL_PERMISSIONS, _vis(Visibility.ALL)),
+    "head_of_sales": (
+        "Руководитель отдела продаж",
+        frozenset(
+            _READ_WORK
+            | {
+                Permission.ABSENCES_MANAGE,
+                Permission.SCHEDULES_MANAGE,
+                Permission.REPORTS_READ,
+                Permission.AUDIT_READ,
+                Permission.JOBS_READ_ALL,
+            }
+        ),
+        _vis(Visibility.TEAM),
+    ),
+    "seller": ("Продавец", frozenset(_READ_WORK), _vis(Visibility.OWN)),
+    "telemarketer": ("Телемаркетолог", frozenset(_READ_WORK), _vis(Visibility.OWN)),
+    "marketer": (
+        "Маркетолог",
+        frozenset({Permission.USERS_READ, Permission.CLIENTS_READ, Permission.REPORTS_READ}),
+        _vis(Visibility.ALL),
+    ),
+    "assistant": (
+        "Ассистент",
+        frozenset(_READ_WORK | {Permission.ABSENCES_MANAGE, Permission.SCHEDULES_MANAGE}),
+        _vis(Visibility.TEAM),
+    ),
+    "lawyer": (
+        "Юрист",
+        frozenset({Permission.USERS_READ, Permission.CLIENTS_READ, Permission.DEALS_READ}),
+        _vis(Visibility.ALL),
+    ),
+    "account_manager": ("Аккаунт-менеджер", frozenset(_READ_WORK), _vis(Visibility.OWN)),
+    "project_manager": (
+        "Менеджер проектов",
+        frozenset(_READ_WORK | {Permission.REPORTS_READ}),
+        _vis(Visibility.TEAM),
+    ),
+}
+
+ADMIN_ROLE_CODE = "admin"

@@ -1,0 +1,127 @@
+"""Test fixtures: one real PostgreSQL database built from the migrations per run, real Redis,
+the app over httpx, and per-test isolation by a fresh organisation.
+
+TEST_DATABASE_URL (a server URL; a throwaway database is created on it) and TEST_REDIS_URL
+point at existing servers; when unset, embedded ones are started under var/test.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from adapters.bootstrap import Container, build
+from adapters.db.migrate import upgrade_to_head
+from adapters.embedded.postgres import EmbeddedPostgres
+from adapters.embedded.redis import EmbeddedRedis
+from adapters.settings import Settings
+from api.app import create_app
+from tests.factories import Factory
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_VAR = ROOT / "var" / "test"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield Settings(database_url=url).require_database_url()
+        return
+    server = EmbeddedPostgres(TEST_VAR / "pg")
+    server.start()
+    try:
+        yield server.url("postgres")
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = EmbeddedRedis(TEST_VAR / "redis")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+async def _admin_execute(server_url: str, statement: str) -> None:
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(sa.text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def database_url(postgres_server_url: str) -> AsyncIterator[str]:
+    """A fresh database, migrated to head, dropped afterwards."""
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(postgres_server_url, f'CREATE DATABASE "{name}"')
+    url = make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        import asyncio
+
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+    finally:
+        await _admin_execute(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def settings(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        var_dir=tmp_path_factory.mktemp("var"),
+        frontend_dist=tmp_path_factory.mktemp("dist"),
+        max_body_bytes=64 * 1024,
+    )
+
+
+@pytest.fixture(scope="session")
+async def container(settings: Settings) -> AsyncIterator[Container]:
+    built = await build(settings)
+    try:
+        yield built
+    finally:
+        await built.aclose()
+
+
+@pytest.fixture(scope="session")
+def app(container: Container):  # type: ignore[no-untyped-def]
+    return create_app(container=container)
+
+
+def _random_ip() -> str:
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[AsyncClient]:  # type: ignore[no-untyped-def]
+    # Each test comes from its own address, so per-IP sign-in limits never cross tests.
+    transport = ASGITransport(app=app, client=(_random_ip(), 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def factory(container: Container, client: AsyncClient) -> Factory:
+    return Factory(container, client)
