@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -17,7 +17,7 @@ from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.throttle import RedisLoginThrottle
 from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
-from domain.auth.services import AuthPolicy, AuthService
+from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 
@@ -60,6 +60,9 @@ class Container:
             policy=AuthPolicy(refresh_ttl=timedelta(days=self.settings.refresh_token_ttl_days)),
         )
 
+    def api_key_service(self, uow: UnitOfWork | None = None) -> ApiKeyService:
+        return ApiKeyService(uow=uow or self.uow(), clock=self.clock, secrets=self.secrets)
+
     async def aclose(self) -> None:
         await self.arq.aclose()
         await self.redis.aclose()
@@ -85,7 +88,8 @@ async def build(
     engine = make_engine(settings.require_database_url())
     redis_url = settings.require_redis_url()
     redis = Redis.from_url(redis_url)
-    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+    # Lazy connections: the app starts while Redis is down, and /readyz reports it.
+    pool = ArqRedis.from_url(redis_url)
     mailer = (
         mailer_factory(settings)
         if mailer_factory

@@ -110,4 +110,5 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting {name}: {reason}") from None

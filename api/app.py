@@ -12,7 +12,18 @@ from adapters.logging import configure_logging
 from adapters.settings import Settings, load_settings
 from api.errors import Problem, install_error_handlers
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from api.routers import auth, health, jobs, users
+from api.routers import (
+    absences,
+    api_keys,
+    auth,
+    departments,
+    health,
+    jobs,
+    organisations,
+    roles,
+    schedules,
+    users,
+)
 from api.spa import mount_spa
 
 API_PREFIX = "/api/v1"
@@ -59,8 +70,18 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth.router, users.router, jobs.router):
+    for router in (
+        auth.router,
+        users.router,
+        jobs.router,
+        organisations.router,
+        roles.router,
+        departments.router,
+        schedules.router,
+        absences.router,
+    ):
         api.include_router(router)
+    api.include_router(api_keys.router)
     app.include_router(api)
     app.include_router(health.router)
     _register_problem_schema(app)

@@ -5,20 +5,26 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 import yaml
 
 from adapters.settings import SettingsError, load_settings
 
+if TYPE_CHECKING:
+    from adapters.bootstrap import Container
+
+T = TypeVar("T")
+
 app = typer.Typer(help="Sales CRM: serve, migrate, seed and administer.", no_args_is_help=True)
 
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi.yaml"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(2)
 
@@ -110,7 +116,7 @@ def create_admin(
     from domain.shared.errors import DomainError
     from domain.staff.services import provision_organisation
 
-    async def run(container):  # type: ignore[no-untyped-def]
+    async def run(container: Container) -> Any:
         async with container.uow() as uow:
             result = await provision_organisation(
                 uow,
@@ -140,7 +146,7 @@ def set_password(
     from domain.auth.services import check_password
     from domain.shared.errors import DomainError
 
-    async def run(container):  # type: ignore[no-untyped-def]
+    async def run(container: Container) -> Any:
         check_password(password)
         now = container.clock.now()
         async with container.uow() as uow:
@@ -188,7 +194,7 @@ def render_openapi() -> str:
     return yaml.safe_dump(schema, sort_keys=False, allow_unicode=True, width=100)
 
 
-async def _with_container(func):  # type: ignore[no-untyped-def]
+async def _with_container(func: Callable[[Container], Awaitable[T]]) -> T:
     from adapters.bootstrap import build
 
     container = await build(load_settings())

@@ -3,7 +3,6 @@ as Annotated aliases the routers use."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -11,12 +10,10 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from adapters.bootstrap import Container
 from domain.auth.principal import Principal
-from domain.auth.services import AuthService
+from domain.auth.services import ApiKeyService, AuthService
 from domain.platform.ports import UnitOfWork
 from domain.shared.errors import Unauthenticated
 from domain.staff.services import load_principal
-
-API_KEY_PREFIX = "crm"
 
 
 def get_container(request: Request) -> Container:
@@ -40,6 +37,13 @@ def get_auth_service(container: ContainerDep) -> AuthService:
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
+
+def get_api_key_service(container: ContainerDep) -> ApiKeyService:
+    return container.api_key_service()
+
+
+ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
+
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
 _api_key = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An integration key from /api/v1/api-keys"
@@ -53,13 +57,6 @@ def client_ip(request: Request) -> str:
 ClientIp = Annotated[str, Depends(client_ip)]
 
 
-def split_api_key(raw: str) -> tuple[str, str] | None:
-    parts = raw.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or not parts[1] or not parts[2]:
-        return None
-    return parts[1], parts[2]
-
-
 async def get_principal(
     container: ContainerDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
@@ -70,33 +67,8 @@ async def get_principal(
         async with container.uow() as uow:
             return await load_principal(uow, claims.user_id, claims.organisation_id)
     if api_key is not None:
-        return await _principal_from_api_key(container, api_key)
+        return await container.api_key_service().authenticate(api_key)
     raise Unauthenticated("Sign in, or send an API key")
-
-
-async def _principal_from_api_key(container: Container, raw: str) -> Principal:
-    parts = split_api_key(raw)
-    if parts is None:
-        raise Unauthenticated("Invalid API key")
-    prefix, _ = parts
-    now = container.clock.now()
-    async with container.uow() as uow:
-        key = await uow.api_keys.get_by_prefix(prefix)
-        if (
-            key is None
-            or not key.is_usable(now)
-            or not hmac.compare_digest(key.key_hash, container.secrets.digest(raw.strip()))
-        ):
-            raise Unauthenticated("Invalid, expired or revoked API key")
-        key.last_used_at = now
-        await uow.api_keys.save(key)
-        await uow.commit()
-    return Principal(
-        organisation_id=key.organisation_id,
-        user_id=None,
-        permissions=key.permissions,
-        api_key_id=key.id,
-    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -104,7 +104,7 @@ def _slug(status: int) -> str:
 def _status_for(exc: DomainError) -> tuple[int, str]:
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[cls]  # type: ignore[index]
+            return STATUS_BY_ERROR[cls]
     return 400, "bad-request"
 
 
@@ -118,7 +118,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     errors = None
     if isinstance(exc, InvalidInput):
-        errors = [{"loc": ["body", *p.loc], "msg": p.msg} for p in exc.problems]
+        errors = [{"loc": _request_loc(p.loc), "msg": p.msg} for p in exc.problems]
     return problem_response(
         status,
         exc.detail,
@@ -128,6 +128,15 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         headers=headers,
         instance=request.url.path,
     )
+
+
+_REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
+
+
+def _request_loc(loc: tuple[str | int, ...]) -> list[str | int]:
+    """Domain fields are body fields unless the domain named another part of the request, as
+    FastAPI's own validation errors do."""
+    return list(loc) if loc and loc[0] in _REQUEST_PARTS else ["body", *loc]
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Query
 
@@ -28,6 +30,20 @@ def decode_cursor(cursor: str | None, size: int) -> list[str] | None:
     if not isinstance(values, list) or len(values) != size:
         raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API")
     return [str(v) for v in values]
+
+
+def decode_time_id_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+    """The (created_at, id) keyset of lists sorted newest first."""
+    values = decode_cursor(cursor, 2)
+    if values is None:
+        return None
+    try:
+        moment, ident = datetime.fromisoformat(values[0]), UUID(values[1])
+    except ValueError as exc:
+        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+    if moment.tzinfo is None:
+        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API")
+    return moment, ident
 
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]

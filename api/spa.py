@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Route
 
 from api.errors import problem_response
 
 _NOT_SPA = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
+
+
+class _ClientRoute(Route):
+    """The client-side routes: everything but the API. Unknown API paths do not match it, so
+    they get the router's 404 problem for every method, not a 405 from this GET route."""
+
+    def matches(self, scope: Any) -> tuple[Match, Any]:
+        if scope["type"] == "http" and scope["path"].startswith(_NOT_SPA):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def mount_spa(app: FastAPI, dist: Path) -> None:
@@ -18,10 +30,9 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
     if (dist / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
-    @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str, request: Request) -> Response:
-        if request.url.path.startswith(_NOT_SPA):
-            return problem_response(404, f"No route {request.url.path}")
+    # Synchronous, so Starlette runs the file-system look-ups in its thread pool.
+    def spa(request: Request) -> Response:
+        path = request.path_params["path"]
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
             return FileResponse(candidate)
@@ -30,3 +41,7 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
         return problem_response(
             404, "The web interface is not built; run `make run` (or npm run build in frontend/)"
         )
+
+    app.router.routes.append(
+        _ClientRoute("/{path:path}", spa, methods=["GET", "HEAD"], include_in_schema=False)
+    )

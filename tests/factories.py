@@ -7,12 +7,27 @@ import uuid
 from dataclasses import dataclass
 
 from httpx import AsyncClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 from adapters.bootstrap import Container
 from domain.staff.model import Department, Role, User
 from domain.staff.services import provision_organisation
 
 PASSWORD = "correct-horse-battery"
+
+# Test users' passwords are hashed with cheap Argon2 parameters; the hash carries them, so the
+# app's production-cost hasher still verifies them at sign-in. Production cost here dominated
+# the run time.
+_CHEAP = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+class CheapHasher:
+    def hash(self, password: str) -> str:
+        return _CHEAP.hash(password)
+
+    def verify(self, password: str, password_hash: str) -> bool:
+        return _CHEAP.verify(password, password_hash)
 
 
 def unique_email(prefix: str = "user") -> str:
@@ -42,12 +57,13 @@ class Factory:
     def __init__(self, container: Container, client: AsyncClient) -> None:
         self.container = container
         self.client = client
+        self.hasher = CheapHasher()
 
     async def organisation(self, name: str | None = None) -> Org:
         async with self.container.uow() as uow:
             result = await provision_organisation(
                 uow,
-                self.container.hasher,
+                self.hasher,
                 name=name or f"Org {uuid.uuid4().hex[:8]}",
                 admin_email=unique_email("admin"),
                 admin_password=PASSWORD,
@@ -95,7 +111,7 @@ class Factory:
             full_name=full_name or f"Сотрудник {uuid.uuid4().hex[:6]}",
             role_id=org.roles[role_code].id,
             department_id=department.id if department else None,
-            password_hash=self.container.hasher.hash(password),
+            password_hash=self.hasher.hash(password),
             is_active=is_active,
         )
         async with self.container.uow() as uow:

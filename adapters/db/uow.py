@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db.repositories.auth import (
@@ -21,7 +22,19 @@ from adapters.db.repositories.staff import (
     SqlScheduleRepository,
     SqlUserRepository,
 )
+from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
 from domain.platform.model import Job
+from domain.platform.ports import JobRepository
+from domain.staff.ports import (
+    AbsenceRepository,
+    DepartmentRepository,
+    OrganisationRepository,
+    RoleRepository,
+    ScheduleRepository,
+    UserRepository,
+)
+
+log = structlog.get_logger(__name__)
 
 
 class JobDispatcher(Protocol):
@@ -31,16 +44,16 @@ class JobDispatcher(Protocol):
 
 
 class SqlUnitOfWork:
-    organisations: SqlOrganisationRepository
-    roles: SqlRoleRepository
-    users: SqlUserRepository
-    departments: SqlDepartmentRepository
-    schedules: SqlScheduleRepository
-    absences: SqlAbsenceRepository
-    refresh_tokens: SqlRefreshTokenRepository
-    action_tokens: SqlActionTokenRepository
-    api_keys: SqlApiKeyRepository
-    jobs: SqlJobRepository
+    organisations: OrganisationRepository
+    roles: RoleRepository
+    users: UserRepository
+    departments: DepartmentRepository
+    schedules: ScheduleRepository
+    absences: AbsenceRepository
+    refresh_tokens: RefreshTokenRepository
+    action_tokens: ActionTokenRepository
+    api_keys: ApiKeyRepository
+    jobs: JobRepository
 
     def __init__(self, engine: AsyncEngine, dispatcher: JobDispatcher) -> None:
         self._engine = engine
@@ -98,7 +111,10 @@ class SqlUnitOfWork:
         await self._conn.commit()
         jobs, self._pending_jobs = self._pending_jobs, []
         for job in jobs:
-            await self._dispatcher.dispatch(job)
+            try:
+                await self._dispatcher.dispatch(job)
+            except Exception as exc:  # the row is stored; the sweeper dispatches it later
+                log.warning("job.dispatch_failed", job_id=str(job.id), error=str(exc))
         await self._conn.begin()
 
     async def rollback(self) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Worker
 
 from adapters.bootstrap import Container, build
@@ -25,6 +27,28 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> str:
     return await run_stored_job(container, UUID(job_id), HANDLERS)
 
 
+STUCK_AFTER = timedelta(minutes=1)
+JOB_TIMEOUT = timedelta(hours=1)
+
+
+async def redispatch_stuck_jobs(ctx: dict[str, Any]) -> int:
+    """Every minute: hand jobs that were stored but never reached the queue (Redis was down at
+    commit) or whose worker died mid-run back to the workers. Running a job twice is safe:
+    run_stored_job skips finished ones."""
+    container: Container = ctx["container"]
+    now = container.clock.now()
+    async with container.uow() as uow:
+        stuck = await uow.jobs.list_stuck(
+            queued_before=now - STUCK_AFTER, running_before=now - JOB_TIMEOUT, limit=500
+        )
+    for job in stuck:
+        await container.dispatcher.dispatch(job)
+    return len(stuck)
+
+
+SWEEPER = cron(redispatch_stuck_jobs, second=0, run_at_startup=True, unique=True)
+
+
 def worker_for(container: Container, *, burst: bool = False) -> Worker:
     """A worker bound to an existing container (the tests run one in burst mode)."""
 
@@ -33,11 +57,13 @@ def worker_for(container: Container, *, burst: bool = False) -> Worker:
 
     return Worker(
         functions=[run_job],
+        # A burst worker drains the queue once; the sweeper belongs to long-running workers.
+        cron_jobs=[] if burst else [SWEEPER],
         redis_pool=container.arq,
         on_startup=startup,
         burst=burst,
         max_jobs=10,
-        job_timeout=3600,
+        job_timeout=int(JOB_TIMEOUT.total_seconds()),
         keep_result=3600,
         handle_signals=not burst,
         poll_delay=0.2,
@@ -59,9 +85,10 @@ def run_worker(settings: Settings) -> None:
 
     Worker(
         functions=[run_job],
+        cron_jobs=[SWEEPER],
         redis_settings=RedisSettings.from_dsn(settings.require_redis_url()),
         on_startup=startup,
         on_shutdown=shutdown,
         max_jobs=10,
-        job_timeout=3600,
+        job_timeout=int(JOB_TIMEOUT.total_seconds()),
     ).run()

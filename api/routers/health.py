@@ -5,6 +5,7 @@ import asyncio
 import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from api.deps import ContainerDep
 from api.schemas.base import Schema
@@ -14,7 +15,7 @@ router = APIRouter(tags=["health"])
 
 class Health(Schema):
     status: str
-    checks: dict[str, str] = {}
+    checks: dict[str, str] = Field(default_factory=dict)
 
 
 @router.get("/healthz", response_model=Health)

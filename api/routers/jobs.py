@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter
 
 from api.deps import CurrentPrincipal, UowDep
 from api.errors import problems
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.jobs import JobPage, JobRead
 from domain.platform.services import JobService
 
@@ -19,8 +18,7 @@ async def list_jobs(
     principal: CurrentPrincipal, uow: UowDep, limit: Limit = 50, cursor: Cursor = None
 ) -> JobPage:
     """Your jobs, newest first (everyone's with jobs:read_all)."""
-    key = decode_cursor(cursor, 2)
-    after = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
+    after = decode_time_id_cursor(cursor)
     jobs = await JobService(uow).list(principal, limit=limit + 1, after=after)
     items = [JobRead.model_validate(j) for j in jobs[:limit]]
     last = jobs[limit - 1] if len(jobs) > limit else None

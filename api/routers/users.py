@@ -1,12 +1,30 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import AwareDatetime
 
 from api.deps import ContainerDep, CurrentPrincipal, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
-from api.schemas.users import InvitationCreate, InvitationRead, ProfileUpdate, UserRead
-from domain.staff.services import InvitationService, ProfileService
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.schemas.users import (
+    InvitationCreate,
+    InvitationRead,
+    ProfileUpdate,
+    UserPage,
+    UserRead,
+    UsersOnDutyRead,
+    UserUpdate,
+)
+from domain.staff.services import (
+    InvitationService,
+    ProfileService,
+    ScheduleService,
+    UserAdminService,
+)
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -52,3 +70,125 @@ async def invite_user(
     )
     view, job = await service.invite(principal, **body.model_dump())
     return InvitationRead(user=UserRead.of(view), job_id=job.id)
+
+
+@router.get("", response_model=UserPage, responses=problems(401, 403, 422))
+async def list_users(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    department_id: UUID | None = None,
+    include_subdepartments: Annotated[
+        bool, Query(description="With department_id: the departments below it too")
+    ] = False,
+    is_active: bool | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of name or e-mail")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> UserPage:
+    """Colleagues by name."""
+    key = decode_cursor(cursor, 2)
+    after = (key[0], UUID(key[1])) if key else None
+    views = await UserAdminService(uow, container.clock).list(
+        principal,
+        limit=limit + 1,
+        after=after,
+        department_id=department_id,
+        include_subdepartments=include_subdepartments,
+        is_active=is_active,
+        search=q,
+    )
+    last = views[limit - 1].user if len(views) > limit else None
+    return UserPage(
+        items=[UserRead.of(v) for v in views[:limit]],
+        next_cursor=encode_cursor(last.full_name, last.id) if last else None,
+    )
+
+
+@router.get("/on-duty", response_model=UsersOnDutyRead, responses=problems(401, 403, 422))
+async def list_users_on_duty(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    at: Annotated[
+        AwareDatetime | None, Query(description="ISO 8601 with offset; now when omitted")
+    ] = None,
+) -> UsersOnDutyRead:
+    """Active users inside their working hours (Mon-Fri 9-18 in their time zone when no
+    schedule is set) and not absent at that moment."""
+    moment = at or container.clock.now()
+    views = await ScheduleService(uow, container.clock).on_duty(principal, moment)
+    return UsersOnDutyRead(at=moment, items=[UserRead.of(v) for v in views])
+
+
+@router.get("/{user_id}", response_model=UserRead, responses=problems(401, 403, 404))
+async def get_user(
+    user_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> UserRead:
+    view = await UserAdminService(uow, container.clock).get(principal, user_id)
+    set_etag(response, view.user.version)
+    return UserRead.of(view)
+
+
+@router.patch(
+    "/{user_id}", response_model=UserRead, responses=problems(401, 403, 404, 409, 412, 422)
+)
+async def update_user(
+    user_id: UUID,
+    body: UserUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserRead:
+    """Edit a colleague's name, role, department and profile (users:manage)."""
+    view = await UserAdminService(uow, container.clock).update(
+        principal,
+        user_id,
+        **body.model_dump(exclude_unset=True),
+        expected_version=expected_version(if_match),
+    )
+    set_etag(response, view.user.version)
+    return UserRead.of(view)
+
+
+@router.post(
+    "/{user_id}/deactivate",
+    response_model=UserRead,
+    responses=problems(401, 403, 404, 409, 412),
+)
+async def deactivate_user(
+    user_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserRead:
+    """End a user's access; their records stay. Their sessions are revoked."""
+    view = await UserAdminService(uow, container.clock).deactivate(
+        principal, user_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, view.user.version)
+    return UserRead.of(view)
+
+
+@router.post("/{user_id}/activate", response_model=UserRead, responses=problems(401, 403, 404, 412))
+async def activate_user(
+    user_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserRead:
+    view = await UserAdminService(uow, container.clock).activate(
+        principal, user_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, view.user.version)
+    return UserRead.of(view)

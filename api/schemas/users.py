@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -37,7 +38,7 @@ class UserRead(Schema):
             email=u.email,
             full_name=u.full_name,
             phone=u.phone,
-            language=u.language,  # type: ignore[arg-type]
+            language=u.language,
             time_zone=u.time_zone,
             role_id=u.role_id,
             role_name=view.role_name,
@@ -69,3 +70,22 @@ class InvitationCreate(Schema):
 class InvitationRead(Schema):
     user: UserRead
     job_id: UUID = Field(description="The mail delivery job; follow it at /api/v1/jobs/{id}")
+
+
+class UserUpdate(Schema):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    role_id: UUID | None = None
+    department_id: UUID | None = Field(default=None, description="null: outside every department")
+    phone: str | None = Field(default=None, max_length=32, description="null or empty clears it")
+    language: Language | None = None
+    time_zone: str | None = Field(default=None, max_length=64)
+
+
+class UserPage(Schema):
+    items: list[UserRead]
+    next_cursor: str | None
+
+
+class UsersOnDutyRead(Schema):
+    at: datetime
+    items: list[UserRead]

@@ -12,6 +12,9 @@ from domain.shared.ids import new_id
 from domain.staff.permissions import Permission
 
 MIN_PASSWORD_LENGTH = 10
+# An API key reads ``crm_<prefix>_<secret>``: the prefix finds the stored key, the digest of
+# the whole key proves it.
+API_KEY_SCHEME = "crm"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -65,7 +68,23 @@ class ApiKey:
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
 
+    def revoke(self, at: datetime) -> None:
+        if self.revoked_at is None:  # revoking twice keeps the first moment
+            self.revoked_at = at
+
     def is_usable(self, now: datetime) -> bool:
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or now < self.expires_at
+
+
+def format_api_key(prefix: str, secret: str) -> str:
+    return f"{API_KEY_SCHEME}_{prefix}_{secret}"
+
+
+def split_api_key(raw: str) -> tuple[str, str] | None:
+    """(prefix, secret) of a key in the ``crm_<prefix>_<secret>`` form; None otherwise."""
+    parts = raw.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_SCHEME or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]

@@ -1,22 +1,42 @@
-"""Sign-in, token rotation, sign-out, invitations and password resets."""
+"""Sign-in, token rotation, sign-out, invitations, password resets and API keys."""
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain.auth.model import MIN_PASSWORD_LENGTH, ActionPurpose, ActionToken, RefreshToken
+from domain.auth.model import (
+    MIN_PASSWORD_LENGTH,
+    ActionPurpose,
+    ActionToken,
+    ApiKey,
+    RefreshToken,
+    format_api_key,
+    split_api_key,
+)
 from domain.auth.ports import AccessTokenIssuer, LoginThrottle, PasswordHasher, SecretGenerator
+from domain.auth.principal import Principal
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, RateLimited, Unauthenticated
+from domain.shared.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+)
 from domain.shared.ids import new_id
-from domain.staff.model import User
+from domain.shared.scope import Visibility
+from domain.staff.model import User, require_text
+from domain.staff.permissions import Permission, Resource
 
 INVALID_CREDENTIALS = "Wrong e-mail or password"
 MAIL_JOB = "mail.send"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +193,111 @@ class AuthService:
             # A new password ends every session started with the old one.
             await uow.refresh_tokens.revoke_all_for_user(user.id, now)
             await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedApiKey:
+    """A new key with its plaintext, which exists only in this answer."""
+
+    key: ApiKey
+    plaintext: str
+
+
+class ApiKeyService:
+    """Keys for integrations: scoped to the permissions their creator holds, stored as a
+    digest, shown once, revocable."""
+
+    def __init__(self, *, uow: UnitOfWork, clock: Clock, secrets: SecretGenerator) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._secrets = secrets
+
+    async def create(
+        self,
+        principal: Principal,
+        *,
+        name: str,
+        permissions: Iterable[Permission],
+        expires_at: datetime | None = None,
+    ) -> IssuedApiKey:
+        _require_key_manager(principal)
+        granted = frozenset(permissions)
+        beyond = sorted(p.value for p in granted if not principal.can(p))
+        if beyond:
+            raise PermissionDenied(
+                "A key may only carry permissions you hold; you lack " + ", ".join(beyond)
+            )
+        now = self._clock.now()
+        if expires_at is not None and expires_at <= now:
+            raise InvalidInput("expires_at", "must be in the future")
+        # Hex, so the prefix never contains the "_" that separates the parts of the key.
+        prefix = new_id().hex[:12]
+        plaintext = format_api_key(prefix, self._secrets.token())
+        key = ApiKey(
+            organisation_id=principal.organisation_id,
+            name=require_text(name, "name", 200),
+            prefix=prefix,
+            key_hash=self._secrets.digest(plaintext),
+            permissions=granted,
+            created_by=principal.user_id,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        async with self._uow as uow:
+            await uow.api_keys.add(key)
+            await uow.commit()
+        return IssuedApiKey(key=key, plaintext=plaintext)
+
+    async def list(self, principal: Principal) -> Sequence[ApiKey]:
+        _require_key_manager(principal)
+        async with self._uow as uow:
+            return await uow.api_keys.list(principal.organisation_scope)
+
+    async def revoke(self, principal: Principal, key_id: UUID) -> None:
+        _require_key_manager(principal)
+        async with self._uow as uow:
+            key = await uow.api_keys.get(principal.organisation_scope, key_id)
+            if key is None:
+                raise NotFound("API key", key_id)
+            key.revoke(self._clock.now())
+            await uow.api_keys.save(key)
+            await uow.commit()
+
+    async def authenticate(self, raw: str) -> Principal:
+        """The caller behind a key: its organisation, every record of it, and exactly the
+        key's permissions."""
+        parts = split_api_key(raw)
+        if parts is None:
+            raise Unauthenticated("Invalid API key")
+        now = self._clock.now()
+        async with self._uow as uow:
+            key = await uow.api_keys.get_by_prefix(parts[0])
+            if (
+                key is None
+                or not key.is_usable(now)
+                or not hmac.compare_digest(key.key_hash, self._secrets.digest(raw.strip()))
+            ):
+                raise Unauthenticated("Invalid, expired or revoked API key")
+            # Recorded at most once a minute, so a busy integration does not write per call.
+            if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+                key.last_used_at = now
+                await uow.api_keys.save(key)
+                await uow.commit()
+        return Principal(
+            organisation_id=key.organisation_id,
+            user_id=None,
+            permissions=key.permissions,
+            # An integration acts for the organisation, not for one seller.
+            visibility=dict.fromkeys(Resource, Visibility.ALL),
+            api_key_id=key.id,
+        )
+
+
+def _require_key_manager(principal: Principal) -> None:
+    principal.require(Permission.API_KEYS_MANAGE)
+    if principal.user_id is None:
+        # A key minting keys would outlive any person's accountability for it.
+        raise PermissionDenied("API keys are managed by signed-in users, not by API keys")
 
 
 def check_password(password: str) -> None:

@@ -29,6 +29,13 @@ class JobRepository(Protocol):
         ...
 
     async def save(self, job: Job) -> None: ...
+    async def list_stuck(
+        self, *, queued_before: datetime, running_before: datetime, limit: int
+    ) -> Sequence[Job]:
+        """Unscoped, for the worker's sweeper: jobs queued but never picked up, or running
+        far longer than any job may (their worker died)."""
+        ...
+
     async def list(
         self,
         scope: Scope,

@@ -28,6 +28,8 @@ class JobService:
         self, principal: Principal, *, limit: int, after: tuple[datetime, UUID] | None
     ) -> Sequence[Job]:
         created_by = None if principal.can(Permission.JOBS_READ_ALL) else principal.user_id
+        if created_by is None and not principal.can(Permission.JOBS_READ_ALL):
+            return []  # an API key starts no jobs of its own; without jobs:read_all it sees none
         async with self._uow as uow:
             return await uow.jobs.list(
                 principal.organisation_scope, created_by=created_by, limit=limit, after=after

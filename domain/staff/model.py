@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.shared.errors import Conflict, InvalidInput
 from domain.shared.ids import new_id
+from domain.shared.patch import UNSET, Patch
 from domain.shared.phone import normalise_phone
 from domain.shared.scope import Visibility
 from domain.staff.permissions import ADMIN_ROLE_CODE, Permission, Resource
@@ -44,6 +45,13 @@ def validate_language(code: str) -> str:
     return code
 
 
+def validate_currency(code: str) -> str:
+    """An ISO 4217 alphabetic code: three capital Latin letters."""
+    if len(code) != 3 or not code.isascii() or not code.isalpha() or not code.isupper():
+        raise InvalidInput("currency", "must be an ISO 4217 code such as RUB, EUR or USD")
+    return code
+
+
 class FulfilmentBasis(enum.StrEnum):
     PAID_INVOICES = "paid_invoices"
     WON_DEALS = "won_deals"
@@ -59,6 +67,23 @@ class Organisation:
     created_at: datetime | None = None
     version: int = 1
 
+    def change(
+        self,
+        *,
+        name: str | None = None,
+        currency: str | None = None,
+        time_zone: str | None = None,
+        fulfilment_basis: FulfilmentBasis | None = None,
+    ) -> None:
+        if name is not None:
+            self.name = require_text(name, "name", 200)
+        if currency is not None:
+            self.currency = validate_currency(currency)
+        if time_zone is not None:
+            self.time_zone = validate_time_zone(time_zone)
+        if fulfilment_basis is not None:
+            self.fulfilment_basis = fulfilment_basis
+
 
 @dataclass(slots=True, kw_only=True)
 class Role:
@@ -70,9 +95,30 @@ class Role:
     visibility: dict[Resource, Visibility] = field(default_factory=dict)
     version: int = 1
 
+    @classmethod
+    def custom(
+        cls,
+        organisation_id: UUID,
+        *,
+        name: str,
+        permissions: Iterable[Permission] = (),
+        visibility: Mapping[Resource, Visibility] | None = None,
+    ) -> Role:
+        """A role an admin defines; unlike the built-in ones it has no code."""
+        return cls(
+            organisation_id=organisation_id,
+            name=require_text(name, "name", 100),
+            permissions=frozenset(permissions),
+            visibility=dict(visibility or {}),
+        )
+
     @property
     def is_admin(self) -> bool:
         return self.code == ADMIN_ROLE_CODE
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.code is not None
 
     def visibility_of(self, resource: Resource) -> Visibility:
         if self.is_admin:
@@ -140,6 +186,15 @@ class User:
         if time_zone is not None:
             self.time_zone = validate_time_zone(time_zone)
 
+    def assign(
+        self, *, role_id: UUID | None = None, department_id: Patch[UUID | None] = UNSET
+    ) -> None:
+        """Place the user in a role and a department (None: outside every department)."""
+        if role_id is not None:
+            self.role_id = role_id
+        if department_id is not UNSET:
+            self.department_id = department_id
+
     def deactivate(self) -> None:
         """Deactivated users cannot sign in; their records stay, still owned by them."""
         self.is_active = False
@@ -159,6 +214,27 @@ class Department:
     parent_id: UUID | None = None
     head_id: UUID | None = None
     version: int = 1
+
+    def __post_init__(self) -> None:
+        self.name = require_text(self.name, "name", 200)
+
+    def change(
+        self,
+        *,
+        name: str | None = None,
+        parent_id: Patch[UUID | None] = UNSET,
+        head_id: Patch[UUID | None] = UNSET,
+    ) -> None:
+        """The caller checks the new parent against the tree (``DepartmentTree.check_parent``)
+        and that the head is an active colleague."""
+        if name is not None:
+            self.name = require_text(name, "name", 200)
+        if parent_id is not UNSET:
+            if parent_id == self.id:
+                raise InvalidInput("parent_id", "a department cannot be placed under itself")
+            self.parent_id = parent_id
+        if head_id is not UNSET:
+            self.head_id = head_id
 
 
 class DepartmentTree:
@@ -268,6 +344,30 @@ class Schedule:
             return False
         return hours.starts <= local.time().replace(tzinfo=None) < hours.ends
 
+    @classmethod
+    def of(
+        cls,
+        organisation_id: UUID,
+        user_id: UUID,
+        *,
+        time_zone: str,
+        days: Mapping[str, tuple[time, time]],
+    ) -> Schedule:
+        """A schedule from raw weekday hours, naming the failing field."""
+        hours: dict[str, WorkingHours] = {}
+        for day, (starts, ends) in days.items():
+            if day not in WEEKDAYS:
+                raise InvalidInput(("days", day), f"must be one of {', '.join(WEEKDAYS)}")
+            if ends <= starts:
+                raise InvalidInput(("days", day), "a working day must end after it starts")
+            hours[day] = WorkingHours(starts, ends)
+        return cls(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            time_zone=validate_time_zone(time_zone),
+            days={day: hours[day] for day in WEEKDAYS if day in hours},
+        )
+
 
 class AbsenceKind(enum.StrEnum):
     VACATION = "vacation"
@@ -292,6 +392,10 @@ class Absence:
         self.check()
 
     def check(self) -> None:
+        if self.comment is not None:
+            self.comment = self.comment.strip() or None
+            if self.comment is not None and len(self.comment) > 1000:
+                raise InvalidInput("comment", "must be at most 1000 characters")
         if self.ends_on < self.starts_on:
             raise InvalidInput("ends_on", "must not be before starts_on")
         if self.substitute_id is not None and self.substitute_id == self.user_id:
@@ -299,6 +403,30 @@ class Absence:
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def overlaps(self, starts_on: date, ends_on: date) -> bool:
+        return self.starts_on <= ends_on and starts_on <= self.ends_on
+
+    def change(
+        self,
+        *,
+        kind: AbsenceKind | None = None,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        substitute_id: Patch[UUID | None] = UNSET,
+        comment: Patch[str | None] = UNSET,
+    ) -> None:
+        if kind is not None:
+            self.kind = kind
+        if starts_on is not None:
+            self.starts_on = starts_on
+        if ends_on is not None:
+            self.ends_on = ends_on
+        if substitute_id is not UNSET:
+            self.substitute_id = substitute_id
+        if comment is not UNSET:
+            self.comment = comment
+        self.check()
 
 
 def is_on_duty(

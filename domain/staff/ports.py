@@ -67,6 +67,10 @@ class DepartmentRepository(Protocol):
 
 class ScheduleRepository(Protocol):
     async def get(self, scope: Scope, user_id: UUID) -> Schedule | None: ...
+    async def list(self, scope: Scope) -> Sequence[Schedule]:
+        """Every stored schedule of the organisation (users without one work a standard week)."""
+        ...
+
     async def save(self, schedule: Schedule) -> None: ...
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain.platform.ports import UnitOfWork
 from domain.shared.scope import Scope
-from domain.staff.model import DepartmentTree, Role, User
+from domain.staff.model import DepartmentTree, Role, Schedule, User
 from domain.staff.permissions import Permission
 
 
@@ -47,3 +47,9 @@ async def load_user_views(uow: UnitOfWork, scope: Scope, users: Sequence[User]) 
     roles = await uow.roles.list(scope)
     tree = DepartmentTree(await uow.departments.list(scope))
     return describe_users(users, roles, tree)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleView:
+    schedule: Schedule
+    is_default: bool  # no schedule stored: the standard Mon-Fri 9-18 week applies

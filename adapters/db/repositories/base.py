@@ -37,7 +37,7 @@ class SqlRepository:
             .where(table.c.id == ident, tenant, table.c.version == expected_version)
             .values(**values, version=expected_version + 1)
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:
             return
         exists = await self._conn.scalar(
             sa.select(sa.literal(1)).where(table.c.id == ident, tenant)

@@ -39,6 +39,27 @@ class SqlJobRepository(SqlRepository):
             values.pop(key)
         await self._conn.execute(sa.update(jobs).where(jobs.c.id == job.id).values(**values))
 
+    async def list_stuck(
+        self, *, queued_before: datetime, running_before: datetime, limit: int
+    ) -> Sequence[Job]:
+        query = (
+            sa.select(jobs)
+            .where(
+                sa.or_(
+                    sa.and_(
+                        jobs.c.status == JobStatus.QUEUED.value, jobs.c.created_at < queued_before
+                    ),
+                    sa.and_(
+                        jobs.c.status == JobStatus.RUNNING.value,
+                        jobs.c.started_at < running_before,
+                    ),
+                )
+            )
+            .order_by(jobs.c.created_at)
+            .limit(limit)
+        )
+        return [_job(r._mapping) for r in await self._conn.execute(query)]
+
     async def list(
         self,
         scope: Scope,

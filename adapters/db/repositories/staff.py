@@ -372,18 +372,13 @@ class SqlScheduleRepository(SqlRepository):
                 )
             )
         ).one_or_none()
-        if row is None:
-            return None
-        m = row._mapping
-        return Schedule(
-            organisation_id=m["organisation_id"],
-            user_id=m["user_id"],
-            time_zone=m["time_zone"],
-            days={
-                day: WorkingHours(time.fromisoformat(hours[0]), time.fromisoformat(hours[1]))
-                for day, hours in m["days"].items()
-            },
+        return _schedule(row._mapping) if row else None
+
+    async def list(self, scope: Scope) -> Sequence[Schedule]:
+        rows = await self._conn.execute(
+            sa.select(schedules).where(in_organisation(schedules, scope))
         )
+        return [_schedule(r._mapping) for r in rows]
 
     async def save(self, schedule: Schedule) -> None:
         days = {
@@ -402,6 +397,18 @@ class SqlScheduleRepository(SqlRepository):
                 set_={"time_zone": statement.excluded.time_zone, "days": statement.excluded.days},
             )
         )
+
+
+def _schedule(m: Any) -> Schedule:
+    return Schedule(
+        organisation_id=m["organisation_id"],
+        user_id=m["user_id"],
+        time_zone=m["time_zone"],
+        days={
+            day: WorkingHours(time.fromisoformat(hours[0]), time.fromisoformat(hours[1]))
+            for day, hours in m["days"].items()
+        },
+    )
 
 
 class SqlAbsenceRepository(SqlRepository):

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import CurrentPrincipal, UowDep
+from api.errors import problems
+from api.etag import IfMatch, expected_version, set_etag
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.schemas.absences import AbsenceCreate, AbsencePage, AbsenceRead, AbsenceUpdate
+from domain.staff.services import AbsenceService
+
+router = APIRouter(prefix="/absences", tags=["absences"])
+
+
+@router.get("", response_model=AbsencePage, responses=problems(401, 403, 422))
+async def list_absences(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    user_id: UUID | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> AbsencePage:
+    """Absences overlapping [date_from, date_to], by start date."""
+    key = decode_cursor(cursor, 2)
+    after = (date.fromisoformat(key[0]), UUID(key[1])) if key else None
+    absences = await AbsenceService(uow).list(
+        principal,
+        limit=limit + 1,
+        after=after,
+        user_id=user_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    last = absences[limit - 1] if len(absences) > limit else None
+    return AbsencePage(
+        items=[AbsenceRead.model_validate(a) for a in absences[:limit]],
+        next_cursor=encode_cursor(last.starts_on, last.id) if last else None,
+    )
+
+
+@router.post(
+    "",
+    response_model=AbsenceRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 409, 422),
+)
+async def create_absence(
+    body: AbsenceCreate, principal: CurrentPrincipal, uow: UowDep, response: Response
+) -> AbsenceRead:
+    """Record a vacation, sick leave or business trip; your own unless you hold
+    absences:manage."""
+    absence = await AbsenceService(uow).create(principal, **body.model_dump())
+    set_etag(response, absence.version)
+    return AbsenceRead.model_validate(absence)
+
+
+@router.get("/{absence_id}", response_model=AbsenceRead, responses=problems(401, 404))
+async def get_absence(
+    absence_id: UUID, principal: CurrentPrincipal, uow: UowDep, response: Response
+) -> AbsenceRead:
+    absence = await AbsenceService(uow).get(principal, absence_id)
+    set_etag(response, absence.version)
+    return AbsenceRead.model_validate(absence)
+
+
+@router.patch(
+    "/{absence_id}",
+    response_model=AbsenceRead,
+    responses=problems(401, 403, 404, 409, 412, 422),
+)
+async def update_absence(
+    absence_id: UUID,
+    body: AbsenceUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AbsenceRead:
+    absence = await AbsenceService(uow).update(
+        principal,
+        absence_id,
+        **body.model_dump(exclude_unset=True),
+        expected_version=expected_version(if_match),
+    )
+    set_etag(response, absence.version)
+    return AbsenceRead.model_validate(absence)
+
+
+@router.delete(
+    "/{absence_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(401, 403, 404, 412),
+)
+async def delete_absence(
+    absence_id: UUID, principal: CurrentPrincipal, uow: UowDep, if_match: IfMatch = None
+) -> None:
+    await AbsenceService(uow).delete(
+        principal, absence_id, expected_version=expected_version(if_match)
+    )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+from domain.staff.model import AbsenceKind
+
+
+class AbsenceRead(Schema):
+    id: UUID
+    user_id: UUID
+    kind: AbsenceKind
+    starts_on: date
+    ends_on: date = Field(description="Inclusive")
+    substitute_id: UUID | None
+    comment: str | None
+    created_by: UUID | None
+    version: int
+
+
+class AbsenceCreate(Schema):
+    user_id: UUID | None = Field(
+        default=None,
+        description="Whose absence; yourself when omitted (others need absences:manage)",
+    )
+    kind: AbsenceKind
+    starts_on: date
+    ends_on: date = Field(description="Inclusive")
+    substitute_id: UUID | None = None
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class AbsenceUpdate(Schema):
+    kind: AbsenceKind | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    substitute_id: UUID | None = None
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class AbsencePage(Schema):
+    items: list[AbsenceRead]
+    next_cursor: str | None

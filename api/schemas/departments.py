@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+
+
+class DepartmentRead(Schema):
+    id: UUID
+    name: str
+    parent_id: UUID | None
+    head_id: UUID | None = Field(description="Manages the members and the sub-departments' heads")
+    version: int
+
+
+class DepartmentCreate(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    parent_id: UUID | None = None
+    head_id: UUID | None = None
+
+
+class DepartmentUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    parent_id: UUID | None = Field(default=None, description="null moves it to the top")
+    head_id: UUID | None = Field(default=None, description="null leaves it without a head")

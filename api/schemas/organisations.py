@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+from domain.staff.model import FulfilmentBasis
+
+
+class OrganisationRead(Schema):
+    id: UUID
+    name: str
+    currency: str = Field(description="ISO 4217 code")
+    time_zone: str
+    fulfilment_basis: FulfilmentBasis = Field(
+        description="What counts towards plan fulfilment: paid invoices or won deals"
+    )
+    created_at: datetime | None
+    version: int
+
+
+class OrganisationUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", examples=["RUB"])
+    time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Moscow"])
+    fulfilment_basis: FulfilmentBasis | None = None

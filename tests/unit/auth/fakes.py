@@ -1,0 +1,152 @@
+"""In-memory stand-ins for the ports the auth use cases need; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from domain.auth.model import ActionToken, ApiKey, RefreshToken
+from domain.platform.model import Job
+from domain.shared.scope import Scope
+from domain.staff.model import User
+
+
+class InMemoryUserRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, User] = {}
+
+    async def add(self, user: User) -> None:
+        self.rows[user.id] = replace(user)
+
+    async def get_by_email(self, email: str) -> User | None:
+        found = [u for u in self.rows.values() if u.email.lower() == email.strip().lower()]
+        return replace(found[0]) if found else None
+
+    async def get_for_auth(self, user_id: UUID) -> User | None:
+        user = self.rows.get(user_id)
+        return replace(user) if user else None
+
+    async def update(self, user: User, expected_version: int) -> None:
+        assert self.rows[user.id].version == expected_version
+        self.rows[user.id] = replace(user, version=expected_version + 1)
+
+
+class InMemoryActionTokenRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, ActionToken] = {}
+
+    async def add(self, token: ActionToken) -> None:
+        self.rows[token.token_hash] = replace(token)
+
+    async def get_by_hash(self, token_hash: str) -> ActionToken | None:
+        token = self.rows.get(token_hash)
+        return replace(token) if token else None
+
+    async def save(self, token: ActionToken) -> None:
+        self.rows[token.token_hash] = replace(token)
+
+
+class InMemoryRefreshTokenRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, RefreshToken] = {}
+
+    async def add(self, token: RefreshToken) -> None:
+        self.rows[token.token_hash] = replace(token)
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        token = self.rows.get(token_hash)
+        return replace(token) if token else None
+
+    async def save(self, token: RefreshToken) -> None:
+        self.rows[token.token_hash] = replace(token)
+
+    async def revoke_family(self, family_id: UUID, at: datetime) -> None:
+        for t in self.rows.values():
+            if t.family_id == family_id and t.revoked_at is None:
+                t.revoked_at = at
+
+    async def revoke_all_for_user(self, user_id: UUID, at: datetime) -> None:
+        for t in self.rows.values():
+            if t.user_id == user_id and t.revoked_at is None:
+                t.revoked_at = at
+
+
+class InMemoryApiKeyRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, ApiKey] = {}
+
+    async def add(self, key: ApiKey) -> None:
+        self.rows[key.id] = replace(key)
+
+    async def get(self, scope: Scope, key_id: UUID) -> ApiKey | None:
+        key = self.rows.get(key_id)
+        return replace(key) if key and key.organisation_id == scope.organisation_id else None
+
+    async def get_by_prefix(self, prefix: str) -> ApiKey | None:
+        found = [k for k in self.rows.values() if k.prefix == prefix]
+        return replace(found[0]) if found else None
+
+    async def list(self, scope: Scope) -> Sequence[ApiKey]:
+        return [
+            replace(k) for k in self.rows.values() if k.organisation_id == scope.organisation_id
+        ]
+
+    async def save(self, key: ApiKey) -> None:
+        self.rows[key.id] = replace(key)
+
+
+class InMemoryUnitOfWork:
+    """Changes are visible at once (no rollback); ``commits`` and ``enqueued`` record what
+    the use case asked for."""
+
+    def __init__(self) -> None:
+        self.users = InMemoryUserRepository()
+        self.action_tokens = InMemoryActionTokenRepository()
+        self.refresh_tokens = InMemoryRefreshTokenRepository()
+        self.api_keys = InMemoryApiKeyRepository()
+        self.commits = 0
+        self.enqueued: list[Job] = []
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        return None
+
+    async def enqueue(self, job: Job) -> None:
+        self.enqueued.append(job)
+
+
+class FakeSecrets:
+    def __init__(self) -> None:
+        self.issued = 0
+
+    def token(self) -> str:
+        self.issued += 1
+        return f"secret-{self.issued}"
+
+    def digest(self, secret: str) -> str:
+        return f"digest({secret})"
+
+
+class FakeHasher:
+    def hash(self, password: str) -> str:
+        return f"hashed({password})"
+
+    def verify(self, password: str, password_hash: str) -> bool:
+        return password_hash == self.hash(password)

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.auth.model import ActionPurpose
+from domain.auth.principal import Principal
+from domain.auth.services import ApiKeyService, AuthService, issue_action_token
+from domain.shared.clock import FixedClock
+from domain.shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
+from domain.shared.scope import Visibility
+from domain.staff.model import User
+from domain.staff.permissions import Permission, Resource
+from tests.unit.auth.fakes import FakeHasher, FakeSecrets, InMemoryUnitOfWork
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ORG = uuid4()
+
+
+def manager(*permissions: Permission) -> Principal:
+    return Principal(
+        organisation_id=ORG,
+        user_id=uuid4(),
+        permissions=frozenset({Permission.API_KEYS_MANAGE, *permissions}),
+    )
+
+
+@pytest.fixture
+def uow() -> InMemoryUnitOfWork:
+    return InMemoryUnitOfWork()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def keys(uow: InMemoryUnitOfWork, clock: FixedClock) -> ApiKeyService:
+    return ApiKeyService(uow=uow, clock=clock, secrets=FakeSecrets())  # type: ignore[arg-type]
+
+
+class TestCreateApiKey:
+    async def test_the_plaintext_is_returned_and_only_its_digest_is_stored(
+        self, keys: ApiKeyService, uow: InMemoryUnitOfWork
+    ) -> None:
+        issued = await keys.create(manager(), name=" CRM sync ", permissions=[])
+        assert issued.plaintext == f"crm_{issued.key.prefix}_secret-1"
+        [stored] = uow.api_keys.rows.values()
+        assert stored.key_hash == f"digest({issued.plaintext})"
+        assert stored.name == "CRM sync"
+        assert uow.commits == 1
+
+    async def test_permissions_beyond_the_creators_are_refused(self, keys: ApiKeyService) -> None:
+        with pytest.raises(PermissionDenied, match="deals:write"):
+            await keys.create(
+                manager(Permission.DEALS_READ),
+                name="k",
+                permissions=[Permission.DEALS_READ, Permission.DEALS_WRITE],
+            )
+
+    async def test_an_admin_may_grant_any_permission(self, keys: ApiKeyService) -> None:
+        admin = Principal(
+            organisation_id=ORG, user_id=uuid4(), permissions=frozenset(), is_admin=True
+        )
+        issued = await keys.create(admin, name="k", permissions=list(Permission))
+        assert issued.key.permissions == frozenset(Permission)
+
+    async def test_an_expiry_must_lie_in_the_future(self, keys: ApiKeyService) -> None:
+        with pytest.raises(InvalidInput) as raised:
+            await keys.create(manager(), name="k", permissions=[], expires_at=NOW)
+        assert raised.value.problems[0].loc == ("expires_at",)
+
+    async def test_without_the_permission_nothing_is_possible(self, keys: ApiKeyService) -> None:
+        seller = Principal(organisation_id=ORG, user_id=uuid4(), permissions=frozenset())
+        with pytest.raises(PermissionDenied):
+            await keys.create(seller, name="k", permissions=[])
+        with pytest.raises(PermissionDenied):
+            await keys.list(seller)
+        with pytest.raises(PermissionDenied):
+            await keys.revoke(seller, uuid4())
+
+
+class TestAuthenticateApiKey:
+    async def test_a_key_acts_for_the_whole_organisation_with_its_permissions_only(
+        self, keys: ApiKeyService
+    ) -> None:
+        issued = await keys.create(
+            manager(Permission.CLIENTS_READ), name="k", permissions=[Permission.CLIENTS_READ]
+        )
+        principal = await keys.authenticate(issued.plaintext)
+        assert principal.user_id is None
+        assert principal.api_key_id == issued.key.id
+        assert principal.permissions == {Permission.CLIENTS_READ}
+        assert not principal.can(Permission.CLIENTS_WRITE)
+        assert all(principal.scope_for(r).visibility is Visibility.ALL for r in Resource)
+
+    async def test_expired_revoked_and_forged_keys_are_refused(
+        self, keys: ApiKeyService, clock: FixedClock
+    ) -> None:
+        creator = manager()
+        expiring = await keys.create(
+            creator, name="a", permissions=[], expires_at=NOW + timedelta(hours=1)
+        )
+        revoked = await keys.create(creator, name="b", permissions=[])
+        await keys.revoke(creator, revoked.key.id)
+        clock.move_to(NOW + timedelta(hours=1))
+        forged = f"crm_{revoked.key.prefix}_secret-99"
+        for raw in (expiring.plaintext, revoked.plaintext, forged, "crm_x", "garbage"):
+            with pytest.raises(Unauthenticated):
+                await keys.authenticate(raw)
+
+    async def test_last_use_is_written_at_most_once_a_minute(
+        self, keys: ApiKeyService, uow: InMemoryUnitOfWork, clock: FixedClock
+    ) -> None:
+        issued = await keys.create(manager(), name="k", permissions=[])
+        await keys.authenticate(issued.plaintext)
+        clock.move_to(NOW + timedelta(seconds=30))
+        await keys.authenticate(issued.plaintext)
+        assert uow.api_keys.rows[issued.key.id].last_used_at == NOW
+        clock.move_to(NOW + timedelta(minutes=2))
+        await keys.authenticate(issued.plaintext)
+        assert uow.api_keys.rows[issued.key.id].last_used_at == NOW + timedelta(minutes=2)
+
+    async def test_another_organisation_cannot_revoke_a_key(self, keys: ApiKeyService) -> None:
+        issued = await keys.create(manager(), name="k", permissions=[])
+        stranger = Principal(
+            organisation_id=uuid4(),
+            user_id=uuid4(),
+            permissions=frozenset({Permission.API_KEYS_MANAGE}),
+        )
+        with pytest.raises(NotFound):
+            await keys.revoke(stranger, issued.key.id)
+
+
+class TestSetPassword:
+    @pytest.fixture
+    def auth(self, uow: InMemoryUnitOfWork, clock: FixedClock) -> AuthService:
+        return AuthService(
+            uow=uow,  # type: ignore[arg-type]
+            clock=clock,
+            hasher=FakeHasher(),
+            issuer=None,  # type: ignore[arg-type]
+            secrets=FakeSecrets(),
+            throttle=None,  # type: ignore[arg-type]
+        )
+
+    async def _user_with_link(self, uow: InMemoryUnitOfWork, clock: FixedClock) -> tuple[User, str]:
+        user = User(organisation_id=ORG, email="a@example.com", full_name="A", role_id=uuid4())
+        await uow.users.add(user)
+        secret = await issue_action_token(
+            uow,  # type: ignore[arg-type]
+            clock,
+            FakeSecrets(),
+            user,
+            ActionPurpose.PASSWORD_RESET,
+            timedelta(hours=1),
+        )
+        return user, secret
+
+    async def test_the_link_sets_the_password_once(
+        self, auth: AuthService, uow: InMemoryUnitOfWork, clock: FixedClock
+    ) -> None:
+        user, secret = await self._user_with_link(uow, clock)
+        await auth.set_password(secret, "long-enough-password")
+        assert uow.users.rows[user.id].password_hash == "hashed(long-enough-password)"
+        with pytest.raises(InvalidInput) as raised:
+            await auth.set_password(secret, "another-long-password")
+        assert raised.value.problems[0].loc == ("token",)
+
+    async def test_an_expired_link_is_refused(
+        self, auth: AuthService, uow: InMemoryUnitOfWork, clock: FixedClock
+    ) -> None:
+        _, secret = await self._user_with_link(uow, clock)
+        clock.move_to(NOW + timedelta(hours=1))
+        with pytest.raises(InvalidInput) as raised:
+            await auth.set_password(secret, "long-enough-password")
+        assert raised.value.problems[0].loc == ("token",)
+
+    @pytest.mark.parametrize("password", ["short", " padded-password ", "          "])
+    async def test_weak_passwords_are_refused_naming_the_password(
+        self, auth: AuthService, uow: InMemoryUnitOfWork, clock: FixedClock, password: str
+    ) -> None:
+        _, secret = await self._user_with_link(uow, clock)
+        with pytest.raises(InvalidInput) as raised:
+            await auth.set_password(secret, password)
+        assert raised.value.problems[0].loc == ("password",)
+
+    async def test_a_reset_for_an_unknown_address_sends_nothing(
+        self, auth: AuthService, uow: InMemoryUnitOfWork
+    ) -> None:
+        await auth.request_password_reset("nobody@example.com", link_base="http://x")
+        assert uow.enqueued == []
