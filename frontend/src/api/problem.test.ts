@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { mapProblemToFields, type Problem } from './problem';
+
+const invalid = (errors: Problem['errors']): Problem => ({
+  type: 'about:blank',
+  title: 'Invalid input',
+  status: 422,
+  detail: 'Invalid input',
+  errors,
+});
+
+describe('mapProblemToFields', () => {
+  it('drops the request part of loc and keys the message by the field path', () => {
+    const mapped = mapProblemToFields(
+      invalid([
+        { loc: ['body', 'phone'], msg: 'bad phone' },
+        { loc: ['body', 'address', 'city'], msg: 'unknown city' },
+      ]),
+      ['phone', 'address.city'],
+    );
+    expect(mapped).toEqual({
+      fieldErrors: { phone: 'bad phone', 'address.city': 'unknown city' },
+      otherErrors: [],
+    });
+  });
+
+  it('joins several messages for one field', () => {
+    const mapped = mapProblemToFields(
+      invalid([
+        { loc: ['body', 'phone'], msg: 'too short' },
+        { loc: ['body', 'phone'], msg: 'not a number' },
+      ]),
+      ['phone'],
+    );
+    expect(mapped.fieldErrors).toEqual({ phone: 'too short; not a number' });
+  });
+
+  it('keeps messages for fields the form does not have apart', () => {
+    const mapped = mapProblemToFields(
+      invalid([
+        { loc: ['body', 'version'], msg: 'stale' },
+        { loc: ['query', 'x'], msg: 'bad x' },
+      ]),
+      ['phone'],
+    );
+    expect(mapped).toEqual({ fieldErrors: {}, otherErrors: ['stale', 'bad x'] });
+  });
+
+  it('maps nothing when there is no problem body', () => {
+    expect(mapProblemToFields(null, ['phone'])).toEqual({ fieldErrors: {}, otherErrors: [] });
+  });
+});

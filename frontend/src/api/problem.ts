@@ -1,0 +1,68 @@
+import type { TFunction } from 'i18next';
+import type { components } from './schema';
+
+/** RFC 9457 problem details, the body of every error response of the API. */
+export type Problem = components['schemas']['Problem'];
+
+/** Thrown by every API call that fails; `status` is 0 when the server was not reached. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(status: number, problem: Problem | null, options?: ErrorOptions) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`, options);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export function isProblem(value: unknown): value is Problem {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Problem).status === 'number' &&
+    typeof (value as Problem).title === 'string'
+  );
+}
+
+const REQUEST_PARTS = new Set(['body', 'query', 'path', 'header', 'cookie']);
+
+export interface MappedProblem {
+  /** Messages keyed by form field path (`phone`, `address.city`); several for a field are joined. */
+  fieldErrors: Record<string, string>;
+  /** Messages that name no field of the form: show them beside the form. */
+  otherErrors: string[];
+}
+
+/**
+ * Spreads a problem's `errors[]` over the fields of a form. `loc` is the path the server
+ * reports (`['body', 'phone']`): the request part is dropped and the rest joined with dots.
+ */
+export function mapProblemToFields(
+  problem: Problem | null,
+  fields: readonly string[],
+): MappedProblem {
+  const fieldErrors: Record<string, string> = {};
+  const otherErrors: string[] = [];
+  const known = new Set(fields);
+  for (const { loc, msg } of problem?.errors ?? []) {
+    const path = loc.length > 1 && REQUEST_PARTS.has(String(loc[0])) ? loc.slice(1) : loc;
+    const key = path.join('.');
+    if (known.has(key)) {
+      fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]}; ${msg}` : msg;
+    } else {
+      otherErrors.push(msg);
+    }
+  }
+  return { fieldErrors, otherErrors };
+}
+
+/** The sentence to show a person for a failed call: the server's `detail` when it gave one. */
+export function errorMessage(error: unknown, t: TFunction): string {
+  if (!(error instanceof ApiError)) return t('errors.generic', { status: 0 });
+  if (error.status === 0) return t('errors.network');
+  if (error.problem?.detail) return error.problem.detail;
+  if (error.status === 429) return t('errors.tooManyRequests');
+  return t('errors.generic', { status: error.status });
+}

@@ -1,0 +1,52 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
+import { clearTokens, getTokens, setTokens } from './authStore';
+
+export type CurrentUser = components['schemas']['UserRead'];
+export type Credentials = components['schemas']['LoginRequest'];
+
+export const authKeys = {
+  all: ['auth'] as const,
+  me: () => [...authKeys.all, 'me'] as const,
+};
+
+/** The signed-in user, with the permissions the UI uses to show or hide actions. */
+export function useMe() {
+  return useQuery({
+    queryKey: authKeys.me(),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/users/me', { signal })),
+  });
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { inlineErrors: true },
+    mutationFn: (credentials: Credentials) =>
+      unwrap(api.POST('/api/v1/auth/login', { body: credentials })),
+    onSuccess: (pair) => {
+      // Nothing cached for a previous user may leak into this session.
+      queryClient.clear();
+      setTokens({ access: pair.access_token, refresh: pair.refresh_token });
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    // Signing out locally must work even when the server cannot revoke the token.
+    meta: { inlineErrors: true },
+    mutationFn: async () => {
+      const tokens = getTokens();
+      if (tokens) {
+        await unwrap(api.POST('/api/v1/auth/logout', { body: { refresh_token: tokens.refresh } }));
+      }
+    },
+    onSettled: () => {
+      clearTokens();
+      queryClient.clear();
+    },
+  });
+}

@@ -1,0 +1,79 @@
+import { Center, Loader } from '@mantine/core';
+import { createBrowserRouter, type RouteObject } from 'react-router-dom';
+import { LoginPage } from './features/auth/LoginPage';
+import { RequireAuth } from './features/auth/RequireAuth';
+import { AppShellLayout } from './features/shell/AppShellLayout';
+import { NotFoundPage } from './features/shell/NotFoundPage';
+import { RouteErrorPage } from './features/shell/RouteErrorPage';
+
+// Each section is its own chunk, fetched when its route is first visited.
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    ),
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      {
+        path: '/',
+        element: (
+          <RequireAuth>
+            <AppShellLayout />
+          </RequireAuth>
+        ),
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./features/dashboard/DashboardPage')).DashboardPage,
+            }),
+          },
+          {
+            path: 'clients',
+            lazy: async () => ({
+              Component: (await import('./features/clients/ClientsPage')).ClientsPage,
+            }),
+          },
+          {
+            path: 'deals',
+            lazy: async () => ({
+              Component: (await import('./features/deals/DealsPage')).DealsPage,
+            }),
+          },
+          {
+            path: 'tasks',
+            lazy: async () => ({
+              Component: (await import('./features/tasks/TasksPage')).TasksPage,
+            }),
+          },
+          {
+            path: 'reports',
+            lazy: async () => ({
+              Component: (await import('./features/reports/ReportsPage')).ReportsPage,
+            }),
+          },
+          {
+            path: 'settings',
+            lazy: async () => ({
+              Component: (await import('./features/settings/SettingsPage')).SettingsPage,
+            }),
+          },
+          {
+            path: 'profile',
+            lazy: async () => ({
+              Component: (await import('./features/profile/ProfilePage')).ProfilePage,
+            }),
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes);
+}

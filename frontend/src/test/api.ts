@@ -1,0 +1,65 @@
+import { vi } from 'vitest';
+import type { components } from '../api/schema';
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+export function json(status: number, body: unknown, contentType = 'application/json'): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType } });
+}
+
+export function problem(
+  status: number,
+  detail: string,
+  errors?: components['schemas']['FieldError'][],
+): Response {
+  return json(
+    status,
+    { type: 'about:blank', title: 'Error', status, detail, ...(errors ? { errors } : {}) },
+    'application/problem+json',
+  );
+}
+
+/**
+ * Stands in for the backend: routes `METHOD /path` to a handler and records every request
+ * (with its body read as text) so tests can assert what the SPA sent.
+ */
+export function mockApi(routes: Record<string, Handler>) {
+  const calls: { method: string; path: string; headers: Headers; body: string }[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+    const request = input instanceof Request ? input : new Request(input);
+    const path = new URL(request.url).pathname;
+    calls.push({
+      method: request.method,
+      path,
+      headers: request.headers,
+      body: await request.clone().text(),
+    });
+    const handler = routes[`${request.method} ${path}`];
+    if (!handler) return problem(404, `No mock for ${request.method} ${path}`);
+    return handler(request);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return {
+    calls,
+    callsTo: (method: string, path: string) =>
+      calls.filter((call) => call.method === method && call.path === path),
+  };
+}
+
+export const adminUser: components['schemas']['UserRead'] = {
+  id: '00000000-0000-4000-8000-000000000001',
+  organisation_id: '00000000-0000-4000-8000-0000000000aa',
+  email: 'admin@example.com',
+  full_name: 'Анна Админова',
+  phone: null,
+  language: 'ru',
+  time_zone: 'Europe/Kyiv',
+  role_id: '00000000-0000-4000-8000-0000000000bb',
+  role_name: 'Administrator',
+  role_code: 'admin',
+  department_id: null,
+  manager_id: null,
+  is_active: true,
+  permissions: ['users.manage'],
+  version: 1,
+};
