@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -13,6 +14,7 @@ from adapters.db.repositories.auth import (
     SqlApiKeyRepository,
     SqlRefreshTokenRepository,
 )
+from adapters.db.repositories.audit import SqlAuditRepository
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.staff import (
     SqlAbsenceRepository,
@@ -23,6 +25,7 @@ from adapters.db.repositories.staff import (
     SqlUserRepository,
 )
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.ports import JobRepository
 from domain.staff.ports import (
@@ -54,12 +57,14 @@ class SqlUnitOfWork:
     action_tokens: ActionTokenRepository
     api_keys: ApiKeyRepository
     jobs: JobRepository
+    audit: AuditRepository
 
     def __init__(self, engine: AsyncEngine, dispatcher: JobDispatcher) -> None:
         self._engine = engine
         self._dispatcher = dispatcher
         self._conn: AsyncConnection | None = None
         self._pending_jobs: list[Job] = []
+        self._callbacks: list[Callable[[], Awaitable[None]]] = []
         self._depth = 0
 
     async def __aenter__(self) -> Self:
@@ -71,6 +76,7 @@ class SqlUnitOfWork:
         await self._conn.begin()
         self._bind(self._conn)
         self._pending_jobs = []
+        self._callbacks = []
         return self
 
     def _bind(self, conn: AsyncConnection) -> None:
@@ -84,6 +90,7 @@ class SqlUnitOfWork:
         self.action_tokens = SqlActionTokenRepository(conn)
         self.api_keys = SqlApiKeyRepository(conn)
         self.jobs = SqlJobRepository(conn)
+        self.audit = SqlAuditRepository(conn)
 
     async def __aexit__(
         self,
@@ -103,6 +110,7 @@ class SqlUnitOfWork:
         finally:
             await conn.close()
             self._pending_jobs = []
+            self._callbacks = []
 
     async def commit(self) -> None:
         if self._depth > 1:
@@ -115,13 +123,23 @@ class SqlUnitOfWork:
                 await self._dispatcher.dispatch(job)
             except Exception as exc:  # the row is stored; the sweeper dispatches it later
                 log.warning("job.dispatch_failed", job_id=str(job.id), error=str(exc))
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            try:
+                await callback()
+            except Exception as exc:  # committed work stands; a side effect may be lost
+                log.warning("uow.after_commit_failed", error=str(exc))
         await self._conn.begin()
 
     async def rollback(self) -> None:
         assert self._conn is not None, "rollback outside a unit of work"
         await self._conn.rollback()
         self._pending_jobs = []
+        self._callbacks = []
         await self._conn.begin()
+
+    def on_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self._callbacks.append(callback)
 
     async def enqueue(self, job: Job) -> None:
         await self.jobs.add(job)

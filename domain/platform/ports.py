@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.shared.scope import Scope
 from domain.staff.ports import (
@@ -66,6 +67,7 @@ class UnitOfWork(Protocol):
     action_tokens: ActionTokenRepository
     api_keys: ApiKeyRepository
     jobs: JobRepository
+    audit: AuditRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -76,6 +78,11 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+    def on_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` after a successful commit (e.g. publish a notification); dropped
+        on rollback. Failures are logged, never raised to the caller."""
+        ...
+
     async def enqueue(self, job: Job) -> None:
         """Store the job row in this transaction; send it to the worker after commit."""
         ...

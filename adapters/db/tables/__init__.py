@@ -1,6 +1,16 @@
 """Importing this package registers every table on ``metadata``."""
 
-from adapters.db.tables import auth, platform, staff
+from adapters.db.tables import activities, auth, clients, deals, funnels, platform, records, staff
 from adapters.db.tables.base import metadata
 
-__all__ = ["auth", "metadata", "platform", "staff"]
+__all__ = [
+    "activities",
+    "auth",
+    "clients",
+    "deals",
+    "funnels",
+    "metadata",
+    "platform",
+    "records",
+    "staff",
+]

@@ -37,3 +37,24 @@ def created_at() -> sa.Column[object]:
 
 def version() -> sa.Column[object]:
     return sa.Column("version", sa.Integer, nullable=False, server_default="1")
+
+
+def updated_at() -> sa.Column[object]:
+    return sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    )
+
+
+def user_ref(name: str, *, nullable: bool = True) -> sa.Column[object]:
+    """A reference to a user that must survive the user's deactivation (users are never
+    deleted, only deactivated)."""
+    return sa.Column(
+        name,
+        UUID(as_uuid=True),
+        sa.ForeignKey("users.id", ondelete="RESTRICT" if not nullable else "SET NULL"),
+        nullable=nullable,
+    )
+
+
+def money(name: str, *, nullable: bool = False) -> sa.Column[object]:
+    return sa.Column(name, sa.Numeric(18, 2), nullable=nullable)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+import structlog
+
+from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.tables.records import audit_entries
+from domain.platform.audit import AuditEntry
+from domain.shared.scope import Scope
+
+
+class SqlAuditRepository(SqlRepository):
+    async def add(self, entry: AuditEntry) -> None:
+        # The request id the HTTP middleware bound, so an entry leads to its log lines.
+        request_id = entry.request_id or structlog.contextvars.get_contextvars().get("request_id")
+        await self._conn.execute(
+            sa.insert(audit_entries).values(
+                id=entry.id,
+                organisation_id=entry.organisation_id,
+                entity_type=entry.entity_type,
+                entity_id=entry.entity_id,
+                action=entry.action,
+                changes=entry.changes,
+                actor_user_id=entry.actor_user_id,
+                actor_api_key_id=entry.actor_api_key_id,
+                request_id=request_id,
+                at=entry.at,
+            )
+        )
+
+    async def list_for(
+        self,
+        scope: Scope,
+        *,
+        entity_type: str,
+        entity_id: UUID,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[AuditEntry]:
+        query = sa.select(audit_entries).where(
+            in_organisation(audit_entries, scope),
+            audit_entries.c.entity_type == entity_type,
+            audit_entries.c.entity_id == entity_id,
+        )
+        if after is not None:
+            query = query.where(
+                sa.tuple_(audit_entries.c.at, audit_entries.c.id) < sa.tuple_(*after)
+            )
+        query = query.order_by(audit_entries.c.at.desc(), audit_entries.c.id.desc()).limit(limit)
+        return [AuditEntry(**dict(r._mapping)) for r in await self._conn.execute(query)]

@@ -1,0 +1,49 @@
+"""Record visibility in SQL, decided once: own / team / all, plus what a substitute sees.
+
+Owned records (clients, deals, tasks) carry an owner column (responsible_id, assignee_id).
+- ALL: every record of the organisation.
+- TEAM: records owned by anyone in the caller's department subtree, and the caller's own.
+- OWN: the caller's records.
+In every case the caller also sees the records of the people they stand in for today (an
+absence naming them as substitute).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.db.tables.staff import absences, users
+from domain.shared.scope import Scope, Visibility
+
+
+def substituted_owner_ids(scope: Scope) -> sa.Select[tuple[object]]:
+    """People whose absence today names the caller as substitute."""
+    return sa.select(absences.c.user_id).where(
+        absences.c.organisation_id == scope.organisation_id,
+        absences.c.substitute_id == scope.user_id,
+        absences.c.starts_on <= sa.func.current_date(),
+        absences.c.ends_on >= sa.func.current_date(),
+    )
+
+
+def team_member_ids(scope: Scope) -> sa.Select[tuple[object]]:
+    return sa.select(users.c.id).where(
+        users.c.organisation_id == scope.organisation_id,
+        users.c.department_id.in_(scope.department_ids),
+    )
+
+
+def visible(owner: sa.ColumnElement[object], scope: Scope) -> sa.ColumnElement[bool]:
+    """The condition "the caller may see this record", for a record whose owner is ``owner``.
+    Combine with the organisation filter (``table.c.organisation_id == scope.organisation_id``)."""
+    if scope.visibility is Visibility.ALL:
+        return sa.true()
+    if scope.user_id is None:
+        return sa.false()
+    conditions: list[sa.ColumnElement[bool]] = [
+        owner == scope.user_id,
+        owner.in_(substituted_owner_ids(scope)),
+    ]
+    if scope.visibility is Visibility.TEAM and scope.department_ids:
+        conditions.append(owner.in_(team_member_ids(scope)))
+    return sa.or_(*conditions)

@@ -1,0 +1,178 @@
+"""Tasks, activities (calls, meetings, e-mails, notes), threaded comments and notifications."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+
+from adapters.db.tables.base import (
+    created_at,
+    metadata,
+    organisation_fk,
+    updated_at,
+    user_ref,
+    uuid_pk,
+    version,
+)
+
+
+def _client_ref() -> sa.Column[object]:
+    return sa.Column(
+        "client_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("clients.id", ondelete="CASCADE"),
+        nullable=True,
+    )
+
+
+def _deal_ref() -> sa.Column[object]:
+    return sa.Column(
+        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=True
+    )
+
+
+_ON_SOMETHING = "client_id IS NOT NULL OR deal_id IS NOT NULL"
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    _client_ref(),
+    _deal_ref(),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    user_ref("assignee_id", nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("remind_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("priority", sa.String(8), nullable=False, server_default="normal"),
+    sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+    user_ref("done_by"),
+    # Where the task came from: manual | follow_up | callback | stale_deal ...
+    sa.Column("origin", sa.String(32), nullable=False, server_default="manual"),
+    user_ref("created_by"),
+    created_at(),
+    updated_at(),
+    version(),
+    sa.CheckConstraint(_ON_SOMETHING, name="on_client_or_deal"),
+    sa.Index(
+        "ix_tasks_organisation_id_assignee_id_done_at_due_at",
+        "organisation_id",
+        "assignee_id",
+        "done_at",
+        "due_at",
+    ),
+    sa.Index(
+        "ix_tasks_organisation_id_client_id_created_at",
+        "organisation_id",
+        "client_id",
+        "created_at",
+    ),
+    sa.Index(
+        "ix_tasks_organisation_id_deal_id_created_at", "organisation_id", "deal_id", "created_at"
+    ),
+    sa.Index(
+        "ix_tasks_pending_reminders",
+        "remind_at",
+        postgresql_where=sa.text(
+            "reminded_at IS NULL AND done_at IS NULL AND remind_at IS NOT NULL"
+        ),
+    ),
+)
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    _client_ref(),
+    _deal_ref(),
+    sa.Column("kind", sa.String(16), nullable=False),  # call | meeting | email | note
+    sa.Column("subject", sa.String(300), nullable=True),
+    sa.Column("body", sa.Text, nullable=True),
+    sa.Column("direction", sa.String(8), nullable=True),  # inbound | outbound, for calls/mail
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("duration_seconds", sa.Integer, nullable=True),
+    user_ref("author_id"),
+    created_at(),
+    version(),
+    sa.CheckConstraint(_ON_SOMETHING, name="on_client_or_deal"),
+    sa.Index(
+        "ix_activities_organisation_id_client_id_occurred_at",
+        "organisation_id",
+        "client_id",
+        "occurred_at",
+    ),
+    sa.Index(
+        "ix_activities_organisation_id_deal_id_occurred_at",
+        "organisation_id",
+        "deal_id",
+        "occurred_at",
+    ),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    _client_ref(),
+    _deal_ref(),
+    sa.Column(
+        "parent_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("comments.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("mentions", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"),
+    user_ref("author_id"),
+    created_at(),
+    sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
+    version(),
+    sa.CheckConstraint(_ON_SOMETHING, name="on_client_or_deal"),
+    sa.Index(
+        "ix_comments_organisation_id_client_id_created_at",
+        "organisation_id",
+        "client_id",
+        "created_at",
+    ),
+    sa.Index(
+        "ix_comments_organisation_id_deal_id_created_at", "organisation_id", "deal_id", "created_at"
+    ),
+    sa.Index("ix_comments_parent_id", "parent_id"),
+)
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    sa.Column(
+        "user_id", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("kind", sa.String(32), nullable=False),  # reminder|assignment|mention|stale_deal|...
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=True),
+    sa.Column("entity_type", sa.String(32), nullable=True),
+    sa.Column("entity_id", UUID(as_uuid=True), nullable=True),
+    # Makes "notify once" idempotent, e.g. "stale:<deal>:<stage_entered_at>".
+    sa.Column("dedup_key", sa.String(200), nullable=True),
+    created_at(),
+    sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index(
+        "ix_notifications_organisation_id_user_id_created_at_id",
+        "organisation_id",
+        "user_id",
+        "created_at",
+        "id",
+    ),
+    sa.Index(
+        "uq_notifications_user_id_dedup_key",
+        "user_id",
+        "dedup_key",
+        unique=True,
+        postgresql_where=sa.text("dedup_key IS NOT NULL"),
+    ),
+)

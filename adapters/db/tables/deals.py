@@ -1,0 +1,151 @@
+"""Deals, their product lines and every stage move."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from adapters.db.tables.base import (
+    created_at,
+    metadata,
+    money,
+    organisation_fk,
+    updated_at,
+    user_ref,
+    uuid_pk,
+    version,
+)
+
+deals = sa.Table(
+    "deals",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    sa.Column(
+        "client_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("clients.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    sa.Column(
+        "contact_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("title", sa.String(300), nullable=False),
+    money("amount"),
+    sa.Column("currency", sa.String(3), nullable=False),
+    money("expected_margin", nullable=True),
+    sa.Column(
+        "funnel_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("funnels.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    sa.Column(
+        "stage_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("stages.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    sa.Column("status", sa.String(8), nullable=False, server_default="open"),  # open|won|lost
+    user_ref("responsible_id", nullable=False),
+    sa.Column("source_channel", sa.String(100), nullable=True),
+    sa.Column("source_campaign", sa.String(200), nullable=True),
+    sa.Column("utm", JSONB, nullable=False, server_default="{}"),
+    sa.Column("expected_close_date", sa.Date, nullable=True),
+    sa.Column("custom_fields", JSONB, nullable=False, server_default="{}"),
+    sa.Column("stage_entered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column(
+        "loss_reason_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("loss_reasons.id", ondelete="RESTRICT"),
+        nullable=True,
+    ),
+    sa.Column("loss_comment", sa.Text, nullable=True),
+    sa.Column("lost_tender", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("loss_making", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("public_conflict", sa.Boolean, nullable=False, server_default=sa.false()),
+    # stage_entered_at of the stay for which the stale alert went out: once per breach.
+    sa.Column("stale_notified_for", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("stale_close_proposed_for", sa.DateTime(timezone=True), nullable=True),
+    user_ref("created_by"),
+    created_at(),
+    updated_at(),
+    version(),
+    sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+    sa.Index("ix_deals_organisation_id_created_at_id", "organisation_id", "created_at", "id"),
+    sa.Index("ix_deals_organisation_id_updated_at_id", "organisation_id", "updated_at", "id"),
+    sa.Index("ix_deals_organisation_id_amount_id", "organisation_id", "amount", "id"),
+    sa.Index(
+        "ix_deals_organisation_id_expected_close_date_id",
+        "organisation_id",
+        "expected_close_date",
+        "id",
+    ),
+    sa.Index("ix_deals_organisation_id_stage_id", "organisation_id", "stage_id"),
+    sa.Index("ix_deals_organisation_id_funnel_id_status", "organisation_id", "funnel_id", "status"),
+    sa.Index("ix_deals_organisation_id_responsible_id", "organisation_id", "responsible_id"),
+    sa.Index("ix_deals_organisation_id_client_id", "organisation_id", "client_id"),
+    sa.Index(
+        "ix_deals_organisation_id_status_stage_entered_at",
+        "organisation_id",
+        "status",
+        "stage_entered_at",
+    ),
+    sa.Index(
+        "ix_deals_custom_fields",
+        "custom_fields",
+        postgresql_using="gin",
+        postgresql_ops={"custom_fields": "jsonb_path_ops"},
+    ),
+    sa.Index(
+        "ix_deals_title_trgm",
+        "title",
+        postgresql_using="gin",
+        postgresql_ops={"title": "gin_trgm_ops"},
+    ),
+)
+
+deal_products = sa.Table(
+    "deal_products",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    sa.Column(
+        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("position", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("quantity", sa.Numeric(18, 3), nullable=False),
+    money("price"),
+    sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+    sa.CheckConstraint("price >= 0", name="price_not_negative"),
+    sa.Index("ix_deal_products_organisation_id_deal_id", "organisation_id", "deal_id"),
+)
+
+stage_moves = sa.Table(
+    "stage_moves",
+    metadata,
+    uuid_pk(),
+    organisation_fk(),
+    sa.Column(
+        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("kind", sa.String(16), nullable=False),  # created|moved|won|lost|reopened
+    sa.Column("from_stage_id", UUID(as_uuid=True), sa.ForeignKey("stages.id"), nullable=True),
+    sa.Column("to_stage_id", UUID(as_uuid=True), sa.ForeignKey("stages.id"), nullable=True),
+    sa.Column("from_status", sa.String(8), nullable=True),
+    sa.Column("to_status", sa.String(8), nullable=False),
+    # Seconds the deal spent in from_stage before this move.
+    sa.Column("seconds_in_previous", sa.BigInteger, nullable=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    user_ref("by_user_id"),
+    sa.Index("ix_stage_moves_organisation_id_deal_id_at", "organisation_id", "deal_id", "at"),
+    sa.Index(
+        "ix_stage_moves_organisation_id_to_stage_id_at", "organisation_id", "to_stage_id", "at"
+    ),
+    sa.Index("ix_stage_moves_organisation_id_at", "organisation_id", "at"),
+)
