@@ -9,12 +9,12 @@ from typing import Protocol, Self
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.db.repositories.audit import SqlAuditRepository
 from adapters.db.repositories.auth import (
     SqlActionTokenRepository,
     SqlApiKeyRepository,
     SqlRefreshTokenRepository,
 )
-from adapters.db.repositories.audit import SqlAuditRepository
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.staff import (
     SqlAbsenceRepository,
