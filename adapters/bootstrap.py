@@ -10,13 +10,17 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.db.repositories.idempotency import SqlIdempotencyStore
 from adapters.db.uow import JobDispatcher, SqlUnitOfWork
 from adapters.mail.dev_mailbox import DevMailbox
+from adapters.notifications.redis_feed import RedisNotificationFeed, RedisNotificationPublisher
 from adapters.queue.arq_queue import ArqJobDispatcher
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.throttle import RedisLoginThrottle
 from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
+from adapters.storage import make_storage
+from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock, SystemClock
@@ -35,6 +39,8 @@ class Container:
     secrets: UrlSafeSecrets = field(default_factory=UrlSafeSecrets)
     access_tokens: JwtAccessTokens = field(init=False)
     throttle: RedisLoginThrottle = field(init=False)
+    idempotency: SqlIdempotencyStore = field(init=False)
+    storage: FileStorage = field(init=False)
 
     def __post_init__(self) -> None:
         self.access_tokens = JwtAccessTokens(
@@ -45,9 +51,18 @@ class Container:
             max_failures=self.settings.login_max_failures,
             window_seconds=self.settings.login_window_seconds,
         )
+        self.idempotency = SqlIdempotencyStore(self.engine)
+        self.storage = make_storage(self.settings)
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.engine, self.dispatcher)
+        return SqlUnitOfWork(
+            self.engine,
+            self.dispatcher,
+            notification_publisher=RedisNotificationPublisher(self.redis),
+        )
+
+    def notification_feed(self) -> RedisNotificationFeed:
+        return RedisNotificationFeed(self.redis)
 
     def auth_service(self, uow: UnitOfWork | None = None) -> AuthService:
         return AuthService(

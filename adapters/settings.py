@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
     mail_from: str = "crm@localhost"
+    # Attachments: a local folder under VAR_DIR, or an S3-compatible bucket.
+    storage_backend: Literal["local", "s3"] = "local"
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000")
+    s3_bucket: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_region: str = "us-east-1"
 
     @field_validator("database_url")
     @classmethod

@@ -11,19 +11,35 @@ from adapters.bootstrap import Container, build
 from adapters.logging import configure_logging
 from adapters.settings import Settings, load_settings
 from api.errors import Problem, install_error_handlers
+from api.idempotency import IdempotencyMiddleware
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.routers import (
     absences,
     api_keys,
+    attachments,
+    audit,
     auth,
+    contacts,
+    custom_fields,
     departments,
+    discussions,
+    document_types,
     health,
     jobs,
+    notifications,
     organisations,
+    reassign,
     roles,
     schedules,
+    tasks,
+    timeline,
     users,
 )
+from api.routers import activities as activities_routes
+from api.routers import clients as clients_routes
+from api.routers import deals as deals_routes
+from api.routers import funnels as funnels_routes
+from api.routers import loss_reasons as loss_reasons_routes
 from api.spa import mount_spa
 
 API_PREFIX = "/api/v1"
@@ -66,7 +82,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     if container is not None:
         app.state.container = container
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added first, so it runs inside the body size limit and around every route.
+    app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        # Uploads have their own limit (plus room for the multipart envelope).
+        path_limits={f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024},
+    )
     app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
@@ -79,6 +102,22 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         departments.router,
         schedules.router,
         absences.router,
+        attachments.router,
+        document_types.router,
+        audit.router,
+        tasks.router,
+        activities_routes.router,
+        discussions.router,
+        notifications.router,
+        timeline.router,
+        reassign.router,
+        clients_routes.router,
+        clients_routes.follow_ups_router,
+        contacts.router,
+        custom_fields.router,
+        funnels_routes.router,
+        loss_reasons_routes.router,
+        deals_routes.router,
     ):
         api.include_router(router)
     api.include_router(api_keys.router)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from adapters.bootstrap import Container
+from domain.activities.ports import NotificationFeed
 from domain.auth.principal import Principal
 from domain.auth.services import ApiKeyService, AuthService
 from domain.platform.ports import UnitOfWork
@@ -72,3 +73,31 @@ async def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def get_notification_feed(container: ContainerDep) -> NotificationFeed:
+    return container.notification_feed()
+
+
+NotificationFeedDep = Annotated[NotificationFeed, Depends(get_notification_feed)]
+
+
+async def get_stream_principal(
+    container: ContainerDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    access_token: Annotated[
+        str | None,
+        Query(description="The access token, for clients that cannot send headers (EventSource)"),
+    ] = None,
+) -> Principal:
+    """A signed-in user, from the Bearer header or the ``access_token`` query parameter
+    (browsers' EventSource cannot send headers)."""
+    token = bearer.credentials if bearer is not None else access_token
+    if token is None:
+        raise Unauthenticated("Sign in: send a Bearer token or an access_token parameter")
+    claims = container.access_tokens.decode(token)
+    async with container.uow() as uow:
+        return await load_principal(uow, claims.user_id, claims.organisation_id)
+
+
+StreamPrincipal = Annotated[Principal, Depends(get_stream_principal)]

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.shared.errors import (
     Conflict,
+    ContentTooLarge,
     DomainError,
     InvalidInput,
     InvalidTransition,
@@ -54,6 +55,7 @@ STATUS_BY_ERROR: dict[type[DomainError], tuple[int, str]] = {
     RateLimited: (429, "rate-limited"),
     InvalidInput: (422, "invalid-input"),
     InvalidTransition: (409, "invalid-transition"),
+    ContentTooLarge: (413, "content-too-large"),
 }
 
 _TITLES = {
@@ -83,6 +85,7 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     instance: str | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": TYPE_BASE + (slug or _slug(status)),
@@ -94,6 +97,9 @@ def problem_response(
         body["instance"] = instance
     if errors is not None:
         body["errors"] = errors
+    if extensions:
+        # RFC 9457 extension members a domain error carries (e.g. duplicate candidates).
+        body.update({k: v for k, v in extensions.items() if k not in body})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -127,6 +133,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         errors=errors,
         headers=headers,
         instance=request.url.path,
+        extensions=getattr(exc, "extensions", None),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -32,12 +34,23 @@ TEST_VAR = ROOT / "var" / "test"
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
+def run_dir() -> Iterator[Path]:
+    """This run's own folder for embedded servers, so runs side by side never share one."""
+    TEST_VAR.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="run-", dir=TEST_VAR))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(run_dir: Path) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         yield Settings(database_url=url).require_database_url()
         return
-    server = EmbeddedPostgres(TEST_VAR / "pg")
+    server = EmbeddedPostgres(run_dir / "pg")
     server.start()
     try:
         yield server.url("postgres")
@@ -46,12 +59,12 @@ def postgres_server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
+def redis_url(run_dir: Path) -> Iterator[str]:
     url = os.environ.get("TEST_REDIS_URL")
     if url:
         yield url
         return
-    server = EmbeddedRedis(TEST_VAR / "redis")
+    server = EmbeddedRedis(run_dir / "redis")
     try:
         yield server.start()
     finally:

@@ -9,12 +9,34 @@ from typing import Protocol, Self
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.db.repositories.activities import (
+    NotificationPublisher,
+    SqlActivityRepository,
+    SqlCommentRepository,
+    SqlNotificationRepository,
+    SqlReassignmentRepository,
+    SqlSubjectRepository,
+    SqlTaskRepository,
+)
+from adapters.db.repositories.attachments import (
+    SqlAttachmentRepository,
+    SqlDocumentTypeRepository,
+)
 from adapters.db.repositories.audit import SqlAuditRepository
 from adapters.db.repositories.auth import (
     SqlActionTokenRepository,
     SqlApiKeyRepository,
     SqlRefreshTokenRepository,
 )
+from adapters.db.repositories.clients import (
+    SqlClientRepository,
+    SqlContactRepository,
+    SqlCustomFieldRepository,
+    SqlFollowUpTaskWriter,
+    SqlRelationshipFollowUpRepository,
+)
+from adapters.db.repositories.deals import SqlDealRepository
+from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.staff import (
     SqlAbsenceRepository,
@@ -24,7 +46,27 @@ from adapters.db.repositories.staff import (
     SqlScheduleRepository,
     SqlUserRepository,
 )
+from adapters.db.repositories.timeline import SqlTimelineQueries
+from domain.activities.ports import (
+    ActivityRepository,
+    CommentRepository,
+    NotificationRepository,
+    ReassignmentRepository,
+    SubjectRepository,
+    TaskRepository,
+    TimelineQueries,
+)
+from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.clients.ports import (
+    ClientRepository,
+    ContactRepository,
+    CustomFieldRepository,
+    FollowUpTaskWriter,
+    RelationshipFollowUpRepository,
+)
+from domain.deals.ports import DealRepository
+from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.ports import JobRepository
@@ -58,10 +100,34 @@ class SqlUnitOfWork:
     api_keys: ApiKeyRepository
     jobs: JobRepository
     audit: AuditRepository
+    funnels: FunnelRepository
+    loss_reasons: LossReasonRepository
+    deals: DealRepository
+    attachments: AttachmentRepository
+    document_types: DocumentTypeRepository
+    notifications: NotificationRepository
+    tasks: TaskRepository
+    activities: ActivityRepository
+    comments: CommentRepository
+    activity_subjects: SubjectRepository
+    timeline: TimelineQueries
+    reassignment: ReassignmentRepository
+    clients: ClientRepository
+    contacts: ContactRepository
+    custom_fields: CustomFieldRepository
+    relationship_follow_ups: RelationshipFollowUpRepository
+    follow_up_tasks: FollowUpTaskWriter
 
-    def __init__(self, engine: AsyncEngine, dispatcher: JobDispatcher) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        dispatcher: JobDispatcher,
+        *,
+        notification_publisher: NotificationPublisher | None = None,
+    ) -> None:
         self._engine = engine
         self._dispatcher = dispatcher
+        self._notification_publisher = notification_publisher
         self._conn: AsyncConnection | None = None
         self._pending_jobs: list[Job] = []
         self._callbacks: list[Callable[[], Awaitable[None]]] = []
@@ -91,6 +157,23 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(conn)
         self.jobs = SqlJobRepository(conn)
         self.audit = SqlAuditRepository(conn)
+        self.funnels = SqlFunnelRepository(conn)
+        self.loss_reasons = SqlLossReasonRepository(conn)
+        self.deals = SqlDealRepository(conn)
+        self.attachments = SqlAttachmentRepository(conn)
+        self.document_types = SqlDocumentTypeRepository(conn)
+        self.notifications = SqlNotificationRepository(conn, self._notification_publisher)
+        self.tasks = SqlTaskRepository(conn)
+        self.activities = SqlActivityRepository(conn)
+        self.comments = SqlCommentRepository(conn)
+        self.activity_subjects = SqlSubjectRepository(conn)
+        self.timeline = SqlTimelineQueries(conn)
+        self.reassignment = SqlReassignmentRepository(conn)
+        self.clients = SqlClientRepository(conn)
+        self.contacts = SqlContactRepository(conn)
+        self.custom_fields = SqlCustomFieldRepository(conn)
+        self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn)
+        self.follow_up_tasks = SqlFollowUpTaskWriter(conn)
 
     async def __aexit__(
         self,

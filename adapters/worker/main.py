@@ -13,7 +13,10 @@ from arq.worker import Worker
 from adapters.bootstrap import Container, build
 from adapters.logging import configure_logging
 from adapters.settings import Settings
+from adapters.worker.jobs.activities import ACTIVITY_CRONS
+from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.mail import send_mail
+from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
 
@@ -47,6 +50,9 @@ async def redispatch_stuck_jobs(ctx: dict[str, Any]) -> int:
 
 
 SWEEPER = cron(redispatch_stuck_jobs, second=0, run_at_startup=True, unique=True)
+IDEMPOTENCY_PURGE = cron(purge_idempotency_records, minute=17, second=0, unique=True)
+# Periodic work of long-running workers (a burst worker in tests runs none).
+CRON_JOBS = [SWEEPER, IDEMPOTENCY_PURGE, *ACTIVITY_CRONS, STALE_DEALS]
 
 
 def worker_for(container: Container, *, burst: bool = False) -> Worker:
@@ -58,7 +64,7 @@ def worker_for(container: Container, *, burst: bool = False) -> Worker:
     return Worker(
         functions=[run_job],
         # A burst worker drains the queue once; the sweeper belongs to long-running workers.
-        cron_jobs=[] if burst else [SWEEPER],
+        cron_jobs=[] if burst else CRON_JOBS,
         redis_pool=container.arq,
         on_startup=startup,
         burst=burst,
@@ -85,7 +91,7 @@ def run_worker(settings: Settings) -> None:
 
     Worker(
         functions=[run_job],
-        cron_jobs=[SWEEPER],
+        cron_jobs=CRON_JOBS,
         redis_settings=RedisSettings.from_dsn(settings.require_redis_url()),
         on_startup=startup,
         on_shutdown=shutdown,

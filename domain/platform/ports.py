@@ -8,7 +8,26 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from domain.activities.ports import (
+    ActivityRepository,
+    CommentRepository,
+    NotificationRepository,
+    ReassignmentRepository,
+    SubjectRepository,
+    TaskRepository,
+    TimelineQueries,
+)
+from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.clients.ports import (
+    ClientRepository,
+    ContactRepository,
+    CustomFieldRepository,
+    FollowUpTaskWriter,
+    RelationshipFollowUpRepository,
+)
+from domain.deals.ports import DealRepository
+from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.shared.scope import Scope
@@ -68,6 +87,23 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     jobs: JobRepository
     audit: AuditRepository
+    funnels: FunnelRepository
+    loss_reasons: LossReasonRepository
+    deals: DealRepository
+    attachments: AttachmentRepository
+    document_types: DocumentTypeRepository
+    notifications: NotificationRepository
+    tasks: TaskRepository
+    activities: ActivityRepository
+    comments: CommentRepository
+    activity_subjects: SubjectRepository
+    timeline: TimelineQueries
+    reassignment: ReassignmentRepository
+    clients: ClientRepository
+    contacts: ContactRepository
+    custom_fields: CustomFieldRepository
+    relationship_follow_ups: RelationshipFollowUpRepository
+    follow_up_tasks: FollowUpTaskWriter
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -61,6 +61,12 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class ContentTooLarge(DomainError):
+    """An upload over its size limit."""
+
+    title = "Content too large"
+
+
 class InvalidTransition(DomainError):
     title = "Invalid transition"
 

@@ -11,9 +11,10 @@ from domain.auth.model import ActionPurpose
 from domain.auth.ports import PasswordHasher, SecretGenerator
 from domain.auth.principal import Principal
 from domain.auth.services import AuthPolicy, check_password, issue_action_token, mail_job
+from domain.platform.audit import diff, entry
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
-from domain.shared.clock import Clock
+from domain.shared.clock import Clock, SystemClock
 from domain.shared.errors import (
     Conflict,
     InvalidInput,
@@ -72,6 +73,56 @@ async def load_principal(uow: UnitOfWork, user_id: UUID, organisation_id: UUID) 
         department_ids=department_ids,
         is_admin=role.is_admin,
     )
+
+
+async def _audit_settings(
+    uow: UnitOfWork,
+    principal: Principal,
+    clock: Clock,
+    *,
+    entity_type: str,
+    entity_id: UUID,
+    action: str,
+    before: Mapping[str, object],
+    after: Mapping[str, object],
+) -> None:
+    """An audit entry for a change of organisation settings (roles, departments, the
+    organisation itself), in the change's transaction."""
+    changes = diff(before, after)
+    if not changes and action == "update":
+        return
+    await uow.audit.add(
+        entry(
+            principal,
+            organisation_id=principal.organisation_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action=action,
+            changes=changes,
+            at=clock.now(),
+        )
+    )
+
+
+def _organisation_fields(o: Organisation) -> dict[str, object]:
+    return {
+        "name": o.name,
+        "currency": o.currency,
+        "time_zone": o.time_zone,
+        "fulfilment_basis": o.fulfilment_basis,
+    }
+
+
+def _role_fields(r: Role) -> dict[str, object]:
+    return {
+        "name": r.name,
+        "permissions": set(r.permissions),
+        "visibility": {k.value: v.value for k, v in r.visibility.items()},
+    }
+
+
+def _department_fields(d: Department) -> dict[str, object]:
+    return {"name": d.name, "parent_id": d.parent_id, "head_id": d.head_id}
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +315,9 @@ async def _require_active_colleague(
 
 
 class OrganisationService:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self._uow = uow
+        self._clock = clock or SystemClock()
 
     async def get(self, principal: Principal) -> Organisation:
         async with self._uow as uow:
@@ -284,11 +336,22 @@ class OrganisationService:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             organisation = await self._load(uow, principal)
+            before = _organisation_fields(organisation)
             version = organisation.version if expected_version is None else expected_version
             organisation.change(
                 name=name, currency=currency, time_zone=time_zone, fulfilment_basis=fulfilment_basis
             )
             await uow.organisations.update(organisation, version)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="organisation",
+                entity_id=organisation.id,
+                action="update",
+                before=before,
+                after=_organisation_fields(organisation),
+            )
             await uow.commit()
             return organisation
 
@@ -310,8 +373,9 @@ class PermissionCatalogue:
 class RoleService:
     """Roles are editable permission sets; the built-in administrator role stays all-powerful."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self._uow = uow
+        self._clock = clock or SystemClock()
 
     @staticmethod
     def catalogue() -> PermissionCatalogue:
@@ -344,6 +408,16 @@ class RoleService:
         async with self._uow as uow:
             await self._require_unique_name(uow, principal, role)
             await uow.roles.add(role)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="role",
+                entity_id=role.id,
+                action="create",
+                before={},
+                after=_role_fields(role),
+            )
             await uow.commit()
             return role
 
@@ -360,10 +434,21 @@ class RoleService:
         principal.require(Permission.ROLES_MANAGE)
         async with self._uow as uow:
             role = await self._load(uow, principal, role_id)
+            before = _role_fields(role)
             version = role.version if expected_version is None else expected_version
             role.change(name=name, permissions=permissions, visibility=visibility)
             await self._require_unique_name(uow, principal, role)
             await uow.roles.update(role, version)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="role",
+                entity_id=role.id,
+                action="update",
+                before=before,
+                after=_role_fields(role),
+            )
             await uow.commit()
             return role
 
@@ -380,6 +465,16 @@ class RoleService:
             if await uow.roles.count_users(scope, role_id):
                 raise Conflict("The role is assigned to users; give them another role first")
             await uow.roles.delete(scope, role_id)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="role",
+                entity_id=role.id,
+                action="delete",
+                before=_role_fields(role),
+                after={},
+            )
             await uow.commit()
 
     @staticmethod
@@ -401,8 +496,9 @@ class DepartmentService:
     """Departments form a tree; a department's head manages its members and the heads of the
     departments directly below it."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self._uow = uow
+        self._clock = clock or SystemClock()
 
     async def list(self, principal: Principal) -> Sequence[Department]:
         async with self._uow as uow:
@@ -425,6 +521,16 @@ class DepartmentService:
         async with self._uow as uow:
             await self._apply(uow, principal, department, parent_id=parent_id, head_id=head_id)
             await uow.departments.add(department)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="department",
+                entity_id=department.id,
+                action="create",
+                before={},
+                after=_department_fields(department),
+            )
             await uow.commit()
             return department
 
@@ -441,10 +547,21 @@ class DepartmentService:
         principal.require(Permission.DEPARTMENTS_MANAGE)
         async with self._uow as uow:
             department = await self._load(uow, principal, department_id)
+            before = _department_fields(department)
             version = department.version if expected_version is None else expected_version
             department.change(name=name)
             await self._apply(uow, principal, department, parent_id=parent_id, head_id=head_id)
             await uow.departments.update(department, version)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="department",
+                entity_id=department.id,
+                action="update",
+                before=before,
+                after=_department_fields(department),
+            )
             await uow.commit()
             return department
 
@@ -459,6 +576,16 @@ class DepartmentService:
             if await uow.departments.count_members(scope, department_id):
                 raise Conflict("The department has members or sub-departments; move them out first")
             await uow.departments.delete(scope, department_id)
+            await _audit_settings(
+                uow,
+                principal,
+                self._clock,
+                entity_type="department",
+                entity_id=department.id,
+                action="delete",
+                before=_department_fields(department),
+                after={},
+            )
             await uow.commit()
 
     @staticmethod

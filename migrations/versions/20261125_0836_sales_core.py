@@ -1080,7 +1080,10 @@ def upgrade() -> None:
             ["deal_id"], ["deals.id"], name=op.f("fk_stage_moves_deal_id_deals"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["from_stage_id"], ["stages.id"], name=op.f("fk_stage_moves_from_stage_id_stages")
+            ["from_stage_id"],
+            ["stages.id"],
+            name=op.f("fk_stage_moves_from_stage_id_stages"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
@@ -1089,7 +1092,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["to_stage_id"], ["stages.id"], name=op.f("fk_stage_moves_to_stage_id_stages")
+            ["to_stage_id"],
+            ["stages.id"],
+            name=op.f("fk_stage_moves_to_stage_id_stages"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stage_moves")),
     )

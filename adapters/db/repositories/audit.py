@@ -8,6 +8,9 @@ import sqlalchemy as sa
 import structlog
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.visibility import visible
+from adapters.db.tables.clients import clients, contacts
+from adapters.db.tables.deals import deals
 from adapters.db.tables.records import audit_entries
 from domain.platform.audit import AuditEntry
 from domain.shared.scope import Scope
@@ -52,3 +55,27 @@ class SqlAuditRepository(SqlRepository):
             )
         query = query.order_by(audit_entries.c.at.desc(), audit_entries.c.id.desc()).limit(limit)
         return [AuditEntry(**dict(r._mapping)) for r in await self._conn.execute(query)]
+
+    async def client_visible(self, scope: Scope, client_id: UUID) -> bool:
+        return await self._exists(clients, scope, client_id)
+
+    async def deal_visible(self, scope: Scope, deal_id: UUID) -> bool:
+        return await self._exists(deals, scope, deal_id)
+
+    async def _exists(self, table: sa.Table, scope: Scope, ident: UUID) -> bool:
+        found = await self._conn.scalar(
+            sa.select(sa.literal(1)).where(
+                in_organisation(table, scope),
+                table.c.id == ident,
+                visible(table.c.responsible_id, scope),
+            )
+        )
+        return found is not None
+
+    async def contact_client(self, scope: Scope, contact_id: UUID) -> UUID | None:
+        found: UUID | None = await self._conn.scalar(
+            sa.select(contacts.c.client_id).where(
+                in_organisation(contacts, scope), contacts.c.id == contact_id
+            )
+        )
+        return found

@@ -135,8 +135,20 @@ stage_moves = sa.Table(
         "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=False
     ),
     sa.Column("kind", sa.String(16), nullable=False),  # created|moved|won|lost|reopened
-    sa.Column("from_stage_id", UUID(as_uuid=True), sa.ForeignKey("stages.id"), nullable=True),
-    sa.Column("to_stage_id", UUID(as_uuid=True), sa.ForeignKey("stages.id"), nullable=True),
+    sa.Column(
+        "from_stage_id",
+        UUID(as_uuid=True),
+        # A deleted stage (only one no deal is in) leaves its history without a name.
+        sa.ForeignKey("stages.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column(
+        "to_stage_id",
+        UUID(as_uuid=True),
+        # A deleted stage (only one no deal is in) leaves its history without a name.
+        sa.ForeignKey("stages.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
     sa.Column("from_status", sa.String(8), nullable=True),
     sa.Column("to_status", sa.String(8), nullable=False),
     # Seconds the deal spent in from_stage before this move.

@@ -1,0 +1,536 @@
+"""SQL repository for deals, their product lines and stage moves."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.visibility import visible
+from adapters.db.tables.clients import clients
+from adapters.db.tables.deals import deal_products, deals, stage_moves
+from adapters.db.tables.funnels import stages
+from adapters.db.tables.staff import users
+from domain.clients.custom_fields import CustomFieldFilter, FieldType, FilterOp
+from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
+from domain.deals.ports import (
+    BoardColumn,
+    CurrencyTotal,
+    DealFilter,
+    DealSort,
+    StaleDeal,
+)
+from domain.shared.ids import new_id
+from domain.shared.scope import Scope
+
+_STAGE_JOIN = deals.join(stages, stages.c.id == deals.c.stage_id)
+_DAY: sa.ColumnElement[Any] = sa.literal_column("interval '1 day'")
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def weighted_sql() -> sa.ColumnElement[Any]:
+    """Amount x stage probability for open deals, the amount for won, zero for lost."""
+    return sa.case(
+        (deals.c.status == DealStatus.WON.value, deals.c.amount),
+        (deals.c.status == DealStatus.LOST.value, sa.literal(Decimal("0.00"))),
+        else_=sa.func.round(deals.c.amount * stages.c.probability / 100, 2),
+    )
+
+
+def stale_sql(now: datetime, factor: int = 1) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        deals.c.status == DealStatus.OPEN.value,
+        stages.c.max_days.is_not(None),
+        deals.c.stage_entered_at + _DAY * (stages.c.max_days * factor) < now,
+    )
+
+
+def _visible_deal(scope: Scope) -> sa.ColumnElement[bool]:
+    return sa.and_(in_organisation(deals, scope), visible(deals.c.responsible_id, scope))
+
+
+def _conditions(f: DealFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
+    c: list[sa.ColumnElement[bool]] = []
+    if f.funnel_id is not None:
+        c.append(deals.c.funnel_id == f.funnel_id)
+    if f.stage_ids:
+        c.append(deals.c.stage_id.in_(f.stage_ids))
+    if f.statuses:
+        c.append(deals.c.status.in_([s.value for s in f.statuses]))
+    if f.responsible_ids:
+        c.append(deals.c.responsible_id.in_(f.responsible_ids))
+    if f.client_id is not None:
+        c.append(deals.c.client_id == f.client_id)
+    if f.source_channels:
+        c.append(deals.c.source_channel.in_(f.source_channels))
+    if f.amount_min is not None:
+        c.append(deals.c.amount >= f.amount_min)
+    if f.amount_max is not None:
+        c.append(deals.c.amount <= f.amount_max)
+    if f.created_from is not None:
+        c.append(deals.c.created_at >= f.created_from)
+    if f.created_to is not None:
+        c.append(deals.c.created_at < f.created_to)
+    if f.expected_close_from is not None:
+        c.append(deals.c.expected_close_date >= f.expected_close_from)
+    if f.expected_close_to is not None:
+        c.append(deals.c.expected_close_date <= f.expected_close_to)
+    if f.stale is True:
+        c.append(stale_sql(now))
+    elif f.stale is False:
+        c.append(sa.not_(stale_sql(now)))
+    if f.search and f.search.strip():
+        pattern = f"%{_escape_like(f.search.strip())}%"
+        c.append(
+            sa.or_(
+                deals.c.title.ilike(pattern, escape="\\"),
+                sa.exists().where(
+                    clients.c.organisation_id == deals.c.organisation_id,
+                    clients.c.id == deals.c.client_id,
+                    clients.c.name.ilike(pattern, escape="\\"),
+                ),
+            )
+        )
+    c.extend(_custom_condition(cf) for cf in f.custom)
+    return c
+
+
+def _custom_condition(f: CustomFieldFilter) -> sa.ColumnElement[bool]:
+    fields = deals.c.custom_fields
+    if f.op is FilterOp.EQ and f.type in (FieldType.STRING, FieldType.ENUM, FieldType.DATE):
+        return fields.contains(sa.cast(sa.literal({f.key: f.value}, JSONB), JSONB))
+    if f.type is FieldType.DATE:
+        value: sa.ColumnElement[Any] = fields[f.key].astext
+        bound: Any = str(f.value)
+    else:
+        node = fields[f.key]["amount"] if f.type is FieldType.MONEY else fields[f.key]
+        json_type = "string" if f.type is FieldType.MONEY else "number"
+        value = sa.case(
+            (sa.func.jsonb_typeof(node) == json_type, sa.cast(node.astext, sa.Numeric)),
+            else_=None,
+        )
+        bound = f.value
+    condition: sa.ColumnElement[bool]
+    if f.op is FilterOp.GTE:
+        condition = value >= bound
+    elif f.op is FilterOp.LTE:
+        condition = value <= bound
+    else:
+        condition = value == bound
+    return condition
+
+
+def _keyset(
+    column: sa.ColumnElement[Any], descending: bool, after: tuple[object, UUID]
+) -> sa.ColumnElement[bool]:
+    """Rows after (value, id) in PostgreSQL's default NULL placement: last when ascending,
+    first when descending."""
+    value, ident = after
+    if not descending:
+        if value is None:
+            return sa.and_(column.is_(None), deals.c.id > ident)
+        return sa.or_(
+            column > value, sa.and_(column == value, deals.c.id > ident), column.is_(None)
+        )
+    if value is None:
+        return sa.or_(sa.and_(column.is_(None), deals.c.id < ident), column.is_not(None))
+    return sa.or_(column < value, sa.and_(column == value, deals.c.id < ident))
+
+
+class SqlDealRepository(SqlRepository):
+    async def add(self, deal: Deal) -> None:
+        await self._conn.execute(
+            sa.insert(deals).values(
+                id=deal.id, organisation_id=deal.organisation_id, **_deal_values(deal)
+            )
+        )
+        await self._write_products(deal)
+
+    async def get(self, scope: Scope, deal_id: UUID, *, for_update: bool = False) -> Deal | None:
+        query = sa.select(deals).where(_visible_deal(scope), deals.c.id == deal_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._conn.execute(query)).one_or_none()
+        if row is None:
+            return None
+        return next(iter(await self._hydrate([row])))
+
+    async def update(self, deal: Deal, expected_version: int) -> None:
+        values = _deal_values(deal)
+        for key in ("created_by", "created_at"):
+            values.pop(key)
+        values["updated_at"] = deal.updated_at or sa.func.now()
+        await self._update_versioned(
+            deals,
+            entity="Deal",
+            ident=deal.id,
+            organisation_id=deal.organisation_id,
+            expected_version=expected_version,
+            values=values,
+        )
+        deal.version = expected_version + 1
+        await self._conn.execute(
+            sa.delete(deal_products).where(
+                deal_products.c.organisation_id == deal.organisation_id,
+                deal_products.c.deal_id == deal.id,
+            )
+        )
+        await self._write_products(deal)
+
+    async def _write_products(self, deal: Deal) -> None:
+        if not deal.products:
+            return
+        await self._conn.execute(
+            sa.insert(deal_products),
+            [
+                {
+                    "id": new_id(),
+                    "organisation_id": deal.organisation_id,
+                    "deal_id": deal.id,
+                    "position": i,
+                    "name": p.name,
+                    "quantity": p.quantity,
+                    "price": p.price,
+                }
+                for i, p in enumerate(deal.products)
+            ],
+        )
+
+    async def add_move(self, move: StageMove) -> None:
+        await self._conn.execute(
+            sa.insert(stage_moves).values(
+                id=move.id,
+                organisation_id=move.organisation_id,
+                deal_id=move.deal_id,
+                kind=move.kind.value,
+                from_stage_id=move.from_stage_id,
+                to_stage_id=move.to_stage_id,
+                from_status=move.from_status.value if move.from_status else None,
+                to_status=move.to_status.value,
+                seconds_in_previous=move.seconds_in_previous,
+                at=move.at,
+                by_user_id=move.by_user_id,
+            )
+        )
+
+    async def moves(self, organisation_id: UUID, deal_id: UUID) -> Sequence[StageMove]:
+        rows = await self._conn.execute(
+            sa.select(stage_moves)
+            .where(
+                stage_moves.c.organisation_id == organisation_id, stage_moves.c.deal_id == deal_id
+            )
+            .order_by(stage_moves.c.at, stage_moves.c.id)
+        )
+        return [_move(r._mapping) for r in rows]
+
+    async def list(
+        self,
+        scope: Scope,
+        filters: DealFilter,
+        *,
+        now: datetime,
+        sort: DealSort,
+        limit: int,
+        after: tuple[object, UUID] | None = None,
+    ) -> Sequence[Deal]:
+        column = deals.c[sort.column]
+        query = (
+            sa.select(deals)
+            .select_from(_STAGE_JOIN)
+            .where(_visible_deal(scope), *_conditions(filters, now))
+        )
+        if after is not None:
+            query = query.where(_keyset(column, sort.descending, after))
+        if sort.descending:
+            query = query.order_by(column.desc(), deals.c.id.desc())
+        else:
+            query = query.order_by(column.asc(), deals.c.id.asc())
+        rows = (await self._conn.execute(query.limit(limit))).all()
+        return await self._hydrate(rows)
+
+    async def totals(
+        self, scope: Scope, filters: DealFilter, *, now: datetime
+    ) -> Sequence[CurrencyTotal]:
+        query = (
+            sa.select(
+                deals.c.currency,
+                sa.func.count().label("n"),
+                sa.func.coalesce(sa.func.sum(deals.c.amount), 0).label("amount"),
+                sa.func.coalesce(sa.func.sum(weighted_sql()), 0).label("weighted"),
+            )
+            .select_from(_STAGE_JOIN)
+            .where(_visible_deal(scope), *_conditions(filters, now))
+            .group_by(deals.c.currency)
+            .order_by(deals.c.currency)
+        )
+        return [
+            CurrencyTotal(r.currency, int(r.n), _money(r.amount), _money(r.weighted))
+            for r in await self._conn.execute(query)
+        ]
+
+    async def board(
+        self,
+        scope: Scope,
+        funnel_id: UUID,
+        filters: DealFilter,
+        *,
+        now: datetime,
+        per_stage: int,
+    ) -> Sequence[BoardColumn]:
+        where = [
+            _visible_deal(scope),
+            deals.c.funnel_id == funnel_id,
+            deals.c.status == DealStatus.OPEN.value,
+            *_conditions(filters, now),
+        ]
+        aggregates = await self._conn.execute(
+            sa.select(
+                deals.c.stage_id,
+                deals.c.currency,
+                sa.func.count().label("n"),
+                sa.func.sum(deals.c.amount).label("amount"),
+                sa.func.sum(weighted_sql()).label("weighted"),
+            )
+            .select_from(_STAGE_JOIN)
+            .where(*where)
+            .group_by(deals.c.stage_id, deals.c.currency)
+            .order_by(deals.c.stage_id, deals.c.currency)
+        )
+        counts: dict[UUID, int] = {}
+        totals: dict[UUID, builtins.list[CurrencyTotal]] = {}
+        for r in aggregates:
+            counts[r.stage_id] = counts.get(r.stage_id, 0) + int(r.n)
+            totals.setdefault(r.stage_id, []).append(
+                CurrencyTotal(r.currency, int(r.n), _money(r.amount), _money(r.weighted))
+            )
+        ranked = (
+            sa.select(
+                deals.c.id,
+                sa.func.row_number()
+                .over(
+                    partition_by=deals.c.stage_id,
+                    order_by=(deals.c.stage_entered_at.desc(), deals.c.id.desc()),
+                )
+                .label("rank"),
+            )
+            .select_from(_STAGE_JOIN)
+            .where(*where)
+            .subquery()
+        )
+        rows = (
+            await self._conn.execute(
+                sa.select(deals)
+                .join(ranked, ranked.c.id == deals.c.id)
+                .where(ranked.c.rank <= per_stage)
+                .order_by(deals.c.stage_entered_at.desc(), deals.c.id.desc())
+            )
+        ).all()
+        cards: dict[UUID, builtins.list[Deal]] = {}
+        for deal in await self._hydrate(rows):
+            cards.setdefault(deal.stage_id, []).append(deal)
+        stage_ids = (
+            await self._conn.execute(
+                sa.select(stages.c.id)
+                .where(in_organisation(stages, scope), stages.c.funnel_id == funnel_id)
+                .order_by(stages.c.position, stages.c.id)
+            )
+        ).scalars()
+        return [
+            BoardColumn(
+                stage_id=i,
+                count=counts.get(i, 0),
+                totals=totals.get(i, []),
+                deals=cards.get(i, []),
+            )
+            for i in stage_ids
+        ]
+
+    async def client_names(
+        self, organisation_id: UUID, client_ids: Sequence[UUID]
+    ) -> dict[UUID, str]:
+        if not client_ids:
+            return {}
+        rows = await self._conn.execute(
+            sa.select(clients.c.id, clients.c.name).where(
+                clients.c.organisation_id == organisation_id, clients.c.id.in_(client_ids)
+            )
+        )
+        return {r.id: r.name for r in rows}
+
+    async def list_stale(self, *, now: datetime, limit: int) -> Sequence[StaleDeal]:
+        twice = stale_sql(now, factor=2)
+        query = (
+            sa.select(
+                deals.c.id,
+                deals.c.organisation_id,
+                deals.c.title,
+                deals.c.responsible_id,
+                users.c.department_id,
+                stages.c.id.label("stage_id"),
+                stages.c.name.label("stage_name"),
+                stages.c.max_days,
+                deals.c.stage_entered_at,
+                deals.c.stale_notified_for,
+                deals.c.stale_close_proposed_for,
+            )
+            .select_from(_STAGE_JOIN.join(users, users.c.id == deals.c.responsible_id))
+            .where(
+                stale_sql(now),
+                sa.or_(
+                    deals.c.stale_notified_for.is_distinct_from(deals.c.stage_entered_at),
+                    sa.and_(
+                        twice,
+                        deals.c.stale_close_proposed_for.is_distinct_from(deals.c.stage_entered_at),
+                    ),
+                ),
+            )
+            .order_by(deals.c.stage_entered_at, deals.c.id)
+            .limit(limit)
+        )
+        return [
+            StaleDeal(
+                deal_id=r.id,
+                organisation_id=r.organisation_id,
+                title=r.title,
+                responsible_id=r.responsible_id,
+                responsible_department_id=r.department_id,
+                stage_id=r.stage_id,
+                stage_name=r.stage_name,
+                max_days=r.max_days,
+                stage_entered_at=r.stage_entered_at,
+                stale_notified_for=r.stale_notified_for,
+                stale_close_proposed_for=r.stale_close_proposed_for,
+            )
+            for r in await self._conn.execute(query)
+        ]
+
+    async def mark_stale_alerts(
+        self,
+        organisation_id: UUID,
+        deal_id: UUID,
+        *,
+        notified_for: datetime | None,
+        close_proposed_for: datetime | None,
+    ) -> None:
+        await self._conn.execute(
+            sa.update(deals)
+            .where(deals.c.organisation_id == organisation_id, deals.c.id == deal_id)
+            .values(stale_notified_for=notified_for, stale_close_proposed_for=close_proposed_for)
+        )
+
+    async def _hydrate(self, rows: Sequence[Any]) -> Sequence[Deal]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        product_rows = await self._conn.execute(
+            sa.select(deal_products)
+            .where(
+                deal_products.c.organisation_id == rows[0].organisation_id,
+                deal_products.c.deal_id.in_(ids),
+            )
+            .order_by(deal_products.c.deal_id, deal_products.c.position)
+        )
+        lines: dict[UUID, builtins.list[ProductLine]] = {}
+        for p in product_rows:
+            lines.setdefault(p.deal_id, []).append(
+                ProductLine(name=p.name, quantity=p.quantity, price=p.price)
+            )
+        return [_deal(r._mapping, lines.get(r.id, [])) for r in rows]
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _deal_values(d: Deal) -> dict[str, Any]:
+    return {
+        "client_id": d.client_id,
+        "contact_id": d.contact_id,
+        "title": d.title,
+        "amount": d.amount,
+        "currency": d.currency,
+        "expected_margin": d.expected_margin,
+        "funnel_id": d.funnel_id,
+        "stage_id": d.stage_id,
+        "status": d.status.value,
+        "responsible_id": d.responsible_id,
+        "source_channel": d.source_channel,
+        "source_campaign": d.source_campaign,
+        "utm": dict(d.utm),
+        "expected_close_date": d.expected_close_date,
+        "custom_fields": dict(d.custom_fields),
+        "stage_entered_at": d.stage_entered_at,
+        "closed_at": d.closed_at,
+        "loss_reason_id": d.loss_reason_id,
+        "loss_comment": d.loss_comment,
+        "lost_tender": d.lost_tender,
+        "loss_making": d.loss_making,
+        "public_conflict": d.public_conflict,
+        "stale_notified_for": d.stale_notified_for,
+        "stale_close_proposed_for": d.stale_close_proposed_for,
+        "created_by": d.created_by,
+        "created_at": d.created_at or sa.func.now(),
+        "updated_at": d.updated_at or sa.func.now(),
+    }
+
+
+def _deal(m: Any, lines: list[ProductLine]) -> Deal:
+    return Deal(
+        id=m["id"],
+        organisation_id=m["organisation_id"],
+        client_id=m["client_id"],
+        contact_id=m["contact_id"],
+        title=m["title"],
+        amount=m["amount"],
+        currency=m["currency"],
+        expected_margin=m["expected_margin"],
+        products=lines,
+        funnel_id=m["funnel_id"],
+        stage_id=m["stage_id"],
+        status=DealStatus(m["status"]),
+        responsible_id=m["responsible_id"],
+        source_channel=m["source_channel"],
+        source_campaign=m["source_campaign"],
+        utm=dict(m["utm"] or {}),
+        expected_close_date=m["expected_close_date"],
+        custom_fields=dict(m["custom_fields"] or {}),
+        stage_entered_at=m["stage_entered_at"],
+        closed_at=m["closed_at"],
+        loss_reason_id=m["loss_reason_id"],
+        loss_comment=m["loss_comment"],
+        lost_tender=m["lost_tender"],
+        loss_making=m["loss_making"],
+        public_conflict=m["public_conflict"],
+        stale_notified_for=m["stale_notified_for"],
+        stale_close_proposed_for=m["stale_close_proposed_for"],
+        created_by=m["created_by"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        version=m["version"],
+    )
+
+
+def _move(m: Any) -> StageMove:
+    return StageMove(
+        id=m["id"],
+        organisation_id=m["organisation_id"],
+        deal_id=m["deal_id"],
+        kind=MoveKind(m["kind"]),
+        from_stage_id=m["from_stage_id"],
+        to_stage_id=m["to_stage_id"],
+        from_status=DealStatus(m["from_status"]) if m["from_status"] else None,
+        to_status=DealStatus(m["to_status"]),
+        seconds_in_previous=m["seconds_in_previous"],
+        at=m["at"],
+        by_user_id=m["by_user_id"],
+    )

@@ -1,0 +1,206 @@
+"""The timeline of a client or a deal: a read model over tasks, activities, comments, stage
+moves and relationship transitions, merged in SQL (one UNION ALL per page, newest first)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from adapters.db.repositories.base import SqlRepository
+from adapters.db.repositories.visibility import visible
+from adapters.db.tables.activities import activities, comments, tasks
+from adapters.db.tables.clients import relationship_transitions
+from adapters.db.tables.deals import deals, stage_moves
+from adapters.db.tables.funnels import stages
+from domain.activities.ports import SubjectScopes, TimelineItem, TimelineKind
+
+
+def _json(*pairs: Any) -> sa.ColumnElement[Any]:
+    return sa.func.jsonb_build_object(*pairs, type_=JSONB)
+
+
+class SqlTimelineQueries(SqlRepository):
+    async def for_subject(
+        self,
+        scopes: SubjectScopes,
+        *,
+        client_id: UUID | None,
+        deal_id: UUID | None,
+        kinds: frozenset[TimelineKind],
+        limit: int,
+        after: tuple[datetime, str, UUID] | None = None,
+    ) -> Sequence[TimelineItem]:
+        org = scopes.organisation_id
+
+        def on_subject(table: sa.Table) -> sa.ColumnElement[bool]:
+            """Items of the deal; or of the client itself plus its deals the caller sees."""
+            if deal_id is not None:
+                return sa.and_(table.c.organisation_id == org, table.c.deal_id == deal_id)
+            visible_deals = sa.select(deals.c.id).where(
+                deals.c.organisation_id == org,
+                deals.c.client_id == client_id,
+                visible(deals.c.responsible_id, scopes.deals),
+            )
+            own = sa.and_(table.c.client_id == client_id, table.c.deal_id.is_(None))
+            return sa.and_(
+                table.c.organisation_id == org,
+                sa.or_(own, table.c.deal_id.in_(visible_deals)),
+            )
+
+        branches: list[sa.Select[Any]] = []
+        if TimelineKind.TASK in kinds:
+            branches.append(
+                sa.select(
+                    tasks.c.created_at.label("at"),
+                    sa.literal(TimelineKind.TASK.value).label("kind"),
+                    tasks.c.id,
+                    tasks.c.client_id,
+                    tasks.c.deal_id,
+                    tasks.c.created_by.label("actor_id"),
+                    tasks.c.title,
+                    tasks.c.description.label("body"),
+                    _json(
+                        "assignee_id",
+                        tasks.c.assignee_id,
+                        "due_at",
+                        tasks.c.due_at,
+                        "done_at",
+                        tasks.c.done_at,
+                        "priority",
+                        tasks.c.priority,
+                    ).label("data"),
+                ).where(on_subject(tasks))
+            )
+        if TimelineKind.ACTIVITY in kinds:
+            branches.append(
+                sa.select(
+                    activities.c.occurred_at.label("at"),
+                    sa.literal(TimelineKind.ACTIVITY.value).label("kind"),
+                    activities.c.id,
+                    activities.c.client_id,
+                    activities.c.deal_id,
+                    activities.c.author_id.label("actor_id"),
+                    activities.c.subject.label("title"),
+                    activities.c.body,
+                    _json(
+                        "kind",
+                        activities.c.kind,
+                        "direction",
+                        activities.c.direction,
+                        "duration_seconds",
+                        activities.c.duration_seconds,
+                    ).label("data"),
+                ).where(on_subject(activities))
+            )
+        if TimelineKind.COMMENT in kinds:
+            branches.append(
+                sa.select(
+                    comments.c.created_at.label("at"),
+                    sa.literal(TimelineKind.COMMENT.value).label("kind"),
+                    comments.c.id,
+                    comments.c.client_id,
+                    comments.c.deal_id,
+                    comments.c.author_id.label("actor_id"),
+                    sa.null().label("title"),
+                    comments.c.body,
+                    _json(
+                        "parent_id", comments.c.parent_id, "edited_at", comments.c.edited_at
+                    ).label("data"),
+                ).where(on_subject(comments))
+            )
+        if TimelineKind.STAGE_MOVE in kinds:
+            from_stage = stages.alias("from_stage")
+            to_stage = stages.alias("to_stage")
+            branches.append(
+                sa.select(
+                    stage_moves.c.at,
+                    sa.literal(TimelineKind.STAGE_MOVE.value).label("kind"),
+                    stage_moves.c.id,
+                    deals.c.client_id,
+                    stage_moves.c.deal_id,
+                    stage_moves.c.by_user_id.label("actor_id"),
+                    sa.null().label("title"),
+                    sa.null().label("body"),
+                    _json(
+                        "move",
+                        stage_moves.c.kind,
+                        "from_stage_id",
+                        stage_moves.c.from_stage_id,
+                        "from_stage",
+                        from_stage.c.name,
+                        "to_stage_id",
+                        stage_moves.c.to_stage_id,
+                        "to_stage",
+                        to_stage.c.name,
+                        "from_status",
+                        stage_moves.c.from_status,
+                        "to_status",
+                        stage_moves.c.to_status,
+                        "seconds_in_previous",
+                        stage_moves.c.seconds_in_previous,
+                    ).label("data"),
+                )
+                .select_from(
+                    stage_moves.join(deals, deals.c.id == stage_moves.c.deal_id)
+                    .outerjoin(from_stage, from_stage.c.id == stage_moves.c.from_stage_id)
+                    .outerjoin(to_stage, to_stage.c.id == stage_moves.c.to_stage_id)
+                )
+                .where(
+                    stage_moves.c.organisation_id == org,
+                    stage_moves.c.deal_id == deal_id
+                    if deal_id is not None
+                    else sa.and_(
+                        deals.c.client_id == client_id,
+                        deals.c.organisation_id == org,
+                        visible(deals.c.responsible_id, scopes.deals),
+                    ),
+                )
+            )
+        if TimelineKind.RELATIONSHIP in kinds:
+            rt = relationship_transitions
+            branches.append(
+                sa.select(
+                    rt.c.at,
+                    sa.literal(TimelineKind.RELATIONSHIP.value).label("kind"),
+                    rt.c.id,
+                    rt.c.client_id,
+                    rt.c.deal_id,
+                    rt.c.actor_id,
+                    sa.null().label("title"),
+                    rt.c.reason.label("body"),
+                    _json("from_type", rt.c.from_type, "to_type", rt.c.to_type).label("data"),
+                ).where(
+                    rt.c.organisation_id == org,
+                    rt.c.deal_id == deal_id if deal_id is not None else rt.c.client_id == client_id,
+                )
+            )
+        if not branches:
+            return []
+        merged = sa.union_all(*branches).subquery("timeline")
+        query = sa.select(merged)
+        if after is not None:
+            query = query.where(
+                sa.tuple_(merged.c.at, merged.c.kind, merged.c.id) < sa.tuple_(*after)
+            )
+        query = query.order_by(merged.c.at.desc(), merged.c.kind.desc(), merged.c.id.desc()).limit(
+            limit
+        )
+        return [
+            TimelineItem(
+                at=r.at,
+                kind=TimelineKind(r.kind),
+                id=r.id,
+                client_id=r.client_id,
+                deal_id=r.deal_id,
+                actor_id=r.actor_id,
+                title=r.title,
+                body=r.body,
+                data=dict(r.data or {}),
+            )
+            for r in await self._conn.execute(query)
+        ]

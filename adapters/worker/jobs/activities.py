@@ -1,0 +1,26 @@
+"""Every minute: task reminders, overdue notices and the hand-over of absent people's tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq.cron import cron
+
+from adapters.bootstrap import Container
+from domain.activities.services import hand_over_absent_tasks, send_due_reminders
+
+
+async def remind_tasks(ctx: dict[str, Any]) -> int:
+    container: Container = ctx["container"]
+    return await send_due_reminders(container.uow(), container.clock)
+
+
+async def hand_over_tasks(ctx: dict[str, Any]) -> int:
+    container: Container = ctx["container"]
+    return await hand_over_absent_tasks(container.uow(), container.clock)
+
+
+ACTIVITY_CRONS = [
+    cron(remind_tasks, second=10, unique=True),
+    cron(hand_over_tasks, second=20, unique=True, run_at_startup=True),
+]

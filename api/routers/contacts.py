@@ -1,0 +1,200 @@
+"""Contacts of clients: at /contacts, and nested under /clients/{id}/contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.errors import problems
+from api.etag import IfMatch, expected_version, set_etag
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.routers.clients import DUPLICATE_409, Force, Region
+from api.schemas.contacts import ContactCreate, ContactIn, ContactPage, ContactRead, ContactUpdate
+from domain.clients.model import Contact
+from domain.clients.services import ContactService
+from domain.shared.errors import InvalidInput
+
+router = APIRouter(tags=["contacts"])
+
+
+def _page(contacts: list[Contact], limit: int) -> ContactPage:
+    last = contacts[limit - 1] if len(contacts) > limit else None
+    return ContactPage(
+        items=[ContactRead.of(c) for c in contacts[:limit]],
+        next_cursor=encode_cursor(last.full_name, last.id) if last else None,
+    )
+
+
+def _after(cursor: str | None) -> tuple[str, UUID] | None:
+    key = decode_cursor(cursor, 2)
+    try:
+        return (key[0], UUID(key[1])) if key else None
+    except ValueError as exc:
+        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+
+
+@router.get("/contacts", response_model=ContactPage, responses=problems(401, 403, 404, 422))
+async def list_contacts(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    client_id: UUID | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Part of a name, phone digits or e-mail")
+    ] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ContactPage:
+    """Contacts of the clients you may see, by name."""
+    contacts = await ContactService(uow, container.clock).list(
+        principal, client_id=client_id, search=q, limit=limit + 1, after=_after(cursor)
+    )
+    return _page(list(contacts), limit)
+
+
+@router.get(
+    "/clients/{client_id}/contacts",
+    response_model=ContactPage,
+    responses=problems(401, 403, 404, 422),
+)
+async def list_client_contacts(
+    client_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ContactPage:
+    contacts = await ContactService(uow, container.clock).list(
+        principal, client_id=client_id, limit=limit + 1, after=_after(cursor)
+    )
+    return _page(list(contacts), limit)
+
+
+@router.post(
+    "/contacts",
+    response_model=ContactRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**problems(401, 403, 404, 422), **DUPLICATE_409},
+)
+async def create_contact(
+    body: ContactCreate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    force: Force = False,
+    region: Region = None,
+) -> ContactRead:
+    """A contact of the client named by client_id. Phones are stored in E.164; a phone or
+    e-mail already on file answers 409 with the contacts that have it."""
+    if body.client_id is None:
+        raise InvalidInput("client_id", "is required")
+    return await _create(body, body.client_id, principal, uow, container, response, force, region)
+
+
+@router.post(
+    "/clients/{client_id}/contacts",
+    response_model=ContactRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**problems(401, 403, 404, 422), **DUPLICATE_409},
+)
+async def create_client_contact(
+    client_id: UUID,
+    body: ContactCreate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    force: Force = False,
+    region: Region = None,
+) -> ContactRead:
+    if body.client_id not in (None, client_id):
+        raise InvalidInput("client_id", "differs from the client in the path")
+    return await _create(body, client_id, principal, uow, container, response, force, region)
+
+
+async def _create(
+    body: ContactCreate,
+    client_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    force: bool,
+    region: str | None,
+) -> ContactRead:
+    values = ContactIn.model_validate(body.model_dump(exclude={"client_id", "confirm_duplicate"}))
+    contact = await ContactService(uow, container.clock).create(
+        principal,
+        client_id,
+        values.to_domain() | {"full_name": values.full_name},
+        confirm_duplicate=body.confirm_duplicate or force,
+        region=region,
+    )
+    set_etag(response, contact.version)
+    return ContactRead.of(contact)
+
+
+@router.get("/contacts/{contact_id}", response_model=ContactRead, responses=problems(401, 403, 404))
+async def get_contact(
+    contact_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> ContactRead:
+    contact = await ContactService(uow, container.clock).get(principal, contact_id)
+    set_etag(response, contact.version)
+    return ContactRead.of(contact)
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response_model=ContactRead,
+    responses={**problems(401, 403, 404, 412, 422), **DUPLICATE_409},
+)
+async def update_contact(
+    contact_id: UUID,
+    body: ContactUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+    force: Force = False,
+    region: Region = None,
+) -> ContactRead:
+    """Changes only the fields sent; phones, e-mails and messengers are replaced as a whole.
+    New phones and e-mails are checked for duplicates."""
+    contact = await ContactService(uow, container.clock).update(
+        principal,
+        contact_id,
+        body.to_domain(),
+        expected_version=expected_version(if_match),
+        confirm_duplicate=body.confirm_duplicate or force,
+        region=region,
+    )
+    set_etag(response, contact.version)
+    return ContactRead.of(contact)
+
+
+@router.delete(
+    "/contacts/{contact_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(401, 403, 404, 412),
+)
+async def delete_contact(
+    contact_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    if_match: IfMatch = None,
+) -> Response:
+    await ContactService(uow, container.clock).delete(
+        principal, contact_id, expected_version=expected_version(if_match)
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

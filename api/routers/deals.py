@@ -1,0 +1,363 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime
+
+from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.errors import problems
+from api.etag import IfMatch, expected_version, set_etag
+from api.export import (
+    DelimiterQuery,
+    FormatQuery,
+    batched,
+    export_openapi_responses,
+    export_response,
+)
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.schemas.deals import (
+    CurrencyTotalRead,
+    DealCreate,
+    DealLose,
+    DealMove,
+    DealPage,
+    DealRead,
+    DealUpdate,
+    StageHistoryRead,
+)
+from domain.deals.model import DealStatus
+from domain.deals.ports import DealFilter, DealSort
+from domain.deals.services import DealService, DealView
+from domain.shared.errors import InvalidInput
+from domain.staff.permissions import Permission
+
+router = APIRouter(prefix="/deals", tags=["deals"])
+
+
+def deal_filter(
+    funnel_id: UUID | None = None,
+    stage_id: Annotated[list[UUID] | None, Query(description="Any of these stages")] = None,
+    status: Annotated[list[DealStatus] | None, Query(description="Any of these")] = None,
+    responsible_id: Annotated[list[UUID] | None, Query()] = None,
+    client_id: UUID | None = None,
+    source_channel: Annotated[list[str] | None, Query()] = None,
+    amount_min: Annotated[Decimal | None, Query(ge=0)] = None,
+    amount_max: Annotated[Decimal | None, Query(ge=0)] = None,
+    created_from: AwareDatetime | None = None,
+    created_to: Annotated[AwareDatetime | None, Query(description="Exclusive")] = None,
+    expected_close_from: date | None = None,
+    expected_close_to: Annotated[date | None, Query(description="Inclusive")] = None,
+    stale: Annotated[
+        bool | None, Query(description="true: past the stage's day limit; false: not")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Part of the title or client name")
+    ] = None,
+) -> DealFilter:
+    """Custom fields filter as cf.<key>=value, cf.<key>.gte= and cf.<key>.lte=."""
+    return DealFilter(
+        funnel_id=funnel_id,
+        stage_ids=tuple(stage_id or ()),
+        statuses=tuple(status or ()),
+        responsible_ids=tuple(responsible_id or ()),
+        client_id=client_id,
+        source_channels=tuple(source_channel or ()),
+        amount_min=amount_min,
+        amount_max=amount_max,
+        created_from=created_from,
+        created_to=created_to,
+        expected_close_from=expected_close_from,
+        expected_close_to=expected_close_to,
+        stale=stale,
+        search=q,
+    )
+
+
+DealFilterDep = Annotated[DealFilter, Depends(deal_filter)]
+SortQuery = Annotated[DealSort, Query(description="A field; prefix - for descending")]
+
+
+def custom_params(request: Request) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.query_params.multi_items() if k.startswith("cf.")]
+
+
+def _sort_value(view: DealView, sort: DealSort) -> object:
+    return getattr(view.deal, sort.column)
+
+
+def _decode(cursor: str | None, sort: DealSort) -> tuple[object, UUID] | None:
+    values = decode_cursor(cursor, 2)
+    if values is None:
+        return None
+    raw, ident = values
+    try:
+        value: object
+        if raw == "None":
+            value = None
+        elif sort.column == "amount":
+            value = Decimal(raw)
+        elif sort.column == "expected_close_date":
+            value = date.fromisoformat(raw)
+        else:
+            value = datetime.fromisoformat(raw)
+        return value, UUID(ident)
+    except (ValueError, InvalidOperation) as exc:
+        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+
+
+@router.get("", response_model=DealPage, responses=problems(401, 403, 422))
+async def list_deals(
+    request: Request,
+    filters: DealFilterDep,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    sort: SortQuery = DealSort.CREATED_AT_DESC,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> DealPage:
+    """Visible deals, filtered and sorted, with totals over everything the filters select."""
+    service = DealService(uow, container.clock)
+    filters = await service.resolve_filters(principal, filters, custom_params(request))
+    result = await service.list(
+        principal, filters, sort=sort, limit=limit + 1, after=_decode(cursor, sort)
+    )
+    views = result.views
+    last = views[limit - 1] if len(views) > limit else None
+    return DealPage(
+        items=[DealRead.of(v) for v in views[:limit]],
+        next_cursor=encode_cursor(_sort_value(last, sort), last.deal.id) if last else None,
+        totals=[CurrencyTotalRead.of(t) for t in result.totals],
+    )
+
+
+EXPORT_COLUMNS = (
+    ("id", "ID"),
+    ("title", "Сделка"),
+    ("client", "Клиент"),
+    ("status", "Статус"),
+    ("stage", "Этап"),
+    ("probability", "Вероятность, %"),
+    ("amount", "Сумма"),
+    ("currency", "Валюта"),
+    ("weighted_amount", "Взвешенная сумма"),
+    ("expected_margin", "Ожидаемая маржа"),
+    ("responsible_id", "Ответственный"),
+    ("source_channel", "Источник"),
+    ("expected_close_date", "Ожидаемая дата закрытия"),
+    ("stage_entered_at", "На этапе с"),
+    ("days_in_stage", "Дней на этапе"),
+    ("is_stale", "Зависла"),
+    ("created_at", "Создана"),
+    ("closed_at", "Закрыта"),
+)
+
+
+def _export_row(view: DealView) -> tuple[object, ...]:
+    d = view.deal
+    return (
+        d.id,
+        d.title,
+        view.client_name,
+        d.status,
+        view.stage.name,
+        view.stage.probability,
+        d.amount,
+        d.currency,
+        view.weighted_amount,
+        d.expected_margin,
+        d.responsible_id,
+        d.source_channel,
+        d.expected_close_date,
+        d.stage_entered_at,
+        view.time_in_stage_seconds // 86400,
+        view.is_stale,
+        d.created_at,
+        d.closed_at,
+    )
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={**export_openapi_responses(), **problems(401, 403, 422)},
+)
+async def export_deals(
+    request: Request,
+    filters: DealFilterDep,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    format: FormatQuery = "csv",
+    delimiter: DelimiterQuery = ",",
+    sort: SortQuery = DealSort.CREATED_AT_DESC,
+) -> StreamingResponse:
+    """The filtered list as CSV or XLSX, streamed; the same filters as the list."""
+    principal.require(Permission.DEALS_READ)
+    filters = await DealService(uow, container.clock).resolve_filters(
+        principal, filters, custom_params(request)
+    )
+
+    async def page(after: DealView | None, size: int) -> Sequence[DealView]:
+        key = (_sort_value(after, sort), after.deal.id) if after else None
+        result = await DealService(container.uow(), container.clock).list(
+            principal, filters, sort=sort, limit=size, after=key, with_totals=False
+        )
+        return result.views
+
+    rows = (_export_row(v) async for v in batched(page, 500))
+    return export_response(
+        rows, EXPORT_COLUMNS, fmt=format, filename="deals", delimiter=delimiter, sheet_name="Сделки"
+    )
+
+
+@router.post(
+    "",
+    response_model=DealRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 422),
+)
+async def create_deal(
+    body: DealCreate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> DealRead:
+    """A new open deal in the given stage (the funnel's first by default)."""
+    data = body.model_dump()
+    data["products"] = [dict(p) for p in data["products"]]
+    view = await DealService(uow, container.clock).create(principal, **data)
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.get("/{deal_id}", response_model=DealRead, responses=problems(401, 403, 404))
+async def get_deal(
+    deal_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> DealRead:
+    view = await DealService(uow, container.clock).get(principal, deal_id)
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.patch("/{deal_id}", response_model=DealRead, responses=problems(401, 403, 404, 412, 422))
+async def update_deal(
+    deal_id: UUID,
+    body: DealUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DealRead:
+    """Edit a deal's fields; stages change through /move, status through /win, /lose and
+    /reopen."""
+    view = await DealService(uow, container.clock).update(
+        principal, deal_id, expected_version=expected_version(if_match), **body.changes()
+    )
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.post(
+    "/{deal_id}/move",
+    response_model=DealRead,
+    responses=problems(401, 403, 404, 409, 412, 422),
+)
+async def move_deal_stage(
+    deal_id: UUID,
+    body: DealMove,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DealRead:
+    """Into another stage. 422 lists every missing entry requirement, each with its loc:
+    ["body", "fields", "amount"] or ["body", "documents", "contract"]."""
+    view = await DealService(uow, container.clock).move(
+        principal, deal_id, body.stage_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.post("/{deal_id}/win", response_model=DealRead, responses=problems(401, 403, 404, 409, 412))
+async def win_deal(
+    deal_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DealRead:
+    view = await DealService(uow, container.clock).win(
+        principal, deal_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.post(
+    "/{deal_id}/lose",
+    response_model=DealRead,
+    responses=problems(401, 403, 404, 409, 412, 422),
+)
+async def lose_deal(
+    deal_id: UUID,
+    body: DealLose,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DealRead:
+    """Close as lost, with a reason from the list and the flags that feed karma."""
+    view = await DealService(uow, container.clock).lose(
+        principal, deal_id, **body.model_dump(), expected_version=expected_version(if_match)
+    )
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.post(
+    "/{deal_id}/reopen", response_model=DealRead, responses=problems(401, 403, 404, 409, 412)
+)
+async def reopen_deal(
+    deal_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DealRead:
+    """Back to open in the same stage; recorded in the stage history."""
+    view = await DealService(uow, container.clock).reopen(
+        principal, deal_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, view.deal.version)
+    return DealRead.of(view)
+
+
+@router.get(
+    "/{deal_id}/stage-history",
+    response_model=StageHistoryRead,
+    responses=problems(401, 403, 404),
+)
+async def get_deal_stage_history(
+    deal_id: UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> StageHistoryRead:
+    """Every move (from, to, when, who) and the time spent in each stage."""
+    history = await DealService(uow, container.clock).history(principal, deal_id)
+    return StageHistoryRead.of(deal_id, history)

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.errors import problems
+from api.etag import IfMatch, expected_version, set_etag
+from api.routers.deals import DealFilterDep, custom_params
+from api.schemas.deals import BoardRead
+from api.schemas.funnels import (
+    FunnelCreate,
+    FunnelRead,
+    FunnelUpdate,
+    StageAdd,
+    StageOrder,
+    StageUpdate,
+)
+from domain.deals.services import DealService
+from domain.funnels.services import FunnelService
+
+router = APIRouter(prefix="/funnels", tags=["funnels"])
+
+
+@router.get("", response_model=list[FunnelRead], responses=problems(401, 403))
+async def list_funnels(
+    principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> list[FunnelRead]:
+    """Every funnel of the organisation with its stages in order."""
+    funnels = await FunnelService(uow, container.clock).list(principal)
+    return [FunnelRead.of(f) for f in funnels]
+
+
+@router.post(
+    "",
+    response_model=FunnelRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 422),
+)
+async def create_funnel(
+    body: FunnelCreate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> FunnelRead:
+    """From a template ("sales" or "b2b_project") or from stages (at most 12; more than 7
+    answer with a warning). The organisation's first funnel becomes its default."""
+    funnel = await FunnelService(uow, container.clock).create(
+        principal,
+        name=body.name,
+        template=body.template,
+        stages=[s.spec() for s in body.stages],
+        is_default=body.is_default,
+    )
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.get("/{funnel_id}", response_model=FunnelRead, responses=problems(401, 403, 404))
+async def get_funnel(
+    funnel_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> FunnelRead:
+    funnel = await FunnelService(uow, container.clock).get(principal, funnel_id)
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.patch(
+    "/{funnel_id}", response_model=FunnelRead, responses=problems(401, 403, 404, 412, 422)
+)
+async def update_funnel(
+    funnel_id: UUID,
+    body: FunnelUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> FunnelRead:
+    """Rename, or make it the default funnel."""
+    funnel = await FunnelService(uow, container.clock).update(
+        principal,
+        funnel_id,
+        **body.model_dump(exclude_unset=True),
+        expected_version=expected_version(if_match),
+    )
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.delete(
+    "/{funnel_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(401, 403, 404, 409, 412),
+)
+async def delete_funnel(
+    funnel_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    if_match: IfMatch = None,
+) -> None:
+    """Only a funnel without deals."""
+    await FunnelService(uow, container.clock).delete(
+        principal, funnel_id, expected_version=expected_version(if_match)
+    )
+
+
+@router.post(
+    "/{funnel_id}/stages",
+    response_model=FunnelRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 412, 422),
+)
+async def add_stage(
+    funnel_id: UUID,
+    body: StageAdd,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> FunnelRead:
+    """A new stage (at the end unless a position is given); answers with the whole funnel."""
+    funnel, _ = await FunnelService(uow, container.clock).add_stage(
+        principal,
+        funnel_id,
+        body.spec(),
+        position=body.position,
+        expected_version=expected_version(if_match),
+    )
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.patch(
+    "/{funnel_id}/stages/{stage_id}",
+    response_model=FunnelRead,
+    responses=problems(401, 403, 404, 412, 422),
+)
+async def update_stage(
+    funnel_id: UUID,
+    stage_id: UUID,
+    body: StageUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> FunnelRead:
+    """Edit a stage; null clears expected_result and max_days. If-Match takes the funnel's
+    ETag."""
+    funnel, _ = await FunnelService(uow, container.clock).update_stage(
+        principal,
+        funnel_id,
+        stage_id,
+        expected_version=expected_version(if_match),
+        **body.model_dump(exclude_unset=True),
+    )
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.delete(
+    "/{funnel_id}/stages/{stage_id}",
+    response_model=FunnelRead,
+    responses=problems(401, 403, 404, 409, 412, 422),
+)
+async def delete_stage(
+    funnel_id: UUID,
+    stage_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> FunnelRead:
+    """Only a stage no deal is in; answers with the funnel that remains."""
+    funnel = await FunnelService(uow, container.clock).delete_stage(
+        principal, funnel_id, stage_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.post(
+    "/{funnel_id}/stages/reorder",
+    response_model=FunnelRead,
+    responses=problems(401, 403, 404, 412, 422),
+)
+async def reorder_stages(
+    funnel_id: UUID,
+    body: StageOrder,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> FunnelRead:
+    funnel = await FunnelService(uow, container.clock).reorder_stages(
+        principal, funnel_id, body.stage_ids, expected_version=expected_version(if_match)
+    )
+    set_etag(response, funnel.version)
+    return FunnelRead.of(funnel)
+
+
+@router.get("/{funnel_id}/board", response_model=BoardRead, responses=problems(401, 403, 404, 422))
+async def get_funnel_board(
+    funnel_id: UUID,
+    request: Request,
+    filters: DealFilterDep,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    per_stage: Annotated[int, Query(ge=1, le=100, description="Cards per stage")] = 20,
+) -> BoardRead:
+    """Open visible deals per stage: count, totals per currency (amount and weighted) and
+    the first cards, for the kanban board."""
+    service = DealService(uow, container.clock)
+    filters = await service.resolve_filters(principal, filters, custom_params(request))
+    board = await service.board(principal, funnel_id, filters, per_stage=per_stage)
+    return BoardRead.of(board)

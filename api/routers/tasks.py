@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+from pydantic import AwareDatetime
+
+from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.errors import problems
+from api.etag import IfMatch, expected_version, set_etag
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.schemas.tasks import TaskCreate, TaskPage, TaskRead, TaskUpdate
+from domain.activities.model import Task
+from domain.activities.services import TaskService
+from domain.shared.errors import InvalidInput
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+
+def task_read(task: Task, note: str | None = None) -> TaskRead:
+    return TaskRead.model_validate(
+        {
+            **{
+                f: getattr(task, f)
+                for f in TaskRead.model_fields
+                if f not in {"done", "assignment_note"}
+            },
+            "done": task.is_done,
+            "assignment_note": note,
+        }
+    )
+
+
+def _after(cursor: str | None) -> tuple[datetime | None, UUID] | None:
+    key = decode_cursor(cursor, 2)
+    if key is None:
+        return None
+    try:
+        return (datetime.fromisoformat(key[0]) if key[0] != "None" else None), UUID(key[1])
+    except ValueError as exc:
+        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+
+
+@router.get("", response_model=TaskPage, responses=problems(401, 403, 422))
+async def list_tasks(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    assignee_id: UUID | None = None,
+    mine: bool | None = None,
+    client_id: UUID | None = None,
+    deal_id: UUID | None = None,
+    done: bool | None = None,
+    overdue: bool = False,
+    due_from: AwareDatetime | None = None,
+    due_to: AwareDatetime | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> TaskPage:
+    """Tasks by due time (undated last). Without assignee_id, client_id or deal_id: your own
+    ("my tasks"); mine=false lists every task you may see."""
+    tasks = await TaskService(uow, container.clock).list(
+        principal,
+        assignee_id=assignee_id,
+        mine=mine,
+        client_id=client_id,
+        deal_id=deal_id,
+        done=done,
+        overdue=overdue,
+        due_from=due_from,
+        due_to=due_to,
+        limit=limit + 1,
+        after=_after(cursor),
+    )
+    last = tasks[limit - 1] if len(tasks) > limit else None
+    return TaskPage(
+        items=[task_read(t) for t in tasks[:limit]],
+        next_cursor=encode_cursor(last.due_at, last.id) if last else None,
+    )
+
+
+@router.post(
+    "",
+    response_model=TaskRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 422),
+)
+async def create_task(
+    body: TaskCreate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> TaskRead:
+    """A task on a client or deal; assigning it to someone else notifies them."""
+    result = await TaskService(uow, container.clock).create(principal, **body.model_dump())
+    set_etag(response, result.task.version)
+    return task_read(result.task, result.note)
+
+
+@router.get("/{task_id}", response_model=TaskRead, responses=problems(401, 403, 404))
+async def get_task(
+    task_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+) -> TaskRead:
+    task = await TaskService(uow, container.clock).get(principal, task_id)
+    set_etag(response, task.version)
+    return task_read(task)
+
+
+@router.patch(
+    "/{task_id}", response_model=TaskRead, responses=problems(401, 403, 404, 409, 412, 422)
+)
+async def update_task(
+    task_id: UUID,
+    body: TaskUpdate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskRead:
+    result = await TaskService(uow, container.clock).update(
+        principal,
+        task_id,
+        **body.model_dump(exclude_unset=True),
+        expected_version=expected_version(if_match),
+    )
+    set_etag(response, result.task.version)
+    return task_read(result.task, result.note)
+
+
+@router.post(
+    "/{task_id}/complete", response_model=TaskRead, responses=problems(401, 403, 404, 409, 412)
+)
+async def complete_task(
+    task_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskRead:
+    task = await TaskService(uow, container.clock).complete(
+        principal, task_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, task.version)
+    return task_read(task)
+
+
+@router.post(
+    "/{task_id}/reopen", response_model=TaskRead, responses=problems(401, 403, 404, 409, 412)
+)
+async def reopen_task(
+    task_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskRead:
+    task = await TaskService(uow, container.clock).reopen(
+        principal, task_id, expected_version=expected_version(if_match)
+    )
+    set_etag(response, task.version)
+    return task_read(task)
+
+
+@router.delete(
+    "/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401, 403, 404, 412)
+)
+async def delete_task(
+    task_id: UUID,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    if_match: IfMatch = None,
+) -> None:
+    await TaskService(uow, container.clock).delete(
+        principal, task_id, expected_version=expected_version(if_match)
+    )

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+from domain.clients.custom_fields import CustomFieldDefinition
+
+FieldTypeName = Literal["string", "number", "date", "enum", "money"]
+EntityName = Literal["client", "deal"]
+
+
+class CustomFieldCreate(Schema):
+    entity: EntityName
+    key: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Used in custom_fields and in ?cf.<key>= filters; cannot change later",
+    )
+    label: str = Field(min_length=1, max_length=200)
+    type: FieldTypeName = Field(
+        description='money values are {"amount": "123.45", "currency": "RUB"}; dates YYYY-MM-DD'
+    )
+    options: list[str] = Field(default_factory=list, max_length=200, description="enum values")
+    required: bool = False
+    position: int = Field(default=0, ge=0, le=1000)
+
+
+class CustomFieldUpdate(Schema):
+    label: str | None = Field(default=None, min_length=1, max_length=200)
+    options: list[str] | None = Field(default=None, max_length=200)
+    required: bool | None = None
+    position: int | None = Field(default=None, ge=0, le=1000)
+
+
+class CustomFieldRead(Schema):
+    id: UUID
+    entity: EntityName
+    key: str
+    label: str
+    type: FieldTypeName
+    options: list[str]
+    required: bool
+    position: int
+    created_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, d: CustomFieldDefinition) -> CustomFieldRead:
+        return cls(
+            id=d.id,
+            entity=d.entity.value,
+            key=d.key,
+            label=d.label,
+            type=d.type.value,
+            options=list(d.options),
+            required=d.required,
+            position=d.position,
+            created_at=d.created_at,
+            version=d.version,
+        )

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+from api.schemas.funnels import FunnelRead
+from domain.deals.model import DealStatus, MoveKind, StageMove
+from domain.deals.ports import BoardColumn, CurrencyTotal
+from domain.deals.services import Board, DealView, StageHistory
+
+Currency = Field(default=None, min_length=3, max_length=3, description="ISO 4217, e.g. RUB")
+
+
+class ProductLineIn(Schema):
+    name: str = Field(min_length=1, max_length=300)
+    quantity: Decimal = Field(default=Decimal(1), gt=0)
+    price: Decimal = Field(ge=0)
+
+
+class ProductLineRead(Schema):
+    name: str
+    quantity: Decimal
+    price: Decimal
+    amount: Decimal
+
+
+class DealCreate(Schema):
+    client_id: UUID
+    title: str = Field(min_length=1, max_length=300)
+    contact_id: UUID | None = None
+    amount: Decimal | None = Field(
+        default=None, ge=0, description="The product lines' total when omitted"
+    )
+    currency: str | None = Currency
+    expected_margin: Decimal | None = None
+    products: list[ProductLineIn] = Field(default_factory=list, max_length=200)
+    funnel_id: UUID | None = Field(default=None, description="The default funnel when omitted")
+    stage_id: UUID | None = Field(default=None, description="The funnel's first stage when omitted")
+    responsible_id: UUID | None = Field(default=None, description="The caller when omitted")
+    source_channel: str | None = Field(default=None, max_length=100)
+    source_campaign: str | None = Field(default=None, max_length=200)
+    utm: dict[str, str] = Field(default_factory=dict)
+    expected_close_date: date | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class DealUpdate(Schema):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    client_id: UUID | None = None
+    contact_id: UUID | None = None
+    amount: Decimal | None = Field(default=None, ge=0)
+    currency: str | None = Currency
+    expected_margin: Decimal | None = None
+    products: list[ProductLineIn] | None = Field(default=None, max_length=200)
+    responsible_id: UUID | None = None
+    source_channel: str | None = Field(default=None, max_length=100)
+    source_campaign: str | None = Field(default=None, max_length=200)
+    utm: dict[str, str] | None = None
+    expected_close_date: date | None = None
+    custom_fields: dict[str, Any] | None = Field(
+        default=None, description="Merged into the current values; null removes a key"
+    )
+
+    def changes(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_unset=True)
+        if "products" in data and data["products"] is not None:
+            data["products"] = [dict(p) for p in data["products"]]
+        return data
+
+
+class DealMove(Schema):
+    stage_id: UUID
+
+
+class DealLose(Schema):
+    loss_reason_id: UUID
+    comment: str | None = Field(default=None, max_length=5000)
+    lost_tender: bool = False
+    loss_making: bool = False
+    public_conflict: bool = False
+
+
+class DealRead(Schema):
+    id: UUID
+    client_id: UUID
+    client_name: str | None
+    contact_id: UUID | None
+    title: str
+    amount: Decimal
+    currency: str
+    expected_margin: Decimal | None
+    products: list[ProductLineRead]
+    funnel_id: UUID
+    stage_id: UUID
+    stage_name: str
+    probability: Decimal = Field(description="The stage's win probability, percent")
+    weighted_amount: Decimal = Field(
+        description="amount x probability when open; the amount when won; 0 when lost"
+    )
+    status: DealStatus
+    responsible_id: UUID
+    source_channel: str | None
+    source_campaign: str | None
+    utm: dict[str, str]
+    expected_close_date: date | None
+    custom_fields: dict[str, Any]
+    stage_entered_at: datetime
+    time_in_stage_seconds: int
+    is_stale: bool = Field(description="Open and longer in the stage than its day limit")
+    close_proposed: bool = Field(description="Stale for twice the limit: close it as lost?")
+    closed_at: datetime | None
+    loss_reason_id: UUID | None
+    loss_comment: str | None
+    lost_tender: bool
+    loss_making: bool
+    public_conflict: bool
+    created_by: UUID | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, view: DealView) -> DealRead:
+        d = view.deal
+        return cls(
+            id=d.id,
+            client_id=d.client_id,
+            client_name=view.client_name,
+            contact_id=d.contact_id,
+            title=d.title,
+            amount=d.amount,
+            currency=d.currency,
+            expected_margin=d.expected_margin,
+            products=[
+                ProductLineRead(name=p.name, quantity=p.quantity, price=p.price, amount=p.amount)
+                for p in d.products
+            ],
+            funnel_id=d.funnel_id,
+            stage_id=d.stage_id,
+            stage_name=view.stage.name,
+            probability=view.stage.probability,
+            weighted_amount=view.weighted_amount,
+            status=d.status,
+            responsible_id=d.responsible_id,
+            source_channel=d.source_channel,
+            source_campaign=d.source_campaign,
+            utm=d.utm,
+            expected_close_date=d.expected_close_date,
+            custom_fields=d.custom_fields,
+            stage_entered_at=d.stage_entered_at,
+            time_in_stage_seconds=view.time_in_stage_seconds,
+            is_stale=view.is_stale,
+            close_proposed=view.close_proposed,
+            closed_at=d.closed_at,
+            loss_reason_id=d.loss_reason_id,
+            loss_comment=d.loss_comment,
+            lost_tender=d.lost_tender,
+            loss_making=d.loss_making,
+            public_conflict=d.public_conflict,
+            created_by=d.created_by,
+            created_at=d.created_at,
+            updated_at=d.updated_at,
+            version=d.version,
+        )
+
+
+class CurrencyTotalRead(Schema):
+    currency: str
+    count: int
+    amount: Decimal
+    weighted_amount: Decimal
+
+    @classmethod
+    def of(cls, total: CurrencyTotal) -> CurrencyTotalRead:
+        return cls(
+            currency=total.currency,
+            count=total.count,
+            amount=total.amount,
+            weighted_amount=total.weighted_amount,
+        )
+
+
+class DealPage(Schema):
+    items: list[DealRead]
+    next_cursor: str | None
+    totals: list[CurrencyTotalRead] = Field(
+        description="Over every deal the filters select (not just this page), per currency"
+    )
+
+
+class StageMoveRead(Schema):
+    id: UUID
+    kind: MoveKind
+    from_stage_id: UUID | None
+    to_stage_id: UUID | None
+    from_status: DealStatus | None
+    to_status: DealStatus
+    seconds_in_previous: int | None
+    at: datetime
+    by_user_id: UUID | None
+
+    @classmethod
+    def of(cls, move: StageMove) -> StageMoveRead:
+        return cls(
+            id=move.id,
+            kind=move.kind,
+            from_stage_id=move.from_stage_id,
+            to_stage_id=move.to_stage_id,
+            from_status=move.from_status,
+            to_status=move.to_status,
+            seconds_in_previous=move.seconds_in_previous,
+            at=move.at,
+            by_user_id=move.by_user_id,
+        )
+
+
+class StageStayRead(Schema):
+    stage_id: UUID | None
+    stage_name: str | None
+    entered_at: datetime
+    left_at: datetime | None = Field(description="null: the deal is still in the stage")
+    seconds: int
+
+
+class StageTimeRead(Schema):
+    stage_id: UUID
+    stage_name: str | None
+    seconds: int
+
+
+class StageHistoryRead(Schema):
+    deal_id: UUID
+    moves: list[StageMoveRead] = Field(description="Oldest first")
+    stays: list[StageStayRead]
+    time_in_stages: list[StageTimeRead] = Field(description="Total time per stage")
+
+    @classmethod
+    def of(cls, deal_id: UUID, history: StageHistory) -> StageHistoryRead:
+        return cls(
+            deal_id=deal_id,
+            moves=[StageMoveRead.of(m) for m in history.moves],
+            stays=[
+                StageStayRead(
+                    stage_id=s.stage_id,
+                    stage_name=s.stage_name,
+                    entered_at=s.entered_at,
+                    left_at=s.left_at,
+                    seconds=s.seconds,
+                )
+                for s in history.stays
+            ],
+            time_in_stages=[
+                StageTimeRead(
+                    stage_id=stage_id, stage_name=history.stage_names.get(stage_id), seconds=sec
+                )
+                for stage_id, sec in history.seconds_by_stage.items()
+            ],
+        )
+
+
+class BoardColumnRead(Schema):
+    stage_id: UUID
+    count: int
+    totals: list[CurrencyTotalRead]
+    deals: list[DealRead] = Field(description="The first cards, most recently entered first")
+
+
+class BoardRead(Schema):
+    funnel: FunnelRead
+    columns: list[BoardColumnRead]
+
+    @classmethod
+    def of(cls, board: Board) -> BoardRead:
+        return cls(
+            funnel=FunnelRead.of(board.funnel),
+            columns=[_column(c, board) for c in board.columns],
+        )
+
+
+def _column(column: BoardColumn, board: Board) -> BoardColumnRead:
+    return BoardColumnRead(
+        stage_id=column.stage_id,
+        count=column.count,
+        totals=[CurrencyTotalRead.of(t) for t in column.totals],
+        deals=[DealRead.of(board.views[d.id]) for d in column.deals],
+    )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+
+
+class DocumentTypeRead(Schema):
+    id: UUID
+    code: str = Field(description="Stable; stage requirements and attachments name it")
+    name: str
+    is_active: bool
+    position: int
+    version: int
+
+
+class DocumentTypeCreate(Schema):
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=200)
+    position: int = Field(default=0, ge=0, le=1000)
+
+
+class DocumentTypeUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    is_active: bool | None = Field(default=None, description="false hides it from new uploads")
+    position: int | None = Field(default=None, ge=0, le=1000)

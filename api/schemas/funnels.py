@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from api.schemas.base import Schema
+from domain.funnels.model import Funnel, FunnelTemplate, Stage, StageGroup, StageSpec
+
+Probability = Annotated[Decimal, Field(ge=0, le=100, description="Win probability, percent")]
+
+
+class StageCreate(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    probability: Probability = Decimal(0)
+    expected_result: str | None = Field(default=None, max_length=500)
+    required_fields: list[str] = Field(
+        default_factory=list,
+        description="Deal fields to fill before entering: amount, contact_id, "
+        "expected_close_date, expected_margin, products, source_channel or custom:<key>",
+    )
+    required_documents: list[str] = Field(
+        default_factory=list, description="Document type codes to attach before entering"
+    )
+    max_days: int | None = Field(default=None, ge=1, le=3650)
+    group: StageGroup = StageGroup.SALE
+
+    def spec(self) -> StageSpec:
+        return StageSpec(
+            name=self.name,
+            probability=self.probability,
+            expected_result=self.expected_result,
+            required_fields=tuple(self.required_fields),
+            required_documents=tuple(self.required_documents),
+            max_days=self.max_days,
+            group=self.group,
+        )
+
+
+class StageAdd(StageCreate):
+    position: int | None = Field(default=None, ge=0, description="0-based; the end by default")
+
+
+class StageUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    probability: Probability | None = None
+    expected_result: str | None = Field(default=None, max_length=500)
+    required_fields: list[str] | None = None
+    required_documents: list[str] | None = None
+    max_days: int | None = Field(default=None, ge=1, le=3650, description="null: no limit")
+    group: StageGroup | None = None
+
+
+class StageRead(Schema):
+    id: UUID
+    funnel_id: UUID
+    name: str
+    position: int
+    probability: Decimal
+    expected_result: str | None
+    required_fields: list[str]
+    required_documents: list[str]
+    max_days: int | None
+    group: StageGroup
+
+    @classmethod
+    def of(cls, stage: Stage) -> StageRead:
+        return cls(
+            id=stage.id,
+            funnel_id=stage.funnel_id,
+            name=stage.name,
+            position=stage.position,
+            probability=stage.probability,
+            expected_result=stage.expected_result,
+            required_fields=list(stage.required_fields),
+            required_documents=list(stage.required_documents),
+            max_days=stage.max_days,
+            group=stage.group,
+        )
+
+
+class FunnelCreate(Schema):
+    template: FunnelTemplate | None = Field(
+        default=None, description="sales or b2b_project: the template's stages"
+    )
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Required without a template"
+    )
+    stages: list[StageCreate] = Field(default_factory=list, description="Without a template")
+    is_default: bool = False
+
+
+class FunnelUpdate(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    is_default: bool | None = Field(default=None, description="true makes it the default")
+
+
+class StageOrder(Schema):
+    stage_ids: list[UUID] = Field(description="Every stage of the funnel, in the new order")
+
+
+class FunnelRead(Schema):
+    id: UUID
+    name: str
+    template: FunnelTemplate | None
+    is_default: bool
+    position: int
+    stages: list[StageRead]
+    warnings: list[str] = Field(description="E.g. more than 7 stages")
+    version: int
+
+    @classmethod
+    def of(cls, funnel: Funnel) -> FunnelRead:
+        return cls(
+            id=funnel.id,
+            name=funnel.name,
+            template=funnel.template,
+            is_default=funnel.is_default,
+            position=funnel.position,
+            stages=[StageRead.of(s) for s in funnel.stages],
+            warnings=funnel.warnings,
+            version=funnel.version,
+        )

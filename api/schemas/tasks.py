@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from api.schemas.base import Schema
+from domain.activities.model import Priority
+
+
+class TaskRead(Schema):
+    id: UUID
+    client_id: UUID | None
+    deal_id: UUID | None
+    title: str
+    description: str | None
+    assignee_id: UUID
+    due_at: datetime | None
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    priority: Priority
+    done: bool
+    done_at: datetime | None
+    done_by: UUID | None
+    origin: str
+    created_by: UUID | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int
+    assignment_note: str | None = Field(
+        default=None,
+        description="Set when the task went to someone other than the requested assignee "
+        "(e.g. the substitute of an absent employee)",
+    )
+
+
+class TaskCreate(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    client_id: UUID | None = Field(default=None, description="A client_id or a deal_id")
+    deal_id: UUID | None = None
+    description: str | None = Field(default=None, max_length=10_000)
+    assignee_id: UUID | None = Field(
+        default=None,
+        description="Yourself when omitted; an absent employee's substitute takes new tasks",
+    )
+    due_at: AwareDatetime | None = None
+    remind_at: AwareDatetime | None = None
+    priority: Priority = Priority.NORMAL
+
+
+class TaskUpdate(Schema):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10_000)
+    assignee_id: UUID | None = None
+    due_at: AwareDatetime | None = None
+    remind_at: AwareDatetime | None = None
+    priority: Priority | None = None
+    done: bool | None = None
+
+
+class TaskPage(Schema):
+    items: list[TaskRead]
+    next_cursor: str | None

@@ -1,0 +1,244 @@
+"""What the activities context needs from the outside world."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.activities.model import Activity, ActivityKind, Comment, Notification, Task
+from domain.shared.scope import Scope
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubjectScopes:
+    """Activities and comments are seen by whoever sees their client or deal."""
+
+    clients: Scope
+    deals: Scope
+
+    @property
+    def organisation_id(self) -> UUID:
+        return self.clients.organisation_id
+
+
+class NotificationRepository(Protocol):
+    async def add_if_new(self, notification: Notification) -> bool:
+        """Stores the notification unless the user already has one with its dedup_key; sets
+        created_at. True when stored."""
+        ...
+
+    async def publish(self, notification: Notification) -> None:
+        """Announce a stored notification to the user's live streams (after commit)."""
+        ...
+
+    async def get(
+        self, scope: Scope, user_id: UUID, notification_id: UUID
+    ) -> Notification | None: ...
+
+    async def list(
+        self,
+        scope: Scope,
+        user_id: UUID,
+        *,
+        unread: bool | None,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Notification]:
+        """Newest first, after the keyset cursor (created_at, id)."""
+        ...
+
+    async def list_unread_since(
+        self, scope: Scope, user_id: UUID, *, since_id: UUID | None, limit: int
+    ) -> Sequence[Notification]:
+        """Unread ones oldest first, created after the notification ``since_id`` (all unread
+        when None); for the live stream's backlog."""
+        ...
+
+    async def mark_read(
+        self, scope: Scope, user_id: UUID, notification_id: UUID, at: datetime
+    ) -> bool: ...
+    async def mark_all_read(self, scope: Scope, user_id: UUID, at: datetime) -> int: ...
+
+
+class NotificationListener(Protocol):
+    async def next(self, wait_seconds: float) -> Notification | None:
+        """The next notification published for the user, or None after ``wait_seconds``."""
+        ...
+
+
+class NotificationFeed(Protocol):
+    def listen(self, user_id: UUID) -> AbstractAsyncContextManager[NotificationListener]:
+        """Subscribe to a user's notifications as they are published."""
+        ...
+
+
+class SubjectRepository(Protocol):
+    """The clients and deals that tasks, activities and comments are attached to."""
+
+    async def client_visible(self, scope: Scope, client_id: UUID) -> bool: ...
+    async def deal_client(self, scope: Scope, deal_id: UUID) -> UUID | None:
+        """The client of a deal visible in ``scope``; None when the deal is not visible."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskFilter:
+    assignee_ids: frozenset[UUID] | None = None
+    client_id: UUID | None = None
+    deal_id: UUID | None = None
+    done: bool | None = None
+    overdue_at: datetime | None = None  # only tasks open and due before this moment
+    due_from: datetime | None = None
+    due_to: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOverTask:
+    task_id: UUID
+    organisation_id: UUID
+    title: str
+    from_user_id: UUID
+    to_user_id: UUID
+
+
+class TaskRepository(Protocol):
+    async def add(self, task: Task) -> None: ...
+    async def get(self, scope: Scope, task_id: UUID) -> Task | None:
+        """A task the caller sees (by assignee)."""
+        ...
+
+    async def update(self, task: Task, expected_version: int) -> None: ...
+    async def delete(self, scope: Scope, task_id: UUID) -> None: ...
+    async def list(
+        self,
+        scope: Scope,
+        task_filter: TaskFilter,
+        *,
+        limit: int,
+        after: tuple[datetime | None, UUID] | None = None,
+    ) -> Sequence[Task]:
+        """Ordered by due_at (tasks without one last), then id."""
+        ...
+
+    async def due_reminders(self, now: datetime, limit: int) -> Sequence[Task]:
+        """Unscoped, for the worker: open tasks whose reminder time has come."""
+        ...
+
+    async def mark_reminded(self, task_ids: Sequence[UUID], at: datetime) -> None: ...
+    async def overdue_unnotified(self, now: datetime, limit: int) -> Sequence[Task]:
+        """Unscoped, for the worker: open tasks past due whose assignee was not told yet."""
+        ...
+
+    async def hand_over_to_substitutes(
+        self, organisation_id: UUID | None
+    ) -> Sequence[HandedOverTask]:
+        """Open tasks of people absent today that fall due up to the end of their absence
+        move to the substitute; None means every organisation (the worker)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityFilter:
+    client_id: UUID | None = None
+    deal_id: UUID | None = None
+    kind: ActivityKind | None = None
+    author_id: UUID | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+
+
+class ActivityRepository(Protocol):
+    async def add(self, activity: Activity) -> None: ...
+    async def get(self, scopes: SubjectScopes, activity_id: UUID) -> Activity | None: ...
+    async def update(self, activity: Activity, expected_version: int) -> None: ...
+    async def delete(self, scopes: SubjectScopes, activity_id: UUID) -> None: ...
+    async def list(
+        self,
+        scopes: SubjectScopes,
+        activity_filter: ActivityFilter,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Activity]:
+        """Newest first by (occurred_at, id)."""
+        ...
+
+
+class CommentRepository(Protocol):
+    async def add(self, comment: Comment) -> None: ...
+    async def get(self, scopes: SubjectScopes, comment_id: UUID) -> Comment | None: ...
+    async def update(self, comment: Comment, expected_version: int) -> None: ...
+    async def delete(self, scopes: SubjectScopes, comment_id: UUID) -> None: ...
+    async def list(
+        self,
+        scopes: SubjectScopes,
+        *,
+        client_id: UUID | None,
+        deal_id: UUID | None,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Comment]:
+        """Oldest first by (created_at, id), replies included (each names its parent)."""
+        ...
+
+
+class TimelineKind(enum.StrEnum):
+    TASK = "task"
+    ACTIVITY = "activity"
+    COMMENT = "comment"
+    STAGE_MOVE = "stage_move"
+    RELATIONSHIP = "relationship"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineItem:
+    at: datetime
+    kind: TimelineKind
+    id: UUID
+    client_id: UUID | None
+    deal_id: UUID | None
+    actor_id: UUID | None
+    title: str | None
+    body: str | None
+    data: dict[str, object] = field(default_factory=dict)
+
+
+class TimelineQueries(Protocol):
+    async def for_subject(
+        self,
+        scopes: SubjectScopes,
+        *,
+        client_id: UUID | None,
+        deal_id: UUID | None,
+        kinds: frozenset[TimelineKind],
+        limit: int,
+        after: tuple[datetime, str, UUID] | None = None,
+    ) -> Sequence[TimelineItem]:
+        """Newest first by (at, kind, id). A client's timeline includes its deals' items."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reassigned:
+    entity_type: str  # client | deal | task
+    ids: list[UUID]
+
+
+class ReassignmentRepository(Protocol):
+    async def move(
+        self,
+        scope: Scope,
+        *,
+        entity_type: str,
+        from_user_id: UUID,
+        to_user_id: UUID,
+        only_open: bool,
+    ) -> Reassigned:
+        """UPDATE the owner column of every record of ``entity_type`` owned by ``from_user_id``
+        in the organisation; returns the ids moved."""
+        ...

@@ -1,0 +1,101 @@
+"""Files attached to clients and deals, each of a document type from an editable list."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from domain.shared.errors import InvalidInput
+from domain.shared.ids import new_id
+
+# code -> Russian display name; created for an organisation the first time it needs them.
+DEFAULT_DOCUMENT_TYPES: tuple[tuple[str, str], ...] = (
+    ("contract", "Договор"),
+    ("invoice", "Счёт"),
+    ("act", "Акт"),
+    ("proposal", "Коммерческое предложение"),
+    ("other", "Прочее"),
+)
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_MAX_FILENAME = 255
+
+
+@dataclass(slots=True, kw_only=True)
+class DocumentType:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    code: str  # stable, named by stage requirements: "contract"
+    name: str
+    is_active: bool = True
+    position: int = 0
+    created_at: datetime
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        self.code = validate_code(self.code)
+        self.name = validate_name(self.name)
+
+
+def validate_code(code: str) -> str:
+    code = code.strip()
+    if not _CODE.match(code):
+        raise InvalidInput(
+            "code", "must start with a Latin letter and hold only a-z, 0-9 and _ (64 at most)"
+        )
+    return code
+
+
+def validate_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput("name", "must be 1 to 200 characters")
+    return name
+
+
+@dataclass(slots=True, kw_only=True)
+class Attachment:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    # A deal's attachment names its client too, so the client's files include it; whether it
+    # may be seen is then decided by the deal.
+    client_id: UUID | None
+    deal_id: UUID | None
+    document_type: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+    uploaded_by: UUID | None
+    created_at: datetime
+
+
+def clean_filename(raw: str | None) -> str:
+    """A file name safe to store and to send back: the last path segment, without control
+    characters, at most 255 characters with the extension kept."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not name:
+        return "file"
+    if len(name) > _MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        if dot and 0 < len(ext) <= 16:
+            name = stem[: _MAX_FILENAME - len(ext) - 1] + "." + ext
+        else:
+            name = name[:_MAX_FILENAME]
+    return name
+
+
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+
+
+def clean_content_type(raw: str | None) -> str:
+    media_type = (raw or "").split(";", 1)[0].strip().lower()
+    if len(media_type) > 200 or not _MEDIA_TYPE.match(media_type):
+        return "application/octet-stream"
+    return media_type

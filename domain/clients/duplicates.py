@@ -1,0 +1,111 @@
+"""Duplicate control: what counts as the same client or contact, and the refusal that names
+the existing records and who owns them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from domain.shared.errors import Conflict
+
+# pg_trgm similarity of name keys from which two names count as the same.
+NAME_SIMILARITY = 0.8
+
+
+class DuplicateReason(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    INN = "inn"
+    EDRPOU = "edrpou"
+    NAME = "similar_name"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicateCandidate:
+    """An existing record that matches. ``id`` is the client's (or the contact's, for contact
+    checks, with its ``client_id``)."""
+
+    id: UUID
+    name: str
+    responsible_id: UUID | None
+    reasons: tuple[DuplicateReason, ...]
+    client_id: UUID | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "name": self.name,
+            "responsible_id": str(self.responsible_id) if self.responsible_id else None,
+            "reasons": [r.value for r in self.reasons],
+        }
+        if self.client_id is not None:
+            data["client_id"] = str(self.client_id)
+        return data
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicateHit:
+    """One matching record for one reason, as a repository finds it."""
+
+    id: UUID
+    name: str
+    responsible_id: UUID | None
+    reason: DuplicateReason
+    client_id: UUID | None = None
+
+
+def group_hits(hits: Iterable[DuplicateHit]) -> list[DuplicateCandidate]:
+    """One candidate per record with all its reasons, the most reasons first."""
+    grouped: dict[UUID, tuple[DuplicateHit, list[DuplicateReason]]] = {}
+    for hit in hits:
+        _first, reasons = grouped.setdefault(hit.id, (hit, []))
+        if hit.reason not in reasons:
+            reasons.append(hit.reason)
+    candidates = [
+        DuplicateCandidate(
+            id=hit.id,
+            name=hit.name,
+            responsible_id=hit.responsible_id,
+            reasons=tuple(sorted(reasons, key=list(DuplicateReason).index)),
+            client_id=hit.client_id,
+        )
+        for hit, reasons in grouped.values()
+    ]
+    candidates.sort(key=lambda c: (-len(c.reasons), c.name))
+    return candidates
+
+
+class DuplicateFound(Conflict):
+    """A strong match exists; the caller may confirm and create it anyway."""
+
+    title = "Possible duplicate"
+
+    def __init__(self, entity: str, candidates: Sequence[DuplicateCandidate]) -> None:
+        self.candidates = tuple(candidates)
+        owners = ", ".join(
+            f"{c.name} (responsible {c.responsible_id})" for c in self.candidates[:3]
+        )
+        super().__init__(
+            f"This {entity} looks like an existing one: {owners}. Send confirm_duplicate: true "
+            "to save it anyway."
+        )
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"candidates": [c.as_dict() for c in self.candidates]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicatePair:
+    """Two existing clients that look like one (``first_id`` < ``second_id``)."""
+
+    first_id: UUID
+    first_name: str
+    first_responsible_id: UUID
+    second_id: UUID
+    second_name: str
+    second_responsible_id: UUID
+    reasons: tuple[DuplicateReason, ...]

@@ -1,0 +1,437 @@
+"""Clients (companies and persons) and their contacts."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.clients.legal import validate_edrpou, validate_inn, validate_kpp, validate_ogrn
+from domain.shared.errors import FieldProblem, InvalidInput
+from domain.shared.ids import new_id
+from domain.shared.phone import normalise_phone
+
+
+class ClientKind(enum.StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class Temperature(enum.StrEnum):
+    COLD = "cold"
+    WARM = "warm"
+    HOT = "hot"
+
+
+class RelationshipType(enum.StrEnum):
+    COLD = "cold"
+    POTENTIAL = "potential"
+    CURRENT = "current"
+    PERMANENT = "permanent"
+
+
+class PhoneKind(enum.StrEnum):
+    MOBILE = "mobile"
+    WORK = "work"
+    HOME = "home"
+    FAX = "fax"
+    OTHER = "other"
+
+
+# Legal forms that do not tell two companies apart: "ООО «Ромашка»" and "Ромашка ООО" are the
+# same name for duplicate search. Long forms first, so their words are not left behind.
+_LEGAL_FORMS = (
+    "общество с ограниченной ответственностью",
+    "публичное акционерное общество",
+    "открытое акционерное общество",
+    "закрытое акционерное общество",
+    "непубличное акционерное общество",
+    "акционерное общество",
+    "индивидуальный предприниматель",
+    "товариство з обмеженою відповідальністю",
+    "фізична особа підприємець",
+    "фізична особа-підприємець",
+    "ооо",
+    "оао",
+    "зао",
+    "пао",
+    "нао",
+    "ао",
+    "ип",
+    "тов",
+    "тоо",
+    "пп",
+    "фоп",
+    "чп",
+    "llc",
+    "ltd",
+    "inc",
+)
+_LEGAL_FORM_RE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(f) for f in _LEGAL_FORMS) + r")(?!\w)", re.UNICODE
+)
+_NOT_WORD = re.compile(r"[^\w]+|_", re.UNICODE)
+
+
+def name_key(name: str) -> str:
+    """A name reduced for comparison: lower-cased, ё as е, without quotes, punctuation and
+    legal-form words; single spaces."""
+    text = name.lower().replace("ё", "е")
+    text = _NOT_WORD.sub(" ", text)
+    text = _LEGAL_FORM_RE.sub(" ", text)
+    key = " ".join(text.split())
+    # A name that is nothing but a legal form still needs a key.
+    return key or " ".join(_NOT_WORD.sub(" ", name.lower()).split())
+
+
+def require_text(value: str, field_name: str, max_length: int) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise InvalidInput(field_name, "must not be blank")
+    if len(cleaned) > max_length:
+        raise InvalidInput(field_name, f"must be at most {max_length} characters")
+    return cleaned
+
+
+def optional_text(value: str | None, field_name: str, max_length: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > max_length:
+        raise InvalidInput(field_name, f"must be at most {max_length} characters")
+    return cleaned
+
+
+def normalise_email(value: str, field_name: str = "emails") -> str:
+    """E-mail addresses are compared and stored lower-cased."""
+    cleaned = value.strip().lower()
+    local, at, domain = cleaned.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in cleaned):
+        raise InvalidInput(field_name, f"is not an e-mail address: {value!r}")
+    if len(cleaned) > 320:
+        raise InvalidInput(field_name, "must be at most 320 characters")
+    return cleaned
+
+
+REGION_BY_CURRENCY = {"RUB": "RU", "UAH": "UA", "KZT": "KZ", "BYN": "BY"}
+REGIONS = ("RU", "UA", "KZ", "BY")
+
+
+def phone_region(currency: str | None, requested: str | None = None) -> str:
+    """The country assumed for numbers written without +: the one asked for, else the
+    organisation's by its currency, else Russia."""
+    if requested:
+        region = requested.strip().upper()
+        if region not in REGIONS:
+            raise InvalidInput(("query", "region"), f"must be one of {', '.join(REGIONS)}")
+        return region
+    return REGION_BY_CURRENCY.get(currency or "", "RU")
+
+
+def _tags(values: Iterable[str]) -> list[str]:
+    tags: list[str] = []
+    for raw in values:
+        tag = require_text(raw, "segment_tags", 100)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _utm(values: Mapping[str, Any]) -> dict[str, str]:
+    utm: dict[str, str] = {}
+    for key, value in values.items():
+        k = require_text(str(key), "source.utm", 64)
+        utm[k] = require_text(str(value), "source.utm", 500)
+    return utm
+
+
+# Client fields that a caller may set, with their validators (None: clears the field).
+_CLIENT_FIELDS: dict[str, Any] = {
+    "kind": lambda v: ClientKind(v),
+    "name": lambda v: require_text(v, "name", 300),
+    "legal_name": lambda v: optional_text(v, "legal_name", 500),
+    "inn": lambda v: None if not v else validate_inn(v),
+    "kpp": lambda v: None if not v else validate_kpp(v),
+    "ogrn": lambda v: None if not v else validate_ogrn(v),
+    "edrpou": lambda v: None if not v else validate_edrpou(v),
+    "sector": lambda v: optional_text(v, "sector", 200),
+    "segment_tags": lambda v: _tags(v or ()),
+    "source_channel": lambda v: optional_text(v, "source.channel", 100),
+    "source_campaign": lambda v: optional_text(v, "source.campaign", 200),
+    "utm": lambda v: _utm(v or {}),
+    "temperature": lambda v: Temperature(v),
+    "responsible_id": lambda v: v,
+    "notes": lambda v: optional_text(v, "notes", 20000),
+}
+CLIENT_EDITABLE = frozenset(_CLIENT_FIELDS) | {"custom_fields"}
+# Fields that merge fills on the survivor when it has none.
+MERGE_FILLABLE = (
+    "legal_name",
+    "inn",
+    "kpp",
+    "ogrn",
+    "edrpou",
+    "sector",
+    "source_channel",
+    "source_campaign",
+    "notes",
+)
+
+
+@dataclass(slots=True, kw_only=True)
+class Client:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    kind: ClientKind = ClientKind.COMPANY
+    name: str
+    name_key: str = ""
+    legal_name: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    edrpou: str | None = None
+    sector: str | None = None
+    segment_tags: list[str] = field(default_factory=list)
+    source_channel: str | None = None
+    source_campaign: str | None = None
+    utm: dict[str, str] = field(default_factory=dict)
+    temperature: Temperature = Temperature.COLD
+    relationship_type: RelationshipType = RelationshipType.COLD
+    responsible_id: UUID
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    notes: str | None = None
+    inbound_requests: int = 0
+    merged_into_id: UUID | None = None
+    created_by: UUID | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.name_key:
+            self.name_key = name_key(self.name)
+
+    def change(self, **values: Any) -> None:
+        """Apply caller-editable fields, each validated; every problem is reported at once.
+        Custom fields are validated by the service, which knows their definitions."""
+        problems: list[FieldProblem] = []
+        for key, value in values.items():
+            if key == "custom_fields":
+                self.custom_fields = dict(value)
+                continue
+            validator = _CLIENT_FIELDS.get(key)
+            if validator is None:
+                raise InvalidInput(key, "cannot be changed")
+            if value is None and key in ("kind", "name", "temperature", "responsible_id"):
+                problems.append(FieldProblem(loc=(key,), msg="must not be null"))
+                continue
+            try:
+                setattr(self, key, validator(value))
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
+            except ValueError:
+                problems.append(FieldProblem(loc=(key,), msg=f"invalid value {value!r}"))
+        if problems:
+            raise InvalidInput(problems=problems)
+        self.name_key = name_key(self.name)
+
+    @property
+    def tax_ids(self) -> dict[str, str]:
+        return {k: v for k, v in (("inn", self.inn), ("edrpou", self.edrpou)) if v}
+
+    def snapshot(self) -> dict[str, object]:
+        """Field values for the audit log."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "legal_name": self.legal_name,
+            "inn": self.inn,
+            "kpp": self.kpp,
+            "ogrn": self.ogrn,
+            "edrpou": self.edrpou,
+            "sector": self.sector,
+            "segment_tags": list(self.segment_tags),
+            "source_channel": self.source_channel,
+            "source_campaign": self.source_campaign,
+            "utm": dict(self.utm),
+            "temperature": self.temperature,
+            "relationship_type": self.relationship_type,
+            "responsible_id": self.responsible_id,
+            "custom_fields": dict(self.custom_fields),
+            "notes": self.notes,
+            "inbound_requests": self.inbound_requests,
+            "merged_into_id": self.merged_into_id,
+        }
+
+    def absorb(self, other: Client) -> None:
+        """Merge: take what the survivor lacks from the other client; the survivor's own
+        values (its responsible included) always win."""
+        for name in MERGE_FILLABLE:
+            if getattr(self, name) in (None, "") and getattr(other, name) not in (None, ""):
+                setattr(self, name, getattr(other, name))
+        self.segment_tags = self.segment_tags + [
+            t for t in other.segment_tags if t not in self.segment_tags
+        ]
+        self.utm = {**other.utm, **self.utm}
+        self.custom_fields = {**other.custom_fields, **self.custom_fields}
+        self.inbound_requests += other.inbound_requests
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    e164: str
+    raw: str
+    kind: PhoneKind = PhoneKind.MOBILE
+
+
+@dataclass(frozen=True, slots=True)
+class Messenger:
+    kind: str  # telegram | whatsapp | viber | skype | other
+    handle: str
+
+
+def phones_of(
+    values: Iterable[tuple[str, str]], *, region: str, field_name: str = "phones"
+) -> list[Phone]:
+    """(number as written, kind) pairs to E.164 phones; repeats are dropped."""
+    phones: list[Phone] = []
+    problems: list[FieldProblem] = []
+    for index, (raw, kind) in enumerate(values):
+        try:
+            e164 = normalise_phone(raw, region=region, field_name=field_name)
+        except InvalidInput as exc:
+            problems.extend(FieldProblem(loc=(field_name, index), msg=p.msg) for p in exc.problems)
+            continue
+        if all(p.e164 != e164 for p in phones):
+            phones.append(Phone(e164=e164, raw=raw.strip()[:64], kind=PhoneKind(kind)))
+    if problems:
+        raise InvalidInput(problems=problems)
+    return phones
+
+
+def emails_of(values: Iterable[str], field_name: str = "emails") -> list[str]:
+    emails: list[str] = []
+    for value in values:
+        email = normalise_email(value, field_name)
+        if email not in emails:
+            emails.append(email)
+    return emails
+
+
+@dataclass(slots=True, kw_only=True)
+class Contact:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    client_id: UUID
+    full_name: str
+    name_key: str = ""
+    position: str | None = None
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    messengers: list[Messenger] = field(default_factory=list)
+    notes: str | None = None
+    is_primary: bool = False
+    created_by: UUID | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        self.full_name = require_text(self.full_name, "full_name", 300)
+        if not self.name_key:
+            self.name_key = contact_name_key(self.full_name)
+
+    def rename(self, full_name: str) -> None:
+        self.full_name = require_text(full_name, "full_name", 300)
+        self.name_key = contact_name_key(self.full_name)
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "full_name": self.full_name,
+            "position": self.position,
+            "phones": [p.e164 for p in self.phones],
+            "emails": list(self.emails),
+            "messengers": [f"{m.kind}:{m.handle}" for m in self.messengers],
+            "notes": self.notes,
+            "is_primary": self.is_primary,
+        }
+
+
+def contact_name_key(full_name: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", full_name.lower().replace("ё", "е")).split())
+
+
+def messengers_of(values: Iterable[tuple[str, str]]) -> list[Messenger]:
+    kinds = ("telegram", "whatsapp", "viber", "skype", "signal", "other")
+    result: list[Messenger] = []
+    for index, (kind, handle) in enumerate(values):
+        if kind not in kinds:
+            raise InvalidInput(("messengers", index, "kind"), f"must be one of {', '.join(kinds)}")
+        result.append(
+            Messenger(kind=kind, handle=require_text(handle, f"messengers.{index}.handle", 200))
+        )
+    return result
+
+
+def derive_relationship(
+    *, won_deals: int, open_deals: int, inbound_requests: int
+) -> RelationshipType:
+    """Never typed by hand: more than one won deal makes a permanent client, exactly one a
+    current client; an open deal or an inbound request a potential one; otherwise cold."""
+    if won_deals > 1:
+        return RelationshipType.PERMANENT
+    if won_deals == 1:
+        return RelationshipType.CURRENT
+    if open_deals > 0 or inbound_requests > 0:
+        return RelationshipType.POTENTIAL
+    return RelationshipType.COLD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelationshipTransition:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    client_id: UUID
+    from_type: RelationshipType | None
+    to_type: RelationshipType
+    reason: str
+    deal_id: UUID | None = None
+    actor_id: UUID | None = None
+    at: datetime
+
+
+@dataclass(slots=True, kw_only=True)
+class RelationshipFollowUp:
+    """A task the admin wants created when a client enters a relationship type."""
+
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    relationship_type: RelationshipType
+    task_title: str
+    due_in_days: int = 1
+    priority: str = "normal"  # low | normal | high
+    is_active: bool = True
+    created_at: datetime | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        self.task_title = require_text(self.task_title, "task_title", 300)
+        if not 0 <= self.due_in_days <= 365:
+            raise InvalidInput("due_in_days", "must be between 0 and 365")
+        if self.priority not in ("low", "normal", "high"):
+            raise InvalidInput("priority", "must be low, normal or high")
+
+
+@dataclass(slots=True)
+class ClientView:
+    """A client with its contacts, as reads return it."""
+
+    client: Client
+    contacts: list[Contact] = field(default_factory=list)

@@ -1,0 +1,208 @@
+"""What the clients context needs from persistence, and what it offers to other contexts."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.clients.custom_fields import CustomFieldDefinition, CustomFieldFilter, FieldEntity
+from domain.clients.duplicates import DuplicateHit, DuplicatePair
+from domain.clients.model import (
+    Client,
+    ClientKind,
+    Contact,
+    RelationshipFollowUp,
+    RelationshipTransition,
+    RelationshipType,
+    Temperature,
+)
+from domain.shared.scope import Scope
+
+
+class ClientSort(enum.StrEnum):
+    NAME = "name"
+    NAME_DESC = "-name"
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"
+    UPDATED_AT = "updated_at"
+    UPDATED_AT_DESC = "-updated_at"
+
+    @property
+    def column(self) -> str:
+        return self.value.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientFilter:
+    responsible_ids: tuple[UUID, ...] = ()
+    relationship_types: tuple[RelationshipType, ...] = ()
+    source_channels: tuple[str, ...] = ()
+    temperatures: tuple[Temperature, ...] = ()
+    kind: ClientKind | None = None
+    tags: tuple[str, ...] = ()
+    all_tags: bool = False  # every tag (True) or any of them (False)
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    search: str | None = None
+    custom: tuple[CustomFieldFilter, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipCounts:
+    won_deals: int
+    open_deals: int
+    inbound_requests: int
+
+
+class ClientRepository(Protocol):
+    async def add(self, client: Client) -> None: ...
+    async def get(
+        self, scope: Scope, client_id: UUID, *, for_update: bool = False
+    ) -> Client | None:
+        """A visible client, merged ones included (the caller decides what a merged one means)."""
+        ...
+
+    async def get_unscoped(self, organisation_id: UUID, client_id: UUID) -> Client | None:
+        """For system work inside the organisation (relationship recomputation)."""
+        ...
+
+    async def update(self, client: Client, expected_version: int) -> None: ...
+    async def list(
+        self,
+        scope: Scope,
+        filters: ClientFilter,
+        *,
+        sort: ClientSort,
+        limit: int,
+        after: tuple[object, UUID] | None = None,
+    ) -> Sequence[Client]:
+        """Visible, unmerged clients in ``sort`` order after the keyset ``after``."""
+        ...
+
+    async def find_duplicates(
+        self,
+        organisation_id: UUID,
+        *,
+        name_key: str | None,
+        phones: Sequence[str],
+        emails: Sequence[str],
+        inn: str | None,
+        edrpou: str | None,
+        exclude_id: UUID | None,
+    ) -> Sequence[DuplicateHit]:
+        """Across the whole organisation, whoever owns the match: the point is to tell the
+        caller that someone else already works with this client."""
+        ...
+
+    async def list_duplicate_pairs(
+        self, scope: Scope, *, limit: int, after: tuple[UUID, UUID] | None = None
+    ) -> Sequence[DuplicatePair]:
+        """Pairs of visible, unmerged clients ordered by (first_id, second_id)."""
+        ...
+
+    async def move_children(self, organisation_id: UUID, *, from_id: UUID, to_id: UUID) -> None:
+        """Merge: contacts, deals, tasks, activities, comments, attachments and relationship
+        history of ``from_id`` become ``to_id``'s."""
+        ...
+
+    async def relationship_counts(
+        self, organisation_id: UUID, client_id: UUID
+    ) -> RelationshipCounts: ...
+    async def add_transition(self, transition: RelationshipTransition) -> None: ...
+    async def list_transitions(
+        self,
+        organisation_id: UUID,
+        client_id: UUID,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[RelationshipTransition]:
+        """Newest first."""
+        ...
+
+
+class ContactRepository(Protocol):
+    async def add(self, contact: Contact) -> None: ...
+    async def get(self, scope: Scope, contact_id: UUID) -> Contact | None:
+        """A contact of a visible, unmerged client."""
+        ...
+
+    async def update(self, contact: Contact, expected_version: int) -> None: ...
+    async def delete(self, scope: Scope, contact_id: UUID) -> None: ...
+    async def list_for_clients(
+        self, organisation_id: UUID, client_ids: Sequence[UUID]
+    ) -> dict[UUID, list[Contact]]:
+        """Contacts of the given (already visible) clients, batch-loaded."""
+        ...
+
+    async def list(
+        self,
+        scope: Scope,
+        *,
+        client_id: UUID | None,
+        search: str | None,
+        limit: int,
+        after: tuple[str, UUID] | None = None,
+    ) -> Sequence[Contact]:
+        """Contacts of visible clients by (full_name, id)."""
+        ...
+
+    async def find_duplicates(
+        self,
+        organisation_id: UUID,
+        *,
+        client_id: UUID,
+        name_key: str,
+        phones: Sequence[str],
+        emails: Sequence[str],
+        exclude_id: UUID | None,
+    ) -> Sequence[DuplicateHit]:
+        """Phones and e-mails across the organisation; similar names within the client."""
+        ...
+
+
+class CustomFieldRepository(Protocol):
+    async def add(self, definition: CustomFieldDefinition) -> None: ...
+    async def get(self, scope: Scope, definition_id: UUID) -> CustomFieldDefinition | None: ...
+    async def list(
+        self, scope: Scope, entity: FieldEntity | None = None
+    ) -> Sequence[CustomFieldDefinition]: ...
+    async def update(self, definition: CustomFieldDefinition, expected_version: int) -> None: ...
+    async def delete(self, scope: Scope, definition_id: UUID) -> None: ...
+
+
+class RelationshipFollowUpRepository(Protocol):
+    async def add(self, follow_up: RelationshipFollowUp) -> None: ...
+    async def get(self, scope: Scope, follow_up_id: UUID) -> RelationshipFollowUp | None: ...
+    async def list(
+        self, scope: Scope, relationship_type: RelationshipType | None = None
+    ) -> Sequence[RelationshipFollowUp]: ...
+    async def update(self, follow_up: RelationshipFollowUp, expected_version: int) -> None: ...
+    async def delete(self, scope: Scope, follow_up_id: UUID) -> None: ...
+
+
+class FollowUpTaskWriter(Protocol):
+    """Creates the follow-up task of a relationship type (a row in the activities context's
+    tasks, origin 'follow_up'); the activities context owns tasks otherwise."""
+
+    async def create_follow_up_task(
+        self,
+        *,
+        organisation_id: UUID,
+        client_id: UUID,
+        assignee_id: UUID,
+        title: str,
+        due_at: datetime,
+        priority: str,
+        created_by: UUID | None,
+    ) -> UUID: ...

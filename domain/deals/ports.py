@@ -1,0 +1,153 @@
+"""What the deals context needs from persistence."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+from uuid import UUID
+
+from domain.clients.custom_fields import CustomFieldFilter
+from domain.deals.model import Deal, DealStatus, StageMove
+from domain.shared.scope import Scope
+
+
+class DealSort(enum.StrEnum):
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"
+    UPDATED_AT = "updated_at"
+    UPDATED_AT_DESC = "-updated_at"
+    AMOUNT = "amount"
+    AMOUNT_DESC = "-amount"
+    EXPECTED_CLOSE_DATE = "expected_close_date"
+    EXPECTED_CLOSE_DATE_DESC = "-expected_close_date"
+
+    @property
+    def column(self) -> str:
+        return self.value.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealFilter:
+    funnel_id: UUID | None = None
+    stage_ids: tuple[UUID, ...] = ()
+    statuses: tuple[DealStatus, ...] = ()
+    responsible_ids: tuple[UUID, ...] = ()
+    client_id: UUID | None = None
+    source_channels: tuple[str, ...] = ()
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    expected_close_from: date | None = None
+    expected_close_to: date | None = None
+    stale: bool | None = None
+    search: str | None = None
+    custom: tuple[CustomFieldFilter, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyTotal:
+    currency: str
+    count: int
+    amount: Decimal
+    weighted_amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BoardColumn:
+    stage_id: UUID
+    count: int
+    totals: list[CurrencyTotal]
+    deals: list[Deal]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaleDeal:
+    """An open deal past its stage's day limit, for the stale-deal sweep."""
+
+    deal_id: UUID
+    organisation_id: UUID
+    title: str
+    responsible_id: UUID
+    responsible_department_id: UUID | None
+    stage_id: UUID
+    stage_name: str
+    max_days: int
+    stage_entered_at: datetime
+    stale_notified_for: datetime | None
+    stale_close_proposed_for: datetime | None
+
+
+class DealRepository(Protocol):
+    async def add(self, deal: Deal) -> None:
+        """The deal with its product lines."""
+        ...
+
+    async def get(self, scope: Scope, deal_id: UUID, *, for_update: bool = False) -> Deal | None:
+        """A deal the caller may see; None otherwise."""
+        ...
+
+    async def update(self, deal: Deal, expected_version: int) -> None:
+        """Every field and the product lines; PreconditionFailed when the version moved on."""
+        ...
+
+    async def add_move(self, move: StageMove) -> None: ...
+    async def moves(self, organisation_id: UUID, deal_id: UUID) -> Sequence[StageMove]:
+        """Oldest first."""
+        ...
+
+    async def list(
+        self,
+        scope: Scope,
+        filters: DealFilter,
+        *,
+        now: datetime,
+        sort: DealSort,
+        limit: int,
+        after: tuple[object, UUID] | None = None,
+    ) -> Sequence[Deal]:
+        """Visible deals in ``sort`` order after the keyset ``after`` (sort value, id)."""
+        ...
+
+    async def totals(
+        self, scope: Scope, filters: DealFilter, *, now: datetime
+    ) -> Sequence[CurrencyTotal]:
+        """Count, amount and weighted amount of every visible deal the filters select."""
+        ...
+
+    async def board(
+        self, scope: Scope, funnel_id: UUID, filters: DealFilter, *, now: datetime, per_stage: int
+    ) -> Sequence[BoardColumn]:
+        """Open deals of the funnel per stage: count, totals and the first ``per_stage``
+        cards (most recently entered first)."""
+        ...
+
+    async def client_names(
+        self, organisation_id: UUID, client_ids: Sequence[UUID]
+    ) -> dict[UUID, str]:
+        """Names of the deals' clients, batch-loaded (the deals are already visible)."""
+        ...
+
+    async def list_stale(self, *, now: datetime, limit: int) -> Sequence[StaleDeal]:
+        """Unscoped, for the sweep: open deals past their stage's limit whose alert (or, past
+        twice the limit, whose closing proposal) has not gone out for the current stay."""
+        ...
+
+    async def mark_stale_alerts(
+        self,
+        organisation_id: UUID,
+        deal_id: UUID,
+        *,
+        notified_for: datetime | None,
+        close_proposed_for: datetime | None,
+    ) -> None:
+        """Remember the alerts sent for a stay; does not change the deal's version."""
+        ...

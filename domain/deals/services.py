@@ -1,0 +1,560 @@
+"""Deal use cases: open, edit, move through stages, close, reopen; lists, board and history.
+Visibility is the deals scope of the caller's role, decided in the repository."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from domain.auth.principal import Principal
+from domain.clients.custom_fields import (
+    FieldEntity,
+    parse_custom_filters,
+    validate_custom_fields,
+)
+from domain.clients.relationship import recompute_relationship
+from domain.deals.model import Deal, DealStatus, StageMove, product_lines
+from domain.deals.ports import BoardColumn, CurrencyTotal, DealFilter, DealSort
+from domain.funnels.model import Funnel, Stage
+from domain.platform.audit import diff, entry
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.scope import Scope
+from domain.staff.permissions import Permission, Resource
+
+
+@dataclass(frozen=True, slots=True)
+class DealView:
+    """A deal with what its stage and client tell about it, at ``now``."""
+
+    deal: Deal
+    stage: Stage
+    client_name: str | None
+    now: datetime
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return self.deal.weighted_amount(self.stage)
+
+    @property
+    def time_in_stage_seconds(self) -> int:
+        return int(self.deal.time_in_stage(self.now).total_seconds())
+
+    @property
+    def is_stale(self) -> bool:
+        return self.deal.staleness(self.stage, self.now).is_stale
+
+    @property
+    def close_proposed(self) -> bool:
+        return self.deal.staleness(self.stage, self.now).close_proposed
+
+
+@dataclass(frozen=True, slots=True)
+class StageStay:
+    """One stay of a deal in a stage: from entering it to leaving it (None: still there)."""
+
+    stage_id: UUID | None
+    stage_name: str | None
+    entered_at: datetime
+    left_at: datetime | None
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class StageHistory:
+    moves: Sequence[StageMove]
+    stays: Sequence[StageStay]
+    seconds_by_stage: dict[UUID, int]
+    stage_names: dict[UUID, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DealPageResult:
+    views: Sequence[DealView]
+    totals: Sequence[CurrencyTotal]
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    funnel: Funnel
+    columns: Sequence[BoardColumn]
+    views: dict[UUID, DealView]
+
+
+_RELATIONSHIP_REASONS = {
+    "create": "deal_created",
+    "win": "deal_won",
+    "lose": "deal_lost",
+    "reopen": "deal_reopened",
+    "client": "deal_client_changed",
+}
+
+
+class DealService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    # --- reading -----------------------------------------------------------------------
+
+    async def get(self, principal: Principal, deal_id: UUID) -> DealView:
+        principal.require(Permission.DEALS_READ)
+        async with self._uow as uow:
+            deal = await _load(uow, principal, deal_id)
+            return (await _views(uow, [deal], self._clock.now()))[0]
+
+    async def list(
+        self,
+        principal: Principal,
+        filters: DealFilter,
+        *,
+        sort: DealSort,
+        limit: int,
+        after: tuple[object, UUID] | None = None,
+        with_totals: bool = True,
+    ) -> DealPageResult:
+        principal.require(Permission.DEALS_READ)
+        scope = principal.scope_for(Resource.DEALS)
+        now = self._clock.now()
+        async with self._uow as uow:
+            deals = await uow.deals.list(
+                scope, filters, now=now, sort=sort, limit=limit, after=after
+            )
+            totals = await uow.deals.totals(scope, filters, now=now) if with_totals else []
+            return DealPageResult(views=await _views(uow, deals, now), totals=totals)
+
+    async def resolve_filters(
+        self, principal: Principal, filters: DealFilter, params: Sequence[tuple[str, str]]
+    ) -> DealFilter:
+        """``filters`` with the custom-field filters of the cf.* query parameters."""
+        custom = [(name, value) for name, value in params if name.startswith("cf.")]
+        if not custom:
+            return filters
+        async with self._uow as uow:
+            definitions = await uow.custom_fields.list(
+                principal.organisation_scope, FieldEntity.DEAL
+            )
+        return replace(filters, custom=tuple(parse_custom_filters(definitions, custom)))
+
+    async def board(
+        self, principal: Principal, funnel_id: UUID, filters: DealFilter, *, per_stage: int
+    ) -> Board:
+        principal.require(Permission.DEALS_READ)
+        now = self._clock.now()
+        async with self._uow as uow:
+            funnel = await uow.funnels.get(principal.organisation_scope, funnel_id)
+            if funnel is None:
+                raise NotFound("Funnel", funnel_id)
+            columns = await uow.deals.board(
+                principal.scope_for(Resource.DEALS),
+                funnel_id,
+                filters,
+                now=now,
+                per_stage=per_stage,
+            )
+            deals = [d for column in columns for d in column.deals]
+            views = {v.deal.id: v for v in await _views(uow, deals, now)}
+            return Board(funnel=funnel, columns=columns, views=views)
+
+    async def history(self, principal: Principal, deal_id: UUID) -> StageHistory:
+        principal.require(Permission.DEALS_READ)
+        now = self._clock.now()
+        async with self._uow as uow:
+            deal = await _load(uow, principal, deal_id)
+            moves = await uow.deals.moves(deal.organisation_id, deal.id)
+            stage_ids = {m.to_stage_id for m in moves if m.to_stage_id} | {
+                m.from_stage_id for m in moves if m.from_stage_id
+            }
+            stages = await uow.funnels.stages_by_id(deal.organisation_id, list(stage_ids))
+        names = {i: s.name for i, s in stages.items()}
+        stays = stage_stays(moves, deal, now, names)
+        seconds: dict[UUID, int] = {}
+        for stay in stays:
+            if stay.stage_id is not None:
+                seconds[stay.stage_id] = seconds.get(stay.stage_id, 0) + stay.seconds
+        return StageHistory(moves=moves, stays=stays, seconds_by_stage=seconds, stage_names=names)
+
+    # --- writing -----------------------------------------------------------------------
+
+    async def create(
+        self,
+        principal: Principal,
+        *,
+        client_id: UUID,
+        title: str,
+        contact_id: UUID | None = None,
+        amount: Decimal | None = None,
+        currency: str | None = None,
+        expected_margin: Decimal | None = None,
+        products: Sequence[Mapping[str, Any]] = (),
+        funnel_id: UUID | None = None,
+        stage_id: UUID | None = None,
+        responsible_id: UUID | None = None,
+        source_channel: str | None = None,
+        source_campaign: str | None = None,
+        utm: Mapping[str, str] | None = None,
+        expected_close_date: date | None = None,
+        custom_fields: Mapping[str, Any] | None = None,
+    ) -> DealView:
+        principal.require(Permission.DEALS_WRITE)
+        now = self._clock.now()
+        lines = product_lines(products)
+        async with self._uow as uow:
+            org_scope = principal.organisation_scope
+            await _require_client(uow, principal, client_id)
+            if contact_id is not None:
+                await _require_contact(uow, principal, contact_id, client_id)
+            stage = await _initial_stage(uow, org_scope, funnel_id, stage_id)
+            responsible = responsible_id or principal.user_id
+            if responsible is None:
+                raise InvalidInput("responsible_id", "is required when an API key creates a deal")
+            await _require_active_user(uow, org_scope, responsible)
+            if currency is None:
+                organisation = await uow.organisations.get(principal.organisation_id)
+                currency = organisation.currency if organisation else "RUB"
+            values = validate_custom_fields(
+                await uow.custom_fields.list(org_scope, FieldEntity.DEAL), custom_fields or {}
+            )
+            deal, move = Deal.open(
+                organisation_id=principal.organisation_id,
+                client_id=client_id,
+                title=title,
+                currency=currency,
+                stage=stage,
+                responsible_id=responsible,
+                at=now,
+                by=principal.user_id,
+                amount=amount,
+                products=lines,
+                contact_id=contact_id,
+                expected_margin=expected_margin,
+                source_channel=_clean(source_channel, "source_channel", 100),
+                source_campaign=_clean(source_campaign, "source_campaign", 200),
+                utm=dict(utm or {}),
+                expected_close_date=expected_close_date,
+                custom_fields=values,
+            )
+            await uow.deals.add(deal)
+            await uow.deals.add_move(move)
+            await self._audit(uow, principal, deal, "create", diff({}, deal.snapshot()))
+            await self._recompute(uow, principal, deal, "create")
+            await uow.commit()
+            return (await _views(uow, [deal], now))[0]
+
+    async def update(
+        self,
+        principal: Principal,
+        deal_id: UUID,
+        *,
+        expected_version: int | None = None,
+        **changes: Any,
+    ) -> DealView:
+        """``changes``: title, client_id, contact_id, amount, currency, expected_margin,
+        products, responsible_id, source_channel, source_campaign, utm,
+        expected_close_date, custom_fields (merged: null removes a key)."""
+        principal.require(Permission.DEALS_WRITE)
+        now = self._clock.now()
+        async with self._uow as uow:
+            org_scope = principal.organisation_scope
+            deal = await _load(uow, principal, deal_id, for_update=True)
+            before = deal.snapshot()
+            old_client = deal.client_id
+            if changes.get("client_id") not in (None, deal.client_id):
+                await _require_client(uow, principal, changes["client_id"])
+                if "contact_id" not in changes and deal.contact_id is not None:
+                    changes["contact_id"] = None  # the old contact is another client's
+            elif "client_id" in changes and changes["client_id"] is None:
+                raise InvalidInput("client_id", "a deal always has a client")
+            client_id = changes.get("client_id") or deal.client_id
+            if changes.get("contact_id") is not None:
+                await _require_contact(uow, principal, changes["contact_id"], client_id)
+            if "responsible_id" in changes:
+                if changes["responsible_id"] is None:
+                    raise InvalidInput("responsible_id", "a deal always has a responsible")
+                await _require_active_user(uow, org_scope, changes["responsible_id"])
+            if "products" in changes:
+                changes["products"] = product_lines(changes["products"] or [])
+            if "custom_fields" in changes:
+                merged = {**deal.custom_fields, **(changes["custom_fields"] or {})}
+                changes["custom_fields"] = validate_custom_fields(
+                    await uow.custom_fields.list(org_scope, FieldEntity.DEAL),
+                    {k: v for k, v in merged.items() if v is not None},
+                )
+            for name in ("source_channel", "source_campaign"):
+                if name in changes:
+                    changes[name] = _clean(changes[name], name, 100 if "channel" in name else 200)
+            if "utm" in changes:
+                changes["utm"] = dict(changes["utm"] or {})
+            if changes.get("currency") is None:
+                changes.pop("currency", None)
+            if changes.get("title") is None:
+                changes.pop("title", None)
+            if "amount" in changes and changes["amount"] is None:
+                raise InvalidInput("amount", "must be a number, 0 or more")
+            deal.change(now, **changes)
+            await self._save(uow, deal, expected_version)
+            audit_changes = diff(before, deal.snapshot())
+            if audit_changes:
+                await self._audit(uow, principal, deal, "update", audit_changes)
+            if deal.client_id != old_client:
+                await self._recompute(uow, principal, deal, "client", client_id=old_client)
+                await self._recompute(uow, principal, deal, "client")
+            await uow.commit()
+            return (await _views(uow, [deal], now))[0]
+
+    async def move(
+        self,
+        principal: Principal,
+        deal_id: UUID,
+        stage_id: UUID,
+        *,
+        expected_version: int | None = None,
+    ) -> DealView:
+        """Into a stage of this funnel (or of another one): refused with every missing entry
+        requirement named."""
+        principal.require(Permission.DEALS_WRITE)
+        now = self._clock.now()
+        async with self._uow as uow:
+            deal = await _load(uow, principal, deal_id, for_update=True)
+            stage = await uow.funnels.get_stage(principal.organisation_scope, stage_id)
+            if stage is None:
+                raise InvalidInput("stage_id", "no such stage")
+            documents = await uow.attachments.document_types_on_deal(
+                principal.scope_for(Resource.DEALS), deal.id
+            )
+            before = deal.snapshot()
+            move = deal.move_to(stage, at=now, by=principal.user_id, documents=documents)
+            if move is not None:
+                await self._save(uow, deal, expected_version)
+                await uow.deals.add_move(move)
+                await self._audit(uow, principal, deal, "move", diff(before, deal.snapshot()))
+                await uow.commit()
+            return (await _views(uow, [deal], now))[0]
+
+    async def win(
+        self, principal: Principal, deal_id: UUID, *, expected_version: int | None = None
+    ) -> DealView:
+        principal.require(Permission.DEALS_WRITE)
+        return await self._close(principal, deal_id, expected_version, "win", {})
+
+    async def lose(
+        self,
+        principal: Principal,
+        deal_id: UUID,
+        *,
+        loss_reason_id: UUID,
+        comment: str | None = None,
+        lost_tender: bool = False,
+        loss_making: bool = False,
+        public_conflict: bool = False,
+        expected_version: int | None = None,
+    ) -> DealView:
+        principal.require(Permission.DEALS_WRITE)
+        return await self._close(
+            principal,
+            deal_id,
+            expected_version,
+            "lose",
+            {
+                "reason_id": loss_reason_id,
+                "comment": comment,
+                "lost_tender": lost_tender,
+                "loss_making": loss_making,
+                "public_conflict": public_conflict,
+            },
+        )
+
+    async def reopen(
+        self, principal: Principal, deal_id: UUID, *, expected_version: int | None = None
+    ) -> DealView:
+        principal.require(Permission.DEALS_WRITE)
+        return await self._close(principal, deal_id, expected_version, "reopen", {})
+
+    async def _close(
+        self,
+        principal: Principal,
+        deal_id: UUID,
+        expected_version: int | None,
+        action: str,
+        params: dict[str, Any],
+    ) -> DealView:
+        now = self._clock.now()
+        async with self._uow as uow:
+            deal = await _load(uow, principal, deal_id, for_update=True)
+            before = deal.snapshot()
+            if action == "win":
+                move = deal.win(at=now, by=principal.user_id)
+            elif action == "lose":
+                reason = await uow.loss_reasons.get(
+                    principal.organisation_scope, params["reason_id"]
+                )
+                if reason is None or not reason.is_active:
+                    raise InvalidInput("loss_reason_id", "no such active loss reason")
+                move = deal.lose(at=now, by=principal.user_id, **params)
+            else:
+                move = deal.reopen(at=now, by=principal.user_id)
+            await self._save(uow, deal, expected_version)
+            await uow.deals.add_move(move)
+            await self._audit(uow, principal, deal, action, diff(before, deal.snapshot()))
+            await self._recompute(uow, principal, deal, action)
+            await uow.commit()
+            return (await _views(uow, [deal], now))[0]
+
+    # --- helpers -----------------------------------------------------------------------
+
+    @staticmethod
+    async def _save(uow: UnitOfWork, deal: Deal, expected_version: int | None) -> None:
+        version = deal.version if expected_version is None else expected_version
+        await uow.deals.update(deal, version)
+
+    async def _audit(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        deal: Deal,
+        action: str,
+        changes: dict[str, dict[str, Any]],
+    ) -> None:
+        await uow.audit.add(
+            entry(
+                principal,
+                organisation_id=deal.organisation_id,
+                entity_type="deal",
+                entity_id=deal.id,
+                action=action,
+                changes=changes,
+                at=self._clock.now(),
+            )
+        )
+
+    async def _recompute(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        deal: Deal,
+        action: str,
+        *,
+        client_id: UUID | None = None,
+    ) -> None:
+        await recompute_relationship(
+            uow,
+            self._clock,
+            deal.organisation_id,
+            client_id or deal.client_id,
+            reason=_RELATIONSHIP_REASONS[action],
+            actor_id=principal.user_id,
+            deal_id=deal.id,
+        )
+
+
+def stage_stays(
+    moves: Sequence[StageMove], deal: Deal, now: datetime, names: Mapping[UUID, str]
+) -> list[StageStay]:
+    """Stays in stages from the moves (oldest first): each move that enters a stage starts a
+    stay, ended by the next move that leaves it or by closing; an open deal's last stay runs
+    until ``now``."""
+    stays: list[StageStay] = []
+    current: tuple[UUID | None, datetime] | None = None
+    for move in moves:
+        if move.kind in ("created", "moved", "reopened"):
+            if current is not None:
+                stays.append(_stay(current, move.at, names))
+            current = (move.to_stage_id, move.at)
+        elif current is not None:  # won / lost end the stay
+            stays.append(_stay(current, move.at, names))
+            current = None
+    if current is not None:
+        end = now if deal.status is DealStatus.OPEN else (deal.closed_at or now)
+        stay = _stay(current, end, names)
+        stays.append(
+            StageStay(stay.stage_id, stay.stage_name, stay.entered_at, None, stay.seconds)
+            if deal.status is DealStatus.OPEN
+            else stay
+        )
+    return stays
+
+
+def _stay(
+    current: tuple[UUID | None, datetime], end: datetime, names: Mapping[UUID, str]
+) -> StageStay:
+    stage_id, entered = current
+    return StageStay(
+        stage_id=stage_id,
+        stage_name=names.get(stage_id) if stage_id else None,
+        entered_at=entered,
+        left_at=end,
+        seconds=max(0, int((end - entered).total_seconds())),
+    )
+
+
+def _clean(value: str | None, field_name: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split())
+    if len(cleaned) > limit:
+        raise InvalidInput(field_name, f"must be at most {limit} characters")
+    return cleaned or None
+
+
+async def _load(
+    uow: UnitOfWork, principal: Principal, deal_id: UUID, *, for_update: bool = False
+) -> Deal:
+    deal = await uow.deals.get(principal.scope_for(Resource.DEALS), deal_id, for_update=for_update)
+    if deal is None:
+        raise NotFound("Deal", deal_id)
+    return deal
+
+
+async def _views(uow: UnitOfWork, deals: Sequence[Deal], now: datetime) -> list[DealView]:
+    if not deals:
+        return []
+    organisation_id = deals[0].organisation_id
+    stages = await uow.funnels.stages_by_id(organisation_id, list({d.stage_id for d in deals}))
+    names = await uow.deals.client_names(organisation_id, list({d.client_id for d in deals}))
+    return [DealView(d, stages[d.stage_id], names.get(d.client_id), now) for d in deals]
+
+
+async def _require_client(uow: UnitOfWork, principal: Principal, client_id: UUID) -> None:
+    client = await uow.clients.get(principal.scope_for(Resource.CLIENTS), client_id)
+    if client is None or client.merged_into_id is not None:
+        raise InvalidInput("client_id", "no such client")
+
+
+async def _require_contact(
+    uow: UnitOfWork, principal: Principal, contact_id: UUID, client_id: UUID
+) -> None:
+    contact = await uow.contacts.get(principal.scope_for(Resource.CLIENTS), contact_id)
+    if contact is None or contact.client_id != client_id:
+        raise InvalidInput("contact_id", "is not a contact of the deal's client")
+
+
+async def _require_active_user(uow: UnitOfWork, scope: Scope, user_id: UUID) -> None:
+    user = await uow.users.get(scope, user_id)
+    if user is None or not user.is_active:
+        raise InvalidInput("responsible_id", "must be an active user of this organisation")
+
+
+async def _initial_stage(
+    uow: UnitOfWork, scope: Scope, funnel_id: UUID | None, stage_id: UUID | None
+) -> Stage:
+    if stage_id is not None:
+        stage = await uow.funnels.get_stage(scope, stage_id)
+        if stage is None or (funnel_id is not None and stage.funnel_id != funnel_id):
+            raise InvalidInput("stage_id", "no such stage in the funnel")
+        return stage
+    funnel = (
+        await uow.funnels.get(scope, funnel_id)
+        if funnel_id is not None
+        else await uow.funnels.default(scope)
+    )
+    if funnel is None:
+        raise InvalidInput(
+            "funnel_id",
+            "no such funnel" if funnel_id else "the organisation has no funnel; create one first",
+        )
+    return funnel.first_stage

@@ -1,0 +1,500 @@
+"""Funnel and loss reason administration (organisation:manage); reading needs deals:read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from domain.auth.principal import Principal
+from domain.funnels.model import (
+    DEFAULT_LOSS_REASONS,
+    Funnel,
+    FunnelTemplate,
+    LossReason,
+    Stage,
+    StageGroup,
+    StageSpec,
+    build_funnel,
+)
+from domain.funnels.templates import TEMPLATE_NAMES, TEMPLATES
+from domain.platform.audit import diff, entry
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.errors import Conflict, FieldProblem, InvalidInput, NotFound, PreconditionFailed
+from domain.staff.permissions import Permission
+
+
+def _check_version(entity: str, current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise PreconditionFailed(f"{entity} was changed by someone else; reload and try again")
+
+
+class FunnelService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def list(self, principal: Principal) -> Sequence[Funnel]:
+        principal.require(Permission.DEALS_READ)
+        async with self._uow as uow:
+            return await uow.funnels.list(principal.organisation_scope)
+
+    async def get(self, principal: Principal, funnel_id: UUID) -> Funnel:
+        principal.require(Permission.DEALS_READ)
+        async with self._uow as uow:
+            return await _load(uow, principal, funnel_id)
+
+    async def create(
+        self,
+        principal: Principal,
+        *,
+        name: str | None = None,
+        template: FunnelTemplate | None = None,
+        stages: Sequence[StageSpec] = (),
+        is_default: bool = False,
+    ) -> Funnel:
+        """From a template (its stages; ``name`` overrides the template's) or from ``stages``."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        if template is not None and stages:
+            raise InvalidInput("stages", "give a template or stages, not both")
+        if template is not None:
+            specs: Sequence[StageSpec] = TEMPLATES[template]
+            name = name or TEMPLATE_NAMES[template]
+        else:
+            specs = stages
+        if not name:
+            raise InvalidInput("name", "is required without a template")
+        funnel = build_funnel(principal.organisation_id, name, specs, template=template)
+        now = self._clock.now()
+        async with self._uow as uow:
+            scope = principal.organisation_scope
+            await _ensure_organisation_defaults(uow, principal.organisation_id, now)
+            await _require_document_types(uow, principal, funnel.stages, prefix=("stages",))
+            existing = await uow.funnels.list(scope)
+            if any(f.name.casefold() == funnel.name.casefold() for f in existing):
+                raise InvalidInput("name", f"a funnel named {funnel.name!r} already exists")
+            funnel.is_default = is_default or not existing
+            funnel.position = max((f.position for f in existing), default=-1) + 1
+            funnel.created_at = now
+            for stage in funnel.stages:
+                stage.created_at = now
+            await uow.funnels.add(funnel)
+            if funnel.is_default:
+                await uow.funnels.clear_default(scope, except_id=funnel.id)
+            await uow.audit.add(
+                entry(
+                    principal,
+                    organisation_id=funnel.organisation_id,
+                    entity_type="funnel",
+                    entity_id=funnel.id,
+                    action="create",
+                    changes=diff({}, _funnel_snapshot(funnel)),
+                    at=now,
+                )
+            )
+            await uow.commit()
+            return funnel
+
+    async def update(
+        self,
+        principal: Principal,
+        funnel_id: UUID,
+        *,
+        name: str | None = None,
+        is_default: bool | None = None,
+        expected_version: int | None = None,
+    ) -> Funnel:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            funnel = await _load(uow, principal, funnel_id, for_update=True)
+            before = _funnel_snapshot(funnel)
+            if name is not None:
+                funnel.rename(name)
+                others = await uow.funnels.list(principal.organisation_scope)
+                if any(
+                    f.id != funnel.id and f.name.casefold() == funnel.name.casefold()
+                    for f in others
+                ):
+                    raise InvalidInput("name", f"a funnel named {funnel.name!r} already exists")
+            if is_default is False and funnel.is_default:
+                raise InvalidInput("is_default", "make another funnel the default instead")
+            if is_default:
+                funnel.is_default = True
+                await uow.funnels.clear_default(principal.organisation_scope, except_id=funnel.id)
+            return await self._save(uow, principal, funnel, before, expected_version, "update")
+
+    async def delete(
+        self, principal: Principal, funnel_id: UUID, *, expected_version: int | None = None
+    ) -> None:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        scope = principal.organisation_scope
+        async with self._uow as uow:
+            funnel = await _load(uow, principal, funnel_id, for_update=True)
+            _check_version("Funnel", funnel.version, expected_version)
+            if await uow.funnels.count_deals(scope, funnel_id=funnel.id):
+                raise Conflict("The funnel has deals; move or delete them first")
+            if funnel.is_default and await uow.funnels.count(scope) > 1:
+                raise Conflict("Make another funnel the default before deleting this one")
+            await uow.funnels.delete(scope, funnel.id)
+            await uow.audit.add(
+                entry(
+                    principal,
+                    organisation_id=funnel.organisation_id,
+                    entity_type="funnel",
+                    entity_id=funnel.id,
+                    action="delete",
+                    changes=diff(_funnel_snapshot(funnel), {}),
+                    at=self._clock.now(),
+                )
+            )
+            await uow.commit()
+
+    async def add_stage(
+        self,
+        principal: Principal,
+        funnel_id: UUID,
+        spec: StageSpec,
+        *,
+        position: int | None = None,
+        expected_version: int | None = None,
+    ) -> tuple[Funnel, Stage]:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            funnel = await _load(uow, principal, funnel_id, for_update=True)
+            before = _funnel_snapshot(funnel)
+            stage = funnel.add_stage(spec, position=position)
+            await _ensure_organisation_defaults(uow, principal.organisation_id, self._clock.now())
+            await _require_document_types(uow, principal, [stage], prefix=None)
+            stage.created_at = self._clock.now()
+            await self._audit_stage(uow, principal, stage, {}, stage.snapshot(), "create")
+            funnel = await self._save(uow, principal, funnel, before, expected_version, "update")
+            return funnel, stage
+
+    async def update_stage(
+        self,
+        principal: Principal,
+        funnel_id: UUID,
+        stage_id: UUID,
+        *,
+        expected_version: int | None = None,
+        **changes: Any,
+    ) -> tuple[Funnel, Stage]:
+        """``changes``: name, probability, expected_result, required_fields,
+        required_documents, max_days, group; None clears expected_result and max_days."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            funnel = await _load(uow, principal, funnel_id, for_update=True)
+            before = _funnel_snapshot(funnel)
+            current = funnel.stage(stage_id)
+            if current is None:
+                raise NotFound("Stage", stage_id)
+            stage_before = current.snapshot()
+            stage = funnel.change_stage(
+                stage_id,
+                name=changes.get("name"),
+                probability=_maybe_decimal(changes.get("probability")),
+                expected_result=changes.get("expected_result"),
+                clear_expected_result="expected_result" in changes
+                and changes["expected_result"] is None,
+                required_fields=changes.get("required_fields"),
+                required_documents=changes.get("required_documents"),
+                max_days=changes.get("max_days"),
+                clear_max_days="max_days" in changes and changes["max_days"] is None,
+                group=StageGroup(changes["group"]) if changes.get("group") else None,
+            )
+            if changes.get("required_documents"):
+                await _ensure_organisation_defaults(
+                    uow, principal.organisation_id, self._clock.now()
+                )
+                await _require_document_types(uow, principal, [stage], prefix=None)
+            await self._audit_stage(uow, principal, stage, stage_before, stage.snapshot(), "update")
+            funnel = await self._save(uow, principal, funnel, before, expected_version, "update")
+            return funnel, stage
+
+    async def delete_stage(
+        self,
+        principal: Principal,
+        funnel_id: UUID,
+        stage_id: UUID,
+        *,
+        expected_version: int | None = None,
+    ) -> Funnel:
+        """Only a stage no deal is in (of any status) can go; moves that passed through it
+        keep their time but lose the stage reference."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            funnel = await _load(uow, principal, funnel_id, for_update=True)
+            before = _funnel_snapshot(funnel)
+            if funnel.stage(stage_id) is None:
+                raise NotFound("Stage", stage_id)
+            if await uow.funnels.count_deals(principal.organisation_scope, stage_id=stage_id):
+                raise Conflict("Deals are in this stage; move them to another stage first")
+            stage = funnel.remove_stage(stage_id)
+            await self._audit_stage(uow, principal, stage, stage.snapshot(), {}, "delete")
+            return await self._save(uow, principal, funnel, before, expected_version, "update")
+
+    async def reorder_stages(
+        self,
+        principal: Principal,
+        funnel_id: UUID,
+        stage_ids: Sequence[UUID],
+        *,
+        expected_version: int | None = None,
+    ) -> Funnel:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            funnel = await _load(uow, principal, funnel_id, for_update=True)
+            before = _funnel_snapshot(funnel)
+            funnel.reorder(stage_ids)
+            return await self._save(uow, principal, funnel, before, expected_version, "reorder")
+
+    async def _save(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        funnel: Funnel,
+        before: dict[str, Any],
+        expected_version: int | None,
+        action: str,
+    ) -> Funnel:
+        version = funnel.version if expected_version is None else expected_version
+        await uow.funnels.update(funnel, version)
+        changes = diff(before, _funnel_snapshot(funnel))
+        if changes:
+            await uow.audit.add(
+                entry(
+                    principal,
+                    organisation_id=funnel.organisation_id,
+                    entity_type="funnel",
+                    entity_id=funnel.id,
+                    action=action,
+                    changes=changes,
+                    at=self._clock.now(),
+                )
+            )
+        await uow.commit()
+        return funnel
+
+    async def _audit_stage(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        stage: Stage,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        action: str,
+    ) -> None:
+        changes = diff(before, after)
+        if changes:
+            await uow.audit.add(
+                entry(
+                    principal,
+                    organisation_id=stage.organisation_id,
+                    entity_type="stage",
+                    entity_id=stage.id,
+                    action=action,
+                    changes=changes,
+                    at=self._clock.now(),
+                )
+            )
+
+
+def _maybe_decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _funnel_snapshot(funnel: Funnel) -> dict[str, Any]:
+    return {
+        "name": funnel.name,
+        "is_default": funnel.is_default,
+        "template": funnel.template,
+        "stages": [s.name for s in funnel.stages],
+    }
+
+
+async def _load(
+    uow: UnitOfWork, principal: Principal, funnel_id: UUID, *, for_update: bool = False
+) -> Funnel:
+    funnel = await uow.funnels.get(principal.organisation_scope, funnel_id, for_update=for_update)
+    if funnel is None:
+        raise NotFound("Funnel", funnel_id)
+    return funnel
+
+
+async def _ensure_organisation_defaults(uow: UnitOfWork, organisation_id: UUID, now: Any) -> None:
+    """The default document types (stage requirements name them) and loss reasons, the first
+    time the organisation sets up funnels."""
+    await uow.document_types.ensure_defaults(organisation_id, now)
+    await uow.loss_reasons.ensure_defaults(organisation_id, DEFAULT_LOSS_REASONS, now)
+
+
+async def _require_document_types(
+    uow: UnitOfWork,
+    principal: Principal,
+    stages: Sequence[Stage],
+    *,
+    prefix: tuple[str, ...] | None,
+) -> None:
+    """Every required document names an active document type of the organisation."""
+    wanted = {code for s in stages for code in s.required_documents}
+    if not wanted:
+        return
+    known = {
+        t.code
+        for t in await uow.document_types.list(principal.organisation_scope, include_inactive=False)
+    }
+
+    def loc(i: int, j: int) -> tuple[str | int, ...]:
+        stage: tuple[str | int, ...] = (*prefix, i) if prefix else ()
+        return (*stage, "required_documents", j)
+
+    problems = [
+        FieldProblem(
+            loc=loc(i, j),
+            msg=f"no active document type {code!r}",
+        )
+        for i, stage in enumerate(stages)
+        for j, code in enumerate(stage.required_documents)
+        if code not in known
+    ]
+    if problems:
+        raise InvalidInput(problems=problems)
+
+
+class LossReasonService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def list(self, principal: Principal, *, include_inactive: bool) -> Sequence[LossReason]:
+        principal.require(Permission.DEALS_READ)
+        async with self._uow as uow:
+            return await uow.loss_reasons.list(
+                principal.organisation_scope, include_inactive=include_inactive
+            )
+
+    async def get(self, principal: Principal, reason_id: UUID) -> LossReason:
+        principal.require(Permission.DEALS_READ)
+        async with self._uow as uow:
+            return await self._load(uow, principal, reason_id)
+
+    async def create(
+        self, principal: Principal, *, name: str, position: int | None = None
+    ) -> LossReason:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        now = self._clock.now()
+        async with self._uow as uow:
+            existing = await uow.loss_reasons.list(
+                principal.organisation_scope, include_inactive=True
+            )
+            reason = LossReason(
+                organisation_id=principal.organisation_id,
+                name=name,
+                position=(
+                    position
+                    if position is not None
+                    else max((r.position for r in existing), default=-1) + 1
+                ),
+                created_at=now,
+            )
+            _require_unique(reason, existing)
+            await uow.loss_reasons.add(reason)
+            await self._audit(uow, principal, reason, {}, _reason_snapshot(reason), "create")
+            await uow.commit()
+            return reason
+
+    async def update(
+        self,
+        principal: Principal,
+        reason_id: UUID,
+        *,
+        name: str | None = None,
+        is_active: bool | None = None,
+        position: int | None = None,
+        expected_version: int | None = None,
+    ) -> LossReason:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            reason = await self._load(uow, principal, reason_id)
+            before = _reason_snapshot(reason)
+            reason.change(name=name, is_active=is_active, position=position)
+            if name is not None:
+                _require_unique(
+                    reason,
+                    await uow.loss_reasons.list(
+                        principal.organisation_scope, include_inactive=True
+                    ),
+                )
+            version = reason.version if expected_version is None else expected_version
+            await uow.loss_reasons.update(reason, version)
+            await self._audit(uow, principal, reason, before, _reason_snapshot(reason), "update")
+            await uow.commit()
+            return reason
+
+    async def delete(
+        self, principal: Principal, reason_id: UUID, *, expected_version: int | None = None
+    ) -> LossReason | None:
+        """Deletes an unused reason (None); one that lost deals name is deactivated instead,
+        so their history keeps it (the deactivated reason is returned)."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        scope = principal.organisation_scope
+        async with self._uow as uow:
+            reason = await self._load(uow, principal, reason_id)
+            _check_version("Loss reason", reason.version, expected_version)
+            before = _reason_snapshot(reason)
+            result: LossReason | None
+            if await uow.loss_reasons.is_used(scope, reason_id):
+                reason.change(is_active=False)
+                await uow.loss_reasons.update(reason, reason.version)
+                await self._audit(
+                    uow, principal, reason, before, _reason_snapshot(reason), "deactivate"
+                )
+                result = reason
+            else:
+                await uow.loss_reasons.delete(scope, reason_id)
+                await self._audit(uow, principal, reason, before, {}, "delete")
+                result = None
+            await uow.commit()
+            return result
+
+    @staticmethod
+    async def _load(uow: UnitOfWork, principal: Principal, reason_id: UUID) -> LossReason:
+        reason = await uow.loss_reasons.get(principal.organisation_scope, reason_id)
+        if reason is None:
+            raise NotFound("Loss reason", reason_id)
+        return reason
+
+    async def _audit(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        reason: LossReason,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        action: str,
+    ) -> None:
+        changes = diff(before, after)
+        if changes:
+            await uow.audit.add(
+                entry(
+                    principal,
+                    organisation_id=reason.organisation_id,
+                    entity_type="loss_reason",
+                    entity_id=reason.id,
+                    action=action,
+                    changes=changes,
+                    at=self._clock.now(),
+                )
+            )
+
+
+def _reason_snapshot(reason: LossReason) -> dict[str, Any]:
+    return {"name": reason.name, "is_active": reason.is_active, "position": reason.position}
+
+
+def _require_unique(reason: LossReason, existing: Sequence[LossReason]) -> None:
+    folded = reason.name.casefold()
+    if any(r.id != reason.id and r.name.casefold() == folded for r in existing):
+        raise InvalidInput("name", f"a loss reason named {reason.name!r} already exists")
