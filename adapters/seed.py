@@ -1,17 +1,73 @@
-"""The demo organisation, created once on first start."""
+"""The demo organisation, created once on first start: realistic Russian-language data for a
+sales team — 3 departments, 12 users, both funnels, 2,000 clients with contacts, 5,000 deals
+with stage histories over the last 12 months, tasks and activities.
+
+Staff, roles and funnels go through the domain services; the bulk of clients and deals is
+written with set-based inserts (through the same tables the repositories use), so a first
+start takes seconds, not minutes. Everything is derived from one seeded random generator, so
+the demo is the same on every machine.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters import seed_data as words
 from adapters.bootstrap import Container
+from adapters.db.tables.activities import activities, tasks
+from adapters.db.tables.clients import (
+    clients,
+    contact_emails,
+    contact_phones,
+    contacts,
+    relationship_transitions,
+)
+from adapters.db.tables.deals import deal_products, deals, stage_moves
+from domain.clients.model import contact_name_key, derive_relationship, name_key
+from domain.funnels.model import Funnel, FunnelTemplate
+from domain.funnels.services import FunnelService, LossReasonService
 from domain.staff.model import Department, User
-from domain.staff.services import provision_organisation
+from domain.staff.services import load_principal, provision_organisation
 
 DEMO_ORGANISATION = "Demo"
 DEMO_ADMIN_EMAIL = "admin@example.com"
 DEMO_ADMIN_PASSWORD = "change-me-now"  # noqa: S105 (documented demo credential)
 DEMO_STAFF_PASSWORD = "demo-password"  # noqa: S105 (documented demo credential)
+
+CLIENTS = 2000
+DEALS = 5000
+SEED = 20261125
+BATCH = 1000
+
+# (e-mail, name, role code, department key, language, heads the department)
+STAFF: tuple[tuple[str, str, str, str | None, str, bool], ...] = (
+    ("i.petrova@example.com", "Ирина Петрова", "head_of_sales", "sales", "ru", True),
+    ("a.sidorov@example.com", "Алексей Сидоров", "seller", "sales", "ru", False),
+    ("o.kovalenko@example.com", "Олена Коваленко", "seller", "sales", "uk", False),
+    ("d.morozov@example.com", "Дмитрий Морозов", "seller", "sales", "ru", False),
+    ("m.ivanova@example.com", "Мария Иванова", "telemarketer", "telemarketing", "ru", True),
+    ("t.tkachenko@example.com", "Тарас Ткаченко", "telemarketer", "telemarketing", "uk", False),
+    ("n.novikov@example.com", "Николай Новиков", "account_manager", "key_accounts", "ru", True),
+    ("e.sokolova@example.com", "Елена Соколова", "account_manager", "key_accounts", "ru", False),
+    ("y.shevchenko@example.com", "Юлия Шевченко", "marketer", None, "uk", False),
+    ("s.kuznetsova@example.com", "Светлана Кузнецова", "lawyer", None, "ru", False),
+    ("p.volkov@example.com", "Павел Волков", "project_manager", "key_accounts", "ru", False),
+)
+DEPARTMENTS = (
+    ("sales", "Отдел продаж", None),
+    ("telemarketing", "Телемаркетинг", "sales"),
+    ("key_accounts", "Ключевые клиенты", "sales"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +76,32 @@ class SeedResult:
     organisation_id: str
 
 
-async def seed_demo(container: Container) -> SeedResult:
+@dataclass(slots=True)
+class _Org:
+    id: UUID
+    admin: User
+    sellers: list[UUID] = field(default_factory=list)
+    telemarketers: list[UUID] = field(default_factory=list)
+    key_account: list[UUID] = field(default_factory=list)
+    funnels: list[Funnel] = field(default_factory=list)
+    loss_reasons: list[UUID] = field(default_factory=list)
+
+
+async def seed_demo(container: Container, *, now: datetime | None = None) -> SeedResult:
     async with container.uow() as uow:
         existing = await uow.organisations.get_by_name(DEMO_ORGANISATION)
-        if existing is not None:
-            return SeedResult(created=False, organisation_id=str(existing.id))
-        org = await provision_organisation(
+    if existing is not None:
+        return SeedResult(created=False, organisation_id=str(existing.id))
+    org = await _staff(container)
+    await _funnels(container, org)
+    rng = random.Random(SEED)  # noqa: S311 (reproducible demo data, not secrets)
+    await _bulk(container, org, rng, now or container.clock.now())
+    return SeedResult(created=True, organisation_id=str(org.id))
+
+
+async def _staff(container: Container) -> _Org:
+    async with container.uow() as uow:
+        provisioned = await provision_organisation(
             uow,
             container.hasher,
             name=DEMO_ORGANISATION,
@@ -33,38 +109,406 @@ async def seed_demo(container: Container) -> SeedResult:
             admin_password=DEMO_ADMIN_PASSWORD,
             admin_name="Администратор Демо",
         )
-        organisation_id = org.organisation.id
-        sales = Department(organisation_id=organisation_id, name="Отдел продаж")
-        telemarketing = Department(
-            organisation_id=organisation_id, name="Телемаркетинг", parent_id=sales.id
-        )
-        for department in (sales, telemarketing):
-            await uow.departments.add(department)
+        org = _Org(id=provisioned.organisation.id, admin=provisioned.admin)
+        departments: dict[str, Department] = {}
+        for key, name, parent in DEPARTMENTS:
+            departments[key] = Department(
+                organisation_id=org.id,
+                name=name,
+                parent_id=departments[parent].id if parent else None,
+            )
+            await uow.departments.add(departments[key])
         password_hash = container.hasher.hash(DEMO_STAFF_PASSWORD)
-        people = [
-            ("i.petrova@example.com", "Ирина Петрова", "head_of_sales", sales),
-            ("a.sidorov@example.com", "Алексей Сидоров", "seller", sales),
-            ("o.kovalenko@example.com", "Олена Коваленко", "seller", sales),
-            ("m.ivanova@example.com", "Мария Иванова", "telemarketer", telemarketing),
-        ]
-        for email, name, role_code, department in people:
+        for email, name, role_code, department_key, language, heads in STAFF:
             user = User(
-                organisation_id=organisation_id,
+                organisation_id=org.id,
                 email=email,
                 full_name=name,
-                role_id=org.roles[role_code].id,
-                department_id=department.id,
+                role_id=provisioned.roles[role_code].id,
+                department_id=departments[department_key].id if department_key else None,
                 password_hash=password_hash,
-                language="uk" if email.startswith("o.") else "ru",
+                language=language,
             )
             await uow.users.add(user)
-            if role_code == "head_of_sales":
-                sales.head_id = user.id
-                await uow.departments.update(sales, sales.version)
-        telemarketing_head = next(p for p in people if p[3] is telemarketing)
-        head = await uow.users.get_by_email(telemarketing_head[0])
-        assert head is not None
-        telemarketing.head_id = head.id
-        await uow.departments.update(telemarketing, telemarketing.version)
+            if heads and department_key:
+                department = departments[department_key]
+                department.head_id = user.id
+                await uow.departments.update(department, department.version)
+            if role_code in ("seller", "head_of_sales"):
+                org.sellers.append(user.id)
+            elif role_code == "telemarketer":
+                org.telemarketers.append(user.id)
+            elif role_code == "account_manager":
+                org.key_account.append(user.id)
         await uow.commit()
-        return SeedResult(created=True, organisation_id=str(organisation_id))
+    return org
+
+
+async def _funnels(container: Container, org: _Org) -> None:
+    async with container.uow() as uow:
+        admin = await load_principal(uow, org.admin.id, org.id)
+    service = FunnelService(container.uow(), container.clock)
+    for template in (FunnelTemplate.SALES, FunnelTemplate.B2B_PROJECT):
+        org.funnels.append(
+            await service.create(
+                admin, template=template, is_default=template is FunnelTemplate.SALES
+            )
+        )
+    reasons = await LossReasonService(container.uow(), container.clock).list(
+        admin, include_inactive=False
+    )
+    org.loss_reasons = [r.id for r in reasons]
+
+
+@dataclass(slots=True)
+class _Rows:
+    clients: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    emails: list[dict[str, Any]] = field(default_factory=list)
+    deals: list[dict[str, Any]] = field(default_factory=list)
+    products: list[dict[str, Any]] = field(default_factory=list)
+    moves: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def _bulk(container: Container, org: _Org, rng: random.Random, now: datetime) -> None:
+    rows = _Rows()
+    owners = org.sellers + org.telemarketers + org.key_account
+    client_info = [_client(rows, org, rng, now, owners) for _ in range(CLIENTS)]
+    outcomes: dict[UUID, list[str]] = defaultdict(list)
+    for _ in range(DEALS):
+        client_id, contact_id, responsible_id, since = rng.choice(client_info)
+        status = _deal(rows, org, rng, now, client_id, contact_id, responsible_id, since)
+        outcomes[client_id].append(status)
+    for client_row in rows.clients:
+        statuses = outcomes.get(client_row["id"], [])
+        relationship = derive_relationship(
+            won_deals=statuses.count("won"),
+            open_deals=statuses.count("open"),
+            inbound_requests=0,
+        )
+        client_row["relationship_type"] = relationship.value
+        if relationship.value != "cold":
+            rows.transitions.append(
+                {
+                    "id": uuid4(),
+                    "organisation_id": org.id,
+                    "client_id": client_row["id"],
+                    "from_type": "cold",
+                    "to_type": relationship.value,
+                    "reason": "demo_data",
+                    "at": client_row["updated_at"],
+                }
+            )
+    async with container.engine.begin() as conn:
+        for table, data in (
+            (clients, rows.clients),
+            (contacts, rows.contacts),
+            (contact_phones, rows.phones),
+            (contact_emails, rows.emails),
+            (deals, rows.deals),
+            (deal_products, rows.products),
+            (stage_moves, rows.moves),
+            (tasks, rows.tasks),
+            (activities, rows.activities),
+            (relationship_transitions, rows.transitions),
+        ):
+            await _insert(conn, table, data)
+
+
+async def _insert(conn: AsyncConnection, table: sa.Table, data: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(data), BATCH):
+        await conn.execute(sa.insert(table), list(data[start : start + BATCH]))
+
+
+def _client(
+    rows: _Rows, org: _Org, rng: random.Random, now: datetime, owners: list[UUID]
+) -> tuple[UUID, UUID, UUID, datetime]:
+    is_company = rng.random() < 0.8
+    name = words.company_name(rng) if is_company else words.person_name(rng)
+    created = now - timedelta(days=rng.uniform(30, 540))
+    responsible_id = (
+        rng.choice(org.key_account) if is_company and rng.random() < 0.2 else rng.choice(owners)
+    )
+    channel, _ = rng.choice(words.SOURCES)
+    client_id = uuid4()
+    ukrainian = rng.random() < 0.15
+    rows.clients.append(
+        {
+            "id": client_id,
+            "organisation_id": org.id,
+            "kind": "company" if is_company else "person",
+            "name": name,
+            "name_key": name_key(name),
+            "legal_name": name if is_company else None,
+            "inn": words.inn(rng) if is_company and not ukrainian else None,
+            "edrpou": f"{rng.randint(10_000_000, 99_999_999)}"
+            if is_company and ukrainian
+            else None,
+            "sector": rng.choice(words.SECTORS),
+            "segment_tags": rng.sample(words.SEGMENTS, k=rng.randint(0, 2)),
+            "source_channel": channel,
+            "source_campaign": rng.choice(words.CAMPAIGNS),
+            "utm": {"utm_source": "yandex", "utm_medium": "cpc"}
+            if channel == "yandex_direct"
+            else {},
+            "temperature": rng.choices(("cold", "warm", "hot"), weights=(5, 3, 2))[0],
+            "relationship_type": "cold",
+            "responsible_id": responsible_id,
+            "created_by": responsible_id,
+            "created_at": created,
+            "updated_at": created,
+        }
+    )
+    primary: UUID | None = None
+    for index in range(1 if not is_company else rng.randint(1, 3)):
+        contact_id = uuid4()
+        primary = primary or contact_id
+        full_name = name if not is_company else words.person_name(rng)
+        rows.contacts.append(
+            {
+                "id": contact_id,
+                "organisation_id": org.id,
+                "client_id": client_id,
+                "full_name": full_name,
+                "name_key": contact_name_key(full_name),
+                "position": rng.choice(words.POSITIONS) if is_company else None,
+                "is_primary": index == 0,
+                "created_by": responsible_id,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+        phone = words.ua_mobile(rng) if ukrainian else words.ru_mobile(rng)
+        rows.phones.append(
+            {
+                "id": uuid4(),
+                "organisation_id": org.id,
+                "contact_id": contact_id,
+                "client_id": client_id,
+                "e164": phone,
+                "raw": phone,
+            }
+        )
+        rows.emails.append(
+            {
+                "id": uuid4(),
+                "organisation_id": org.id,
+                "contact_id": contact_id,
+                "client_id": client_id,
+                "email": f"contact{len(rows.emails) + 1}@client{len(rows.clients)}.example.ru",
+            }
+        )
+    assert primary is not None
+    return client_id, primary, responsible_id, created
+
+
+def _deal(
+    rows: _Rows,
+    org: _Org,
+    rng: random.Random,
+    now: datetime,
+    client_id: UUID,
+    contact_id: UUID,
+    responsible_id: UUID,
+    client_since: datetime,
+) -> str:
+    funnel = org.funnels[0] if rng.random() < 0.8 else org.funnels[1]
+    stages = funnel.stages
+    deal_id = uuid4()
+    earliest = max(client_since, now - timedelta(days=365))
+    created = earliest + (now - earliest) * rng.random()
+    outcome = rng.choices(("won", "lost", "open"), weights=(30, 25, 45))[0]
+    reached = len(stages) - 1 if outcome == "won" else rng.randint(0, len(stages) - 2)
+    # Days spent in each stage passed (and in the last one when closed), squeezed so that
+    # the history ends before now.
+    days = [rng.uniform(0.5, (s.max_days or 10) * 1.3) for s in stages[: reached + 1]]
+    passed = days[:reached] + ([days[reached]] if outcome != "open" else [])
+    total = sum(passed) * 86400
+    scale = min(1.0, (now - created).total_seconds() * 0.95 / total) if total else 1.0
+    at = created
+    previous_entered = created
+    lines = [rng.choice(words.PRODUCTS) for _ in range(rng.randint(1, 3))]
+    products = []
+    amount = Decimal("0")
+    for position, (product, base_price) in enumerate(lines):
+        quantity = Decimal(rng.randint(1, 5))
+        price = Decimal(int(base_price * rng.uniform(0.6, 1.8)) // 100 * 100)
+        amount += quantity * price
+        products.append(
+            {
+                "id": uuid4(),
+                "organisation_id": org.id,
+                "deal_id": deal_id,
+                "position": position,
+                "name": product,
+                "quantity": quantity,
+                "price": price,
+            }
+        )
+    rows.products.extend(products)
+    moves: list[dict[str, Any]] = [
+        _move(org, deal_id, "created", None, stages[0].id, None, "open", None, at, responsible_id)
+    ]
+    for index in range(1, reached + 1):
+        at = previous_entered + timedelta(seconds=days[index - 1] * 86400 * scale)
+        moves.append(
+            _move(
+                org,
+                deal_id,
+                "moved",
+                stages[index - 1].id,
+                stages[index].id,
+                "open",
+                "open",
+                int((at - previous_entered).total_seconds()),
+                at,
+                responsible_id,
+            )
+        )
+        previous_entered = at
+    stage = stages[reached]
+    closed_at = None
+    # executemany needs the same keys in every row.
+    loss: dict[str, Any] = {
+        "loss_reason_id": None,
+        "lost_tender": False,
+        "loss_making": False,
+        "public_conflict": False,
+    }
+    if outcome in ("won", "lost"):
+        closed_at = previous_entered + timedelta(seconds=days[reached] * 86400 * scale)
+        closed_at = min(closed_at, now - timedelta(minutes=5))
+        moves.append(
+            _move(
+                org,
+                deal_id,
+                outcome,
+                stage.id,
+                stage.id,
+                "open",
+                outcome,
+                int((closed_at - previous_entered).total_seconds()),
+                closed_at,
+                responsible_id,
+            )
+        )
+        if outcome == "lost":
+            loss = {
+                "loss_reason_id": rng.choice(org.loss_reasons),
+                "lost_tender": rng.random() < 0.1,
+                "loss_making": rng.random() < 0.05,
+                "public_conflict": rng.random() < 0.02,
+            }
+    rows.moves.extend(moves)
+    title = f"{lines[0][0]} — {rng.choice(words.COMPANY_WORDS)}"
+    rows.deals.append(
+        {
+            "id": deal_id,
+            "organisation_id": org.id,
+            "client_id": client_id,
+            "contact_id": contact_id,
+            "title": title,
+            "amount": amount,
+            "currency": "RUB",
+            "expected_margin": (amount * Decimal(rng.uniform(0.1, 0.35))).quantize(Decimal("0.01")),
+            "funnel_id": funnel.id,
+            "stage_id": stage.id,
+            "status": outcome,
+            "responsible_id": responsible_id,
+            "source_channel": rng.choice(words.SOURCES)[0],
+            "expected_close_date": (previous_entered + timedelta(days=rng.randint(5, 60))).date(),
+            "stage_entered_at": previous_entered,
+            "closed_at": closed_at,
+            "created_by": responsible_id,
+            "created_at": created,
+            "updated_at": closed_at or previous_entered,
+            **loss,
+        }
+    )
+    _work(rows, org, rng, now, deal_id, client_id, responsible_id, created, outcome)
+    return outcome
+
+
+def _move(
+    org: _Org,
+    deal_id: UUID,
+    kind: str,
+    from_stage: UUID | None,
+    to_stage: UUID | None,
+    from_status: str | None,
+    to_status: str,
+    seconds: int | None,
+    at: datetime,
+    by: UUID,
+) -> dict[str, Any]:
+    return {
+        "id": uuid4(),
+        "organisation_id": org.id,
+        "deal_id": deal_id,
+        "kind": kind,
+        "from_stage_id": from_stage,
+        "to_stage_id": to_stage,
+        "from_status": from_status,
+        "to_status": to_status,
+        "seconds_in_previous": seconds,
+        "at": at,
+        "by_user_id": by,
+    }
+
+
+def _work(
+    rows: _Rows,
+    org: _Org,
+    rng: random.Random,
+    now: datetime,
+    deal_id: UUID,
+    client_id: UUID,
+    responsible_id: UUID,
+    created: datetime,
+    outcome: str,
+) -> None:
+    """Calls, meetings, mail and notes over the deal's life; a next step for open deals."""
+    for _ in range(rng.randint(0, 3)):
+        kind = rng.choices(("call", "meeting", "email", "note"), weights=(5, 2, 3, 2))[0]
+        occurred = created + (now - created) * rng.random()
+        rows.activities.append(
+            {
+                "id": uuid4(),
+                "organisation_id": org.id,
+                "client_id": client_id,
+                "deal_id": deal_id,
+                "kind": kind,
+                "subject": rng.choice(words.ACTIVITY_SUBJECTS[kind]),
+                "direction": rng.choice(("inbound", "outbound"))
+                if kind in ("call", "email")
+                else None,
+                "occurred_at": occurred,
+                "duration_seconds": rng.randint(60, 1800) if kind in ("call", "meeting") else None,
+                "author_id": responsible_id,
+                "created_at": occurred,
+            }
+        )
+    if outcome == "open" or rng.random() < 0.2:
+        due = now + timedelta(days=rng.uniform(-10, 14))
+        done = outcome != "open" or (due < now and rng.random() < 0.6)
+        rows.tasks.append(
+            {
+                "id": uuid4(),
+                "organisation_id": org.id,
+                "client_id": client_id,
+                "deal_id": deal_id,
+                "title": rng.choice(words.TASK_TITLES),
+                "assignee_id": responsible_id,
+                "due_at": due,
+                "priority": rng.choices(("low", "normal", "high"), weights=(2, 6, 2))[0],
+                "done_at": min(due, now) if done else None,
+                "done_by": responsible_id if done else None,
+                "created_by": responsible_id,
+                "created_at": min(created, due),
+                "updated_at": min(created, due),
+            }
+        )

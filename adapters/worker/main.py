@@ -13,15 +13,17 @@ from arq.worker import Worker
 from adapters.bootstrap import Container, build
 from adapters.logging import configure_logging
 from adapters.settings import Settings
-from adapters.worker.jobs.activities import ACTIVITY_CRONS
+from adapters.worker.jobs.activities import ACTIVITY_CRONS, hand_over_for_absence
 from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.mail import send_mail
 from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
+from domain.staff.services import ABSENCE_HAND_OVER_JOB
 
 HANDLERS: dict[str, Handler] = {
     MAIL_JOB: send_mail,
+    ABSENCE_HAND_OVER_JOB: hand_over_for_absence,
 }
 
 

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import ContainerDep, CurrentPrincipal, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
@@ -19,6 +19,7 @@ router = APIRouter(prefix="/absences", tags=["absences"])
 async def list_absences(
     principal: CurrentPrincipal,
     uow: UowDep,
+    container: ContainerDep,
     user_id: UUID | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -28,7 +29,7 @@ async def list_absences(
     """Absences overlapping [date_from, date_to], by start date."""
     key = decode_cursor(cursor, 2)
     after = (date.fromisoformat(key[0]), UUID(key[1])) if key else None
-    absences = await AbsenceService(uow).list(
+    absences = await AbsenceService(uow, container.clock).list(
         principal,
         limit=limit + 1,
         after=after,
@@ -50,11 +51,15 @@ async def list_absences(
     responses=problems(401, 403, 409, 422),
 )
 async def create_absence(
-    body: AbsenceCreate, principal: CurrentPrincipal, uow: UowDep, response: Response
+    body: AbsenceCreate,
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    container: ContainerDep,
+    response: Response,
 ) -> AbsenceRead:
     """Record a vacation, sick leave or business trip; your own unless you hold
     absences:manage."""
-    absence = await AbsenceService(uow).create(principal, **body.model_dump())
+    absence = await AbsenceService(uow, container.clock).create(principal, **body.model_dump())
     set_etag(response, absence.version)
     return AbsenceRead.model_validate(absence)
 
@@ -78,10 +83,11 @@ async def update_absence(
     body: AbsenceUpdate,
     principal: CurrentPrincipal,
     uow: UowDep,
+    container: ContainerDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> AbsenceRead:
-    absence = await AbsenceService(uow).update(
+    absence = await AbsenceService(uow, container.clock).update(
         principal,
         absence_id,
         **body.model_dump(exclude_unset=True),

@@ -841,12 +841,34 @@ class ScheduleService:
 _DAY = timedelta(days=1)
 
 
+ABSENCE_HAND_OVER_JOB = "staff.absence_hand_over"
+
+
 class AbsenceService:
     """Vacations, sick leave and business trips. Everyone records their own; others' need
     absences:manage."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self._uow = uow
+        self._clock = clock or SystemClock()
+
+    async def _hand_over_soon(
+        self, uow: UnitOfWork, principal: Principal, absence: Absence
+    ) -> None:
+        """An absence with a substitute that has begun hands the absent person's due tasks over
+        right after commit (the worker's every-minute sweep would, too, a little later)."""
+        today = self._clock.now().date()
+        if absence.substitute_id is None or not absence.starts_on <= today <= absence.ends_on:
+            return
+        await uow.enqueue(
+            Job(
+                organisation_id=absence.organisation_id,
+                kind=ABSENCE_HAND_OVER_JOB,
+                params={"absence_id": str(absence.id)},
+                created_by=principal.user_id,
+                created_at=self._clock.now(),
+            )
+        )
 
     async def list(
         self,
@@ -914,6 +936,7 @@ class AbsenceService:
                 raise InvalidInput("user_id", "no such user")
             await self._check(uow, principal, absence)
             await uow.absences.add(absence)
+            await self._hand_over_soon(uow, principal, absence)
             await uow.commit()
             return absence
 
@@ -941,6 +964,7 @@ class AbsenceService:
             )
             await self._check(uow, principal, absence)
             await uow.absences.update(absence, version)
+            await self._hand_over_soon(uow, principal, absence)
             await uow.commit()
             return absence
 

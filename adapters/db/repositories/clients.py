@@ -134,7 +134,9 @@ class SqlClientRepository(SqlRepository):
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Client]:
         query = sa.select(clients).where(
-            _visible_client(scope), clients.c.merged_into_id.is_(None), *_conditions(filters)
+            _visible_client(scope),
+            clients.c.merged_into_id.is_(None),
+            *_conditions(filters, scope.organisation_id),
         )
         column = clients.c[sort.column]
         if after is not None:
@@ -413,7 +415,7 @@ class SqlClientRepository(SqlRepository):
         ]
 
 
-def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
+def _conditions(f: ClientFilter, organisation_id: UUID) -> list[sa.ColumnElement[bool]]:
     c = clients.c
     conditions: list[sa.ColumnElement[bool]] = []
     if f.responsible_ids:
@@ -440,26 +442,30 @@ def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
     if f.updated_to is not None:
         conditions.append(c.updated_at < f.updated_to)
     if f.search:
-        search = _search(f.search)
+        search = _search(f.search, organisation_id)
         if search is not None:
             conditions.append(search)
     conditions.extend(_custom_condition(cf) for cf in f.custom)
     return conditions
 
 
-def _search(text: str) -> sa.ColumnElement[bool] | None:
-    """Client names, contact names, phones (any run of digits, in any format) and e-mails."""
+def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
+    """Client names, contact names, phones (any run of digits, in any format) and e-mails.
+
+    Matching clients are collected by one UNION of index-served lookups (trigram indexes on
+    each column) rather than by correlated EXISTS per client, which would scan every client.
+    """
     text = text.strip()
     options: list[sa.ColumnElement[bool]] = []
+    matches: list[sa.Select[Any]] = []
     key = name_key(text)
     if key:
         options.append(_contains(clients.c.name_key, key))
     person = contact_name_key(text)
     if person:
-        options.append(
-            sa.exists().where(
-                contacts.c.organisation_id == clients.c.organisation_id,
-                contacts.c.client_id == clients.c.id,
+        matches.append(
+            sa.select(contacts.c.client_id).where(
+                contacts.c.organisation_id == organisation_id,
                 _contains(contacts.c.name_key, person),
             )
         )
@@ -468,23 +474,23 @@ def _search(text: str) -> sa.ColumnElement[bool] | None:
         variants = {digits}
         if len(digits) == 11 and digits.startswith("8"):
             variants.add("7" + digits[1:])  # the domestic 8 is the country code 7
-        options.append(
-            sa.exists().where(
-                contact_phones.c.organisation_id == clients.c.organisation_id,
-                contact_phones.c.client_id == clients.c.id,
+        matches.append(
+            sa.select(contact_phones.c.client_id).where(
+                contact_phones.c.organisation_id == organisation_id,
                 sa.or_(*(_contains(contact_phones.c.e164, v) for v in variants)),
             )
         )
         if len(digits) in (8, 10, 12):
             options.append(sa.or_(clients.c.inn == digits, clients.c.edrpou == digits))
     if not any(ch.isspace() for ch in text) and text:
-        options.append(
-            sa.exists().where(
-                contact_emails.c.organisation_id == clients.c.organisation_id,
-                contact_emails.c.client_id == clients.c.id,
+        matches.append(
+            sa.select(contact_emails.c.client_id).where(
+                contact_emails.c.organisation_id == organisation_id,
                 _contains(contact_emails.c.email, text.lower()),
             )
         )
+    if matches:
+        options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
     return sa.or_(*options) if options else None
 
 

@@ -59,7 +59,9 @@ def _visible_deal(scope: Scope) -> sa.ColumnElement[bool]:
     return sa.and_(in_organisation(deals, scope), visible(deals.c.responsible_id, scope))
 
 
-def _conditions(f: DealFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
+def _conditions(
+    f: DealFilter, now: datetime, organisation_id: UUID
+) -> list[sa.ColumnElement[bool]]:
     c: list[sa.ColumnElement[bool]] = []
     if f.funnel_id is not None:
         c.append(deals.c.funnel_id == f.funnel_id)
@@ -94,10 +96,12 @@ def _conditions(f: DealFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
         c.append(
             sa.or_(
                 deals.c.title.ilike(pattern, escape="\\"),
-                sa.exists().where(
-                    clients.c.organisation_id == deals.c.organisation_id,
-                    clients.c.id == deals.c.client_id,
-                    clients.c.name.ilike(pattern, escape="\\"),
+                # One index-served lookup of matching clients, not an EXISTS per deal.
+                deals.c.client_id.in_(
+                    sa.select(clients.c.id).where(
+                        clients.c.organisation_id == organisation_id,
+                        clients.c.name.ilike(pattern, escape="\\"),
+                    )
                 ),
             )
         )
@@ -247,7 +251,7 @@ class SqlDealRepository(SqlRepository):
         query = (
             sa.select(deals)
             .select_from(_STAGE_JOIN)
-            .where(_visible_deal(scope), *_conditions(filters, now))
+            .where(_visible_deal(scope), *_conditions(filters, now, scope.organisation_id))
         )
         if after is not None:
             query = query.where(_keyset(column, sort.descending, after))
@@ -269,7 +273,7 @@ class SqlDealRepository(SqlRepository):
                 sa.func.coalesce(sa.func.sum(weighted_sql()), 0).label("weighted"),
             )
             .select_from(_STAGE_JOIN)
-            .where(_visible_deal(scope), *_conditions(filters, now))
+            .where(_visible_deal(scope), *_conditions(filters, now, scope.organisation_id))
             .group_by(deals.c.currency)
             .order_by(deals.c.currency)
         )
@@ -291,7 +295,7 @@ class SqlDealRepository(SqlRepository):
             _visible_deal(scope),
             deals.c.funnel_id == funnel_id,
             deals.c.status == DealStatus.OPEN.value,
-            *_conditions(filters, now),
+            *_conditions(filters, now, scope.organisation_id),
         ]
         aggregates = await self._conn.execute(
             sa.select(

@@ -7,6 +7,7 @@ from typing import Any
 from arq.cron import cron
 
 from adapters.bootstrap import Container
+from adapters.worker.runner import JobContext
 from domain.activities.services import hand_over_absent_tasks, send_due_reminders
 
 
@@ -24,3 +25,12 @@ ACTIVITY_CRONS = [
     cron(remind_tasks, second=10, unique=True),
     cron(hand_over_tasks, second=20, unique=True, run_at_startup=True),
 ]
+
+
+async def hand_over_for_absence(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Queued when an absence with a substitute begins: hands over at once instead of at the
+    next minute's sweep."""
+    moved = await hand_over_absent_tasks(
+        context.container.uow(), context.container.clock, context.organisation_id
+    )
+    return {"tasks_handed_over": moved, "absence_id": params.get("absence_id")}

@@ -9,6 +9,7 @@ from adapters.bootstrap import Container
 from domain.activities.services import hand_over_absent_tasks, send_due_reminders
 from tests.api.activities.support import absence, client_of, deal_of, now, world
 from tests.factories import Factory, Session
+from tests.worker import drain_queue
 
 TASKS = "/api/v1/tasks"
 
@@ -304,6 +305,34 @@ class TestAbsenceHandOver:
         assert kept.json()["assignee_id"] == str(w.colleague.id)
         kinds = [n["kind"] for n in await notifications_of(client, w.other_team_s)]
         assert kinds == ["hand_over"]
+
+    async def test_recording_an_absence_that_has_begun_hands_tasks_over_at_once(
+        self, factory: Factory, client: AsyncClient, container: Container
+    ) -> None:
+        w = await world(factory)
+        client_id = await client_of(container, w.org, w.colleague)
+        due_soon = await create_task(
+            client,
+            w.colleague_s,
+            client_id=str(client_id),
+            due_at=(now() + timedelta(days=1)).isoformat(),
+        )
+        today = now().date()
+        recorded = await client.post(
+            "/api/v1/absences",
+            headers=w.colleague_s.headers,
+            json={
+                "kind": "sick_leave",
+                "starts_on": today.isoformat(),
+                "ends_on": (today + timedelta(days=3)).isoformat(),
+                "substitute_id": str(w.other_team.id),
+            },
+        )
+        assert recorded.status_code == 201, recorded.text
+        await drain_queue(container)
+        moved = await client.get(f"{TASKS}/{due_soon['id']}", headers=w.other_team_s.headers)
+        assert moved.status_code == 200
+        assert moved.json()["assignee_id"] == str(w.other_team.id)
 
     async def test_substitute_sees_the_absent_users_tasks(
         self, factory: Factory, client: AsyncClient, container: Container
