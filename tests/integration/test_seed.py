@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from httpx import AsyncClient
 
 from adapters.bootstrap import Container
+from adapters.db.tables import metadata
 from adapters.seed import (
     CLIENTS,
     DEALS,
@@ -44,12 +45,13 @@ class TestDemoSeed:
     async def test_it_creates_the_documented_volume_once(
         self, demo: UUID, container: Container
     ) -> None:
-        counts = {
-            table: await _scalar(
-                container, f"SELECT count(*) FROM {table} WHERE organisation_id = :org", demo
-            )
-            for table in ("users", "departments", "funnels", "clients", "deals", "tasks")
-        }
+        counts = {}
+        async with container.engine.connect() as conn:
+            for name in ("users", "departments", "funnels", "clients", "deals", "tasks"):
+                table = metadata.tables[name]
+                counts[name] = await conn.scalar(
+                    sa.select(sa.func.count()).where(table.c.organisation_id == demo)
+                )
         assert counts["users"] == 12
         assert counts["departments"] == 3
         assert counts["funnels"] == 2
