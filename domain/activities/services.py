@@ -33,7 +33,8 @@ from domain.clients.relationship import recompute_relationship
 from domain.platform.audit import entry
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
+from domain.shared.concurrency import check_version
+from domain.shared.errors import InvalidInput, NotFound, PermissionDenied
 from domain.shared.patch import UNSET, Patch
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission, Resource
@@ -50,11 +51,6 @@ def _require_any(principal: Principal, *permissions: Permission) -> None:
         raise PermissionDenied(
             "This requires one of the permissions " + ", ".join(p.value for p in permissions)
         )
-
-
-def _check_version(entity: str, current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"{entity} was changed by someone else; reload and try again")
 
 
 async def resolve_subject(
@@ -293,7 +289,7 @@ class TaskService:
         principal.require(Permission.TASKS_WRITE)
         async with self._uow as uow:
             task = await self._load(uow, principal, task_id)
-            _check_version("Task", task.version, expected_version)
+            check_version("Task", task.version, expected_version)
             await uow.tasks.delete(principal.scope_for(Resource.TASKS), task_id)
             await uow.commit()
 
@@ -425,7 +421,7 @@ class ActivityService:
         principal.require(Permission.TASKS_WRITE)
         async with self._uow as uow:
             activity = await self._load_own(uow, principal, activity_id)
-            _check_version("Activity", activity.version, expected_version)
+            check_version("Activity", activity.version, expected_version)
             await uow.activities.delete(subject_scopes(principal), activity_id)
             await uow.commit()
 
@@ -544,7 +540,7 @@ class DiscussionService:
             comment = await self._load(uow, principal, comment_id)
             if comment.author_id != principal.user_id and not principal.is_admin:
                 raise PermissionDenied("Only the author deletes a comment")
-            _check_version("Comment", comment.version, expected_version)
+            check_version("Comment", comment.version, expected_version)
             await uow.comments.delete(subject_scopes(principal), comment_id)
             await uow.commit()
 

@@ -34,19 +34,14 @@ from domain.clients.model import (
 )
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.clients.relationship import recompute_relationship
-from domain.platform.audit import diff, entry
+from domain.platform.audit import diff, entry, record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, NotFound, PreconditionFailed
+from domain.shared.concurrency import check_version
+from domain.shared.errors import InvalidInput, NotFound
 from domain.staff.permissions import Permission, Resource
 
 PageFetcher = Callable[[ClientView | None, int], Awaitable[Sequence[ClientView]]]
-
-
-def _check_version(entity: str, current: int, expected: int | None) -> int:
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"{entity} was changed by someone else; reload and try again")
-    return current
 
 
 async def _require_active_user(
@@ -230,7 +225,7 @@ class ClientService:
         custom = values.pop("custom_fields", None)
         async with self._uow as uow:
             client = await load_client(uow, principal, client_id)
-            version = _check_version("Client", client.version, expected_version)
+            version = check_version("Client", client.version, expected_version)
             before = client.snapshot()
             if values.get("responsible_id") is not None:
                 await _require_active_user(uow, principal, values["responsible_id"])
@@ -350,7 +345,7 @@ class ClientService:
             for ident in sorted((survivor_id, other_id)):
                 locked[ident] = await load_client(uow, principal, ident, for_update=True)
             survivor, other = locked[survivor_id], locked[other_id]
-            version = _check_version("Client", survivor.version, expected_version)
+            version = check_version("Client", survivor.version, expected_version)
             before = survivor.snapshot()
             survivor.absorb(other)
             now = self._clock.now()
@@ -473,19 +468,16 @@ class ClientService:
         before: Mapping[str, object],
         after: Mapping[str, object],
     ) -> None:
-        changes = diff(before, after)
-        if not changes and action == "update":
-            return
-        await uow.audit.add(
-            entry(
-                principal,
-                organisation_id=principal.organisation_id,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                action=action,
-                changes=changes,
-                at=self._clock.now(),
-            )
+        await record_change(
+            uow.audit,
+            principal,
+            organisation_id=principal.organisation_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+            at=self._clock.now(),
         )
 
 
@@ -560,7 +552,7 @@ class ContactService:
         principal.require(Permission.CLIENTS_WRITE)
         async with self._uow as uow:
             contact = await self._load(uow, principal, contact_id)
-            version = _check_version("Contact", contact.version, expected_version)
+            version = check_version("Contact", contact.version, expected_version)
             before = contact.snapshot()
             old_phones = {p.e164 for p in contact.phones}
             old_emails = set(contact.emails)
@@ -594,7 +586,7 @@ class ContactService:
         principal.require(Permission.CLIENTS_WRITE)
         async with self._uow as uow:
             contact = await self._load(uow, principal, contact_id)
-            _check_version("Contact", contact.version, expected_version)
+            check_version("Contact", contact.version, expected_version)
             await uow.contacts.delete(principal.scope_for(Resource.CLIENTS), contact_id)
             await self._audit(uow, principal, contact.id, "delete", contact.snapshot(), {})
             await uow.commit()
@@ -710,7 +702,7 @@ class CustomFieldService:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             definition = await self._load(uow, principal, definition_id)
-            version = _check_version("Custom field", definition.version, expected_version)
+            version = check_version("Custom field", definition.version, expected_version)
             before = _snapshot(definition)
             definition.change(**changes)
             await uow.custom_fields.update(definition, version)
@@ -726,7 +718,7 @@ class CustomFieldService:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             definition = await self._load(uow, principal, definition_id)
-            _check_version("Custom field", definition.version, expected_version)
+            check_version("Custom field", definition.version, expected_version)
             await uow.custom_fields.delete(principal.organisation_scope, definition_id)
             await self._audit(uow, principal, definition, "delete", _snapshot(definition), {})
             await uow.commit()
@@ -824,7 +816,7 @@ class FollowUpService:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             follow_up = await self._load(uow, principal, follow_up_id)
-            version = _check_version("Follow-up", follow_up.version, expected_version)
+            version = check_version("Follow-up", follow_up.version, expected_version)
             before = _follow_up_snapshot(follow_up)
             updated = RelationshipFollowUp(
                 **{**{k: getattr(follow_up, k) for k in before}, **changes},
@@ -846,7 +838,7 @@ class FollowUpService:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             follow_up = await self._load(uow, principal, follow_up_id)
-            _check_version("Follow-up", follow_up.version, expected_version)
+            check_version("Follow-up", follow_up.version, expected_version)
             await uow.relationship_follow_ups.delete(principal.organisation_scope, follow_up_id)
             await self._audit(
                 uow, principal, follow_up, "delete", _follow_up_snapshot(follow_up), {}

@@ -19,16 +19,12 @@ from domain.funnels.model import (
     build_funnel,
 )
 from domain.funnels.templates import TEMPLATE_NAMES, TEMPLATES
-from domain.platform.audit import diff, entry
+from domain.platform.audit import diff, entry, record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import Conflict, FieldProblem, InvalidInput, NotFound, PreconditionFailed
+from domain.shared.concurrency import check_version
+from domain.shared.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from domain.staff.permissions import Permission
-
-
-def _check_version(entity: str, current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"{entity} was changed by someone else; reload and try again")
 
 
 class FunnelService:
@@ -132,7 +128,7 @@ class FunnelService:
         scope = principal.organisation_scope
         async with self._uow as uow:
             funnel = await _load(uow, principal, funnel_id, for_update=True)
-            _check_version("Funnel", funnel.version, expected_version)
+            check_version("Funnel", funnel.version, expected_version)
             if await uow.funnels.count_deals(scope, funnel_id=funnel.id):
                 raise Conflict("The funnel has deals; move or delete them first")
             if funnel.is_default and await uow.funnels.count(scope) > 1:
@@ -286,19 +282,17 @@ class FunnelService:
         after: dict[str, Any],
         action: str,
     ) -> None:
-        changes = diff(before, after)
-        if changes:
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=stage.organisation_id,
-                    entity_type="stage",
-                    entity_id=stage.id,
-                    action=action,
-                    changes=changes,
-                    at=self._clock.now(),
-                )
-            )
+        await record_change(
+            uow.audit,
+            principal,
+            organisation_id=stage.organisation_id,
+            entity_type="stage",
+            entity_id=stage.id,
+            action=action,
+            before=before,
+            after=after,
+            at=self._clock.now(),
+        )
 
 
 def _maybe_decimal(value: object) -> Decimal | None:
@@ -442,7 +436,7 @@ class LossReasonService:
         scope = principal.organisation_scope
         async with self._uow as uow:
             reason = await self._load(uow, principal, reason_id)
-            _check_version("Loss reason", reason.version, expected_version)
+            check_version("Loss reason", reason.version, expected_version)
             before = _reason_snapshot(reason)
             result: LossReason | None
             if await uow.loss_reasons.is_used(scope, reason_id):
@@ -475,19 +469,17 @@ class LossReasonService:
         after: dict[str, Any],
         action: str,
     ) -> None:
-        changes = diff(before, after)
-        if changes:
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=reason.organisation_id,
-                    entity_type="loss_reason",
-                    entity_id=reason.id,
-                    action=action,
-                    changes=changes,
-                    at=self._clock.now(),
-                )
-            )
+        await record_change(
+            uow.audit,
+            principal,
+            organisation_id=reason.organisation_id,
+            entity_type="loss_reason",
+            entity_id=reason.id,
+            action=action,
+            before=before,
+            after=after,
+            at=self._clock.now(),
+        )
 
 
 def _reason_snapshot(reason: LossReason) -> dict[str, Any]:

@@ -97,3 +97,33 @@ class AuditRepository(Protocol):
     async def contact_client(self, scope: Scope, contact_id: UUID) -> UUID | None:
         """The client of a contact of the scope's organisation."""
         ...
+
+
+async def record_change(
+    audit: AuditRepository,
+    principal: Principal | None,
+    *,
+    organisation_id: UUID,
+    entity_type: str,
+    entity_id: UUID,
+    action: str,
+    before: Mapping[str, object],
+    after: Mapping[str, object],
+    at: datetime,
+) -> None:
+    """Audit a change in the change's own transaction; an update that changed nothing leaves
+    no entry."""
+    changes = diff(before, after)
+    if not changes and action == "update":
+        return
+    await audit.add(
+        entry(
+            principal,
+            organisation_id=organisation_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action=action,
+            changes=changes,
+            at=at,
+        )
+    )

@@ -11,16 +11,16 @@ from domain.auth.model import ActionPurpose
 from domain.auth.ports import PasswordHasher, SecretGenerator
 from domain.auth.principal import Principal
 from domain.auth.services import AuthPolicy, check_password, issue_action_token, mail_job
-from domain.platform.audit import diff, entry
+from domain.platform.audit import record_change
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
+from domain.shared.concurrency import check_version
 from domain.shared.errors import (
     Conflict,
     InvalidInput,
     NotFound,
     PermissionDenied,
-    PreconditionFailed,
     Unauthenticated,
 )
 from domain.shared.patch import UNSET, Patch
@@ -88,19 +88,16 @@ async def _audit_settings(
 ) -> None:
     """An audit entry for a change of organisation settings (roles, departments, the
     organisation itself), in the change's transaction."""
-    changes = diff(before, after)
-    if not changes and action == "update":
-        return
-    await uow.audit.add(
-        entry(
-            principal,
-            organisation_id=principal.organisation_id,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            action=action,
-            changes=changes,
-            at=clock.now(),
-        )
+    await record_change(
+        uow.audit,
+        principal,
+        organisation_id=principal.organisation_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        before=before,
+        after=after,
+        at=clock.now(),
     )
 
 
@@ -299,12 +296,6 @@ async def _get_user(uow: UnitOfWork, principal: Principal, user_id: UUID) -> Use
     return user
 
 
-def _check_version(entity: str, current: int, expected: int | None) -> None:
-    """For changes that do not go through a versioned update (deletes)."""
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"{entity} was changed by someone else; reload and try again")
-
-
 async def _require_active_colleague(
     uow: UnitOfWork, principal: Principal, user_id: UUID, field_name: str
 ) -> User:
@@ -459,7 +450,7 @@ class RoleService:
         scope = principal.organisation_scope
         async with self._uow as uow:
             role = await self._load(uow, principal, role_id)
-            _check_version("Role", role.version, expected_version)
+            check_version("Role", role.version, expected_version)
             if role.is_admin:
                 raise Conflict("The administrator role cannot be deleted")
             if await uow.roles.count_users(scope, role_id):
@@ -572,7 +563,7 @@ class DepartmentService:
         scope = principal.organisation_scope
         async with self._uow as uow:
             department = await self._load(uow, principal, department_id)
-            _check_version("Department", department.version, expected_version)
+            check_version("Department", department.version, expected_version)
             if await uow.departments.count_members(scope, department_id):
                 raise Conflict("The department has members or sub-departments; move them out first")
             await uow.departments.delete(scope, department_id)
@@ -973,7 +964,7 @@ class AbsenceService:
     ) -> None:
         async with self._uow as uow:
             absence = await self._load_for_change(uow, principal, absence_id)
-            _check_version("Absence", absence.version, expected_version)
+            check_version("Absence", absence.version, expected_version)
             await uow.absences.delete(principal.organisation_scope, absence_id)
             await uow.commit()
 

@@ -10,9 +10,10 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, array
+from sqlalchemy.dialects.postgresql import array
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.custom_fields import custom_field_condition
 from adapters.db.repositories.visibility import visible
 from adapters.db.tables.activities import activities, comments, tasks
 from adapters.db.tables.clients import (
@@ -28,10 +29,8 @@ from adapters.db.tables.deals import deals
 from adapters.db.tables.records import attachments
 from domain.clients.custom_fields import (
     CustomFieldDefinition,
-    CustomFieldFilter,
     FieldEntity,
     FieldType,
-    FilterOp,
 )
 from domain.clients.duplicates import (
     NAME_SIMILARITY,
@@ -445,7 +444,7 @@ def _conditions(f: ClientFilter, organisation_id: UUID) -> list[sa.ColumnElement
         search = _search(f.search, organisation_id)
         if search is not None:
             conditions.append(search)
-    conditions.extend(_custom_condition(cf) for cf in f.custom)
+    conditions.extend(custom_field_condition(clients.c.custom_fields, cf) for cf in f.custom)
     return conditions
 
 
@@ -492,32 +491,6 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
     if matches:
         options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
     return sa.or_(*options) if options else None
-
-
-def _custom_condition(f: CustomFieldFilter) -> sa.ColumnElement[bool]:
-    fields = clients.c.custom_fields
-    if f.op is FilterOp.EQ and f.type in (FieldType.STRING, FieldType.ENUM, FieldType.DATE):
-        # Containment uses the jsonb_path_ops index.
-        return fields.contains(sa.cast(sa.literal({f.key: f.value}, JSONB), JSONB))
-    if f.type is FieldType.DATE:
-        value: sa.ColumnElement[Any] = fields[f.key].astext
-        bound: Any = str(f.value)
-    else:
-        node = fields[f.key]["amount"] if f.type is FieldType.MONEY else fields[f.key]
-        json_type = "string" if f.type is FieldType.MONEY else "number"
-        value = sa.case(
-            (sa.func.jsonb_typeof(node) == json_type, sa.cast(node.astext, sa.Numeric)),
-            else_=None,
-        )
-        bound = f.value
-    condition: sa.ColumnElement[bool]
-    if f.op is FilterOp.GTE:
-        condition = value >= bound
-    elif f.op is FilterOp.LTE:
-        condition = value <= bound
-    else:
-        condition = value == bound
-    return condition
 
 
 def _client_values(c: Client) -> dict[str, Any]:

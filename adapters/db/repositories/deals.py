@@ -10,15 +10,14 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.custom_fields import custom_field_condition
 from adapters.db.repositories.visibility import visible
 from adapters.db.tables.clients import clients
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.staff import users
-from domain.clients.custom_fields import CustomFieldFilter, FieldType, FilterOp
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
 from domain.deals.ports import (
     BoardColumn,
@@ -105,33 +104,8 @@ def _conditions(
                 ),
             )
         )
-    c.extend(_custom_condition(cf) for cf in f.custom)
+    c.extend(custom_field_condition(deals.c.custom_fields, cf) for cf in f.custom)
     return c
-
-
-def _custom_condition(f: CustomFieldFilter) -> sa.ColumnElement[bool]:
-    fields = deals.c.custom_fields
-    if f.op is FilterOp.EQ and f.type in (FieldType.STRING, FieldType.ENUM, FieldType.DATE):
-        return fields.contains(sa.cast(sa.literal({f.key: f.value}, JSONB), JSONB))
-    if f.type is FieldType.DATE:
-        value: sa.ColumnElement[Any] = fields[f.key].astext
-        bound: Any = str(f.value)
-    else:
-        node = fields[f.key]["amount"] if f.type is FieldType.MONEY else fields[f.key]
-        json_type = "string" if f.type is FieldType.MONEY else "number"
-        value = sa.case(
-            (sa.func.jsonb_typeof(node) == json_type, sa.cast(node.astext, sa.Numeric)),
-            else_=None,
-        )
-        bound = f.value
-    condition: sa.ColumnElement[bool]
-    if f.op is FilterOp.GTE:
-        condition = value >= bound
-    elif f.op is FilterOp.LTE:
-        condition = value <= bound
-    else:
-        condition = value == bound
-    return condition
 
 
 def _keyset(
