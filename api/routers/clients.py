@@ -39,6 +39,7 @@ from domain.clients.model import ClientKind, ClientView, RelationshipType, Tempe
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.clients.services import ClientService, FollowUpService, sort_key
 from domain.shared.errors import InvalidInput
+from domain.staff.services import user_names
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 follow_ups_router = APIRouter(prefix="/relationship-follow-ups", tags=["clients"])
@@ -196,35 +197,36 @@ async def export_clients(
     columns = EXPORT_COLUMNS + [(f"cf.{d.key}", d.label) for d in definitions]
 
     keys = [d.key for d in definitions]
-    rows = (export_row(view, keys) async for view in batched(fetch, 500))
+    names = await user_names(container.uow(), principal)
+    rows = (export_row(view, keys, names) async for view in batched(fetch, 500))
     return export_response(rows, columns, fmt=format, filename="clients", sheet_name="Clients")
 
 
 EXPORT_COLUMNS = [
     ("id", "ID"),
-    ("kind", "Kind"),
-    ("name", "Name"),
-    ("legal_name", "Legal name"),
-    ("inn", "INN"),
-    ("kpp", "KPP"),
-    ("ogrn", "OGRN"),
-    ("edrpou", "EDRPOU"),
-    ("sector", "Sector"),
-    ("segment_tags", "Tags"),
-    ("source_channel", "Source"),
-    ("source_campaign", "Campaign"),
-    ("temperature", "Temperature"),
-    ("relationship_type", "Relationship"),
-    ("responsible_id", "Responsible"),
-    ("contacts", "Contacts"),
-    ("phones", "Phones"),
-    ("emails", "E-mails"),
-    ("created_at", "Created"),
-    ("updated_at", "Updated"),
+    ("kind", "Тип"),
+    ("name", "Клиент"),
+    ("legal_name", "Юридическое название"),
+    ("inn", "ИНН"),
+    ("kpp", "КПП"),
+    ("ogrn", "ОГРН"),
+    ("edrpou", "ЕДРПОУ"),
+    ("sector", "Отрасль"),
+    ("segment_tags", "Сегменты"),
+    ("source_channel", "Источник"),
+    ("source_campaign", "Кампания"),
+    ("temperature", "Температура"),
+    ("relationship_type", "Тип отношений"),
+    ("responsible", "Ответственный"),
+    ("contacts", "Контактные лица"),
+    ("phones", "Телефоны"),
+    ("emails", "E-mail"),
+    ("created_at", "Создан"),
+    ("updated_at", "Изменён"),
 ]
 
 
-def export_row(view: ClientView, custom_keys: list[str]) -> list[object]:
+def export_row(view: ClientView, custom_keys: list[str], names: dict[UUID, str]) -> list[object]:
     c = view.client
     custom = [c.custom_fields.get(k) for k in custom_keys]
     return [
@@ -242,7 +244,7 @@ def export_row(view: ClientView, custom_keys: list[str]) -> list[object]:
         c.source_campaign,
         c.temperature,
         c.relationship_type,
-        c.responsible_id,
+        names.get(c.responsible_id, str(c.responsible_id)),
         [x.full_name for x in view.contacts],
         [p.e164 for x in view.contacts for p in x.phones],
         [e for x in view.contacts for e in x.emails],

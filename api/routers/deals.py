@@ -36,6 +36,7 @@ from domain.deals.ports import DealFilter, DealSort
 from domain.deals.services import DealService, DealView
 from domain.shared.errors import InvalidInput
 from domain.staff.permissions import Permission
+from domain.staff.services import user_names
 
 router = APIRouter(prefix="/deals", tags=["deals"])
 
@@ -148,7 +149,7 @@ EXPORT_COLUMNS = (
     ("currency", "Валюта"),
     ("weighted_amount", "Взвешенная сумма"),
     ("expected_margin", "Ожидаемая маржа"),
-    ("responsible_id", "Ответственный"),
+    ("responsible", "Ответственный"),
     ("source_channel", "Источник"),
     ("expected_close_date", "Ожидаемая дата закрытия"),
     ("stage_entered_at", "На этапе с"),
@@ -159,7 +160,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def _export_row(view: DealView) -> tuple[object, ...]:
+def _export_row(view: DealView, names: dict[UUID, str]) -> tuple[object, ...]:
     d = view.deal
     return (
         d.id,
@@ -172,7 +173,7 @@ def _export_row(view: DealView) -> tuple[object, ...]:
         d.currency,
         view.weighted_amount,
         d.expected_margin,
-        d.responsible_id,
+        names.get(d.responsible_id, str(d.responsible_id)),
         d.source_channel,
         d.expected_close_date,
         d.stage_entered_at,
@@ -211,7 +212,8 @@ async def export_deals(
         )
         return result.views
 
-    rows = (_export_row(v) async for v in batched(page, 500))
+    names = await user_names(container.uow(), principal)
+    rows = (_export_row(v, names) async for v in batched(page, 500))
     return export_response(
         rows, EXPORT_COLUMNS, fmt=format, filename="deals", delimiter=delimiter, sheet_name="Сделки"
     )

@@ -1,19 +1,31 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 
 from api.deps import ContainerDep, CurrentPrincipal, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
+from api.export import (
+    DelimiterQuery,
+    FormatQuery,
+    batched,
+    export_openapi_responses,
+    export_response,
+)
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.tasks import TaskCreate, TaskPage, TaskRead, TaskUpdate
 from domain.activities.model import Task
 from domain.activities.services import TaskService
 from domain.shared.errors import InvalidInput
+from domain.staff.services import user_names
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -42,41 +54,96 @@ def _after(cursor: str | None) -> tuple[datetime | None, UUID] | None:
         raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class TaskFilters:
+    """The list's filters, shared by the list and its export."""
+
+    assignee_id: UUID | None = None
+    mine: bool | None = None
+    client_id: UUID | None = None
+    deal_id: UUID | None = None
+    done: bool | None = None
+    overdue: bool = False
+    due_from: AwareDatetime | None = None
+    due_to: AwareDatetime | None = None
+
+
+TaskFiltersDep = Annotated[TaskFilters, Depends()]
+
+
 @router.get("", response_model=TaskPage, responses=problems(401, 403, 422))
 async def list_tasks(
     principal: CurrentPrincipal,
     uow: UowDep,
     container: ContainerDep,
-    assignee_id: UUID | None = None,
-    mine: bool | None = None,
-    client_id: UUID | None = None,
-    deal_id: UUID | None = None,
-    done: bool | None = None,
-    overdue: bool = False,
-    due_from: AwareDatetime | None = None,
-    due_to: AwareDatetime | None = None,
+    filters: TaskFiltersDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> TaskPage:
     """Tasks by due time (undated last). Without assignee_id, client_id or deal_id: your own
     ("my tasks"); mine=false lists every task you may see."""
     tasks = await TaskService(uow, container.clock).list(
-        principal,
-        assignee_id=assignee_id,
-        mine=mine,
-        client_id=client_id,
-        deal_id=deal_id,
-        done=done,
-        overdue=overdue,
-        due_from=due_from,
-        due_to=due_to,
-        limit=limit + 1,
-        after=_after(cursor),
+        principal, **asdict(filters), limit=limit + 1, after=_after(cursor)
     )
     last = tasks[limit - 1] if len(tasks) > limit else None
     return TaskPage(
         items=[task_read(t) for t in tasks[:limit]],
         next_cursor=encode_cursor(last.due_at, last.id) if last else None,
+    )
+
+
+EXPORT_COLUMNS = (
+    ("id", "ID"),
+    ("title", "Задача"),
+    ("priority", "Приоритет"),
+    ("assignee", "Исполнитель"),
+    ("due_at", "Срок"),
+    ("done_at", "Выполнена"),
+    ("client_id", "Клиент (ID)"),
+    ("deal_id", "Сделка (ID)"),
+    ("created_at", "Создана"),
+)
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={**export_openapi_responses(), **problems(401, 403, 422)},
+)
+async def export_tasks(
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    filters: TaskFiltersDep,
+    format: FormatQuery = "csv",
+    delimiter: DelimiterQuery = ",",
+) -> StreamingResponse:
+    """The filtered task list as CSV or XLSX, streamed; the same filters as the list."""
+    names = await user_names(container.uow(), principal)
+
+    async def page(after: Task | None, size: int) -> Sequence[Task]:
+        return await TaskService(container.uow(), container.clock).list(
+            principal,
+            **asdict(filters),
+            limit=size,
+            after=(after.due_at, after.id) if after else None,
+        )
+
+    rows = (
+        (
+            t.id,
+            t.title,
+            t.priority,
+            names.get(t.assignee_id, str(t.assignee_id)),
+            t.due_at,
+            t.done_at,
+            t.client_id,
+            t.deal_id,
+            t.created_at,
+        )
+        async for t in batched(page, 500)
+    )
+    return export_response(
+        rows, EXPORT_COLUMNS, fmt=format, filename="tasks", delimiter=delimiter, sheet_name="Задачи"
     )
 
 

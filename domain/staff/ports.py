@@ -35,6 +35,10 @@ class UserRepository(Protocol):
         """Across organisations: e-mail addresses are unique and used to sign in."""
         ...
 
+    async def names(self, scope: Scope) -> dict[UUID, str]:
+        """Every user's full name in the organisation (for exports and reports)."""
+        ...
+
     async def get_for_auth(self, user_id: UUID) -> User | None:
         """Unscoped, for credentials that already name the user (tokens, links)."""
         ...

@@ -173,6 +173,12 @@ async def provision_organisation(
     return ProvisionedOrganisation(organisation=organisation, roles=roles, admin=admin)
 
 
+async def user_names(uow: UnitOfWork, principal: Principal) -> dict[UUID, str]:
+    """Full names of the organisation's users by id, for exports and reports."""
+    async with uow:
+        return await uow.users.names(principal.organisation_scope)
+
+
 class ProfileService:
     """What every user may do to their own account."""
 

@@ -190,6 +190,12 @@ class SqlUserRepository(SqlRepository):
         ).one_or_none()
         return _user(row._mapping) if row else None
 
+    async def names(self, scope: Scope) -> dict[UUID, str]:
+        rows = await self._conn.execute(
+            sa.select(users.c.id, users.c.full_name).where(in_organisation(users, scope))
+        )
+        return {r.id: r.full_name for r in rows}
+
     async def get_for_auth(self, user_id: UUID) -> User | None:
         row = (
             await self._conn.execute(sa.select(users).where(users.c.id == user_id))

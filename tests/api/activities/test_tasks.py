@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import timedelta
 
@@ -196,6 +198,33 @@ class TestListTasks:
                 break
         assert len(seen) == 4
         assert set(seen) == ids
+
+
+class TestExportTasks:
+    async def test_csv_has_the_filtered_visible_tasks_with_the_assignee_named(
+        self, factory: Factory, client: AsyncClient, container: Container
+    ) -> None:
+        w = await world(factory)
+        client_id = await client_of(container, w.org, w.seller)
+        late = await create_task(
+            client,
+            w.seller_s,
+            client_id=str(client_id),
+            title="Просроченный звонок",
+            due_at=(now() - timedelta(hours=1)).isoformat(),
+        )
+        await create_task(client, w.seller_s, client_id=str(client_id), title="Без срока")
+        response = await client.get(
+            f"{TASKS}/export", params={"overdue": "true"}, headers=w.seller_s.headers
+        )
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert [(r["ID"], r["Задача"], r["Исполнитель"]) for r in rows] == [
+            (late["id"], "Просроченный звонок", w.seller.full_name)
+        ]
+        other_team = await client.get(f"{TASKS}/export", headers=w.other_team_s.headers)
+        assert late["id"] not in other_team.text
 
 
 class TestTaskScoping:

@@ -193,12 +193,21 @@ class TestExport:
         row = rows[0]
         assert (
             row["ID"],
-            row["Name"],
-            row["Phones"],
-            row["E-mails"],
-            row["Contacts"],
+            row["Клиент"],
+            row["Телефоны"],
+            row["E-mail"],
+            row["Контактные лица"],
             row["Бюджет"],
-        ) == (hot["id"], "Клён Экспортный", "+79123456789", "i@klen.ru", "Ирина", "10.00 RUB")
+            row["Ответственный"],
+        ) == (
+            hot["id"],
+            "Клён Экспортный",
+            "+79123456789",
+            "i@klen.ru",
+            "Ирина",
+            "10.00 RUB",
+            admin.user.full_name,
+        )
 
     async def test_xlsx(self, factory: Factory) -> None:
         _, admin = await factory.admin_session()

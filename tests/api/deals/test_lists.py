@@ -196,6 +196,8 @@ class TestExport:
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][1] == "Сделка"
         assert [r[1] for r in rows[1:]] == ["Экспорт два"]
+        responsible = rows[0].index("Ответственный")
+        assert rows[1][responsible] == world.seller.user.full_name
 
     async def test_xlsx(self, factory: Factory) -> None:
         world = await teams(factory)
