@@ -4,7 +4,7 @@ the existing records and who owns them."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -33,12 +33,14 @@ class DuplicateCandidate:
     responsible_id: UUID | None
     reasons: tuple[DuplicateReason, ...]
     client_id: UUID | None = None
+    responsible_name: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": str(self.id),
             "name": self.name,
             "responsible_id": str(self.responsible_id) if self.responsible_id else None,
+            "responsible_name": self.responsible_name,
             "reasons": [r.value for r in self.reasons],
         }
         if self.client_id is not None:
@@ -57,8 +59,11 @@ class DuplicateHit:
     client_id: UUID | None = None
 
 
-def group_hits(hits: Iterable[DuplicateHit]) -> list[DuplicateCandidate]:
-    """One candidate per record with all its reasons, the most reasons first."""
+def group_hits(
+    hits: Iterable[DuplicateHit], names: Mapping[UUID, str] | None = None
+) -> list[DuplicateCandidate]:
+    """One candidate per record with all its reasons, the most reasons first; ``names`` of
+    users tell who owns each."""
     grouped: dict[UUID, tuple[DuplicateHit, list[DuplicateReason]]] = {}
     for hit in hits:
         _first, reasons = grouped.setdefault(hit.id, (hit, []))
@@ -71,6 +76,7 @@ def group_hits(hits: Iterable[DuplicateHit]) -> list[DuplicateCandidate]:
             responsible_id=hit.responsible_id,
             reasons=tuple(sorted(reasons, key=list(DuplicateReason).index)),
             client_id=hit.client_id,
+            responsible_name=(names or {}).get(hit.responsible_id) if hit.responsible_id else None,
         )
         for hit, reasons in grouped.values()
     ]
@@ -86,7 +92,8 @@ class DuplicateFound(Conflict):
     def __init__(self, entity: str, candidates: Sequence[DuplicateCandidate]) -> None:
         self.candidates = tuple(candidates)
         owners = ", ".join(
-            f"{c.name} (responsible {c.responsible_id})" for c in self.candidates[:3]
+            f"{c.name} (responsible: {c.responsible_name or c.responsible_id})"
+            for c in self.candidates[:3]
         )
         super().__init__(
             f"This {entity} looks like an existing one: {owners}. Send confirm_duplicate: true "

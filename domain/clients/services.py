@@ -194,7 +194,10 @@ class ClientService:
                     exclude_id=None,
                 )
                 if hits:
-                    raise DuplicateFound("client", group_hits(hits))
+                    raise DuplicateFound(
+                        "client",
+                        group_hits(hits, await uow.users.names(principal.organisation_scope)),
+                    )
             await uow.clients.add(client)
             await self._audit(uow, principal, "client", client.id, "create", {}, client.snapshot())
             for contact in new_contacts:
@@ -251,7 +254,10 @@ class ClientService:
                     exclude_id=client.id,
                 )
                 if hits:
-                    raise DuplicateFound("client", group_hits(hits))
+                    raise DuplicateFound(
+                        "client",
+                        group_hits(hits, await uow.users.names(principal.organisation_scope)),
+                    )
             client.updated_at = self._clock.now()
             await uow.clients.update(client, version)
             await self._audit(
@@ -618,7 +624,9 @@ class ContactService:
             exclude_id=exclude_id,
         )
         if hits:
-            raise DuplicateFound("contact", group_hits(hits))
+            raise DuplicateFound(
+                "contact", group_hits(hits, await uow.users.names(principal.organisation_scope))
+            )
 
     async def _audit(
         self,

@@ -35,9 +35,12 @@ class TestDuplicateOnCreate:
                 "id": existing["id"],
                 "name": existing["name"],
                 "responsible_id": str(seller.user.id),
+                "responsible_name": seller.user.full_name,
                 "reasons": ["phone"],
             }
         ]
+        # Whoever tries to take the client is told who already works it.
+        assert seller.user.full_name in response.json()["detail"]
 
     async def test_email_tax_id_and_similar_name_are_strong_matches(self, factory: Factory) -> None:
         _, admin = await factory.admin_session()
