@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db.repositories.activities import (
@@ -70,6 +71,7 @@ from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.ports import JobRepository
+from domain.shared.errors import Conflict
 from domain.staff.ports import (
     AbsenceRepository,
     DepartmentRepository,
@@ -80,6 +82,20 @@ from domain.staff.ports import (
 )
 
 log = structlog.get_logger(__name__)
+
+_UNIQUE_VIOLATION = "23505"
+_FOREIGN_KEY_VIOLATION = "23503"
+
+
+def _integrity_conflict(exc: IntegrityError) -> Conflict:
+    """A constraint that two concurrent requests raced past the domain's own checks (two
+    admins adding the same stage name at once) is a conflict, not a server error."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code == _UNIQUE_VIOLATION:
+        return Conflict("A record with the same unique value already exists; reload and retry")
+    if code == _FOREIGN_KEY_VIOLATION:
+        return Conflict("The change refers to a record that no longer exists or is still in use")
+    return Conflict("The change conflicts with the stored data; reload and retry")
 
 
 class JobDispatcher(Protocol):
@@ -194,6 +210,8 @@ class SqlUnitOfWork:
             await conn.close()
             self._pending_jobs = []
             self._callbacks = []
+        if isinstance(exc, IntegrityError):
+            raise _integrity_conflict(exc) from exc
 
     async def commit(self) -> None:
         if self._depth > 1:
