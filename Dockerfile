@@ -34,7 +34,7 @@ COPY api/ api/
 RUN pip install --no-deps -e .
 COPY --from=frontend /app/frontend/dist frontend/dist
 
-RUN useradd --create-home --uid 10001 crm && mkdir -p var && chown crm:crm var
+RUN useradd --create-home --uid 10001 crm && mkdir -p var/files && chown -R crm:crm var
 USER crm
 EXPOSE 8000
 CMD ["crm", "web", "--host", "0.0.0.0", "--port", "8000"]
