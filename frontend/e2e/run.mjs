@@ -65,7 +65,48 @@ const tests = [
       await page.getByRole('heading', { level: 2 }).waitFor();
     },
   },
+  {
+    name: 'shows the deal board of the demo funnel and the client list',
+    async run(page) {
+      await signIn(page);
+
+      // The demo seed creates the "Продажи" funnel; the board shows one column per stage.
+      const funnelsResponse = page.waitForResponse(
+        (response) => new URL(response.url()).pathname === '/api/v1/funnels' && response.ok(),
+      );
+      funnelsResponse.catch(() => {});
+      await page.goto(`${BASE_URL}/deals`);
+      const funnels = await (await funnelsResponse).json();
+      const sales = funnels.find((funnel) => funnel.name === 'Продажи');
+      check(sales, `no "Продажи" funnel among ${JSON.stringify(funnels.map((f) => f.name))}`);
+      const columns = page.getByTestId('stage-column');
+      await columns.first().waitFor();
+      if (!sales.is_default) {
+        await page.getByRole('textbox', { name: /Воронка|Funnel/ }).click();
+        await page.getByRole('option', { name: 'Продажи', exact: true }).click();
+      }
+      const stageName = sales.stages.toSorted((a, b) => a.position - b.position)[0].name;
+      await page.locator(`[data-testid="stage-column"][aria-label="${stageName}"]`).waitFor();
+      await page.screenshot({ path: `${RESULTS}deal-board.png`, fullPage: true });
+
+      await page.goto(`${BASE_URL}/clients`);
+      const rows = page.locator('table tbody tr');
+      await rows.first().waitFor();
+      check((await rows.count()) > 0, 'the client list shows no rows');
+      await page.screenshot({ path: `${RESULTS}client-list.png`, fullPage: true });
+    },
+  },
 ];
+
+/** Signs in as the seeded administrator through the form and waits for the app shell. */
+async function signIn(page) {
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel('Эл. почта').fill(EMAIL);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await page.getByRole('navigation').waitFor();
+}
 
 async function main() {
   mkdirSync(RESULTS, { recursive: true });

@@ -34,19 +34,25 @@ export const routes: RouteObject[] = [
           {
             path: 'clients',
             lazy: async () => ({
-              Component: (await import('./features/clients/ClientsPage')).ClientsPage,
+              Component: (await import('./features/clients/ClientList')).ClientList,
+            }),
+          },
+          {
+            path: 'clients/:id',
+            lazy: async () => ({
+              Component: (await import('./features/clients/ClientCard')).ClientCard,
             }),
           },
           {
             path: 'deals',
             lazy: async () => ({
-              Component: (await import('./features/deals/DealsPage')).DealsPage,
+              Component: (await import('./features/deals/DealBoard')).DealBoard,
             }),
           },
           {
             path: 'tasks',
             lazy: async () => ({
-              Component: (await import('./features/tasks/TasksPage')).TasksPage,
+              Component: (await import('./features/tasks/TaskList')).TaskList,
             }),
           },
           {

@@ -1,0 +1,95 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { components } from '../../api/schema';
+import { adminUser, json, mockApi } from '../../test/api';
+import { renderApp } from '../../test/renderApp';
+import { setTokens } from '../auth/authStore';
+
+type Client = components['schemas']['ClientRead'];
+
+const client = (id: string, name: string, overrides: Partial<Client> = {}): Client => ({
+  id,
+  kind: 'company',
+  name,
+  legal_name: null,
+  inn: null,
+  kpp: null,
+  ogrn: null,
+  edrpou: null,
+  sector: null,
+  segment_tags: [],
+  source: { channel: null, campaign: null, utm: {} },
+  temperature: 'warm',
+  relationship_type: 'current',
+  responsible_id: adminUser.id,
+  custom_fields: {},
+  notes: null,
+  inbound_requests: 0,
+  contacts: [],
+  created_by: null,
+  created_at: '2025-01-10T10:00:00Z',
+  updated_at: '2025-01-11T10:00:00Z',
+  version: 1,
+  ...overrides,
+});
+
+describe('ClientList', () => {
+  it('lists the clients and searches them by what is typed', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    const queries: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/clients': (request) => {
+        const query = new URL(request.url).searchParams;
+        queries.push(query);
+        const items = query.get('q')
+          ? [client('c-2', 'Иванов и партнёры')]
+          : [
+              client('c-1', 'ООО Ромашка', { temperature: 'hot', relationship_type: 'potential' }),
+              client('c-2', 'Иванов и партнёры'),
+            ];
+        return json(200, { items, next_cursor: null });
+      },
+    });
+    const { user } = renderApp('/clients');
+
+    expect(await screen.findByText('ООО Ромашка', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByText('Иванов и партнёры')).toBeInTheDocument();
+    const table = within(screen.getByRole('table'));
+    expect(table.getByText('потенциальный')).toBeInTheDocument();
+    expect(table.getByText('горячий')).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('Поиск'), 'Иван 067');
+    await waitFor(() => expect(screen.queryByText('ООО Ромашка')).not.toBeInTheDocument(), {
+      timeout: 5000,
+    });
+    expect(queries.at(-1)?.get('q')).toBe('Иван 067');
+    // The debounce sends the finished words, not a request per keystroke.
+    expect(queries.filter((query) => query.has('q'))).toHaveLength(1);
+  });
+
+  it('asks for the next page with the cursor of the previous one', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    const cursors: (string | null)[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/clients': (request) => {
+        const cursor = new URL(request.url).searchParams.get('cursor');
+        cursors.push(cursor);
+        return cursor
+          ? json(200, { items: [client('c-2', 'Второй')], next_cursor: null })
+          : json(200, { items: [client('c-1', 'Первый')], next_cursor: 'page-2' });
+      },
+    });
+    const { user } = renderApp('/clients');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Показать ещё' }, { timeout: 5000 }),
+    );
+
+    expect(await screen.findByText('Второй')).toBeInTheDocument();
+    expect(screen.getByText('Первый')).toBeInTheDocument();
+    expect(cursors).toEqual([null, 'page-2']);
+    expect(screen.queryByRole('button', { name: 'Показать ещё' })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,146 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { AppProviders } from '../../AppProviders';
+import { createQueryClient } from '../../api/queryClient';
+import type { Problem } from '../../api/problem';
+import { adminUser, json, mockApi, problem } from '../../test/api';
+import { renderApp } from '../../test/renderApp';
+import { i18n } from '../../i18n';
+import { setTokens } from '../auth/authStore';
+import { board, deal, salesFunnel, STAGE_CONTRACT, STAGE_QUALIFY } from './fixtures';
+import { missingRequirements, useDealDragEnd } from './moveDeal';
+
+const BOARD = `/api/v1/funnels/${salesFunnel.id}/board`;
+const MOVE = `/api/v1/deals/${deal.id}/move`;
+
+const refusal = (errors: Problem['errors']): Problem => ({
+  type: 'about:blank',
+  title: 'Stage requirements missing',
+  status: 422,
+  detail: 'Entering the stage requires more',
+  errors,
+});
+
+describe('missingRequirements', () => {
+  it('names missing documents and fields in words', () => {
+    const t = i18n.t;
+    expect(
+      missingRequirements(
+        refusal([
+          { loc: ['body', 'documents', 'contract'], msg: 'attach a contract' },
+          { loc: ['body', 'fields', 'amount'], msg: 'fill in amount' },
+          { loc: ['body', 'fields', 'custom:budget'], msg: 'fill in budget' },
+          { loc: ['body', 'stage_id'], msg: 'unknown stage' },
+        ]),
+        t,
+      ),
+    ).toEqual([
+      'Нужен документ: Договор',
+      'Заполните поле: Сумма',
+      'Заполните поле: Дополнительное поле «budget»',
+      'unknown stage',
+    ]);
+  });
+
+  it('speaks the current language', async () => {
+    await i18n.changeLanguage('en');
+    expect(
+      missingRequirements(refusal([{ loc: ['body', 'documents', 'invoice'], msg: '' }]), i18n.t),
+    ).toEqual(['Document required: Invoice']);
+  });
+});
+
+describe('DealBoard', () => {
+  it('shows a column per stage of the default funnel with count, sum and probability', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${BOARD}`]: () => json(200, board),
+    });
+    renderApp('/deals');
+
+    const columns = await screen.findAllByTestId('stage-column', {}, { timeout: 5000 });
+    // In stage order, not in the order the API listed them.
+    expect(columns.map((column) => column.getAttribute('aria-label'))).toEqual([
+      'Квалификация',
+      'Договор',
+    ]);
+    const first = within(columns[0]!);
+    expect(first.getByText('Вероятность 20%')).toBeInTheDocument();
+    expect(first.getByText('Поставка оборудования')).toBeInTheDocument();
+    expect(first.getByText('ООО Ромашка')).toBeInTheDocument();
+    expect(first.getByText('Застряла')).toBeInTheDocument();
+    const money = new Intl.NumberFormat('ru', {
+      style: 'currency',
+      currency: 'RUB',
+      maximumFractionDigits: 0,
+    })
+      .format(150000)
+      // Testing Library reads non-breaking spaces as plain ones.
+      .replace(/\s/g, ' ');
+    expect(first.getAllByText(money)).toHaveLength(2); // the column sum and the card
+    expect(within(columns[1]!).getByText('Нет сделок')).toBeInTheDocument();
+  });
+});
+
+describe('useDealDragEnd', () => {
+  let onDragEnd: ReturnType<typeof useDealDragEnd> | undefined;
+  function Harness() {
+    onDragEnd = useDealDragEnd();
+    return null;
+  }
+  const renderHarness = () =>
+    render(
+      <AppProviders queryClient={createQueryClient()} env="test">
+        <Harness />
+      </AppProviders>,
+    );
+  const drop = (stageId: string) =>
+    onDragEnd!({
+      active: {
+        id: deal.id,
+        data: { current: { deal } },
+        rect: { current: { initial: null, translated: null } },
+      },
+      over: {
+        id: stageId,
+        data: { current: undefined },
+        rect: { width: 0, height: 0, top: 0, left: 0, bottom: 0, right: 0 },
+        disabled: false,
+      },
+    });
+
+  it('explains a refused move with the missing document in words', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    const api = mockApi({
+      [`POST ${MOVE}`]: () =>
+        problem(422, "Entering the stage 'Договор' requires: document contract", [
+          { loc: ['body', 'documents', 'contract'], msg: "attach a document of type 'contract'" },
+        ]),
+    });
+    renderHarness();
+
+    drop(STAGE_CONTRACT);
+
+    expect(await screen.findByText('Нужен документ: Договор')).toBeInTheDocument();
+    expect(screen.getByText('Сделку нельзя перевести на этот этап')).toBeInTheDocument();
+    const [move] = api.callsTo('POST', MOVE);
+    expect(JSON.parse(move!.body)).toEqual({ stage_id: STAGE_CONTRACT });
+    // The refusal is shown once, not again by the generic handler.
+    expect(screen.queryByText(/requires: document contract/)).not.toBeInTheDocument();
+  });
+
+  it('moves the deal and refetches the board; a drop on its own column sends nothing', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    const api = mockApi({
+      [`POST ${MOVE}`]: () => json(200, { ...deal, stage_id: STAGE_CONTRACT }),
+    });
+    renderHarness();
+
+    drop(STAGE_QUALIFY);
+    drop(STAGE_CONTRACT);
+
+    await waitFor(() => expect(api.callsTo('POST', MOVE)).toHaveLength(1));
+  });
+});

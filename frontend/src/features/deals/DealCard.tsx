@@ -1,0 +1,86 @@
+import { useDraggable } from '@dnd-kit/core';
+import { ActionIcon, Badge, Card, Group, Menu, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DealLoseModal } from './DealLoseModal';
+import { formatMoney } from './money';
+import type { DealDragData } from './moveDeal';
+import { useWinDeal, type Deal } from './queries';
+
+export function DealCard({ deal }: { deal: Deal }) {
+  const { t, i18n } = useTranslation();
+  const win = useWinDeal();
+  const [losing, setLosing] = useState(false);
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
+    id: deal.id,
+    data: { deal } satisfies DealDragData,
+  });
+
+  return (
+    <>
+      <Card
+        ref={setNodeRef}
+        withBorder
+        padding="sm"
+        data-testid="deal-card"
+        style={{
+          transform: transform ? `translate3d(${transform.x}px, ${transform.y}px, 0)` : undefined,
+          zIndex: isDragging ? 10 : undefined,
+          opacity: isDragging ? 0.85 : undefined,
+          cursor: 'grab',
+          touchAction: 'none',
+        }}
+        {...attributes}
+        {...listeners}
+      >
+        <Group justify="space-between" wrap="nowrap" align="start" gap="xs">
+          <Text fw={500} size="sm" lineClamp={2}>
+            {deal.title}
+          </Text>
+          {/* The menu must not start a drag: pointer events stop at its button. */}
+          <div onPointerDown={(event) => event.stopPropagation()}>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <ActionIcon variant="subtle" size="sm" aria-label={t('deals.actions')}>
+                  ⋯
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item
+                  color="green"
+                  onClick={() =>
+                    win.mutate(deal.id, {
+                      onSuccess: () =>
+                        notifications.show({ color: 'green', message: t('deals.won') }),
+                    })
+                  }
+                >
+                  {t('deals.win')}
+                </Menu.Item>
+                <Menu.Item color="red" onClick={() => setLosing(true)}>
+                  {t('deals.lose')}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </div>
+        </Group>
+        {deal.client_name ? (
+          <Text size="xs" c="dimmed">
+            {deal.client_name}
+          </Text>
+        ) : null}
+        <Group justify="space-between" mt={4}>
+          <Text size="sm">{formatMoney(deal.amount, deal.currency, i18n.language)}</Text>
+          {deal.is_stale ? (
+            <Badge color="orange" size="xs">
+              {t('deals.stale')}
+            </Badge>
+          ) : null}
+        </Group>
+      </Card>
+      {/* Outside the card: events of a portal still bubble to the card's drag listeners. */}
+      {losing ? <DealLoseModal deal={deal} onClose={() => setLosing(false)} /> : null}
+    </>
+  );
+}

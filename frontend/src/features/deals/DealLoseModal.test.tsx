@@ -1,0 +1,42 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { AppProviders } from '../../AppProviders';
+import { createQueryClient } from '../../api/queryClient';
+import { json, mockApi } from '../../test/api';
+import { setTokens } from '../auth/authStore';
+import { DealLoseModal } from './DealLoseModal';
+import { deal } from './fixtures';
+
+const REASON = '00000000-0000-4000-8000-00000000c001';
+
+describe('DealLoseModal', () => {
+  it('sends the reason and the karma flags the seller ticked', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    const api = mockApi({
+      'GET /api/v1/loss-reasons': () =>
+        json(200, [{ id: REASON, name: 'Дорого', is_active: true, position: 0, version: 1 }]),
+      [`POST /api/v1/deals/${deal.id}/lose`]: () => json(200, { ...deal, status: 'lost' }),
+    });
+    const user = userEvent.setup();
+    render(
+      <AppProviders queryClient={createQueryClient()} env="test">
+        <DealLoseModal deal={deal} onClose={() => undefined} />
+      </AppProviders>,
+    );
+    await user.click((await screen.findAllByLabelText(/Причина проигрыша/))[0]);
+    await user.click(await screen.findByText('Дорого'));
+    await user.click(screen.getByLabelText('Проигранный тендер'));
+    await user.click(screen.getByText('Закрыть как проигранную'));
+    await waitFor(() =>
+      expect(api.callsTo('POST', `/api/v1/deals/${deal.id}/lose`)).toHaveLength(1),
+    );
+    const body = JSON.parse(api.callsTo('POST', `/api/v1/deals/${deal.id}/lose`)[0].body);
+    expect(body).toMatchObject({
+      loss_reason_id: REASON,
+      lost_tender: true,
+      loss_making: false,
+      public_conflict: false,
+    });
+  });
+});

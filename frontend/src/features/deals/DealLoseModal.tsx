@@ -1,0 +1,95 @@
+import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Textarea } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../api/problem';
+import { useLoseDeal, useLossReasons, type Deal } from './queries';
+
+interface LoseValues {
+  loss_reason_id: string | null;
+  comment: string;
+  // Flags that later count against the client's karma.
+  lost_tender: boolean;
+  loss_making: boolean;
+  public_conflict: boolean;
+}
+
+export function DealLoseModal({ deal, onClose }: { deal: Deal; onClose: () => void }) {
+  const { t } = useTranslation();
+  const reasons = useLossReasons();
+  const lose = useLoseDeal();
+  const form = useForm<LoseValues>({
+    initialValues: {
+      loss_reason_id: null,
+      comment: '',
+      lost_tender: false,
+      loss_making: false,
+      public_conflict: false,
+    },
+    validate: {
+      loss_reason_id: (value) => (value ? null : t('deals.lossReasonRequired')),
+    },
+  });
+
+  const submit = form.onSubmit((values) => {
+    lose.mutate(
+      {
+        dealId: deal.id,
+        loss_reason_id: values.loss_reason_id!,
+        comment: values.comment.trim() || null,
+        lost_tender: values.lost_tender,
+        loss_making: values.loss_making,
+        public_conflict: values.public_conflict,
+      },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'green', message: t('deals.lost') });
+          onClose();
+        },
+      },
+    );
+  });
+
+  return (
+    <Modal opened onClose={onClose} title={`${t('deals.loseTitle')}: ${deal.title}`}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {lose.error ? (
+            <Alert color="red" role="alert">
+              {errorMessage(lose.error, t)}
+            </Alert>
+          ) : null}
+          <Select
+            label={t('deals.lossReason')}
+            withAsterisk
+            data={(reasons.data ?? [])
+              .filter((reason) => reason.is_active)
+              .map((reason) => ({ value: reason.id, label: reason.name }))}
+            {...form.getInputProps('loss_reason_id')}
+          />
+          <Textarea label={t('deals.comment')} autosize {...form.getInputProps('comment')} />
+          <Checkbox
+            label={t('deals.lostTender')}
+            {...form.getInputProps('lost_tender', { type: 'checkbox' })}
+          />
+          <Checkbox
+            label={t('deals.lossMaking')}
+            {...form.getInputProps('loss_making', { type: 'checkbox' })}
+          />
+          <Checkbox
+            label={t('deals.publicConflict')}
+            {...form.getInputProps('public_conflict', { type: 'checkbox' })}
+          />
+          <Group justify="end">
+            <Button variant="default" onClick={onClose}>
+              {t('deals.cancel')}
+            </Button>
+            <Button type="submit" color="red" loading={lose.isPending}>
+              {t('deals.confirmLose')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
