@@ -24,14 +24,16 @@ describe('DealLoseModal', () => {
         <DealLoseModal deal={deal} onClose={() => undefined} />
       </AppProviders>,
     );
-    await user.click((await screen.findAllByLabelText(/Причина проигрыша/))[0]);
+    const [reasonInput] = await screen.findAllByLabelText(/Причина проигрыша/);
+    await user.click(reasonInput!);
     await user.click(await screen.findByText('Дорого'));
     await user.click(screen.getByLabelText('Проигранный тендер'));
     await user.click(screen.getByText('Закрыть как проигранную'));
     await waitFor(() =>
       expect(api.callsTo('POST', `/api/v1/deals/${deal.id}/lose`)).toHaveLength(1),
     );
-    const body = JSON.parse(api.callsTo('POST', `/api/v1/deals/${deal.id}/lose`)[0].body);
+    const [sent] = api.callsTo('POST', `/api/v1/deals/${deal.id}/lose`);
+    const body: unknown = JSON.parse(sent?.body ?? '{}');
     expect(body).toMatchObject({
       loss_reason_id: REASON,
       lost_tender: true,
