@@ -598,16 +598,7 @@ class TimelineService:
         after: tuple[datetime, str, UUID] | None = None,
     ) -> Sequence[TimelineItem]:
         principal.require(Permission.CLIENTS_READ)
-        async with self._uow as uow:
-            await resolve_subject(uow, principal, client_id, None)
-            return await uow.timeline.for_subject(
-                subject_scopes(principal),
-                client_id=client_id,
-                deal_id=None,
-                kinds=kinds or ALL_TIMELINE_KINDS,
-                limit=limit,
-                after=after,
-            )
+        return await self._page(principal, client_id, None, kinds, limit, after)
 
     async def for_deal(
         self,
@@ -619,11 +610,23 @@ class TimelineService:
         after: tuple[datetime, str, UUID] | None = None,
     ) -> Sequence[TimelineItem]:
         principal.require(Permission.DEALS_READ)
+        return await self._page(principal, None, deal_id, kinds, limit, after)
+
+    async def _page(
+        self,
+        principal: Principal,
+        client_id: UUID | None,
+        deal_id: UUID | None,
+        kinds: frozenset[TimelineKind],
+        limit: int,
+        after: tuple[datetime, str, UUID] | None,
+    ) -> Sequence[TimelineItem]:
         async with self._uow as uow:
-            await resolve_subject(uow, principal, None, deal_id)
+            # 404 unless the caller may see the client or deal itself.
+            await resolve_subject(uow, principal, client_id, deal_id)
             return await uow.timeline.for_subject(
                 subject_scopes(principal),
-                client_id=None,
+                client_id=client_id,
                 deal_id=deal_id,
                 kinds=kinds or ALL_TIMELINE_KINDS,
                 limit=limit,
