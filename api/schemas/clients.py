@@ -149,6 +149,7 @@ class DuplicateCandidateRead(Schema):
     id: UUID
     name: str
     responsible_id: UUID | None = Field(description="Who already works with it")
+    responsible_name: str | None = Field(default=None, description="Their full name")
     reasons: list[Literal["phone", "email", "inn", "edrpou", "similar_name"]]
     client_id: UUID | None = Field(default=None, description="For contact candidates")
 

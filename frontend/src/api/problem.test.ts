@@ -24,6 +24,22 @@ describe('mapProblemToFields', () => {
     });
   });
 
+  it('with nested, puts an error below a field on the closest field that holds it', () => {
+    const mapped = mapProblemToFields(
+      invalid([
+        { loc: ['body', 'contacts', 0, 'phones', 0, 'number'], msg: 'bad phone' },
+        { loc: ['body', 'contacts', 0, 'emails', 0], msg: 'bad e-mail' },
+        { loc: ['body', 'segment_tags', 3], msg: 'too long' },
+      ]),
+      ['contacts.0.phones.0', 'contacts.0.emails.0'],
+      { nested: true },
+    );
+    expect(mapped).toEqual({
+      fieldErrors: { 'contacts.0.phones.0': 'bad phone', 'contacts.0.emails.0': 'bad e-mail' },
+      otherErrors: ['too long'],
+    });
+  });
+
   it('joins several messages for one field', () => {
     const mapped = mapProblemToFields(
       invalid([

@@ -38,17 +38,25 @@ export interface MappedProblem {
 /**
  * Spreads a problem's `errors[]` over the fields of a form. `loc` is the path the server
  * reports (`['body', 'phone']`): the request part is dropped and the rest joined with dots.
+ * With `nested`, a path below a known field counts as that field.
  */
 export function mapProblemToFields(
   problem: Problem | null,
   fields: readonly string[],
+  { nested = false }: { nested?: boolean } = {},
 ): MappedProblem {
   const fieldErrors: Record<string, string> = {};
   const otherErrors: string[] = [];
   const known = new Set(fields);
   for (const { loc, msg } of problem?.errors ?? []) {
     const path = loc.length > 1 && REQUEST_PARTS.has(String(loc[0])) ? loc.slice(1) : loc;
-    const key = path.join('.');
+    let key = path.join('.');
+    // `nested`: an error deeper than any field (`contacts.0.phones.0.number`) goes to the
+    // closest field that holds it (`contacts.0.phones.0`).
+    for (let end = path.length - 1; nested && !known.has(key) && end > 0; end -= 1) {
+      const prefix = path.slice(0, end).join('.');
+      if (known.has(prefix)) key = prefix;
+    }
     if (known.has(key)) {
       fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]}; ${msg}` : msg;
     } else {

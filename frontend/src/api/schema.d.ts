@@ -2950,6 +2950,11 @@ export interface components {
              * @description Who already works with it
              */
             responsible_id: string | null;
+            /**
+             * Responsible Name
+             * @description Their full name
+             */
+            responsible_name?: string | null;
             /** Reasons */
             reasons: ("phone" | "email" | "inn" | "edrpou" | "similar_name")[];
             /**

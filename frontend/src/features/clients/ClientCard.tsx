@@ -12,8 +12,10 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
+import { DealCreate } from '../deals/DealCreate';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { useClient, useClientTimeline, useUserName, type Client } from './queries';
 
@@ -48,6 +50,7 @@ export function ClientCard() {
 function ClientDetails({ client }: { client: Client }) {
   const { t } = useTranslation();
   const responsible = useUserName(client.responsible_id);
+  const [creatingDeal, { open: openDeal, close: closeDeal }] = useDisclosure(false);
   return (
     <Stack>
       <Anchor component={Link} to="/clients" size="sm">
@@ -57,7 +60,11 @@ function ClientDetails({ client }: { client: Client }) {
         <Title order={2}>{client.name}</Title>
         <RelationshipBadge value={client.relationship_type} />
         <TemperatureBadge value={client.temperature} />
+        <Button ml="auto" onClick={openDeal}>
+          {t('dealCreate.open')}
+        </Button>
       </Group>
+      <DealCreate clientId={client.id} opened={creatingDeal} onClose={closeDeal} />
 
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         {LEGAL_FIELDS.filter((field) => client[field]).map((field) => (

@@ -1,37 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { components } from '../../api/schema';
 import { adminUser, json, mockApi } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
-
-type Client = components['schemas']['ClientRead'];
-
-const client = (id: string, name: string, overrides: Partial<Client> = {}): Client => ({
-  id,
-  kind: 'company',
-  name,
-  legal_name: null,
-  inn: null,
-  kpp: null,
-  ogrn: null,
-  edrpou: null,
-  sector: null,
-  segment_tags: [],
-  source: { channel: null, campaign: null, utm: {} },
-  temperature: 'warm',
-  relationship_type: 'current',
-  responsible_id: adminUser.id,
-  custom_fields: {},
-  notes: null,
-  inbound_requests: 0,
-  contacts: [],
-  created_by: null,
-  created_at: '2025-01-10T10:00:00Z',
-  updated_at: '2025-01-11T10:00:00Z',
-  version: 1,
-  ...overrides,
-});
+import { client } from './fixtures';
 
 describe('ClientList', () => {
   it('lists the clients and searches them by what is typed', async () => {

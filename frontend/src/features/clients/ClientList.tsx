@@ -11,11 +11,12 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
+import { ClientCreate } from './ClientCreate';
 import {
   RELATIONSHIP_TYPES,
   TEMPERATURES,
@@ -34,10 +35,15 @@ export function ClientList() {
   const clients = useClients({ q, relationshipType, temperature });
   const rows = clients.data?.pages.flatMap((page) => page.items) ?? [];
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
+  const [creating, { open: openCreate, close: closeCreate }] = useDisclosure(false);
 
   return (
     <Stack>
-      <Title order={2}>{t('clients.title')}</Title>
+      <Group justify="space-between">
+        <Title order={2}>{t('clients.title')}</Title>
+        <Button onClick={openCreate}>{t('clientCreate.open')}</Button>
+      </Group>
+      <ClientCreate opened={creating} onClose={closeCreate} />
       <Group align="end">
         <TextInput
           label={t('clients.search')}

@@ -1,11 +1,25 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { ApiError } from '../../api/problem';
 import type { components } from '../../api/schema';
 
 export type Client = components['schemas']['ClientRead'];
 export type RelationshipType = Client['relationship_type'];
 export type Temperature = Client['temperature'];
 export type TimelineItem = components['schemas']['TimelineItemRead'];
+export type ClientCreate = components['schemas']['ClientCreate'];
+export type ClientKind = NonNullable<ClientCreate['kind']>;
+/** A record the server found similar to the one being created (409 `candidates`). */
+export type DuplicateCandidate = components['schemas']['DuplicateCandidateRead'] & {
+  /** Not in the schema today; shown when a server sends it, else the name is looked up. */
+  responsible_name?: string | null;
+};
 
 export const RELATIONSHIP_TYPES = [
   'cold',
@@ -14,6 +28,7 @@ export const RELATIONSHIP_TYPES = [
   'permanent',
 ] as const satisfies readonly RelationshipType[];
 export const TEMPERATURES = ['hot', 'warm', 'cold'] as const satisfies readonly Temperature[];
+export const CLIENT_KINDS = ['company', 'person'] as const satisfies readonly ClientKind[];
 
 export interface ClientFilters {
   q: string;
@@ -93,4 +108,27 @@ export function useUserName(id: string | undefined) {
       unwrap(api.GET('/api/v1/users/{user_id}', { params: { path: { user_id: id! } }, signal })),
     select: (user) => user.full_name,
   });
+}
+
+/**
+ * POST /clients. A 409 carries the similar clients; the caller may resend with
+ * `confirm_duplicate: true`. The form shows every problem itself.
+ */
+export function useCreateClient() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { inlineErrors: true },
+    mutationFn: (body: ClientCreate) => unwrap(api.POST('/api/v1/clients', { body })),
+    onSuccess: (client) => {
+      queryClient.setQueryData(clientKeys.detail(client.id), client);
+      return queryClient.invalidateQueries({ queryKey: clientKeys.lists() });
+    },
+  });
+}
+
+/** The similar clients a 409 of POST /clients lists, or none for any other error. */
+export function duplicateCandidates(error: unknown): DuplicateCandidate[] {
+  if (!(error instanceof ApiError) || error.status !== 409) return [];
+  const candidates = (error.problem as { candidates?: unknown } | null)?.candidates;
+  return Array.isArray(candidates) ? (candidates as DuplicateCandidate[]) : [];
 }

@@ -6,6 +6,7 @@ export type Deal = components['schemas']['DealRead'];
 export type Funnel = components['schemas']['FunnelRead'];
 export type Board = components['schemas']['BoardRead'];
 export type DealLose = components['schemas']['DealLose'];
+export type DealCreate = components['schemas']['DealCreate'];
 
 export const dealKeys = {
   all: ['deals'] as const,
@@ -82,6 +83,16 @@ export function useLoseDeal() {
       unwrap(
         api.POST('/api/v1/deals/{deal_id}/lose', { params: { path: { deal_id: dealId } }, body }),
       ),
+    onSuccess: invalidateBoards,
+  });
+}
+
+/** POST /deals. The new deal lands on a board, so the boards are refetched. */
+export function useCreateDeal() {
+  const invalidateBoards = useInvalidateBoards();
+  return useMutation({
+    meta: { inlineErrors: true },
+    mutationFn: (body: DealCreate) => unwrap(api.POST('/api/v1/deals', { body })),
     onSuccess: invalidateBoards,
   });
 }

@@ -1,0 +1,252 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Fieldset,
+  Group,
+  List,
+  Modal,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
+import { errorMessage, mapProblemToFields } from '../../api/problem';
+import {
+  CLIENT_KINDS,
+  TEMPERATURES,
+  duplicateCandidates,
+  useCreateClient,
+  useUserName,
+  type ClientCreate as ClientCreateBody,
+  type ClientKind,
+  type DuplicateCandidate,
+  type Temperature,
+} from './queries';
+
+interface ContactValues {
+  full_name: string;
+  phones: string[];
+  emails: string[];
+}
+
+interface ClientValues {
+  kind: ClientKind;
+  name: string;
+  inn: string;
+  temperature: Temperature;
+  // Shaped like the request body, so that an error at `contacts.0.phones.0` finds its field.
+  contacts: ContactValues[];
+}
+
+const FIELDS = [
+  'kind',
+  'name',
+  'inn',
+  'temperature',
+  'contacts.0.full_name',
+  'contacts.0.phones.0',
+  'contacts.0.emails.0',
+] as const;
+
+const INITIAL_VALUES: ClientValues = {
+  kind: 'company',
+  name: '',
+  inn: '',
+  temperature: 'warm',
+  contacts: [{ full_name: '', phones: [''], emails: [''] }],
+};
+
+function bodyOf(values: ClientValues): ClientCreateBody {
+  const contact = values.contacts[0]!;
+  const fullName = contact.full_name.trim();
+  const phone = contact.phones[0]?.trim() ?? '';
+  const email = contact.emails[0]?.trim() ?? '';
+  return {
+    kind: values.kind,
+    name: values.name.trim(),
+    inn: values.inn.trim() || null,
+    temperature: values.temperature,
+    contacts: fullName
+      ? [
+          {
+            full_name: fullName,
+            phones: phone ? [phone] : [],
+            emails: email ? [email] : [],
+            is_primary: true,
+          },
+        ]
+      : [],
+    confirm_duplicate: false,
+  };
+}
+
+/** "New client": a modal form; on success the new client's card opens. */
+export function ClientCreate({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const create = useCreateClient();
+  const form = useForm<ClientValues>({
+    initialValues: INITIAL_VALUES,
+    validate: {
+      name: (value) => (value.trim() ? null : t('clientCreate.nameRequired')),
+      contacts: {
+        full_name: (value, values) => {
+          const contact = values.contacts[0];
+          const wanted = Boolean(contact?.phones[0]?.trim() || contact?.emails[0]?.trim());
+          return wanted && !value.trim() ? t('clientCreate.contactNameRequired') : null;
+        },
+      },
+    },
+  });
+
+  const candidates = duplicateCandidates(create.error);
+  const problem = create.error
+    ? mapProblemToFields(create.error.problem, FIELDS, { nested: true })
+    : null;
+  const formLevelErrors =
+    create.error && problem && candidates.length === 0
+      ? Object.keys(problem.fieldErrors).length === 0
+        ? [errorMessage(create.error, t), ...problem.otherErrors]
+        : problem.otherErrors
+      : [];
+
+  const close = () => {
+    create.reset();
+    form.reset();
+    onClose();
+  };
+
+  const send = (body: ClientCreateBody) => {
+    create.mutate(body, {
+      onSuccess: (client) => {
+        notifications.show({ color: 'green', message: t('clientCreate.created') });
+        close();
+        void navigate(`/clients/${client.id}`);
+      },
+      onError: (error) => {
+        form.setErrors(mapProblemToFields(error.problem, FIELDS, { nested: true }).fieldErrors);
+      },
+    });
+  };
+
+  const submit = form.onSubmit((values) => send(bodyOf(values)));
+
+  const createAnyway = () => {
+    if (create.variables) send({ ...create.variables, confirm_duplicate: true });
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title={t('clientCreate.title')} size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {formLevelErrors.length > 0 && (
+            <Alert color="red" role="alert">
+              {formLevelErrors.map((message) => (
+                <div key={message}>{message}</div>
+              ))}
+            </Alert>
+          )}
+          {candidates.length > 0 && (
+            <Alert color="yellow" role="alert" title={t('clientCreate.duplicate')}>
+              <Stack gap="xs">
+                <List size="sm">
+                  {candidates.map((candidate) => (
+                    <List.Item key={candidate.id}>
+                      <CandidateLine candidate={candidate} />
+                    </List.Item>
+                  ))}
+                </List>
+                <Group>
+                  <Button
+                    variant="light"
+                    color="yellow"
+                    loading={create.isPending}
+                    onClick={createAnyway}
+                  >
+                    {t('clientCreate.createAnyway')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          )}
+          <Group grow align="start">
+            <Select
+              label={t('clientCreate.kind')}
+              data={CLIENT_KINDS.map((value) => ({ value, label: t(`clientKind.${value}`) }))}
+              allowDeselect={false}
+              {...form.getInputProps('kind')}
+            />
+            <Select
+              label={t('clientCreate.temperature')}
+              data={TEMPERATURES.map((value) => ({ value, label: t(`temperature.${value}`) }))}
+              allowDeselect={false}
+              {...form.getInputProps('temperature')}
+            />
+          </Group>
+          <TextInput label={t('clientCreate.name')} required {...form.getInputProps('name')} />
+          <TextInput
+            label={t('clientCreate.inn')}
+            inputMode="numeric"
+            maxLength={12}
+            {...form.getInputProps('inn')}
+          />
+          <Fieldset legend={t('clientCreate.contact')}>
+            <Stack gap="sm">
+              <TextInput
+                label={t('clientCreate.contactName')}
+                autoComplete="off"
+                {...form.getInputProps('contacts.0.full_name')}
+              />
+              <TextInput
+                label={t('clientCreate.phone')}
+                type="tel"
+                autoComplete="off"
+                {...form.getInputProps('contacts.0.phones.0')}
+              />
+              <TextInput
+                label={t('clientCreate.email')}
+                type="email"
+                autoComplete="off"
+                {...form.getInputProps('contacts.0.emails.0')}
+              />
+            </Stack>
+          </Fieldset>
+          <Group justify="end">
+            <Button variant="default" onClick={close}>
+              {t('clientCreate.cancel')}
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              {t('clientCreate.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function CandidateLine({ candidate }: { candidate: DuplicateCandidate }) {
+  const { t } = useTranslation();
+  const lookedUp = useUserName(
+    candidate.responsible_name ? undefined : (candidate.responsible_id ?? undefined),
+  );
+  const owner = candidate.responsible_name ?? lookedUp.data ?? '—';
+  return (
+    <Text size="sm" span>
+      <Anchor component={Link} to={`/clients/${candidate.client_id ?? candidate.id}`} size="sm">
+        {candidate.name}
+      </Anchor>{' '}
+      {t('clientCreate.duplicateOwner', { name: owner })}
+      {candidate.reasons.length > 0
+        ? ` · ${t('clientCreate.duplicateReasons', {
+            reasons: candidate.reasons.map((reason) => t(`duplicateReason.${reason}`)).join(', '),
+          })}`
+        : null}
+    </Text>
+  );
+}
