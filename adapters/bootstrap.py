@@ -22,6 +22,8 @@ from adapters.settings import Settings
 from adapters.storage import make_storage
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
+from domain.platform.handlers import IN_TRANSACTION_HANDLERS
+from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 
@@ -41,6 +43,7 @@ class Container:
     throttle: RedisLoginThrottle = field(init=False)
     idempotency: SqlIdempotencyStore = field(init=False)
     storage: FileStorage = field(init=False)
+    bus: EventBus = field(init=False)
 
     def __post_init__(self) -> None:
         self.access_tokens = JwtAccessTokens(
@@ -53,11 +56,13 @@ class Container:
         )
         self.idempotency = SqlIdempotencyStore(self.engine)
         self.storage = make_storage(self.settings)
+        self.bus = build_event_bus(self)
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(
             self.engine,
             self.dispatcher,
+            bus=self.bus,
             notification_publisher=RedisNotificationPublisher(self.redis),
         )
 
@@ -82,6 +87,14 @@ class Container:
         await self.arq.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
+
+
+def build_event_bus(container: Container) -> EventBus:
+    """Every in-transaction handler and after-commit subscriber, registered once."""
+    bus = EventBus()
+    for register in IN_TRANSACTION_HANDLERS:
+        register(bus)
+    return bus
 
 
 def make_engine(database_url: str) -> AsyncEngine:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self
+from uuid import UUID
 
 import structlog
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,7 @@ from adapters.db.repositories.clients import (
 )
 from adapters.db.repositories.deals import SqlDealRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
+from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.staff import (
     SqlAbsenceRepository,
@@ -69,9 +71,11 @@ from domain.clients.ports import (
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.platform.audit import AuditRepository
+from domain.platform.messagebus import EventBus
 from domain.platform.model import Job
 from domain.platform.ports import JobRepository
 from domain.shared.errors import Conflict
+from domain.shared.events import DomainEvent
 from domain.staff.ports import (
     AbsenceRepository,
     DepartmentRepository,
@@ -84,6 +88,8 @@ from domain.staff.ports import (
 log = structlog.get_logger(__name__)
 
 _UNIQUE_VIOLATION = "23505"
+# A handler that keeps raising events that raise events is a bug, not a workload.
+_MAX_EVENTS_PER_TRANSACTION = 10_000
 _FOREIGN_KEY_VIOLATION = "23503"
 
 
@@ -101,6 +107,10 @@ def _integrity_conflict(exc: IntegrityError) -> Conflict:
 class JobDispatcher(Protocol):
     async def dispatch(self, job: Job) -> None:
         """Hand a stored job to the workers."""
+        ...
+
+    async def dispatch_events(self, event_ids: Sequence[UUID]) -> None:
+        """Ask the workers to dispatch these committed outbox rows now."""
         ...
 
 
@@ -139,10 +149,13 @@ class SqlUnitOfWork:
         engine: AsyncEngine,
         dispatcher: JobDispatcher,
         *,
+        bus: EventBus,
         notification_publisher: NotificationPublisher | None = None,
     ) -> None:
         self._engine = engine
         self._dispatcher = dispatcher
+        self._bus = bus
+        self._events: list[DomainEvent] = []
         self._notification_publisher = notification_publisher
         self._conn: AsyncConnection | None = None
         self._pending_jobs: list[Job] = []
@@ -159,37 +172,58 @@ class SqlUnitOfWork:
         self._bind(self._conn)
         self._pending_jobs = []
         self._callbacks = []
+        self._events = []
         return self
 
+    def _collect_events(self, events: list[DomainEvent]) -> None:
+        self._events.extend(events)
+
+    async def _handle_events(self) -> list[DomainEvent]:
+        """Run the in-transaction handlers of every collected event, including the events
+        that the handlers' own saves record, in the order they were raised."""
+        handled: list[DomainEvent] = []
+        while self._events:
+            event = self._events.pop(0)
+            handled.append(event)
+            if len(handled) > _MAX_EVENTS_PER_TRANSACTION:
+                raise RuntimeError("domain event cascade: too many events in one transaction")
+            for handler in self._bus.handlers_for(event):
+                await handler(event, self)
+        return handled
+
     def _bind(self, conn: AsyncConnection) -> None:
-        self.organisations = SqlOrganisationRepository(conn)
-        self.roles = SqlRoleRepository(conn)
-        self.users = SqlUserRepository(conn)
-        self.departments = SqlDepartmentRepository(conn)
-        self.schedules = SqlScheduleRepository(conn)
-        self.absences = SqlAbsenceRepository(conn)
-        self.refresh_tokens = SqlRefreshTokenRepository(conn)
-        self.action_tokens = SqlActionTokenRepository(conn)
-        self.api_keys = SqlApiKeyRepository(conn)
-        self.jobs = SqlJobRepository(conn)
-        self.audit = SqlAuditRepository(conn)
-        self.funnels = SqlFunnelRepository(conn)
-        self.loss_reasons = SqlLossReasonRepository(conn)
-        self.deals = SqlDealRepository(conn)
-        self.attachments = SqlAttachmentRepository(conn)
-        self.document_types = SqlDocumentTypeRepository(conn)
-        self.notifications = SqlNotificationRepository(conn, self._notification_publisher)
-        self.tasks = SqlTaskRepository(conn)
-        self.activities = SqlActivityRepository(conn)
-        self.comments = SqlCommentRepository(conn)
-        self.activity_subjects = SqlSubjectRepository(conn)
-        self.timeline = SqlTimelineQueries(conn)
-        self.reassignment = SqlReassignmentRepository(conn)
-        self.clients = SqlClientRepository(conn)
-        self.contacts = SqlContactRepository(conn)
-        self.custom_fields = SqlCustomFieldRepository(conn)
-        self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn)
-        self.follow_up_tasks = SqlFollowUpTaskWriter(conn)
+        collect = self._collect_events
+        self.organisations = SqlOrganisationRepository(conn, collect)
+        self.roles = SqlRoleRepository(conn, collect)
+        self.users = SqlUserRepository(conn, collect)
+        self.departments = SqlDepartmentRepository(conn, collect)
+        self.schedules = SqlScheduleRepository(conn, collect)
+        self.absences = SqlAbsenceRepository(conn, collect)
+        self.refresh_tokens = SqlRefreshTokenRepository(conn, collect)
+        self.action_tokens = SqlActionTokenRepository(conn, collect)
+        self.api_keys = SqlApiKeyRepository(conn, collect)
+        self.jobs = SqlJobRepository(conn, collect)
+        self.audit = SqlAuditRepository(conn, collect)
+        self.funnels = SqlFunnelRepository(conn, collect)
+        self.loss_reasons = SqlLossReasonRepository(conn, collect)
+        self.deals = SqlDealRepository(conn, collect)
+        self.attachments = SqlAttachmentRepository(conn, collect)
+        self.document_types = SqlDocumentTypeRepository(conn, collect)
+        self.notifications = SqlNotificationRepository(
+            conn, self._notification_publisher, collect=collect
+        )
+        self.tasks = SqlTaskRepository(conn, collect)
+        self.activities = SqlActivityRepository(conn, collect)
+        self.comments = SqlCommentRepository(conn, collect)
+        self.activity_subjects = SqlSubjectRepository(conn, collect)
+        self.timeline = SqlTimelineQueries(conn, collect)
+        self.reassignment = SqlReassignmentRepository(conn, collect)
+        self.clients = SqlClientRepository(conn, collect)
+        self.contacts = SqlContactRepository(conn, collect)
+        self.custom_fields = SqlCustomFieldRepository(conn, collect)
+        self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn, collect)
+        self.follow_up_tasks = SqlFollowUpTaskWriter(conn, collect)
+        self._outbox = SqlOutbox(conn)
 
     async def __aexit__(
         self,
@@ -210,6 +244,7 @@ class SqlUnitOfWork:
             await conn.close()
             self._pending_jobs = []
             self._callbacks = []
+            self._events = []
         if isinstance(exc, IntegrityError):
             raise _integrity_conflict(exc) from exc
 
@@ -217,7 +252,14 @@ class SqlUnitOfWork:
         if self._depth > 1:
             return  # the outermost block commits
         assert self._conn is not None, "commit outside a unit of work"
+        events = await self._handle_events()
+        await self._outbox.add_many(events)
         await self._conn.commit()
+        if events:
+            try:
+                await self._dispatcher.dispatch_events([event.event_id for event in events])
+            except Exception as exc:  # the rows are stored; the outbox sweeper sends them
+                log.warning("outbox.dispatch_failed", error=str(exc))
         jobs, self._pending_jobs = self._pending_jobs, []
         for job in jobs:
             try:
@@ -237,6 +279,7 @@ class SqlUnitOfWork:
         await self._conn.rollback()
         self._pending_jobs = []
         self._callbacks = []
+        self._events = []
         await self._conn.begin()
 
     def on_commit(self, callback: Callable[[], Awaitable[None]]) -> None:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from arq.connections import RedisSettings
 from arq.cron import cron
+from arq.typing import WorkerCoroutine
 from arq.worker import Worker
 
 from adapters.bootstrap import Container, build
@@ -16,6 +17,7 @@ from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS, hand_over_for_absence
 from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.mail import send_mail
+from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
@@ -54,7 +56,8 @@ async def redispatch_stuck_jobs(ctx: dict[str, Any]) -> int:
 SWEEPER = cron(redispatch_stuck_jobs, second=0, run_at_startup=True, unique=True)
 IDEMPOTENCY_PURGE = cron(purge_idempotency_records, minute=17, second=0, unique=True)
 # Periodic work of long-running workers (a burst worker in tests runs none).
-CRON_JOBS = [SWEEPER, IDEMPOTENCY_PURGE, *ACTIVITY_CRONS, STALE_DEALS]
+CRON_JOBS = [SWEEPER, OUTBOX_SWEEPER, IDEMPOTENCY_PURGE, *ACTIVITY_CRONS, STALE_DEALS]
+FUNCTIONS: list[WorkerCoroutine] = [run_job, dispatch_events]
 
 
 def worker_for(container: Container, *, burst: bool = False) -> Worker:
@@ -64,7 +67,7 @@ def worker_for(container: Container, *, burst: bool = False) -> Worker:
         ctx["container"] = container
 
     return Worker(
-        functions=[run_job],
+        functions=FUNCTIONS,
         # A burst worker drains the queue once; the sweeper belongs to long-running workers.
         cron_jobs=[] if burst else CRON_JOBS,
         redis_pool=container.arq,
@@ -92,7 +95,7 @@ def run_worker(settings: Settings) -> None:
             await container.aclose()
 
     Worker(
-        functions=[run_job],
+        functions=FUNCTIONS,
         cron_jobs=CRON_JOBS,
         redis_settings=RedisSettings.from_dsn(settings.require_redis_url()),
         on_startup=startup,

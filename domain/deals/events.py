@@ -1,4 +1,4 @@
-"""What happened to a deal; recorded by the entity, handled after commit."""
+"""What happened to a deal; recorded by the entity, handed to the unit of work on save."""
 
 from __future__ import annotations
 
@@ -6,21 +6,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.shared.events import DomainEvent, event
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DealEvent:
-    organisation_id: UUID
+class DealEvent(DomainEvent):
     deal_id: UUID
-    at: datetime
-    by: UUID | None
+    client_id: UUID
 
 
+@event("deal.created")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealCreated(DealEvent):
-    client_id: UUID
+    funnel_id: UUID
     stage_id: UUID
+    responsible_id: UUID
 
 
+@event("deal.updated")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealUpdated(DealEvent):
+    """Fields other than the stage and status changed (amount, responsible, title...)."""
+
+    changed: tuple[str, ...]
+    # Set when the deal moved to another client: both clients' history changed.
+    previous_client_id: UUID | None = None
+
+
+@event("deal.stage_changed")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealStageChanged(DealEvent):
     from_stage_id: UUID
@@ -28,27 +41,36 @@ class DealStageChanged(DealEvent):
     seconds_in_previous: int
 
 
+@event("deal.won")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealWon(DealEvent):
-    client_id: UUID
+    stage_id: UUID
 
 
+@event("deal.lost")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealLost(DealEvent):
-    client_id: UUID
+    stage_id: UUID
     loss_reason_id: UUID
     lost_tender: bool
     loss_making: bool
     public_conflict: bool
 
 
+@event("deal.reopened")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealReopened(DealEvent):
-    client_id: UUID
+    stage_id: UUID
 
 
+@event("deal.became_stale")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealBecameStale(DealEvent):
+    """Time in the current stage passed its limit (raised once per stay), or twice the limit
+    (``close_proposed``: propose closing it with a refusal)."""
+
     stage_id: UUID
+    responsible_id: UUID
     stage_entered_at: datetime
+    days_in_stage: int
     close_proposed: bool

@@ -13,14 +13,15 @@ from uuid import UUID
 from domain.deals.errors import Requirement, StageRequirementsMissing
 from domain.deals.events import (
     DealCreated,
-    DealEvent,
     DealLost,
     DealReopened,
     DealStageChanged,
+    DealUpdated,
     DealWon,
 )
 from domain.funnels.model import CUSTOM_PREFIX, Stage
 from domain.shared.errors import FieldProblem, InvalidInput, InvalidTransition
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import CENT, to_amount, validate_currency
 
@@ -156,7 +157,7 @@ class Deal:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
-    events: list[DealEvent] = field(default_factory=list, repr=False, compare=False)
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     # --- creation ----------------------------------------------------------------------
 
@@ -216,10 +217,12 @@ class Deal:
             DealCreated(
                 organisation_id=organisation_id,
                 deal_id=deal.id,
-                at=at,
-                by=by,
+                occurred_at=at,
+                actor_id=by,
                 client_id=client_id,
+                funnel_id=stage.funnel_id,
                 stage_id=stage.id,
+                responsible_id=responsible_id,
             )
         )
         return deal, move
@@ -281,8 +284,9 @@ class Deal:
             DealStageChanged(
                 organisation_id=self.organisation_id,
                 deal_id=self.id,
-                at=at,
-                by=by,
+                client_id=self.client_id,
+                occurred_at=at,
+                actor_id=by,
                 from_stage_id=self.stage_id,
                 to_stage_id=stage.id,
                 seconds_in_previous=seconds,
@@ -303,9 +307,10 @@ class Deal:
             DealWon(
                 organisation_id=self.organisation_id,
                 deal_id=self.id,
-                at=at,
-                by=by,
+                occurred_at=at,
+                actor_id=by,
                 client_id=self.client_id,
+                stage_id=self.stage_id,
             )
         )
         return move
@@ -336,9 +341,10 @@ class Deal:
             DealLost(
                 organisation_id=self.organisation_id,
                 deal_id=self.id,
-                at=at,
-                by=by,
+                occurred_at=at,
+                actor_id=by,
                 client_id=self.client_id,
+                stage_id=self.stage_id,
                 loss_reason_id=reason_id,
                 lost_tender=lost_tender,
                 loss_making=loss_making,
@@ -375,9 +381,10 @@ class Deal:
             DealReopened(
                 organisation_id=self.organisation_id,
                 deal_id=self.id,
-                at=at,
-                by=by,
+                occurred_at=at,
+                actor_id=by,
                 client_id=self.client_id,
+                stage_id=self.stage_id,
             )
         )
         return move
@@ -410,9 +417,29 @@ class Deal:
 
     # --- editing -----------------------------------------------------------------------
 
-    def change(self, at: datetime, **changes: Any) -> None:
+    def change(self, at: datetime, *, by: UUID | None = None, **changes: Any) -> None:
         """Apply edited fields (already validated by type); products without an amount set
-        the amount to their total."""
+        the amount to their total. Records ``deal.updated`` naming what really changed."""
+        before = self.snapshot()
+        self._apply(at, changes)
+        after = self.snapshot()
+        changed = tuple(name for name in after if after[name] != before.get(name))
+        if changed:
+            self.events.append(
+                DealUpdated(
+                    organisation_id=self.organisation_id,
+                    deal_id=self.id,
+                    client_id=self.client_id,
+                    occurred_at=at,
+                    actor_id=by,
+                    changed=changed,
+                    previous_client_id=(
+                        before["client_id"] if before["client_id"] != self.client_id else None
+                    ),
+                )
+            )
+
+    def _apply(self, at: datetime, changes: dict[str, Any]) -> None:
         if "title" in changes:
             self.title = clean_title(changes.pop("title"))
         if "currency" in changes:

@@ -296,7 +296,7 @@ class DealService:
                 changes.pop("title", None)
             if "amount" in changes and changes["amount"] is None:
                 raise InvalidInput("amount", "must be a number, 0 or more")
-            deal.change(now, **changes)
+            deal.change(now, by=principal.user_id, **changes)
             await self._save(uow, deal, expected_version)
             audit_changes = diff(before, deal.snapshot())
             if audit_changes:

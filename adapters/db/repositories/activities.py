@@ -11,7 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.base import (
+    EventCollector,
+    SqlRepository,
+    discard_events,
+    in_organisation,
+)
 from adapters.db.repositories.visibility import visible
 from adapters.db.tables.activities import activities, comments, notifications, tasks
 from adapters.db.tables.clients import clients
@@ -87,9 +92,13 @@ class NotificationPublisher(Protocol):
 
 class SqlNotificationRepository(SqlRepository):
     def __init__(
-        self, connection: AsyncConnection, publisher: NotificationPublisher | None = None
+        self,
+        connection: AsyncConnection,
+        publisher: NotificationPublisher | None = None,
+        *,
+        collect: EventCollector = discard_events,
     ) -> None:
-        super().__init__(connection)
+        super().__init__(connection, collect)
         self._publisher = publisher
 
     async def add_if_new(self, notification: Notification) -> bool:

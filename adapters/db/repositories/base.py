@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -9,12 +10,27 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.shared.errors import NotFound, PreconditionFailed
+from domain.shared.events import DomainEvent, EventSource, take_events
 from domain.shared.scope import Scope
+
+EventCollector = Callable[[list[DomainEvent]], None]
+
+
+def discard_events(events: list[DomainEvent]) -> None:
+    """Outside a unit of work (seeding, one-off reads) nobody collects events."""
 
 
 class SqlRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(
+        self, connection: AsyncConnection, collect: EventCollector = discard_events
+    ) -> None:
         self._conn = connection
+        self._collect_events = collect
+
+    def _collect(self, entity: EventSource) -> None:
+        """Hand the events a saved entity recorded to the unit of work (once each)."""
+        if entity.events:
+            self._collect_events(take_events(entity))
 
     async def _update_versioned(
         self,

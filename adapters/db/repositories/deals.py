@@ -133,6 +133,7 @@ class SqlDealRepository(SqlRepository):
             )
         )
         await self._write_products(deal)
+        self._collect(deal)
 
     async def get(self, scope: Scope, deal_id: UUID, *, for_update: bool = False) -> Deal | None:
         query = sa.select(deals).where(_visible_deal(scope), deals.c.id == deal_id)
@@ -157,6 +158,7 @@ class SqlDealRepository(SqlRepository):
             values=values,
         )
         deal.version = expected_version + 1
+        self._collect(deal)
         await self._conn.execute(
             sa.delete(deal_products).where(
                 deal_products.c.organisation_id == deal.organisation_id,

@@ -37,3 +37,36 @@ jobs = sa.Table(
     ),
     sa.Index("ix_jobs_organisation_id_created_at_id", "organisation_id", "created_at", "id"),
 )
+
+# Every domain event, written in the transaction that raised it, read back by the worker's
+# dispatcher after commit (and by its sweeper when the direct hand-off was lost).
+outbox_events = sa.Table(
+    "outbox_events",
+    metadata,
+    uuid_pk(),  # the event's own id
+    organisation_fk(),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor_user_id", UUID(as_uuid=True), nullable=True),
+    created_at(),
+    # When the dispatcher may next claim the row: now for a new event, a lease while it is
+    # being dispatched, a backoff after a failed subscriber.
+    sa.Column(
+        "next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("attempts", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index(
+        "ix_outbox_events_next_attempt_at_pending",
+        "next_attempt_at",
+        postgresql_where=sa.text("dispatched_at IS NULL"),
+    ),
+    sa.Index(
+        "ix_outbox_events_organisation_id_name_occurred_at",
+        "organisation_id",
+        "name",
+        "occurred_at",
+    ),
+)

@@ -1,0 +1,10 @@
+"""The in-transaction handlers of every context, for the composition root to register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.clients import handlers as clients
+from domain.platform.messagebus import EventBus
+
+IN_TRANSACTION_HANDLERS: tuple[Callable[[EventBus], None], ...] = (clients.register,)
