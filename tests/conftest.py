@@ -3,6 +3,10 @@ the app over httpx, and per-test isolation by a fresh organisation.
 
 TEST_DATABASE_URL (a server URL; a throwaway database is created on it) and TEST_REDIS_URL
 point at existing servers; when unset, embedded ones are started under var/test.
+
+Under pytest-xdist every fixture here is per worker: each worker has its own database, its own
+run folder (so its own embedded servers) and its own Redis, so no worker drains another's arq
+jobs or trips another's sign-in throttle.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -58,11 +63,31 @@ def postgres_server_url(run_dir: Path) -> Iterator[str]:
         server.stop()
 
 
+# Redis servers have 16 logical databases unless configured otherwise.
+_REDIS_DATABASES = 16
+
+
+def worker_redis_url(url: str, worker: str | None) -> str:
+    """The Redis database of one xdist worker: the URL's database number plus the worker's
+    index (gw0 keeps it, gw1 takes the next), or the URL unchanged outside xdist."""
+    if not worker:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + int(worker.removeprefix("gw"))
+    if number >= _REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"TEST_REDIS_URL database {base} leaves no Redis database for xdist worker {worker}: "
+            "use a lower database number or fewer workers"
+        )
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 @pytest.fixture(scope="session")
 def redis_url(run_dir: Path) -> Iterator[str]:
     url = os.environ.get("TEST_REDIS_URL")
     if url:
-        yield url
+        yield worker_redis_url(url, os.environ.get("PYTEST_XDIST_WORKER"))
         return
     server = EmbeddedRedis(run_dir / "redis")
     try:
