@@ -33,11 +33,12 @@ from adapters.db.tables.clients import (
     relationship_transitions,
 )
 from adapters.db.tables.deals import deal_products, deals, stage_moves
+from domain.auth.loading import load_principal
 from domain.clients.model import contact_name_key, derive_relationship, name_key
 from domain.funnels.model import Funnel, FunnelTemplate
 from domain.funnels.services import FunnelService, LossReasonService
 from domain.staff.model import Department, User
-from domain.staff.services import load_principal, provision_organisation
+from domain.staff.services.organisations import provision_organisation
 
 DEMO_ORGANISATION = "Demo"
 DEMO_ADMIN_EMAIL = "admin@example.com"

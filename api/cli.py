@@ -114,7 +114,7 @@ def create_admin(
 ) -> None:
     """Create an organisation with the built-in roles and its first administrator."""
     from domain.shared.errors import DomainError
-    from domain.staff.services import provision_organisation
+    from domain.staff.services.organisations import provision_organisation
 
     async def run(container: Container) -> Any:
         async with container.uow() as uow:

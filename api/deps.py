@@ -10,11 +10,11 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from adapters.bootstrap import Container
 from domain.activities.ports import NotificationFeed
+from domain.auth.loading import load_principal
 from domain.auth.principal import Principal
 from domain.auth.services import ApiKeyService, AuthService
 from domain.platform.ports import UnitOfWork
 from domain.shared.errors import Unauthenticated
-from domain.staff.services import load_principal
 
 
 def get_container(request: Request) -> Container:

@@ -12,7 +12,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 from adapters.bootstrap import Container
 from domain.staff.model import Department, Role, User
-from domain.staff.services import provision_organisation
+from domain.staff.services.organisations import provision_organisation
 
 PASSWORD = "correct-horse-battery"
 

@@ -15,6 +15,7 @@ from adapters.db.repositories.activities import (
     NotificationPublisher,
     SqlActivityRepository,
     SqlCommentRepository,
+    SqlFollowUpTaskWriter,
     SqlNotificationRepository,
     SqlReassignmentRepository,
     SqlSubjectRepository,
@@ -30,14 +31,11 @@ from adapters.db.repositories.auth import (
     SqlApiKeyRepository,
     SqlRefreshTokenRepository,
 )
-from adapters.db.repositories.clients import (
-    SqlClientRepository,
-    SqlContactRepository,
-    SqlCustomFieldRepository,
-    SqlFollowUpTaskWriter,
-    SqlRelationshipFollowUpRepository,
-)
+from adapters.db.repositories.clients import SqlClientRepository
+from adapters.db.repositories.contacts import SqlContactRepository
+from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
+from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
@@ -53,6 +51,7 @@ from adapters.db.repositories.timeline import SqlTimelineQueries
 from domain.activities.ports import (
     ActivityRepository,
     CommentRepository,
+    FollowUpTaskWriter,
     NotificationRepository,
     ReassignmentRepository,
     SubjectRepository,
@@ -65,7 +64,6 @@ from domain.clients.ports import (
     ClientRepository,
     ContactRepository,
     CustomFieldRepository,
-    FollowUpTaskWriter,
     RelationshipFollowUpRepository,
 )
 from domain.deals.ports import DealRepository

@@ -21,7 +21,7 @@ from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
-from domain.staff.services import ABSENCE_HAND_OVER_JOB
+from domain.staff.services.absences import ABSENCE_HAND_OVER_JOB
 
 HANDLERS: dict[str, Handler] = {
     MAIL_JOB: send_mail,

@@ -10,7 +10,7 @@ from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.absences import AbsenceCreate, AbsencePage, AbsenceRead, AbsenceUpdate
-from domain.staff.services import AbsenceService
+from domain.staff.services.absences import AbsenceService
 
 router = APIRouter(prefix="/absences", tags=["absences"])
 

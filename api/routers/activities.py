@@ -12,7 +12,7 @@ from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.activities import ActivityCreate, ActivityPage, ActivityRead, ActivityUpdate
 from domain.activities.model import ActivityKind
 from domain.activities.ports import ActivityFilter
-from domain.activities.services import ActivityService
+from domain.activities.services.activities import ActivityService
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 

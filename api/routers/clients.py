@@ -37,9 +37,10 @@ from api.schemas.clients import (
 )
 from domain.clients.model import ClientKind, ClientView, RelationshipType, Temperature
 from domain.clients.ports import ClientFilter, ClientSort
-from domain.clients.services import ClientService, FollowUpService, sort_key
+from domain.clients.services.clients import ClientService, sort_key
+from domain.clients.services.follow_ups import FollowUpService
 from domain.shared.errors import InvalidInput
-from domain.staff.services import user_names
+from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 follow_ups_router = APIRouter(prefix="/relationship-follow-ups", tags=["clients"])

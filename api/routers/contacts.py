@@ -14,7 +14,7 @@ from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from api.routers.clients import DUPLICATE_409, Force, Region
 from api.schemas.contacts import ContactCreate, ContactIn, ContactPage, ContactRead, ContactUpdate
 from domain.clients.model import Contact
-from domain.clients.services import ContactService
+from domain.clients.services.contacts import ContactService
 from domain.shared.errors import InvalidInput
 
 router = APIRouter(tags=["contacts"])

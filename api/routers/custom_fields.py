@@ -16,7 +16,7 @@ from api.schemas.custom_fields import (
     EntityName,
 )
 from domain.clients.custom_fields import FieldEntity, FieldType
-from domain.clients.services import CustomFieldService
+from domain.clients.services.custom_fields import CustomFieldService
 
 router = APIRouter(prefix="/custom-fields", tags=["custom-fields"])
 

@@ -36,7 +36,7 @@ from domain.deals.ports import DealFilter, DealSort
 from domain.deals.services import DealService, DealView
 from domain.shared.errors import InvalidInput
 from domain.staff.permissions import Permission
-from domain.staff.services import user_names
+from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/deals", tags=["deals"])
 

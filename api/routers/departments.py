@@ -8,7 +8,7 @@ from api.deps import CurrentPrincipal, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.departments import DepartmentCreate, DepartmentRead, DepartmentUpdate
-from domain.staff.services import DepartmentService
+from domain.staff.services.departments import DepartmentService
 
 router = APIRouter(prefix="/departments", tags=["departments"])
 

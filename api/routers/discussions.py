@@ -9,7 +9,7 @@ from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.discussions import CommentCreate, CommentPage, CommentRead, CommentUpdate
-from domain.activities.services import DiscussionService
+from domain.activities.services.discussions import DiscussionService
 
 router = APIRouter(prefix="/discussions", tags=["discussions"])
 

@@ -14,7 +14,7 @@ from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.notifications import NotificationPage, NotificationRead, ReadAllResult
 from domain.activities.model import Notification
 from domain.activities.ports import NotificationFeed
-from domain.activities.services import NotificationService
+from domain.activities.services.notifications import NotificationService
 from domain.auth.principal import Principal
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])

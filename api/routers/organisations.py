@@ -6,7 +6,7 @@ from api.deps import CurrentPrincipal, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.organisations import OrganisationRead, OrganisationUpdate
-from domain.staff.services import OrganisationService
+from domain.staff.services.organisations import OrganisationService
 
 router = APIRouter(prefix="/organisation", tags=["organisations"])
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import ContainerDep, CurrentPrincipal, UowDep
 from api.errors import problems
 from api.schemas.reassign import ReassignRequest, ReassignResultRead
-from domain.activities.services import ReassignService
+from domain.activities.services.reassignment import ReassignService
 
 router = APIRouter(prefix="/users", tags=["users"])
 

@@ -8,7 +8,7 @@ from api.deps import CurrentPrincipal, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.roles import PermissionCatalogueRead, RoleCreate, RoleRead, RoleUpdate
-from domain.staff.services import RoleService
+from domain.staff.services.roles import RoleService
 
 router = APIRouter(tags=["roles"])
 

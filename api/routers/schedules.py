@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import ContainerDep, CurrentPrincipal, UowDep
 from api.errors import problems
 from api.schemas.schedules import ScheduleRead, ScheduleWrite
-from domain.staff.services import ScheduleService
+from domain.staff.services.schedules import ScheduleService
 
 router = APIRouter(prefix="/users/{user_id}/schedule", tags=["schedules"])
 

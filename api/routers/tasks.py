@@ -23,9 +23,9 @@ from api.export import (
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.tasks import TaskCreate, TaskPage, TaskRead, TaskUpdate
 from domain.activities.model import Task
-from domain.activities.services import TaskService
+from domain.activities.services.tasks import TaskService
 from domain.shared.errors import InvalidInput
-from domain.staff.services import user_names
+from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 

@@ -11,7 +11,7 @@ from api.errors import problems
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.timeline import TimelineItemRead, TimelinePage
 from domain.activities.ports import TimelineItem, TimelineKind
-from domain.activities.services import TimelineService
+from domain.activities.services.timeline import TimelineService
 from domain.shared.errors import InvalidInput
 
 router = APIRouter(tags=["timeline"])

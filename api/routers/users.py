@@ -19,12 +19,8 @@ from api.schemas.users import (
     UsersOnDutyRead,
     UserUpdate,
 )
-from domain.staff.services import (
-    InvitationService,
-    ProfileService,
-    ScheduleService,
-    UserAdminService,
-)
+from domain.staff.services.schedules import ScheduleService
+from domain.staff.services.users import InvitationService, ProfileService, UserAdminService
 
 router = APIRouter(prefix="/users", tags=["users"])
 

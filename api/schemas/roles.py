@@ -8,7 +8,7 @@ from api.schemas.base import Schema
 from domain.shared.scope import Visibility
 from domain.staff.model import Role
 from domain.staff.permissions import Permission, Resource
-from domain.staff.services import PermissionCatalogue
+from domain.staff.services.roles import PermissionCatalogue
 
 
 class RoleRead(Schema):

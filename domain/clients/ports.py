@@ -189,20 +189,3 @@ class RelationshipFollowUpRepository(Protocol):
     ) -> Sequence[RelationshipFollowUp]: ...
     async def update(self, follow_up: RelationshipFollowUp, expected_version: int) -> None: ...
     async def delete(self, scope: Scope, follow_up_id: UUID) -> None: ...
-
-
-class FollowUpTaskWriter(Protocol):
-    """Creates the follow-up task of a relationship type (a row in the activities context's
-    tasks, origin 'follow_up'); the activities context owns tasks otherwise."""
-
-    async def create_follow_up_task(
-        self,
-        *,
-        organisation_id: UUID,
-        client_id: UUID,
-        assignee_id: UUID,
-        title: str,
-        due_at: datetime,
-        priority: str,
-        created_by: UUID | None,
-    ) -> UUID: ...

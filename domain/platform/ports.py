@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.activities.ports import (
     ActivityRepository,
     CommentRepository,
+    FollowUpTaskWriter,
     NotificationRepository,
     ReassignmentRepository,
     SubjectRepository,
@@ -23,7 +24,6 @@ from domain.clients.ports import (
     ClientRepository,
     ContactRepository,
     CustomFieldRepository,
-    FollowUpTaskWriter,
     RelationshipFollowUpRepository,
 )
 from domain.deals.ports import DealRepository

@@ -8,7 +8,8 @@ from arq.cron import cron
 
 from adapters.bootstrap import Container
 from adapters.worker.runner import JobContext
-from domain.activities.services import hand_over_absent_tasks, send_due_reminders
+from domain.activities.services.notifications import send_due_reminders
+from domain.activities.services.reassignment import hand_over_absent_tasks
 
 
 async def remind_tasks(ctx: dict[str, Any]) -> int:

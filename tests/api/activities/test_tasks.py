@@ -8,7 +8,8 @@ from datetime import timedelta
 from httpx import AsyncClient
 
 from adapters.bootstrap import Container
-from domain.activities.services import hand_over_absent_tasks, send_due_reminders
+from domain.activities.services.notifications import send_due_reminders
+from domain.activities.services.reassignment import hand_over_absent_tasks
 from tests.api.activities.support import absence, client_of, deal_of, now, world
 from tests.factories import Factory, Session
 from tests.worker import drain_queue

@@ -1,0 +1,303 @@
+"""SQL repository of contacts, with their phones and e-mails."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.clients import visible_client
+from adapters.db.repositories.matching import DUPLICATE_LIMIT, contains, strict_similarity
+from adapters.db.tables.clients import clients, contact_emails, contact_phones, contacts
+from domain.clients.duplicates import NAME_SIMILARITY, DuplicateHit, DuplicateReason
+from domain.clients.model import Contact, Messenger, Phone, PhoneKind, contact_name_key
+from domain.shared.ids import new_id
+from domain.shared.scope import Scope
+
+
+class SqlContactRepository(SqlRepository):
+    async def add(self, contact: Contact) -> None:
+        await self._conn.execute(
+            sa.insert(contacts).values(
+                id=contact.id,
+                organisation_id=contact.organisation_id,
+                created_by=contact.created_by,
+                created_at=contact.created_at or sa.func.now(),
+                updated_at=contact.updated_at or sa.func.now(),
+                **_contact_values(contact),
+            )
+        )
+        await self._write_channels(contact)
+
+    async def _write_channels(self, contact: Contact) -> None:
+        await self._conn.execute(
+            sa.delete(contact_phones).where(contact_phones.c.contact_id == contact.id)
+        )
+        await self._conn.execute(
+            sa.delete(contact_emails).where(contact_emails.c.contact_id == contact.id)
+        )
+        common = {
+            "organisation_id": contact.organisation_id,
+            "contact_id": contact.id,
+            "client_id": contact.client_id,
+        }
+        if contact.phones:
+            await self._conn.execute(
+                sa.insert(contact_phones),
+                [
+                    {
+                        **common,
+                        "id": new_id(),
+                        "e164": p.e164,
+                        "raw": p.raw,
+                        "kind": p.kind.value,
+                        "position": i,
+                    }
+                    for i, p in enumerate(contact.phones)
+                ],
+            )
+        if contact.emails:
+            await self._conn.execute(
+                sa.insert(contact_emails),
+                [
+                    {**common, "id": new_id(), "email": e, "position": i}
+                    for i, e in enumerate(contact.emails)
+                ],
+            )
+
+    async def get(self, scope: Scope, contact_id: UUID) -> Contact | None:
+        row = (
+            await self._conn.execute(
+                sa.select(contacts)
+                .join(clients, clients.c.id == contacts.c.client_id)
+                .where(
+                    in_organisation(contacts, scope),
+                    contacts.c.id == contact_id,
+                    visible_client(scope),
+                    clients.c.merged_into_id.is_(None),
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        return (await self._hydrate([row]))[0]
+
+    async def update(self, contact: Contact, expected_version: int) -> None:
+        await self._update_versioned(
+            contacts,
+            entity="Contact",
+            ident=contact.id,
+            organisation_id=contact.organisation_id,
+            expected_version=expected_version,
+            values={**_contact_values(contact), "updated_at": contact.updated_at or sa.func.now()},
+        )
+        contact.version = expected_version + 1
+        await self._write_channels(contact)
+
+    async def delete(self, scope: Scope, contact_id: UUID) -> None:
+        await self._conn.execute(
+            sa.delete(contacts).where(in_organisation(contacts, scope), contacts.c.id == contact_id)
+        )
+
+    async def list_for_clients(
+        self, organisation_id: UUID, client_ids: Sequence[UUID]
+    ) -> dict[UUID, list[Contact]]:
+        result: dict[UUID, list[Contact]] = {cid: [] for cid in client_ids}
+        if not client_ids:
+            return result
+        rows = list(
+            await self._conn.execute(
+                sa.select(contacts)
+                .where(
+                    contacts.c.organisation_id == organisation_id,
+                    contacts.c.client_id.in_(client_ids),
+                )
+                .order_by(contacts.c.is_primary.desc(), contacts.c.full_name, contacts.c.id)
+            )
+        )
+        for contact in await self._hydrate(rows):
+            result.setdefault(contact.client_id, []).append(contact)
+        return result
+
+    async def list(
+        self,
+        scope: Scope,
+        *,
+        client_id: UUID | None,
+        search: str | None,
+        limit: int,
+        after: tuple[str, UUID] | None = None,
+    ) -> Sequence[Contact]:
+        query = (
+            sa.select(contacts)
+            .join(clients, clients.c.id == contacts.c.client_id)
+            .where(
+                in_organisation(contacts, scope),
+                visible_client(scope),
+                clients.c.merged_into_id.is_(None),
+            )
+        )
+        if client_id is not None:
+            query = query.where(contacts.c.client_id == client_id)
+        if search and search.strip():
+            text = search.strip()
+            options = [contains(contacts.c.name_key, contact_name_key(text))]
+            digits = re.sub(r"\D", "", text)
+            if len(digits) >= 3:
+                options.append(
+                    sa.exists().where(
+                        contact_phones.c.contact_id == contacts.c.id,
+                        contains(contact_phones.c.e164, digits),
+                    )
+                )
+            options.append(
+                sa.exists().where(
+                    contact_emails.c.contact_id == contacts.c.id,
+                    contains(contact_emails.c.email, text.lower()),
+                )
+            )
+            query = query.where(sa.or_(*options))
+        if after is not None:
+            query = query.where(sa.tuple_(contacts.c.full_name, contacts.c.id) > sa.tuple_(*after))
+        query = query.order_by(contacts.c.full_name, contacts.c.id).limit(limit)
+        return await self._hydrate(list(await self._conn.execute(query)))
+
+    async def find_duplicates(
+        self,
+        organisation_id: UUID,
+        *,
+        client_id: UUID,
+        name_key: str,
+        phones: Sequence[str],
+        emails: Sequence[str],
+        exclude_id: UUID | None,
+    ) -> Sequence[DuplicateHit]:
+        base = [
+            contacts.c.organisation_id == organisation_id,
+            clients.c.merged_into_id.is_(None),
+        ]
+        if exclude_id is not None:
+            base.append(contacts.c.id != exclude_id)
+        columns = (
+            contacts.c.id,
+            contacts.c.full_name,
+            clients.c.responsible_id,
+            contacts.c.client_id,
+        )
+        joined = contacts.join(clients, clients.c.id == contacts.c.client_id)
+        queries: list[tuple[DuplicateReason, sa.Select[Any]]] = []
+        if phones:
+            queries.append(
+                (
+                    DuplicateReason.PHONE,
+                    sa.select(*columns)
+                    .select_from(
+                        joined.join(contact_phones, contact_phones.c.contact_id == contacts.c.id)
+                    )
+                    .where(
+                        *base,
+                        contact_phones.c.organisation_id == organisation_id,
+                        contact_phones.c.e164.in_(phones),
+                    ),
+                )
+            )
+        if emails:
+            queries.append(
+                (
+                    DuplicateReason.EMAIL,
+                    sa.select(*columns)
+                    .select_from(
+                        joined.join(contact_emails, contact_emails.c.contact_id == contacts.c.id)
+                    )
+                    .where(
+                        *base,
+                        contact_emails.c.organisation_id == organisation_id,
+                        contact_emails.c.email.in_(emails),
+                    ),
+                )
+            )
+        if name_key:
+            await strict_similarity(self._conn)
+            queries.append(
+                (
+                    DuplicateReason.NAME,
+                    sa.select(*columns)
+                    .select_from(joined)
+                    .where(
+                        *base,
+                        contacts.c.client_id == client_id,
+                        contacts.c.name_key.op("%")(name_key),
+                        sa.func.similarity(contacts.c.name_key, name_key) >= NAME_SIMILARITY,
+                    ),
+                )
+            )
+        hits: list[DuplicateHit] = []
+        for reason, query in queries:
+            for row in await self._conn.execute(query.distinct().limit(DUPLICATE_LIMIT)):
+                hits.append(
+                    DuplicateHit(
+                        id=row.id,
+                        name=row.full_name,
+                        responsible_id=row.responsible_id,
+                        reason=reason,
+                        client_id=row.client_id,
+                    )
+                )
+        return hits
+
+    async def _hydrate(self, rows: Sequence[Any]) -> Sequence[Contact]:
+        """Contacts with their phones and e-mails, two queries for any number of contacts."""
+        ids = [r.id for r in rows]
+        phones: dict[UUID, list[Phone]] = {i: [] for i in ids}
+        emails: dict[UUID, list[str]] = {i: [] for i in ids}
+        if ids:
+            for p in await self._conn.execute(
+                sa.select(contact_phones)
+                .where(contact_phones.c.contact_id.in_(ids))
+                .order_by(contact_phones.c.contact_id, contact_phones.c.position)
+            ):
+                phones[p.contact_id].append(Phone(e164=p.e164, raw=p.raw, kind=PhoneKind(p.kind)))
+            for e in await self._conn.execute(
+                sa.select(contact_emails)
+                .where(contact_emails.c.contact_id.in_(ids))
+                .order_by(contact_emails.c.contact_id, contact_emails.c.position)
+            ):
+                emails[e.contact_id].append(e.email)
+        return [
+            Contact(
+                id=r.id,
+                organisation_id=r.organisation_id,
+                client_id=r.client_id,
+                full_name=r.full_name,
+                name_key=r.name_key,
+                position=r.position,
+                phones=phones[r.id],
+                emails=emails[r.id],
+                messengers=[
+                    Messenger(kind=m["kind"], handle=m["handle"]) for m in r.messengers or []
+                ],
+                notes=r.notes,
+                is_primary=r.is_primary,
+                created_by=r.created_by,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                version=r.version,
+            )
+            for r in rows
+        ]
+
+
+def _contact_values(c: Contact) -> dict[str, Any]:
+    return {
+        "client_id": c.client_id,
+        "full_name": c.full_name,
+        "name_key": c.name_key,
+        "position": c.position,
+        "messengers": [{"kind": m.kind, "handle": m.handle} for m in c.messengers],
+        "notes": c.notes,
+        "is_primary": c.is_primary,
+    }

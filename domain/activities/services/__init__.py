@@ -1,0 +1,1 @@
+"""Use cases of the activities context, one module per aggregate."""

@@ -1,0 +1,231 @@
+"""Task use cases: create, edit, complete and reopen tasks; the assignee is told."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.activities.model import NotificationKind, Priority, Task
+from domain.activities.notify import notify
+from domain.activities.ports import TaskFilter
+from domain.activities.services.assignees import effective_assignee, require_active_user
+from domain.activities.services.subjects import resolve_subject
+from domain.auth.principal import Principal
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.concurrency import check_version
+from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.patch import UNSET, Patch
+from domain.staff.permissions import Permission, Resource
+
+
+@dataclass(frozen=True, slots=True)
+class TaskResult:
+    task: Task
+    note: str | None = None
+
+
+class TaskService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def list(
+        self,
+        principal: Principal,
+        *,
+        assignee_id: UUID | None = None,
+        mine: bool | None = None,
+        client_id: UUID | None = None,
+        deal_id: UUID | None = None,
+        done: bool | None = None,
+        overdue: bool = False,
+        due_from: datetime | None = None,
+        due_to: datetime | None = None,
+        limit: int,
+        after: tuple[datetime | None, UUID] | None = None,
+    ) -> Sequence[Task]:
+        """Without an assignee, client or deal filter: the caller's own tasks."""
+        principal.require(Permission.TASKS_READ)
+        if mine is None:
+            mine = assignee_id is None and client_id is None and deal_id is None
+        assignees: set[UUID] | None = None
+        if assignee_id is not None:
+            assignees = {assignee_id}
+        if mine:
+            if principal.user_id is None:
+                raise InvalidInput("mine", "an API key has no tasks of its own")
+            assignees = (
+                {principal.user_id} if assignees is None else assignees & {principal.user_id}
+            )
+        task_filter = TaskFilter(
+            assignee_ids=frozenset(assignees) if assignees is not None else None,
+            client_id=client_id,
+            deal_id=deal_id,
+            done=done,
+            overdue_at=self._clock.now() if overdue else None,
+            due_from=due_from,
+            due_to=due_to,
+        )
+        async with self._uow as uow:
+            return await uow.tasks.list(
+                principal.scope_for(Resource.TASKS), task_filter, limit=limit, after=after
+            )
+
+    async def get(self, principal: Principal, task_id: UUID) -> Task:
+        principal.require(Permission.TASKS_READ)
+        async with self._uow as uow:
+            return await self._load(uow, principal, task_id)
+
+    async def create(
+        self,
+        principal: Principal,
+        *,
+        title: str,
+        client_id: UUID | None = None,
+        deal_id: UUID | None = None,
+        description: str | None = None,
+        assignee_id: UUID | None = None,
+        due_at: datetime | None = None,
+        remind_at: datetime | None = None,
+        priority: Priority = Priority.NORMAL,
+    ) -> TaskResult:
+        principal.require(Permission.TASKS_WRITE)
+        wanted = assignee_id or principal.user_id
+        if wanted is None:
+            raise InvalidInput("assignee_id", "is required when an API key creates a task")
+        async with self._uow as uow:
+            client_id, deal_id = await resolve_subject(uow, principal, client_id, deal_id)
+            await require_active_user(uow, principal, wanted, "assignee_id")
+            assignment = await effective_assignee(
+                uow, self._clock, principal.organisation_id, wanted
+            )
+            task = Task(
+                organisation_id=principal.organisation_id,
+                client_id=client_id,
+                deal_id=deal_id,
+                title=title,
+                description=description,
+                assignee_id=assignment.assignee_id,
+                due_at=due_at,
+                remind_at=remind_at,
+                priority=priority,
+                created_by=principal.user_id,
+            )
+            await uow.tasks.add(task)
+            await self._tell_assignee(uow, principal, task)
+            await uow.commit()
+            return TaskResult(task, assignment.note)
+
+    async def update(
+        self,
+        principal: Principal,
+        task_id: UUID,
+        *,
+        title: str | None = None,
+        description: Patch[str | None] = UNSET,
+        assignee_id: UUID | None = None,
+        due_at: Patch[datetime | None] = UNSET,
+        remind_at: Patch[datetime | None] = UNSET,
+        priority: Priority | None = None,
+        done: bool | None = None,
+        expected_version: int | None = None,
+    ) -> TaskResult:
+        principal.require(Permission.TASKS_WRITE)
+        note = None
+        async with self._uow as uow:
+            task = await self._load(uow, principal, task_id)
+            version = task.version if expected_version is None else expected_version
+            given = {
+                name
+                for name, value in (
+                    ("description", description),
+                    ("due_at", due_at),
+                    ("remind_at", remind_at),
+                )
+                if value is not UNSET
+            }
+            task.change(
+                title=title,
+                description=None if description is UNSET else description,
+                due_at=None if due_at is UNSET else due_at,
+                remind_at=None if remind_at is UNSET else remind_at,
+                priority=priority,
+                fields=given,
+            )
+            reassigned = False
+            if assignee_id is not None and assignee_id != task.assignee_id:
+                await require_active_user(uow, principal, assignee_id, "assignee_id")
+                assignment = await effective_assignee(
+                    uow, self._clock, principal.organisation_id, assignee_id
+                )
+                reassigned = assignment.assignee_id != task.assignee_id
+                task.assignee_id, note = assignment.assignee_id, assignment.note
+            if done is True and not task.is_done:
+                task.complete(principal.user_id, self._clock.now())
+            elif done is False and task.is_done:
+                task.reopen()
+            await uow.tasks.update(task, version)
+            if reassigned:
+                await self._tell_assignee(uow, principal, task)
+            await uow.commit()
+            return TaskResult(task, note)
+
+    async def complete(
+        self, principal: Principal, task_id: UUID, *, expected_version: int | None = None
+    ) -> Task:
+        return await self._set_done(principal, task_id, True, expected_version)
+
+    async def reopen(
+        self, principal: Principal, task_id: UUID, *, expected_version: int | None = None
+    ) -> Task:
+        return await self._set_done(principal, task_id, False, expected_version)
+
+    async def delete(
+        self, principal: Principal, task_id: UUID, *, expected_version: int | None = None
+    ) -> None:
+        principal.require(Permission.TASKS_WRITE)
+        async with self._uow as uow:
+            task = await self._load(uow, principal, task_id)
+            check_version("Task", task.version, expected_version)
+            await uow.tasks.delete(principal.scope_for(Resource.TASKS), task_id)
+            await uow.commit()
+
+    async def _set_done(
+        self, principal: Principal, task_id: UUID, done: bool, expected_version: int | None
+    ) -> Task:
+        principal.require(Permission.TASKS_WRITE)
+        async with self._uow as uow:
+            task = await self._load(uow, principal, task_id)
+            version = task.version if expected_version is None else expected_version
+            if done:
+                task.complete(principal.user_id, self._clock.now())
+            else:
+                task.reopen()
+            await uow.tasks.update(task, version)
+            await uow.commit()
+            return task
+
+    @staticmethod
+    async def _load(uow: UnitOfWork, principal: Principal, task_id: UUID) -> Task:
+        task = await uow.tasks.get(principal.scope_for(Resource.TASKS), task_id)
+        if task is None:
+            raise NotFound("Task", task_id)
+        return task
+
+    @staticmethod
+    async def _tell_assignee(uow: UnitOfWork, principal: Principal, task: Task) -> None:
+        if task.assignee_id == principal.user_id:
+            return
+        await notify(
+            uow,
+            organisation_id=task.organisation_id,
+            user_id=task.assignee_id,
+            kind=NotificationKind.ASSIGNMENT,
+            title=f"Новая задача: {task.title}",
+            body=task.description,
+            entity_type="task",
+            entity_id=task.id,
+        )

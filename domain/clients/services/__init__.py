@@ -1,0 +1,1 @@
+"""Use cases of the clients context, one module per aggregate."""

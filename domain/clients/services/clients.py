@@ -1,0 +1,412 @@
+"""Client use cases: create, edit, list and export, duplicates and merge, inbound requests and
+the relationship history."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.auth.principal import Principal
+from domain.clients.custom_fields import (
+    CustomFieldDefinition,
+    FieldEntity,
+    parse_custom_filters,
+    validate_custom_fields,
+)
+from domain.clients.duplicates import DuplicateFound, DuplicatePair, group_hits
+from domain.clients.model import Client, ClientView, RelationshipTransition
+from domain.clients.ports import ClientFilter, ClientSort
+from domain.clients.relationship import recompute_relationship
+from domain.clients.services.contacts import contact_from
+from domain.clients.services.loading import load_client, phone_region_for
+from domain.platform.audit import diff, entry, record_change
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.concurrency import check_version
+from domain.shared.errors import InvalidInput
+from domain.staff.permissions import Permission, Resource
+
+PageFetcher = Callable[[ClientView | None, int], Awaitable[Sequence[ClientView]]]
+
+
+async def _require_active_user(
+    uow: UnitOfWork, principal: Principal, user_id: UUID, field_name: str = "responsible_id"
+) -> None:
+    user = await uow.users.get(principal.organisation_scope, user_id)
+    if user is None or not user.is_active:
+        raise InvalidInput(field_name, "must be an active user of this organisation")
+
+
+def sort_key(view: ClientView, sort: ClientSort) -> tuple[object, UUID]:
+    """The keyset of a client in ``sort`` order (for next_cursor)."""
+    return getattr(view.client, sort.column), view.client.id
+
+
+def _parse_after(sort: ClientSort, values: Sequence[str] | None) -> tuple[object, UUID] | None:
+    if values is None:
+        return None
+    try:
+        ident = UUID(values[1])
+        if sort.column == "name":
+            return values[0], ident
+        moment = datetime.fromisoformat(values[0])
+    except (ValueError, IndexError) as exc:
+        raise InvalidInput(("query", "cursor"), "is not a cursor of this sort order") from exc
+    if moment.tzinfo is None:
+        raise InvalidInput(("query", "cursor"), "is not a cursor of this sort order")
+    return moment, ident
+
+
+class ClientService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def create(
+        self,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        *,
+        contacts: Sequence[Mapping[str, Any]] = (),
+        confirm_duplicate: bool = False,
+        region: str | None = None,
+    ) -> ClientView:
+        principal.require(Permission.CLIENTS_WRITE)
+        values = dict(fields)
+        custom = values.pop("custom_fields", None) or {}
+        responsible_id = values.pop("responsible_id", None) or principal.user_id
+        if responsible_id is None:
+            raise InvalidInput("responsible_id", "is required when an API key creates a client")
+        now = self._clock.now()
+        async with self._uow as uow:
+            await _require_active_user(uow, principal, responsible_id)
+            client = Client(
+                organisation_id=principal.organisation_id,
+                name=str(values.get("name") or ""),
+                responsible_id=responsible_id,
+                created_by=principal.user_id,
+                created_at=now,
+                updated_at=now,
+            )
+            client.change(**values)
+            definitions = await uow.custom_fields.list(
+                principal.organisation_scope, FieldEntity.CLIENT
+            )
+            client.custom_fields = validate_custom_fields(definitions, custom)
+            phone_region_code = await phone_region_for(uow, principal, region)
+            new_contacts = [
+                contact_from(
+                    c,
+                    organisation_id=principal.organisation_id,
+                    client_id=client.id,
+                    region=phone_region_code,
+                    created_by=principal.user_id,
+                    at=now,
+                )
+                for c in contacts
+            ]
+            if not confirm_duplicate:
+                hits = await uow.clients.find_duplicates(
+                    principal.organisation_id,
+                    name_key=client.name_key,
+                    phones=[p.e164 for c in new_contacts for p in c.phones],
+                    emails=[e for c in new_contacts for e in c.emails],
+                    inn=client.inn,
+                    edrpou=client.edrpou,
+                    exclude_id=None,
+                )
+                if hits:
+                    raise DuplicateFound(
+                        "client",
+                        group_hits(hits, await uow.users.names(principal.organisation_scope)),
+                    )
+            await uow.clients.add(client)
+            await self._audit(uow, principal, "client", client.id, "create", {}, client.snapshot())
+            for contact in new_contacts:
+                await uow.contacts.add(contact)
+                await self._audit(
+                    uow, principal, "contact", contact.id, "create", {}, contact.snapshot()
+                )
+            await uow.commit()
+            return ClientView(client=client, contacts=new_contacts)
+
+    async def get(self, principal: Principal, client_id: UUID) -> ClientView:
+        principal.require(Permission.CLIENTS_READ)
+        async with self._uow as uow:
+            client = await load_client(uow, principal, client_id)
+            return (await self._views(uow, [client]))[0]
+
+    async def update(
+        self,
+        principal: Principal,
+        client_id: UUID,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        confirm_duplicate: bool = False,
+    ) -> ClientView:
+        principal.require(Permission.CLIENTS_WRITE)
+        values = dict(changes)
+        custom = values.pop("custom_fields", None)
+        async with self._uow as uow:
+            client = await load_client(uow, principal, client_id)
+            version = check_version("Client", client.version, expected_version)
+            before = client.snapshot()
+            if values.get("responsible_id") is not None:
+                await _require_active_user(uow, principal, values["responsible_id"])
+            client.change(**values)
+            if custom is not None:
+                definitions = await uow.custom_fields.list(
+                    principal.organisation_scope, FieldEntity.CLIENT
+                )
+                client.custom_fields = validate_custom_fields(
+                    definitions, {**client.custom_fields, **custom}
+                )
+            identity_changed = {
+                k: before[k] != getattr(client, k) for k in ("name", "inn", "edrpou")
+            }
+            if not confirm_duplicate and any(identity_changed.values()):
+                hits = await uow.clients.find_duplicates(
+                    principal.organisation_id,
+                    name_key=client.name_key if identity_changed["name"] else None,
+                    phones=(),
+                    emails=(),
+                    inn=client.inn if identity_changed["inn"] else None,
+                    edrpou=client.edrpou if identity_changed["edrpou"] else None,
+                    exclude_id=client.id,
+                )
+                if hits:
+                    raise DuplicateFound(
+                        "client",
+                        group_hits(hits, await uow.users.names(principal.organisation_scope)),
+                    )
+            client.updated_at = self._clock.now()
+            await uow.clients.update(client, version)
+            await self._audit(
+                uow, principal, "client", client.id, "update", before, client.snapshot()
+            )
+            await uow.commit()
+            return (await self._views(uow, [client]))[0]
+
+    async def list(
+        self,
+        principal: Principal,
+        filters: ClientFilter,
+        *,
+        custom_params: Iterable[tuple[str, str]] = (),
+        sort: ClientSort = ClientSort.NAME,
+        limit: int = 50,
+        after: Sequence[str] | None = None,
+    ) -> Sequence[ClientView]:
+        principal.require(Permission.CLIENTS_READ)
+        async with self._uow as uow:
+            filters = await self._with_custom(uow, principal, filters, custom_params)
+            clients = await uow.clients.list(
+                principal.scope_for(Resource.CLIENTS),
+                filters,
+                sort=sort,
+                limit=limit,
+                after=_parse_after(sort, after),
+            )
+            return await self._views(uow, clients)
+
+    async def export_pages(
+        self,
+        principal: Principal,
+        filters: ClientFilter,
+        *,
+        custom_params: Iterable[tuple[str, str]] = (),
+        sort: ClientSort = ClientSort.NAME,
+    ) -> PageFetcher:
+        """Checks the caller and the filters now; the returned fetcher reads one keyset page
+        per short unit of work, as a streamed export consumes them."""
+        principal.require(Permission.CLIENTS_READ)
+        async with self._uow as uow:
+            filters = await self._with_custom(uow, principal, filters, custom_params)
+        scope = principal.scope_for(Resource.CLIENTS)
+
+        async def fetch(last: ClientView | None, limit: int) -> Sequence[ClientView]:
+            async with self._uow as page_uow:
+                clients = await page_uow.clients.list(
+                    scope,
+                    filters,
+                    sort=sort,
+                    limit=limit,
+                    after=sort_key(last, sort) if last else None,
+                )
+                return await self._views(page_uow, clients)
+
+        return fetch
+
+    async def custom_field_definitions(
+        self, principal: Principal
+    ) -> Sequence[CustomFieldDefinition]:
+        async with self._uow as uow:
+            return await uow.custom_fields.list(principal.organisation_scope, FieldEntity.CLIENT)
+
+    async def duplicates(
+        self, principal: Principal, *, limit: int, after: tuple[UUID, UUID] | None = None
+    ) -> Sequence[DuplicatePair]:
+        principal.require(Permission.CLIENTS_READ)
+        async with self._uow as uow:
+            return await uow.clients.list_duplicate_pairs(
+                principal.scope_for(Resource.CLIENTS), limit=limit, after=after
+            )
+
+    async def merge(
+        self,
+        principal: Principal,
+        survivor_id: UUID,
+        other_id: UUID,
+        *,
+        expected_version: int | None = None,
+    ) -> ClientView:
+        """The other client's contacts, deals, tasks, activities, comments, attachments and
+        relationship history move to the survivor, which takes the values it lacks and keeps
+        its responsible; the other is marked merged. One transaction."""
+        principal.require(Permission.CLIENTS_WRITE)
+        if survivor_id == other_id:
+            raise InvalidInput("other_id", "a client cannot be merged into itself")
+        async with self._uow as uow:
+            # Lock in id order, so two merges of the same pair cannot deadlock.
+            locked: dict[UUID, Client] = {}
+            for ident in sorted((survivor_id, other_id)):
+                locked[ident] = await load_client(uow, principal, ident, for_update=True)
+            survivor, other = locked[survivor_id], locked[other_id]
+            version = check_version("Client", survivor.version, expected_version)
+            before = survivor.snapshot()
+            survivor.absorb(other)
+            now = self._clock.now()
+            await uow.clients.move_children(
+                principal.organisation_id, from_id=other.id, to_id=survivor.id
+            )
+            other_before = other.snapshot()
+            other.merged_into_id = survivor.id
+            other.updated_at = now
+            survivor.updated_at = now
+            await uow.clients.update(other, other.version)
+            await uow.clients.update(survivor, version)
+            changes = diff(before, survivor.snapshot())
+            changes["merged_client_id"] = {"before": None, "after": str(other.id)}
+            if other.responsible_id != survivor.responsible_id:
+                # Two managers worked the same client: the survivor's keeps it.
+                changes["merged_client_responsible_id"] = {
+                    "before": str(other.responsible_id),
+                    "after": str(survivor.responsible_id),
+                }
+            await uow.audit.add(
+                entry(
+                    principal,
+                    organisation_id=principal.organisation_id,
+                    entity_type="client",
+                    entity_id=survivor.id,
+                    action="merge",
+                    changes=changes,
+                    at=now,
+                )
+            )
+            await self._audit(
+                uow, principal, "client", other.id, "merge", other_before, other.snapshot()
+            )
+            await recompute_relationship(
+                uow,
+                self._clock,
+                principal.organisation_id,
+                survivor.id,
+                reason="merge",
+                actor_id=principal.user_id,
+            )
+            await uow.commit()
+            merged = await load_client(uow, principal, survivor.id)
+            return (await self._views(uow, [merged]))[0]
+
+    async def record_inbound_request(
+        self, principal: Principal, client_id: UUID, *, channel: str | None = None
+    ) -> ClientView:
+        """An inbound request (form, call, letter) recorded by hand; it makes a cold client
+        potential."""
+        principal.require(Permission.CLIENTS_WRITE)
+        async with self._uow as uow:
+            client = await load_client(uow, principal, client_id, for_update=True)
+            before = client.snapshot()
+            client.inbound_requests += 1
+            client.updated_at = self._clock.now()
+            await uow.clients.update(client, client.version)
+            await self._audit(
+                uow, principal, "client", client.id, "update", before, client.snapshot()
+            )
+            reason = "inbound_request" + (f": {channel.strip()[:150]}" if channel else "")
+            await recompute_relationship(
+                uow,
+                self._clock,
+                principal.organisation_id,
+                client.id,
+                reason=reason,
+                actor_id=principal.user_id,
+            )
+            await uow.commit()
+            client = await load_client(uow, principal, client_id)
+            return (await self._views(uow, [client]))[0]
+
+    async def relationship_history(
+        self,
+        principal: Principal,
+        client_id: UUID,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[RelationshipTransition]:
+        principal.require(Permission.CLIENTS_READ)
+        async with self._uow as uow:
+            await load_client(uow, principal, client_id)
+            return await uow.clients.list_transitions(
+                principal.organisation_id, client_id, limit=limit, after=after
+            )
+
+    @staticmethod
+    async def _with_custom(
+        uow: UnitOfWork,
+        principal: Principal,
+        filters: ClientFilter,
+        params: Iterable[tuple[str, str]],
+    ) -> ClientFilter:
+        params = list(params)
+        if not params:
+            return filters
+        definitions = await uow.custom_fields.list(principal.organisation_scope, FieldEntity.CLIENT)
+        custom = parse_custom_filters(definitions, params)
+        return replace(filters, custom=tuple(custom))
+
+    @staticmethod
+    async def _views(uow: UnitOfWork, clients: Sequence[Client]) -> Sequence[ClientView]:
+        if not clients:
+            return []
+        contacts = await uow.contacts.list_for_clients(
+            clients[0].organisation_id, [c.id for c in clients]
+        )
+        return [ClientView(client=c, contacts=contacts.get(c.id, [])) for c in clients]
+
+    async def _audit(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        entity_type: str,
+        entity_id: UUID,
+        action: str,
+        before: Mapping[str, object],
+        after: Mapping[str, object],
+    ) -> None:
+        await record_change(
+            uow.audit,
+            principal,
+            organisation_id=principal.organisation_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+            at=self._clock.now(),
+        )

@@ -1,0 +1,138 @@
+"""Custom field definition use cases: organisation settings every user reads and only
+administrators change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from domain.auth.principal import Principal
+from domain.clients.custom_fields import CustomFieldDefinition, FieldEntity, FieldType
+from domain.platform.audit import diff, entry
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.concurrency import check_version
+from domain.shared.errors import InvalidInput, NotFound
+from domain.staff.permissions import Permission
+
+
+class CustomFieldService:
+    """Definitions are organisation settings: everyone signed in reads them (forms need
+    them), only administrators change them."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def list(
+        self, principal: Principal, entity: FieldEntity | None = None
+    ) -> Sequence[CustomFieldDefinition]:
+        async with self._uow as uow:
+            return await uow.custom_fields.list(principal.organisation_scope, entity)
+
+    async def create(
+        self,
+        principal: Principal,
+        *,
+        entity: FieldEntity,
+        key: str,
+        label: str,
+        type: FieldType,
+        options: Sequence[str] = (),
+        required: bool = False,
+        position: int = 0,
+    ) -> CustomFieldDefinition:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        definition = CustomFieldDefinition(
+            organisation_id=principal.organisation_id,
+            entity=entity,
+            key=key,
+            label=label,
+            type=type,
+            options=list(options),
+            required=required,
+            position=position,
+        )
+        async with self._uow as uow:
+            scope = principal.organisation_scope
+            if any(d.key == key for d in await uow.custom_fields.list(scope, entity)):
+                raise InvalidInput("key", f"a {entity.value} field with the key {key!r} exists")
+            await uow.custom_fields.add(definition)
+            await self._audit(uow, principal, definition, "create", {}, _snapshot(definition))
+            await uow.commit()
+            return definition
+
+    async def update(
+        self,
+        principal: Principal,
+        definition_id: UUID,
+        *,
+        expected_version: int | None = None,
+        **changes: Any,
+    ) -> CustomFieldDefinition:
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            definition = await self._load(uow, principal, definition_id)
+            version = check_version("Custom field", definition.version, expected_version)
+            before = _snapshot(definition)
+            definition.change(**changes)
+            await uow.custom_fields.update(definition, version)
+            await self._audit(uow, principal, definition, "update", before, _snapshot(definition))
+            await uow.commit()
+            return definition
+
+    async def delete(
+        self, principal: Principal, definition_id: UUID, *, expected_version: int | None = None
+    ) -> None:
+        """Stored values stay in the records (and in exports of raw data) but are no longer
+        validated or shown as fields."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            definition = await self._load(uow, principal, definition_id)
+            check_version("Custom field", definition.version, expected_version)
+            await uow.custom_fields.delete(principal.organisation_scope, definition_id)
+            await self._audit(uow, principal, definition, "delete", _snapshot(definition), {})
+            await uow.commit()
+
+    @staticmethod
+    async def _load(
+        uow: UnitOfWork, principal: Principal, definition_id: UUID
+    ) -> CustomFieldDefinition:
+        definition = await uow.custom_fields.get(principal.organisation_scope, definition_id)
+        if definition is None:
+            raise NotFound("Custom field", definition_id)
+        return definition
+
+    async def _audit(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        definition: CustomFieldDefinition,
+        action: str,
+        before: Mapping[str, object],
+        after: Mapping[str, object],
+    ) -> None:
+        await uow.audit.add(
+            entry(
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="custom_field",
+                entity_id=definition.id,
+                action=action,
+                changes=diff(before, after),
+                at=self._clock.now(),
+            )
+        )
+
+
+def _snapshot(d: CustomFieldDefinition) -> dict[str, object]:
+    return {
+        "entity": d.entity,
+        "key": d.key,
+        "label": d.label,
+        "type": d.type,
+        "options": list(d.options),
+        "required": d.required,
+        "position": d.position,
+    }

@@ -1,0 +1,1 @@
+"""Use cases of the staff context, one module per aggregate."""

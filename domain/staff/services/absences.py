@@ -1,0 +1,187 @@
+"""Absence use cases: vacations, sick leave and business trips, with the substitute who takes
+over the absent person's tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from domain.auth.principal import Principal
+from domain.platform.model import Job
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock, SystemClock
+from domain.shared.concurrency import check_version
+from domain.shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from domain.shared.patch import UNSET, Patch
+from domain.staff.model import Absence, AbsenceKind
+from domain.staff.permissions import Permission
+from domain.staff.services.colleagues import require_active_colleague
+
+ABSENCE_HAND_OVER_JOB = "staff.absence_hand_over"
+
+
+class AbsenceService:
+    """Vacations, sick leave and business trips. Everyone records their own; others' need
+    absences:manage."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
+        self._uow = uow
+        self._clock = clock or SystemClock()
+
+    async def _hand_over_soon(
+        self, uow: UnitOfWork, principal: Principal, absence: Absence
+    ) -> None:
+        """An absence with a substitute that has begun hands the absent person's due tasks over
+        right after commit (the worker's every-minute sweep would, too, a little later)."""
+        today = self._clock.now().date()
+        if absence.substitute_id is None or not absence.starts_on <= today <= absence.ends_on:
+            return
+        await uow.enqueue(
+            Job(
+                organisation_id=absence.organisation_id,
+                kind=ABSENCE_HAND_OVER_JOB,
+                params={"absence_id": str(absence.id)},
+                created_by=principal.user_id,
+                created_at=self._clock.now(),
+            )
+        )
+
+    async def list(
+        self,
+        principal: Principal,
+        *,
+        limit: int,
+        after: tuple[date, UUID] | None = None,
+        user_id: UUID | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> Sequence[Absence]:
+        """Absences overlapping [date_from, date_to], ordered by (starts_on, id). Without
+        users:read a user sees only their own."""
+        overlapping = None
+        if date_from is not None or date_to is not None:
+            overlapping = (date_from or date.min, date_to or date.max)
+        if not principal.can(Permission.USERS_READ):
+            if principal.user_id is None or user_id not in (None, principal.user_id):
+                raise PermissionDenied("This requires the permission users:read")
+            user_id = principal.user_id
+        async with self._uow as uow:
+            return await uow.absences.list(
+                principal.organisation_scope,
+                user_id=user_id,
+                overlapping=overlapping,
+                limit=limit,
+                after=after,
+            )
+
+    async def get(self, principal: Principal, absence_id: UUID) -> Absence:
+        async with self._uow as uow:
+            absence = await self._load(uow, principal, absence_id)
+        if absence.user_id != principal.user_id and not principal.can(Permission.USERS_READ):
+            raise NotFound("Absence", absence_id)
+        return absence
+
+    async def create(
+        self,
+        principal: Principal,
+        *,
+        kind: AbsenceKind,
+        starts_on: date,
+        ends_on: date,
+        user_id: UUID | None = None,
+        substitute_id: UUID | None = None,
+        comment: str | None = None,
+    ) -> Absence:
+        target = user_id or principal.user_id
+        if target is None:
+            raise InvalidInput("user_id", "is required when calling with an API key")
+        if target != principal.user_id:
+            principal.require(Permission.ABSENCES_MANAGE)
+        absence = Absence(
+            organisation_id=principal.organisation_id,
+            user_id=target,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            substitute_id=substitute_id,
+            comment=comment,
+            created_by=principal.user_id,
+        )
+        async with self._uow as uow:
+            if await uow.users.get(principal.organisation_scope, target) is None:
+                raise InvalidInput("user_id", "no such user")
+            await self._check(uow, principal, absence)
+            await uow.absences.add(absence)
+            await self._hand_over_soon(uow, principal, absence)
+            await uow.commit()
+            return absence
+
+    async def update(
+        self,
+        principal: Principal,
+        absence_id: UUID,
+        *,
+        kind: AbsenceKind | None = None,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        substitute_id: Patch[UUID | None] = UNSET,
+        comment: Patch[str | None] = UNSET,
+        expected_version: int | None = None,
+    ) -> Absence:
+        async with self._uow as uow:
+            absence = await self._load_for_change(uow, principal, absence_id)
+            version = absence.version if expected_version is None else expected_version
+            absence.change(
+                kind=kind,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                substitute_id=substitute_id,
+                comment=comment,
+            )
+            await self._check(uow, principal, absence)
+            await uow.absences.update(absence, version)
+            await self._hand_over_soon(uow, principal, absence)
+            await uow.commit()
+            return absence
+
+    async def delete(
+        self, principal: Principal, absence_id: UUID, *, expected_version: int | None = None
+    ) -> None:
+        async with self._uow as uow:
+            absence = await self._load_for_change(uow, principal, absence_id)
+            check_version("Absence", absence.version, expected_version)
+            await uow.absences.delete(principal.organisation_scope, absence_id)
+            await uow.commit()
+
+    @staticmethod
+    async def _check(uow: UnitOfWork, principal: Principal, absence: Absence) -> None:
+        scope = principal.organisation_scope
+        dates = (absence.starts_on, absence.ends_on)
+        own = await uow.absences.list(scope, user_id=absence.user_id, overlapping=dates, limit=2)
+        if any(other.id != absence.id for other in own):
+            raise Conflict("The employee already has an absence on some of these dates")
+        if absence.substitute_id is None:
+            return
+        await require_active_colleague(uow, principal, absence.substitute_id, "substitute_id")
+        if await uow.absences.list(
+            scope, user_id=absence.substitute_id, overlapping=dates, limit=1
+        ):
+            raise InvalidInput("substitute_id", "the substitute is absent on some of these dates")
+
+    async def _load_for_change(
+        self, uow: UnitOfWork, principal: Principal, absence_id: UUID
+    ) -> Absence:
+        absence = await self._load(uow, principal, absence_id)
+        if absence.user_id != principal.user_id:
+            if not principal.can(Permission.USERS_READ):
+                raise NotFound("Absence", absence_id)
+            principal.require(Permission.ABSENCES_MANAGE)
+        return absence
+
+    @staticmethod
+    async def _load(uow: UnitOfWork, principal: Principal, absence_id: UUID) -> Absence:
+        absence = await uow.absences.get(principal.organisation_scope, absence_id)
+        if absence is None:
+            raise NotFound("Absence", absence_id)
+        return absence

@@ -1,0 +1,291 @@
+"""User account use cases: a user's own profile, invitations, and the administration of
+colleagues' accounts."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.auth.model import ActionPurpose
+from domain.auth.ports import SecretGenerator
+from domain.auth.principal import Principal
+from domain.auth.services import AuthPolicy, issue_action_token, mail_job
+from domain.platform.model import Job
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.errors import Conflict, InvalidInput, PermissionDenied
+from domain.shared.patch import UNSET, Patch
+from domain.staff.model import DepartmentTree, User, require_text
+from domain.staff.permissions import ADMIN_ROLE_CODE, Permission
+from domain.staff.services.colleagues import get_user
+from domain.staff.views import UserView, load_user_views
+
+
+def normalise_email(email: str) -> str:
+    cleaned = email.strip()
+    if "@" not in cleaned or cleaned.startswith("@") or cleaned.endswith("@"):
+        raise InvalidInput("email", "is not an e-mail address")
+    local, _, domain = cleaned.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+async def user_names(uow: UnitOfWork, principal: Principal) -> dict[UUID, str]:
+    """Full names of the organisation's users by id, for exports and reports."""
+    async with uow:
+        return await uow.users.names(principal.organisation_scope)
+
+
+class ProfileService:
+    """What every user may do to their own account."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, principal: Principal) -> UserView:
+        async with self._uow as uow:
+            user = await get_user(uow, principal, _require_user_id(principal))
+            return (await load_user_views(uow, principal.organisation_scope, [user]))[0]
+
+    async def update(
+        self,
+        principal: Principal,
+        *,
+        full_name: str | None = None,
+        phone: str | None = None,
+        language: str | None = None,
+        time_zone: str | None = None,
+        expected_version: int | None = None,
+    ) -> UserView:
+        async with self._uow as uow:
+            user = await get_user(uow, principal, _require_user_id(principal))
+            version = user.version if expected_version is None else expected_version
+            user.update_profile(
+                full_name=full_name, phone=phone, language=language, time_zone=time_zone
+            )
+            await uow.users.update(user, version)
+            await uow.commit()
+            return (await load_user_views(uow, principal.organisation_scope, [user]))[0]
+
+
+class InvitationService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        secrets: SecretGenerator,
+        *,
+        link_base: str,
+        policy: AuthPolicy | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._secrets = secrets
+        self._link_base = link_base
+        self._policy = policy or AuthPolicy()
+
+    async def invite(
+        self,
+        principal: Principal,
+        *,
+        email: str,
+        full_name: str,
+        role_id: UUID,
+        department_id: UUID | None = None,
+        language: str = "ru",
+        time_zone: str | None = None,
+    ) -> tuple[UserView, Job]:
+        """Creates the account without a password and mails a link to set one."""
+        principal.require(Permission.USERS_MANAGE)
+        scope = principal.organisation_scope
+        address = normalise_email(email)
+        async with self._uow as uow:
+            if await uow.users.get_by_email(address) is not None:
+                raise Conflict(f"A user with the e-mail {address} already exists")
+            if await uow.roles.get(scope, role_id) is None:
+                raise InvalidInput("role_id", "no such role")
+            if (
+                department_id is not None
+                and await uow.departments.get(scope, department_id) is None
+            ):
+                raise InvalidInput("department_id", "no such department")
+            organisation = await uow.organisations.get(principal.organisation_id)
+            assert organisation is not None
+            user = User(
+                organisation_id=principal.organisation_id,
+                email=address,
+                full_name=require_text(full_name, "full_name", 200),
+                role_id=role_id,
+                department_id=department_id,
+                time_zone=organisation.time_zone,
+            )
+            user.update_profile(language=language, time_zone=time_zone or organisation.time_zone)
+            await uow.users.add(user)
+            secret = await issue_action_token(
+                uow,
+                self._clock,
+                self._secrets,
+                user,
+                ActionPurpose.INVITATION,
+                self._policy.invitation_ttl,
+            )
+            job = mail_job(
+                user,
+                self._clock,
+                subject=f"Приглашение в CRM {organisation.name}",
+                body=(
+                    f"Здравствуйте, {user.full_name}!\n\n"
+                    f"Вас пригласили в CRM организации «{organisation.name}».\n"
+                    f"Чтобы задать пароль и войти, откройте ссылку:\n"
+                    f"{self._link_base}/set-password?token={secret}\n"
+                ),
+            )
+            job.created_by = principal.user_id
+            await uow.enqueue(job)
+            await uow.commit()
+            return (await load_user_views(uow, scope, [user]))[0], job
+
+
+def _require_user_id(principal: Principal) -> UUID:
+    if principal.user_id is None:
+        raise PermissionDenied("An API key has no user profile; this needs a signed-in user")
+    return principal.user_id
+
+
+class UserAdminService:
+    """Admins list, edit, deactivate and reactivate colleagues. Deactivation keeps every record
+    the user owns; it only ends their access."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def list(
+        self,
+        principal: Principal,
+        *,
+        limit: int,
+        after: tuple[str, UUID] | None = None,
+        department_id: UUID | None = None,
+        include_subdepartments: bool = False,
+        is_active: bool | None = None,
+        search: str | None = None,
+    ) -> list[UserView]:
+        """Ordered by (full_name, id), after the keyset cursor ``after``."""
+        principal.require(Permission.USERS_READ)
+        scope = principal.organisation_scope
+        async with self._uow as uow:
+            department_ids: frozenset[UUID] | None = None
+            if department_id is not None:
+                department_ids = frozenset({department_id})
+                if include_subdepartments:
+                    tree = DepartmentTree(await uow.departments.list(scope))
+                    department_ids = tree.subtree(department_id)
+            users = await uow.users.list(
+                scope,
+                limit=limit,
+                after=after,
+                department_ids=department_ids,
+                is_active=is_active,
+                search=search.strip() if search and search.strip() else None,
+            )
+            return await load_user_views(uow, scope, users)
+
+    async def get(self, principal: Principal, user_id: UUID) -> UserView:
+        if user_id != principal.user_id:
+            principal.require(Permission.USERS_READ)
+        async with self._uow as uow:
+            user = await get_user(uow, principal, user_id)
+            return (await load_user_views(uow, principal.organisation_scope, [user]))[0]
+
+    async def update(
+        self,
+        principal: Principal,
+        user_id: UUID,
+        *,
+        full_name: str | None = None,
+        role_id: UUID | None = None,
+        department_id: Patch[UUID | None] = UNSET,
+        phone: Patch[str | None] = UNSET,
+        language: str | None = None,
+        time_zone: str | None = None,
+        expected_version: int | None = None,
+    ) -> UserView:
+        principal.require(Permission.USERS_MANAGE)
+        scope = principal.organisation_scope
+        async with self._uow as uow:
+            user = await get_user(uow, principal, user_id)
+            version = user.version if expected_version is None else expected_version
+            if role_id is not None and role_id != user.role_id:
+                role = await uow.roles.get(scope, role_id)
+                if role is None:
+                    raise InvalidInput("role_id", "no such role")
+                if not role.is_admin:
+                    await self._keep_an_admin(uow, principal, user, "demote")
+            if (
+                department_id is not UNSET
+                and department_id is not None
+                and await uow.departments.get(scope, department_id) is None
+            ):
+                raise InvalidInput("department_id", "no such department")
+            user.update_profile(
+                full_name=full_name,
+                phone=None if phone is UNSET else (phone or ""),
+                language=language,
+                time_zone=time_zone,
+            )
+            user.assign(role_id=role_id, department_id=department_id)
+            await uow.users.update(user, version)
+            await uow.commit()
+            return (await load_user_views(uow, scope, [user]))[0]
+
+    async def deactivate(
+        self, principal: Principal, user_id: UUID, *, expected_version: int | None = None
+    ) -> UserView:
+        """The user can no longer sign in: refresh tokens are revoked and access tokens stop
+        working on the next request. Departments they head are left without a head."""
+        principal.require(Permission.USERS_MANAGE)
+        if user_id == principal.user_id:
+            raise Conflict("You cannot deactivate yourself")
+        scope = principal.organisation_scope
+        async with self._uow as uow:
+            user = await get_user(uow, principal, user_id)
+            version = user.version if expected_version is None else expected_version
+            if user.is_active:
+                await self._keep_an_admin(uow, principal, user, "deactivate")
+                user.deactivate()
+                await uow.users.update(user, version)
+                await uow.refresh_tokens.revoke_all_for_user(user.id, self._clock.now())
+                for department in await uow.departments.list(scope):
+                    if department.head_id == user.id:
+                        head_version = department.version
+                        department.change(head_id=None)
+                        await uow.departments.update(department, head_version)
+                await uow.commit()
+            return (await load_user_views(uow, scope, [user]))[0]
+
+    async def activate(
+        self, principal: Principal, user_id: UUID, *, expected_version: int | None = None
+    ) -> UserView:
+        principal.require(Permission.USERS_MANAGE)
+        scope = principal.organisation_scope
+        async with self._uow as uow:
+            user = await get_user(uow, principal, user_id)
+            version = user.version if expected_version is None else expected_version
+            if not user.is_active:
+                user.activate()
+                await uow.users.update(user, version)
+                await uow.commit()
+            return (await load_user_views(uow, scope, [user]))[0]
+
+    @staticmethod
+    async def _keep_an_admin(
+        uow: UnitOfWork, principal: Principal, user: User, action: str
+    ) -> None:
+        """An organisation always keeps an active administrator, or nobody could manage it."""
+        if not user.is_active:
+            return
+        scope = principal.organisation_scope
+        current = await uow.roles.get(scope, user.role_id)
+        if current is None or not current.is_admin:
+            return
+        if await uow.users.count_active_with_role_code(scope, ADMIN_ROLE_CODE) <= 1:
+            raise Conflict(f"Cannot {action} the last active administrator")
