@@ -20,12 +20,15 @@ from adapters.security.throttle import RedisLoginThrottle
 from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
 from adapters.storage import make_storage
+from adapters.webhooks.http import ArqDeliveryQueue, HttpxWebhookSender, LoopHostResolver
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock, SystemClock
+from domain.webhooks.ports import WebhookPayloadBuilder
+from domain.webhooks.services import WebhookDeliverer, WebhookFanOut, WebhookService
 
 
 @dataclass(slots=True)
@@ -44,6 +47,12 @@ class Container:
     idempotency: SqlIdempotencyStore = field(init=False)
     storage: FileStorage = field(init=False)
     bus: EventBus = field(init=False)
+    webhook_sender: HttpxWebhookSender = field(default_factory=HttpxWebhookSender)
+    webhook_resolver: LoopHostResolver = field(default_factory=LoopHostResolver)
+    webhook_queue: ArqDeliveryQueue = field(init=False)
+    # Installed by the HTTP layer (the app, and `crm worker`): webhook payloads are built from
+    # the API's read schemas, which adapters may not import.
+    webhook_payloads: WebhookPayloadBuilder | None = None
 
     def __post_init__(self) -> None:
         self.access_tokens = JwtAccessTokens(
@@ -56,6 +65,7 @@ class Container:
         )
         self.idempotency = SqlIdempotencyStore(self.engine)
         self.storage = make_storage(self.settings)
+        self.webhook_queue = ArqDeliveryQueue(self.arq)
         self.bus = build_event_bus(self)
 
     def uow(self) -> UnitOfWork:
@@ -83,7 +93,23 @@ class Container:
     def api_key_service(self, uow: UnitOfWork | None = None) -> ApiKeyService:
         return ApiKeyService(uow=uow or self.uow(), clock=self.clock, secrets=self.secrets)
 
+    def webhook_service(self, uow: UnitOfWork | None = None) -> WebhookService:
+        return WebhookService(
+            uow or self.uow(), self.clock, resolver=self.webhook_resolver, queue=self.webhook_queue
+        )
+
+    def webhook_deliverer(self) -> WebhookDeliverer:
+        return WebhookDeliverer(
+            self.uow,
+            self.clock,
+            sender=self.webhook_sender,
+            resolver=self.webhook_resolver,
+            payloads=self.webhook_payloads,
+            base_delay=timedelta(seconds=self.settings.webhook_retry_base_seconds),
+        )
+
     async def aclose(self) -> None:
+        await self.webhook_sender.aclose()
         await self.arq.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
@@ -94,6 +120,9 @@ def build_event_bus(container: Container) -> EventBus:
     bus = EventBus()
     for register in IN_TRANSACTION_HANDLERS:
         register(bus)
+    bus.subscribe_to_every_event(
+        WebhookFanOut(container.uow, container.clock, container.webhook_queue)
+    )
     return bus
 
 

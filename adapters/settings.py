@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     s3_access_key: str | None = None
     s3_secret_key: SecretStr | None = None
     s3_region: str = "us-east-1"
+    # Outgoing webhooks: the first retry comes within this many seconds, later ones within
+    # multiples of it (30 s, 2 min ... 10 h with the default 5).
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     @field_validator("database_url")
     @classmethod

@@ -34,6 +34,7 @@ from api.routers import (
     tasks,
     timeline,
     users,
+    webhooks,
 )
 from api.routers import activities as activities_routes
 from api.routers import clients as clients_routes
@@ -41,6 +42,7 @@ from api.routers import deals as deals_routes
 from api.routers import funnels as funnels_routes
 from api.routers import loss_reasons as loss_reasons_routes
 from api.spa import mount_spa
+from api.webhook_payloads import install_webhook_payloads
 
 API_PREFIX = "/api/v1"
 VERSION = "0.1.0"
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             return
         configure_logging(settings.log_level)
         built = await build(settings)
+        install_webhook_payloads(built)
         app.state.container = built
         try:
             yield
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         generate_unique_id_function=lambda route: route.name,
     )
     if container is not None:
+        install_webhook_payloads(container)
         app.state.container = container
     install_error_handlers(app)
     # Added first, so it runs inside the body size limit and around every route.
@@ -121,6 +125,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ):
         api.include_router(router)
     api.include_router(api_keys.router)
+    api.include_router(webhooks.router)
     app.include_router(api)
     app.include_router(health.router)
     _register_problem_schema(app)

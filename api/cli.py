@@ -76,8 +76,9 @@ def web(
 def worker() -> None:
     """Only the background worker. Needs DATABASE_URL and REDIS_URL."""
     from adapters.worker.main import run_worker
+    from api.webhook_payloads import install_webhook_payloads
 
-    run_worker(load_settings())
+    run_worker(load_settings(), install=install_webhook_payloads)
 
 
 @app.command()

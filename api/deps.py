@@ -15,6 +15,7 @@ from domain.auth.principal import Principal
 from domain.auth.services import ApiKeyService, AuthService
 from domain.platform.ports import UnitOfWork
 from domain.shared.errors import Unauthenticated
+from domain.webhooks.services import WebhookService
 
 
 def get_container(request: Request) -> Container:
@@ -101,3 +102,10 @@ async def get_stream_principal(
 
 
 StreamPrincipal = Annotated[Principal, Depends(get_stream_principal)]
+
+
+def get_webhook_service(uow: UowDep, container: ContainerDep) -> WebhookService:
+    return container.webhook_service(uow)
+
+
+WebhookServiceDep = Annotated[WebhookService, Depends(get_webhook_service)]

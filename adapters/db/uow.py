@@ -48,6 +48,7 @@ from adapters.db.repositories.staff import (
     SqlUserRepository,
 )
 from adapters.db.repositories.timeline import SqlTimelineQueries
+from adapters.db.repositories.webhooks import SqlWebhookRepository
 from domain.activities.ports import (
     ActivityRepository,
     CommentRepository,
@@ -82,6 +83,7 @@ from domain.staff.ports import (
     ScheduleRepository,
     UserRepository,
 )
+from domain.webhooks.ports import WebhookRepository
 
 log = structlog.get_logger(__name__)
 
@@ -141,6 +143,7 @@ class SqlUnitOfWork:
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     follow_up_tasks: FollowUpTaskWriter
+    webhooks: WebhookRepository
 
     def __init__(
         self,
@@ -221,6 +224,7 @@ class SqlUnitOfWork:
         self.custom_fields = SqlCustomFieldRepository(conn, collect)
         self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn, collect)
         self.follow_up_tasks = SqlFollowUpTaskWriter(conn, collect)
+        self.webhooks = SqlWebhookRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.mail import send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
+from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliveries
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
 from domain.staff.services.absences import ABSENCE_HAND_OVER_JOB
@@ -56,8 +58,15 @@ async def redispatch_stuck_jobs(ctx: dict[str, Any]) -> int:
 SWEEPER = cron(redispatch_stuck_jobs, second=0, run_at_startup=True, unique=True)
 IDEMPOTENCY_PURGE = cron(purge_idempotency_records, minute=17, second=0, unique=True)
 # Periodic work of long-running workers (a burst worker in tests runs none).
-CRON_JOBS = [SWEEPER, OUTBOX_SWEEPER, IDEMPOTENCY_PURGE, *ACTIVITY_CRONS, STALE_DEALS]
-FUNCTIONS: list[WorkerCoroutine] = [run_job, dispatch_events]
+CRON_JOBS = [
+    SWEEPER,
+    OUTBOX_SWEEPER,
+    IDEMPOTENCY_PURGE,
+    *ACTIVITY_CRONS,
+    STALE_DEALS,
+    WEBHOOK_RETRIES,
+]
+FUNCTIONS: list[WorkerCoroutine] = [run_job, dispatch_events, attempt_webhook_deliveries]
 
 
 def worker_for(container: Container, *, burst: bool = False) -> Worker:
@@ -81,13 +90,20 @@ def worker_for(container: Container, *, burst: bool = False) -> Worker:
     )
 
 
-def run_worker(settings: Settings) -> None:
-    """The worker process: builds its own container and runs until SIGINT/SIGTERM."""
+def run_worker(
+    settings: Settings, *, install: Callable[[Container], None] | None = None
+) -> None:
+    """The worker process: builds its own container and runs until SIGINT/SIGTERM.
+    ``install`` completes the container with what only outer layers provide (the HTTP
+    layer's webhook payload builder; see ``crm worker``)."""
     configure_logging(settings.log_level)
     settings.require_database_url()
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["container"] = await build(settings)
+        container = await build(settings)
+        if install is not None:
+            install(container)
+        ctx["container"] = container
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         container: Container | None = ctx.get("container")

@@ -17,6 +17,9 @@ class OrganisationRead(Schema):
     fulfilment_basis: FulfilmentBasis = Field(
         description="What counts towards plan fulfilment: paid invoices or won deals"
     )
+    webhooks_allow_private_targets: bool = Field(
+        description="Outgoing webhooks may target private, loopback and link-local addresses"
+    )
     created_at: datetime | None
     version: int
 
@@ -26,3 +29,4 @@ class OrganisationUpdate(Schema):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", examples=["RUB"])
     time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Moscow"])
     fulfilment_basis: FulfilmentBasis | None = None
+    webhooks_allow_private_targets: bool | None = None

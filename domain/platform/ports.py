@@ -39,6 +39,7 @@ from domain.staff.ports import (
     ScheduleRepository,
     UserRepository,
 )
+from domain.webhooks.ports import WebhookRepository
 
 
 class JobRepository(Protocol):
@@ -104,6 +105,7 @@ class UnitOfWork(Protocol):
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     follow_up_tasks: FollowUpTaskWriter
+    webhooks: WebhookRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

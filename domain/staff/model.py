@@ -64,6 +64,8 @@ class Organisation:
     currency: str = "RUB"
     time_zone: str = "Europe/Moscow"
     fulfilment_basis: FulfilmentBasis = FulfilmentBasis.PAID_INVOICES
+    # Outgoing webhooks may reach private and loopback addresses (on-premises integrations).
+    webhooks_allow_private_targets: bool = False
     created_at: datetime | None = None
     version: int = 1
 
@@ -74,6 +76,7 @@ class Organisation:
         currency: str | None = None,
         time_zone: str | None = None,
         fulfilment_basis: FulfilmentBasis | None = None,
+        webhooks_allow_private_targets: bool | None = None,
     ) -> None:
         if name is not None:
             self.name = require_text(name, "name", 200)
@@ -83,6 +86,8 @@ class Organisation:
             self.time_zone = validate_time_zone(time_zone)
         if fulfilment_basis is not None:
             self.fulfilment_basis = fulfilment_basis
+        if webhooks_allow_private_targets is not None:
+            self.webhooks_allow_private_targets = webhooks_allow_private_targets
 
 
 @dataclass(slots=True, kw_only=True)

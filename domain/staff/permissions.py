@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     REPORTS_READ = "reports:read"
     INTAKE_WRITE = "intake:write"
     AUDIT_READ = "audit:read"
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 class Resource(enum.StrEnum):

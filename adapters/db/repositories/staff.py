@@ -77,6 +77,7 @@ def _organisation_values(o: Organisation) -> dict[str, Any]:
         "currency": o.currency,
         "time_zone": o.time_zone,
         "fulfilment_basis": o.fulfilment_basis.value,
+        "webhooks_allow_private_targets": o.webhooks_allow_private_targets,
     }
 
 
@@ -87,6 +88,7 @@ def _organisation(m: Any) -> Organisation:
         currency=m["currency"],
         time_zone=m["time_zone"],
         fulfilment_basis=FulfilmentBasis(m["fulfilment_basis"]),
+        webhooks_allow_private_targets=m["webhooks_allow_private_targets"],
         created_at=m["created_at"],
         version=m["version"],
     )

@@ -1,6 +1,16 @@
 """Importing this package registers every table on ``metadata``."""
 
-from adapters.db.tables import activities, auth, clients, deals, funnels, platform, records, staff
+from adapters.db.tables import (
+    activities,
+    auth,
+    clients,
+    deals,
+    funnels,
+    platform,
+    records,
+    staff,
+    webhooks,
+)
 from adapters.db.tables.base import metadata
 
 __all__ = [
@@ -13,4 +23,5 @@ __all__ = [
     "platform",
     "records",
     "staff",
+    "webhooks",
 ]

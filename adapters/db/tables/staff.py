@@ -13,6 +13,9 @@ organisations = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False, server_default="RUB"),
     sa.Column("time_zone", sa.String(64), nullable=False, server_default="Europe/Moscow"),
     sa.Column("fulfilment_basis", sa.String(32), nullable=False, server_default="paid_invoices"),
+    sa.Column(
+        "webhooks_allow_private_targets", sa.Boolean, nullable=False, server_default=sa.false()
+    ),
     created_at(),
     version(),
 )

@@ -23,6 +23,7 @@ def _organisation_fields(o: Organisation) -> dict[str, object]:
         "currency": o.currency,
         "time_zone": o.time_zone,
         "fulfilment_basis": o.fulfilment_basis,
+        "webhooks_allow_private_targets": o.webhooks_allow_private_targets,
     }
 
 
@@ -94,6 +95,7 @@ class OrganisationService:
         currency: str | None = None,
         time_zone: str | None = None,
         fulfilment_basis: FulfilmentBasis | None = None,
+        webhooks_allow_private_targets: bool | None = None,
         expected_version: int | None = None,
     ) -> Organisation:
         principal.require(Permission.ORGANISATION_MANAGE)
@@ -102,7 +104,11 @@ class OrganisationService:
             before = _organisation_fields(organisation)
             version = organisation.version if expected_version is None else expected_version
             organisation.change(
-                name=name, currency=currency, time_zone=time_zone, fulfilment_basis=fulfilment_basis
+                name=name,
+                currency=currency,
+                time_zone=time_zone,
+                fulfilment_basis=fulfilment_basis,
+                webhooks_allow_private_targets=webhooks_allow_private_targets,
             )
             await uow.organisations.update(organisation, version)
             await audit_settings(
