@@ -68,6 +68,12 @@ export const routes: RouteObject[] = [
             }),
           },
           {
+            path: 'webhooks',
+            lazy: async () => ({
+              Component: (await import('./features/webhooks/WebhookList')).WebhookList,
+            }),
+          },
+          {
             path: 'profile',
             lazy: async () => ({
               Component: (await import('./features/profile/ProfilePage')).ProfilePage,

@@ -17,7 +17,7 @@ import { Link, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitcher } from '../../i18n/LanguageSwitcher';
 import { useLogout, useMe } from '../auth/queries';
 import { useUpdateMe } from '../profile/queries';
-import { NAV_ITEMS, isActive } from './navigation';
+import { isActive, visibleNavItems } from './navigation';
 import { useFollowUserLanguage } from './useFollowUserLanguage';
 
 export function AppShellLayout() {
@@ -87,7 +87,7 @@ export function AppShellLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
-        {NAV_ITEMS.map((item) => (
+        {visibleNavItems(me.data).map((item) => (
           <NavLink
             key={item.to}
             component={Link}

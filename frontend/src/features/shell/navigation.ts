@@ -3,6 +3,8 @@ import type { ParseKeys } from 'i18next';
 export interface NavItem {
   to: string;
   label: ParseKeys;
+  /** Shown only to callers holding this permission (admins hold every one). */
+  permission?: string;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -12,7 +14,19 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/tasks', label: 'nav.tasks' },
   { to: '/reports', label: 'nav.reports' },
   { to: '/settings', label: 'nav.settings' },
+  { to: '/webhooks', label: 'nav.webhooks', permission: 'webhooks:manage' },
 ];
+
+export function visibleNavItems(
+  user: { role_code?: string | null; permissions: readonly string[] } | undefined,
+): NavItem[] {
+  return NAV_ITEMS.filter(
+    (item) =>
+      !item.permission ||
+      user?.role_code === 'admin' ||
+      (user?.permissions.includes(item.permission) ?? false),
+  );
+}
 
 export function isActive(to: string, pathname: string): boolean {
   return to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`);

@@ -1,0 +1,113 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { adminUser, json, mockApi, problem } from '../../test/api';
+import { renderApp } from '../../test/renderApp';
+import { setTokens } from '../auth/authStore';
+import type { WebhookDelivery, WebhookEndpoint } from './queries';
+
+const endpoint: WebhookEndpoint = {
+  id: 'ep-1',
+  url: 'https://erp.example.com/hooks',
+  events: ['deal.won'],
+  description: 'ERP',
+  is_active: true,
+  disabled_reason: null,
+  failing_since: null,
+  created_at: '2026-12-01T10:00:00Z',
+  version: 1,
+};
+
+const delivery: WebhookDelivery = {
+  id: 'dl-1',
+  endpoint_id: 'ep-1',
+  event_id: 'ev-1',
+  event_type: 'deal.won',
+  status: 'succeeded',
+  attempt_count: 2,
+  next_attempt_at: null,
+  created_at: '2026-12-01T10:00:00Z',
+  payload: '{}',
+  attempts: [
+    {
+      id: 'a-1',
+      attempted_at: '2026-12-01T10:00:00Z',
+      succeeded: false,
+      status_code: 500,
+      duration_ms: 12,
+      response_body: 'boom',
+      error: null,
+    },
+    {
+      id: 'a-2',
+      attempted_at: '2026-12-01T10:00:05Z',
+      succeeded: true,
+      status_code: 200,
+      duration_ms: 8,
+      response_body: 'ok',
+      error: null,
+    },
+  ],
+};
+
+describe('WebhookList', () => {
+  it('creates an endpoint and shows its secret once, refuses a private URL on the field, shows the log and redelivers', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    let endpoints: WebhookEndpoint[] = [endpoint];
+    let creates = 0;
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/webhooks': () => json(200, { items: endpoints, next_cursor: null }),
+      'GET /api/v1/webhooks/event-types': () => json(200, ['*', 'deal.lost', 'deal.won']),
+      'POST /api/v1/webhooks': () => {
+        creates += 1;
+        if (creates === 1) {
+          return problem(422, 'url: must point at a public address', [
+            { loc: ['body', 'url'], msg: 'must point at a public address' },
+          ]);
+        }
+        const created = { ...endpoint, id: 'ep-2', url: 'https://crm-hooks.example.com/in' };
+        endpoints = [created, ...endpoints];
+        return json(201, { ...created, secret: 'whsec_c2VjcmV0' });
+      },
+      'GET /api/v1/webhooks/ep-1/deliveries': () =>
+        json(200, { items: [delivery], next_cursor: null }),
+      'POST /api/v1/webhooks/ep-1/deliveries/dl-1/redeliver': () => json(202, delivery),
+    });
+    const { user } = renderApp('/webhooks');
+
+    expect(
+      await screen.findByText('https://erp.example.com/hooks', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Вебхуки' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Добавить адрес' }));
+    const url = await screen.findByLabelText(/URL/);
+    await user.type(url, 'http://10.0.0.1/x');
+    await user.click(screen.getByRole('button', { name: 'Сохранить' }));
+    expect(await screen.findByText('must point at a public address')).toBeInTheDocument();
+
+    await user.clear(url);
+    await user.type(url, 'https://crm-hooks.example.com/in');
+    await user.click(screen.getByRole('button', { name: 'Сохранить' }));
+    expect(await screen.findByTestId('webhook-secret')).toHaveTextContent('whsec_c2VjcmV0');
+    expect(screen.getByText(/показывается только один раз/)).toBeInTheDocument();
+    const sent = JSON.parse(api.calls.filter((c) => c.method === 'POST').at(-1)?.body ?? '{}') as {
+      url: string;
+    };
+    expect(sent.url).toBe('https://crm-hooks.example.com/in');
+
+    await user.click(screen.getByRole('button', { name: 'Копировать' }));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByTestId('webhook-secret')).not.toBeInTheDocument());
+
+    const row = screen.getByText('https://erp.example.com/hooks').closest('tr');
+    await user.click(within(row as HTMLElement).getByRole('button', { name: 'Доставки' }));
+    const log = await screen.findByTestId('webhook-delivery');
+    expect(within(log).getByText('500')).toBeInTheDocument();
+    expect(within(log).getByText('200')).toBeInTheDocument();
+    await user.click(within(log).getByRole('button', { name: 'Отправить повторно' }));
+    await waitFor(() =>
+      expect(api.calls.some((c) => c.path.endsWith('/dl-1/redeliver'))).toBe(true),
+    );
+  });
+});
