@@ -21,12 +21,14 @@ from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
 from adapters.storage import make_storage
 from adapters.webhooks.http import ArqDeliveryQueue, HttpxWebhookSender, LoopHostResolver
+from domain.activities.subscribers import AbsenceHandOver
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock, SystemClock
+from domain.staff.events import AbsenceStarted
 from domain.webhooks.ports import WebhookPayloadBuilder
 from domain.webhooks.services import WebhookDeliverer, WebhookFanOut, WebhookService
 
@@ -120,6 +122,7 @@ def build_event_bus(container: Container) -> EventBus:
     bus = EventBus()
     for register in IN_TRANSACTION_HANDLERS:
         register(bus)
+    bus.subscribe(AbsenceStarted, AbsenceHandOver(container.uow, container.clock))
     bus.subscribe_to_every_event(
         WebhookFanOut(container.uow, container.clock, container.webhook_queue)
     )

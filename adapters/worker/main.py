@@ -15,7 +15,7 @@ from arq.worker import Worker
 from adapters.bootstrap import Container, build
 from adapters.logging import configure_logging
 from adapters.settings import Settings
-from adapters.worker.jobs.activities import ACTIVITY_CRONS, hand_over_for_absence
+from adapters.worker.jobs.activities import ACTIVITY_CRONS
 from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.mail import send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
@@ -23,11 +23,9 @@ from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliveries
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
-from domain.staff.services.absences import ABSENCE_HAND_OVER_JOB
 
 HANDLERS: dict[str, Handler] = {
     MAIL_JOB: send_mail,
-    ABSENCE_HAND_OVER_JOB: hand_over_for_absence,
 }
 
 
@@ -90,9 +88,7 @@ def worker_for(container: Container, *, burst: bool = False) -> Worker:
     )
 
 
-def run_worker(
-    settings: Settings, *, install: Callable[[Container], None] | None = None
-) -> None:
+def run_worker(settings: Settings, *, install: Callable[[Container], None] | None = None) -> None:
     """The worker process: builds its own container and runs until SIGINT/SIGTERM.
     ``install`` completes the container with what only outer layers provide (the HTTP
     layer's webhook payload builder; see ``crm worker``)."""

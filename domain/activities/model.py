@@ -7,9 +7,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+from domain.activities.events import (
+    ActivityLogged,
+    AssignmentReason,
+    CommentAdded,
+    CommentEdited,
+    TaskAssigned,
+    TaskCompleted,
+    TaskCreated,
+    TaskOverdue,
+    TaskReminderDue,
+)
 from domain.shared.errors import InvalidInput, InvalidTransition
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 
 
@@ -88,12 +101,90 @@ class Task:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         Subject(self.client_id, self.deal_id)
         self.title = require_text(self.title, "title", 300)
         self.description = optional_text(self.description)
         self._check_times()
+
+    def _ids(self) -> dict[str, Any]:
+        return {
+            "organisation_id": self.organisation_id,
+            "task_id": self.id,
+            "client_id": self.client_id,
+            "deal_id": self.deal_id,
+        }
+
+    def record_creation(self, *, at: datetime, by: UUID | None) -> None:
+        """A new task: created, and assigned to its first assignee."""
+        ids = self._ids()
+        self.events.append(
+            TaskCreated(
+                **ids, occurred_at=at, actor_id=by, assignee_id=self.assignee_id, origin=self.origin
+            )
+        )
+        self.events.append(
+            TaskAssigned(
+                **ids,
+                occurred_at=at,
+                actor_id=by,
+                assignee_id=self.assignee_id,
+                previous_assignee_id=None,
+                reason=AssignmentReason.CREATED,
+            )
+        )
+
+    def assign(
+        self,
+        assignee_id: UUID,
+        *,
+        at: datetime,
+        by: UUID | None,
+        reason: AssignmentReason = AssignmentReason.REASSIGNED,
+    ) -> bool:
+        """Give the task to someone else; returns whether the assignee changed."""
+        if assignee_id == self.assignee_id:
+            return False
+        previous, self.assignee_id = self.assignee_id, assignee_id
+        self.updated_at = at
+        self.events.append(
+            TaskAssigned(
+                **self._ids(),
+                occurred_at=at,
+                actor_id=by,
+                assignee_id=assignee_id,
+                previous_assignee_id=previous,
+                reason=reason,
+            )
+        )
+        return True
+
+    def remind(self, at: datetime) -> None:
+        """The reminder time came: the assignee is reminded once per reminder time."""
+        if self.remind_at is None or self.reminded_at is not None:
+            return
+        self.reminded_at = at
+        self.events.append(
+            TaskReminderDue(
+                **self._ids(),
+                occurred_at=at,
+                assignee_id=self.assignee_id,
+                remind_at=self.remind_at,
+                due_at=self.due_at,
+            )
+        )
+
+    def announce_overdue(self, at: datetime) -> None:
+        """The due time passed with the task open (announced once per due time)."""
+        if self.due_at is None or not self.is_overdue(at):
+            return
+        self.events.append(
+            TaskOverdue(
+                **self._ids(), occurred_at=at, assignee_id=self.assignee_id, due_at=self.due_at
+            )
+        )
 
     def _check_times(self) -> None:
         for name in ("due_at", "remind_at"):
@@ -138,6 +229,9 @@ class Task:
             raise InvalidTransition("The task is already done")
         self.done_at = at
         self.done_by = by
+        self.events.append(
+            TaskCompleted(**self._ids(), occurred_at=at, actor_id=by, assignee_id=self.assignee_id)
+        )
 
     def reopen(self) -> None:
         if not self.is_done:
@@ -167,10 +261,26 @@ class Activity:
     author_id: UUID | None = None
     created_at: datetime | None = None
     version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         Subject(self.client_id, self.deal_id)
         self._check()
+
+    def record_logged(self, *, at: datetime) -> None:
+        """A new call, meeting, e-mail or note: an interaction with the client."""
+        self.events.append(
+            ActivityLogged(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=self.author_id,
+                activity_id=self.id,
+                client_id=self.client_id,
+                deal_id=self.deal_id,
+                kind=self.kind.value,
+                direction=self.direction.value if self.direction else None,
+            )
+        )
 
     def _check(self) -> None:
         self.subject = optional_text(self.subject)
@@ -228,11 +338,27 @@ class Comment:
     created_at: datetime | None = None
     edited_at: datetime | None = None
     version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         Subject(self.client_id, self.deal_id)
         self.body = require_text(self.body, "body", 10_000)
         self.mentions = mentioned_user_ids(self.body)
+
+    def record_creation(self, *, at: datetime) -> None:
+        self.events.append(
+            CommentAdded(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=self.author_id,
+                comment_id=self.id,
+                client_id=self.client_id,
+                deal_id=self.deal_id,
+                parent_id=self.parent_id,
+                author_id=self.author_id,
+                mentioned_user_ids=tuple(self.mentions),
+            )
+        )
 
     def edit(self, body: str, at: datetime) -> list[UUID]:
         """Changes the text; returns the users mentioned now who were not before."""
@@ -240,7 +366,20 @@ class Comment:
         self.body = require_text(body, "body", 10_000)
         self.mentions = mentioned_user_ids(self.body)
         self.edited_at = at
-        return [m for m in self.mentions if m not in before]
+        added = [m for m in self.mentions if m not in before]
+        self.events.append(
+            CommentEdited(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=self.author_id,
+                comment_id=self.id,
+                client_id=self.client_id,
+                deal_id=self.deal_id,
+                author_id=self.author_id,
+                newly_mentioned_user_ids=tuple(added),
+            )
+        )
+        return added
 
 
 @dataclass(slots=True, kw_only=True)

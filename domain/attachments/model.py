@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from domain.attachments.events import AttachmentAdded
 from domain.shared.errors import InvalidInput
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 
 # code -> Russian display name; created for an organisation the first time it needs them.
@@ -72,6 +74,21 @@ class Attachment:
     storage_key: str
     uploaded_by: UUID | None
     created_at: datetime
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+    def record_added(self) -> None:
+        self.events.append(
+            AttachmentAdded(
+                organisation_id=self.organisation_id,
+                occurred_at=self.created_at,
+                actor_id=self.uploaded_by,
+                attachment_id=self.id,
+                client_id=self.client_id,
+                deal_id=self.deal_id,
+                document_type=self.document_type,
+                filename=self.filename,
+            )
+        )
 
 
 def clean_filename(raw: str | None) -> str:

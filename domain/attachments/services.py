@@ -153,6 +153,7 @@ class AttachmentService:
                     uploaded_by=principal.user_id,
                     created_at=now,
                 )
+                attachment.record_added()
                 await uow.attachments.add(attachment)
                 await uow.audit.add(self._audit(principal, attachment, "attach"))
                 await uow.commit()

@@ -10,8 +10,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.clients.events import (
+    ClientCreated,
+    ClientRelationshipChanged,
+    ClientRequestReceived,
+    ClientsMerged,
+    ClientUpdated,
+    ContactCreated,
+    ContactUpdated,
+)
 from domain.clients.legal import validate_edrpou, validate_inn, validate_kpp, validate_ogrn
 from domain.shared.errors import FieldProblem, InvalidInput
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.phone import normalise_phone
 
@@ -212,10 +222,101 @@ class Client:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.name_key:
             self.name_key = name_key(self.name)
+
+    # --- facts -------------------------------------------------------------------------
+
+    def record_creation(self, *, at: datetime, by: UUID | None) -> None:
+        """The client is new: called once, after its fields are set."""
+        self.created_at = self.created_at or at
+        self.updated_at = at
+        self.events.append(
+            ClientCreated(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=by,
+                client_id=self.id,
+                responsible_id=self.responsible_id,
+                source_channel=self.source_channel,
+            )
+        )
+
+    def record_update(
+        self, before: Mapping[str, object], *, at: datetime, by: UUID | None
+    ) -> list[str]:
+        """After edits: names the fields that differ from ``before`` (a ``snapshot()``) in a
+        ``client.updated`` event; nothing is recorded when nothing changed."""
+        after = self.snapshot()
+        changed = [name for name, value in after.items() if before.get(name) != value]
+        if changed:
+            self.updated_at = at
+            self.events.append(
+                ClientUpdated(
+                    organisation_id=self.organisation_id,
+                    occurred_at=at,
+                    actor_id=by,
+                    client_id=self.id,
+                    changed=tuple(changed),
+                )
+            )
+        return changed
+
+    def receive_request(self, *, at: datetime, by: UUID | None, channel: str | None) -> None:
+        """An inbound request (form, call, letter) attributed to the client."""
+        self.inbound_requests += 1
+        self.updated_at = at
+        self.events.append(
+            ClientRequestReceived(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=by,
+                client_id=self.id,
+                channel=channel,
+            )
+        )
+
+    def change_relationship(
+        self,
+        new_type: RelationshipType,
+        *,
+        at: datetime,
+        by: UUID | None,
+        reason: str,
+        deal_id: UUID | None = None,
+    ) -> RelationshipTransition | None:
+        """Move to the type the history now implies; returns the transition to keep, or None
+        when the type is unchanged."""
+        if new_type is self.relationship_type:
+            return None
+        old_type, self.relationship_type = self.relationship_type, new_type
+        self.updated_at = at
+        self.events.append(
+            ClientRelationshipChanged(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=by,
+                client_id=self.id,
+                from_type=old_type.value,
+                to_type=new_type.value,
+                reason=reason[:200],
+                deal_id=deal_id,
+                responsible_id=self.responsible_id,
+            )
+        )
+        return RelationshipTransition(
+            organisation_id=self.organisation_id,
+            client_id=self.id,
+            from_type=old_type,
+            to_type=new_type,
+            reason=reason[:200],
+            deal_id=deal_id,
+            actor_id=by,
+            at=at,
+        )
 
     def change(self, **values: Any) -> None:
         """Apply caller-editable fields, each validated; every problem is reported at once.
@@ -269,9 +370,19 @@ class Client:
             "merged_into_id": self.merged_into_id,
         }
 
-    def absorb(self, other: Client) -> None:
+    def absorb(self, other: Client, *, at: datetime, by: UUID | None) -> None:
         """Merge: take what the survivor lacks from the other client; the survivor's own
         values (its responsible included) always win."""
+        self.updated_at = at
+        self.events.append(
+            ClientsMerged(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=by,
+                client_id=self.id,
+                merged_id=other.id,
+            )
+        )
         for name in MERGE_FILLABLE:
             if getattr(self, name) in (None, "") and getattr(other, name) not in (None, ""):
                 setattr(self, name, getattr(other, name))
@@ -341,11 +452,42 @@ class Contact:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.full_name = require_text(self.full_name, "full_name", 300)
         if not self.name_key:
             self.name_key = contact_name_key(self.full_name)
+
+    def record_creation(self, *, at: datetime, by: UUID | None) -> None:
+        self.events.append(
+            ContactCreated(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=by,
+                contact_id=self.id,
+                client_id=self.client_id,
+            )
+        )
+
+    def record_update(
+        self, before: Mapping[str, object], *, at: datetime, by: UUID | None
+    ) -> list[str]:
+        after = self.snapshot()
+        changed = [name for name, value in after.items() if before.get(name) != value]
+        if changed:
+            self.updated_at = at
+            self.events.append(
+                ContactUpdated(
+                    organisation_id=self.organisation_id,
+                    occurred_at=at,
+                    actor_id=by,
+                    contact_id=self.id,
+                    client_id=self.client_id,
+                    changed=tuple(changed),
+                )
+            )
+        return changed
 
     def rename(self, full_name: str) -> None:
         self.full_name = require_text(full_name, "full_name", 300)

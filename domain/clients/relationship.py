@@ -1,32 +1,31 @@
 """The relationship type of a client, recomputed inside the transaction of the event that may
-change it (a deal opened, won, lost or reopened; an inbound request; a merge)."""
+change it (a deal opened, won, lost, reopened or moved to another client; an interaction; an
+inbound request; a merge). Registered as in-transaction handlers in ``domain/clients/handlers``.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 from uuid import UUID
 
-from domain.clients.model import RelationshipTransition, derive_relationship
+from domain.clients.model import derive_relationship
 from domain.platform.audit import AuditEntry
 from domain.platform.ports import UnitOfWork
-from domain.shared.clock import Clock
-from domain.shared.scope import Scope
 
 
 async def recompute_relationship(
     uow: UnitOfWork,
-    clock: Clock,
     organisation_id: UUID,
     client_id: UUID,
     *,
+    at: datetime,
     reason: str,
     actor_id: UUID | None,
     deal_id: UUID | None = None,
 ) -> None:
     """Derive the type from the client's deals and inbound requests; on a change, store it,
-    keep the transition, audit it and create the follow-up tasks configured for the new type
-    (assigned to the client's responsible). Call it inside an open unit of work; the caller
-    commits."""
+    keep the transition and audit it. The client records ``client.relationship_changed``,
+    whose handlers (the follow-up tasks) run in the same transaction."""
     client = await uow.clients.get_unscoped(organisation_id, client_id)
     if client is None or client.merged_into_id is not None:
         return
@@ -36,25 +35,14 @@ async def recompute_relationship(
         open_deals=counts.open_deals,
         inbound_requests=counts.inbound_requests,
     )
-    if new_type is client.relationship_type:
-        return
-    now = clock.now()
     old_type = client.relationship_type
-    client.relationship_type = new_type
-    client.updated_at = now
-    await uow.clients.update(client, client.version)
-    await uow.clients.add_transition(
-        RelationshipTransition(
-            organisation_id=organisation_id,
-            client_id=client_id,
-            from_type=old_type,
-            to_type=new_type,
-            reason=reason[:200],
-            deal_id=deal_id,
-            actor_id=actor_id,
-            at=now,
-        )
+    transition = client.change_relationship(
+        new_type, at=at, by=actor_id, reason=reason, deal_id=deal_id
     )
+    if transition is None:
+        return
+    await uow.clients.update(client, client.version)
+    await uow.clients.add_transition(transition)
     await uow.audit.add(
         AuditEntry(
             organisation_id=organisation_id,
@@ -64,21 +52,6 @@ async def recompute_relationship(
             changes={"relationship_type": {"before": old_type.value, "after": new_type.value}},
             actor_user_id=actor_id,
             actor_api_key_id=None,
-            at=now,
+            at=at,
         )
     )
-    follow_ups = await uow.relationship_follow_ups.list(
-        Scope.organisation_wide(organisation_id), new_type
-    )
-    for follow_up in follow_ups:
-        if not follow_up.is_active:
-            continue
-        await uow.follow_up_tasks.create_follow_up_task(
-            organisation_id=organisation_id,
-            client_id=client_id,
-            assignee_id=client.responsible_id,
-            title=follow_up.task_title,
-            due_at=now + timedelta(days=follow_up.due_in_days),
-            priority=follow_up.priority,
-            created_by=actor_id,
-        )

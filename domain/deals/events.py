@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.platform.messagebus import webhook_only
 from domain.shared.events import DomainEvent, event
 
 
@@ -33,6 +34,7 @@ class DealUpdated(DealEvent):
     previous_client_id: UUID | None = None
 
 
+@webhook_only
 @event("deal.stage_changed")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealStageChanged(DealEvent):

@@ -16,7 +16,6 @@ from domain.clients.custom_fields import (
     parse_custom_filters,
     validate_custom_fields,
 )
-from domain.clients.relationship import recompute_relationship
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
 from domain.deals.ports import BoardColumn, CurrencyTotal, DealFilter, DealSort
 from domain.funnels.model import Funnel, Stage
@@ -84,15 +83,6 @@ class Board:
     funnel: Funnel
     columns: Sequence[BoardColumn]
     views: dict[UUID, DealView]
-
-
-_RELATIONSHIP_REASONS = {
-    "create": "deal_created",
-    "win": "deal_won",
-    "lose": "deal_lost",
-    "reopen": "deal_reopened",
-    "client": "deal_client_changed",
-}
 
 
 class DealService:
@@ -242,7 +232,6 @@ class DealService:
             await uow.deals.add(deal)
             await uow.deals.add_move(move)
             await self._audit(uow, principal, deal, "create", diff({}, deal.snapshot()))
-            await self._recompute(uow, principal, deal, "create")
             await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -263,7 +252,6 @@ class DealService:
             org_scope = principal.organisation_scope
             deal = await _load(uow, principal, deal_id, for_update=True)
             before = deal.snapshot()
-            old_client = deal.client_id
             if changes.get("client_id") not in (None, deal.client_id):
                 await _require_client(uow, principal, changes["client_id"])
                 if "contact_id" not in changes and deal.contact_id is not None:
@@ -301,9 +289,6 @@ class DealService:
             audit_changes = diff(before, deal.snapshot())
             if audit_changes:
                 await self._audit(uow, principal, deal, "update", audit_changes)
-            if deal.client_id != old_client:
-                await self._recompute(uow, principal, deal, "client", client_id=old_client)
-                await self._recompute(uow, principal, deal, "client")
             await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -401,7 +386,6 @@ class DealService:
             await self._save(uow, deal, expected_version)
             await uow.deals.add_move(move)
             await self._audit(uow, principal, deal, action, diff(before, deal.snapshot()))
-            await self._recompute(uow, principal, deal, action)
             await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -430,25 +414,6 @@ class DealService:
                 changes=changes,
                 at=self._clock.now(),
             )
-        )
-
-    async def _recompute(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        deal: Deal,
-        action: str,
-        *,
-        client_id: UUID | None = None,
-    ) -> None:
-        await recompute_relationship(
-            uow,
-            self._clock,
-            deal.organisation_id,
-            client_id or deal.client_id,
-            reason=_RELATIONSHIP_REASONS[action],
-            actor_id=principal.user_id,
-            deal_id=deal.id,
         )
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from domain.activities import handlers as activities
 from domain.clients import handlers as clients
 from domain.platform.messagebus import EventBus
 
-IN_TRANSACTION_HANDLERS: tuple[Callable[[EventBus], None], ...] = (clients.register,)
+IN_TRANSACTION_HANDLERS: tuple[Callable[[EventBus], None], ...] = (
+    clients.register,
+    activities.register,
+)

@@ -70,6 +70,14 @@ class EventBus:
     def subscribe_to_every_event(self, subscriber: Subscriber) -> None:
         self._every_event.append(subscriber)
 
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        """Remove a subscriber wherever it was registered (tests add and remove probes)."""
+        for subscribers in self._subscribers.values():
+            if subscriber in subscribers:
+                subscribers.remove(subscriber)
+        if subscriber in self._every_event:
+            self._every_event.remove(subscriber)
+
     def handlers_for(self, event: DomainEvent) -> list[InTransactionHandler]:
         return self._handlers.get(type(event), [])
 

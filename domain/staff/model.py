@@ -10,10 +10,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.shared.errors import Conflict, InvalidInput
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.patch import UNSET, Patch
 from domain.shared.phone import normalise_phone
 from domain.shared.scope import Visibility
+from domain.staff.events import AbsenceStarted
 from domain.staff.permissions import ADMIN_ROLE_CODE, Permission, Resource
 
 LANGUAGES = ("ru", "uk", "en")
@@ -68,6 +70,11 @@ class Organisation:
     webhooks_allow_private_targets: bool = False
     created_at: datetime | None = None
     version: int = 1
+
+    def today(self, now: datetime) -> date:
+        """The organisation's calendar day at ``now`` (absences and schedules are in days of
+        its time zone, not of UTC)."""
+        return now.astimezone(ZoneInfo(self.time_zone)).date()
 
     def change(
         self,
@@ -391,10 +398,35 @@ class Absence:
     substitute_id: UUID | None = None
     comment: str | None = None
     created_by: UUID | None = None
+    # When user.absence_started was raised: once per absence, on the day it begins (or when
+    # it is recorded while already running).
+    start_announced_at: datetime | None = None
     version: int = 1
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.check()
+
+    def announce_start(self, *, today: date, at: datetime, by: UUID | None) -> bool:
+        """If the absence runs on ``today`` (the organisation's day) and has not been
+        announced, record that it started; returns whether it did."""
+        if self.start_announced_at is not None or not self.covers(today):
+            return False
+        self.start_announced_at = at
+        self.events.append(
+            AbsenceStarted(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                actor_id=by,
+                absence_id=self.id,
+                user_id=self.user_id,
+                substitute_id=self.substitute_id,
+                kind=self.kind.value,
+                starts_on=self.starts_on,
+                ends_on=self.ends_on,
+            )
+        )
+        return True
 
     def check(self) -> None:
         if self.comment is not None:

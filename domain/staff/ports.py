@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -92,3 +92,8 @@ class AbsenceRepository(Protocol):
     ) -> Sequence[Absence]: ...
     async def update(self, absence: Absence, expected_version: int) -> None: ...
     async def delete(self, scope: Scope, absence_id: UUID) -> None: ...
+    async def begun_unannounced(self, now: datetime, limit: int) -> Sequence[tuple[Absence, date]]:
+        """Unscoped, for the worker: absences running on their organisation's day at ``now``
+        whose start was not announced yet, each with that day (locked, skipping rows another
+        worker holds)."""
+        ...

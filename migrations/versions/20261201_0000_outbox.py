@@ -1,4 +1,4 @@
-"""transactional outbox of domain events
+"""transactional outbox of domain events; absences remember when their start was announced
 
 Revision ID: 0003
 Revises: 0002
@@ -64,7 +64,28 @@ def upgrade() -> None:
     )
 
 
+    op.add_column(
+        "absences",
+        sa.Column("start_announced_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    # Absences recorded before events existed are not announced again.
+    op.execute("UPDATE absences SET start_announced_at = created_at WHERE starts_on <= now()")
+    op.create_index(
+        "ix_absences_starts_on_unannounced",
+        "absences",
+        ["starts_on"],
+        unique=False,
+        postgresql_where=sa.text("start_announced_at IS NULL"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_index(
+        "ix_absences_starts_on_unannounced",
+        table_name="absences",
+        postgresql_where=sa.text("start_announced_at IS NULL"),
+    )
+    op.drop_column("absences", "start_announced_at")
     op.drop_index(
         "ix_outbox_events_organisation_id_name_occurred_at", table_name="outbox_events"
     )

@@ -286,6 +286,7 @@ class SqlTaskRepository(SqlRepository):
             )
         ).one()
         task.created_at, task.updated_at = row.created_at, row.updated_at
+        self._collect(task)
 
     async def get(self, scope: Scope, task_id: UUID) -> Task | None:
         row = (
@@ -309,6 +310,7 @@ class SqlTaskRepository(SqlRepository):
             values={**_task_values(task), "updated_at": sa.func.now()},
         )
         task.version = expected_version + 1
+        self._collect(task)
 
     async def delete(self, scope: Scope, task_id: UUID) -> None:
         await self._conn.execute(
@@ -533,6 +535,7 @@ class SqlActivityRepository(SqlRepository):
                 .returning(activities.c.created_at)
             )
         ).scalar_one()
+        self._collect(activity)
 
     async def get(self, scopes: SubjectScopes, activity_id: UUID) -> Activity | None:
         row = (
@@ -556,6 +559,7 @@ class SqlActivityRepository(SqlRepository):
             values=_activity_values(activity),
         )
         activity.version = expected_version + 1
+        self._collect(activity)
 
     async def delete(self, scopes: SubjectScopes, activity_id: UUID) -> None:
         await self._conn.execute(
@@ -651,6 +655,7 @@ class SqlCommentRepository(SqlRepository):
                 .returning(comments.c.created_at)
             )
         ).scalar_one()
+        self._collect(comment)
 
     async def get(self, scopes: SubjectScopes, comment_id: UUID) -> Comment | None:
         row = (
@@ -678,6 +683,7 @@ class SqlCommentRepository(SqlRepository):
             },
         )
         comment.version = expected_version + 1
+        self._collect(comment)
 
     async def delete(self, scopes: SubjectScopes, comment_id: UUID) -> None:
         await self._conn.execute(

@@ -49,6 +49,7 @@ class SqlAttachmentRepository(SqlRepository):
                 **{c.name: getattr(attachment, c.name) for c in attachments.c}
             )
         )
+        self._collect(attachment)
 
     def _visible_query(self, scopes: ParentScopes) -> sa.Select[Any]:
         return (

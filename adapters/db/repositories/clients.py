@@ -56,6 +56,7 @@ class SqlClientRepository(SqlRepository):
                 **_client_values(client),
             )
         )
+        self._collect(client)
 
     async def get(
         self, scope: Scope, client_id: UUID, *, for_update: bool = False
@@ -86,6 +87,7 @@ class SqlClientRepository(SqlRepository):
             values={**_client_values(client), "updated_at": client.updated_at or sa.func.now()},
         )
         client.version = expected_version + 1
+        self._collect(client)
 
     async def list(
         self,

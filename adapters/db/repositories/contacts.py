@@ -32,6 +32,7 @@ class SqlContactRepository(SqlRepository):
             )
         )
         await self._write_channels(contact)
+        self._collect(contact)
 
     async def _write_channels(self, contact: Contact) -> None:
         await self._conn.execute(
@@ -97,6 +98,7 @@ class SqlContactRepository(SqlRepository):
         )
         contact.version = expected_version + 1
         await self._write_channels(contact)
+        self._collect(contact)
 
     async def delete(self, scope: Scope, contact_id: UUID) -> None:
         await self._conn.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -429,6 +429,7 @@ class SqlAbsenceRepository(SqlRepository):
                 **_absence_values(absence),
             )
         )
+        self._collect(absence)
 
     async def get(self, scope: Scope, absence_id: UUID) -> Absence | None:
         row = (
@@ -470,11 +471,29 @@ class SqlAbsenceRepository(SqlRepository):
             values=_absence_values(absence),
         )
         absence.version = expected_version + 1
+        self._collect(absence)
 
     async def delete(self, scope: Scope, absence_id: UUID) -> None:
         await self._conn.execute(
             sa.delete(absences).where(in_organisation(absences, scope), absences.c.id == absence_id)
         )
+
+    async def begun_unannounced(self, now: datetime, limit: int) -> Sequence[tuple[Absence, date]]:
+        # "Today" is each organisation's own calendar day at ``now``.
+        today = sa.cast(sa.func.timezone(organisations.c.time_zone, now), sa.Date)
+        query = (
+            sa.select(absences, today.label("today"))
+            .join(organisations, organisations.c.id == absences.c.organisation_id)
+            .where(
+                absences.c.start_announced_at.is_(None),
+                absences.c.starts_on <= today,
+                absences.c.ends_on >= today,
+            )
+            .order_by(absences.c.starts_on, absences.c.id)
+            .limit(limit)
+            .with_for_update(of=absences, skip_locked=True)
+        )
+        return [(_absence(r._mapping), r.today) for r in await self._conn.execute(query)]
 
 
 def _absence_values(a: Absence) -> dict[str, Any]:
@@ -485,6 +504,7 @@ def _absence_values(a: Absence) -> dict[str, Any]:
         "ends_on": a.ends_on,
         "substitute_id": a.substitute_id,
         "comment": a.comment,
+        "start_announced_at": a.start_announced_at,
     }
 
 
@@ -499,5 +519,6 @@ def _absence(m: Any) -> Absence:
         substitute_id=m["substitute_id"],
         comment=m["comment"],
         created_by=m["created_by"],
+        start_announced_at=m["start_announced_at"],
         version=m["version"],
     )

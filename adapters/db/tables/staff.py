@@ -134,12 +134,19 @@ absences = sa.Table(
         sa.ForeignKey("users.id", ondelete="SET NULL"),
         nullable=True,
     ),
+    sa.Column("start_announced_at", sa.DateTime(timezone=True), nullable=True),
     created_at(),
     version(),
     sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
     sa.Index("ix_absences_organisation_id_starts_on_id", "organisation_id", "starts_on", "id"),
     sa.Index(
         "ix_absences_organisation_id_user_id_starts_on", "organisation_id", "user_id", "starts_on"
+    ),
+    # The sweep that announces absences beginning today reads only unannounced ones.
+    sa.Index(
+        "ix_absences_starts_on_unannounced",
+        "starts_on",
+        postgresql_where=sa.text("start_announced_at IS NULL"),
     ),
     sa.Index("ix_absences_organisation_id_substitute_id", "organisation_id", "substitute_id"),
 )

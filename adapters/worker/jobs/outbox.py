@@ -62,7 +62,7 @@ async def _deliver(container: Container, row: OutboxRow) -> None:
         log.warning(
             "outbox.delivery_failed",
             event_id=str(row.id),
-            event=row.name,
+            event_name=row.name,
             attempts=row.attempts,
             retry_in=delay.total_seconds(),
             error=f"{type(exc).__name__}: {exc}",

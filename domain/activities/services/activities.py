@@ -10,7 +10,6 @@ from domain.activities.model import Activity, ActivityKind, Direction
 from domain.activities.ports import ActivityFilter
 from domain.activities.services.subjects import require_any, resolve_subject, subject_scopes
 from domain.auth.principal import Principal
-from domain.clients.relationship import recompute_relationship
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
@@ -70,18 +69,8 @@ class ActivityService:
                 duration_seconds=duration_seconds,
                 author_id=principal.user_id,
             )
+            activity.record_logged(at=self._clock.now())
             await uow.activities.add(activity)
-            if client_id is not None:
-                # An interaction with the client: its relationship type may depend on it.
-                await recompute_relationship(
-                    uow,
-                    self._clock,
-                    principal.organisation_id,
-                    client_id,
-                    reason=f"activity: {kind.value}",
-                    actor_id=principal.user_id,
-                    deal_id=deal_id,
-                )
             await uow.commit()
             return activity
 

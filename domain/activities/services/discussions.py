@@ -84,6 +84,7 @@ class DiscussionService:
                 author_id=principal.user_id,
             )
             await self._check_mentions(uow, principal, comment.mentions)
+            comment.record_creation(at=self._clock.now())
             await uow.comments.add(comment)
             await self._tell_mentioned(uow, principal, comment, comment.mentions)
             await uow.commit()

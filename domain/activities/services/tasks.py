@@ -114,6 +114,7 @@ class TaskService:
                 priority=priority,
                 created_by=principal.user_id,
             )
+            task.record_creation(at=self._clock.now(), by=principal.user_id)
             await uow.tasks.add(task)
             await self._tell_assignee(uow, principal, task)
             await uow.commit()
@@ -161,8 +162,10 @@ class TaskService:
                 assignment = await effective_assignee(
                     uow, self._clock, principal.organisation_id, assignee_id
                 )
-                reassigned = assignment.assignee_id != task.assignee_id
-                task.assignee_id, note = assignment.assignee_id, assignment.note
+                note = assignment.note
+                reassigned = task.assign(
+                    assignment.assignee_id, at=self._clock.now(), by=principal.user_id
+                )
             if done is True and not task.is_done:
                 task.complete(principal.user_id, self._clock.now())
             elif done is False and task.is_done:

@@ -19,7 +19,6 @@ from domain.clients.custom_fields import (
 from domain.clients.duplicates import DuplicateFound, DuplicatePair, group_hits
 from domain.clients.model import Client, ClientView, RelationshipTransition
 from domain.clients.ports import ClientFilter, ClientSort
-from domain.clients.relationship import recompute_relationship
 from domain.clients.services.contacts import contact_from
 from domain.clients.services.loading import load_client, phone_region_for
 from domain.platform.audit import diff, entry, record_change
@@ -123,9 +122,11 @@ class ClientService:
                         "client",
                         group_hits(hits, await uow.users.names(principal.organisation_scope)),
                     )
+            client.record_creation(at=now, by=principal.user_id)
             await uow.clients.add(client)
             await self._audit(uow, principal, "client", client.id, "create", {}, client.snapshot())
             for contact in new_contacts:
+                contact.record_creation(at=now, by=principal.user_id)
                 await uow.contacts.add(contact)
                 await self._audit(
                     uow, principal, "contact", contact.id, "create", {}, contact.snapshot()
@@ -183,7 +184,7 @@ class ClientService:
                         "client",
                         group_hits(hits, await uow.users.names(principal.organisation_scope)),
                     )
-            client.updated_at = self._clock.now()
+            client.record_update(before, at=self._clock.now(), by=principal.user_id)
             await uow.clients.update(client, version)
             await self._audit(
                 uow, principal, "client", client.id, "update", before, client.snapshot()
@@ -278,15 +279,14 @@ class ClientService:
             survivor, other = locked[survivor_id], locked[other_id]
             version = check_version("Client", survivor.version, expected_version)
             before = survivor.snapshot()
-            survivor.absorb(other)
             now = self._clock.now()
+            survivor.absorb(other, at=now, by=principal.user_id)
             await uow.clients.move_children(
                 principal.organisation_id, from_id=other.id, to_id=survivor.id
             )
             other_before = other.snapshot()
             other.merged_into_id = survivor.id
             other.updated_at = now
-            survivor.updated_at = now
             await uow.clients.update(other, other.version)
             await uow.clients.update(survivor, version)
             changes = diff(before, survivor.snapshot())
@@ -311,14 +311,6 @@ class ClientService:
             await self._audit(
                 uow, principal, "client", other.id, "merge", other_before, other.snapshot()
             )
-            await recompute_relationship(
-                uow,
-                self._clock,
-                principal.organisation_id,
-                survivor.id,
-                reason="merge",
-                actor_id=principal.user_id,
-            )
             await uow.commit()
             merged = await load_client(uow, principal, survivor.id)
             return (await self._views(uow, [merged]))[0]
@@ -332,20 +324,14 @@ class ClientService:
         async with self._uow as uow:
             client = await load_client(uow, principal, client_id, for_update=True)
             before = client.snapshot()
-            client.inbound_requests += 1
-            client.updated_at = self._clock.now()
+            client.receive_request(
+                at=self._clock.now(),
+                by=principal.user_id,
+                channel=(channel or "").strip()[:150] or None,
+            )
             await uow.clients.update(client, client.version)
             await self._audit(
                 uow, principal, "client", client.id, "update", before, client.snapshot()
-            )
-            reason = "inbound_request" + (f": {channel.strip()[:150]}" if channel else "")
-            await recompute_relationship(
-                uow,
-                self._clock,
-                principal.organisation_id,
-                client.id,
-                reason=reason,
-                actor_id=principal.user_id,
             )
             await uow.commit()
             client = await load_client(uow, principal, client_id)

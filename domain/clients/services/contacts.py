@@ -91,6 +91,7 @@ class ContactService:
             )
             if not confirm_duplicate:
                 await self._check_duplicates(uow, principal, contact, None)
+            contact.record_creation(at=self._clock.now(), by=principal.user_id)
             await uow.contacts.add(contact)
             await self._audit(uow, principal, contact.id, "create", {}, contact.snapshot())
             await uow.commit()
@@ -157,7 +158,7 @@ class ContactService:
                     emails=[e for e in contact.emails if e not in old_emails],
                     check_name=contact.name_key != old_name,
                 )
-            contact.updated_at = self._clock.now()
+            contact.record_update(before, at=self._clock.now(), by=principal.user_id)
             await uow.contacts.update(contact, version)
             await self._audit(uow, principal, contact.id, "update", before, contact.snapshot())
             await uow.commit()

@@ -8,7 +8,6 @@ from datetime import date
 from uuid import UUID
 
 from domain.auth.principal import Principal
-from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.concurrency import check_version
@@ -17,8 +16,6 @@ from domain.shared.patch import UNSET, Patch
 from domain.staff.model import Absence, AbsenceKind
 from domain.staff.permissions import Permission
 from domain.staff.services.colleagues import require_active_colleague
-
-ABSENCE_HAND_OVER_JOB = "staff.absence_hand_over"
 
 
 class AbsenceService:
@@ -29,23 +26,17 @@ class AbsenceService:
         self._uow = uow
         self._clock = clock or SystemClock()
 
-    async def _hand_over_soon(
+    async def _announce_if_begun(
         self, uow: UnitOfWork, principal: Principal, absence: Absence
     ) -> None:
-        """An absence with a substitute that has begun hands the absent person's due tasks over
-        right after commit (the worker's every-minute sweep would, too, a little later)."""
-        today = self._clock.now().date()
-        if absence.substitute_id is None or not absence.starts_on <= today <= absence.ends_on:
+        """An absence recorded (or moved) so that it runs today starts now: its
+        user.absence_started hands the absent person's due tasks to the substitute right after
+        commit (the worker's every-minute sweep would, too, a little later)."""
+        organisation = await uow.organisations.get(absence.organisation_id)
+        if organisation is None:
             return
-        await uow.enqueue(
-            Job(
-                organisation_id=absence.organisation_id,
-                kind=ABSENCE_HAND_OVER_JOB,
-                params={"absence_id": str(absence.id)},
-                created_by=principal.user_id,
-                created_at=self._clock.now(),
-            )
-        )
+        now = self._clock.now()
+        absence.announce_start(today=organisation.today(now), at=now, by=principal.user_id)
 
     async def list(
         self,
@@ -112,8 +103,8 @@ class AbsenceService:
             if await uow.users.get(principal.organisation_scope, target) is None:
                 raise InvalidInput("user_id", "no such user")
             await self._check(uow, principal, absence)
+            await self._announce_if_begun(uow, principal, absence)
             await uow.absences.add(absence)
-            await self._hand_over_soon(uow, principal, absence)
             await uow.commit()
             return absence
 
@@ -140,8 +131,8 @@ class AbsenceService:
                 comment=comment,
             )
             await self._check(uow, principal, absence)
+            await self._announce_if_begun(uow, principal, absence)
             await uow.absences.update(absence, version)
-            await self._hand_over_soon(uow, principal, absence)
             await uow.commit()
             return absence
 
@@ -185,3 +176,15 @@ class AbsenceService:
         if absence is None:
             raise NotFound("Absence", absence_id)
         return absence
+
+
+async def announce_begun_absences(uow: UnitOfWork, clock: Clock, *, limit: int = 500) -> int:
+    """Worker sweep: absences recorded in advance start on their first day."""
+    now = clock.now()
+    async with uow:
+        begun = await uow.absences.begun_unannounced(now, limit)
+        for absence, today in begun:
+            absence.announce_start(today=today, at=now, by=None)
+            await uow.absences.update(absence, absence.version)
+        await uow.commit()
+        return len(begun)

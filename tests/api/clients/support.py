@@ -104,9 +104,9 @@ async def insert_deal(
         )
         await recompute_relationship(
             uow,
-            clock,
             org_id,
             uuid.UUID(client_id),
+            at=clock.now(),
             reason=f"deal_{status}",
             actor_id=responsible_id,
             deal_id=deal_id,
