@@ -10,11 +10,33 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from adapters.bootstrap import Container
 from domain.activities.ports import NotificationFeed
+from domain.activities.services.activities import ActivityService
+from domain.activities.services.discussions import DiscussionService
+from domain.activities.services.notifications import NotificationService
+from domain.activities.services.reassignment import ReassignService
+from domain.activities.services.tasks import TaskService
+from domain.activities.services.timeline import TimelineService
+from domain.attachments.services import AttachmentService, DocumentTypeService
 from domain.auth.loading import load_principal
 from domain.auth.principal import Principal
 from domain.auth.services import ApiKeyService, AuthService
+from domain.clients.services.clients import ClientService
+from domain.clients.services.contacts import ContactService
+from domain.clients.services.custom_fields import CustomFieldService
+from domain.clients.services.follow_ups import FollowUpService
+from domain.deals.services import DealService
+from domain.funnels.services import FunnelService, LossReasonService
+from domain.platform.audit_log import AuditLogService
 from domain.platform.ports import UnitOfWork
+from domain.platform.services import JobService
+from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
+from domain.staff.services.absences import AbsenceService
+from domain.staff.services.departments import DepartmentService
+from domain.staff.services.organisations import OrganisationService
+from domain.staff.services.roles import RoleService
+from domain.staff.services.schedules import ScheduleService
+from domain.staff.services.users import InvitationService, ProfileService, UserAdminService
 from domain.webhooks.services import WebhookService
 
 
@@ -30,21 +52,215 @@ def get_uow(container: ContainerDep) -> UnitOfWork:
     return container.uow()
 
 
+# FastAPI caches a dependency per request, so every service of one request shares this unit
+# of work; each use case still opens and commits its own transaction on it.
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def get_auth_service(container: ContainerDep) -> AuthService:
-    return container.auth_service()
+def get_clock(container: ContainerDep) -> Clock:
+    return container.clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+# One provider and alias per use-case service, so routes never assemble a service themselves.
+
+
+def get_auth_service(uow: UowDep, container: ContainerDep) -> AuthService:
+    return container.auth_service(uow)
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
-def get_api_key_service(container: ContainerDep) -> ApiKeyService:
-    return container.api_key_service()
+def get_api_key_service(uow: UowDep, container: ContainerDep) -> ApiKeyService:
+    return container.api_key_service(uow)
 
 
 ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
+
+
+def get_organisation_service(uow: UowDep, clock: ClockDep) -> OrganisationService:
+    return OrganisationService(uow, clock)
+
+
+OrganisationServiceDep = Annotated[OrganisationService, Depends(get_organisation_service)]
+
+
+def get_role_service(uow: UowDep, clock: ClockDep) -> RoleService:
+    return RoleService(uow, clock)
+
+
+RoleServiceDep = Annotated[RoleService, Depends(get_role_service)]
+
+
+def get_department_service(uow: UowDep, clock: ClockDep) -> DepartmentService:
+    return DepartmentService(uow, clock)
+
+
+DepartmentServiceDep = Annotated[DepartmentService, Depends(get_department_service)]
+
+
+def get_profile_service(uow: UowDep) -> ProfileService:
+    return ProfileService(uow)
+
+
+ProfileServiceDep = Annotated[ProfileService, Depends(get_profile_service)]
+
+
+def get_invitation_service(uow: UowDep, container: ContainerDep) -> InvitationService:
+    return InvitationService(
+        uow, container.clock, container.secrets, link_base=container.settings.public_base
+    )
+
+
+InvitationServiceDep = Annotated[InvitationService, Depends(get_invitation_service)]
+
+
+def get_user_admin_service(uow: UowDep, clock: ClockDep) -> UserAdminService:
+    return UserAdminService(uow, clock)
+
+
+UserAdminServiceDep = Annotated[UserAdminService, Depends(get_user_admin_service)]
+
+
+def get_schedule_service(uow: UowDep, clock: ClockDep) -> ScheduleService:
+    return ScheduleService(uow, clock)
+
+
+ScheduleServiceDep = Annotated[ScheduleService, Depends(get_schedule_service)]
+
+
+def get_absence_service(uow: UowDep, clock: ClockDep) -> AbsenceService:
+    return AbsenceService(uow, clock)
+
+
+AbsenceServiceDep = Annotated[AbsenceService, Depends(get_absence_service)]
+
+
+def get_job_service(uow: UowDep) -> JobService:
+    return JobService(uow)
+
+
+JobServiceDep = Annotated[JobService, Depends(get_job_service)]
+
+
+def get_audit_log_service(uow: UowDep) -> AuditLogService:
+    return AuditLogService(uow)
+
+
+AuditLogServiceDep = Annotated[AuditLogService, Depends(get_audit_log_service)]
+
+
+def get_funnel_service(uow: UowDep, clock: ClockDep) -> FunnelService:
+    return FunnelService(uow, clock)
+
+
+FunnelServiceDep = Annotated[FunnelService, Depends(get_funnel_service)]
+
+
+def get_loss_reason_service(uow: UowDep, clock: ClockDep) -> LossReasonService:
+    return LossReasonService(uow, clock)
+
+
+LossReasonServiceDep = Annotated[LossReasonService, Depends(get_loss_reason_service)]
+
+
+def get_deal_service(uow: UowDep, clock: ClockDep) -> DealService:
+    return DealService(uow, clock)
+
+
+DealServiceDep = Annotated[DealService, Depends(get_deal_service)]
+
+
+def get_client_service(uow: UowDep, clock: ClockDep) -> ClientService:
+    return ClientService(uow, clock)
+
+
+ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
+
+
+def get_follow_up_service(uow: UowDep, clock: ClockDep) -> FollowUpService:
+    return FollowUpService(uow, clock)
+
+
+FollowUpServiceDep = Annotated[FollowUpService, Depends(get_follow_up_service)]
+
+
+def get_contact_service(uow: UowDep, clock: ClockDep) -> ContactService:
+    return ContactService(uow, clock)
+
+
+ContactServiceDep = Annotated[ContactService, Depends(get_contact_service)]
+
+
+def get_custom_field_service(uow: UowDep, clock: ClockDep) -> CustomFieldService:
+    return CustomFieldService(uow, clock)
+
+
+CustomFieldServiceDep = Annotated[CustomFieldService, Depends(get_custom_field_service)]
+
+
+def get_task_service(uow: UowDep, clock: ClockDep) -> TaskService:
+    return TaskService(uow, clock)
+
+
+TaskServiceDep = Annotated[TaskService, Depends(get_task_service)]
+
+
+def get_activity_service(uow: UowDep, clock: ClockDep) -> ActivityService:
+    return ActivityService(uow, clock)
+
+
+ActivityServiceDep = Annotated[ActivityService, Depends(get_activity_service)]
+
+
+def get_discussion_service(uow: UowDep, clock: ClockDep) -> DiscussionService:
+    return DiscussionService(uow, clock)
+
+
+DiscussionServiceDep = Annotated[DiscussionService, Depends(get_discussion_service)]
+
+
+def get_timeline_service(uow: UowDep) -> TimelineService:
+    return TimelineService(uow)
+
+
+TimelineServiceDep = Annotated[TimelineService, Depends(get_timeline_service)]
+
+
+def get_notification_service(uow: UowDep, clock: ClockDep) -> NotificationService:
+    return NotificationService(uow, clock)
+
+
+NotificationServiceDep = Annotated[NotificationService, Depends(get_notification_service)]
+
+
+def get_reassign_service(uow: UowDep, clock: ClockDep) -> ReassignService:
+    return ReassignService(uow, clock)
+
+
+ReassignServiceDep = Annotated[ReassignService, Depends(get_reassign_service)]
+
+
+def get_attachment_service(uow: UowDep, container: ContainerDep) -> AttachmentService:
+    return AttachmentService(
+        uow,
+        container.storage,
+        container.clock,
+        max_bytes=container.settings.attachment_max_bytes,
+    )
+
+
+AttachmentServiceDep = Annotated[AttachmentService, Depends(get_attachment_service)]
+
+
+def get_document_type_service(uow: UowDep, clock: ClockDep) -> DocumentTypeService:
+    return DocumentTypeService(uow, clock)
+
+
+DocumentTypeServiceDep = Annotated[DocumentTypeService, Depends(get_document_type_service)]
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
 _api_key = APIKeyHeader(

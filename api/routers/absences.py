@@ -5,12 +5,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import AbsenceServiceDep, CurrentPrincipal
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import Cursor, Limit, day, decode_cursor, encode_cursor, ident
 from api.schemas.absences import AbsenceCreate, AbsencePage, AbsenceRead, AbsenceUpdate
-from domain.staff.services.absences import AbsenceService
 
 router = APIRouter(prefix="/absences", tags=["absences"])
 
@@ -18,8 +17,7 @@ router = APIRouter(prefix="/absences", tags=["absences"])
 @router.get("", response_model=AbsencePage, responses=problems(401, 403, 422))
 async def list_absences(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: AbsenceServiceDep,
     user_id: UUID | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -27,12 +25,10 @@ async def list_absences(
     cursor: Cursor = None,
 ) -> AbsencePage:
     """Absences overlapping [date_from, date_to], by start date."""
-    key = decode_cursor(cursor, 2)
-    after = (date.fromisoformat(key[0]), UUID(key[1])) if key else None
-    absences = await AbsenceService(uow, container.clock).list(
+    absences = await service.list(
         principal,
         limit=limit + 1,
-        after=after,
+        after=decode_cursor(cursor, day, ident),
         user_id=user_id,
         date_from=date_from,
         date_to=date_to,
@@ -53,22 +49,21 @@ async def list_absences(
 async def create_absence(
     body: AbsenceCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: AbsenceServiceDep,
     response: Response,
 ) -> AbsenceRead:
     """Record a vacation, sick leave or business trip; your own unless you hold
     absences:manage."""
-    absence = await AbsenceService(uow, container.clock).create(principal, **body.model_dump())
+    absence = await service.create(principal, **body.model_dump())
     set_etag(response, absence.version)
     return AbsenceRead.model_validate(absence)
 
 
 @router.get("/{absence_id}", response_model=AbsenceRead, responses=problems(401, 404))
 async def get_absence(
-    absence_id: UUID, principal: CurrentPrincipal, uow: UowDep, response: Response
+    absence_id: UUID, principal: CurrentPrincipal, service: AbsenceServiceDep, response: Response
 ) -> AbsenceRead:
-    absence = await AbsenceService(uow).get(principal, absence_id)
+    absence = await service.get(principal, absence_id)
     set_etag(response, absence.version)
     return AbsenceRead.model_validate(absence)
 
@@ -82,12 +77,11 @@ async def update_absence(
     absence_id: UUID,
     body: AbsenceUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: AbsenceServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> AbsenceRead:
-    absence = await AbsenceService(uow, container.clock).update(
+    absence = await service.update(
         principal,
         absence_id,
         **body.model_dump(exclude_unset=True),
@@ -103,8 +97,9 @@ async def update_absence(
     responses=problems(401, 403, 404, 412),
 )
 async def delete_absence(
-    absence_id: UUID, principal: CurrentPrincipal, uow: UowDep, if_match: IfMatch = None
+    absence_id: UUID,
+    principal: CurrentPrincipal,
+    service: AbsenceServiceDep,
+    if_match: IfMatch = None,
 ) -> None:
-    await AbsenceService(uow).delete(
-        principal, absence_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, absence_id, expected_version=expected_version(if_match))

@@ -5,14 +5,13 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import ActivityServiceDep, CurrentPrincipal
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.activities import ActivityCreate, ActivityPage, ActivityRead, ActivityUpdate
 from domain.activities.model import ActivityKind
 from domain.activities.ports import ActivityFilter
-from domain.activities.services.activities import ActivityService
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 
@@ -20,8 +19,7 @@ router = APIRouter(prefix="/activities", tags=["activities"])
 @router.get("", response_model=ActivityPage, responses=problems(401, 403, 422))
 async def list_activities(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ActivityServiceDep,
     client_id: UUID | None = None,
     deal_id: UUID | None = None,
     kind: ActivityKind | None = None,
@@ -32,7 +30,7 @@ async def list_activities(
     cursor: Cursor = None,
 ) -> ActivityPage:
     """Calls, meetings, e-mails and notes on clients and deals you see, newest first."""
-    found = await ActivityService(uow, container.clock).list(
+    found = await service.list(
         principal,
         ActivityFilter(
             client_id=client_id,
@@ -48,7 +46,7 @@ async def list_activities(
     last = found[limit - 1] if len(found) > limit else None
     return ActivityPage(
         items=[ActivityRead.model_validate(a) for a in found[:limit]],
-        next_cursor=encode_cursor(last.occurred_at.isoformat(), last.id) if last else None,
+        next_cursor=encode_cursor(last.occurred_at, last.id) if last else None,
     )
 
 
@@ -61,12 +59,11 @@ async def list_activities(
 async def create_activity(
     body: ActivityCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ActivityServiceDep,
     response: Response,
 ) -> ActivityRead:
     """Record a call, meeting, e-mail or note; you are its author."""
-    activity = await ActivityService(uow, container.clock).create(principal, **body.model_dump())
+    activity = await service.create(principal, **body.model_dump())
     set_etag(response, activity.version)
     return ActivityRead.model_validate(activity)
 
@@ -75,11 +72,10 @@ async def create_activity(
 async def get_activity(
     activity_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ActivityServiceDep,
     response: Response,
 ) -> ActivityRead:
-    activity = await ActivityService(uow, container.clock).get(principal, activity_id)
+    activity = await service.get(principal, activity_id)
     set_etag(response, activity.version)
     return ActivityRead.model_validate(activity)
 
@@ -91,13 +87,12 @@ async def update_activity(
     activity_id: UUID,
     body: ActivityUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ActivityServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> ActivityRead:
     """Only the author (or an administrator) changes an activity."""
-    activity = await ActivityService(uow, container.clock).update(
+    activity = await service.update(
         principal,
         activity_id,
         expected_version=expected_version(if_match),
@@ -115,10 +110,7 @@ async def update_activity(
 async def delete_activity(
     activity_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ActivityServiceDep,
     if_match: IfMatch = None,
 ) -> None:
-    await ActivityService(uow, container.clock).delete(
-        principal, activity_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, activity_id, expected_version=expected_version(if_match))

@@ -7,26 +7,15 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import AttachmentServiceDep, CurrentPrincipal
 from api.errors import problems
 from api.export import content_disposition
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.attachments import AttachmentPage, AttachmentRead
-from domain.attachments.services import AttachmentService
-from domain.platform.ports import UnitOfWork
 
 router = APIRouter(prefix="/attachments", tags=["attachments"])
 
 _CHUNK = 64 * 1024
-
-
-def _service(uow: UnitOfWork, container: ContainerDep) -> AttachmentService:
-    return AttachmentService(
-        uow,
-        container.storage,
-        container.clock,
-        max_bytes=container.settings.attachment_max_bytes,
-    )
 
 
 async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
@@ -42,15 +31,14 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
 )
 async def upload_attachment(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: AttachmentServiceDep,
     file: Annotated[UploadFile, File(description="The file; ATTACHMENT_MAX_BYTES at most")],
     document_type: Annotated[str, Form(max_length=64, description="A document type code")],
     client_id: Annotated[UUID | None, Form()] = None,
     deal_id: Annotated[UUID | None, Form(description="A deal's file is its client's too")] = None,
 ) -> AttachmentRead:
     """Attach a file to a client or a deal you may edit."""
-    attachment = await _service(uow, container).upload(
+    attachment = await service.upload(
         principal,
         client_id=client_id,
         deal_id=deal_id,
@@ -65,8 +53,7 @@ async def upload_attachment(
 @router.get("", response_model=AttachmentPage, responses=problems(401, 403, 404, 422))
 async def list_attachments(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: AttachmentServiceDep,
     client_id: Annotated[
         UUID | None, Query(description="A client's files, its deals' files included")
     ] = None,
@@ -76,7 +63,7 @@ async def list_attachments(
     cursor: Cursor = None,
 ) -> AttachmentPage:
     """Files of one client or deal, newest first."""
-    found = await _service(uow, container).list(
+    found = await service.list(
         principal,
         client_id=client_id,
         deal_id=deal_id,
@@ -87,15 +74,15 @@ async def list_attachments(
     last = found[limit - 1] if len(found) > limit else None
     return AttachmentPage(
         items=[AttachmentRead.model_validate(a) for a in found[:limit]],
-        next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None,
+        next_cursor=encode_cursor(last.created_at, last.id) if last else None,
     )
 
 
 @router.get("/{attachment_id}", response_model=AttachmentRead, responses=problems(401, 404))
 async def get_attachment(
-    attachment_id: UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    attachment_id: UUID, principal: CurrentPrincipal, service: AttachmentServiceDep
 ) -> AttachmentRead:
-    attachment = await _service(uow, container).get(principal, attachment_id)
+    attachment = await service.get(principal, attachment_id)
     return AttachmentRead.model_validate(attachment)
 
 
@@ -108,10 +95,10 @@ async def get_attachment(
     },
 )
 async def download_attachment(
-    attachment_id: UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    attachment_id: UUID, principal: CurrentPrincipal, service: AttachmentServiceDep
 ) -> StreamingResponse:
     """The file itself, always as a download (never rendered inline)."""
-    attachment, content = await _service(uow, container).open(principal, attachment_id)
+    attachment, content = await service.open(principal, attachment_id)
     return StreamingResponse(
         content,
         media_type=attachment.content_type,
@@ -129,6 +116,6 @@ async def download_attachment(
     "/{attachment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401, 403, 404)
 )
 async def delete_attachment(
-    attachment_id: UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    attachment_id: UUID, principal: CurrentPrincipal, service: AttachmentServiceDep
 ) -> None:
-    await _service(uow, container).delete(principal, attachment_id)
+    await service.delete(principal, attachment_id)

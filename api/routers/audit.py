@@ -5,10 +5,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import AuditLogServiceDep, CurrentPrincipal
 from api.errors import problems
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.audit import AuditEntryRead, AuditPage
+from domain.auth.principal import Principal
 from domain.platform.audit_log import AuditLogService
 
 router = APIRouter(tags=["audit"])
@@ -26,14 +27,14 @@ EntityType = Annotated[
 
 
 async def _page(
-    principal: CurrentPrincipal,
-    uow: UowDep,
+    principal: Principal,
+    service: AuditLogService,
     entity_type: str,
     entity_id: UUID,
     limit: int,
     cursor: str | None,
 ) -> AuditPage:
-    entries = await AuditLogService(uow).list(
+    entries = await service.list(
         principal,
         entity_type=entity_type,
         entity_id=entity_id,
@@ -43,21 +44,21 @@ async def _page(
     last = entries[limit - 1] if len(entries) > limit else None
     return AuditPage(
         items=[AuditEntryRead.model_validate(e) for e in entries[:limit]],
-        next_cursor=encode_cursor(last.at.isoformat(), last.id) if last else None,
+        next_cursor=encode_cursor(last.at, last.id) if last else None,
     )
 
 
 @router.get("/audit", response_model=AuditPage, responses=problems(401, 403, 404, 422))
 async def list_audit_entries(
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: AuditLogServiceDep,
     entity_type: EntityType,
     entity_id: UUID,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> AuditPage:
     """Field-level history of one record, newest first."""
-    return await _page(principal, uow, entity_type, entity_id, limit, cursor)
+    return await _page(principal, service, entity_type, entity_id, limit, cursor)
 
 
 @router.get(
@@ -66,21 +67,21 @@ async def list_audit_entries(
 async def list_client_audit(
     client_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: AuditLogServiceDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> AuditPage:
     """The client's history, newest first."""
-    return await _page(principal, uow, "client", client_id, limit, cursor)
+    return await _page(principal, service, "client", client_id, limit, cursor)
 
 
 @router.get("/deals/{deal_id}/audit", response_model=AuditPage, responses=problems(401, 404, 422))
 async def list_deal_audit(
     deal_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: AuditLogServiceDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> AuditPage:
     """The deal's history, newest first."""
-    return await _page(principal, uow, "deal", deal_id, limit, cursor)
+    return await _page(principal, service, "deal", deal_id, limit, cursor)

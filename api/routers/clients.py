@@ -11,11 +11,20 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import ClientServiceDep, CurrentPrincipal, FollowUpServiceDep, UowDep
 from api.errors import PROBLEM_JSON, problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.export import FormatQuery, batched, export_openapi_responses, export_response
-from api.pagination import Cursor, Limit, decode_cursor, decode_time_id_cursor, encode_cursor
+from api.pagination import (
+    Cursor,
+    CursorValue,
+    Limit,
+    decode_cursor,
+    decode_time_id_cursor,
+    encode_cursor,
+    ident,
+    text,
+)
 from api.schemas.clients import (
     ClientCreate,
     ClientPage,
@@ -37,9 +46,6 @@ from api.schemas.clients import (
 )
 from domain.clients.model import ClientKind, ClientView, RelationshipType, Temperature
 from domain.clients.ports import ClientFilter, ClientSort
-from domain.clients.services.clients import ClientService, sort_key
-from domain.clients.services.follow_ups import FollowUpService
-from domain.shared.errors import InvalidInput
 from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/clients", tags=["clients"])
@@ -132,15 +138,14 @@ _LIST_DESCRIPTION = (
 async def create_client(
     body: ClientCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     response: Response,
     force: Force = False,
     region: Region = None,
 ) -> ClientRead:
     """A company or person, with its contacts. Refused with 409 listing the existing clients
     (and who owns them) when the phone, e-mail, INN/EDRPOU or a similar name matches."""
-    view = await ClientService(uow, container.clock).create(
+    view = await service.create(
         principal,
         body.to_domain(),
         contacts=[c.to_domain() for c in body.contacts],
@@ -151,30 +156,34 @@ async def create_client(
     return ClientRead.of(view)
 
 
+def _sort_value(view: ClientView, sort: ClientSort) -> CursorValue:
+    value: CursorValue = getattr(view.client, sort.column)
+    return value
+
+
 @router.get(
     "", response_model=ClientPage, responses=problems(401, 403, 422), description=_LIST_DESCRIPTION
 )
 async def list_clients(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     filters: FiltersDep,
     sort: SortQuery = ClientSort.NAME,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ClientPage:
-    views = await ClientService(uow, container.clock).list(
+    views = await service.list(
         principal,
         filters[0],
         custom_params=filters[1],
         sort=sort,
         limit=limit + 1,
-        after=decode_cursor(cursor, 2),
+        after=decode_cursor(cursor, text, text),
     )
     last = views[limit - 1] if len(views) > limit else None
     return ClientPage(
         items=[ClientRead.of(v) for v in views[:limit]],
-        next_cursor=encode_cursor(*sort_key(last, sort)) if last else None,
+        next_cursor=encode_cursor(_sort_value(last, sort), last.client.id) if last else None,
     )
 
 
@@ -186,19 +195,19 @@ async def list_clients(
 )
 async def export_clients(
     principal: CurrentPrincipal,
+    service: ClientServiceDep,
     uow: UowDep,
-    container: ContainerDep,
     filters: FiltersDep,
     format: FormatQuery = "csv",
     sort: SortQuery = ClientSort.NAME,
 ) -> Response:
-    service = ClientService(uow, container.clock)
+    service = service
     fetch = await service.export_pages(principal, filters[0], custom_params=filters[1], sort=sort)
     definitions = await service.custom_field_definitions(principal)
     columns = EXPORT_COLUMNS + [(f"cf.{d.key}", d.label) for d in definitions]
 
     keys = [d.key for d in definitions]
-    names = await user_names(container.uow(), principal)
+    names = await user_names(uow, principal)
     rows = (export_row(view, keys, names) async for view in batched(fetch, 500))
     return export_response(rows, columns, fmt=format, filename="clients", sheet_name="Clients")
 
@@ -258,20 +267,13 @@ def export_row(view: ClientView, custom_keys: list[str], names: dict[UUID, str])
 @router.get("/duplicates", response_model=DuplicatePage, responses=problems(401, 403, 422))
 async def list_client_duplicates(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> DuplicatePage:
     """Pairs of visible clients sharing a phone, an e-mail, a tax id, or a similar name."""
-    key = decode_cursor(cursor, 2)
-    try:
-        after = (UUID(key[0]), UUID(key[1])) if key else None
-    except ValueError as exc:
-        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
-    pairs = await ClientService(uow, container.clock).duplicates(
-        principal, limit=limit + 1, after=after
-    )
+    after = decode_cursor(cursor, ident, ident)
+    pairs = await service.duplicates(principal, limit=limit + 1, after=after)
     last = pairs[limit - 1] if len(pairs) > limit else None
     return DuplicatePage(
         items=[DuplicatePairRead.of(p) for p in pairs[:limit]],
@@ -285,11 +287,10 @@ async def list_client_duplicates(
 async def get_client(
     client_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     response: Response,
 ) -> ClientRead:
-    view = await ClientService(uow, container.clock).get(principal, client_id)
+    view = await service.get(principal, client_id)
     set_etag(response, view.client.version)
     return ClientRead.of(view)
 
@@ -303,14 +304,13 @@ async def update_client(
     client_id: UUID,
     body: ClientUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     response: Response,
     if_match: IfMatch = None,
     force: Force = False,
 ) -> ClientRead:
     """Changes only the fields sent. A new name or tax id is checked for duplicates."""
-    view = await ClientService(uow, container.clock).update(
+    view = await service.update(
         principal,
         client_id,
         body.to_domain(),
@@ -328,15 +328,14 @@ async def merge_clients(
     client_id: UUID,
     body: MergeRequest,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> ClientRead:
     """Absorb other_id into this client (the survivor): contacts, deals, tasks, activities,
     comments, attachments and relationship history move; empty fields are filled from the
     other; the survivor's responsible stays. The other then answers 404 with merged_into_id."""
-    view = await ClientService(uow, container.clock).merge(
+    view = await service.merge(
         principal, client_id, body.other_id, expected_version=expected_version(if_match)
     )
     set_etag(response, view.client.version)
@@ -353,15 +352,12 @@ async def record_inbound_request(
     client_id: UUID,
     body: InboundRequestCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     response: Response,
 ) -> ClientRead:
     """Record an inbound request (a call, form or letter) by hand; a cold client becomes
     potential."""
-    view = await ClientService(uow, container.clock).record_inbound_request(
-        principal, client_id, channel=body.channel
-    )
+    view = await service.record_inbound_request(principal, client_id, channel=body.channel)
     set_etag(response, view.client.version)
     return ClientRead.of(view)
 
@@ -374,28 +370,27 @@ async def record_inbound_request(
 async def list_relationship_history(
     client_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ClientServiceDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> RelationshipTransitionPage:
     """Relationship type changes, newest first."""
-    items = await ClientService(uow, container.clock).relationship_history(
+    items = await service.relationship_history(
         principal, client_id, limit=limit + 1, after=decode_time_id_cursor(cursor)
     )
     last = items[limit - 1] if len(items) > limit else None
     return RelationshipTransitionPage(
         items=[RelationshipTransitionRead.of(t) for t in items[:limit]],
-        next_cursor=encode_cursor(last.at.isoformat(), last.id) if last else None,
+        next_cursor=encode_cursor(last.at, last.id) if last else None,
     )
 
 
 @follow_ups_router.get("", response_model=list[FollowUpRead], responses=problems(401, 403))
 async def list_relationship_follow_ups(
-    principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    principal: CurrentPrincipal, service: FollowUpServiceDep
 ) -> list[FollowUpRead]:
     """Tasks created for the responsible when a client enters a relationship type."""
-    return [FollowUpRead.of(f) for f in await FollowUpService(uow, container.clock).list(principal)]
+    return [FollowUpRead.of(f) for f in await service.list(principal)]
 
 
 @follow_ups_router.post(
@@ -407,13 +402,12 @@ async def list_relationship_follow_ups(
 async def create_relationship_follow_up(
     body: FollowUpCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FollowUpServiceDep,
     response: Response,
 ) -> FollowUpRead:
     data = body.model_dump()
     data["relationship_type"] = RelationshipType(data["relationship_type"])
-    follow_up = await FollowUpService(uow, container.clock).create(principal, **data)
+    follow_up = await service.create(principal, **data)
     set_etag(response, follow_up.version)
     return FollowUpRead.of(follow_up)
 
@@ -425,15 +419,14 @@ async def update_relationship_follow_up(
     follow_up_id: UUID,
     body: FollowUpUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FollowUpServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> FollowUpRead:
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "relationship_type" in changes:
         changes["relationship_type"] = RelationshipType(changes["relationship_type"])
-    follow_up = await FollowUpService(uow, container.clock).update(
+    follow_up = await service.update(
         principal, follow_up_id, expected_version=expected_version(if_match), **changes
     )
     set_etag(response, follow_up.version)
@@ -448,11 +441,8 @@ async def update_relationship_follow_up(
 async def delete_relationship_follow_up(
     follow_up_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FollowUpServiceDep,
     if_match: IfMatch = None,
 ) -> Response:
-    await FollowUpService(uow, container.clock).delete(
-        principal, follow_up_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, follow_up_id, expected_version=expected_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,12 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import ContactServiceDep, CurrentPrincipal
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, text
 from api.routers.clients import DUPLICATE_409, Force, Region
 from api.schemas.contacts import ContactCreate, ContactIn, ContactPage, ContactRead, ContactUpdate
+from domain.auth.principal import Principal
 from domain.clients.model import Contact
 from domain.clients.services.contacts import ContactService
 from domain.shared.errors import InvalidInput
@@ -29,18 +30,13 @@ def _page(contacts: list[Contact], limit: int) -> ContactPage:
 
 
 def _after(cursor: str | None) -> tuple[str, UUID] | None:
-    key = decode_cursor(cursor, 2)
-    try:
-        return (key[0], UUID(key[1])) if key else None
-    except ValueError as exc:
-        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+    return decode_cursor(cursor, text, ident)
 
 
 @router.get("/contacts", response_model=ContactPage, responses=problems(401, 403, 404, 422))
 async def list_contacts(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     client_id: UUID | None = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Part of a name, phone digits or e-mail")
@@ -49,7 +45,7 @@ async def list_contacts(
     cursor: Cursor = None,
 ) -> ContactPage:
     """Contacts of the clients you may see, by name."""
-    contacts = await ContactService(uow, container.clock).list(
+    contacts = await service.list(
         principal, client_id=client_id, search=q, limit=limit + 1, after=_after(cursor)
     )
     return _page(list(contacts), limit)
@@ -63,12 +59,11 @@ async def list_contacts(
 async def list_client_contacts(
     client_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ContactPage:
-    contacts = await ContactService(uow, container.clock).list(
+    contacts = await service.list(
         principal, client_id=client_id, limit=limit + 1, after=_after(cursor)
     )
     return _page(list(contacts), limit)
@@ -83,8 +78,7 @@ async def list_client_contacts(
 async def create_contact(
     body: ContactCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     response: Response,
     force: Force = False,
     region: Region = None,
@@ -93,7 +87,7 @@ async def create_contact(
     e-mail already on file answers 409 with the contacts that have it."""
     if body.client_id is None:
         raise InvalidInput("client_id", "is required")
-    return await _create(body, body.client_id, principal, uow, container, response, force, region)
+    return await _create(body, body.client_id, principal, service, response, force, region)
 
 
 @router.post(
@@ -106,29 +100,27 @@ async def create_client_contact(
     client_id: UUID,
     body: ContactCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     response: Response,
     force: Force = False,
     region: Region = None,
 ) -> ContactRead:
     if body.client_id not in (None, client_id):
         raise InvalidInput("client_id", "differs from the client in the path")
-    return await _create(body, client_id, principal, uow, container, response, force, region)
+    return await _create(body, client_id, principal, service, response, force, region)
 
 
 async def _create(
     body: ContactCreate,
     client_id: UUID,
-    principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    principal: Principal,
+    service: ContactService,
     response: Response,
     force: bool,
     region: str | None,
 ) -> ContactRead:
     values = ContactIn.model_validate(body.model_dump(exclude={"client_id", "confirm_duplicate"}))
-    contact = await ContactService(uow, container.clock).create(
+    contact = await service.create(
         principal,
         client_id,
         values.to_domain() | {"full_name": values.full_name},
@@ -143,11 +135,10 @@ async def _create(
 async def get_contact(
     contact_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     response: Response,
 ) -> ContactRead:
-    contact = await ContactService(uow, container.clock).get(principal, contact_id)
+    contact = await service.get(principal, contact_id)
     set_etag(response, contact.version)
     return ContactRead.of(contact)
 
@@ -161,8 +152,7 @@ async def update_contact(
     contact_id: UUID,
     body: ContactUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     response: Response,
     if_match: IfMatch = None,
     force: Force = False,
@@ -170,7 +160,7 @@ async def update_contact(
 ) -> ContactRead:
     """Changes only the fields sent; phones, e-mails and messengers are replaced as a whole.
     New phones and e-mails are checked for duplicates."""
-    contact = await ContactService(uow, container.clock).update(
+    contact = await service.update(
         principal,
         contact_id,
         body.to_domain(),
@@ -190,11 +180,8 @@ async def update_contact(
 async def delete_contact(
     contact_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ContactServiceDep,
     if_match: IfMatch = None,
 ) -> Response:
-    await ContactService(uow, container.clock).delete(
-        principal, contact_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, contact_id, expected_version=expected_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

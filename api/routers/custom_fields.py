@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, CustomFieldServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.custom_fields import (
@@ -16,7 +16,6 @@ from api.schemas.custom_fields import (
     EntityName,
 )
 from domain.clients.custom_fields import FieldEntity, FieldType
-from domain.clients.services.custom_fields import CustomFieldService
 
 router = APIRouter(prefix="/custom-fields", tags=["custom-fields"])
 
@@ -24,14 +23,11 @@ router = APIRouter(prefix="/custom-fields", tags=["custom-fields"])
 @router.get("", response_model=list[CustomFieldRead], responses=problems(401))
 async def list_custom_fields(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: CustomFieldServiceDep,
     entity: EntityName | None = None,
 ) -> list[CustomFieldRead]:
     """Definitions in form order; every signed-in user reads them."""
-    definitions = await CustomFieldService(uow, container.clock).list(
-        principal, FieldEntity(entity) if entity else None
-    )
+    definitions = await service.list(principal, FieldEntity(entity) if entity else None)
     return [CustomFieldRead.of(d) for d in definitions]
 
 
@@ -44,13 +40,12 @@ async def list_custom_fields(
 async def create_custom_field(
     body: CustomFieldCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: CustomFieldServiceDep,
     response: Response,
 ) -> CustomFieldRead:
     """A new field (organisation:manage). Required fields are enforced on the next create or
     custom_fields update of each record."""
-    definition = await CustomFieldService(uow, container.clock).create(
+    definition = await service.create(
         principal,
         entity=FieldEntity(body.entity),
         key=body.key,
@@ -73,15 +68,14 @@ async def update_custom_field(
     definition_id: UUID,
     body: CustomFieldUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: CustomFieldServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> CustomFieldRead:
     """Label, options, required and position; the key and type stay, as stored values
     depend on them."""
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    definition = await CustomFieldService(uow, container.clock).update(
+    definition = await service.update(
         principal, definition_id, expected_version=expected_version(if_match), **changes
     )
     set_etag(response, definition.version)
@@ -96,11 +90,8 @@ async def update_custom_field(
 async def delete_custom_field(
     definition_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: CustomFieldServiceDep,
     if_match: IfMatch = None,
 ) -> Response:
-    await CustomFieldService(uow, container.clock).delete(
-        principal, definition_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, definition_id, expected_version=expected_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

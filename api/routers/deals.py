@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, DealServiceDep, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.export import (
@@ -20,7 +20,19 @@ from api.export import (
     export_openapi_responses,
     export_response,
 )
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import (
+    Cursor,
+    CursorValue,
+    KeyPart,
+    Limit,
+    amount,
+    day,
+    decode_cursor,
+    encode_cursor,
+    ident,
+    moment,
+    nullable,
+)
 from api.schemas.deals import (
     CurrencyTotalRead,
     DealCreate,
@@ -33,8 +45,7 @@ from api.schemas.deals import (
 )
 from domain.deals.model import DealStatus
 from domain.deals.ports import DealFilter, DealSort
-from domain.deals.services import DealService, DealView
-from domain.shared.errors import InvalidInput
+from domain.deals.services import DealView
 from domain.staff.permissions import Permission
 from domain.staff.services.users import user_names
 
@@ -88,28 +99,17 @@ def custom_params(request: Request) -> list[tuple[str, str]]:
     return [(k, v) for k, v in request.query_params.multi_items() if k.startswith("cf.")]
 
 
-def _sort_value(view: DealView, sort: DealSort) -> object:
-    return getattr(view.deal, sort.column)
+def _sort_value(view: DealView, sort: DealSort) -> CursorValue:
+    value: CursorValue = getattr(view.deal, sort.column)
+    return value
+
+
+_SORT_VALUE: dict[str, KeyPart[object]] = {"amount": amount, "expected_close_date": day}
 
 
 def _decode(cursor: str | None, sort: DealSort) -> tuple[object, UUID] | None:
-    values = decode_cursor(cursor, 2)
-    if values is None:
-        return None
-    raw, ident = values
-    try:
-        value: object
-        if raw == "None":
-            value = None
-        elif sort.column == "amount":
-            value = Decimal(raw)
-        elif sort.column == "expected_close_date":
-            value = date.fromisoformat(raw)
-        else:
-            value = datetime.fromisoformat(raw)
-        return value, UUID(ident)
-    except (ValueError, InvalidOperation) as exc:
-        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+    value = _SORT_VALUE.get(sort.column, moment)
+    return decode_cursor(cursor, nullable(value), ident)
 
 
 @router.get("", response_model=DealPage, responses=problems(401, 403, 422))
@@ -117,14 +117,12 @@ async def list_deals(
     request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     sort: SortQuery = DealSort.CREATED_AT_DESC,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> DealPage:
     """Visible deals, filtered and sorted, with totals over everything the filters select."""
-    service = DealService(uow, container.clock)
     filters = await service.resolve_filters(principal, filters, custom_params(request))
     result = await service.list(
         principal, filters, sort=sort, limit=limit + 1, after=_decode(cursor, sort)
@@ -193,26 +191,24 @@ async def export_deals(
     request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
+    service: DealServiceDep,
     uow: UowDep,
-    container: ContainerDep,
     format: FormatQuery = "csv",
     delimiter: DelimiterQuery = ",",
     sort: SortQuery = DealSort.CREATED_AT_DESC,
 ) -> StreamingResponse:
     """The filtered list as CSV or XLSX, streamed; the same filters as the list."""
     principal.require(Permission.DEALS_READ)
-    filters = await DealService(uow, container.clock).resolve_filters(
-        principal, filters, custom_params(request)
-    )
+    filters = await service.resolve_filters(principal, filters, custom_params(request))
 
     async def page(after: DealView | None, size: int) -> Sequence[DealView]:
         key = (_sort_value(after, sort), after.deal.id) if after else None
-        result = await DealService(container.uow(), container.clock).list(
+        result = await service.list(
             principal, filters, sort=sort, limit=size, after=key, with_totals=False
         )
         return result.views
 
-    names = await user_names(container.uow(), principal)
+    names = await user_names(uow, principal)
     rows = (_export_row(v, names) async for v in batched(page, 500))
     return export_response(
         rows, EXPORT_COLUMNS, fmt=format, filename="deals", delimiter=delimiter, sheet_name="Сделки"
@@ -228,14 +224,13 @@ async def export_deals(
 async def create_deal(
     body: DealCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
 ) -> DealRead:
     """A new open deal in the given stage (the funnel's first by default)."""
     data = body.model_dump()
     data["products"] = [dict(p) for p in data["products"]]
-    view = await DealService(uow, container.clock).create(principal, **data)
+    view = await service.create(principal, **data)
     set_etag(response, view.deal.version)
     return DealRead.of(view)
 
@@ -244,11 +239,10 @@ async def create_deal(
 async def get_deal(
     deal_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
 ) -> DealRead:
-    view = await DealService(uow, container.clock).get(principal, deal_id)
+    view = await service.get(principal, deal_id)
     set_etag(response, view.deal.version)
     return DealRead.of(view)
 
@@ -258,14 +252,13 @@ async def update_deal(
     deal_id: UUID,
     body: DealUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DealRead:
     """Edit a deal's fields; stages change through /move, status through /win, /lose and
     /reopen."""
-    view = await DealService(uow, container.clock).update(
+    view = await service.update(
         principal, deal_id, expected_version=expected_version(if_match), **body.changes()
     )
     set_etag(response, view.deal.version)
@@ -281,14 +274,13 @@ async def move_deal_stage(
     deal_id: UUID,
     body: DealMove,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DealRead:
     """Into another stage. 422 lists every missing entry requirement, each with its loc:
     ["body", "fields", "amount"] or ["body", "documents", "contract"]."""
-    view = await DealService(uow, container.clock).move(
+    view = await service.move(
         principal, deal_id, body.stage_id, expected_version=expected_version(if_match)
     )
     set_etag(response, view.deal.version)
@@ -299,14 +291,11 @@ async def move_deal_stage(
 async def win_deal(
     deal_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DealRead:
-    view = await DealService(uow, container.clock).win(
-        principal, deal_id, expected_version=expected_version(if_match)
-    )
+    view = await service.win(principal, deal_id, expected_version=expected_version(if_match))
     set_etag(response, view.deal.version)
     return DealRead.of(view)
 
@@ -320,13 +309,12 @@ async def lose_deal(
     deal_id: UUID,
     body: DealLose,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DealRead:
     """Close as lost, with a reason from the list and the flags that feed karma."""
-    view = await DealService(uow, container.clock).lose(
+    view = await service.lose(
         principal, deal_id, **body.model_dump(), expected_version=expected_version(if_match)
     )
     set_etag(response, view.deal.version)
@@ -339,15 +327,12 @@ async def lose_deal(
 async def reopen_deal(
     deal_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DealRead:
     """Back to open in the same stage; recorded in the stage history."""
-    view = await DealService(uow, container.clock).reopen(
-        principal, deal_id, expected_version=expected_version(if_match)
-    )
+    view = await service.reopen(principal, deal_id, expected_version=expected_version(if_match))
     set_etag(response, view.deal.version)
     return DealRead.of(view)
 
@@ -358,8 +343,8 @@ async def reopen_deal(
     responses=problems(401, 403, 404),
 )
 async def get_deal_stage_history(
-    deal_id: UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    deal_id: UUID, principal: CurrentPrincipal, service: DealServiceDep
 ) -> StageHistoryRead:
     """Every move (from, to, when, who) and the time spent in each stage."""
-    history = await DealService(uow, container.clock).history(principal, deal_id)
+    history = await service.history(principal, deal_id)
     return StageHistoryRead.of(deal_id, history)

@@ -4,19 +4,20 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, DepartmentServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.departments import DepartmentCreate, DepartmentRead, DepartmentUpdate
-from domain.staff.services.departments import DepartmentService
 
 router = APIRouter(prefix="/departments", tags=["departments"])
 
 
 @router.get("", response_model=list[DepartmentRead], responses=problems(401))
-async def list_departments(principal: CurrentPrincipal, uow: UowDep) -> list[DepartmentRead]:
+async def list_departments(
+    principal: CurrentPrincipal, service: DepartmentServiceDep
+) -> list[DepartmentRead]:
     """Every department of the organisation; build the tree from parent_id."""
-    departments = await DepartmentService(uow).list(principal)
+    departments = await service.list(principal)
     return [DepartmentRead.model_validate(d) for d in departments]
 
 
@@ -27,18 +28,24 @@ async def list_departments(principal: CurrentPrincipal, uow: UowDep) -> list[Dep
     responses=problems(401, 403, 422),
 )
 async def create_department(
-    body: DepartmentCreate, principal: CurrentPrincipal, uow: UowDep, response: Response
+    body: DepartmentCreate,
+    principal: CurrentPrincipal,
+    service: DepartmentServiceDep,
+    response: Response,
 ) -> DepartmentRead:
-    department = await DepartmentService(uow).create(principal, **body.model_dump())
+    department = await service.create(principal, **body.model_dump())
     set_etag(response, department.version)
     return DepartmentRead.model_validate(department)
 
 
 @router.get("/{department_id}", response_model=DepartmentRead, responses=problems(401, 404))
 async def get_department(
-    department_id: UUID, principal: CurrentPrincipal, uow: UowDep, response: Response
+    department_id: UUID,
+    principal: CurrentPrincipal,
+    service: DepartmentServiceDep,
+    response: Response,
 ) -> DepartmentRead:
-    department = await DepartmentService(uow).get(principal, department_id)
+    department = await service.get(principal, department_id)
     set_etag(response, department.version)
     return DepartmentRead.model_validate(department)
 
@@ -52,12 +59,12 @@ async def update_department(
     department_id: UUID,
     body: DepartmentUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: DepartmentServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DepartmentRead:
     """Rename, move under another parent (never under itself) or change the head."""
-    department = await DepartmentService(uow).update(
+    department = await service.update(
         principal,
         department_id,
         **body.model_dump(exclude_unset=True),
@@ -73,9 +80,10 @@ async def update_department(
     responses=problems(401, 403, 404, 409, 412),
 )
 async def delete_department(
-    department_id: UUID, principal: CurrentPrincipal, uow: UowDep, if_match: IfMatch = None
+    department_id: UUID,
+    principal: CurrentPrincipal,
+    service: DepartmentServiceDep,
+    if_match: IfMatch = None,
 ) -> None:
     """Only a department without members and sub-departments can be deleted."""
-    await DepartmentService(uow).delete(
-        principal, department_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, department_id, expected_version=expected_version(if_match))

@@ -4,12 +4,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, DiscussionServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.discussions import CommentCreate, CommentPage, CommentRead, CommentUpdate
-from domain.activities.services.discussions import DiscussionService
 
 router = APIRouter(prefix="/discussions", tags=["discussions"])
 
@@ -17,15 +16,14 @@ router = APIRouter(prefix="/discussions", tags=["discussions"])
 @router.get("", response_model=CommentPage, responses=problems(401, 403, 404, 422))
 async def list_comments(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DiscussionServiceDep,
     client_id: UUID | None = None,
     deal_id: UUID | None = None,
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> CommentPage:
     """The discussion of a client or deal, oldest first; replies name their parent_id."""
-    found = await DiscussionService(uow, container.clock).list(
+    found = await service.list(
         principal,
         client_id=client_id,
         deal_id=deal_id,
@@ -48,12 +46,11 @@ async def list_comments(
 async def create_comment(
     body: CommentCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DiscussionServiceDep,
     response: Response,
 ) -> CommentRead:
     """Comment or reply; every user mentioned as @[Name](id) is notified."""
-    comment = await DiscussionService(uow, container.clock).create(principal, **body.model_dump())
+    comment = await service.create(principal, **body.model_dump())
     set_etag(response, comment.version)
     return CommentRead.model_validate(comment)
 
@@ -62,11 +59,10 @@ async def create_comment(
 async def get_comment(
     comment_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DiscussionServiceDep,
     response: Response,
 ) -> CommentRead:
-    comment = await DiscussionService(uow, container.clock).get(principal, comment_id)
+    comment = await service.get(principal, comment_id)
     set_etag(response, comment.version)
     return CommentRead.model_validate(comment)
 
@@ -78,13 +74,12 @@ async def update_comment(
     comment_id: UUID,
     body: CommentUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DiscussionServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> CommentRead:
     """Edit your own comment; newly mentioned users are notified."""
-    comment = await DiscussionService(uow, container.clock).edit(
+    comment = await service.edit(
         principal, comment_id, body=body.body, expected_version=expected_version(if_match)
     )
     set_etag(response, comment.version)
@@ -99,11 +94,8 @@ async def update_comment(
 async def delete_comment(
     comment_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DiscussionServiceDep,
     if_match: IfMatch = None,
 ) -> None:
     """Delete your own comment (an administrator may delete any); its replies go with it."""
-    await DiscussionService(uow, container.clock).delete(
-        principal, comment_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, comment_id, expected_version=expected_version(if_match))

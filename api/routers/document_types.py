@@ -5,11 +5,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, DocumentTypeServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.document_types import DocumentTypeCreate, DocumentTypeRead, DocumentTypeUpdate
-from domain.attachments.services import DocumentTypeService
 
 router = APIRouter(prefix="/document-types", tags=["attachments"])
 
@@ -17,14 +16,11 @@ router = APIRouter(prefix="/document-types", tags=["attachments"])
 @router.get("", response_model=list[DocumentTypeRead], responses=problems(401))
 async def list_document_types(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DocumentTypeServiceDep,
     include_inactive: Annotated[bool, Query(description="Deactivated types too")] = False,
 ) -> list[DocumentTypeRead]:
     """The organisation's document types (contract, invoice, act, proposal, other, ...)."""
-    found = await DocumentTypeService(uow, container.clock).list(
-        principal, include_inactive=include_inactive
-    )
+    found = await service.list(principal, include_inactive=include_inactive)
     return [DocumentTypeRead.model_validate(t) for t in found]
 
 
@@ -37,11 +33,10 @@ async def list_document_types(
 async def create_document_type(
     body: DocumentTypeCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DocumentTypeServiceDep,
     response: Response,
 ) -> DocumentTypeRead:
-    created = await DocumentTypeService(uow, container.clock).create(principal, **body.model_dump())
+    created = await service.create(principal, **body.model_dump())
     set_etag(response, created.version)
     return DocumentTypeRead.model_validate(created)
 
@@ -55,13 +50,12 @@ async def update_document_type(
     type_id: UUID,
     body: DocumentTypeUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DocumentTypeServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> DocumentTypeRead:
     """Rename, reorder, deactivate or reactivate; the code stays."""
-    updated = await DocumentTypeService(uow, container.clock).update(
+    updated = await service.update(
         principal,
         type_id,
         **body.model_dump(exclude_unset=True, exclude_none=True),

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, DealServiceDep, FunnelServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.routers.deals import DealFilterDep, custom_params
@@ -18,18 +18,14 @@ from api.schemas.funnels import (
     StageOrder,
     StageUpdate,
 )
-from domain.deals.services import DealService
-from domain.funnels.services import FunnelService
 
 router = APIRouter(prefix="/funnels", tags=["funnels"])
 
 
 @router.get("", response_model=list[FunnelRead], responses=problems(401, 403))
-async def list_funnels(
-    principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
-) -> list[FunnelRead]:
+async def list_funnels(principal: CurrentPrincipal, service: FunnelServiceDep) -> list[FunnelRead]:
     """Every funnel of the organisation with its stages in order."""
-    funnels = await FunnelService(uow, container.clock).list(principal)
+    funnels = await service.list(principal)
     return [FunnelRead.of(f) for f in funnels]
 
 
@@ -42,13 +38,12 @@ async def list_funnels(
 async def create_funnel(
     body: FunnelCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
 ) -> FunnelRead:
     """From a template ("sales" or "b2b_project") or from stages (at most 12; more than 7
     answer with a warning). The organisation's first funnel becomes its default."""
-    funnel = await FunnelService(uow, container.clock).create(
+    funnel = await service.create(
         principal,
         name=body.name,
         template=body.template,
@@ -63,11 +58,10 @@ async def create_funnel(
 async def get_funnel(
     funnel_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
 ) -> FunnelRead:
-    funnel = await FunnelService(uow, container.clock).get(principal, funnel_id)
+    funnel = await service.get(principal, funnel_id)
     set_etag(response, funnel.version)
     return FunnelRead.of(funnel)
 
@@ -79,13 +73,12 @@ async def update_funnel(
     funnel_id: UUID,
     body: FunnelUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> FunnelRead:
     """Rename, or make it the default funnel."""
-    funnel = await FunnelService(uow, container.clock).update(
+    funnel = await service.update(
         principal,
         funnel_id,
         **body.model_dump(exclude_unset=True),
@@ -103,14 +96,11 @@ async def update_funnel(
 async def delete_funnel(
     funnel_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     if_match: IfMatch = None,
 ) -> None:
     """Only a funnel without deals."""
-    await FunnelService(uow, container.clock).delete(
-        principal, funnel_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, funnel_id, expected_version=expected_version(if_match))
 
 
 @router.post(
@@ -123,13 +113,12 @@ async def add_stage(
     funnel_id: UUID,
     body: StageAdd,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> FunnelRead:
     """A new stage (at the end unless a position is given); answers with the whole funnel."""
-    funnel, _ = await FunnelService(uow, container.clock).add_stage(
+    funnel, _ = await service.add_stage(
         principal,
         funnel_id,
         body.spec(),
@@ -150,14 +139,13 @@ async def update_stage(
     stage_id: UUID,
     body: StageUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> FunnelRead:
     """Edit a stage; null clears expected_result and max_days. If-Match takes the funnel's
     ETag."""
-    funnel, _ = await FunnelService(uow, container.clock).update_stage(
+    funnel, _ = await service.update_stage(
         principal,
         funnel_id,
         stage_id,
@@ -177,13 +165,12 @@ async def delete_stage(
     funnel_id: UUID,
     stage_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> FunnelRead:
     """Only a stage no deal is in; answers with the funnel that remains."""
-    funnel = await FunnelService(uow, container.clock).delete_stage(
+    funnel = await service.delete_stage(
         principal, funnel_id, stage_id, expected_version=expected_version(if_match)
     )
     set_etag(response, funnel.version)
@@ -199,12 +186,11 @@ async def reorder_stages(
     funnel_id: UUID,
     body: StageOrder,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: FunnelServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> FunnelRead:
-    funnel = await FunnelService(uow, container.clock).reorder_stages(
+    funnel = await service.reorder_stages(
         principal, funnel_id, body.stage_ids, expected_version=expected_version(if_match)
     )
     set_etag(response, funnel.version)
@@ -217,13 +203,11 @@ async def get_funnel_board(
     request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: DealServiceDep,
     per_stage: Annotated[int, Query(ge=1, le=100, description="Cards per stage")] = 20,
 ) -> BoardRead:
     """Open visible deals per stage: count, totals per currency (amount and weighted) and
     the first cards, for the kanban board."""
-    service = DealService(uow, container.clock)
     filters = await service.resolve_filters(principal, filters, custom_params(request))
     board = await service.board(principal, funnel_id, filters, per_stage=per_stage)
     return BoardRead.of(board)

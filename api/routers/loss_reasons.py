@@ -5,11 +5,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, LossReasonServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.loss_reasons import LossReasonCreate, LossReasonRead, LossReasonUpdate
-from domain.funnels.services import LossReasonService
 
 router = APIRouter(prefix="/loss-reasons", tags=["funnels"])
 
@@ -17,14 +16,11 @@ router = APIRouter(prefix="/loss-reasons", tags=["funnels"])
 @router.get("", response_model=list[LossReasonRead], responses=problems(401, 403))
 async def list_loss_reasons(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: LossReasonServiceDep,
     include_inactive: Annotated[bool, Query(description="Deactivated reasons too")] = False,
 ) -> list[LossReasonRead]:
     """The reasons a deal can be lost for, in display order."""
-    reasons = await LossReasonService(uow, container.clock).list(
-        principal, include_inactive=include_inactive
-    )
+    reasons = await service.list(principal, include_inactive=include_inactive)
     return [LossReasonRead.model_validate(r) for r in reasons]
 
 
@@ -37,11 +33,10 @@ async def list_loss_reasons(
 async def create_loss_reason(
     body: LossReasonCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: LossReasonServiceDep,
     response: Response,
 ) -> LossReasonRead:
-    reason = await LossReasonService(uow, container.clock).create(principal, **body.model_dump())
+    reason = await service.create(principal, **body.model_dump())
     set_etag(response, reason.version)
     return LossReasonRead.model_validate(reason)
 
@@ -50,11 +45,10 @@ async def create_loss_reason(
 async def get_loss_reason(
     reason_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: LossReasonServiceDep,
     response: Response,
 ) -> LossReasonRead:
-    reason = await LossReasonService(uow, container.clock).get(principal, reason_id)
+    reason = await service.get(principal, reason_id)
     set_etag(response, reason.version)
     return LossReasonRead.model_validate(reason)
 
@@ -66,13 +60,12 @@ async def update_loss_reason(
     reason_id: UUID,
     body: LossReasonUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: LossReasonServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> LossReasonRead:
     """Rename, reorder, deactivate or reactivate a reason."""
-    reason = await LossReasonService(uow, container.clock).update(
+    reason = await service.update(
         principal,
         reason_id,
         **body.model_dump(exclude_unset=True),
@@ -90,12 +83,9 @@ async def update_loss_reason(
 async def delete_loss_reason(
     reason_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: LossReasonServiceDep,
     if_match: IfMatch = None,
 ) -> None:
     """Deletes an unused reason; one that lost deals name is deactivated instead, so their
     history keeps it (it then shows with include_inactive=true)."""
-    await LossReasonService(uow, container.clock).delete(
-        principal, reason_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, reason_id, expected_version=expected_version(if_match))

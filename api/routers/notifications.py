@@ -8,7 +8,12 @@ from uuid import UUID
 from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
-from api.deps import ContainerDep, CurrentPrincipal, NotificationFeedDep, StreamPrincipal, UowDep
+from api.deps import (
+    CurrentPrincipal,
+    NotificationFeedDep,
+    NotificationServiceDep,
+    StreamPrincipal,
+)
 from api.errors import problems
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.notifications import NotificationPage, NotificationRead, ReadAllResult
@@ -27,14 +32,13 @@ RETRY_MILLISECONDS = 5000
 @router.get("", response_model=NotificationPage, responses=problems(401, 403, 422))
 async def list_notifications(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: NotificationServiceDep,
     unread: bool | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> NotificationPage:
     """Your notifications, newest first; unread=true for the unread ones only."""
-    found = await NotificationService(uow, container.clock).list(
+    found = await service.list(
         principal, unread=unread, limit=limit + 1, after=decode_time_id_cursor(cursor)
     )
     last = found[limit - 1] if len(found) > limit else None
@@ -46,9 +50,9 @@ async def list_notifications(
 
 @router.post("/read-all", response_model=ReadAllResult, responses=problems(401, 403))
 async def read_all_notifications(
-    principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    principal: CurrentPrincipal, service: NotificationServiceDep
 ) -> ReadAllResult:
-    marked = await NotificationService(uow, container.clock).mark_all_read(principal)
+    marked = await service.mark_all_read(principal)
     return ReadAllResult(marked=marked)
 
 
@@ -56,9 +60,9 @@ async def read_all_notifications(
     "/{notification_id}/read", response_model=NotificationRead, responses=problems(401, 403, 404)
 )
 async def read_notification(
-    notification_id: UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    notification_id: UUID, principal: CurrentPrincipal, service: NotificationServiceDep
 ) -> NotificationRead:
-    found = await NotificationService(uow, container.clock).mark_read(principal, notification_id)
+    found = await service.mark_read(principal, notification_id)
     return NotificationRead.model_validate(found)
 
 
@@ -78,15 +82,13 @@ async def read_notification(
 )
 async def stream_notifications(
     principal: StreamPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: NotificationServiceDep,
     feed: NotificationFeedDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
     """Live notifications. Sends your unread notifications first (those after Last-Event-ID
     when reconnecting), then each new one as it is created, and a heartbeat every 15 s.
     Authenticate with the Bearer header or, for EventSource, ?access_token=."""
-    service = NotificationService(uow, container.clock)
     since = _uuid_or_none(last_event_id)
     # Validates the caller before the stream starts, so a bad caller gets a problem response.
     await service.list(principal, unread=True, limit=1)

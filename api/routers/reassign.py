@@ -4,10 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, ReassignServiceDep
 from api.errors import problems
 from api.schemas.reassign import ReassignRequest, ReassignResultRead
-from domain.activities.services.reassignment import ReassignService
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -21,12 +20,9 @@ async def reassign_user_work(
     user_id: UUID,
     body: ReassignRequest,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ReassignServiceDep,
 ) -> ReassignResultRead:
     """Move the user's clients, deals and tasks to a colleague in one transaction, with an
     audit record per kind of record moved. Needs users:manage."""
-    result = await ReassignService(uow, container.clock).reassign(
-        principal, user_id, **body.model_dump()
-    )
+    result = await service.reassign(principal, user_id, **body.model_dump())
     return ReassignResultRead.model_validate(result)

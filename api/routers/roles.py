@@ -4,7 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, RoleServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.schemas.roles import PermissionCatalogueRead, RoleCreate, RoleRead, RoleUpdate
@@ -20,9 +20,9 @@ async def list_permissions(principal: CurrentPrincipal) -> PermissionCatalogueRe
 
 
 @router.get("/roles", response_model=list[RoleRead], responses=problems(401))
-async def list_roles(principal: CurrentPrincipal, uow: UowDep) -> list[RoleRead]:
+async def list_roles(principal: CurrentPrincipal, service: RoleServiceDep) -> list[RoleRead]:
     """The organisation's roles, built-in and custom, by name."""
-    return [RoleRead.of(r) for r in await RoleService(uow).list(principal)]
+    return [RoleRead.of(r) for r in await service.list(principal)]
 
 
 @router.post(
@@ -32,19 +32,19 @@ async def list_roles(principal: CurrentPrincipal, uow: UowDep) -> list[RoleRead]
     responses=problems(401, 403, 409, 422),
 )
 async def create_role(
-    body: RoleCreate, principal: CurrentPrincipal, uow: UowDep, response: Response
+    body: RoleCreate, principal: CurrentPrincipal, service: RoleServiceDep, response: Response
 ) -> RoleRead:
     """A custom role; its name must be unique in the organisation."""
-    role = await RoleService(uow).create(principal, **body.model_dump())
+    role = await service.create(principal, **body.model_dump())
     set_etag(response, role.version)
     return RoleRead.of(role)
 
 
 @router.get("/roles/{role_id}", response_model=RoleRead, responses=problems(401, 404))
 async def get_role(
-    role_id: UUID, principal: CurrentPrincipal, uow: UowDep, response: Response
+    role_id: UUID, principal: CurrentPrincipal, service: RoleServiceDep, response: Response
 ) -> RoleRead:
-    role = await RoleService(uow).get(principal, role_id)
+    role = await service.get(principal, role_id)
     set_etag(response, role.version)
     return RoleRead.of(role)
 
@@ -56,12 +56,12 @@ async def update_role(
     role_id: UUID,
     body: RoleUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: RoleServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> RoleRead:
     """Rename a role or change its permissions and visibility (not the administrator's)."""
-    role = await RoleService(uow).update(
+    role = await service.update(
         principal,
         role_id,
         **body.model_dump(exclude_unset=True),
@@ -77,7 +77,7 @@ async def update_role(
     responses=problems(401, 403, 404, 409, 412),
 )
 async def delete_role(
-    role_id: UUID, principal: CurrentPrincipal, uow: UowDep, if_match: IfMatch = None
+    role_id: UUID, principal: CurrentPrincipal, service: RoleServiceDep, if_match: IfMatch = None
 ) -> None:
     """Only a role nobody holds can be deleted; the administrator role never."""
-    await RoleService(uow).delete(principal, role_id, expected_version=expected_version(if_match))
+    await service.delete(principal, role_id, expected_version=expected_version(if_match))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, TaskServiceDep, UowDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.export import (
@@ -20,11 +20,9 @@ from api.export import (
     export_openapi_responses,
     export_response,
 )
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, moment, nullable
 from api.schemas.tasks import TaskCreate, TaskPage, TaskRead, TaskUpdate
 from domain.activities.model import Task
-from domain.activities.services.tasks import TaskService
-from domain.shared.errors import InvalidInput
 from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -45,13 +43,7 @@ def task_read(task: Task, note: str | None = None) -> TaskRead:
 
 
 def _after(cursor: str | None) -> tuple[datetime | None, UUID] | None:
-    key = decode_cursor(cursor, 2)
-    if key is None:
-        return None
-    try:
-        return (datetime.fromisoformat(key[0]) if key[0] != "None" else None), UUID(key[1])
-    except ValueError as exc:
-        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+    return decode_cursor(cursor, nullable(moment), ident)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +66,14 @@ TaskFiltersDep = Annotated[TaskFilters, Depends()]
 @router.get("", response_model=TaskPage, responses=problems(401, 403, 422))
 async def list_tasks(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     filters: TaskFiltersDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> TaskPage:
     """Tasks by due time (undated last). Without assignee_id, client_id or deal_id: your own
     ("my tasks"); mine=false lists every task you may see."""
-    tasks = await TaskService(uow, container.clock).list(
-        principal, **asdict(filters), limit=limit + 1, after=_after(cursor)
-    )
+    tasks = await service.list(principal, **asdict(filters), limit=limit + 1, after=_after(cursor))
     last = tasks[limit - 1] if len(tasks) > limit else None
     return TaskPage(
         items=[task_read(t) for t in tasks[:limit]],
@@ -112,16 +101,17 @@ EXPORT_COLUMNS = (
 )
 async def export_tasks(
     principal: CurrentPrincipal,
-    container: ContainerDep,
+    service: TaskServiceDep,
+    uow: UowDep,
     filters: TaskFiltersDep,
     format: FormatQuery = "csv",
     delimiter: DelimiterQuery = ",",
 ) -> StreamingResponse:
     """The filtered task list as CSV or XLSX, streamed; the same filters as the list."""
-    names = await user_names(container.uow(), principal)
+    names = await user_names(uow, principal)
 
     async def page(after: Task | None, size: int) -> Sequence[Task]:
-        return await TaskService(container.uow(), container.clock).list(
+        return await service.list(
             principal,
             **asdict(filters),
             limit=size,
@@ -156,12 +146,11 @@ async def export_tasks(
 async def create_task(
     body: TaskCreate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     response: Response,
 ) -> TaskRead:
     """A task on a client or deal; assigning it to someone else notifies them."""
-    result = await TaskService(uow, container.clock).create(principal, **body.model_dump())
+    result = await service.create(principal, **body.model_dump())
     set_etag(response, result.task.version)
     return task_read(result.task, result.note)
 
@@ -170,11 +159,10 @@ async def create_task(
 async def get_task(
     task_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     response: Response,
 ) -> TaskRead:
-    task = await TaskService(uow, container.clock).get(principal, task_id)
+    task = await service.get(principal, task_id)
     set_etag(response, task.version)
     return task_read(task)
 
@@ -186,12 +174,11 @@ async def update_task(
     task_id: UUID,
     body: TaskUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> TaskRead:
-    result = await TaskService(uow, container.clock).update(
+    result = await service.update(
         principal,
         task_id,
         **body.model_dump(exclude_unset=True),
@@ -207,14 +194,11 @@ async def update_task(
 async def complete_task(
     task_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> TaskRead:
-    task = await TaskService(uow, container.clock).complete(
-        principal, task_id, expected_version=expected_version(if_match)
-    )
+    task = await service.complete(principal, task_id, expected_version=expected_version(if_match))
     set_etag(response, task.version)
     return task_read(task)
 
@@ -225,14 +209,11 @@ async def complete_task(
 async def reopen_task(
     task_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> TaskRead:
-    task = await TaskService(uow, container.clock).reopen(
-        principal, task_id, expected_version=expected_version(if_match)
-    )
+    task = await service.reopen(principal, task_id, expected_version=expected_version(if_match))
     set_etag(response, task.version)
     return task_read(task)
 
@@ -243,10 +224,7 @@ async def reopen_task(
 async def delete_task(
     task_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: TaskServiceDep,
     if_match: IfMatch = None,
 ) -> None:
-    await TaskService(uow, container.clock).delete(
-        principal, task_id, expected_version=expected_version(if_match)
-    )
+    await service.delete(principal, task_id, expected_version=expected_version(if_match))

@@ -6,13 +6,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentPrincipal, UowDep
+from api.deps import CurrentPrincipal, TimelineServiceDep
 from api.errors import problems
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, moment, text
 from api.schemas.timeline import TimelineItemRead, TimelinePage
 from domain.activities.ports import TimelineItem, TimelineKind
-from domain.activities.services.timeline import TimelineService
-from domain.shared.errors import InvalidInput
 
 router = APIRouter(tags=["timeline"])
 
@@ -22,21 +20,19 @@ Kinds = Annotated[
 ]
 
 
+def _kind(raw: object) -> str:
+    return TimelineKind(text(raw)).value
+
+
 def _after(cursor: str | None) -> tuple[datetime, str, UUID] | None:
-    key = decode_cursor(cursor, 3)
-    if key is None:
-        return None
-    try:
-        return datetime.fromisoformat(key[0]), TimelineKind(key[1]).value, UUID(key[2])
-    except ValueError as exc:
-        raise InvalidInput(("query", "cursor"), "is not a cursor returned by this API") from exc
+    return decode_cursor(cursor, moment, _kind, ident)
 
 
 def _page(items: list[TimelineItem], limit: int) -> TimelinePage:
     last = items[limit - 1] if len(items) > limit else None
     return TimelinePage(
         items=[TimelineItemRead.model_validate(i) for i in items[:limit]],
-        next_cursor=encode_cursor(last.at.isoformat(), last.kind.value, last.id) if last else None,
+        next_cursor=encode_cursor(last.at, last.kind.value, last.id) if last else None,
     )
 
 
@@ -46,14 +42,14 @@ def _page(items: list[TimelineItem], limit: int) -> TimelinePage:
 async def get_client_timeline(
     client_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: TimelineServiceDep,
     kinds: Kinds = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> TimelinePage:
     """Tasks, activities, comments, stage moves and relationship changes of the client and
     of its deals you see, newest first."""
-    items = await TimelineService(uow).for_client(
+    items = await service.for_client(
         principal, client_id, kinds=frozenset(kinds or ()), limit=limit + 1, after=_after(cursor)
     )
     return _page(list(items), limit)
@@ -65,13 +61,13 @@ async def get_client_timeline(
 async def get_deal_timeline(
     deal_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: TimelineServiceDep,
     kinds: Kinds = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> TimelinePage:
     """Tasks, activities, comments, stage moves and relationship changes of the deal."""
-    items = await TimelineService(uow).for_deal(
+    items = await service.for_deal(
         principal, deal_id, kinds=frozenset(kinds or ()), limit=limit + 1, after=_after(cursor)
     )
     return _page(list(items), limit)

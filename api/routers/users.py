@@ -6,10 +6,17 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import ContainerDep, CurrentPrincipal, UowDep
+from api.deps import (
+    ClockDep,
+    CurrentPrincipal,
+    InvitationServiceDep,
+    ProfileServiceDep,
+    ScheduleServiceDep,
+    UserAdminServiceDep,
+)
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
-from api.pagination import Cursor, Limit, decode_cursor, encode_cursor
+from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, text
 from api.schemas.users import (
     InvitationCreate,
     InvitationRead,
@@ -19,16 +26,16 @@ from api.schemas.users import (
     UsersOnDutyRead,
     UserUpdate,
 )
-from domain.staff.services.schedules import ScheduleService
-from domain.staff.services.users import InvitationService, ProfileService, UserAdminService
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.get("/me", response_model=UserRead, responses=problems(401))
-async def get_my_profile(principal: CurrentPrincipal, uow: UowDep, response: Response) -> UserRead:
+async def get_my_profile(
+    principal: CurrentPrincipal, service: ProfileServiceDep, response: Response
+) -> UserRead:
     """The signed-in user with their role, permissions and manager."""
-    view = await ProfileService(uow).get(principal)
+    view = await service.get(principal)
     set_etag(response, view.user.version)
     return UserRead.of(view)
 
@@ -37,12 +44,12 @@ async def get_my_profile(principal: CurrentPrincipal, uow: UowDep, response: Res
 async def update_my_profile(
     body: ProfileUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
+    service: ProfileServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Edit your own name, phone, language and time zone."""
-    view = await ProfileService(uow).update(
+    view = await service.update(
         principal,
         **body.model_dump(exclude_unset=True),
         expected_version=expected_version(if_match),
@@ -58,12 +65,9 @@ async def update_my_profile(
     responses=problems(401, 403, 409, 422),
 )
 async def invite_user(
-    body: InvitationCreate, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+    body: InvitationCreate, principal: CurrentPrincipal, service: InvitationServiceDep
 ) -> InvitationRead:
     """Create an account and e-mail its owner a link to set a password."""
-    service = InvitationService(
-        uow, container.clock, container.secrets, link_base=container.settings.public_base
-    )
     view, job = await service.invite(principal, **body.model_dump())
     return InvitationRead(user=UserRead.of(view), job_id=job.id)
 
@@ -71,8 +75,7 @@ async def invite_user(
 @router.get("", response_model=UserPage, responses=problems(401, 403, 422))
 async def list_users(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: UserAdminServiceDep,
     department_id: UUID | None = None,
     include_subdepartments: Annotated[
         bool, Query(description="With department_id: the departments below it too")
@@ -83,12 +86,10 @@ async def list_users(
     cursor: Cursor = None,
 ) -> UserPage:
     """Colleagues by name."""
-    key = decode_cursor(cursor, 2)
-    after = (key[0], UUID(key[1])) if key else None
-    views = await UserAdminService(uow, container.clock).list(
+    views = await service.list(
         principal,
         limit=limit + 1,
-        after=after,
+        after=decode_cursor(cursor, text, ident),
         department_id=department_id,
         include_subdepartments=include_subdepartments,
         is_active=is_active,
@@ -104,16 +105,16 @@ async def list_users(
 @router.get("/on-duty", response_model=UsersOnDutyRead, responses=problems(401, 403, 422))
 async def list_users_on_duty(
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: ScheduleServiceDep,
+    clock: ClockDep,
     at: Annotated[
         AwareDatetime | None, Query(description="ISO 8601 with offset; now when omitted")
     ] = None,
 ) -> UsersOnDutyRead:
     """Active users inside their working hours (Mon-Fri 9-18 in their time zone when no
     schedule is set) and not absent at that moment."""
-    moment = at or container.clock.now()
-    views = await ScheduleService(uow, container.clock).on_duty(principal, moment)
+    moment = at or clock.now()
+    views = await service.on_duty(principal, moment)
     return UsersOnDutyRead(at=moment, items=[UserRead.of(v) for v in views])
 
 
@@ -121,11 +122,10 @@ async def list_users_on_duty(
 async def get_user(
     user_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: UserAdminServiceDep,
     response: Response,
 ) -> UserRead:
-    view = await UserAdminService(uow, container.clock).get(principal, user_id)
+    view = await service.get(principal, user_id)
     set_etag(response, view.user.version)
     return UserRead.of(view)
 
@@ -137,13 +137,12 @@ async def update_user(
     user_id: UUID,
     body: UserUpdate,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: UserAdminServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> UserRead:
     """Edit a colleague's name, role, department and profile (users:manage)."""
-    view = await UserAdminService(uow, container.clock).update(
+    view = await service.update(
         principal,
         user_id,
         **body.model_dump(exclude_unset=True),
@@ -161,15 +160,12 @@ async def update_user(
 async def deactivate_user(
     user_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: UserAdminServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> UserRead:
     """End a user's access; their records stay. Their sessions are revoked."""
-    view = await UserAdminService(uow, container.clock).deactivate(
-        principal, user_id, expected_version=expected_version(if_match)
-    )
+    view = await service.deactivate(principal, user_id, expected_version=expected_version(if_match))
     set_etag(response, view.user.version)
     return UserRead.of(view)
 
@@ -178,13 +174,10 @@ async def deactivate_user(
 async def activate_user(
     user_id: UUID,
     principal: CurrentPrincipal,
-    uow: UowDep,
-    container: ContainerDep,
+    service: UserAdminServiceDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> UserRead:
-    view = await UserAdminService(uow, container.clock).activate(
-        principal, user_id, expected_version=expected_version(if_match)
-    )
+    view = await service.activate(principal, user_id, expected_version=expected_version(if_match))
     set_etag(response, view.user.version)
     return UserRead.of(view)
