@@ -89,8 +89,13 @@ typecheck: $(PY_STAMP)
 openapi-check: $(PY_STAMP)
 	$(BIN)/crm export-openapi --check
 
+# Parallel (pytest-xdist) where there is more than one core: each worker has its own database,
+# embedded servers and Redis database. On 2 cores the suite took 33 s with -n 2 against 51 s
+# with -n 0. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= $(shell [ "$$(nproc 2>/dev/null || echo 1)" -gt 1 ] && echo auto || echo 0)
+
 test-python: $(PY_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test-frontend: $(NODE_STAMP)
 	cd frontend && npm run check:api
