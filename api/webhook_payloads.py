@@ -3,12 +3,14 @@
 An integrator receives, for every event::
 
     {"type": "deal.won", "version": 1, "id": "<event id>", "timestamp": "<when it happened>",
-     "organisation_id": "...", "data": {...}}
+     "organisation_id": "...", "event": {...}, "data": {...}}
 
-``data`` is the record as the API returns it (``DealRead`` for ``deal.*`` events), read at the
-first attempt with an organisation-wide scope; for an event whose record no longer exists or
-has no read schema yet it is the event's own fields. ``version`` changes only when this shape
-does.
+``event`` holds the event's own fields (which fields changed, the previous assignee, the loss
+flags...); ``data`` is the record the event names as the API returns it (``DealRead`` for
+``deal.*``, ``ClientRead`` for ``client.*`` and ``clients.merged``, ``ContactRead``,
+``TaskRead``, ``ActivityRead``, ``CommentRead``, ``AttachmentRead``, ``AbsenceRead``), read at
+the first attempt with an organisation-wide scope; when the record no longer exists ``data``
+repeats the event's fields. ``version`` changes only when this shape does.
 
 Why here and not in adapters: the read schemas live in the HTTP layer and adapters may not
 import it (import-linter). The domain declares the ``WebhookPayloadBuilder`` port; this module
@@ -24,33 +26,90 @@ from typing import Any
 from uuid import UUID
 
 from adapters.bootstrap import Container
+from api.schemas.absences import AbsenceRead
+from api.schemas.activities import ActivityRead
+from api.schemas.attachments import AttachmentRead
+from api.schemas.clients import ClientRead
+from api.schemas.contacts import ContactRead
 from api.schemas.deals import DealRead
+from api.schemas.discussions import CommentRead
+from api.schemas.tasks import TaskRead
+from domain.activities.services.activities import ActivityService
+from domain.activities.services.discussions import DiscussionService
+from domain.activities.services.tasks import TaskService
+from domain.attachments.services import AttachmentService
 from domain.auth.principal import Principal
+from domain.clients.services.clients import ClientService
+from domain.clients.services.contacts import ContactService
 from domain.deals.services import DealService
-from domain.platform.ports import UnitOfWork
-from domain.shared.clock import Clock
 from domain.shared.errors import NotFound
+from domain.staff.services.absences import AbsenceService
 from domain.webhooks.model import PAYLOAD_VERSION, WebhookMessage
 
-RecordLoader = Callable[["ApiWebhookPayloads", Principal, WebhookMessage], Awaitable[Any]]
+# Reads the record an event names, as the API would return it, for the whole organisation.
+RecordLoader = Callable[[Container, Principal, UUID], Awaitable[dict[str, Any]]]
 
 
-async def _deal(builder: ApiWebhookPayloads, system: Principal, message: WebhookMessage) -> Any:
-    view = await DealService(builder.uow_factory(), builder.clock).get(
-        system, UUID(message.fields["deal_id"])
-    )
+async def _deal(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    view = await DealService(c.uow(), c.clock).get(system, ident)
     return DealRead.of(view).model_dump(mode="json")
 
 
-# Event name prefix -> how to read the current record. Contexts add theirs as their read
-# schemas gain events.
-LOADERS: dict[str, RecordLoader] = {"deal.": _deal}
+async def _client(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    view = await ClientService(c.uow(), c.clock).get(system, ident)
+    return ClientRead.of(view).model_dump(mode="json")
+
+
+async def _contact(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    contact = await ContactService(c.uow(), c.clock).get(system, ident)
+    return ContactRead.of(contact).model_dump(mode="json")
+
+
+async def _task(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    task = await TaskService(c.uow(), c.clock).get(system, ident)
+    return TaskRead.of(task).model_dump(mode="json")
+
+
+async def _activity(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    activity = await ActivityService(c.uow(), c.clock).get(system, ident)
+    return ActivityRead.model_validate(activity).model_dump(mode="json")
+
+
+async def _comment(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    comment = await DiscussionService(c.uow(), c.clock).get(system, ident)
+    return CommentRead.model_validate(comment).model_dump(mode="json")
+
+
+async def _attachment(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    service = AttachmentService(
+        c.uow(), c.storage, c.clock, max_bytes=c.settings.attachment_max_bytes
+    )
+    attachment = await service.get(system, ident)
+    return AttachmentRead.model_validate(attachment).model_dump(mode="json")
+
+
+async def _absence(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    absence = await AbsenceService(c.uow(), c.clock).get(system, ident)
+    return AbsenceRead.model_validate(absence).model_dump(mode="json")
+
+
+# Event name prefix -> (the event field naming the record, how to read it).
+LOADERS: dict[str, tuple[str, RecordLoader]] = {
+    "deal.": ("deal_id", _deal),
+    "client.": ("client_id", _client),
+    "clients.": ("client_id", _client),  # clients.merged: the survivor
+    "contact.": ("contact_id", _contact),
+    "task.": ("task_id", _task),
+    "activity.": ("activity_id", _activity),
+    "comment.": ("comment_id", _comment),
+    "attachment.": ("attachment_id", _attachment),
+    "user.absence_": ("absence_id", _absence),
+}
 
 
 class ApiWebhookPayloads:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
+    def __init__(self, container: Container) -> None:
+        self._container = container
 
     async def build(self, message: WebhookMessage) -> dict[str, Any]:
         return {
@@ -59,6 +118,7 @@ class ApiWebhookPayloads:
             "id": str(message.event_id),
             "timestamp": message.occurred_at.isoformat(),
             "organisation_id": str(message.organisation_id),
+            "event": dict(message.fields),
             "data": await self._data(message),
         }
 
@@ -70,15 +130,16 @@ class ApiWebhookPayloads:
             permissions=frozenset(),
             is_admin=True,
         )
-        for prefix, load in LOADERS.items():
-            if message.event_name.startswith(prefix):
+        for prefix, (id_field, load) in LOADERS.items():
+            ident = message.fields.get(id_field)
+            if message.event_name.startswith(prefix) and ident:
                 try:
-                    return await load(self, system, message)
+                    return await load(self._container, system, UUID(str(ident)))
                 except NotFound:
-                    break  # deleted since: the event's own fields still say what happened
+                    break  # deleted since: "event" still says what happened
         return dict(message.fields)
 
 
 def install_webhook_payloads(container: Container) -> None:
     if container.webhook_payloads is None:
-        container.webhook_payloads = ApiWebhookPayloads(container.uow, container.clock)
+        container.webhook_payloads = ApiWebhookPayloads(container)

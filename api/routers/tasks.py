@@ -28,20 +28,6 @@ from domain.staff.services.users import user_names
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 
-def task_read(task: Task, note: str | None = None) -> TaskRead:
-    return TaskRead.model_validate(
-        {
-            **{
-                f: getattr(task, f)
-                for f in TaskRead.model_fields
-                if f not in {"done", "assignment_note"}
-            },
-            "done": task.is_done,
-            "assignment_note": note,
-        }
-    )
-
-
 def _after(cursor: str | None) -> tuple[datetime | None, UUID] | None:
     return decode_cursor(cursor, nullable(moment), ident)
 
@@ -76,7 +62,7 @@ async def list_tasks(
     tasks = await service.list(principal, **asdict(filters), limit=limit + 1, after=_after(cursor))
     last = tasks[limit - 1] if len(tasks) > limit else None
     return TaskPage(
-        items=[task_read(t) for t in tasks[:limit]],
+        items=[TaskRead.of(t) for t in tasks[:limit]],
         next_cursor=encode_cursor(last.due_at, last.id) if last else None,
     )
 
@@ -152,7 +138,7 @@ async def create_task(
     """A task on a client or deal; assigning it to someone else notifies them."""
     result = await service.create(principal, **body.model_dump())
     set_etag(response, result.task.version)
-    return task_read(result.task, result.note)
+    return TaskRead.of(result.task, result.note)
 
 
 @router.get("/{task_id}", response_model=TaskRead, responses=problems(401, 403, 404))
@@ -164,7 +150,7 @@ async def get_task(
 ) -> TaskRead:
     task = await service.get(principal, task_id)
     set_etag(response, task.version)
-    return task_read(task)
+    return TaskRead.of(task)
 
 
 @router.patch(
@@ -185,7 +171,7 @@ async def update_task(
         expected_version=expected_version(if_match),
     )
     set_etag(response, result.task.version)
-    return task_read(result.task, result.note)
+    return TaskRead.of(result.task, result.note)
 
 
 @router.post(
@@ -200,7 +186,7 @@ async def complete_task(
 ) -> TaskRead:
     task = await service.complete(principal, task_id, expected_version=expected_version(if_match))
     set_etag(response, task.version)
-    return task_read(task)
+    return TaskRead.of(task)
 
 
 @router.post(
@@ -215,7 +201,7 @@ async def reopen_task(
 ) -> TaskRead:
     task = await service.reopen(principal, task_id, expected_version=expected_version(if_match))
     set_etag(response, task.version)
-    return task_read(task)
+    return TaskRead.of(task)
 
 
 @router.delete(

@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from api.schemas.base import Schema
-from domain.activities.model import Priority
+from domain.activities.model import Priority, Task
 
 
 class TaskRead(Schema):
@@ -33,6 +33,19 @@ class TaskRead(Schema):
         description="Set when the task went to someone other than the requested assignee "
         "(e.g. the substitute of an absent employee)",
     )
+
+    @classmethod
+    def of(cls, task: Task, note: str | None = None) -> TaskRead:
+        return cls.model_validate(
+            {
+                **{f: getattr(task, f) for f in cls.model_fields if f not in _DERIVED},
+                "done": task.is_done,
+                "assignment_note": note,
+            }
+        )
+
+
+_DERIVED = {"done", "assignment_note"}
 
 
 class TaskCreate(Schema):
