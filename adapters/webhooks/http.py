@@ -32,14 +32,22 @@ class HttpxWebhookSender:
             timeout=TIMEOUT, follow_redirects=False, trust_env=False
         )
 
-    async def send(self, url: str, *, headers: dict[str, str], body: bytes) -> SendResult:
+    async def send(
+        self, url: str, *, headers: dict[str, str], body: bytes, connect_to: str | None = None
+    ) -> SendResult:
         started = time.perf_counter()
+        request = self._client.build_request(
+            "POST", url, content=body, headers={**headers, "user-agent": USER_AGENT}
+        )
+        if connect_to is not None:
+            _pin(request, connect_to)
         try:
             async with asyncio.timeout(TIMEOUT.read or 10.0):
-                async with self._client.stream(
-                    "POST", url, content=body, headers={**headers, "user-agent": USER_AGENT}
-                ) as response:
+                response = await self._client.send(request, stream=True)
+                try:
                     excerpt = await _excerpt(response)
+                finally:
+                    await response.aclose()
         except (httpx.HTTPError, TimeoutError, OSError) as exc:
             return SendResult(
                 status_code=None,
@@ -59,6 +67,16 @@ class HttpxWebhookSender:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def _pin(request: httpx.Request, address: str) -> None:
+    """Connect to ``address`` (already checked) instead of resolving the host again; the Host
+    header keeps the name, and for https the TLS name (SNI and certificate check) too."""
+    host = request.url.host
+    request.headers["host"] = request.url.netloc.decode("ascii")
+    request.url = request.url.copy_with(host=address)
+    if request.url.scheme == "https":
+        request.extensions["sni_hostname"] = host
 
 
 async def _excerpt(response: httpx.Response) -> str:

@@ -87,8 +87,12 @@ class SendResult:
 
 
 class WebhookSender(Protocol):
-    async def send(self, url: str, *, headers: dict[str, str], body: bytes) -> SendResult:
-        """POST once, never following redirects; transport errors are results, not raises."""
+    async def send(
+        self, url: str, *, headers: dict[str, str], body: bytes, connect_to: str | None = None
+    ) -> SendResult:
+        """POST once, never following redirects; transport errors are results, not raises.
+        With ``connect_to`` the connection goes to that address (the one the target check
+        approved) while the Host header and TLS name stay those of ``url``."""
         ...
 
 

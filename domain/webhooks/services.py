@@ -340,7 +340,7 @@ class WebhookDeliverer:
             delivery.body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         started = self._clock.now()
         try:
-            await check_target(endpoint.url, self._resolver, allow_private=allow_private)
+            pinned = await check_target(endpoint.url, self._resolver, allow_private=allow_private)
         except InvalidInput as exc:
             result_error: str | None = exc.problems[0].msg if exc.problems else exc.detail
             attempt = DeliveryAttempt(
@@ -355,7 +355,7 @@ class WebhookDeliverer:
                 endpoint.secret, str(delivery.event_id), int(started.timestamp()), delivery.body
             )
             result = await self._sender.send(
-                endpoint.url, headers=headers, body=delivery.body.encode()
+                endpoint.url, headers=headers, body=delivery.body.encode(), connect_to=pinned
             )
             attempt = DeliveryAttempt(
                 organisation_id=delivery.organisation_id,

@@ -7,9 +7,9 @@ them. The check runs when an endpoint is saved and again before every attempt, b
 answers change. An organisation may allow private targets (an on-premises integration) with
 its ``webhooks_allow_private_targets`` setting.
 
-The resolution before the attempt and the HTTP client's own resolution are two lookups, so a
-hostile DNS server could still answer differently the second time (DNS rebinding); pinning the
-connection to the checked address would close that gap and is left for later.
+The attempt then connects to the address that was checked (``check_target`` returns it), not
+to whatever a second lookup would answer: a hostile DNS server cannot pass the check with a
+public address and then hand the HTTP client a private one (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -58,11 +58,12 @@ def _literal(host: str) -> IPAddress | None:
         return None
 
 
-async def check_target(url: str, resolver: HostResolver, *, allow_private: bool) -> None:
+async def check_target(url: str, resolver: HostResolver, *, allow_private: bool) -> str | None:
     """Raises InvalidInput on ``url`` when the URL's host is or resolves to an address a
-    webhook must not reach, or does not resolve at all."""
+    webhook must not reach, or does not resolve at all; returns the checked address to
+    connect to (None when private targets are allowed: then nothing needs pinning)."""
     if allow_private:
-        return
+        return None
     host = urlsplit(url).hostname or ""
     literal = _literal(host)
     addresses: Sequence[str]
@@ -84,3 +85,4 @@ async def check_target(url: str, resolver: HostResolver, *, allow_private: bool)
                 f"must point at a public address; {host} is {reason}. An administrator can "
                 "allow private targets in the organisation settings",
             )
+    return addresses[0].split("%", 1)[0]

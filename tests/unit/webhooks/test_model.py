@@ -165,3 +165,13 @@ class TestTargets:
         await check_target("https://mixed.test/h", resolver, allow_private=True)
         with pytest.raises(InvalidInput):
             await check_target("https://missing.test/h", resolver, allow_private=False)
+
+    async def test_the_attempt_is_pinned_to_the_address_that_was_checked(self) -> None:
+        # A second lookup could answer with a private address (DNS rebinding); the check
+        # hands back what it approved, and the sender connects there.
+        resolver = FakeResolver({"ok.test": ["1.1.1.1"], "v6.test": ["2606:4700::1111"]})
+        assert await check_target("https://ok.test/h", resolver, allow_private=False) == "1.1.1.1"
+        pinned = await check_target("https://v6.test/h", resolver, allow_private=False)
+        assert pinned == "2606:4700::1111"
+        assert await check_target("http://1.1.1.1/h", resolver, allow_private=False) == "1.1.1.1"
+        assert await check_target("https://ok.test/h", resolver, allow_private=True) is None
