@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
-from domain.staff.model import AbsenceKind
+from domain.staff.model import ABSENCE_COMMENT_MAX, AbsenceKind
 
 
 class AbsenceRead(Schema):
@@ -30,7 +30,7 @@ class AbsenceCreate(Schema):
     starts_on: date
     ends_on: date = Field(description="Inclusive")
     substitute_id: UUID | None = None
-    comment: str | None = Field(default=None, max_length=1000)
+    comment: str | None = Field(default=None, max_length=ABSENCE_COMMENT_MAX)
 
 
 class AbsenceUpdate(Schema):
@@ -38,7 +38,7 @@ class AbsenceUpdate(Schema):
     starts_on: date | None = None
     ends_on: date | None = None
     substitute_id: UUID | None = None
-    comment: str | None = Field(default=None, max_length=1000)
+    comment: str | None = Field(default=None, max_length=ABSENCE_COMMENT_MAX)
 
 
 class AbsencePage(Schema):

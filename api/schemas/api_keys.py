@@ -6,12 +6,14 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from api.schemas.base import Schema
-from domain.auth.model import ApiKey
+from domain.auth.model import API_KEY_NAME_MAX, ApiKey
 from domain.staff.permissions import Permission
 
 
 class ApiKeyCreate(Schema):
-    name: str = Field(min_length=1, max_length=200, description="Who or what uses the key")
+    name: str = Field(
+        min_length=1, max_length=API_KEY_NAME_MAX, description="Who or what uses the key"
+    )
     permissions: list[Permission] = Field(
         max_length=len(Permission), description="At most the permissions you hold yourself"
     )

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
-from domain.clients.custom_fields import CustomFieldDefinition
+from domain.clients.custom_fields import LABEL_MAX, CustomFieldDefinition
 
 FieldTypeName = Literal["string", "number", "date", "enum", "money"]
 EntityName = Literal["client", "deal"]
@@ -21,7 +21,7 @@ class CustomFieldCreate(Schema):
         pattern=r"^[a-z][a-z0-9_]*$",
         description="Used in custom_fields and in ?cf.<key>= filters; cannot change later",
     )
-    label: str = Field(min_length=1, max_length=200)
+    label: str = Field(min_length=1, max_length=LABEL_MAX)
     type: FieldTypeName = Field(
         description='money values are {"amount": "123.45", "currency": "RUB"}; dates YYYY-MM-DD'
     )
@@ -31,7 +31,7 @@ class CustomFieldCreate(Schema):
 
 
 class CustomFieldUpdate(Schema):
-    label: str | None = Field(default=None, min_length=1, max_length=200)
+    label: str | None = Field(default=None, min_length=1, max_length=LABEL_MAX)
     options: list[str] | None = Field(default=None, max_length=200)
     required: bool | None = None
     position: int | None = Field(default=None, ge=0, le=1000)

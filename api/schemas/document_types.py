@@ -5,6 +5,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
+from domain.attachments.model import DOCUMENT_TYPE_NAME_MAX
 
 
 class DocumentTypeRead(Schema):
@@ -18,11 +19,11 @@ class DocumentTypeRead(Schema):
 
 class DocumentTypeCreate(Schema):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
     position: int = Field(default=0, ge=0, le=1000)
 
 
 class DocumentTypeUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
     is_active: bool | None = Field(default=None, description="false hides it from new uploads")
     position: int | None = Field(default=None, ge=0, le=1000)

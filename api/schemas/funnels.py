@@ -7,15 +7,24 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
-from domain.funnels.model import Funnel, FunnelTemplate, Stage, StageGroup, StageSpec
+from domain.funnels.model import (
+    EXPECTED_RESULT_MAX,
+    FUNNEL_NAME_MAX,
+    STAGE_NAME_MAX,
+    Funnel,
+    FunnelTemplate,
+    Stage,
+    StageGroup,
+    StageSpec,
+)
 
 Probability = Annotated[Decimal, Field(ge=0, le=100, description="Win probability, percent")]
 
 
 class StageCreate(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=STAGE_NAME_MAX)
     probability: Probability = Decimal(0)
-    expected_result: str | None = Field(default=None, max_length=500)
+    expected_result: str | None = Field(default=None, max_length=EXPECTED_RESULT_MAX)
     required_fields: list[str] = Field(
         default_factory=list,
         description="Deal fields to fill before entering: amount, contact_id, "
@@ -44,9 +53,9 @@ class StageAdd(StageCreate):
 
 
 class StageUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=STAGE_NAME_MAX)
     probability: Probability | None = None
-    expected_result: str | None = Field(default=None, max_length=500)
+    expected_result: str | None = Field(default=None, max_length=EXPECTED_RESULT_MAX)
     required_fields: list[str] | None = None
     required_documents: list[str] | None = None
     max_days: int | None = Field(default=None, ge=1, le=3650, description="null: no limit")
@@ -86,14 +95,17 @@ class FunnelCreate(Schema):
         default=None, description="sales or b2b_project: the template's stages"
     )
     name: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Required without a template"
+        default=None,
+        min_length=1,
+        max_length=FUNNEL_NAME_MAX,
+        description="Required without a template",
     )
     stages: list[StageCreate] = Field(default_factory=list, description="Without a template")
     is_default: bool = False
 
 
 class FunnelUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=FUNNEL_NAME_MAX)
     is_default: bool | None = Field(default=None, description="true makes it the default")
 
 

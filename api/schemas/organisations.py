@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
-from domain.staff.model import FulfilmentBasis
+from domain.staff.model import ORGANISATION_NAME_MAX, TIME_ZONE_MAX, FulfilmentBasis
 
 
 class OrganisationRead(Schema):
@@ -25,8 +25,10 @@ class OrganisationRead(Schema):
 
 
 class OrganisationUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=ORGANISATION_NAME_MAX)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", examples=["RUB"])
-    time_zone: str | None = Field(default=None, max_length=64, examples=["Europe/Moscow"])
+    time_zone: str | None = Field(
+        default=None, max_length=TIME_ZONE_MAX, examples=["Europe/Moscow"]
+    )
     fulfilment_basis: FulfilmentBasis | None = None
     webhooks_allow_private_targets: bool | None = None

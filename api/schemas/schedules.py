@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
-from domain.staff.model import WEEKDAYS
+from domain.staff.model import TIME_ZONE_MAX, WEEKDAYS
 from domain.staff.views import ScheduleView
 
 ClockTime = Annotated[
@@ -41,7 +41,7 @@ class WeekHours(Schema):
 
 
 class ScheduleWrite(Schema):
-    time_zone: str = Field(max_length=64, examples=["Europe/Moscow"])
+    time_zone: str = Field(max_length=TIME_ZONE_MAX, examples=["Europe/Moscow"])
     days: WeekHours
 
 

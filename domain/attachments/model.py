@@ -12,6 +12,7 @@ from domain.attachments.events import AttachmentAdded
 from domain.shared.errors import InvalidInput
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
+from domain.shared.text import clean_name
 
 # code -> Russian display name; created for an organisation the first time it needs them.
 DEFAULT_DOCUMENT_TYPES: tuple[tuple[str, str], ...] = (
@@ -24,6 +25,8 @@ DEFAULT_DOCUMENT_TYPES: tuple[tuple[str, str], ...] = (
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _MAX_FILENAME = 255
+# Shared with the API schema (api/schemas/document_types.py).
+DOCUMENT_TYPE_NAME_MAX = 200
 
 
 @dataclass(slots=True, kw_only=True)
@@ -52,10 +55,7 @@ def validate_code(code: str) -> str:
 
 
 def validate_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name or len(name) > 200:
-        raise InvalidInput("name", "must be 1 to 200 characters")
-    return name
+    return clean_name(name, "name", max_length=DOCUMENT_TYPE_NAME_MAX)
 
 
 @dataclass(slots=True, kw_only=True)

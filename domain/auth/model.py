@@ -12,6 +12,8 @@ from domain.shared.ids import new_id
 from domain.staff.permissions import Permission
 
 MIN_PASSWORD_LENGTH = 10
+# Shared with the API schema.
+API_KEY_NAME_MAX = 200
 # An API key reads ``crm_<prefix>_<secret>``: the prefix finds the stored key, the digest of
 # the whole key proves it.
 API_KEY_SCHEME = "crm"

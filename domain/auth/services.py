@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.auth.model import (
+    API_KEY_NAME_MAX,
     MIN_PASSWORD_LENGTH,
     ActionPurpose,
     ActionToken,
@@ -31,7 +32,8 @@ from domain.shared.errors import (
 )
 from domain.shared.ids import new_id
 from domain.shared.scope import Visibility
-from domain.staff.model import User, require_text
+from domain.shared.text import clean_text
+from domain.staff.model import User
 from domain.staff.permissions import Permission, Resource
 
 INVALID_CREDENTIALS = "Wrong e-mail or password"
@@ -235,7 +237,7 @@ class ApiKeyService:
         plaintext = format_api_key(prefix, self._secrets.token())
         key = ApiKey(
             organisation_id=principal.organisation_id,
-            name=require_text(name, "name", 200),
+            name=clean_text(name, "name", max_length=API_KEY_NAME_MAX),
             prefix=prefix,
             key_hash=self._secrets.digest(plaintext),
             permissions=granted,

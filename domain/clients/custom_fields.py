@@ -15,8 +15,11 @@ from uuid import UUID
 from domain.shared.errors import FieldProblem, InvalidInput
 from domain.shared.ids import new_id
 from domain.shared.money import Money
+from domain.shared.text import clean_name
 
 MAX_STRING = 1000
+# Shared with the API schema (api/schemas/custom_fields.py).
+LABEL_MAX = 200
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -74,10 +77,7 @@ class CustomFieldDefinition:
 
 
 def _label(value: str) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned or len(cleaned) > 200:
-        raise InvalidInput("label", "must be 1 to 200 characters")
-    return cleaned
+    return clean_name(value, "label", max_length=LABEL_MAX)
 
 
 def _options(kind: FieldType, values: Iterable[str]) -> list[str]:

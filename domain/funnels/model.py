@@ -14,8 +14,14 @@ from uuid import UUID
 
 from domain.shared.errors import FieldProblem, InvalidInput, NotFound
 from domain.shared.ids import new_id
+from domain.shared.text import clean_name, clean_text
 
 MAX_STAGES = 12
+# Field limits, shared with the API schemas (api/schemas/funnels.py, loss_reasons.py).
+FUNNEL_NAME_MAX = 200
+STAGE_NAME_MAX = 200
+EXPECTED_RESULT_MAX = 500
+LOSS_REASON_NAME_MAX = 200
 # Above this many stages a funnel still works, but sellers stop telling stages apart.
 WARN_STAGES = 7
 MAX_STAGE_DAYS = 3650
@@ -44,13 +50,6 @@ class StageGroup(enum.StrEnum):
 class FunnelTemplate(enum.StrEnum):
     SALES = "sales"
     B2B_PROJECT = "b2b_project"
-
-
-def clean_name(value: str, field_name: str | Sequence[str | int] = "name", limit: int = 200) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned or len(cleaned) > limit:
-        raise InvalidInput(field_name, f"must be 1 to {limit} characters")
-    return cleaned
 
 
 def probability_of(
@@ -147,12 +146,7 @@ class StageSpec:
 
 
 def _expected_result(value: str | None, loc: Sequence[str | int]) -> str | None:
-    if value is None:
-        return None
-    cleaned = value.strip()
-    if len(cleaned) > 500:
-        raise InvalidInput(loc, "must be at most 500 characters")
-    return cleaned or None
+    return clean_text(value, loc, max_length=EXPECTED_RESULT_MAX, required=False, multiline=True)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -168,7 +162,7 @@ class Funnel:
     version: int = 1
 
     def __post_init__(self) -> None:
-        self.name = clean_name(self.name)
+        self.name = clean_name(self.name, "name", max_length=FUNNEL_NAME_MAX)
 
     @property
     def warnings(self) -> list[str]:
@@ -189,7 +183,7 @@ class Funnel:
         return next((s for s in self.stages if s.id == stage_id), None)
 
     def rename(self, name: str) -> None:
-        self.name = clean_name(name)
+        self.name = clean_name(name, "name", max_length=FUNNEL_NAME_MAX)
 
     def add_stage(
         self, spec: StageSpec, *, position: int | None = None, loc: Sequence[str | int] = ()
@@ -200,7 +194,7 @@ class Funnel:
         stage = Stage(
             organisation_id=self.organisation_id,
             funnel_id=self.id,
-            name=clean_name(spec.name, (*loc, "name")),
+            name=clean_name(spec.name, (*loc, "name"), max_length=STAGE_NAME_MAX),
             probability=probability_of(spec.probability, (*loc, "probability")),
             expected_result=_expected_result(spec.expected_result, (*loc, "expected_result")),
             required_fields=required_field_names(spec.required_fields, (*loc, "required_fields")),
@@ -232,7 +226,7 @@ class Funnel:
     ) -> Stage:
         stage = self._require_stage(stage_id)
         if name is not None:
-            cleaned = clean_name(name)
+            cleaned = clean_name(name, "name", max_length=STAGE_NAME_MAX)
             self._require_unique_name(cleaned, ("name",), except_id=stage.id)
             stage.name = cleaned
         if probability is not None:
@@ -323,13 +317,13 @@ class LossReason:
     version: int = 1
 
     def __post_init__(self) -> None:
-        self.name = clean_name(self.name)
+        self.name = clean_name(self.name, "name", max_length=LOSS_REASON_NAME_MAX)
 
     def change(
         self, *, name: str | None = None, is_active: bool | None = None, position: int | None = None
     ) -> None:
         if name is not None:
-            self.name = clean_name(name)
+            self.name = clean_name(name, "name", max_length=LOSS_REASON_NAME_MAX)
         if is_active is not None:
             self.is_active = is_active
         if position is not None:

@@ -15,10 +15,19 @@ from domain.shared.ids import new_id
 from domain.shared.patch import UNSET, Patch
 from domain.shared.phone import normalise_phone
 from domain.shared.scope import Visibility
+from domain.shared.text import clean_text
 from domain.staff.events import AbsenceStarted
 from domain.staff.permissions import ADMIN_ROLE_CODE, Permission, Resource
 
 LANGUAGES = ("ru", "uk", "en")
+# Field limits, shared with the API schemas.
+ORGANISATION_NAME_MAX = 200
+ROLE_NAME_MAX = 100
+DEPARTMENT_NAME_MAX = 200
+USER_FULL_NAME_MAX = 200
+ABSENCE_COMMENT_MAX = 1000
+# IANA names are far shorter; the bound only keeps junk out before the lookup.
+TIME_ZONE_MAX = 64
 MAX_DEPARTMENT_DEPTH = 12
 
 
@@ -86,7 +95,7 @@ class Organisation:
         webhooks_allow_private_targets: bool | None = None,
     ) -> None:
         if name is not None:
-            self.name = require_text(name, "name", 200)
+            self.name = clean_text(name, "name", max_length=ORGANISATION_NAME_MAX)
         if currency is not None:
             self.currency = validate_currency(currency)
         if time_zone is not None:
@@ -119,7 +128,7 @@ class Role:
         """A role an admin defines; unlike the built-in ones it has no code."""
         return cls(
             organisation_id=organisation_id,
-            name=require_text(name, "name", 100),
+            name=clean_text(name, "name", max_length=ROLE_NAME_MAX),
             permissions=frozenset(permissions),
             visibility=dict(visibility or {}),
         )
@@ -149,20 +158,11 @@ class Role:
             # itself out of its own settings.
             raise Conflict("The administrator role always has every permission")
         if name is not None:
-            self.name = require_text(name, "name", 100)
+            self.name = clean_text(name, "name", max_length=ROLE_NAME_MAX)
         if permissions is not None:
             self.permissions = frozenset(permissions)
         if visibility is not None:
             self.visibility = {**self.visibility, **visibility}
-
-
-def require_text(value: str, field_name: str, max_length: int) -> str:
-    cleaned = value.strip()
-    if not cleaned:
-        raise InvalidInput(field_name, "must not be blank")
-    if len(cleaned) > max_length:
-        raise InvalidInput(field_name, f"must be at most {max_length} characters")
-    return cleaned
 
 
 @dataclass(slots=True, kw_only=True)
@@ -190,7 +190,7 @@ class User:
         time_zone: str | None = None,
     ) -> None:
         if full_name is not None:
-            self.full_name = require_text(full_name, "full_name", 200)
+            self.full_name = clean_text(full_name, "full_name", max_length=USER_FULL_NAME_MAX)
         if phone is not None:
             self.phone = normalise_phone(phone) if phone.strip() else None
         if language is not None:
@@ -228,7 +228,7 @@ class Department:
     version: int = 1
 
     def __post_init__(self) -> None:
-        self.name = require_text(self.name, "name", 200)
+        self.name = clean_text(self.name, "name", max_length=DEPARTMENT_NAME_MAX)
 
     def change(
         self,
@@ -240,7 +240,7 @@ class Department:
         """The caller checks the new parent against the tree (``DepartmentTree.check_parent``)
         and that the head is an active colleague."""
         if name is not None:
-            self.name = require_text(name, "name", 200)
+            self.name = clean_text(name, "name", max_length=DEPARTMENT_NAME_MAX)
         if parent_id is not UNSET:
             if parent_id == self.id:
                 raise InvalidInput("parent_id", "a department cannot be placed under itself")
@@ -429,10 +429,9 @@ class Absence:
         return True
 
     def check(self) -> None:
-        if self.comment is not None:
-            self.comment = self.comment.strip() or None
-            if self.comment is not None and len(self.comment) > 1000:
-                raise InvalidInput("comment", "must be at most 1000 characters")
+        self.comment = clean_text(
+            self.comment, "comment", max_length=ABSENCE_COMMENT_MAX, required=False, multiline=True
+        )
         if self.ends_on < self.starts_on:
             raise InvalidInput("ends_on", "must not be before starts_on")
         if self.substitute_id is not None and self.substitute_id == self.user_id:

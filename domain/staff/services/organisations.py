@@ -11,7 +11,15 @@ from domain.auth.services import check_password
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.errors import Conflict, NotFound
-from domain.staff.model import FulfilmentBasis, Organisation, Role, User, require_text
+from domain.shared.text import clean_text
+from domain.staff.model import (
+    ORGANISATION_NAME_MAX,
+    USER_FULL_NAME_MAX,
+    FulfilmentBasis,
+    Organisation,
+    Role,
+    User,
+)
 from domain.staff.permissions import ADMIN_ROLE_CODE, BUILTIN_ROLES, Permission
 from domain.staff.services.settings_audit import audit_settings
 from domain.staff.services.users import normalise_email
@@ -52,7 +60,9 @@ async def provision_organisation(
     if await uow.users.get_by_email(email) is not None:
         raise Conflict(f"A user with the e-mail {email} already exists")
     organisation = Organisation(
-        name=require_text(name, "name", 200), currency=currency, time_zone=time_zone
+        name=clean_text(name, "name", max_length=ORGANISATION_NAME_MAX),
+        currency=currency,
+        time_zone=time_zone,
     )
     await uow.organisations.add(organisation)
     roles: dict[str, Role] = {}
@@ -69,7 +79,7 @@ async def provision_organisation(
     admin = User(
         organisation_id=organisation.id,
         email=email,
-        full_name=require_text(admin_name, "full_name", 200),
+        full_name=clean_text(admin_name, "full_name", max_length=USER_FULL_NAME_MAX),
         role_id=roles[ADMIN_ROLE_CODE].id,
         password_hash=hasher.hash(admin_password),
         time_zone=time_zone,

@@ -14,7 +14,8 @@ from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import Conflict, InvalidInput, PermissionDenied
 from domain.shared.patch import UNSET, Patch
-from domain.staff.model import DepartmentTree, User, require_text
+from domain.shared.text import clean_text
+from domain.staff.model import USER_FULL_NAME_MAX, DepartmentTree, User
 from domain.staff.permissions import ADMIN_ROLE_CODE, Permission
 from domain.staff.services.colleagues import get_user
 from domain.staff.views import UserView, load_user_views
@@ -112,7 +113,7 @@ class InvitationService:
             user = User(
                 organisation_id=principal.organisation_id,
                 email=address,
-                full_name=require_text(full_name, "full_name", 200),
+                full_name=clean_text(full_name, "full_name", max_length=USER_FULL_NAME_MAX),
                 role_id=role_id,
                 department_id=department_id,
                 time_zone=organisation.time_zone,
