@@ -147,7 +147,7 @@ async def _staff(container: Container) -> _Org:
 
 async def _funnels(container: Container, org: _Org) -> None:
     async with container.uow() as uow:
-        admin = await load_principal(uow, org.admin.id, org.id)
+        admin = await load_principal(uow, org.admin.id, org.id, clock=container.clock)
     service = FunnelService(container.uow(), container.clock)
     for template in (FunnelTemplate.SALES, FunnelTemplate.B2B_PROJECT):
         org.funnels.append(

@@ -283,7 +283,9 @@ async def get_principal(
     if bearer is not None:
         claims = container.access_tokens.decode(bearer.credentials)
         async with container.uow() as uow:
-            return await load_principal(uow, claims.user_id, claims.organisation_id)
+            return await load_principal(
+                uow, claims.user_id, claims.organisation_id, clock=container.clock
+            )
     if api_key is not None:
         return await container.api_key_service().authenticate(api_key)
     raise Unauthenticated("Sign in, or send an API key")
@@ -314,7 +316,9 @@ async def get_stream_principal(
         raise Unauthenticated("Sign in: send a Bearer token or an access_token parameter")
     claims = container.access_tokens.decode(token)
     async with container.uow() as uow:
-        return await load_principal(uow, claims.user_id, claims.organisation_id)
+        return await load_principal(
+            uow, claims.user_id, claims.organisation_id, clock=container.clock
+        )
 
 
 StreamPrincipal = Annotated[Principal, Depends(get_stream_principal)]

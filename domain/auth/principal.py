@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 from domain.shared.errors import PermissionDenied
@@ -19,6 +20,8 @@ class Principal:
     department_ids: frozenset[UUID] = field(default_factory=frozenset)
     is_admin: bool = False
     api_key_id: UUID | None = None
+    # The organisation's day when the caller was loaded (see Scope.today).
+    today: date | None = None
 
     def can(self, permission: Permission) -> bool:
         return self.is_admin or permission in self.permissions
@@ -35,6 +38,7 @@ class Principal:
             user_id=self.user_id,
             visibility=Visibility.ALL,
             department_ids=self.department_ids,
+            today=self.today,
         )
 
     def scope_for(self, resource: Resource) -> Scope:
@@ -45,4 +49,5 @@ class Principal:
             user_id=self.user_id,
             visibility=level,
             department_ids=self.department_ids,
+            today=self.today,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 
@@ -24,6 +25,10 @@ class Scope:
     # Department subtree of the caller (their department and every department below it);
     # used for TEAM visibility.
     department_ids: frozenset[UUID] = field(default_factory=frozenset)
+    # The caller's calendar day in the organisation's time zone, from the injected clock: the
+    # day on which absences make the caller a substitute (who sees the absent colleague's
+    # records). None (system actors, API keys) stands in for no one.
+    today: date | None = None
 
     @classmethod
     def organisation_wide(cls, organisation_id: UUID) -> Scope:

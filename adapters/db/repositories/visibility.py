@@ -5,10 +5,13 @@ Owned records (clients, deals, tasks) carry an owner column (responsible_id, ass
 - TEAM: records owned by anyone in the caller's department subtree, and the caller's own.
 - OWN: the caller's records.
 In every case the caller also sees the records of the people they stand in for today (an
-absence naming them as substitute).
+absence naming them as substitute), "today" being the organisation's day that the domain
+put in the scope from its clock, not the database's date.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -16,13 +19,13 @@ from adapters.db.tables.staff import absences, users
 from domain.shared.scope import Scope, Visibility
 
 
-def substituted_owner_ids(scope: Scope) -> sa.Select[tuple[object]]:
-    """People whose absence today names the caller as substitute."""
+def substituted_owner_ids(scope: Scope, today: date) -> sa.Select[tuple[object]]:
+    """People whose absence on ``today`` names the caller as substitute."""
     return sa.select(absences.c.user_id).where(
         absences.c.organisation_id == scope.organisation_id,
         absences.c.substitute_id == scope.user_id,
-        absences.c.starts_on <= sa.func.current_date(),
-        absences.c.ends_on >= sa.func.current_date(),
+        absences.c.starts_on <= today,
+        absences.c.ends_on >= today,
     )
 
 
@@ -40,10 +43,9 @@ def visible(owner: sa.ColumnElement[object], scope: Scope) -> sa.ColumnElement[b
         return sa.true()
     if scope.user_id is None:
         return sa.false()
-    conditions: list[sa.ColumnElement[bool]] = [
-        owner == scope.user_id,
-        owner.in_(substituted_owner_ids(scope)),
-    ]
+    conditions: list[sa.ColumnElement[bool]] = [owner == scope.user_id]
+    if scope.today is not None:
+        conditions.append(owner.in_(substituted_owner_ids(scope, scope.today)))
     if scope.visibility is Visibility.TEAM and scope.department_ids:
         conditions.append(owner.in_(team_member_ids(scope)))
     return sa.or_(*conditions)
