@@ -18,11 +18,13 @@ from api.export import FormatQuery, batched, export_openapi_responses, export_re
 from api.pagination import (
     Cursor,
     CursorValue,
+    KeyPart,
     Limit,
     decode_cursor,
     decode_time_id_cursor,
     encode_cursor,
     ident,
+    moment,
     text,
 )
 from api.schemas.clients import (
@@ -147,8 +149,7 @@ async def create_client(
     (and who owns them) when the phone, e-mail, INN/EDRPOU or a similar name matches."""
     view = await service.create(
         principal,
-        body.to_domain(),
-        contacts=[c.to_domain() for c in body.contacts],
+        body.to_command(),
         confirm_duplicate=body.confirm_duplicate or force,
         region=region,
     )
@@ -159,6 +160,11 @@ async def create_client(
 def _sort_value(view: ClientView, sort: ClientSort) -> CursorValue:
     value: CursorValue = getattr(view.client, sort.column)
     return value
+
+
+def _decode(cursor: str | None, sort: ClientSort) -> tuple[object, UUID] | None:
+    value: KeyPart[object] = text if sort.column == "name" else moment
+    return decode_cursor(cursor, value, ident)
 
 
 @router.get(
@@ -178,7 +184,7 @@ async def list_clients(
         custom_params=filters[1],
         sort=sort,
         limit=limit + 1,
-        after=decode_cursor(cursor, text, text),
+        after=_decode(cursor, sort),
     )
     last = views[limit - 1] if len(views) > limit else None
     return ClientPage(
@@ -313,7 +319,7 @@ async def update_client(
     view = await service.update(
         principal,
         client_id,
-        body.to_domain(),
+        body.to_command(),
         expected_version=expected_version(if_match),
         confirm_duplicate=body.confirm_duplicate or force,
     )

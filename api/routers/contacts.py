@@ -12,7 +12,7 @@ from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, text
 from api.routers.clients import DUPLICATE_409, Force, Region
-from api.schemas.contacts import ContactCreate, ContactIn, ContactPage, ContactRead, ContactUpdate
+from api.schemas.contacts import ContactCreate, ContactPage, ContactRead, ContactUpdate
 from domain.auth.principal import Principal
 from domain.clients.model import Contact
 from domain.clients.services.contacts import ContactService
@@ -119,11 +119,10 @@ async def _create(
     force: bool,
     region: str | None,
 ) -> ContactRead:
-    values = ContactIn.model_validate(body.model_dump(exclude={"client_id", "confirm_duplicate"}))
     contact = await service.create(
         principal,
         client_id,
-        values.to_domain() | {"full_name": values.full_name},
+        body.to_command(),
         confirm_duplicate=body.confirm_duplicate or force,
         region=region,
     )
@@ -163,7 +162,7 @@ async def update_contact(
     contact = await service.update(
         principal,
         contact_id,
-        body.to_domain(),
+        body.to_command(),
         expected_version=expected_version(if_match),
         confirm_duplicate=body.confirm_duplicate or force,
         region=region,

@@ -6,10 +6,25 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Schema, given, given_not_null, given_unless_null
 from api.schemas.contacts import ContactIn, ContactRead
+from domain.clients.commands import CreateClient, UpdateClient
 from domain.clients.duplicates import DuplicatePair
-from domain.clients.model import ClientView, RelationshipFollowUp, RelationshipTransition
+from domain.clients.model import (
+    CLIENT_NAME_MAX,
+    FOLLOW_UP_TITLE_MAX,
+    LEGAL_NAME_MAX,
+    NOTES_MAX,
+    SECTOR_MAX,
+    SOURCE_CAMPAIGN_MAX,
+    SOURCE_CHANNEL_MAX,
+    ClientKind,
+    ClientView,
+    RelationshipFollowUp,
+    RelationshipTransition,
+    Temperature,
+)
+from domain.shared.patch import UNSET, Patch
 
 ClientKindName = Literal["company", "person"]
 TemperatureName = Literal["cold", "warm", "hot"]
@@ -18,39 +33,24 @@ PriorityName = Literal["low", "normal", "high"]
 
 
 class Source(Schema):
-    channel: str | None = Field(default=None, max_length=100, description="e.g. website, call")
-    campaign: str | None = Field(default=None, max_length=200)
+    channel: str | None = Field(
+        default=None, max_length=SOURCE_CHANNEL_MAX, description="e.g. website, call"
+    )
+    campaign: str | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
     utm: dict[str, str] = Field(
         default_factory=dict, description="utm_source, utm_medium, utm_campaign..."
     )
 
 
-class _ClientFields(Schema):
-    def to_domain(self) -> dict[str, Any]:
-        data = self.model_dump(
-            exclude_unset=True, exclude={"source", "contacts", "confirm_duplicate"}
-        )
-        source: Source | None = getattr(self, "source", None)
-        if "source" in self.model_fields_set:
-            fields_set = source.model_fields_set if source else set()
-            if source is None or "channel" in fields_set:
-                data["source_channel"] = source.channel if source else None
-            if source is None or "campaign" in fields_set:
-                data["source_campaign"] = source.campaign if source else None
-            if source is None or "utm" in fields_set:
-                data["utm"] = source.utm if source else {}
-        return data
-
-
-class ClientCreate(_ClientFields):
+class ClientCreate(Schema):
     kind: ClientKindName = "company"
-    name: str = Field(min_length=1, max_length=300)
-    legal_name: str | None = Field(default=None, max_length=500)
+    name: str = Field(min_length=1, max_length=CLIENT_NAME_MAX)
+    legal_name: str | None = Field(default=None, max_length=LEGAL_NAME_MAX)
     inn: str | None = Field(default=None, max_length=12, description="10 or 12 digits, checked")
     kpp: str | None = Field(default=None, max_length=9)
     ogrn: str | None = Field(default=None, max_length=15, description="13 or 15 digits, checked")
     edrpou: str | None = Field(default=None, max_length=8, description="Ukraine: 8 digits")
-    sector: str | None = Field(default=None, max_length=200)
+    sector: str | None = Field(default=None, max_length=SECTOR_MAX)
     segment_tags: list[str] = Field(default_factory=list, max_length=50)
     source: Source | None = None
     temperature: TemperatureName = "cold"
@@ -58,7 +58,7 @@ class ClientCreate(_ClientFields):
         default=None, description="An active user; the caller when omitted"
     )
     custom_fields: dict[str, Any] = Field(default_factory=dict)
-    notes: str | None = Field(default=None, max_length=20000)
+    notes: str | None = Field(default=None, max_length=NOTES_MAX)
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
     confirm_duplicate: bool = Field(
         default=False,
@@ -66,16 +66,38 @@ class ClientCreate(_ClientFields):
         "similar name exists (the 409 lists them)",
     )
 
+    def to_command(self) -> CreateClient:
+        source = self.source or Source()
+        return CreateClient(
+            kind=ClientKind(self.kind),
+            name=self.name,
+            legal_name=self.legal_name,
+            inn=self.inn,
+            kpp=self.kpp,
+            ogrn=self.ogrn,
+            edrpou=self.edrpou,
+            sector=self.sector,
+            segment_tags=list(self.segment_tags),
+            source_channel=source.channel,
+            source_campaign=source.campaign,
+            utm=dict(source.utm),
+            temperature=Temperature(self.temperature),
+            responsible_id=self.responsible_id,
+            custom_fields=dict(self.custom_fields),
+            notes=self.notes,
+            contacts=[c.to_command() for c in self.contacts],
+        )
 
-class ClientUpdate(_ClientFields):
+
+class ClientUpdate(Schema):
     kind: ClientKindName | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    legal_name: str | None = Field(default=None, max_length=500)
+    name: str | None = Field(default=None, min_length=1, max_length=CLIENT_NAME_MAX)
+    legal_name: str | None = Field(default=None, max_length=LEGAL_NAME_MAX)
     inn: str | None = Field(default=None, max_length=12)
     kpp: str | None = Field(default=None, max_length=9)
     ogrn: str | None = Field(default=None, max_length=15)
     edrpou: str | None = Field(default=None, max_length=8)
-    sector: str | None = Field(default=None, max_length=200)
+    sector: str | None = Field(default=None, max_length=SECTOR_MAX)
     segment_tags: list[str] | None = Field(default=None, max_length=50)
     source: Source | None = None
     temperature: TemperatureName | None = None
@@ -83,8 +105,39 @@ class ClientUpdate(_ClientFields):
     custom_fields: dict[str, Any] | None = Field(
         default=None, description="Merged into the stored values; null for a key clears it"
     )
-    notes: str | None = Field(default=None, max_length=20000)
+    notes: str | None = Field(default=None, max_length=NOTES_MAX)
     confirm_duplicate: bool = False
+
+    def to_command(self) -> UpdateClient:
+        """Fields not sent stay UNSET; so do the parts of ``source`` not sent, and a null
+        ``source`` clears all of them. A null custom_fields changes nothing."""
+        kind = given_not_null(self, "kind", self.kind)
+        temperature = given_not_null(self, "temperature", self.temperature)
+        return UpdateClient(
+            kind=kind if kind is UNSET else ClientKind(kind),
+            name=given_not_null(self, "name", self.name),
+            legal_name=given(self, "legal_name", self.legal_name),
+            inn=given(self, "inn", self.inn),
+            kpp=given(self, "kpp", self.kpp),
+            ogrn=given(self, "ogrn", self.ogrn),
+            edrpou=given(self, "edrpou", self.edrpou),
+            sector=given(self, "sector", self.sector),
+            segment_tags=given(self, "segment_tags", self.segment_tags),
+            source_channel=self._source_part("channel"),
+            source_campaign=self._source_part("campaign"),
+            utm=self._source_part("utm"),
+            temperature=temperature if temperature is UNSET else Temperature(temperature),
+            responsible_id=given_not_null(self, "responsible_id", self.responsible_id),
+            custom_fields=given_unless_null(self, "custom_fields", self.custom_fields),
+            notes=given(self, "notes", self.notes),
+        )
+
+    def _source_part(self, name: str) -> Patch[Any]:
+        if "source" not in self.model_fields_set:
+            return UNSET
+        if self.source is None:
+            return None
+        return given(self.source, name, getattr(self.source, name))
 
 
 class ClientRead(Schema):
@@ -210,7 +263,9 @@ class MergeRequest(Schema):
 
 
 class InboundRequestCreate(Schema):
-    channel: str | None = Field(default=None, max_length=100, description="form, call, e-mail...")
+    channel: str | None = Field(
+        default=None, max_length=SOURCE_CHANNEL_MAX, description="form, call, e-mail..."
+    )
 
 
 class RelationshipTransitionRead(Schema):
@@ -242,7 +297,7 @@ class RelationshipTransitionPage(Schema):
 
 class FollowUpCreate(Schema):
     relationship_type: RelationshipTypeName
-    task_title: str = Field(min_length=1, max_length=300)
+    task_title: str = Field(min_length=1, max_length=FOLLOW_UP_TITLE_MAX)
     due_in_days: int = Field(default=1, ge=0, le=365)
     priority: PriorityName = "normal"
     is_active: bool = True
@@ -250,7 +305,7 @@ class FollowUpCreate(Schema):
 
 class FollowUpUpdate(Schema):
     relationship_type: RelationshipTypeName | None = None
-    task_title: str | None = Field(default=None, min_length=1, max_length=300)
+    task_title: str | None = Field(default=None, min_length=1, max_length=FOLLOW_UP_TITLE_MAX)
     due_in_days: int | None = Field(default=None, ge=0, le=365)
     priority: PriorityName | None = None
     is_active: bool | None = None

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
-from domain.clients.model import Contact
+from api.schemas.base import Schema, given, given_not_null, given_unless_null
+from domain.clients.commands import MessengerInput, NewContact, PhoneInput, UpdateContact
+from domain.clients.model import (
+    CONTACT_NAME_MAX,
+    MESSENGER_HANDLE_MAX,
+    NOTES_MAX,
+    POSITION_MAX,
+    Contact,
+)
 
 PhoneKindName = Literal["mobile", "work", "home", "fax", "other"]
 MessengerKind = Literal["telegram", "whatsapp", "viber", "skype", "signal", "other"]
@@ -30,37 +37,42 @@ class PhoneRead(Schema):
 
 class MessengerIn(Schema):
     kind: MessengerKind
-    handle: str = Field(min_length=1, max_length=200)
+    handle: str = Field(min_length=1, max_length=MESSENGER_HANDLE_MAX)
 
 
-def _phones(values: list[PhoneIn | str]) -> list[tuple[str, str]]:
-    return [(v, "mobile") if isinstance(v, str) else (v.number, v.kind) for v in values]
+def _phones(values: list[PhoneIn | str] | None) -> list[PhoneInput] | None:
+    if values is None:
+        return None
+    return [PhoneInput(v) if isinstance(v, str) else PhoneInput(v.number, v.kind) for v in values]
 
 
-class _ContactFields(Schema):
-    def to_domain(self) -> dict[str, Any]:
-        data = self.model_dump(exclude_unset=True, exclude={"confirm_duplicate"})
-        phones: list[PhoneIn | str] | None = getattr(self, "phones", None)
-        messengers: list[MessengerIn] | None = getattr(self, "messengers", None)
-        if "phones" in data:
-            data["phones"] = _phones(phones or [])
-        if "messengers" in data:
-            data["messengers"] = [(m.kind, m.handle) for m in messengers or []]
-        return data
+def _messengers(values: list[MessengerIn] | None) -> list[MessengerInput] | None:
+    return None if values is None else [MessengerInput(m.kind, m.handle) for m in values]
 
 
-class ContactIn(_ContactFields):
+class ContactIn(Schema):
     """A contact as part of a new client."""
 
-    full_name: str = Field(min_length=1, max_length=300)
-    position: str | None = Field(default=None, max_length=200)
+    full_name: str = Field(min_length=1, max_length=CONTACT_NAME_MAX)
+    position: str | None = Field(default=None, max_length=POSITION_MAX)
     phones: list[PhoneIn | str] = Field(
         default_factory=list, max_length=20, description="Numbers or {number, kind}"
     )
     emails: list[str] = Field(default_factory=list, max_length=20)
     messengers: list[MessengerIn] = Field(default_factory=list, max_length=20)
-    notes: str | None = Field(default=None, max_length=20000)
+    notes: str | None = Field(default=None, max_length=NOTES_MAX)
     is_primary: bool = False
+
+    def to_command(self) -> NewContact:
+        return NewContact(
+            full_name=self.full_name,
+            position=self.position,
+            phones=_phones(self.phones) or [],
+            emails=list(self.emails),
+            messengers=_messengers(self.messengers) or [],
+            notes=self.notes,
+            is_primary=self.is_primary,
+        )
 
 
 class ContactCreate(ContactIn):
@@ -72,16 +84,30 @@ class ContactCreate(ContactIn):
     )
 
 
-class ContactUpdate(_ContactFields):
+class ContactUpdate(Schema):
     client_id: UUID | None = Field(default=None, description="Move the contact to another client")
-    full_name: str | None = Field(default=None, min_length=1, max_length=300)
-    position: str | None = Field(default=None, max_length=200)
+    full_name: str | None = Field(default=None, min_length=1, max_length=CONTACT_NAME_MAX)
+    position: str | None = Field(default=None, max_length=POSITION_MAX)
     phones: list[PhoneIn | str] | None = Field(default=None, max_length=20)
     emails: list[str] | None = Field(default=None, max_length=20)
     messengers: list[MessengerIn] | None = Field(default=None, max_length=20)
-    notes: str | None = Field(default=None, max_length=20000)
+    notes: str | None = Field(default=None, max_length=NOTES_MAX)
     is_primary: bool | None = None
     confirm_duplicate: bool = False
+
+    def to_command(self) -> UpdateContact:
+        """Fields not sent stay UNSET. As before the commands, a null client_id is ignored and
+        a null is_primary means false."""
+        return UpdateContact(
+            client_id=given_unless_null(self, "client_id", self.client_id),
+            full_name=given_not_null(self, "full_name", self.full_name),
+            position=given(self, "position", self.position),
+            phones=given(self, "phones", _phones(self.phones)),
+            emails=given(self, "emails", self.emails),
+            messengers=given(self, "messengers", _messengers(self.messengers)),
+            notes=given(self, "notes", self.notes),
+            is_primary=given(self, "is_primary", bool(self.is_primary)),
+        )
 
 
 class MessengerRead(Schema):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.clients.events import (
@@ -23,7 +23,27 @@ from domain.clients.legal import validate_edrpou, validate_inn, validate_kpp, va
 from domain.shared.errors import FieldProblem, InvalidInput
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
+from domain.shared.patch import UNSET
 from domain.shared.phone import normalise_phone
+from domain.shared.text import clean_name, clean_text
+
+if TYPE_CHECKING:
+    from domain.clients.commands import CreateClient, NewContact, UpdateClient, UpdateContact
+
+# Field limits, shared with the API schemas (api/schemas/clients.py, contacts.py).
+CLIENT_NAME_MAX = 300
+LEGAL_NAME_MAX = 500
+SECTOR_MAX = 200
+SEGMENT_TAG_MAX = 100
+SOURCE_CHANNEL_MAX = 100
+SOURCE_CAMPAIGN_MAX = 200
+UTM_KEY_MAX = 64
+UTM_VALUE_MAX = 500
+NOTES_MAX = 20_000
+CONTACT_NAME_MAX = 300
+POSITION_MAX = 200
+MESSENGER_HANDLE_MAX = 200
+FOLLOW_UP_TITLE_MAX = 300
 
 
 class ClientKind(enum.StrEnum):
@@ -98,26 +118,6 @@ def name_key(name: str) -> str:
     return key or " ".join(_NOT_WORD.sub(" ", name.lower()).split())
 
 
-def require_text(value: str, field_name: str, max_length: int) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned:
-        raise InvalidInput(field_name, "must not be blank")
-    if len(cleaned) > max_length:
-        raise InvalidInput(field_name, f"must be at most {max_length} characters")
-    return cleaned
-
-
-def optional_text(value: str | None, field_name: str, max_length: int) -> str | None:
-    if value is None:
-        return None
-    cleaned = value.strip()
-    if not cleaned:
-        return None
-    if len(cleaned) > max_length:
-        raise InvalidInput(field_name, f"must be at most {max_length} characters")
-    return cleaned
-
-
 def normalise_email(value: str, field_name: str = "emails") -> str:
     """E-mail addresses are compared and stored lower-cased."""
     cleaned = value.strip().lower()
@@ -147,7 +147,7 @@ def phone_region(currency: str | None, requested: str | None = None) -> str:
 def _tags(values: Iterable[str]) -> list[str]:
     tags: list[str] = []
     for raw in values:
-        tag = require_text(raw, "segment_tags", 100)
+        tag = clean_name(raw, "segment_tags", max_length=SEGMENT_TAG_MAX)
         if tag not in tags:
             tags.append(tag)
     return tags
@@ -156,30 +156,34 @@ def _tags(values: Iterable[str]) -> list[str]:
 def _utm(values: Mapping[str, Any]) -> dict[str, str]:
     utm: dict[str, str] = {}
     for key, value in values.items():
-        k = require_text(str(key), "source.utm", 64)
-        utm[k] = require_text(str(value), "source.utm", 500)
+        k = clean_name(str(key), "source.utm", max_length=UTM_KEY_MAX)
+        utm[k] = clean_name(str(value), "source.utm", max_length=UTM_VALUE_MAX)
     return utm
 
 
 # Client fields that a caller may set, with their validators (None: clears the field).
 _CLIENT_FIELDS: dict[str, Any] = {
     "kind": lambda v: ClientKind(v),
-    "name": lambda v: require_text(v, "name", 300),
-    "legal_name": lambda v: optional_text(v, "legal_name", 500),
+    "name": lambda v: clean_name(v, "name", max_length=CLIENT_NAME_MAX),
+    "legal_name": lambda v: clean_text(v, "legal_name", max_length=LEGAL_NAME_MAX, required=False),
     "inn": lambda v: None if not v else validate_inn(v),
     "kpp": lambda v: None if not v else validate_kpp(v),
     "ogrn": lambda v: None if not v else validate_ogrn(v),
     "edrpou": lambda v: None if not v else validate_edrpou(v),
-    "sector": lambda v: optional_text(v, "sector", 200),
+    "sector": lambda v: clean_text(v, "sector", max_length=SECTOR_MAX, required=False),
     "segment_tags": lambda v: _tags(v or ()),
-    "source_channel": lambda v: optional_text(v, "source.channel", 100),
-    "source_campaign": lambda v: optional_text(v, "source.campaign", 200),
+    "source_channel": lambda v: clean_text(
+        v, "source.channel", max_length=SOURCE_CHANNEL_MAX, required=False
+    ),
+    "source_campaign": lambda v: clean_text(
+        v, "source.campaign", max_length=SOURCE_CAMPAIGN_MAX, required=False
+    ),
     "utm": lambda v: _utm(v or {}),
     "temperature": lambda v: Temperature(v),
     "responsible_id": lambda v: v,
-    "notes": lambda v: optional_text(v, "notes", 20000),
+    "notes": lambda v: clean_text(v, "notes", max_length=NOTES_MAX, required=False, multiline=True),
 }
-CLIENT_EDITABLE = frozenset(_CLIENT_FIELDS) | {"custom_fields"}
+_NOT_NULL = ("kind", "name", "temperature", "responsible_id")
 # Fields that merge fills on the survivor when it has none.
 MERGE_FILLABLE = (
     "legal_name",
@@ -275,7 +279,9 @@ class Client:
                 occurred_at=at,
                 actor_id=by,
                 client_id=self.id,
-                channel=channel,
+                channel=clean_text(
+                    channel, "channel", max_length=SOURCE_CHANNEL_MAX, required=False
+                ),
             )
         )
 
@@ -318,22 +324,69 @@ class Client:
             at=at,
         )
 
-    def change(self, **values: Any) -> None:
-        """Apply caller-editable fields, each validated; every problem is reported at once.
-        Custom fields are validated by the service, which knows their definitions."""
+    @classmethod
+    def create(
+        cls,
+        command: CreateClient,
+        *,
+        organisation_id: UUID,
+        responsible_id: UUID,
+        custom_fields: Mapping[str, object],
+        at: datetime,
+        by: UUID | None,
+    ) -> Client:
+        """A new client from ``command``, every field checked and every problem reported at
+        once. ``custom_fields`` come validated by the service, which knows their definitions;
+        ``record_creation`` is left to the caller, once the client is accepted."""
+        client = cls(
+            organisation_id=organisation_id,
+            name=command.name,
+            responsible_id=responsible_id,
+            created_by=by,
+            created_at=at,
+            updated_at=at,
+        )
+        client._assign(
+            (name, getattr(command, name)) for name in _CLIENT_FIELDS if name != "responsible_id"
+        )
+        client.custom_fields = dict(custom_fields)
+        return client
+
+    def apply(
+        self,
+        update: UpdateClient,
+        *,
+        at: datetime,
+        by: UUID | None,
+        custom_fields: Mapping[str, object] | None = None,
+    ) -> list[str]:
+        """Set the fields ``update`` gives (UNSET ones stay), each checked, every problem
+        reported at once; records ``client.updated`` naming what changed and returns those
+        names. ``custom_fields``: the complete values as the service validated them from
+        ``custom_fields_with(update.custom_fields)``; without them the merge is taken as is."""
+        before = self.snapshot()
+        self._assign((name, getattr(update, name)) for name in _CLIENT_FIELDS)
+        if custom_fields is not None:
+            self.custom_fields = dict(custom_fields)
+        elif update.custom_fields is not UNSET:
+            self.custom_fields = self.custom_fields_with(update.custom_fields)
+        return self.record_update(before, at=at, by=by)
+
+    def custom_fields_with(self, changes: Mapping[str, object]) -> dict[str, Any]:
+        """The custom fields with ``changes`` merged in; None for a key removes it."""
+        merged = {**self.custom_fields, **changes}
+        return {key: value for key, value in merged.items() if value is not None}
+
+    def _assign(self, values: Iterable[tuple[str, object]]) -> None:
         problems: list[FieldProblem] = []
-        for key, value in values.items():
-            if key == "custom_fields":
-                self.custom_fields = dict(value)
+        for key, value in values:
+            if value is UNSET:
                 continue
-            validator = _CLIENT_FIELDS.get(key)
-            if validator is None:
-                raise InvalidInput(key, "cannot be changed")
-            if value is None and key in ("kind", "name", "temperature", "responsible_id"):
+            if value is None and key in _NOT_NULL:
                 problems.append(FieldProblem(loc=(key,), msg="must not be null"))
                 continue
             try:
-                setattr(self, key, validator(value))
+                setattr(self, key, _CLIENT_FIELDS[key](value))
             except InvalidInput as exc:
                 problems.extend(exc.problems)
             except ValueError:
@@ -455,7 +508,7 @@ class Contact:
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.full_name = require_text(self.full_name, "full_name", 300)
+        self.full_name = clean_name(self.full_name, "full_name", max_length=CONTACT_NAME_MAX)
         if not self.name_key:
             self.name_key = contact_name_key(self.full_name)
 
@@ -489,8 +542,65 @@ class Contact:
             )
         return changed
 
+    @classmethod
+    def create(
+        cls,
+        command: NewContact,
+        *,
+        organisation_id: UUID,
+        client_id: UUID,
+        region: str,
+        at: datetime,
+        by: UUID | None,
+    ) -> Contact:
+        """A new contact: phones to E.164 (numbers without + read as of ``region``), e-mails
+        lower-cased. ``record_creation`` is left to the caller, once the contact is accepted."""
+        contact = cls(
+            organisation_id=organisation_id,
+            client_id=client_id,
+            full_name=command.full_name,
+            created_by=by,
+            created_at=at,
+            updated_at=at,
+        )
+        contact._assign(command, region)
+        return contact
+
+    def apply(
+        self, update: UpdateContact, *, region: str, at: datetime, by: UUID | None
+    ) -> list[str]:
+        """Set the fields ``update`` gives (UNSET ones stay; phones, e-mails and messengers
+        are replaced as a whole); records ``contact.updated`` naming what changed."""
+        before = self.snapshot()
+        if update.client_id is not UNSET:
+            self.client_id = update.client_id
+        self._assign(update, region)
+        return self.record_update(before, at=at, by=by)
+
+    def _assign(self, values: NewContact | UpdateContact, region: str) -> None:
+        if values.full_name is not UNSET:
+            self.rename(values.full_name)
+        if values.position is not UNSET:
+            self.position = clean_text(
+                values.position, "position", max_length=POSITION_MAX, required=False
+            )
+        if values.notes is not UNSET:
+            self.notes = clean_text(
+                values.notes, "notes", max_length=NOTES_MAX, required=False, multiline=True
+            )
+        if values.phones is not UNSET:
+            self.phones = phones_of(
+                ((p.number, p.kind) for p in values.phones or ()), region=region
+            )
+        if values.emails is not UNSET:
+            self.emails = emails_of(values.emails or ())
+        if values.messengers is not UNSET:
+            self.messengers = messengers_of((m.kind, m.handle) for m in values.messengers or ())
+        if values.is_primary is not UNSET:
+            self.is_primary = values.is_primary
+
     def rename(self, full_name: str) -> None:
-        self.full_name = require_text(full_name, "full_name", 300)
+        self.full_name = clean_name(full_name, "full_name", max_length=CONTACT_NAME_MAX)
         self.name_key = contact_name_key(self.full_name)
 
     def snapshot(self) -> dict[str, object]:
@@ -517,7 +627,12 @@ def messengers_of(values: Iterable[tuple[str, str]]) -> list[Messenger]:
         if kind not in kinds:
             raise InvalidInput(("messengers", index, "kind"), f"must be one of {', '.join(kinds)}")
         result.append(
-            Messenger(kind=kind, handle=require_text(handle, f"messengers.{index}.handle", 200))
+            Messenger(
+                kind=kind,
+                handle=clean_name(
+                    handle, f"messengers.{index}.handle", max_length=MESSENGER_HANDLE_MAX
+                ),
+            )
         )
     return result
 
@@ -564,7 +679,7 @@ class RelationshipFollowUp:
     version: int = 1
 
     def __post_init__(self) -> None:
-        self.task_title = require_text(self.task_title, "task_title", 300)
+        self.task_title = clean_name(self.task_title, "task_title", max_length=FOLLOW_UP_TITLE_MAX)
         if not 0 <= self.due_in_days <= 365:
             raise InvalidInput("due_in_days", "must be between 0 and 365")
         if self.priority not in ("low", "normal", "high"):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from domain.auth.principal import Principal
+from domain.clients.commands import CreateClient, UpdateClient
 from domain.clients.custom_fields import (
     CustomFieldDefinition,
     FieldEntity,
@@ -17,46 +17,24 @@ from domain.clients.custom_fields import (
     validate_custom_fields,
 )
 from domain.clients.duplicates import DuplicateFound, DuplicatePair, group_hits
-from domain.clients.model import Client, ClientView, RelationshipTransition
+from domain.clients.model import Client, ClientView, Contact, RelationshipTransition
 from domain.clients.ports import ClientFilter, ClientSort
-from domain.clients.services.contacts import contact_from
 from domain.clients.services.loading import load_client, phone_region_for
 from domain.platform.audit import diff, entry, record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
 from domain.shared.errors import InvalidInput
+from domain.shared.patch import UNSET
 from domain.staff.permissions import Permission, Resource
+from domain.staff.services.colleagues import require_active_colleague
 
 PageFetcher = Callable[[ClientView | None, int], Awaitable[Sequence[ClientView]]]
-
-
-async def _require_active_user(
-    uow: UnitOfWork, principal: Principal, user_id: UUID, field_name: str = "responsible_id"
-) -> None:
-    user = await uow.users.get(principal.organisation_scope, user_id)
-    if user is None or not user.is_active:
-        raise InvalidInput(field_name, "must be an active user of this organisation")
 
 
 def sort_key(view: ClientView, sort: ClientSort) -> tuple[object, UUID]:
     """The keyset of a client in ``sort`` order (for next_cursor)."""
     return getattr(view.client, sort.column), view.client.id
-
-
-def _parse_after(sort: ClientSort, values: Sequence[str] | None) -> tuple[object, UUID] | None:
-    if values is None:
-        return None
-    try:
-        ident = UUID(values[1])
-        if sort.column == "name":
-            return values[0], ident
-        moment = datetime.fromisoformat(values[0])
-    except (ValueError, IndexError) as exc:
-        raise InvalidInput(("query", "cursor"), "is not a cursor of this sort order") from exc
-    if moment.tzinfo is None:
-        raise InvalidInput(("query", "cursor"), "is not a cursor of this sort order")
-    return moment, ident
 
 
 class ClientService:
@@ -67,45 +45,40 @@ class ClientService:
     async def create(
         self,
         principal: Principal,
-        fields: Mapping[str, Any],
+        command: CreateClient,
         *,
-        contacts: Sequence[Mapping[str, Any]] = (),
         confirm_duplicate: bool = False,
         region: str | None = None,
     ) -> ClientView:
         principal.require(Permission.CLIENTS_WRITE)
-        values = dict(fields)
-        custom = values.pop("custom_fields", None) or {}
-        responsible_id = values.pop("responsible_id", None) or principal.user_id
+        responsible_id = command.responsible_id or principal.user_id
         if responsible_id is None:
             raise InvalidInput("responsible_id", "is required when an API key creates a client")
         now = self._clock.now()
         async with self._uow as uow:
-            await _require_active_user(uow, principal, responsible_id)
-            client = Client(
-                organisation_id=principal.organisation_id,
-                name=str(values.get("name") or ""),
-                responsible_id=responsible_id,
-                created_by=principal.user_id,
-                created_at=now,
-                updated_at=now,
-            )
-            client.change(**values)
+            await require_active_colleague(uow, principal, responsible_id, "responsible_id")
             definitions = await uow.custom_fields.list(
                 principal.organisation_scope, FieldEntity.CLIENT
             )
-            client.custom_fields = validate_custom_fields(definitions, custom)
+            client = Client.create(
+                command,
+                organisation_id=principal.organisation_id,
+                responsible_id=responsible_id,
+                custom_fields=validate_custom_fields(definitions, command.custom_fields),
+                at=now,
+                by=principal.user_id,
+            )
             phone_region_code = await phone_region_for(uow, principal, region)
             new_contacts = [
-                contact_from(
+                Contact.create(
                     c,
                     organisation_id=principal.organisation_id,
                     client_id=client.id,
                     region=phone_region_code,
-                    created_by=principal.user_id,
                     at=now,
+                    by=principal.user_id,
                 )
-                for c in contacts
+                for c in command.contacts
             ]
             if not confirm_duplicate:
                 hits = await uow.clients.find_duplicates(
@@ -144,28 +117,29 @@ class ClientService:
         self,
         principal: Principal,
         client_id: UUID,
-        changes: Mapping[str, Any],
+        update: UpdateClient,
         *,
         expected_version: int | None = None,
         confirm_duplicate: bool = False,
     ) -> ClientView:
         principal.require(Permission.CLIENTS_WRITE)
-        values = dict(changes)
-        custom = values.pop("custom_fields", None)
         async with self._uow as uow:
             client = await load_client(uow, principal, client_id)
             version = check_version("Client", client.version, expected_version)
             before = client.snapshot()
-            if values.get("responsible_id") is not None:
-                await _require_active_user(uow, principal, values["responsible_id"])
-            client.change(**values)
-            if custom is not None:
+            if update.responsible_id is not UNSET:
+                await require_active_colleague(
+                    uow, principal, update.responsible_id, "responsible_id"
+                )
+            custom = None
+            if update.custom_fields is not UNSET:
                 definitions = await uow.custom_fields.list(
                     principal.organisation_scope, FieldEntity.CLIENT
                 )
-                client.custom_fields = validate_custom_fields(
-                    definitions, {**client.custom_fields, **custom}
+                custom = validate_custom_fields(
+                    definitions, client.custom_fields_with(update.custom_fields)
                 )
+            client.apply(update, at=self._clock.now(), by=principal.user_id, custom_fields=custom)
             identity_changed = {
                 k: before[k] != getattr(client, k) for k in ("name", "inn", "edrpou")
             }
@@ -184,7 +158,6 @@ class ClientService:
                         "client",
                         group_hits(hits, await uow.users.names(principal.organisation_scope)),
                     )
-            client.record_update(before, at=self._clock.now(), by=principal.user_id)
             await uow.clients.update(client, version)
             await self._audit(
                 uow, principal, "client", client.id, "update", before, client.snapshot()
@@ -200,7 +173,7 @@ class ClientService:
         custom_params: Iterable[tuple[str, str]] = (),
         sort: ClientSort = ClientSort.NAME,
         limit: int = 50,
-        after: Sequence[str] | None = None,
+        after: tuple[object, UUID] | None = None,
     ) -> Sequence[ClientView]:
         principal.require(Permission.CLIENTS_READ)
         async with self._uow as uow:
@@ -210,7 +183,7 @@ class ClientService:
                 filters,
                 sort=sort,
                 limit=limit,
-                after=_parse_after(sort, after),
+                after=after,
             )
             return await self._views(uow, clients)
 
@@ -327,7 +300,7 @@ class ClientService:
             client.receive_request(
                 at=self._clock.now(),
                 by=principal.user_id,
-                channel=(channel or "").strip()[:150] or None,
+                channel=channel,
             )
             await uow.clients.update(client, client.version)
             await self._audit(

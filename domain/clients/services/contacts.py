@@ -4,64 +4,20 @@ duplicate control."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from domain.auth.principal import Principal
+from domain.clients.commands import NewContact, UpdateContact
 from domain.clients.duplicates import DuplicateFound, group_hits
-from domain.clients.model import Contact, emails_of, messengers_of, optional_text, phones_of
+from domain.clients.model import Contact
 from domain.clients.services.loading import load_client, phone_region_for
 from domain.platform.audit import diff, entry
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
-from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.errors import NotFound
+from domain.shared.patch import UNSET
 from domain.staff.permissions import Permission, Resource
-
-
-def contact_from(
-    values: Mapping[str, Any],
-    *,
-    organisation_id: UUID,
-    client_id: UUID,
-    region: str,
-    created_by: UUID | None,
-    at: datetime,
-) -> Contact:
-    """A new contact from caller input: phones to E.164, e-mails lower-cased."""
-    contact = Contact(
-        organisation_id=organisation_id,
-        client_id=client_id,
-        full_name=values.get("full_name") or "",
-        created_by=created_by,
-        created_at=at,
-        updated_at=at,
-    )
-    _apply_contact(contact, {k: v for k, v in values.items() if k != "full_name"}, region)
-    return contact
-
-
-def _apply_contact(contact: Contact, values: Mapping[str, Any], region: str) -> None:
-    for key, value in values.items():
-        if key == "full_name":
-            contact.rename(value or "")
-        elif key == "position":
-            contact.position = optional_text(value, "position", 200)
-        elif key == "notes":
-            contact.notes = optional_text(value, "notes", 20000)
-        elif key == "phones":
-            contact.phones = phones_of(value or (), region=region)
-        elif key == "emails":
-            contact.emails = emails_of(value or ())
-        elif key == "messengers":
-            contact.messengers = messengers_of(value or ())
-        elif key == "is_primary":
-            contact.is_primary = bool(value)
-        elif key == "client_id":
-            contact.client_id = value
-        else:
-            raise InvalidInput(key, "cannot be changed")
 
 
 class ContactService:
@@ -73,7 +29,7 @@ class ContactService:
         self,
         principal: Principal,
         client_id: UUID,
-        values: Mapping[str, Any],
+        command: NewContact,
         *,
         confirm_duplicate: bool = False,
         region: str | None = None,
@@ -81,13 +37,13 @@ class ContactService:
         principal.require(Permission.CLIENTS_WRITE)
         async with self._uow as uow:
             await load_client(uow, principal, client_id)
-            contact = contact_from(
-                values,
+            contact = Contact.create(
+                command,
                 organisation_id=principal.organisation_id,
                 client_id=client_id,
                 region=await phone_region_for(uow, principal, region),
-                created_by=principal.user_id,
                 at=self._clock.now(),
+                by=principal.user_id,
             )
             if not confirm_duplicate:
                 await self._check_duplicates(uow, principal, contact, None)
@@ -127,7 +83,7 @@ class ContactService:
         self,
         principal: Principal,
         contact_id: UUID,
-        changes: Mapping[str, Any],
+        update: UpdateContact,
         *,
         expected_version: int | None = None,
         confirm_duplicate: bool = False,
@@ -141,12 +97,13 @@ class ContactService:
             old_phones = {p.e164 for p in contact.phones}
             old_emails = set(contact.emails)
             old_name = contact.name_key
-            if changes.get("client_id") not in (None, contact.client_id):
-                await load_client(uow, principal, changes["client_id"])
-            _apply_contact(
-                contact,
-                {k: v for k, v in changes.items() if not (k == "client_id" and v is None)},
-                await phone_region_for(uow, principal, region),
+            if update.client_id is not UNSET and update.client_id != contact.client_id:
+                await load_client(uow, principal, update.client_id)
+            contact.apply(
+                update,
+                region=await phone_region_for(uow, principal, region),
+                at=self._clock.now(),
+                by=principal.user_id,
             )
             if not confirm_duplicate:
                 await self._check_duplicates(
@@ -158,7 +115,6 @@ class ContactService:
                     emails=[e for e in contact.emails if e not in old_emails],
                     check_name=contact.name_key != old_name,
                 )
-            contact.record_update(before, at=self._clock.now(), by=principal.user_id)
             await uow.contacts.update(contact, version)
             await self._audit(uow, principal, contact.id, "update", before, contact.snapshot())
             await uow.commit()

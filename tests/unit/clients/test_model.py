@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
 import pytest
 
+from domain.clients.commands import UpdateClient
 from domain.clients.custom_fields import (
     CustomFieldDefinition,
     FieldEntity,
@@ -27,6 +28,7 @@ from domain.clients.model import (
 from domain.shared.errors import InvalidInput
 
 ORG = uuid.uuid4()
+T0 = datetime(2030, 1, 1, 9, tzinfo=UTC)
 
 
 class TestNameKey:
@@ -81,7 +83,7 @@ class TestLegalIds:
     def test_a_client_with_a_bad_inn_names_the_field(self) -> None:
         client = Client(organisation_id=ORG, name="Ромашка", responsible_id=uuid.uuid4())
         with pytest.raises(InvalidInput) as caught:
-            client.change(inn="7707083894", kpp="1")
+            client.apply(UpdateClient(inn="7707083894", kpp="1"), at=T0, by=None)
         assert {p.loc for p in caught.value.problems} == {("inn",), ("kpp",)}
 
 
