@@ -228,9 +228,7 @@ async def create_deal(
     response: Response,
 ) -> DealRead:
     """A new open deal in the given stage (the funnel's first by default)."""
-    data = body.model_dump()
-    data["products"] = [dict(p) for p in data["products"]]
-    view = await service.create(principal, **data)
+    view = await service.create(principal, body.to_command())
     set_etag(response, view.deal.version)
     return DealRead.of(view)
 
@@ -259,7 +257,7 @@ async def update_deal(
     """Edit a deal's fields; stages change through /move, status through /win, /lose and
     /reopen."""
     view = await service.update(
-        principal, deal_id, expected_version=expected_version(if_match), **body.changes()
+        principal, deal_id, body.to_command(), expected_version=expected_version(if_match)
     )
     set_etag(response, view.deal.version)
     return DealRead.of(view)
@@ -315,7 +313,7 @@ async def lose_deal(
 ) -> DealRead:
     """Close as lost, with a reason from the list and the flags that feed karma."""
     view = await service.lose(
-        principal, deal_id, **body.model_dump(), expected_version=expected_version(if_match)
+        principal, deal_id, body.to_command(), expected_version=expected_version(if_match)
     )
     set_etag(response, view.deal.version)
     return DealRead.of(view)

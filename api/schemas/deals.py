@@ -7,9 +7,20 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Schema, given, given_not_null, given_unless_null
 from api.schemas.funnels import FunnelRead
-from domain.deals.model import DealStatus, MoveKind, StageMove
+from domain.deals.commands import CreateDeal, LoseDeal, ProductLineInput, UpdateDeal
+from domain.deals.model import (
+    DEAL_TITLE_MAX,
+    LOSS_COMMENT_MAX,
+    MAX_PRODUCT_LINES,
+    PRODUCT_NAME_MAX,
+    SOURCE_CAMPAIGN_MAX,
+    SOURCE_CHANNEL_MAX,
+    DealStatus,
+    MoveKind,
+    StageMove,
+)
 from domain.deals.ports import BoardColumn, CurrencyTotal
 from domain.deals.services import Board, DealView, StageHistory
 
@@ -17,9 +28,12 @@ Currency = Field(default=None, min_length=3, max_length=3, description="ISO 4217
 
 
 class ProductLineIn(Schema):
-    name: str = Field(min_length=1, max_length=300)
+    name: str = Field(min_length=1, max_length=PRODUCT_NAME_MAX)
     quantity: Decimal = Field(default=Decimal(1), gt=0)
     price: Decimal = Field(ge=0)
+
+    def to_command(self) -> ProductLineInput:
+        return ProductLineInput(name=self.name, quantity=self.quantity, price=self.price)
 
 
 class ProductLineRead(Schema):
@@ -31,46 +45,80 @@ class ProductLineRead(Schema):
 
 class DealCreate(Schema):
     client_id: UUID
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=DEAL_TITLE_MAX)
     contact_id: UUID | None = None
     amount: Decimal | None = Field(
         default=None, ge=0, description="The product lines' total when omitted"
     )
     currency: str | None = Currency
     expected_margin: Decimal | None = None
-    products: list[ProductLineIn] = Field(default_factory=list, max_length=200)
+    products: list[ProductLineIn] = Field(default_factory=list, max_length=MAX_PRODUCT_LINES)
     funnel_id: UUID | None = Field(default=None, description="The default funnel when omitted")
     stage_id: UUID | None = Field(default=None, description="The funnel's first stage when omitted")
     responsible_id: UUID | None = Field(default=None, description="The caller when omitted")
-    source_channel: str | None = Field(default=None, max_length=100)
-    source_campaign: str | None = Field(default=None, max_length=200)
+    source_channel: str | None = Field(default=None, max_length=SOURCE_CHANNEL_MAX)
+    source_campaign: str | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
     utm: dict[str, str] = Field(default_factory=dict)
     expected_close_date: date | None = None
     custom_fields: dict[str, Any] = Field(default_factory=dict)
 
+    def to_command(self) -> CreateDeal:
+        return CreateDeal(
+            client_id=self.client_id,
+            title=self.title,
+            contact_id=self.contact_id,
+            amount=self.amount,
+            currency=self.currency,
+            expected_margin=self.expected_margin,
+            products=[p.to_command() for p in self.products],
+            funnel_id=self.funnel_id,
+            stage_id=self.stage_id,
+            responsible_id=self.responsible_id,
+            source_channel=self.source_channel,
+            source_campaign=self.source_campaign,
+            utm=dict(self.utm),
+            expected_close_date=self.expected_close_date,
+            custom_fields=dict(self.custom_fields),
+        )
+
 
 class DealUpdate(Schema):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: str | None = Field(default=None, min_length=1, max_length=DEAL_TITLE_MAX)
     client_id: UUID | None = None
     contact_id: UUID | None = None
     amount: Decimal | None = Field(default=None, ge=0)
     currency: str | None = Currency
     expected_margin: Decimal | None = None
-    products: list[ProductLineIn] | None = Field(default=None, max_length=200)
+    products: list[ProductLineIn] | None = Field(default=None, max_length=MAX_PRODUCT_LINES)
     responsible_id: UUID | None = None
-    source_channel: str | None = Field(default=None, max_length=100)
-    source_campaign: str | None = Field(default=None, max_length=200)
+    source_channel: str | None = Field(default=None, max_length=SOURCE_CHANNEL_MAX)
+    source_campaign: str | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
     utm: dict[str, str] | None = None
     expected_close_date: date | None = None
     custom_fields: dict[str, Any] | None = Field(
         default=None, description="Merged into the current values; null removes a key"
     )
 
-    def changes(self) -> dict[str, Any]:
-        data = self.model_dump(exclude_unset=True)
-        if "products" in data and data["products"] is not None:
-            data["products"] = [dict(p) for p in data["products"]]
-        return data
+    def to_command(self) -> UpdateDeal:
+        """Fields not sent stay UNSET. As before the commands: a null title or currency is
+        ignored, a null custom_fields merges nothing, and a deal cannot lose its client,
+        responsible or amount."""
+        products = None if self.products is None else [p.to_command() for p in self.products]
+        return UpdateDeal(
+            title=given_unless_null(self, "title", self.title),
+            client_id=given_not_null(self, "client_id", self.client_id),
+            contact_id=given(self, "contact_id", self.contact_id),
+            amount=given_not_null(self, "amount", self.amount),
+            currency=given_unless_null(self, "currency", self.currency),
+            expected_margin=given(self, "expected_margin", self.expected_margin),
+            products=given(self, "products", products),
+            responsible_id=given_not_null(self, "responsible_id", self.responsible_id),
+            source_channel=given(self, "source_channel", self.source_channel),
+            source_campaign=given(self, "source_campaign", self.source_campaign),
+            utm=given(self, "utm", self.utm),
+            expected_close_date=given(self, "expected_close_date", self.expected_close_date),
+            custom_fields=given(self, "custom_fields", self.custom_fields or {}),
+        )
 
 
 class DealMove(Schema):
@@ -79,10 +127,19 @@ class DealMove(Schema):
 
 class DealLose(Schema):
     loss_reason_id: UUID
-    comment: str | None = Field(default=None, max_length=5000)
+    comment: str | None = Field(default=None, max_length=LOSS_COMMENT_MAX)
     lost_tender: bool = False
     loss_making: bool = False
     public_conflict: bool = False
+
+    def to_command(self) -> LoseDeal:
+        return LoseDeal(
+            loss_reason_id=self.loss_reason_id,
+            comment=self.comment,
+            lost_tender=self.lost_tender,
+            loss_making=self.loss_making,
+            public_conflict=self.public_conflict,
+        )
 
 
 class DealRead(Schema):

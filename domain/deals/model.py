@@ -7,11 +7,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.deals.errors import Requirement, StageRequirementsMissing
 from domain.deals.events import (
+    DealBecameStale,
     DealCreated,
     DealLost,
     DealReopened,
@@ -19,13 +20,25 @@ from domain.deals.events import (
     DealUpdated,
     DealWon,
 )
+from domain.deals.staleness import CLOSE_FACTOR, limit_seconds, past_limit, whole_days
 from domain.funnels.model import CUSTOM_PREFIX, Stage
 from domain.shared.errors import FieldProblem, InvalidInput, InvalidTransition
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import CENT, to_amount, validate_currency
+from domain.shared.patch import UNSET
+from domain.shared.text import clean_name, clean_text
+
+if TYPE_CHECKING:
+    from domain.deals.commands import LoseDeal, ProductLineInput, UpdateDeal
 
 MAX_PRODUCT_LINES = 200
+# Field limits, shared with the API schema (api/schemas/deals.py).
+DEAL_TITLE_MAX = 300
+PRODUCT_NAME_MAX = 300
+SOURCE_CHANNEL_MAX = 100
+SOURCE_CAMPAIGN_MAX = 200
+LOSS_COMMENT_MAX = 5000
 
 
 class DealStatus(enum.StrEnum):
@@ -53,7 +66,7 @@ class ProductLine:
         return (self.quantity * self.price).quantize(CENT)
 
 
-def product_lines(lines: Iterable[Mapping[str, Any] | ProductLine]) -> list[ProductLine]:
+def product_lines(lines: Iterable[ProductLineInput | ProductLine]) -> list[ProductLine]:
     """Validated lines; every problem named by its index."""
     result: list[ProductLine] = []
     problems: list[FieldProblem] = []
@@ -61,18 +74,20 @@ def product_lines(lines: Iterable[Mapping[str, Any] | ProductLine]) -> list[Prod
         if isinstance(raw, ProductLine):
             result.append(raw)
             continue
-        name = " ".join(str(raw.get("name") or "").split())
-        if not name or len(name) > 300:
-            problems.append(FieldProblem(("products", i, "name"), "must be 1 to 300 characters"))
+        name = ""
         try:
-            quantity = Decimal(str(raw.get("quantity", 1))).quantize(Decimal("0.001"))
+            name = clean_name(raw.name, ("products", i, "name"), max_length=PRODUCT_NAME_MAX)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+        try:
+            quantity = Decimal(raw.quantity).quantize(Decimal("0.001"))
             if not quantity.is_finite() or quantity <= 0:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             problems.append(FieldProblem(("products", i, "quantity"), "must be a positive number"))
             continue
         try:
-            price = to_amount(raw.get("price", 0), "price")
+            price = to_amount(raw.price, "price")
             if price < 0:
                 raise InvalidOperation
         except (InvalidInput, InvalidOperation):
@@ -97,11 +112,24 @@ def non_negative_amount(value: Decimal | int | str, field_name: str) -> Decimal:
     return amount
 
 
-def clean_title(value: str) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned or len(cleaned) > 300:
-        raise InvalidInput("title", "must be 1 to 300 characters")
-    return cleaned
+def _source_channel(value: str | None) -> str | None:
+    return clean_text(
+        value,
+        "source_channel",
+        max_length=SOURCE_CHANNEL_MAX,
+        required=False,
+        collapse_spaces=True,
+    )
+
+
+def _source_campaign(value: str | None) -> str | None:
+    return clean_text(
+        value,
+        "source_campaign",
+        max_length=SOURCE_CAMPAIGN_MAX,
+        required=False,
+        collapse_spaces=True,
+    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -175,7 +203,13 @@ class Deal:
         by: UUID | None,
         amount: Decimal | int | str | None = None,
         products: Sequence[ProductLine] = (),
-        **fields: Any,
+        contact_id: UUID | None = None,
+        expected_margin: Decimal | None = None,
+        source_channel: str | None = None,
+        source_campaign: str | None = None,
+        utm: Mapping[str, str] | None = None,
+        expected_close_date: date | None = None,
+        custom_fields: Mapping[str, object] | None = None,
     ) -> tuple[Deal, StageMove]:
         """A new open deal in ``stage``; without an amount it is the sum of the product lines.
         Entering the stage checks its requirements (a new deal has no documents yet)."""
@@ -183,7 +217,7 @@ class Deal:
         deal = cls(
             organisation_id=organisation_id,
             client_id=client_id,
-            title=clean_title(title),
+            title=clean_name(title, "title", max_length=DEAL_TITLE_MAX),
             amount=(
                 non_negative_amount(amount, "amount") if amount is not None else lines_total(lines)
             ),
@@ -196,10 +230,16 @@ class Deal:
             created_by=by,
             created_at=at,
             updated_at=at,
-            **fields,
+            contact_id=contact_id,
+            expected_margin=(
+                None if expected_margin is None else to_amount(expected_margin, "expected_margin")
+            ),
+            source_channel=_source_channel(source_channel),
+            source_campaign=_source_campaign(source_campaign),
+            utm=dict(utm or {}),
+            expected_close_date=expected_close_date,
+            custom_fields=dict(custom_fields or {}),
         )
-        if deal.expected_margin is not None:
-            deal.expected_margin = to_amount(deal.expected_margin, "expected_margin")
         deal._require_entry(stage, documents=())
         move = StageMove(
             organisation_id=organisation_id,
@@ -315,28 +355,18 @@ class Deal:
         )
         return move
 
-    def lose(
-        self,
-        *,
-        reason_id: UUID,
-        at: datetime,
-        by: UUID | None,
-        comment: str | None = None,
-        lost_tender: bool = False,
-        loss_making: bool = False,
-        public_conflict: bool = False,
-    ) -> StageMove:
+    def lose(self, command: LoseDeal, *, at: datetime, by: UUID | None) -> StageMove:
         """The caller checks that the reason is an active one of the organisation."""
         self._require_open("lost")
-        cleaned = (comment or "").strip() or None
-        if cleaned is not None and len(cleaned) > 5000:
-            raise InvalidInput("comment", "must be at most 5000 characters")
+        cleaned = clean_text(
+            command.comment, "comment", max_length=LOSS_COMMENT_MAX, required=False, multiline=True
+        )
         move = self._close(DealStatus.LOST, MoveKind.LOST, at, by)
-        self.loss_reason_id = reason_id
+        self.loss_reason_id = command.loss_reason_id
         self.loss_comment = cleaned
-        self.lost_tender = lost_tender
-        self.loss_making = loss_making
-        self.public_conflict = public_conflict
+        self.lost_tender = command.lost_tender
+        self.loss_making = command.loss_making
+        self.public_conflict = command.public_conflict
         self.events.append(
             DealLost(
                 organisation_id=self.organisation_id,
@@ -345,10 +375,10 @@ class Deal:
                 actor_id=by,
                 client_id=self.client_id,
                 stage_id=self.stage_id,
-                loss_reason_id=reason_id,
-                lost_tender=lost_tender,
-                loss_making=loss_making,
-                public_conflict=public_conflict,
+                loss_reason_id=command.loss_reason_id,
+                lost_tender=command.lost_tender,
+                loss_making=command.loss_making,
+                public_conflict=command.public_conflict,
             )
         )
         return move
@@ -417,11 +447,26 @@ class Deal:
 
     # --- editing -----------------------------------------------------------------------
 
-    def change(self, at: datetime, *, by: UUID | None = None, **changes: Any) -> None:
-        """Apply edited fields (already validated by type); products without an amount set
-        the amount to their total. Records ``deal.updated`` naming what really changed."""
+    def apply(
+        self,
+        update: UpdateDeal,
+        *,
+        at: datetime,
+        by: UUID | None,
+        custom_fields: Mapping[str, object] | None = None,
+    ) -> tuple[str, ...]:
+        """Set the fields ``update`` gives (UNSET ones stay). Products without an amount set
+        the amount to their total; a new client drops the old client's contact unless a
+        contact is given. Records ``deal.updated`` naming what really changed, and returns
+        those names. ``custom_fields``: the complete values as the service validated them from
+        ``custom_fields_with(update.custom_fields)``; without them the merge is taken as is."""
         before = self.snapshot()
-        self._apply(at, changes)
+        self._assign(update)
+        if custom_fields is not None:
+            self.custom_fields = dict(custom_fields)
+        elif update.custom_fields is not UNSET:
+            self.custom_fields = self.custom_fields_with(update.custom_fields)
+        self.updated_at = at
         after = self.snapshot()
         changed = tuple(name for name in after if after[name] != before.get(name))
         if changed:
@@ -438,26 +483,43 @@ class Deal:
                     ),
                 )
             )
+        return changed
 
-    def _apply(self, at: datetime, changes: dict[str, Any]) -> None:
-        if "title" in changes:
-            self.title = clean_title(changes.pop("title"))
-        if "currency" in changes:
-            self.currency = validate_currency(changes.pop("currency"))
-        if "products" in changes:
-            self.products = list(changes.pop("products"))
-            if "amount" not in changes and self.products:
+    def custom_fields_with(self, changes: Mapping[str, object]) -> dict[str, Any]:
+        """The custom fields with ``changes`` merged in; None for a key removes it."""
+        merged = {**self.custom_fields, **changes}
+        return {key: value for key, value in merged.items() if value is not None}
+
+    def _assign(self, update: UpdateDeal) -> None:
+        if update.title is not UNSET:
+            self.title = clean_name(update.title, "title", max_length=DEAL_TITLE_MAX)
+        if update.currency is not UNSET:
+            self.currency = validate_currency(update.currency)
+        if update.products is not UNSET:
+            self.products = product_lines(update.products or ())
+            if update.amount is UNSET and self.products:
                 self.amount = lines_total(self.products)
-        if "amount" in changes:
-            self.amount = non_negative_amount(changes.pop("amount"), "amount")
-        if "expected_margin" in changes:
-            margin = changes.pop("expected_margin")
+        if update.amount is not UNSET:
+            self.amount = non_negative_amount(update.amount, "amount")
+        if update.expected_margin is not UNSET:
+            margin = update.expected_margin
             self.expected_margin = None if margin is None else to_amount(margin, "expected_margin")
-        for name, value in changes.items():
-            if name not in _EDITABLE:
-                raise InvalidInput(name, "cannot be changed here")
-            setattr(self, name, value)
-        self.updated_at = at
+        if update.client_id is not UNSET and update.client_id != self.client_id:
+            self.client_id = update.client_id
+            if update.contact_id is UNSET:
+                self.contact_id = None  # the old contact is another client's
+        if update.contact_id is not UNSET:
+            self.contact_id = update.contact_id
+        if update.responsible_id is not UNSET:
+            self.responsible_id = update.responsible_id
+        if update.source_channel is not UNSET:
+            self.source_channel = _source_channel(update.source_channel)
+        if update.source_campaign is not UNSET:
+            self.source_campaign = _source_campaign(update.source_campaign)
+        if update.utm is not UNSET:
+            self.utm = dict(update.utm or {})
+        if update.expected_close_date is not UNSET:
+            self.expected_close_date = update.expected_close_date
 
     def snapshot(self) -> dict[str, Any]:
         """The fields the audit log compares."""
@@ -501,19 +563,38 @@ class Deal:
     def staleness(self, stage: Stage, now: datetime) -> Staleness:
         return staleness(self.status, self.stage_entered_at, stage.max_days, now)
 
+    def mark_stale(self, now: datetime, max_days: int | None) -> tuple[bool, bool]:
+        """Raise deal.became_stale once per stay past the stage's limit, and once more (with
+        ``close_proposed``) past twice the limit; returns (alerted, close proposed) now. The
+        stale_* fields remember the stay the events went out for."""
+        state = staleness(self.status, self.stage_entered_at, max_days, now)
+        if not state.is_stale:
+            return False, False
+        entered = self.stage_entered_at
+        alerted = self.stale_notified_for != entered
+        proposed = state.close_proposed and self.stale_close_proposed_for != entered
+        if alerted:
+            self.stale_notified_for = entered
+            self._record_stale(now, close_proposed=False)
+        if proposed:
+            self.stale_close_proposed_for = entered
+            self._record_stale(now, close_proposed=True)
+        return alerted, proposed
 
-_EDITABLE = frozenset(
-    {
-        "client_id",
-        "contact_id",
-        "responsible_id",
-        "source_channel",
-        "source_campaign",
-        "utm",
-        "expected_close_date",
-        "custom_fields",
-    }
-)
+    def _record_stale(self, now: datetime, *, close_proposed: bool) -> None:
+        self.events.append(
+            DealBecameStale(
+                organisation_id=self.organisation_id,
+                occurred_at=now,
+                deal_id=self.id,
+                client_id=self.client_id,
+                stage_id=self.stage_id,
+                responsible_id=self.responsible_id,
+                stage_entered_at=self.stage_entered_at,
+                days_in_stage=whole_days(self.stage_entered_at, now),
+                close_proposed=close_proposed,
+            )
+        )
 
 
 def weighted_amount(amount: Decimal, status: DealStatus, probability: Decimal) -> Decimal:
@@ -537,11 +618,13 @@ def staleness(
     status: DealStatus, stage_entered_at: datetime, max_days: int | None, now: datetime
 ) -> Staleness:
     """Stale: open and longer in the stage than its day limit. Twice the limit: propose
-    closing it as lost (the "hope client")."""
+    closing it as lost (the "hope client"). The rule itself is ``domain.deals.staleness``."""
     if status is not DealStatus.OPEN or max_days is None:
         return Staleness(False, False, timedelta(0))
-    limit = timedelta(days=max_days)
-    spent = now - stage_entered_at
-    if spent <= limit:
+    if not past_limit(stage_entered_at, now, max_days):
         return Staleness(False, False, timedelta(0))
-    return Staleness(True, spent > 2 * limit, spent - limit)
+    return Staleness(
+        True,
+        past_limit(stage_entered_at, now, max_days, CLOSE_FACTOR),
+        now - stage_entered_at - timedelta(seconds=limit_seconds(max_days)),
+    )

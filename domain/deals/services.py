@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from domain.auth.principal import Principal
@@ -16,6 +16,7 @@ from domain.clients.custom_fields import (
     parse_custom_filters,
     validate_custom_fields,
 )
+from domain.deals.commands import CreateDeal, LoseDeal, UpdateDeal
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
 from domain.deals.ports import BoardColumn, CurrencyTotal, DealFilter, DealSort
 from domain.funnels.model import Funnel, Stage
@@ -23,8 +24,10 @@ from domain.platform.audit import diff, entry
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.patch import UNSET
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission, Resource
+from domain.staff.services.colleagues import require_active_colleague
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,62 +174,44 @@ class DealService:
 
     # --- writing -----------------------------------------------------------------------
 
-    async def create(
-        self,
-        principal: Principal,
-        *,
-        client_id: UUID,
-        title: str,
-        contact_id: UUID | None = None,
-        amount: Decimal | None = None,
-        currency: str | None = None,
-        expected_margin: Decimal | None = None,
-        products: Sequence[Mapping[str, Any]] = (),
-        funnel_id: UUID | None = None,
-        stage_id: UUID | None = None,
-        responsible_id: UUID | None = None,
-        source_channel: str | None = None,
-        source_campaign: str | None = None,
-        utm: Mapping[str, str] | None = None,
-        expected_close_date: date | None = None,
-        custom_fields: Mapping[str, Any] | None = None,
-    ) -> DealView:
+    async def create(self, principal: Principal, command: CreateDeal) -> DealView:
         principal.require(Permission.DEALS_WRITE)
         now = self._clock.now()
-        lines = product_lines(products)
+        lines = product_lines(command.products)
         async with self._uow as uow:
             org_scope = principal.organisation_scope
-            await _require_client(uow, principal, client_id)
-            if contact_id is not None:
-                await _require_contact(uow, principal, contact_id, client_id)
-            stage = await _initial_stage(uow, org_scope, funnel_id, stage_id)
-            responsible = responsible_id or principal.user_id
+            await _require_client(uow, principal, command.client_id)
+            if command.contact_id is not None:
+                await _require_contact(uow, principal, command.contact_id, command.client_id)
+            stage = await _initial_stage(uow, org_scope, command.funnel_id, command.stage_id)
+            responsible = command.responsible_id or principal.user_id
             if responsible is None:
                 raise InvalidInput("responsible_id", "is required when an API key creates a deal")
-            await _require_active_user(uow, org_scope, responsible)
+            await require_active_colleague(uow, principal, responsible, "responsible_id")
+            currency = command.currency
             if currency is None:
                 organisation = await uow.organisations.get(principal.organisation_id)
                 currency = organisation.currency if organisation else "RUB"
             values = validate_custom_fields(
-                await uow.custom_fields.list(org_scope, FieldEntity.DEAL), custom_fields or {}
+                await uow.custom_fields.list(org_scope, FieldEntity.DEAL), command.custom_fields
             )
             deal, move = Deal.open(
                 organisation_id=principal.organisation_id,
-                client_id=client_id,
-                title=title,
+                client_id=command.client_id,
+                title=command.title,
                 currency=currency,
                 stage=stage,
                 responsible_id=responsible,
                 at=now,
                 by=principal.user_id,
-                amount=amount,
+                amount=command.amount,
                 products=lines,
-                contact_id=contact_id,
-                expected_margin=expected_margin,
-                source_channel=_clean(source_channel, "source_channel", 100),
-                source_campaign=_clean(source_campaign, "source_campaign", 200),
-                utm=dict(utm or {}),
-                expected_close_date=expected_close_date,
+                contact_id=command.contact_id,
+                expected_margin=command.expected_margin,
+                source_channel=command.source_channel,
+                source_campaign=command.source_campaign,
+                utm=command.utm,
+                expected_close_date=command.expected_close_date,
                 custom_fields=values,
             )
             await uow.deals.add(deal)
@@ -239,52 +224,32 @@ class DealService:
         self,
         principal: Principal,
         deal_id: UUID,
+        update: UpdateDeal,
         *,
         expected_version: int | None = None,
-        **changes: Any,
     ) -> DealView:
-        """``changes``: title, client_id, contact_id, amount, currency, expected_margin,
-        products, responsible_id, source_channel, source_campaign, utm,
-        expected_close_date, custom_fields (merged: null removes a key)."""
         principal.require(Permission.DEALS_WRITE)
         now = self._clock.now()
         async with self._uow as uow:
-            org_scope = principal.organisation_scope
             deal = await _load(uow, principal, deal_id, for_update=True)
             before = deal.snapshot()
-            if changes.get("client_id") not in (None, deal.client_id):
-                await _require_client(uow, principal, changes["client_id"])
-                if "contact_id" not in changes and deal.contact_id is not None:
-                    changes["contact_id"] = None  # the old contact is another client's
-            elif "client_id" in changes and changes["client_id"] is None:
-                raise InvalidInput("client_id", "a deal always has a client")
-            client_id = changes.get("client_id") or deal.client_id
-            if changes.get("contact_id") is not None:
-                await _require_contact(uow, principal, changes["contact_id"], client_id)
-            if "responsible_id" in changes:
-                if changes["responsible_id"] is None:
-                    raise InvalidInput("responsible_id", "a deal always has a responsible")
-                await _require_active_user(uow, org_scope, changes["responsible_id"])
-            if "products" in changes:
-                changes["products"] = product_lines(changes["products"] or [])
-            if "custom_fields" in changes:
-                merged = {**deal.custom_fields, **(changes["custom_fields"] or {})}
-                changes["custom_fields"] = validate_custom_fields(
-                    await uow.custom_fields.list(org_scope, FieldEntity.DEAL),
-                    {k: v for k, v in merged.items() if v is not None},
+            client_id = deal.client_id
+            if update.client_id is not UNSET and update.client_id != deal.client_id:
+                await _require_client(uow, principal, update.client_id)
+                client_id = update.client_id
+            if update.contact_id is not UNSET and update.contact_id is not None:
+                await _require_contact(uow, principal, update.contact_id, client_id)
+            if update.responsible_id is not UNSET:
+                await require_active_colleague(
+                    uow, principal, update.responsible_id, "responsible_id"
                 )
-            for name in ("source_channel", "source_campaign"):
-                if name in changes:
-                    changes[name] = _clean(changes[name], name, 100 if "channel" in name else 200)
-            if "utm" in changes:
-                changes["utm"] = dict(changes["utm"] or {})
-            if changes.get("currency") is None:
-                changes.pop("currency", None)
-            if changes.get("title") is None:
-                changes.pop("title", None)
-            if "amount" in changes and changes["amount"] is None:
-                raise InvalidInput("amount", "must be a number, 0 or more")
-            deal.change(now, by=principal.user_id, **changes)
+            custom = None
+            if update.custom_fields is not UNSET:
+                custom = validate_custom_fields(
+                    await uow.custom_fields.list(principal.organisation_scope, FieldEntity.DEAL),
+                    deal.custom_fields_with(update.custom_fields),
+                )
+            deal.apply(update, at=now, by=principal.user_id, custom_fields=custom)
             await self._save(uow, deal, expected_version)
             audit_changes = diff(before, deal.snapshot())
             if audit_changes:
@@ -325,64 +290,50 @@ class DealService:
         self, principal: Principal, deal_id: UUID, *, expected_version: int | None = None
     ) -> DealView:
         principal.require(Permission.DEALS_WRITE)
-        return await self._close(principal, deal_id, expected_version, "win", {})
+        return await self._close(principal, deal_id, expected_version, "win")
 
     async def lose(
         self,
         principal: Principal,
         deal_id: UUID,
+        command: LoseDeal,
         *,
-        loss_reason_id: UUID,
-        comment: str | None = None,
-        lost_tender: bool = False,
-        loss_making: bool = False,
-        public_conflict: bool = False,
         expected_version: int | None = None,
     ) -> DealView:
         principal.require(Permission.DEALS_WRITE)
-        return await self._close(
-            principal,
-            deal_id,
-            expected_version,
-            "lose",
-            {
-                "reason_id": loss_reason_id,
-                "comment": comment,
-                "lost_tender": lost_tender,
-                "loss_making": loss_making,
-                "public_conflict": public_conflict,
-            },
-        )
+        return await self._close(principal, deal_id, expected_version, command)
 
     async def reopen(
         self, principal: Principal, deal_id: UUID, *, expected_version: int | None = None
     ) -> DealView:
         principal.require(Permission.DEALS_WRITE)
-        return await self._close(principal, deal_id, expected_version, "reopen", {})
+        return await self._close(principal, deal_id, expected_version, "reopen")
 
     async def _close(
         self,
         principal: Principal,
         deal_id: UUID,
         expected_version: int | None,
-        action: str,
-        params: dict[str, Any],
+        close: Literal["win", "reopen"] | LoseDeal,
     ) -> DealView:
         now = self._clock.now()
         async with self._uow as uow:
             deal = await _load(uow, principal, deal_id, for_update=True)
             before = deal.snapshot()
-            if action == "win":
-                move = deal.win(at=now, by=principal.user_id)
-            elif action == "lose":
+            if isinstance(close, LoseDeal):
                 reason = await uow.loss_reasons.get(
-                    principal.organisation_scope, params["reason_id"]
+                    principal.organisation_scope, close.loss_reason_id
                 )
                 if reason is None or not reason.is_active:
                     raise InvalidInput("loss_reason_id", "no such active loss reason")
-                move = deal.lose(at=now, by=principal.user_id, **params)
+                move = deal.lose(close, at=now, by=principal.user_id)
+                action = "lose"
+            elif close == "win":
+                move = deal.win(at=now, by=principal.user_id)
+                action = "win"
             else:
                 move = deal.reopen(at=now, by=principal.user_id)
+                action = "reopen"
             await self._save(uow, deal, expected_version)
             await uow.deals.add_move(move)
             await self._audit(uow, principal, deal, action, diff(before, deal.snapshot()))
@@ -457,15 +408,6 @@ def _stay(
     )
 
 
-def _clean(value: str | None, field_name: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    cleaned = " ".join(value.split())
-    if len(cleaned) > limit:
-        raise InvalidInput(field_name, f"must be at most {limit} characters")
-    return cleaned or None
-
-
 async def _load(
     uow: UnitOfWork, principal: Principal, deal_id: UUID, *, for_update: bool = False
 ) -> Deal:
@@ -496,12 +438,6 @@ async def _require_contact(
     contact = await uow.contacts.get(principal.scope_for(Resource.CLIENTS), contact_id)
     if contact is None or contact.client_id != client_id:
         raise InvalidInput("contact_id", "is not a contact of the deal's client")
-
-
-async def _require_active_user(uow: UnitOfWork, scope: Scope, user_id: UUID) -> None:
-    user = await uow.users.get(scope, user_id)
-    if user is None or not user.is_active:
-        raise InvalidInput("responsible_id", "must be an active user of this organisation")
 
 
 async def _initial_stage(

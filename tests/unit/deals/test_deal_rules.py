@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.deals.commands import LoseDeal, ProductLineInput
 from domain.deals.errors import Requirement, StageRequirementsMissing
 from domain.deals.events import DealCreated, DealLost, DealReopened, DealStageChanged, DealWon
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, product_lines, staleness
@@ -49,8 +50,8 @@ class TestOpening:
     def test_amount_defaults_to_the_lines_total(self) -> None:
         lines = product_lines(
             [
-                {"name": "Лицензия", "quantity": "3", "price": "99.99"},
-                {"name": "Работы", "price": 1},
+                ProductLineInput(name="Лицензия", quantity=Decimal(3), price=Decimal("99.99")),
+                ProductLineInput(name="Работы", price=Decimal(1)),
             ]
         )
         deal = new_deal(products=lines)
@@ -67,7 +68,12 @@ class TestOpening:
 
     def test_bad_lines_are_named_by_index(self) -> None:
         with pytest.raises(InvalidInput) as refused:
-            product_lines([{"name": "", "price": 1}, {"name": "B", "quantity": 0, "price": 1}])
+            product_lines(
+                [
+                    ProductLineInput(name="", price=Decimal(1)),
+                    ProductLineInput(name="B", quantity=Decimal(0), price=Decimal(1)),
+                ]
+            )
         assert [p.loc for p in refused.value.problems] == [
             ("products", 0, "name"),
             ("products", 1, "quantity"),
@@ -149,7 +155,7 @@ class TestTransitions:
         for action in (
             lambda: deal.win(at=T0, by=USER),
             lambda: deal.move_to(NEGOTIATION, at=T0, by=USER),
-            lambda: deal.lose(reason_id=uuid.uuid4(), at=T0, by=USER),
+            lambda: deal.lose(LoseDeal(loss_reason_id=uuid.uuid4()), at=T0, by=USER),
         ):
             with pytest.raises(InvalidTransition):
                 action()
@@ -165,7 +171,9 @@ class TestTransitions:
     def test_lose_keeps_the_reason_and_flags_and_reopen_clears_them(self) -> None:
         deal = new_deal()
         reason = uuid.uuid4()
-        deal.lose(reason_id=reason, at=T0, by=USER, comment=" тендер ", lost_tender=True)
+        deal.lose(
+            LoseDeal(loss_reason_id=reason, comment=" тендер ", lost_tender=True), at=T0, by=USER
+        )
         assert (deal.status, deal.loss_reason_id, deal.loss_comment, deal.lost_tender) == (
             DealStatus.LOST,
             reason,
@@ -188,7 +196,7 @@ class TestFigures:
         deal.win(at=T0, by=USER)
         assert deal.weighted_amount(NEGOTIATION) == Decimal("1000.05")
         deal.reopen(at=T0, by=USER)
-        deal.lose(reason_id=uuid.uuid4(), at=T0, by=USER)
+        deal.lose(LoseDeal(loss_reason_id=uuid.uuid4()), at=T0, by=USER)
         assert deal.weighted_amount(NEGOTIATION) == Decimal("0.00")
 
     def test_time_in_stage_stops_when_closed(self) -> None:
