@@ -95,8 +95,8 @@ async def update_activity(
     activity = await service.update(
         principal,
         activity_id,
+        body.to_command(),
         expected_version=expected_version(if_match),
-        **body.model_dump(exclude_unset=True),
     )
     set_etag(response, activity.version)
     return ActivityRead.model_validate(activity)

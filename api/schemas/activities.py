@@ -5,8 +5,9 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from api.schemas.base import Schema
-from domain.activities.model import ActivityKind, Direction
+from api.schemas.base import Schema, given, given_not_null
+from domain.activities.commands import UpdateActivity
+from domain.activities.model import ACTIVITY_BODY_MAX, ACTIVITY_SUBJECT_MAX, ActivityKind, Direction
 
 
 class ActivityRead(Schema):
@@ -28,8 +29,8 @@ class ActivityCreate(Schema):
     kind: ActivityKind
     client_id: UUID | None = Field(default=None, description="A client_id or a deal_id")
     deal_id: UUID | None = None
-    subject: str | None = Field(default=None, max_length=300)
-    body: str | None = Field(default=None, max_length=50_000)
+    subject: str | None = Field(default=None, max_length=ACTIVITY_SUBJECT_MAX)
+    body: str | None = Field(default=None, max_length=ACTIVITY_BODY_MAX)
     direction: Direction | None = Field(default=None, description="For calls and e-mails")
     occurred_at: AwareDatetime | None = Field(default=None, description="Now when omitted")
     duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
@@ -37,11 +38,21 @@ class ActivityCreate(Schema):
 
 class ActivityUpdate(Schema):
     kind: ActivityKind | None = None
-    subject: str | None = Field(default=None, max_length=300)
-    body: str | None = Field(default=None, max_length=50_000)
+    subject: str | None = Field(default=None, max_length=ACTIVITY_SUBJECT_MAX)
+    body: str | None = Field(default=None, max_length=ACTIVITY_BODY_MAX)
     direction: Direction | None = None
     occurred_at: AwareDatetime | None = None
     duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+
+    def to_command(self) -> UpdateActivity:
+        return UpdateActivity(
+            kind=given_not_null(self, "kind", self.kind),
+            subject=given(self, "subject", self.subject),
+            body=given(self, "body", self.body),
+            direction=given(self, "direction", self.direction),
+            occurred_at=given_not_null(self, "occurred_at", self.occurred_at),
+            duration_seconds=given(self, "duration_seconds", self.duration_seconds),
+        )
 
 
 class ActivityPage(Schema):

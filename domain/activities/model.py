@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.activities.events import (
@@ -24,6 +24,19 @@ from domain.activities.events import (
 from domain.shared.errors import InvalidInput, InvalidTransition
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
+from domain.shared.patch import UNSET
+from domain.shared.text import clean_text
+
+if TYPE_CHECKING:
+    from domain.activities.commands import UpdateActivity
+
+# Field limits, shared with the API schemas (api/schemas/tasks.py, activities.py,
+# discussions.py).
+TASK_TITLE_MAX = 300
+TASK_DESCRIPTION_MAX = 10_000
+ACTIVITY_SUBJECT_MAX = 300
+ACTIVITY_BODY_MAX = 50_000
+COMMENT_BODY_MAX = 10_000
 
 
 class Priority(enum.StrEnum):
@@ -45,28 +58,26 @@ class Direction(enum.StrEnum):
 
 
 class NotificationKind(enum.StrEnum):
-    REMINDER = "reminder"
-    OVERDUE = "overdue"
-    ASSIGNMENT = "assignment"
-    MENTION = "mention"
-    STALE_DEAL = "stale_deal"
-    HAND_OVER = "hand_over"
+    """What a notification tells; the SPA has a template per kind in each language, filled
+    from the notification's ``params``."""
+
+    ASSIGNMENT = "assignment"  # task_id, task_title, due_at, assigned_by (user id or None)
+    HAND_OVER = "hand_over"  # task_id, task_title, due_at, from_user_id
+    REMINDER = "reminder"  # task_id, task_title, due_at, remind_at
+    OVERDUE = "overdue"  # task_id, task_title, due_at
+    MENTION = "mention"  # comment_id, author_id, author_name, client_id, deal_id
+    STALE_DEAL = "stale_deal"  # deal_id, deal_title, stage_name, days_in_stage, max_days
+    STALE_DEAL_CLOSE = "stale_deal_close"  # as stale_deal
+    # absence_id, user_id (the absent), user_name, absence_kind, starts_on, ends_on
+    ABSENCE_SUBSTITUTE = "absence_substitute"
+    WORK_HANDED_OVER = "work_handed_over"  # from_user_id, from_user_name, clients, deals, tasks
+    WEBHOOK_DISABLED = "webhook_disabled"  # endpoint_id, url, failing_since
+    # Notifications stored before kinds had parameters: their text is in legacy_title.
+    LEGACY = "legacy"
 
 
-def require_text(value: str, field_name: str, max_length: int) -> str:
-    cleaned = value.strip()
-    if not cleaned:
-        raise InvalidInput(field_name, "must not be blank")
-    if len(cleaned) > max_length:
-        raise InvalidInput(field_name, f"must be at most {max_length} characters")
-    return cleaned
-
-
-def optional_text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    cleaned = value.strip()
-    return cleaned or None
+# Small JSON values only: ids as strings, moments as ISO 8601, counts, short names.
+NotificationParams = dict[str, str | int | bool | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,8 @@ class Task:
     due_at: datetime | None = None
     remind_at: datetime | None = None
     reminded_at: datetime | None = None
+    # The due time whose overdue notice went out (once per due time).
+    overdue_announced_for: datetime | None = None
     priority: Priority = Priority.NORMAL
     done_at: datetime | None = None
     done_by: UUID | None = None
@@ -105,8 +118,14 @@ class Task:
 
     def __post_init__(self) -> None:
         Subject(self.client_id, self.deal_id)
-        self.title = require_text(self.title, "title", 300)
-        self.description = optional_text(self.description)
+        self.title = clean_text(self.title, "title", max_length=TASK_TITLE_MAX)
+        self.description = clean_text(
+            self.description,
+            "description",
+            max_length=TASK_DESCRIPTION_MAX,
+            required=False,
+            multiline=True,
+        )
         self._check_times()
 
     def _ids(self) -> dict[str, Any]:
@@ -177,9 +196,13 @@ class Task:
         )
 
     def announce_overdue(self, at: datetime) -> None:
-        """The due time passed with the task open (announced once per due time)."""
+        """The due time passed with the task open (announced once per due time: moving the
+        due time announces again)."""
         if self.due_at is None or not self.is_overdue(at):
             return
+        if self.overdue_announced_for == self.due_at:
+            return
+        self.overdue_announced_for = self.due_at
         self.events.append(
             TaskOverdue(
                 **self._ids(), occurred_at=at, assignee_id=self.assignee_id, due_at=self.due_at
@@ -212,9 +235,15 @@ class Task:
         """``fields`` names the ones given (so None can clear description, due_at, remind_at)."""
         given = set(fields)
         if title is not None:
-            self.title = require_text(title, "title", 300)
+            self.title = clean_text(title, "title", max_length=TASK_TITLE_MAX)
         if "description" in given:
-            self.description = optional_text(description)
+            self.description = clean_text(
+                description,
+                "description",
+                max_length=TASK_DESCRIPTION_MAX,
+                required=False,
+                multiline=True,
+            )
         if "due_at" in given:
             self.due_at = due_at
         if "remind_at" in given and remind_at != self.remind_at:
@@ -238,12 +267,6 @@ class Task:
             raise InvalidTransition("The task is not done")
         self.done_at = None
         self.done_by = None
-
-
-def overdue_dedup_key(task_id: UUID, due_at: datetime) -> str:
-    """Overdue is announced once per due time (moving the due time announces again). The SQL
-    repository mirrors this format to skip tasks already announced."""
-    return f"overdue:{task_id}:{int(due_at.timestamp())}"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -283,10 +306,12 @@ class Activity:
         )
 
     def _check(self) -> None:
-        self.subject = optional_text(self.subject)
-        if self.subject is not None and len(self.subject) > 300:
-            raise InvalidInput("subject", "must be at most 300 characters")
-        self.body = optional_text(self.body)
+        self.subject = clean_text(
+            self.subject, "subject", max_length=ACTIVITY_SUBJECT_MAX, required=False
+        )
+        self.body = clean_text(
+            self.body, "body", max_length=ACTIVITY_BODY_MAX, required=False, multiline=True
+        )
         if self.duration_seconds is not None and self.duration_seconds < 0:
             raise InvalidInput("duration_seconds", "must not be negative")
         if self.direction is not None and self.kind not in (ActivityKind.CALL, ActivityKind.EMAIL):
@@ -296,15 +321,20 @@ class Activity:
         if self.kind is ActivityKind.NOTE and self.body is None and self.subject is None:
             raise InvalidInput("body", "a note needs a subject or a body")
 
-    EDITABLE = ("kind", "subject", "body", "direction", "occurred_at", "duration_seconds")
-
-    def change(self, **values: object) -> None:
-        for name, value in values.items():
-            if name not in self.EDITABLE:
-                raise InvalidInput(name, "cannot be changed")
-            if value is None and name in ("kind", "occurred_at"):
-                raise InvalidInput(name, "must not be null")
-            setattr(self, name, value)
+    def change(self, update: UpdateActivity) -> None:
+        """Set the fields ``update`` gives (UNSET ones stay), then check the whole again."""
+        if update.kind is not UNSET:
+            self.kind = update.kind
+        if update.subject is not UNSET:
+            self.subject = update.subject
+        if update.body is not UNSET:
+            self.body = update.body
+        if update.direction is not UNSET:
+            self.direction = update.direction
+        if update.occurred_at is not UNSET:
+            self.occurred_at = update.occurred_at
+        if update.duration_seconds is not UNSET:
+            self.duration_seconds = update.duration_seconds
         self._check()
 
 
@@ -342,7 +372,7 @@ class Comment:
 
     def __post_init__(self) -> None:
         Subject(self.client_id, self.deal_id)
-        self.body = require_text(self.body, "body", 10_000)
+        self.body = clean_text(self.body, "body", max_length=COMMENT_BODY_MAX, multiline=True)
         self.mentions = mentioned_user_ids(self.body)
 
     def record_creation(self, *, at: datetime) -> None:
@@ -363,7 +393,7 @@ class Comment:
     def edit(self, body: str, at: datetime) -> list[UUID]:
         """Changes the text; returns the users mentioned now who were not before."""
         before = set(self.mentions)
-        self.body = require_text(body, "body", 10_000)
+        self.body = clean_text(body, "body", max_length=COMMENT_BODY_MAX, multiline=True)
         self.mentions = mentioned_user_ids(self.body)
         self.edited_at = at
         added = [m for m in self.mentions if m not in before]
@@ -387,9 +417,8 @@ class Notification:
     id: UUID = field(default_factory=new_id)
     organisation_id: UUID
     user_id: UUID
-    kind: str
-    title: str
-    body: str | None = None
+    kind: NotificationKind
+    params: NotificationParams = field(default_factory=dict)
     entity_type: str | None = None
     entity_id: UUID | None = None
     dedup_key: str | None = None

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from domain.activities.commands import UpdateActivity
 from domain.activities.model import Activity, ActivityKind, Direction
 from domain.activities.ports import ActivityFilter
 from domain.activities.services.subjects import require_any, resolve_subject, subject_scopes
@@ -78,15 +79,15 @@ class ActivityService:
         self,
         principal: Principal,
         activity_id: UUID,
+        update: UpdateActivity,
         *,
         expected_version: int | None = None,
-        **changes: object,
     ) -> Activity:
         principal.require(Permission.TASKS_WRITE)
         async with self._uow as uow:
             activity = await self._load_own(uow, principal, activity_id)
             version = activity.version if expected_version is None else expected_version
-            activity.change(**changes)
+            activity.change(update)
             await uow.activities.update(activity, version)
             await uow.commit()
             return activity

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.activities.commands import UpdateActivity
 from domain.activities.model import (
     Activity,
     ActivityKind,
@@ -74,12 +75,38 @@ class TestActivity:
                 occurred_at=NOW,
             )
 
-    def test_author_fields_cannot_be_changed(self) -> None:
+    def test_a_change_sets_what_it_gives_and_none_clears(self) -> None:
         a = Activity(
-            organisation_id=ORG, client_id=uuid.uuid4(), kind=ActivityKind.CALL, occurred_at=NOW
+            organisation_id=ORG,
+            client_id=uuid.uuid4(),
+            kind=ActivityKind.CALL,
+            subject="Звонок",
+            body="Обсудили цены",
+            direction=Direction.INBOUND,
+            occurred_at=NOW,
+            duration_seconds=60,
+        )
+        a.change(UpdateActivity(subject=None, duration_seconds=90))
+        assert a.subject is None
+        assert a.duration_seconds == 90
+        assert (a.body, a.direction, a.kind) == (
+            "Обсудили цены",
+            Direction.INBOUND,
+            ActivityKind.CALL,
+        )
+
+    def test_a_change_is_checked_as_a_whole(self) -> None:
+        a = Activity(
+            organisation_id=ORG,
+            client_id=uuid.uuid4(),
+            kind=ActivityKind.CALL,
+            direction=Direction.INBOUND,
+            occurred_at=NOW,
         )
         with pytest.raises(InvalidInput):
-            a.change(author_id=uuid.uuid4())
+            a.change(UpdateActivity(kind=ActivityKind.MEETING))
+        a.change(UpdateActivity(kind=ActivityKind.MEETING, direction=None))
+        assert a.kind is ActivityKind.MEETING
 
 
 class TestMentions:
