@@ -69,21 +69,12 @@ class BoardColumn:
     deals: list[Deal]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StaleDeal:
-    """An open deal past its stage's day limit, for the stale-deal sweep."""
+@dataclass(frozen=True, slots=True)
+class StaleCandidate:
+    """An open deal past its stage's day limit, with that limit, for the stale-deal sweep."""
 
-    deal_id: UUID
-    organisation_id: UUID
-    title: str
-    responsible_id: UUID
-    responsible_department_id: UUID | None
-    stage_id: UUID
-    stage_name: str
+    deal: Deal
     max_days: int
-    stage_entered_at: datetime
-    stale_notified_for: datetime | None
-    stale_close_proposed_for: datetime | None
 
 
 class DealRepository(Protocol):
@@ -136,18 +127,12 @@ class DealRepository(Protocol):
         """Names of the deals' clients, batch-loaded (the deals are already visible)."""
         ...
 
-    async def list_stale(self, *, now: datetime, limit: int) -> Sequence[StaleDeal]:
+    async def list_stale(self, *, now: datetime, limit: int) -> Sequence[StaleCandidate]:
         """Unscoped, for the sweep: open deals past their stage's limit whose alert (or, past
         twice the limit, whose closing proposal) has not gone out for the current stay."""
         ...
 
-    async def mark_stale_alerts(
-        self,
-        organisation_id: UUID,
-        deal_id: UUID,
-        *,
-        notified_for: datetime | None,
-        close_proposed_for: datetime | None,
-    ) -> None:
-        """Remember the alerts sent for a stay; does not change the deal's version."""
+    async def save_stale_marks(self, deal: Deal) -> None:
+        """Store the deal's stale_* marks and hand its events over; does not change the
+        deal's version (the sweep is not an editor)."""
         ...

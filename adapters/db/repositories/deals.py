@@ -17,20 +17,21 @@ from adapters.db.repositories.visibility import visible
 from adapters.db.tables.clients import clients
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
-from adapters.db.tables.staff import users
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
 from domain.deals.ports import (
     BoardColumn,
     CurrencyTotal,
     DealFilter,
     DealSort,
-    StaleDeal,
+    StaleCandidate,
 )
+from domain.deals.staleness import CLOSE_FACTOR, SECONDS_PER_DAY
 from domain.shared.ids import new_id
 from domain.shared.scope import Scope
 
 _STAGE_JOIN = deals.join(stages, stages.c.id == deals.c.stage_id)
-_DAY: sa.ColumnElement[Any] = sa.literal_column("interval '1 day'")
+# Seconds, not days: "interval '1 day'" would follow the session's DST changes.
+_SECOND: sa.ColumnElement[Any] = sa.literal_column("interval '1 second'")
 
 
 def _escape_like(value: str) -> str:
@@ -47,10 +48,14 @@ def weighted_sql() -> sa.ColumnElement[Any]:
 
 
 def stale_sql(now: datetime, factor: int = 1) -> sa.ColumnElement[bool]:
+    """domain.deals.staleness.past_limit in SQL, from the domain's own constants: open, and
+    entered + max_days x factor x SECONDS_PER_DAY seconds < now."""
     return sa.and_(
         deals.c.status == DealStatus.OPEN.value,
         stages.c.max_days.is_not(None),
-        deals.c.stage_entered_at + _DAY * (stages.c.max_days * factor) < now,
+        deals.c.stage_entered_at
+        + _SECOND * (stages.c.max_days * sa.literal(factor * SECONDS_PER_DAY, sa.Integer))
+        < now,
     )
 
 
@@ -347,23 +352,11 @@ class SqlDealRepository(SqlRepository):
         )
         return {r.id: r.name for r in rows}
 
-    async def list_stale(self, *, now: datetime, limit: int) -> Sequence[StaleDeal]:
-        twice = stale_sql(now, factor=2)
+    async def list_stale(self, *, now: datetime, limit: int) -> Sequence[StaleCandidate]:
+        twice = stale_sql(now, factor=CLOSE_FACTOR)
         query = (
-            sa.select(
-                deals.c.id,
-                deals.c.organisation_id,
-                deals.c.title,
-                deals.c.responsible_id,
-                users.c.department_id,
-                stages.c.id.label("stage_id"),
-                stages.c.name.label("stage_name"),
-                stages.c.max_days,
-                deals.c.stage_entered_at,
-                deals.c.stale_notified_for,
-                deals.c.stale_close_proposed_for,
-            )
-            .select_from(_STAGE_JOIN.join(users, users.c.id == deals.c.responsible_id))
+            sa.select(deals, stages.c.max_days)
+            .select_from(_STAGE_JOIN)
             .where(
                 stale_sql(now),
                 sa.or_(
@@ -376,37 +369,29 @@ class SqlDealRepository(SqlRepository):
             )
             .order_by(deals.c.stage_entered_at, deals.c.id)
             .limit(limit)
+            .with_for_update(of=deals, skip_locked=True)
         )
-        return [
-            StaleDeal(
-                deal_id=r.id,
-                organisation_id=r.organisation_id,
-                title=r.title,
-                responsible_id=r.responsible_id,
-                responsible_department_id=r.department_id,
-                stage_id=r.stage_id,
-                stage_name=r.stage_name,
-                max_days=r.max_days,
-                stage_entered_at=r.stage_entered_at,
-                stale_notified_for=r.stale_notified_for,
-                stale_close_proposed_for=r.stale_close_proposed_for,
-            )
-            for r in await self._conn.execute(query)
-        ]
+        rows = (await self._conn.execute(query)).all()
+        limits = {r.id: r.max_days for r in rows}
+        found: builtins.list[StaleCandidate] = []
+        # Product lines are loaded per organisation (the sweep spans all of them).
+        by_organisation: dict[UUID, builtins.list[Any]] = {}
+        for r in rows:
+            by_organisation.setdefault(r.organisation_id, []).append(r)
+        for same in by_organisation.values():
+            found.extend(StaleCandidate(d, limits[d.id]) for d in await self._hydrate(same))
+        return found
 
-    async def mark_stale_alerts(
-        self,
-        organisation_id: UUID,
-        deal_id: UUID,
-        *,
-        notified_for: datetime | None,
-        close_proposed_for: datetime | None,
-    ) -> None:
+    async def save_stale_marks(self, deal: Deal) -> None:
         await self._conn.execute(
             sa.update(deals)
-            .where(deals.c.organisation_id == organisation_id, deals.c.id == deal_id)
-            .values(stale_notified_for=notified_for, stale_close_proposed_for=close_proposed_for)
+            .where(deals.c.organisation_id == deal.organisation_id, deals.c.id == deal.id)
+            .values(
+                stale_notified_for=deal.stale_notified_for,
+                stale_close_proposed_for=deal.stale_close_proposed_for,
+            )
         )
+        self._collect(deal)
 
     async def _hydrate(self, rows: Sequence[Any]) -> Sequence[Deal]:
         if not rows:
