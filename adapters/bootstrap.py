@@ -21,7 +21,11 @@ from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
 from adapters.storage import make_storage
 from adapters.webhooks.http import ArqDeliveryQueue, HttpxWebhookSender, LoopHostResolver
-from domain.activities.subscribers import AbsenceHandOver
+from domain.activities.subscribers import (
+    NOTIFIED_EVENTS,
+    AbsenceHandOver,
+    NotificationSubscriber,
+)
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
@@ -123,6 +127,9 @@ def build_event_bus(container: Container) -> EventBus:
     for register in IN_TRANSACTION_HANDLERS:
         register(bus)
     bus.subscribe(AbsenceStarted, AbsenceHandOver(container.uow, container.clock))
+    notifications = NotificationSubscriber(container.uow)
+    for event_type in NOTIFIED_EVENTS:
+        bus.subscribe(event_type, notifications)
     bus.subscribe_to_every_event(
         WebhookFanOut(container.uow, container.clock, container.webhook_queue)
     )

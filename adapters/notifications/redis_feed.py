@@ -14,7 +14,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
-from domain.activities.model import Notification
+from domain.activities.model import Notification, NotificationKind
 
 log = structlog.get_logger(__name__)
 
@@ -29,9 +29,8 @@ def encode(n: Notification) -> str:
             "id": str(n.id),
             "organisation_id": str(n.organisation_id),
             "user_id": str(n.user_id),
-            "kind": n.kind,
-            "title": n.title,
-            "body": n.body,
+            "kind": n.kind.value,
+            "params": n.params,
             "entity_type": n.entity_type,
             "entity_id": str(n.entity_id) if n.entity_id else None,
             "dedup_key": n.dedup_key,
@@ -47,9 +46,8 @@ def decode(raw: str | bytes) -> Notification:
         id=UUID(data["id"]),
         organisation_id=UUID(data["organisation_id"]),
         user_id=UUID(data["user_id"]),
-        kind=data["kind"],
-        title=data["title"],
-        body=data["body"],
+        kind=NotificationKind(data["kind"]),
+        params=dict(data["params"]),
         entity_type=data["entity_type"],
         entity_id=UUID(data["entity_id"]) if data["entity_id"] else None,
         dedup_key=data["dedup_key"],

@@ -1,10 +1,11 @@
-"""Notifications: one function every context calls to tell a user something."""
+"""Storing a notification: what the notifications subscriber (and the bulk reassignment,
+which has no event of its own) calls to tell a user something."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from domain.activities.model import Notification
+from domain.activities.model import Notification, NotificationKind, NotificationParams
 from domain.platform.ports import UnitOfWork
 
 
@@ -13,22 +14,21 @@ async def notify(
     *,
     organisation_id: UUID,
     user_id: UUID,
-    kind: str,
-    title: str,
-    body: str | None = None,
+    kind: NotificationKind,
+    params: NotificationParams,
     entity_type: str | None = None,
     entity_id: UUID | None = None,
     dedup_key: str | None = None,
 ) -> bool:
     """Store a notification for ``user_id`` in the caller's transaction and push it to their
-    live streams after commit. With ``dedup_key`` a user is told at most once per key (e.g.
-    ``stale:<deal id>:<stage entered at>``); returns whether the notification is new."""
+    live streams after commit. No text is stored: the reader's SPA renders ``kind`` with
+    ``params`` in their language. With ``dedup_key`` a user is told at most once per key;
+    returns whether the notification is new."""
     notification = Notification(
         organisation_id=organisation_id,
         user_id=user_id,
         kind=kind,
-        title=title[:300],
-        body=body,
+        params=params,
         entity_type=entity_type,
         entity_id=entity_id,
         dedup_key=dedup_key,

@@ -97,15 +97,6 @@ class TaskFilter:
     due_to: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HandedOverTask:
-    task_id: UUID
-    organisation_id: UUID
-    title: str
-    from_user_id: UUID
-    to_user_id: UUID
-
-
 class TaskRepository(Protocol):
     async def add(self, task: Task) -> None: ...
     async def get(self, scope: Scope, task_id: UUID) -> Task | None:
@@ -129,16 +120,30 @@ class TaskRepository(Protocol):
         """Unscoped, for the worker: open tasks whose reminder time has come."""
         ...
 
-    async def mark_reminded(self, task_ids: Sequence[UUID], at: datetime) -> None: ...
-    async def overdue_unnotified(self, now: datetime, limit: int) -> Sequence[Task]:
-        """Unscoped, for the worker: open tasks past due whose assignee was not told yet."""
+    async def mark_reminded(self, reminded: Sequence[Task], at: datetime) -> None:
+        """Store the tasks' reminded_at and hand their events over (no version change)."""
         ...
 
-    async def hand_over_to_substitutes(
+    async def overdue_unannounced(self, now: datetime, limit: int) -> Sequence[Task]:
+        """Unscoped, for the worker: open tasks past due whose current due time was not
+        announced yet (locked, skipping tasks another worker holds)."""
+        ...
+
+    async def mark_overdue_announced(self, announced: Sequence[Task]) -> None:
+        """Store the tasks' overdue_announced_for and hand their events over."""
+        ...
+
+    async def due_for_hand_over(
         self, organisation_id: UUID | None
-    ) -> Sequence[HandedOverTask]:
-        """Open tasks of people absent today that fall due up to the end of their absence
-        move to the substitute; None means every organisation (the worker)."""
+    ) -> Sequence[tuple[Task, UUID]]:
+        """Open tasks of people absent today that fall due up to the end of their absence,
+        each with the substitute named on the absence, locked for the hand-over; None means
+        every organisation (the worker)."""
+        ...
+
+    async def save_assignees(self, moved: Sequence[Task]) -> None:
+        """Store the new assignees of ``moved`` in one statement (a version step each) and
+        hand their events over."""
         ...
 
 

@@ -21,8 +21,10 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from domain.shared.errors import InvalidInput
-from domain.shared.events import EVENT_TYPES
+from domain.shared.events import EVENT_TYPES, DomainEvent
 from domain.shared.ids import new_id
+from domain.shared.text import clean_text
+from domain.webhooks.events import WebhookEndpointDisabled
 
 ALL_EVENTS = "*"
 TEST_EVENT = "webhook.test"
@@ -88,10 +90,10 @@ def validate_events(names: Iterable[str]) -> tuple[str, ...]:
 
 
 def _description(value: str) -> str:
-    value = value.strip()
-    if len(value) > MAX_DESCRIPTION_LENGTH:
-        raise InvalidInput("description", f"must be at most {MAX_DESCRIPTION_LENGTH} characters")
-    return value
+    cleaned = clean_text(
+        value, "description", max_length=MAX_DESCRIPTION_LENGTH, required=False, multiline=True
+    )
+    return cleaned or ""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -108,6 +110,9 @@ class WebhookEndpoint:
     failing_since: datetime | None = None
     created_at: datetime | None = None
     version: int = 1
+    # Domain events this endpoint recorded (``events`` are the names it subscribes to); the
+    # repository hands them to the unit of work when it saves the endpoint's health.
+    recorded: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def create(
@@ -171,6 +176,15 @@ class WebhookEndpoint:
             self.is_active = False
             self.disabled_reason = (
                 f"Every delivery failed since {self.failing_since.isoformat(timespec='seconds')}"
+            )
+            self.recorded.append(
+                WebhookEndpointDisabled(
+                    organisation_id=self.organisation_id,
+                    occurred_at=at,
+                    endpoint_id=self.id,
+                    url=self.url,
+                    failing_since=self.failing_since,
+                )
             )
             return True
         return False

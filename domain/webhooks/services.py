@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain.activities.notify import notify
 from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
@@ -44,7 +43,6 @@ from domain.webhooks.ports import (
 from domain.webhooks.signing import signed_headers
 from domain.webhooks.targets import check_target
 
-NOTIFICATION_KIND = "webhook_disabled"
 # A worker that claimed a delivery has this long to attempt it before another may.
 CLAIM_LEASE = timedelta(minutes=2)
 _ENVELOPE_FIELDS = ("event_id", "organisation_id", "occurred_at", "actor_id")
@@ -382,22 +380,7 @@ class WebhookDeliverer:
                     endpoint.record_success()
                 else:
                     disabled = endpoint.record_failure(attempt.attempted_at)
+                # Disabling records webhook.endpoint_disabled: the admins are told by the
+                # notifications subscriber.
                 await uow.webhooks.save_health(endpoint, disabled=disabled)
-                if disabled:
-                    await _tell_admins(uow, endpoint)
             await uow.commit()
-
-
-async def _tell_admins(uow: UnitOfWork, endpoint: WebhookEndpoint) -> None:
-    for user_id in await uow.webhooks.active_admin_ids(endpoint.organisation_id):
-        await notify(
-            uow,
-            organisation_id=endpoint.organisation_id,
-            user_id=user_id,
-            kind=NOTIFICATION_KIND,
-            title="A webhook endpoint was disabled after a day of failed deliveries",
-            body=endpoint.url,
-            entity_type="webhook_endpoint",
-            entity_id=endpoint.id,
-            dedup_key=f"webhook_disabled:{endpoint.id}:{endpoint.failing_since}",
-        )

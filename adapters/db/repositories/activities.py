@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,12 +30,12 @@ from domain.activities.model import (
     Comment,
     Direction,
     Notification,
+    NotificationKind,
     Priority,
     Task,
 )
 from domain.activities.ports import (
     ActivityFilter,
-    HandedOverTask,
     Reassigned,
     SubjectScopes,
     TaskFilter,
@@ -45,18 +46,6 @@ from domain.shared.scope import Scope, Visibility
 # How far back the worker looks for overdue tasks to announce (older ones were announced,
 # or predate the feature).
 OVERDUE_LOOKBACK = timedelta(days=30)
-
-
-def _overdue_dedup_sql() -> sa.ColumnElement[str]:
-    """domain.activities.model.overdue_dedup_key in SQL, to skip tasks already announced."""
-    return sa.func.concat(
-        "overdue:",
-        sa.cast(tasks.c.id, sa.Text),
-        ":",
-        sa.cast(
-            sa.cast(sa.func.floor(sa.extract("epoch", tasks.c.due_at)), sa.BigInteger), sa.Text
-        ),
-    )
 
 
 def subject_visible(table: sa.Table, scopes: SubjectScopes) -> sa.ColumnElement[bool]:
@@ -110,9 +99,8 @@ class SqlNotificationRepository(SqlRepository):
                 id=notification.id,
                 organisation_id=notification.organisation_id,
                 user_id=notification.user_id,
-                kind=notification.kind,
-                title=notification.title,
-                body=notification.body,
+                kind=notification.kind.value,
+                params=notification.params,
                 entity_type=notification.entity_type,
                 entity_id=notification.entity_id,
                 dedup_key=notification.dedup_key,
@@ -225,14 +213,20 @@ class SqlNotificationRepository(SqlRepository):
         return int(result.rowcount)
 
 
+def _kind(stored: str) -> NotificationKind:
+    try:
+        return NotificationKind(stored)
+    except ValueError:
+        return NotificationKind.LEGACY  # a kind retired since: its row keeps legacy_title
+
+
 def _notification(m: Any) -> Notification:
     return Notification(
         id=m["id"],
         organisation_id=m["organisation_id"],
         user_id=m["user_id"],
-        kind=m["kind"],
-        title=m["title"],
-        body=m["body"],
+        kind=_kind(m["kind"]),
+        params=dict(m["params"]),
         entity_type=m["entity_type"],
         entity_id=m["entity_id"],
         dedup_key=m["dedup_key"],
@@ -374,80 +368,98 @@ class SqlTaskRepository(SqlRepository):
         )
         return [_task(r._mapping) for r in await self._conn.execute(query)]
 
-    async def mark_reminded(self, task_ids: Sequence[UUID], at: datetime) -> None:
-        if task_ids:
-            await self._conn.execute(
-                sa.update(tasks).where(tasks.c.id.in_(task_ids)).values(reminded_at=at)
-            )
-
-    async def overdue_unnotified(self, now: datetime, limit: int) -> Sequence[Task]:
-        told = (
-            sa.select(sa.literal(1))
-            .where(
-                notifications.c.user_id == tasks.c.assignee_id,
-                notifications.c.dedup_key == _overdue_dedup_sql(),
-            )
-            .exists()
+    async def mark_reminded(self, reminded: Sequence[Task], at: datetime) -> None:
+        """Remember the reminders sent (no version change: the worker is not an editor)."""
+        if not reminded:
+            return
+        await self._conn.execute(
+            sa.update(tasks).where(tasks.c.id.in_([t.id for t in reminded])).values(reminded_at=at)
         )
+        for task in reminded:
+            self._collect(task)
+
+    async def overdue_unannounced(self, now: datetime, limit: int) -> Sequence[Task]:
         query = (
             sa.select(tasks)
             .where(
                 tasks.c.done_at.is_(None),
-                tasks.c.due_at <= now,
+                tasks.c.due_at.is_not(None),
+                tasks.c.overdue_announced_for.is_distinct_from(tasks.c.due_at),
+                tasks.c.due_at < now,
                 tasks.c.due_at > now - OVERDUE_LOOKBACK,
-                ~told,
             )
             .order_by(tasks.c.due_at)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return [_task(r._mapping) for r in await self._conn.execute(query)]
 
-    async def hand_over_to_substitutes(
+    async def mark_overdue_announced(self, announced: Sequence[Task]) -> None:
+        """Remember the due time each notice went out for (no version change)."""
+        if not announced:
+            return
+        await self._conn.execute(
+            sa.update(tasks)
+            .where(tasks.c.id.in_([t.id for t in announced]))
+            .values(overdue_announced_for=tasks.c.due_at)
+        )
+        for task in announced:
+            self._collect(task)
+
+    async def due_for_hand_over(
         self, organisation_id: UUID | None
-    ) -> Sequence[HandedOverTask]:
+    ) -> Sequence[tuple[Task, UUID]]:
         # "Today" and "due on a day" in the organisation's time zone.
         today = sa.cast(sa.func.timezone(organisations.c.time_zone, sa.func.now()), sa.Date)
         due_day = sa.cast(sa.func.timezone(organisations.c.time_zone, tasks.c.due_at), sa.Date)
-        old = tasks.alias("old")
-        statement = (
-            sa.update(tasks)
+        query = (
+            sa.select(tasks, absences.c.substitute_id)
+            .select_from(
+                tasks.join(
+                    absences,
+                    sa.and_(
+                        absences.c.organisation_id == tasks.c.organisation_id,
+                        absences.c.user_id == tasks.c.assignee_id,
+                    ),
+                ).join(organisations, organisations.c.id == tasks.c.organisation_id)
+            )
             .where(
-                absences.c.organisation_id == tasks.c.organisation_id,
-                absences.c.user_id == tasks.c.assignee_id,
                 absences.c.substitute_id.is_not(None),
-                organisations.c.id == tasks.c.organisation_id,
                 absences.c.starts_on <= today,
                 absences.c.ends_on >= today,
                 tasks.c.done_at.is_(None),
                 tasks.c.due_at.is_not(None),
                 due_day <= absences.c.ends_on,
-                old.c.id == tasks.c.id,
             )
+            .order_by(tasks.c.id, absences.c.starts_on)
+            .with_for_update(of=tasks, skip_locked=True)
+        )
+        if organisation_id is not None:
+            query = query.where(tasks.c.organisation_id == organisation_id)
+        found: dict[UUID, tuple[Task, UUID]] = {}
+        for r in await self._conn.execute(query):
+            # Overlapping absences: the one that started first names the substitute.
+            found.setdefault(r.id, (_task(r._mapping), r.substitute_id))
+        return list(found.values())
+
+    async def save_assignees(self, moved: Sequence[Task]) -> None:
+        if not moved:
+            return
+        new = sa.values(
+            sa.column("id", UUID_TYPE), sa.column("assignee_id", UUID_TYPE), name="new"
+        ).data([(t.id, t.assignee_id) for t in moved])
+        await self._conn.execute(
+            sa.update(tasks)
+            .where(tasks.c.id == new.c.id)
             .values(
-                assignee_id=absences.c.substitute_id,
+                assignee_id=new.c.assignee_id,
                 version=tasks.c.version + 1,
                 updated_at=sa.func.now(),
             )
-            .returning(
-                tasks.c.id,
-                tasks.c.organisation_id,
-                tasks.c.title,
-                old.c.assignee_id.label("from_user_id"),
-                tasks.c.assignee_id.label("to_user_id"),
-            )
         )
-        if organisation_id is not None:
-            statement = statement.where(tasks.c.organisation_id == organisation_id)
-        return [
-            HandedOverTask(
-                task_id=r.id,
-                organisation_id=r.organisation_id,
-                title=r.title,
-                from_user_id=r.from_user_id,
-                to_user_id=r.to_user_id,
-            )
-            for r in await self._conn.execute(statement)
-        ]
+        for task in moved:
+            task.version += 1
+            self._collect(task)
 
 
 def _task_values(t: Task) -> dict[str, Any]:
@@ -478,6 +490,7 @@ def _task(m: Any) -> Task:
         due_at=m["due_at"],
         remind_at=m["remind_at"],
         reminded_at=m["reminded_at"],
+        overdue_announced_for=m["overdue_announced_for"],
         priority=Priority(m["priority"]),
         done_at=m["done_at"],
         done_by=m["done_by"],

@@ -86,6 +86,9 @@ class SqlWebhookRepository(SqlRepository):
             .where(t.c.id == endpoint.id, t.c.organisation_id == endpoint.organisation_id)
             .values(**values)
         )
+        if endpoint.recorded:
+            self._collect_events(list(endpoint.recorded))
+            endpoint.recorded.clear()
 
     async def delete_endpoint(self, scope: Scope, endpoint_id: UUID) -> None:
         await self._conn.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from adapters.db.tables.base import (
     created_at,
@@ -46,6 +46,8 @@ tasks = sa.Table(
     sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("remind_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
+    # The due time whose overdue notice went out: announced once per due time.
+    sa.Column("overdue_announced_for", sa.DateTime(timezone=True), nullable=True),
     sa.Column("priority", sa.String(8), nullable=False, server_default="normal"),
     sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
     user_ref("done_by"),
@@ -77,6 +79,14 @@ tasks = sa.Table(
         "remind_at",
         postgresql_where=sa.text(
             "reminded_at IS NULL AND done_at IS NULL AND remind_at IS NOT NULL"
+        ),
+    ),
+    sa.Index(
+        "ix_tasks_overdue_unannounced",
+        "due_at",
+        postgresql_where=sa.text(
+            "done_at IS NULL AND due_at IS NOT NULL "
+            "AND overdue_announced_for IS DISTINCT FROM due_at"
         ),
     ),
 )
@@ -152,9 +162,10 @@ notifications = sa.Table(
     sa.Column(
         "user_id", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     ),
-    sa.Column("kind", sa.String(32), nullable=False),  # reminder|assignment|mention|stale_deal|...
-    sa.Column("title", sa.String(300), nullable=False),
-    sa.Column("body", sa.Text, nullable=True),
+    # What happened (domain.activities.model.NotificationKind) and its parameters: ids and
+    # values the SPA renders in the reader's language; no text is stored.
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("params", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.Column("entity_type", sa.String(32), nullable=True),
     sa.Column("entity_id", UUID(as_uuid=True), nullable=True),
     # Makes "notify once" idempotent, e.g. "stale:<deal>:<stage_entered_at>".

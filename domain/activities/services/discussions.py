@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from domain.activities.model import Comment, NotificationKind
-from domain.activities.notify import notify
+from domain.activities.model import Comment
 from domain.activities.services.subjects import require_any, resolve_subject, subject_scopes
 from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
@@ -15,6 +14,7 @@ from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
 from domain.shared.errors import InvalidInput, NotFound, PermissionDenied
 from domain.staff.permissions import Permission
+from domain.staff.services.colleagues import require_active_colleague
 
 
 class DiscussionService:
@@ -86,7 +86,6 @@ class DiscussionService:
             await self._check_mentions(uow, principal, comment.mentions)
             comment.record_creation(at=self._clock.now())
             await uow.comments.add(comment)
-            await self._tell_mentioned(uow, principal, comment, comment.mentions)
             await uow.commit()
             return comment
 
@@ -104,10 +103,9 @@ class DiscussionService:
             if comment.author_id != principal.user_id:
                 raise PermissionDenied("Only the author edits a comment")
             version = comment.version if expected_version is None else expected_version
-            added = comment.edit(body, self._clock.now())
+            comment.edit(body, self._clock.now())
             await self._check_mentions(uow, principal, comment.mentions)
             await uow.comments.update(comment, version)
-            await self._tell_mentioned(uow, principal, comment, added)
             await uow.commit()
             return comment
 
@@ -129,27 +127,12 @@ class DiscussionService:
         if len(mentions) > self.MAX_MENTIONS:
             raise InvalidInput("body", f"mentions at most {self.MAX_MENTIONS} people")
         for user_id in mentions:
-            user = await uow.users.get(principal.organisation_scope, user_id)
-            if user is None or not user.is_active:
-                raise InvalidInput("body", f"mentions {user_id}, not an active user here")
-
-    @staticmethod
-    async def _tell_mentioned(
-        uow: UnitOfWork, principal: Principal, comment: Comment, users: Iterable[UUID]
-    ) -> None:
-        for user_id in users:
-            if user_id == principal.user_id:
-                continue
-            await notify(
+            await require_active_colleague(
                 uow,
-                organisation_id=comment.organisation_id,
-                user_id=user_id,
-                kind=NotificationKind.MENTION,
-                title="Вас упомянули в обсуждении",
-                body=comment.body[:1000],
-                entity_type="deal" if comment.deal_id else "client",
-                entity_id=comment.deal_id or comment.client_id,
-                dedup_key=f"mention:{comment.id}",
+                principal,
+                user_id,
+                "body",
+                reason=f"mentions {user_id}, not an active user here",
             )
 
     @staticmethod

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from domain.activities.model import Notification, NotificationKind, overdue_dedup_key
-from domain.activities.notify import notify
+from domain.activities.model import Notification
 from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
@@ -74,36 +73,20 @@ def _signed_in(principal: Principal) -> UUID:
 
 
 async def send_due_reminders(uow: UnitOfWork, clock: Clock, *, limit: int = 500) -> int:
-    """Reminders whose time has come, once each; then overdue tasks, once per due time."""
+    """Reminders whose time has come, once each; then overdue tasks, once per due time. The
+    tasks record the events (task.reminder_due, task.overdue); the notifications subscriber
+    tells the assignees after commit."""
     async with uow:
         now = clock.now()
         due = await uow.tasks.due_reminders(now, limit)
         for task in due:
-            assert task.remind_at is not None
-            await notify(
-                uow,
-                organisation_id=task.organisation_id,
-                user_id=task.assignee_id,
-                kind=NotificationKind.REMINDER,
-                title=f"Напоминание: {task.title}",
-                body=task.description,
-                entity_type="task",
-                entity_id=task.id,
-                dedup_key=f"reminder:{task.id}:{int(task.remind_at.timestamp())}",
-            )
-        await uow.tasks.mark_reminded([t.id for t in due], now)
-        overdue = await uow.tasks.overdue_unnotified(now, limit)
+            task.remind(now)
+        await uow.tasks.mark_reminded(due, now)
+        overdue = [
+            task for task in await uow.tasks.overdue_unannounced(now, limit) if task.is_overdue(now)
+        ]
         for task in overdue:
-            assert task.due_at is not None
-            await notify(
-                uow,
-                organisation_id=task.organisation_id,
-                user_id=task.assignee_id,
-                kind=NotificationKind.OVERDUE,
-                title=f"Просрочена задача: {task.title}",
-                entity_type="task",
-                entity_id=task.id,
-                dedup_key=overdue_dedup_key(task.id, task.due_at),
-            )
+            task.announce_overdue(now)
+        await uow.tasks.mark_overdue_announced(overdue)
         await uow.commit()
         return len(due) + len(overdue)

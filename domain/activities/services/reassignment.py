@@ -6,15 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.activities.model import NotificationKind
+from domain.activities.events import AssignmentReason
+from domain.activities.model import NotificationKind, Task
 from domain.activities.notify import notify
-from domain.activities.services.assignees import require_active_user
 from domain.auth.principal import Principal
 from domain.platform.audit import entry
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound
 from domain.staff.permissions import Permission
+from domain.staff.services.colleagues import require_active_colleague
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +49,10 @@ class ReassignService:
         scope = principal.organisation_scope
         counts: dict[str, int] = {}
         async with self._uow as uow:
-            if await uow.users.get(scope, from_user_id) is None:
+            from_user = await uow.users.get(scope, from_user_id)
+            if from_user is None:
                 raise NotFound("User", from_user_id)
-            await require_active_user(uow, principal, to_user_id, "to_user_id")
+            await require_active_colleague(uow, principal, to_user_id, "to_user_id")
             now = self._clock.now()
             wanted = [("client", clients), ("deal", deals), ("task", tasks)]
             for entity_type, include in wanted:
@@ -89,12 +91,14 @@ class ReassignService:
                     uow,
                     organisation_id=principal.organisation_id,
                     user_id=to_user_id,
-                    kind=NotificationKind.ASSIGNMENT,
-                    title="Вам передана работа коллеги",
-                    body=(
-                        f"Клиентов: {counts.get('client', 0)}, сделок: {counts.get('deal', 0)}, "
-                        f"задач: {counts.get('task', 0)}"
-                    ),
+                    kind=NotificationKind.WORK_HANDED_OVER,
+                    params={
+                        "from_user_id": str(from_user_id),
+                        "from_user_name": from_user.full_name,
+                        "clients": counts.get("client", 0),
+                        "deals": counts.get("deal", 0),
+                        "tasks": counts.get("task", 0),
+                    },
                     entity_type="user",
                     entity_id=from_user_id,
                 )
@@ -110,36 +114,29 @@ async def hand_over_absent_tasks(
     uow: UnitOfWork, clock: Clock, organisation_id: UUID | None = None
 ) -> int:
     """Open tasks of people absent today, due up to the end of their absence, go to the
-    substitute named on the absence; each move is audited and the substitute told."""
+    substitute named on the absence; each move is audited and raises task.assigned (reason
+    hand_over), whose subscriber tells the substitute."""
     async with uow:
-        moved = await uow.tasks.hand_over_to_substitutes(organisation_id)
         now = clock.now()
-        for item in moved:
+        moved: list[Task] = []
+        for task, substitute_id in await uow.tasks.due_for_hand_over(organisation_id):
+            previous = task.assignee_id
+            if not task.assign(substitute_id, at=now, by=None, reason=AssignmentReason.HAND_OVER):
+                continue
+            moved.append(task)
             await uow.audit.add(
                 entry(
                     None,
-                    organisation_id=item.organisation_id,
+                    organisation_id=task.organisation_id,
                     entity_type="task",
-                    entity_id=item.task_id,
+                    entity_id=task.id,
                     action="hand_over",
                     changes={
-                        "assignee_id": {
-                            "before": str(item.from_user_id),
-                            "after": str(item.to_user_id),
-                        }
+                        "assignee_id": {"before": str(previous), "after": str(substitute_id)}
                     },
                     at=now,
                 )
             )
-            await notify(
-                uow,
-                organisation_id=item.organisation_id,
-                user_id=item.to_user_id,
-                kind=NotificationKind.HAND_OVER,
-                title=f"Вам передана задача отсутствующего коллеги: {item.title}",
-                entity_type="task",
-                entity_id=item.task_id,
-                dedup_key=f"handover:{item.task_id}:{item.to_user_id}",
-            )
+        await uow.tasks.save_assignees(moved)
         await uow.commit()
         return len(moved)

@@ -1,4 +1,5 @@
-"""Task use cases: create, edit, complete and reopen tasks; the assignee is told."""
+"""Task use cases: create, edit, complete and reopen tasks (the assignee is told by the
+notifications subscriber of task.assigned)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.activities.model import NotificationKind, Priority, Task
-from domain.activities.notify import notify
+from domain.activities.model import Priority, Task
 from domain.activities.ports import TaskFilter
-from domain.activities.services.assignees import effective_assignee, require_active_user
+from domain.activities.services.assignees import effective_assignee
 from domain.activities.services.subjects import resolve_subject
 from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
@@ -19,6 +19,7 @@ from domain.shared.concurrency import check_version
 from domain.shared.errors import InvalidInput, NotFound
 from domain.shared.patch import UNSET, Patch
 from domain.staff.permissions import Permission, Resource
+from domain.staff.services.colleagues import require_active_colleague
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ class TaskService:
             raise InvalidInput("assignee_id", "is required when an API key creates a task")
         async with self._uow as uow:
             client_id, deal_id = await resolve_subject(uow, principal, client_id, deal_id)
-            await require_active_user(uow, principal, wanted, "assignee_id")
+            await require_active_colleague(uow, principal, wanted, "assignee_id")
             assignment = await effective_assignee(
                 uow, self._clock, principal.organisation_id, wanted
             )
@@ -116,7 +117,6 @@ class TaskService:
             )
             task.record_creation(at=self._clock.now(), by=principal.user_id)
             await uow.tasks.add(task)
-            await self._tell_assignee(uow, principal, task)
             await uow.commit()
             return TaskResult(task, assignment.note)
 
@@ -156,14 +156,13 @@ class TaskService:
                 priority=priority,
                 fields=given,
             )
-            reassigned = False
             if assignee_id is not None and assignee_id != task.assignee_id:
-                await require_active_user(uow, principal, assignee_id, "assignee_id")
+                await require_active_colleague(uow, principal, assignee_id, "assignee_id")
                 assignment = await effective_assignee(
                     uow, self._clock, principal.organisation_id, assignee_id
                 )
                 note = assignment.note
-                reassigned = task.assign(
+                task.assign(
                     assignment.assignee_id, at=self._clock.now(), by=principal.user_id
                 )
             if done is True and not task.is_done:
@@ -171,8 +170,6 @@ class TaskService:
             elif done is False and task.is_done:
                 task.reopen()
             await uow.tasks.update(task, version)
-            if reassigned:
-                await self._tell_assignee(uow, principal, task)
             await uow.commit()
             return TaskResult(task, note)
 
@@ -217,18 +214,3 @@ class TaskService:
         if task is None:
             raise NotFound("Task", task_id)
         return task
-
-    @staticmethod
-    async def _tell_assignee(uow: UnitOfWork, principal: Principal, task: Task) -> None:
-        if task.assignee_id == principal.user_id:
-            return
-        await notify(
-            uow,
-            organisation_id=task.organisation_id,
-            user_id=task.assignee_id,
-            kind=NotificationKind.ASSIGNMENT,
-            title=f"Новая задача: {task.title}",
-            body=task.description,
-            entity_type="task",
-            entity_id=task.id,
-        )

@@ -7,6 +7,7 @@ from httpx import AsyncClient
 from adapters.bootstrap import Container
 from tests.api.activities.support import client_of, deal_of, world
 from tests.factories import Factory, Session
+from tests.worker import drain_queue
 
 DISCUSSIONS = "/api/v1/discussions"
 
@@ -15,7 +16,9 @@ def mention(name: str, user_id: uuid.UUID) -> str:
     return f"@[{name}]({user_id})"
 
 
-async def kinds_of(client: AsyncClient, session: Session) -> list[str]:
+async def kinds_of(client: AsyncClient, session: Session, container: Container) -> list[str]:
+    """The kinds of the user's notifications once the worker has handled the events."""
+    await drain_queue(container)
     items = (await client.get("/api/v1/notifications", headers=session.headers)).json()["items"]
     return [n["kind"] for n in items]
 
@@ -38,8 +41,8 @@ class TestComments:
         comment = response.json()
         assert comment["mentions"] == [str(w.colleague.id), str(w.seller.id)]
         assert comment["client_id"] == str(client_id)
-        assert await kinds_of(client, w.colleague_s) == ["mention"]
-        assert await kinds_of(client, w.seller_s) == []  # never told about yourself
+        assert await kinds_of(client, w.colleague_s, container) == ["mention"]
+        assert await kinds_of(client, w.seller_s, container) == []  # never told about yourself
 
     async def test_mentioning_someone_outside_the_organisation_is_refused(
         self, factory: Factory, client: AsyncClient, container: Container
@@ -94,7 +97,7 @@ class TestComments:
         )
         assert edited.status_code == 200
         assert edited.json()["edited_at"] is not None
-        assert await kinds_of(client, w.colleague_s) == ["mention"]
+        assert await kinds_of(client, w.colleague_s, container) == ["mention"]
         assert (await client.delete(url, headers=w.head_s.headers)).status_code == 403
         assert (await client.delete(url, headers=w.seller_s.headers)).status_code == 204
         thread = await client.get(

@@ -14,6 +14,7 @@ from httpx import AsyncClient
 
 import api.routers.notifications as notification_routes
 from adapters.bootstrap import Container
+from domain.activities.model import NotificationKind
 from domain.activities.notify import notify
 from tests.factories import Factory, Session
 
@@ -26,8 +27,8 @@ async def tell(container: Container, session: Session, title: str, **extra: Any)
             uow,
             organisation_id=session.user.organisation_id,
             user_id=session.user.id,
-            kind="mention",
-            title=title,
+            kind=NotificationKind.ASSIGNMENT,
+            params={"task_title": title},
             **extra,
         )
         await uow.commit()
@@ -41,19 +42,19 @@ class TestNotificationList:
         for n in range(3):
             await tell(container, admin, f"n{n}")
         items = (await client.get(NOTIFICATIONS, headers=admin.headers)).json()["items"]
-        assert [i["title"] for i in items] == ["n2", "n1", "n0"]
+        assert [i["params"]["task_title"] for i in items] == ["n2", "n1", "n0"]
         read = await client.post(f"{NOTIFICATIONS}/{items[0]['id']}/read", headers=admin.headers)
         assert read.status_code == 200
         assert read.json()["read_at"] is not None
         unread = await client.get(NOTIFICATIONS, params={"unread": "true"}, headers=admin.headers)
-        assert [i["title"] for i in unread.json()["items"]] == ["n1", "n0"]
+        assert [i["params"]["task_title"] for i in unread.json()["items"]] == ["n1", "n0"]
         page = await client.get(NOTIFICATIONS, params={"limit": "2"}, headers=admin.headers)
         rest = await client.get(
             NOTIFICATIONS,
             params={"limit": "2", "cursor": page.json()["next_cursor"]},
             headers=admin.headers,
         )
-        assert [i["title"] for i in rest.json()["items"]] == ["n0"]
+        assert [i["params"]["task_title"] for i in rest.json()["items"]] == ["n0"]
         marked = await client.post(f"{NOTIFICATIONS}/read-all", headers=admin.headers)
         assert marked.json() == {"marked": 2}
         unread = await client.get(NOTIFICATIONS, params={"unread": "true"}, headers=admin.headers)
@@ -147,13 +148,13 @@ class TestNotificationStream:
             events = EventReader(response)
             first = await events.next(2)
             assert first[0] == {"retry": "5000"}
-            assert json.loads(first[1]["data"])["title"] == "старое"
+            assert json.loads(first[1]["data"])["params"]["task_title"] == "старое"
             assert first[1]["event"] == "notification"
             await tell(container, admin, "новое")
             live = await events.next()
             if "comment" in live[0]:  # a heartbeat may come first
                 live = await events.next()
-            assert json.loads(live[0]["data"])["title"] == "новое"
+            assert json.loads(live[0]["data"])["params"]["task_title"] == "новое"
             assert live[0]["id"] == json.loads(live[0]["data"])["id"]
             heartbeat = await events.next()
             assert heartbeat == [{"comment": "heartbeat"}]
@@ -166,14 +167,14 @@ class TestNotificationStream:
         await tell(container, admin, "two")
         async with httpx.AsyncClient(base_url=server, timeout=10) as http:
             listed = await http.get(NOTIFICATIONS, headers=admin.headers)
-            one = next(i for i in listed.json()["items"] if i["title"] == "one")
+            one = next(i for i in listed.json()["items"] if i["params"]["task_title"] == "one")
             async with http.stream(
                 "GET",
                 f"{NOTIFICATIONS}/stream",
                 headers={**admin.headers, "Last-Event-ID": one["id"]},
             ) as response:
                 resumed = await EventReader(response).next(2)
-        assert json.loads(resumed[1]["data"])["title"] == "two"
+        assert json.loads(resumed[1]["data"])["params"]["task_title"] == "two"
 
     async def test_needs_a_valid_token(self, server: str) -> None:
         async with httpx.AsyncClient(base_url=server, timeout=10) as http:

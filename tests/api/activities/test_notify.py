@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.bootstrap import Container
+from domain.activities.model import NotificationKind
 from domain.activities.notify import notify
 from domain.shared.scope import Scope
 from tests.factories import Factory
@@ -21,16 +22,16 @@ class TestNotify:
                     uow,
                     organisation_id=org.id,
                     user_id=user.id,
-                    kind="stale_deal",
-                    title="Сделка зависла",
+                    kind=NotificationKind.STALE_DEAL,
+                    params={"deal_title": "Ромашка", "days_in_stage": 8},
                     dedup_key="stale:1",
                 )
                 again = await notify(
                     uow,
                     organisation_id=org.id,
                     user_id=user.id,
-                    kind="stale_deal",
-                    title="Сделка зависла",
+                    kind=NotificationKind.STALE_DEAL,
+                    params={"deal_title": "Ромашка", "days_in_stage": 8},
                     dedup_key="stale:1",
                 )
                 assert await listener.next(wait_seconds=0.2) is None  # nothing before commit
@@ -38,7 +39,8 @@ class TestNotify:
             published = await listener.next(wait_seconds=2)
         assert (first, again) == (True, False)
         assert published is not None
-        assert published.title == "Сделка зависла"
+        assert published.kind is NotificationKind.STALE_DEAL
+        assert published.params == {"deal_title": "Ромашка", "days_in_stage": 8}
         assert published.user_id == user.id
 
     async def test_rolled_back_notification_is_not_published(
@@ -49,7 +51,11 @@ class TestNotify:
         async with container.notification_feed().listen(user.id) as listener:
             async with container.uow() as uow:
                 assert await notify(
-                    uow, organisation_id=org.id, user_id=user.id, kind="mention", title="x"
+                    uow,
+                    organisation_id=org.id,
+                    user_id=user.id,
+                    kind=NotificationKind.MENTION,
+                    params={},
                 )
             await asyncio.sleep(0)
             assert await listener.next(wait_seconds=0.3) is None

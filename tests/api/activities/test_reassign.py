@@ -84,7 +84,9 @@ class TestReassign:
         )
         assert moved.json()["assignee_id"] == str(w.colleague.id)
         told = await client.get("/api/v1/notifications", headers=w.colleague_s.headers)
-        assert [n["kind"] for n in told.json()["items"]] == ["assignment"]
+        [notice] = told.json()["items"]
+        assert notice["kind"] == "work_handed_over"
+        assert notice["params"]["tasks"] == 1
 
     async def test_only_chosen_kinds_move(
         self, factory: Factory, client: AsyncClient, container: Container

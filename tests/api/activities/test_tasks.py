@@ -25,7 +25,11 @@ async def create_task(client: AsyncClient, session: Session, **body: object) -> 
     return response.json()  # type: ignore[no-any-return]
 
 
-async def notifications_of(client: AsyncClient, session: Session) -> list[dict]:  # type: ignore[type-arg]
+async def notifications_of(
+    client: AsyncClient, container: Container, session: Session
+) -> list[dict]:  # type: ignore[type-arg]
+    """The user's notifications once the worker has handled the events."""
+    await drain_queue(container)
     response = await client.get("/api/v1/notifications", headers=session.headers)
     assert response.status_code == 200, response.text
     return response.json()["items"]  # type: ignore[no-any-return]
@@ -47,7 +51,7 @@ class TestCreateTask:
         assert task["priority"] == "high"
         assert task["done"] is False
         assert task["assignment_note"] is None
-        assert await notifications_of(client, w.seller_s) == []  # nobody else was told
+        assert await notifications_of(client, container, w.seller_s) == []  # nobody else was told
 
     async def test_assigning_someone_else_notifies_them(
         self, factory: Factory, client: AsyncClient, container: Container
@@ -57,7 +61,7 @@ class TestCreateTask:
         task = await create_task(
             client, w.seller_s, client_id=str(client_id), assignee_id=str(w.colleague.id)
         )
-        items = await notifications_of(client, w.colleague_s)
+        items = await notifications_of(client, container, w.colleague_s)
         assert [(n["kind"], n["entity_id"]) for n in items] == [("assignment", task["id"])]
 
     async def test_needs_a_client_or_deal_the_caller_sees(
@@ -130,7 +134,9 @@ class TestTaskLifecycle:
             headers=w.seller_s.headers,
         )
         assert response.status_code == 200
-        assert [n["kind"] for n in await notifications_of(client, w.colleague_s)] == ["assignment"]
+        assert [n["kind"] for n in await notifications_of(client, container, w.colleague_s)] == [
+            "assignment"
+        ]
 
 
 class TestListTasks:
@@ -271,7 +277,7 @@ class TestReminders:
         )
         await send_due_reminders(container.uow(), container.clock)
         await send_due_reminders(container.uow(), container.clock)
-        kinds = sorted(n["kind"] for n in await notifications_of(client, w.seller_s))
+        kinds = sorted(n["kind"] for n in await notifications_of(client, container, w.seller_s))
         assert kinds == ["overdue", "reminder"]
         stored = (await client.get(f"{TASKS}/{task['id']}", headers=w.seller_s.headers)).json()
         assert stored["reminded_at"] is not None
@@ -290,7 +296,7 @@ class TestReminders:
         )
         await client.post(f"{TASKS}/{task['id']}/complete", headers=w.seller_s.headers)
         await send_due_reminders(container.uow(), container.clock)
-        assert await notifications_of(client, w.seller_s) == []
+        assert await notifications_of(client, container, w.seller_s) == []
 
 
 class TestAbsenceHandOver:
@@ -305,7 +311,7 @@ class TestAbsenceHandOver:
         )
         assert task["assignee_id"] == str(w.other_team.id)
         assert "substitute" in task["assignment_note"]
-        kinds = [n["kind"] for n in await notifications_of(client, w.other_team_s)]
+        kinds = [n["kind"] for n in await notifications_of(client, container, w.other_team_s)]
         assert kinds == ["assignment"]
 
     async def test_due_tasks_are_handed_to_the_substitute(
@@ -333,7 +339,7 @@ class TestAbsenceHandOver:
         assert moved.json()["assignee_id"] == str(w.other_team.id)
         kept = await client.get(f"{TASKS}/{after['id']}", headers=w.colleague_s.headers)
         assert kept.json()["assignee_id"] == str(w.colleague.id)
-        kinds = [n["kind"] for n in await notifications_of(client, w.other_team_s)]
+        kinds = [n["kind"] for n in await notifications_of(client, container, w.other_team_s)]
         assert kinds == ["hand_over"]
 
     async def test_recording_an_absence_that_has_begun_hands_tasks_over_at_once(

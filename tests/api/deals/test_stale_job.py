@@ -12,6 +12,7 @@ from adapters.worker.main import CRON_JOBS
 from domain.shared.clock import FixedClock
 from tests.api.deals.support import API, create_deal, json_of, move, stage_named, teams
 from tests.factories import Factory
+from tests.worker import drain_queue
 
 
 async def enter_stage_at(factory: Factory, deal_id: str, at: datetime) -> None:
@@ -19,6 +20,12 @@ async def enter_stage_at(factory: Factory, deal_id: str, at: datetime) -> None:
         await conn.execute(
             sa.update(deals).where(deals.c.id == uuid.UUID(deal_id)).values(stage_entered_at=at)
         )
+
+
+async def sweep(factory: Factory, clock: FixedClock) -> None:
+    """The sweep raises deal.became_stale; the worker's subscriber stores the notices."""
+    await sweep_stale_deals(factory.container, clock)
+    await drain_queue(factory.container)
 
 
 async def notices(factory: Factory, deal_id: str) -> list[tuple[uuid.UUID, str]]:
@@ -40,12 +47,12 @@ class TestStaleDealSweep:
         entered = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         await enter_stage_at(factory, deal["id"], entered)
 
-        await sweep_stale_deals(factory.container, FixedClock(entered + timedelta(days=1)))
+        await sweep(factory, FixedClock(entered + timedelta(days=1)))
         assert await notices(factory, deal["id"]) == []
 
         late = FixedClock(entered + timedelta(days=2, hours=1))
-        await sweep_stale_deals(factory.container, late)
-        await sweep_stale_deals(factory.container, late)  # the same breach: no second alert
+        await sweep(factory, late)
+        await sweep(factory, late)  # the same breach: no second alert
         expected = sorted(
             [(world.seller.user.id, "stale_deal"), (world.head.user.id, "stale_deal")]
         )
@@ -56,9 +63,9 @@ class TestStaleDealSweep:
         deal = await create_deal(factory, world.seller)
         entered = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         await enter_stage_at(factory, deal["id"], entered)
-        await sweep_stale_deals(factory.container, FixedClock(entered + timedelta(days=3)))
-        await sweep_stale_deals(factory.container, FixedClock(entered + timedelta(days=5)))
-        await sweep_stale_deals(factory.container, FixedClock(entered + timedelta(days=6)))
+        await sweep(factory, FixedClock(entered + timedelta(days=3)))
+        await sweep(factory, FixedClock(entered + timedelta(days=5)))
+        await sweep(factory, FixedClock(entered + timedelta(days=6)))
         kinds = [
             kind
             for user, kind in await notices(factory, deal["id"])
@@ -78,11 +85,11 @@ class TestStaleDealSweep:
         deal = await create_deal(factory, world.seller)
         entered = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         await enter_stage_at(factory, deal["id"], entered)
-        await sweep_stale_deals(factory.container, FixedClock(entered + timedelta(days=3)))
+        await sweep(factory, FixedClock(entered + timedelta(days=3)))
         json_of(await move(factory, world.seller, deal["id"], meeting["id"]), 200)
         second_stay = entered + timedelta(days=4)
         await enter_stage_at(factory, deal["id"], second_stay)
-        await sweep_stale_deals(factory.container, FixedClock(second_stay + timedelta(days=8)))
+        await sweep(factory, FixedClock(second_stay + timedelta(days=8)))
         seller_alerts = [
             k for u, k in await notices(factory, deal["id"]) if u == world.seller.user.id
         ]
@@ -94,7 +101,7 @@ class TestStaleDealSweep:
         await factory.client.post(f"{API}/deals/{deal['id']}/win", headers=world.seller.headers)
         entered = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         await enter_stage_at(factory, deal["id"], entered)
-        await sweep_stale_deals(factory.container, FixedClock(entered + timedelta(days=30)))
+        await sweep(factory, FixedClock(entered + timedelta(days=30)))
         assert await notices(factory, deal["id"]) == []
 
     def test_the_sweep_is_registered_with_the_worker(self) -> None:

@@ -150,6 +150,7 @@ class TestDisabling:
                 id=endpoint["id"],
             )
             await retry_now(container, endpoint["id"])
+            await drain_queue(container)  # webhook.endpoint_disabled tells the admins
         got = (
             await factory.client.get(f"{API}/webhooks/{endpoint['id']}", headers=admin.headers)
         ).json()
