@@ -3491,6 +3491,13 @@ export interface components {
          * @enum {string}
          */
         MoveKind: "created" | "moved" | "won" | "lost" | "reopened";
+        /**
+         * NotificationKind
+         * @description What a notification tells; the SPA has a template per kind in each language, filled
+         *     from the notification's ``params``.
+         * @enum {string}
+         */
+        NotificationKind: "assignment" | "hand_over" | "reminder" | "overdue" | "mention" | "stale_deal" | "stale_deal_close" | "absence_substitute" | "work_handed_over" | "webhook_disabled" | "legacy";
         /** NotificationPage */
         NotificationPage: {
             /** Items */
@@ -3505,13 +3512,31 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Kind */
-            kind: string;
-            /** Title */
-            title: string;
-            /** Body */
-            body: string | null;
-            /** Entity Type */
+            kind: components["schemas"]["NotificationKind"];
+            /**
+             * Params
+             * @description What the notification says, as values the client renders in the
+             *     reader's language from a template per `kind` (no text is stored). Keys per kind (ids are
+             *     UUID strings, moments ISO 8601, days ISO dates; a value may be null):
+             *
+             *     - `assignment`: task_id, task_title, due_at, assigned_by
+             *     - `hand_over`: task_id, task_title, due_at, from_user_id
+             *     - `reminder`: task_id, task_title, due_at, remind_at
+             *     - `overdue`: task_id, task_title, due_at
+             *     - `mention`: comment_id, author_id, author_name, client_id, deal_id
+             *     - `stale_deal`, `stale_deal_close`: deal_id, deal_title, stage_name, days_in_stage, max_days
+             *     - `absence_substitute`: absence_id, user_id, user_name, absence_kind, starts_on, ends_on
+             *     - `work_handed_over`: from_user_id, from_user_name, clients, deals, tasks
+             *     - `webhook_disabled`: endpoint_id, url, failing_since
+             *     - `legacy` (stored before kinds had parameters): legacy_title, legacy_body
+             */
+            params: {
+                [key: string]: string | number | boolean | null;
+            };
+            /**
+             * Entity Type
+             * @description What the notification links to: task, deal, client, user, webhook_endpoint
+             */
             entity_type: string | null;
             /** Entity Id */
             entity_id: string | null;

@@ -23,7 +23,12 @@ export function problem(
  * Stands in for the backend: routes `METHOD /path` to a handler and records every request
  * (with its body read as text) so tests can assert what the SPA sent.
  */
-export function mockApi(routes: Record<string, Handler>) {
+export function mockApi(screenRoutes: Record<string, Handler>) {
+  // The shell's notification bell asks on every page; a screen's test may answer otherwise.
+  const routes: Record<string, Handler> = {
+    'GET /api/v1/notifications': () => json(200, { items: [], next_cursor: null }),
+    ...screenRoutes,
+  };
   const calls: { method: string; path: string; headers: Headers; body: string }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
     const request = input instanceof Request ? input : new Request(input);

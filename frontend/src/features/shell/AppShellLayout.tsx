@@ -16,6 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitcher } from '../../i18n/LanguageSwitcher';
 import { useLogout, useMe } from '../auth/queries';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { useUpdateMe } from '../profile/queries';
 import { isActive, visibleNavItems } from './navigation';
 import { useFollowUserLanguage } from './useFollowUserLanguage';
@@ -68,6 +69,7 @@ export function AppShellLayout() {
                 </Stack>
               </UnstyledButton>
             )}
+            {me.data && <NotificationBell />}
             <LanguageSwitcher
               size="xs"
               // Chosen here, the language is the user's preference, kept on the server.
