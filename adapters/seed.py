@@ -35,6 +35,7 @@ from adapters.db.tables.clients import (
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from domain.auth.loading import load_principal
 from domain.clients.model import contact_name_key, derive_relationship, name_key
+from domain.funnels.commands import CreateFunnel
 from domain.funnels.model import Funnel, FunnelTemplate
 from domain.funnels.services import FunnelService, LossReasonService
 from domain.staff.model import Department, User
@@ -152,7 +153,8 @@ async def _funnels(container: Container, org: _Org) -> None:
     for template in (FunnelTemplate.SALES, FunnelTemplate.B2B_PROJECT):
         org.funnels.append(
             await service.create(
-                admin, template=template, is_default=template is FunnelTemplate.SALES
+                admin,
+                CreateFunnel(template=template, is_default=template is FunnelTemplate.SALES),
             )
         )
     reasons = await LossReasonService(container.uow(), container.clock).list(

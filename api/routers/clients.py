@@ -411,9 +411,7 @@ async def create_relationship_follow_up(
     service: FollowUpServiceDep,
     response: Response,
 ) -> FollowUpRead:
-    data = body.model_dump()
-    data["relationship_type"] = RelationshipType(data["relationship_type"])
-    follow_up = await service.create(principal, **data)
+    follow_up = await service.create(principal, body.to_command())
     set_etag(response, follow_up.version)
     return FollowUpRead.of(follow_up)
 
@@ -429,11 +427,8 @@ async def update_relationship_follow_up(
     response: Response,
     if_match: IfMatch = None,
 ) -> FollowUpRead:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "relationship_type" in changes:
-        changes["relationship_type"] = RelationshipType(changes["relationship_type"])
     follow_up = await service.update(
-        principal, follow_up_id, expected_version=expected_version(if_match), **changes
+        principal, follow_up_id, body.to_command(), expected_version=expected_version(if_match)
     )
     set_etag(response, follow_up.version)
     return FollowUpRead.of(follow_up)

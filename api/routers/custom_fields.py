@@ -15,7 +15,7 @@ from api.schemas.custom_fields import (
     CustomFieldUpdate,
     EntityName,
 )
-from domain.clients.custom_fields import FieldEntity, FieldType
+from domain.clients.custom_fields import FieldEntity
 
 router = APIRouter(prefix="/custom-fields", tags=["custom-fields"])
 
@@ -45,16 +45,7 @@ async def create_custom_field(
 ) -> CustomFieldRead:
     """A new field (organisation:manage). Required fields are enforced on the next create or
     custom_fields update of each record."""
-    definition = await service.create(
-        principal,
-        entity=FieldEntity(body.entity),
-        key=body.key,
-        label=body.label,
-        type=FieldType(body.type),
-        options=body.options,
-        required=body.required,
-        position=body.position,
-    )
+    definition = await service.create(principal, body.to_command())
     set_etag(response, definition.version)
     return CustomFieldRead.of(definition)
 
@@ -74,9 +65,8 @@ async def update_custom_field(
 ) -> CustomFieldRead:
     """Label, options, required and position; the key and type stay, as stored values
     depend on them."""
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     definition = await service.update(
-        principal, definition_id, expected_version=expected_version(if_match), **changes
+        principal, definition_id, body.to_command(), expected_version=expected_version(if_match)
     )
     set_etag(response, definition.version)
     return CustomFieldRead.of(definition)

@@ -43,13 +43,7 @@ async def create_funnel(
 ) -> FunnelRead:
     """From a template ("sales" or "b2b_project") or from stages (at most 12; more than 7
     answer with a warning). The organisation's first funnel becomes its default."""
-    funnel = await service.create(
-        principal,
-        name=body.name,
-        template=body.template,
-        stages=[s.spec() for s in body.stages],
-        is_default=body.is_default,
-    )
+    funnel = await service.create(principal, body.to_command())
     set_etag(response, funnel.version)
     return FunnelRead.of(funnel)
 
@@ -79,10 +73,7 @@ async def update_funnel(
 ) -> FunnelRead:
     """Rename, or make it the default funnel."""
     funnel = await service.update(
-        principal,
-        funnel_id,
-        **body.model_dump(exclude_unset=True),
-        expected_version=expected_version(if_match),
+        principal, funnel_id, body.to_command(), expected_version=expected_version(if_match)
     )
     set_etag(response, funnel.version)
     return FunnelRead.of(funnel)
@@ -149,8 +140,8 @@ async def update_stage(
         principal,
         funnel_id,
         stage_id,
+        body.to_command(),
         expected_version=expected_version(if_match),
-        **body.model_dump(exclude_unset=True),
     )
     set_etag(response, funnel.version)
     return FunnelRead.of(funnel)

@@ -36,7 +36,7 @@ async def create_loss_reason(
     service: LossReasonServiceDep,
     response: Response,
 ) -> LossReasonRead:
-    reason = await service.create(principal, **body.model_dump())
+    reason = await service.create(principal, body.to_command())
     set_etag(response, reason.version)
     return LossReasonRead.model_validate(reason)
 
@@ -66,10 +66,7 @@ async def update_loss_reason(
 ) -> LossReasonRead:
     """Rename, reorder, deactivate or reactivate a reason."""
     reason = await service.update(
-        principal,
-        reason_id,
-        **body.model_dump(exclude_unset=True),
-        expected_version=expected_version(if_match),
+        principal, reason_id, body.to_command(), expected_version=expected_version(if_match)
     )
     set_etag(response, reason.version)
     return LossReasonRead.model_validate(reason)

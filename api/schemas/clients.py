@@ -8,7 +8,7 @@ from pydantic import Field
 
 from api.schemas.base import Schema, given, given_not_null, given_unless_null
 from api.schemas.contacts import ContactIn, ContactRead
-from domain.clients.commands import CreateClient, UpdateClient
+from domain.clients.commands import CreateClient, CreateFollowUp, UpdateClient, UpdateFollowUp
 from domain.clients.duplicates import DuplicatePair
 from domain.clients.model import (
     CLIENT_NAME_MAX,
@@ -22,6 +22,7 @@ from domain.clients.model import (
     ClientView,
     RelationshipFollowUp,
     RelationshipTransition,
+    RelationshipType,
     Temperature,
 )
 from domain.shared.patch import UNSET, Patch
@@ -302,6 +303,15 @@ class FollowUpCreate(Schema):
     priority: PriorityName = "normal"
     is_active: bool = True
 
+    def to_command(self) -> CreateFollowUp:
+        return CreateFollowUp(
+            relationship_type=RelationshipType(self.relationship_type),
+            task_title=self.task_title,
+            due_in_days=self.due_in_days,
+            priority=self.priority,
+            is_active=self.is_active,
+        )
+
 
 class FollowUpUpdate(Schema):
     relationship_type: RelationshipTypeName | None = None
@@ -309,6 +319,17 @@ class FollowUpUpdate(Schema):
     due_in_days: int | None = Field(default=None, ge=0, le=365)
     priority: PriorityName | None = None
     is_active: bool | None = None
+
+    def to_command(self) -> UpdateFollowUp:
+        """Null changes nothing."""
+        kind = given_unless_null(self, "relationship_type", self.relationship_type)
+        return UpdateFollowUp(
+            relationship_type=kind if kind is UNSET else RelationshipType(kind),
+            task_title=given_unless_null(self, "task_title", self.task_title),
+            due_in_days=given_unless_null(self, "due_in_days", self.due_in_days),
+            priority=given_unless_null(self, "priority", self.priority),
+            is_active=given_unless_null(self, "is_active", self.is_active),
+        )
 
 
 class FollowUpRead(Schema):

@@ -6,8 +6,9 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
-from domain.clients.custom_fields import LABEL_MAX, CustomFieldDefinition
+from api.schemas.base import Schema, given_unless_null
+from domain.clients.commands import CreateCustomField, UpdateCustomField
+from domain.clients.custom_fields import LABEL_MAX, CustomFieldDefinition, FieldEntity, FieldType
 
 FieldTypeName = Literal["string", "number", "date", "enum", "money"]
 EntityName = Literal["client", "deal"]
@@ -29,12 +30,32 @@ class CustomFieldCreate(Schema):
     required: bool = False
     position: int = Field(default=0, ge=0, le=1000)
 
+    def to_command(self) -> CreateCustomField:
+        return CreateCustomField(
+            entity=FieldEntity(self.entity),
+            key=self.key,
+            label=self.label,
+            type=FieldType(self.type),
+            options=list(self.options),
+            required=self.required,
+            position=self.position,
+        )
+
 
 class CustomFieldUpdate(Schema):
     label: str | None = Field(default=None, min_length=1, max_length=LABEL_MAX)
     options: list[str] | None = Field(default=None, max_length=200)
     required: bool | None = None
     position: int | None = Field(default=None, ge=0, le=1000)
+
+    def to_command(self) -> UpdateCustomField:
+        """Null changes nothing."""
+        return UpdateCustomField(
+            label=given_unless_null(self, "label", self.label),
+            options=given_unless_null(self, "options", self.options),
+            required=given_unless_null(self, "required", self.required),
+            position=given_unless_null(self, "position", self.position),
+        )
 
 
 class CustomFieldRead(Schema):

@@ -6,7 +6,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Schema, given, given_unless_null
+from domain.funnels.commands import CreateFunnel, UpdateFunnel, UpdateStage
 from domain.funnels.model import (
     EXPECTED_RESULT_MAX,
     FUNNEL_NAME_MAX,
@@ -61,6 +62,20 @@ class StageUpdate(Schema):
     max_days: int | None = Field(default=None, ge=1, le=3650, description="null: no limit")
     group: StageGroup | None = None
 
+    def to_command(self) -> UpdateStage:
+        """Null clears expected_result and max_days; elsewhere it changes nothing."""
+        return UpdateStage(
+            name=given_unless_null(self, "name", self.name),
+            probability=given_unless_null(self, "probability", self.probability),
+            expected_result=given(self, "expected_result", self.expected_result),
+            required_fields=given_unless_null(self, "required_fields", self.required_fields),
+            required_documents=given_unless_null(
+                self, "required_documents", self.required_documents
+            ),
+            max_days=given(self, "max_days", self.max_days),
+            group=given_unless_null(self, "group", self.group),
+        )
+
 
 class StageRead(Schema):
     id: UUID
@@ -103,10 +118,25 @@ class FunnelCreate(Schema):
     stages: list[StageCreate] = Field(default_factory=list, description="Without a template")
     is_default: bool = False
 
+    def to_command(self) -> CreateFunnel:
+        return CreateFunnel(
+            name=self.name,
+            template=self.template,
+            stages=[s.spec() for s in self.stages],
+            is_default=self.is_default,
+        )
+
 
 class FunnelUpdate(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=FUNNEL_NAME_MAX)
     is_default: bool | None = Field(default=None, description="true makes it the default")
+
+    def to_command(self) -> UpdateFunnel:
+        """Null changes nothing."""
+        return UpdateFunnel(
+            name=given_unless_null(self, "name", self.name),
+            is_default=given_unless_null(self, "is_default", self.is_default),
+        )
 
 
 class StageOrder(Schema):

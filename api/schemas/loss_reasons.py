@@ -4,7 +4,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Schema, given_unless_null
+from domain.funnels.commands import CreateLossReason, UpdateLossReason
 from domain.funnels.model import LOSS_REASON_NAME_MAX
 
 
@@ -12,11 +13,22 @@ class LossReasonCreate(Schema):
     name: str = Field(min_length=1, max_length=LOSS_REASON_NAME_MAX)
     position: int | None = Field(default=None, ge=0)
 
+    def to_command(self) -> CreateLossReason:
+        return CreateLossReason(name=self.name, position=self.position)
+
 
 class LossReasonUpdate(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=LOSS_REASON_NAME_MAX)
     is_active: bool | None = None
     position: int | None = Field(default=None, ge=0)
+
+    def to_command(self) -> UpdateLossReason:
+        """Null changes nothing."""
+        return UpdateLossReason(
+            name=given_unless_null(self, "name", self.name),
+            is_active=given_unless_null(self, "is_active", self.is_active),
+            position=given_unless_null(self, "position", self.position),
+        )
 
 
 class LossReasonRead(Schema):

@@ -76,6 +76,18 @@ class Attachment:
     created_at: datetime
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
+    @property
+    def parent_type(self) -> str:
+        """The record it is attached to: its deal when it has one, else its client."""
+        return "deal" if self.deal_id else "client"
+
+    @property
+    def parent_id(self) -> UUID:
+        parent = self.deal_id or self.client_id
+        if parent is None:
+            raise ValueError("an attachment belongs to a deal or a client")
+        return parent
+
     def record_added(self) -> None:
         self.events.append(
             AttachmentAdded(

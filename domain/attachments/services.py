@@ -16,7 +16,7 @@ from domain.attachments.model import (
 )
 from domain.attachments.ports import FileStorage, ParentScopes
 from domain.auth.principal import Principal
-from domain.platform.audit import AuditEntry, diff, entry
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import (
@@ -155,28 +155,22 @@ class AttachmentService:
                 )
                 attachment.record_added()
                 await uow.attachments.add(attachment)
-                await uow.audit.add(self._audit(principal, attachment, "attach"))
+                # On the parent, so the deal's (or client's) history shows its files.
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=attachment.organisation_id,
+                    entity_type=attachment.parent_type,
+                    entity_id=attachment.parent_id,
+                    action="attach",
+                    after={"attachment": _summary(attachment)},
+                    at=self._clock.now(),
+                )
                 await uow.commit()
             except BaseException:
                 await self._storage.delete(key)
                 raise
         return attachment
-
-    def _audit(self, principal: Principal, attachment: Attachment, action: str) -> AuditEntry:
-        """Recorded on the parent, so the deal's (or client's) history shows its files."""
-        summary = _summary(attachment)
-        parent = attachment.deal_id or attachment.client_id
-        assert parent is not None
-        before, after = (None, summary) if action == "attach" else (summary, None)
-        return entry(
-            principal,
-            organisation_id=attachment.organisation_id,
-            entity_type="deal" if attachment.deal_id else "client",
-            entity_id=parent,
-            action=action,
-            changes={"attachment": {"before": before, "after": after}},
-            at=self._clock.now(),
-        )
 
     async def list(
         self,
@@ -226,7 +220,16 @@ class AttachmentService:
                 Permission.DEALS_WRITE if attachment.deal_id else Permission.CLIENTS_WRITE
             )
             await uow.attachments.delete(scopes, attachment_id)
-            await uow.audit.add(self._audit(principal, attachment, "detach"))
+            await record_change(
+                uow,
+                principal,
+                organisation_id=attachment.organisation_id,
+                entity_type=attachment.parent_type,
+                entity_id=attachment.parent_id,
+                action="detach",
+                before={"attachment": _summary(attachment)},
+                at=self._clock.now(),
+            )
             key = attachment.storage_key
 
             async def remove_file() -> None:
@@ -265,16 +268,15 @@ class DocumentTypeService:
         async with self._uow as uow:
             await uow.document_types.ensure_defaults(principal.organisation_id, now)
             await uow.document_types.add(document_type)
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=principal.organisation_id,
-                    entity_type="document_type",
-                    entity_id=document_type.id,
-                    action="create",
-                    changes=diff({}, _snapshot(document_type)),
-                    at=now,
-                )
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="document_type",
+                entity_id=document_type.id,
+                action="create",
+                after=_snapshot(document_type),
+                at=now,
             )
             await uow.commit()
         return document_type
@@ -307,21 +309,20 @@ class DocumentTypeService:
                 document_type.is_active = is_active
             if position is not None:
                 document_type.position = position
-            changes = diff(before, _snapshot(document_type))
-            if changes:
+            if _snapshot(document_type) != before:  # an edit that changes nothing saves nothing
                 version = document_type.version
                 await uow.document_types.save(document_type, expected_version=version)
                 document_type.version = version + 1
-                await uow.audit.add(
-                    entry(
-                        principal,
-                        organisation_id=principal.organisation_id,
-                        entity_type="document_type",
-                        entity_id=document_type.id,
-                        action="update",
-                        changes=changes,
-                        at=self._clock.now(),
-                    )
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=principal.organisation_id,
+                    entity_type="document_type",
+                    entity_id=document_type.id,
+                    action="update",
+                    before=before,
+                    after=_snapshot(document_type),
+                    at=self._clock.now(),
                 )
                 await uow.commit()
         return document_type

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from domain.clients.model import ClientKind, Temperature
+from domain.clients.custom_fields import FieldEntity, FieldType
+from domain.clients.model import ClientKind, RelationshipType, Temperature
 from domain.shared.patch import UNSET, Patch
 
 
@@ -88,3 +89,42 @@ class UpdateClient:
     # Merged into the stored values; None for a key removes it.
     custom_fields: Patch[Mapping[str, object]] = UNSET
     notes: Patch[str | None] = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateCustomField:
+    entity: FieldEntity
+    key: str  # names the field in stored values and filters; never changes
+    label: str
+    type: FieldType  # never changes
+    options: Sequence[str] = ()  # enum fields only
+    required: bool = False
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateCustomField:
+    label: Patch[str] = UNSET
+    options: Patch[Sequence[str]] = UNSET  # replaced as a whole
+    required: Patch[bool] = UNSET
+    position: Patch[int] = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateFollowUp:
+    """A task created for a client's responsible on entering a relationship type."""
+
+    relationship_type: RelationshipType
+    task_title: str
+    due_in_days: int = 1
+    priority: str = "normal"  # low | normal | high
+    is_active: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateFollowUp:
+    relationship_type: Patch[RelationshipType] = UNSET
+    task_title: Patch[str] = UNSET
+    due_in_days: Patch[int] = UNSET
+    priority: Patch[str] = UNSET
+    is_active: Patch[bool] = UNSET

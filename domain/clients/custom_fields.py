@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.shared.errors import FieldProblem, InvalidInput
 from domain.shared.ids import new_id
 from domain.shared.money import Money
+from domain.shared.patch import UNSET
 from domain.shared.text import clean_name
+
+if TYPE_CHECKING:
+    from domain.clients.commands import CreateCustomField, UpdateCustomField
 
 MAX_STRING = 1000
 # Shared with the API schema (api/schemas/custom_fields.py).
@@ -58,22 +62,29 @@ class CustomFieldDefinition:
         self.label = _label(self.label)
         self.options = _options(self.type, self.options)
 
-    def change(
-        self,
-        *,
-        label: str | None = None,
-        options: Sequence[str] | None = None,
-        required: bool | None = None,
-        position: int | None = None,
-    ) -> None:
-        if label is not None:
-            self.label = _label(label)
-        if options is not None:
-            self.options = _options(self.type, options)
-        if required is not None:
-            self.required = required
-        if position is not None:
-            self.position = position
+    @classmethod
+    def create(cls, command: CreateCustomField, *, organisation_id: UUID) -> CustomFieldDefinition:
+        return cls(
+            organisation_id=organisation_id,
+            entity=command.entity,
+            key=command.key,
+            label=command.label,
+            type=command.type,
+            options=list(command.options),
+            required=command.required,
+            position=command.position,
+        )
+
+    def apply(self, update: UpdateCustomField) -> None:
+        """The key and the type stay: stored values depend on them."""
+        if update.label is not UNSET:
+            self.label = _label(update.label)
+        if update.options is not UNSET:
+            self.options = _options(self.type, update.options)
+        if update.required is not UNSET:
+            self.required = update.required
+        if update.position is not UNSET:
+            self.position = update.position
 
 
 def _label(value: str) -> str:

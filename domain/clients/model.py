@@ -28,7 +28,14 @@ from domain.shared.phone import normalise_phone
 from domain.shared.text import clean_name, clean_text
 
 if TYPE_CHECKING:
-    from domain.clients.commands import CreateClient, NewContact, UpdateClient, UpdateContact
+    from domain.clients.commands import (
+        CreateClient,
+        CreateFollowUp,
+        NewContact,
+        UpdateClient,
+        UpdateContact,
+        UpdateFollowUp,
+    )
 
 # Field limits, shared with the API schemas (api/schemas/clients.py, contacts.py).
 CLIENT_NAME_MAX = 300
@@ -679,11 +686,48 @@ class RelationshipFollowUp:
     version: int = 1
 
     def __post_init__(self) -> None:
-        self.task_title = clean_name(self.task_title, "task_title", max_length=FOLLOW_UP_TITLE_MAX)
-        if not 0 <= self.due_in_days <= 365:
-            raise InvalidInput("due_in_days", "must be between 0 and 365")
-        if self.priority not in ("low", "normal", "high"):
-            raise InvalidInput("priority", "must be low, normal or high")
+        self.task_title = _follow_up_title(self.task_title)
+        self.due_in_days = _follow_up_days(self.due_in_days)
+        self.priority = _follow_up_priority(self.priority)
+
+    @classmethod
+    def create(cls, command: CreateFollowUp, *, organisation_id: UUID) -> RelationshipFollowUp:
+        return cls(
+            organisation_id=organisation_id,
+            relationship_type=command.relationship_type,
+            task_title=command.task_title,
+            due_in_days=command.due_in_days,
+            priority=command.priority,
+            is_active=command.is_active,
+        )
+
+    def apply(self, update: UpdateFollowUp) -> None:
+        if update.relationship_type is not UNSET:
+            self.relationship_type = update.relationship_type
+        if update.task_title is not UNSET:
+            self.task_title = _follow_up_title(update.task_title)
+        if update.due_in_days is not UNSET:
+            self.due_in_days = _follow_up_days(update.due_in_days)
+        if update.priority is not UNSET:
+            self.priority = _follow_up_priority(update.priority)
+        if update.is_active is not UNSET:
+            self.is_active = update.is_active
+
+
+def _follow_up_title(value: str) -> str:
+    return clean_name(value, "task_title", max_length=FOLLOW_UP_TITLE_MAX)
+
+
+def _follow_up_days(value: int) -> int:
+    if not 0 <= value <= 365:
+        raise InvalidInput("due_in_days", "must be between 0 and 365")
+    return value
+
+
+def _follow_up_priority(value: str) -> str:
+    if value not in ("low", "normal", "high"):
+        raise InvalidInput("priority", "must be low, normal or high")
+    return value
 
 
 @dataclass(slots=True)

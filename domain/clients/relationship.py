@@ -9,7 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.clients.model import derive_relationship
-from domain.platform.audit import AuditEntry
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 
 
@@ -43,15 +43,14 @@ async def recompute_relationship(
         return
     await uow.clients.update(client, client.version)
     await uow.clients.add_transition(transition)
-    await uow.audit.add(
-        AuditEntry(
-            organisation_id=organisation_id,
-            entity_type="client",
-            entity_id=client_id,
-            action="relationship",
-            changes={"relationship_type": {"before": old_type.value, "after": new_type.value}},
-            actor_user_id=actor_id,
-            actor_api_key_id=None,
-            at=at,
-        )
+    await record_change(
+        uow,
+        actor_id,
+        organisation_id=organisation_id,
+        entity_type="client",
+        entity_id=client_id,
+        action="relationship",
+        before={"relationship_type": old_type},
+        after={"relationship_type": new_type},
+        at=at,
     )

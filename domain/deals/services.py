@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from domain.auth.principal import Principal
@@ -20,7 +20,7 @@ from domain.deals.commands import CreateDeal, LoseDeal, UpdateDeal
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
 from domain.deals.ports import BoardColumn, CurrencyTotal, DealFilter, DealSort
 from domain.funnels.model import Funnel, Stage
-from domain.platform.audit import diff, entry
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound
@@ -216,7 +216,17 @@ class DealService:
             )
             await uow.deals.add(deal)
             await uow.deals.add_move(move)
-            await self._audit(uow, principal, deal, "create", diff({}, deal.snapshot()))
+            await record_change(
+                uow,
+                principal,
+                organisation_id=deal.organisation_id,
+                entity_type="deal",
+                entity_id=deal.id,
+                action="create",
+                before=None,
+                after=deal.snapshot(),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -251,9 +261,17 @@ class DealService:
                 )
             deal.apply(update, at=now, by=principal.user_id, custom_fields=custom)
             await self._save(uow, deal, expected_version)
-            audit_changes = diff(before, deal.snapshot())
-            if audit_changes:
-                await self._audit(uow, principal, deal, "update", audit_changes)
+            await record_change(
+                uow,
+                principal,
+                organisation_id=deal.organisation_id,
+                entity_type="deal",
+                entity_id=deal.id,
+                action="update",
+                before=before,
+                after=deal.snapshot(),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -282,7 +300,17 @@ class DealService:
             if move is not None:
                 await self._save(uow, deal, expected_version)
                 await uow.deals.add_move(move)
-                await self._audit(uow, principal, deal, "move", diff(before, deal.snapshot()))
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=deal.organisation_id,
+                    entity_type="deal",
+                    entity_id=deal.id,
+                    action="move",
+                    before=before,
+                    after=deal.snapshot(),
+                    at=self._clock.now(),
+                )
                 await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -336,7 +364,17 @@ class DealService:
                 action = "reopen"
             await self._save(uow, deal, expected_version)
             await uow.deals.add_move(move)
-            await self._audit(uow, principal, deal, action, diff(before, deal.snapshot()))
+            await record_change(
+                uow,
+                principal,
+                organisation_id=deal.organisation_id,
+                entity_type="deal",
+                entity_id=deal.id,
+                action=action,
+                before=before,
+                after=deal.snapshot(),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return (await _views(uow, [deal], now))[0]
 
@@ -346,26 +384,6 @@ class DealService:
     async def _save(uow: UnitOfWork, deal: Deal, expected_version: int | None) -> None:
         version = deal.version if expected_version is None else expected_version
         await uow.deals.update(deal, version)
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        deal: Deal,
-        action: str,
-        changes: dict[str, dict[str, Any]],
-    ) -> None:
-        await uow.audit.add(
-            entry(
-                principal,
-                organisation_id=deal.organisation_id,
-                entity_type="deal",
-                entity_id=deal.id,
-                action=action,
-                changes=changes,
-                at=self._clock.now(),
-            )
-        )
 
 
 def stage_stays(

@@ -9,12 +9,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.shared.errors import FieldProblem, InvalidInput, NotFound
 from domain.shared.ids import new_id
+from domain.shared.patch import UNSET
 from domain.shared.text import clean_name, clean_text
+
+if TYPE_CHECKING:
+    from domain.funnels.commands import UpdateFunnel, UpdateLossReason, UpdateStage
 
 MAX_STAGES = 12
 # Field limits, shared with the API schemas (api/schemas/funnels.py, loss_reasons.py).
@@ -210,41 +214,41 @@ class Funnel:
         self._renumber()
         return stage
 
-    def change_stage(
-        self,
-        stage_id: UUID,
-        *,
-        name: str | None = None,
-        probability: Decimal | int | str | None = None,
-        expected_result: str | None = None,
-        clear_expected_result: bool = False,
-        required_fields: Sequence[str] | None = None,
-        required_documents: Sequence[str] | None = None,
-        max_days: int | None = None,
-        clear_max_days: bool = False,
-        group: StageGroup | None = None,
-    ) -> Stage:
+    def apply(self, update: UpdateFunnel, *, others: Sequence[Funnel] = ()) -> None:
+        """Rename (unique among ``others``, the organisation's funnels) or make it the
+        default; the caller clears the other funnels' default."""
+        if update.name is not UNSET:
+            self.rename(update.name)
+            folded = self.name.casefold()
+            if any(f.id != self.id and f.name.casefold() == folded for f in others):
+                raise InvalidInput("name", f"a funnel named {self.name!r} already exists")
+        if update.is_default is False and self.is_default:
+            raise InvalidInput("is_default", "make another funnel the default instead")
+        if update.is_default is True:
+            self.is_default = True
+
+    def change_stage(self, stage_id: UUID, update: UpdateStage) -> Stage:
         stage = self._require_stage(stage_id)
-        if name is not None:
-            cleaned = clean_name(name, "name", max_length=STAGE_NAME_MAX)
+        if update.name is not UNSET:
+            cleaned = clean_name(update.name, "name", max_length=STAGE_NAME_MAX)
             self._require_unique_name(cleaned, ("name",), except_id=stage.id)
             stage.name = cleaned
-        if probability is not None:
-            stage.probability = probability_of(probability)
-        if clear_expected_result:
-            stage.expected_result = None
-        elif expected_result is not None:
-            stage.expected_result = _expected_result(expected_result, ("expected_result",))
-        if required_fields is not None:
-            stage.required_fields = required_field_names(required_fields, ("required_fields",))
-        if required_documents is not None:
-            stage.required_documents = document_codes(required_documents, ("required_documents",))
-        if clear_max_days:
-            stage.max_days = None
-        elif max_days is not None:
-            stage.max_days = max_days_of(max_days)
-        if group is not None:
-            stage.group = group
+        if update.probability is not UNSET:
+            stage.probability = probability_of(update.probability)
+        if update.expected_result is not UNSET:
+            stage.expected_result = _expected_result(update.expected_result, ("expected_result",))
+        if update.required_fields is not UNSET:
+            stage.required_fields = required_field_names(
+                update.required_fields, ("required_fields",)
+            )
+        if update.required_documents is not UNSET:
+            stage.required_documents = document_codes(
+                update.required_documents, ("required_documents",)
+            )
+        if update.max_days is not UNSET:
+            stage.max_days = max_days_of(update.max_days)
+        if update.group is not UNSET:
+            stage.group = update.group
         return stage
 
     def remove_stage(self, stage_id: UUID) -> Stage:
@@ -319,15 +323,17 @@ class LossReason:
     def __post_init__(self) -> None:
         self.name = clean_name(self.name, "name", max_length=LOSS_REASON_NAME_MAX)
 
-    def change(
-        self, *, name: str | None = None, is_active: bool | None = None, position: int | None = None
-    ) -> None:
-        if name is not None:
-            self.name = clean_name(name, "name", max_length=LOSS_REASON_NAME_MAX)
-        if is_active is not None:
-            self.is_active = is_active
-        if position is not None:
-            self.position = position
+    def apply(self, update: UpdateLossReason) -> None:
+        if update.name is not UNSET:
+            self.name = clean_name(update.name, "name", max_length=LOSS_REASON_NAME_MAX)
+        if update.is_active is not UNSET:
+            self.is_active = update.is_active
+        if update.position is not UNSET:
+            self.position = update.position
+
+    def deactivate(self) -> None:
+        """Instead of deleting a reason lost deals name, so their history keeps it."""
+        self.is_active = False
 
 
 DEFAULT_LOSS_REASONS = (

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from domain.auth.principal import Principal
+from domain.funnels.commands import (
+    CreateFunnel,
+    CreateLossReason,
+    UpdateFunnel,
+    UpdateLossReason,
+    UpdateStage,
+)
 from domain.funnels.model import (
     DEFAULT_LOSS_REASONS,
     Funnel,
-    FunnelTemplate,
     LossReason,
     Stage,
-    StageGroup,
     StageSpec,
     build_funnel,
 )
 from domain.funnels.templates import TEMPLATE_NAMES, TEMPLATES
-from domain.platform.audit import diff, entry, record_change
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
 from domain.shared.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from domain.shared.patch import UNSET
 from domain.staff.permissions import Permission
 
 
@@ -42,17 +48,10 @@ class FunnelService:
         async with self._uow as uow:
             return await _load(uow, principal, funnel_id)
 
-    async def create(
-        self,
-        principal: Principal,
-        *,
-        name: str | None = None,
-        template: FunnelTemplate | None = None,
-        stages: Sequence[StageSpec] = (),
-        is_default: bool = False,
-    ) -> Funnel:
+    async def create(self, principal: Principal, command: CreateFunnel) -> Funnel:
         """From a template (its stages; ``name`` overrides the template's) or from ``stages``."""
         principal.require(Permission.ORGANISATION_MANAGE)
+        name, template, stages = command.name, command.template, command.stages
         if template is not None and stages:
             raise InvalidInput("stages", "give a template or stages, not both")
         if template is not None:
@@ -71,7 +70,7 @@ class FunnelService:
             existing = await uow.funnels.list(scope)
             if any(f.name.casefold() == funnel.name.casefold() for f in existing):
                 raise InvalidInput("name", f"a funnel named {funnel.name!r} already exists")
-            funnel.is_default = is_default or not existing
+            funnel.is_default = command.is_default or not existing
             funnel.position = max((f.position for f in existing), default=-1) + 1
             funnel.created_at = now
             for stage in funnel.stages:
@@ -79,16 +78,15 @@ class FunnelService:
             await uow.funnels.add(funnel)
             if funnel.is_default:
                 await uow.funnels.clear_default(scope, except_id=funnel.id)
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=funnel.organisation_id,
-                    entity_type="funnel",
-                    entity_id=funnel.id,
-                    action="create",
-                    changes=diff({}, _funnel_snapshot(funnel)),
-                    at=now,
-                )
+            await record_change(
+                uow,
+                principal,
+                organisation_id=funnel.organisation_id,
+                entity_type="funnel",
+                entity_id=funnel.id,
+                action="create",
+                after=_funnel_snapshot(funnel),
+                at=now,
             )
             await uow.commit()
             return funnel
@@ -97,28 +95,19 @@ class FunnelService:
         self,
         principal: Principal,
         funnel_id: UUID,
+        update: UpdateFunnel,
         *,
-        name: str | None = None,
-        is_default: bool | None = None,
         expected_version: int | None = None,
     ) -> Funnel:
         principal.require(Permission.ORGANISATION_MANAGE)
+        scope = principal.organisation_scope
         async with self._uow as uow:
             funnel = await _load(uow, principal, funnel_id, for_update=True)
             before = _funnel_snapshot(funnel)
-            if name is not None:
-                funnel.rename(name)
-                others = await uow.funnels.list(principal.organisation_scope)
-                if any(
-                    f.id != funnel.id and f.name.casefold() == funnel.name.casefold()
-                    for f in others
-                ):
-                    raise InvalidInput("name", f"a funnel named {funnel.name!r} already exists")
-            if is_default is False and funnel.is_default:
-                raise InvalidInput("is_default", "make another funnel the default instead")
-            if is_default:
-                funnel.is_default = True
-                await uow.funnels.clear_default(principal.organisation_scope, except_id=funnel.id)
+            others = await uow.funnels.list(scope) if update.name is not UNSET else ()
+            funnel.apply(update, others=others)
+            if update.is_default is True:
+                await uow.funnels.clear_default(scope, except_id=funnel.id)
             return await self._save(uow, principal, funnel, before, expected_version, "update")
 
     async def delete(
@@ -134,16 +123,15 @@ class FunnelService:
             if funnel.is_default and await uow.funnels.count(scope) > 1:
                 raise Conflict("Make another funnel the default before deleting this one")
             await uow.funnels.delete(scope, funnel.id)
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=funnel.organisation_id,
-                    entity_type="funnel",
-                    entity_id=funnel.id,
-                    action="delete",
-                    changes=diff(_funnel_snapshot(funnel), {}),
-                    at=self._clock.now(),
-                )
+            await record_change(
+                uow,
+                principal,
+                organisation_id=funnel.organisation_id,
+                entity_type="funnel",
+                entity_id=funnel.id,
+                action="delete",
+                before=_funnel_snapshot(funnel),
+                at=self._clock.now(),
             )
             await uow.commit()
 
@@ -164,7 +152,16 @@ class FunnelService:
             await _ensure_organisation_defaults(uow, principal.organisation_id, self._clock.now())
             await _require_document_types(uow, principal, [stage], prefix=None)
             stage.created_at = self._clock.now()
-            await self._audit_stage(uow, principal, stage, {}, stage.snapshot(), "create")
+            await record_change(
+                uow,
+                principal,
+                organisation_id=stage.organisation_id,
+                entity_type="stage",
+                entity_id=stage.id,
+                action="create",
+                after=stage.snapshot(),
+                at=self._clock.now(),
+            )
             funnel = await self._save(uow, principal, funnel, before, expected_version, "update")
             return funnel, stage
 
@@ -173,12 +170,10 @@ class FunnelService:
         principal: Principal,
         funnel_id: UUID,
         stage_id: UUID,
+        update: UpdateStage,
         *,
         expected_version: int | None = None,
-        **changes: Any,
     ) -> tuple[Funnel, Stage]:
-        """``changes``: name, probability, expected_result, required_fields,
-        required_documents, max_days, group; None clears expected_result and max_days."""
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             funnel = await _load(uow, principal, funnel_id, for_update=True)
@@ -187,25 +182,23 @@ class FunnelService:
             if current is None:
                 raise NotFound("Stage", stage_id)
             stage_before = current.snapshot()
-            stage = funnel.change_stage(
-                stage_id,
-                name=changes.get("name"),
-                probability=_maybe_decimal(changes.get("probability")),
-                expected_result=changes.get("expected_result"),
-                clear_expected_result="expected_result" in changes
-                and changes["expected_result"] is None,
-                required_fields=changes.get("required_fields"),
-                required_documents=changes.get("required_documents"),
-                max_days=changes.get("max_days"),
-                clear_max_days="max_days" in changes and changes["max_days"] is None,
-                group=StageGroup(changes["group"]) if changes.get("group") else None,
-            )
-            if changes.get("required_documents"):
+            stage = funnel.change_stage(stage_id, update)
+            if update.required_documents is not UNSET and update.required_documents:
                 await _ensure_organisation_defaults(
                     uow, principal.organisation_id, self._clock.now()
                 )
                 await _require_document_types(uow, principal, [stage], prefix=None)
-            await self._audit_stage(uow, principal, stage, stage_before, stage.snapshot(), "update")
+            await record_change(
+                uow,
+                principal,
+                organisation_id=stage.organisation_id,
+                entity_type="stage",
+                entity_id=stage.id,
+                action="update",
+                before=stage_before,
+                after=stage.snapshot(),
+                at=self._clock.now(),
+            )
             funnel = await self._save(uow, principal, funnel, before, expected_version, "update")
             return funnel, stage
 
@@ -228,7 +221,16 @@ class FunnelService:
             if await uow.funnels.count_deals(principal.organisation_scope, stage_id=stage_id):
                 raise Conflict("Deals are in this stage; move them to another stage first")
             stage = funnel.remove_stage(stage_id)
-            await self._audit_stage(uow, principal, stage, stage.snapshot(), {}, "delete")
+            await record_change(
+                uow,
+                principal,
+                organisation_id=stage.organisation_id,
+                entity_type="stage",
+                entity_id=stage.id,
+                action="delete",
+                before=stage.snapshot(),
+                at=self._clock.now(),
+            )
             return await self._save(uow, principal, funnel, before, expected_version, "update")
 
     async def reorder_stages(
@@ -257,46 +259,19 @@ class FunnelService:
     ) -> Funnel:
         version = funnel.version if expected_version is None else expected_version
         await uow.funnels.update(funnel, version)
-        changes = diff(before, _funnel_snapshot(funnel))
-        if changes:
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=funnel.organisation_id,
-                    entity_type="funnel",
-                    entity_id=funnel.id,
-                    action=action,
-                    changes=changes,
-                    at=self._clock.now(),
-                )
-            )
-        await uow.commit()
-        return funnel
-
-    async def _audit_stage(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        stage: Stage,
-        before: dict[str, Any],
-        after: dict[str, Any],
-        action: str,
-    ) -> None:
         await record_change(
-            uow.audit,
+            uow,
             principal,
-            organisation_id=stage.organisation_id,
-            entity_type="stage",
-            entity_id=stage.id,
+            organisation_id=funnel.organisation_id,
+            entity_type="funnel",
+            entity_id=funnel.id,
             action=action,
             before=before,
-            after=after,
+            after=_funnel_snapshot(funnel),
             at=self._clock.now(),
         )
-
-
-def _maybe_decimal(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+        await uow.commit()
+        return funnel
 
 
 def _funnel_snapshot(funnel: Funnel) -> dict[str, Any]:
@@ -317,7 +292,9 @@ async def _load(
     return funnel
 
 
-async def _ensure_organisation_defaults(uow: UnitOfWork, organisation_id: UUID, now: Any) -> None:
+async def _ensure_organisation_defaults(
+    uow: UnitOfWork, organisation_id: UUID, now: datetime
+) -> None:
     """The default document types (stage requirements name them) and loss reasons, the first
     time the organisation sets up funnels."""
     await uow.document_types.ensure_defaults(organisation_id, now)
@@ -374,9 +351,7 @@ class LossReasonService:
         async with self._uow as uow:
             return await self._load(uow, principal, reason_id)
 
-    async def create(
-        self, principal: Principal, *, name: str, position: int | None = None
-    ) -> LossReason:
+    async def create(self, principal: Principal, command: CreateLossReason) -> LossReason:
         principal.require(Permission.ORGANISATION_MANAGE)
         now = self._clock.now()
         async with self._uow as uow:
@@ -385,17 +360,26 @@ class LossReasonService:
             )
             reason = LossReason(
                 organisation_id=principal.organisation_id,
-                name=name,
+                name=command.name,
                 position=(
-                    position
-                    if position is not None
+                    command.position
+                    if command.position is not None
                     else max((r.position for r in existing), default=-1) + 1
                 ),
                 created_at=now,
             )
             _require_unique(reason, existing)
             await uow.loss_reasons.add(reason)
-            await self._audit(uow, principal, reason, {}, _reason_snapshot(reason), "create")
+            await record_change(
+                uow,
+                principal,
+                organisation_id=reason.organisation_id,
+                entity_type="loss_reason",
+                entity_id=reason.id,
+                action="create",
+                after=_reason_snapshot(reason),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return reason
 
@@ -403,18 +387,16 @@ class LossReasonService:
         self,
         principal: Principal,
         reason_id: UUID,
+        update: UpdateLossReason,
         *,
-        name: str | None = None,
-        is_active: bool | None = None,
-        position: int | None = None,
         expected_version: int | None = None,
     ) -> LossReason:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             reason = await self._load(uow, principal, reason_id)
             before = _reason_snapshot(reason)
-            reason.change(name=name, is_active=is_active, position=position)
-            if name is not None:
+            reason.apply(update)
+            if update.name is not UNSET:
                 _require_unique(
                     reason,
                     await uow.loss_reasons.list(
@@ -423,7 +405,17 @@ class LossReasonService:
                 )
             version = reason.version if expected_version is None else expected_version
             await uow.loss_reasons.update(reason, version)
-            await self._audit(uow, principal, reason, before, _reason_snapshot(reason), "update")
+            await record_change(
+                uow,
+                principal,
+                organisation_id=reason.organisation_id,
+                entity_type="loss_reason",
+                entity_id=reason.id,
+                action="update",
+                before=before,
+                after=_reason_snapshot(reason),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return reason
 
@@ -440,15 +432,32 @@ class LossReasonService:
             before = _reason_snapshot(reason)
             result: LossReason | None
             if await uow.loss_reasons.is_used(scope, reason_id):
-                reason.change(is_active=False)
+                reason.deactivate()
                 await uow.loss_reasons.update(reason, reason.version)
-                await self._audit(
-                    uow, principal, reason, before, _reason_snapshot(reason), "deactivate"
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=reason.organisation_id,
+                    entity_type="loss_reason",
+                    entity_id=reason.id,
+                    action="deactivate",
+                    before=before,
+                    after=_reason_snapshot(reason),
+                    at=self._clock.now(),
                 )
                 result = reason
             else:
                 await uow.loss_reasons.delete(scope, reason_id)
-                await self._audit(uow, principal, reason, before, {}, "delete")
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=reason.organisation_id,
+                    entity_type="loss_reason",
+                    entity_id=reason.id,
+                    action="delete",
+                    before=before,
+                    at=self._clock.now(),
+                )
                 result = None
             await uow.commit()
             return result
@@ -459,27 +468,6 @@ class LossReasonService:
         if reason is None:
             raise NotFound("Loss reason", reason_id)
         return reason
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        reason: LossReason,
-        before: dict[str, Any],
-        after: dict[str, Any],
-        action: str,
-    ) -> None:
-        await record_change(
-            uow.audit,
-            principal,
-            organisation_id=reason.organisation_id,
-            entity_type="loss_reason",
-            entity_id=reason.id,
-            action=action,
-            before=before,
-            after=after,
-            at=self._clock.now(),
-        )
 
 
 def _reason_snapshot(reason: LossReason) -> dict[str, Any]:

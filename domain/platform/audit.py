@@ -56,28 +56,6 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str,
     return changes
 
 
-def entry(
-    principal: Principal | None,
-    *,
-    organisation_id: UUID,
-    entity_type: str,
-    entity_id: UUID,
-    action: str,
-    changes: dict[str, dict[str, Any]],
-    at: datetime,
-) -> AuditEntry:
-    return AuditEntry(
-        organisation_id=organisation_id,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        action=action,
-        changes=changes,
-        actor_user_id=principal.user_id if principal else None,
-        actor_api_key_id=principal.api_key_id if principal else None,
-        at=at,
-    )
-
-
 class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
     async def list_for(
@@ -99,31 +77,55 @@ class AuditRepository(Protocol):
         ...
 
 
+# Actions that are nothing but their field changes: one that changed no field leaves no entry.
+# Other actions (create, delete, merge, deactivate...) are facts of their own and always do.
+EDITS = frozenset({"update", "reorder"})
+
+
+class HasAudit(Protocol):
+    """What recording needs of a unit of work."""
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+
 async def record_change(
-    audit: AuditRepository,
-    principal: Principal | None,
+    uow: HasAudit,
+    actor: Principal | UUID | None,
     *,
     organisation_id: UUID,
     entity_type: str,
     entity_id: UUID,
     action: str,
-    before: Mapping[str, object],
-    after: Mapping[str, object],
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
     at: datetime,
+    extra: Mapping[str, Mapping[str, object]] | None = None,
 ) -> None:
-    """Audit a change in the change's own transaction; an update that changed nothing leaves
-    no entry."""
-    changes = diff(before, after)
-    if not changes and action == "update":
+    """The one way to audit a change, in the change's own transaction.
+
+    ``actor``: the caller; the id of the user when only that is known (an event's actor); None
+    for the system. ``before``/``after``: snapshots of the record (None: it did not exist /
+    no longer does); the entry keeps the fields that differ. ``extra``: changes that are not
+    a field going from one value to another (a merge's absorbed record, the ids a bulk move
+    touched), added as given. An edit (``EDITS``) that changed nothing leaves no entry."""
+    changes = diff(before or {}, after or {})
+    for key, change in (extra or {}).items():
+        changes[key] = {str(k): plain(v) for k, v in change.items()}
+    if not changes and action in EDITS:
         return
-    await audit.add(
-        entry(
-            principal,
+    user_id, api_key_id = (
+        (actor.user_id, actor.api_key_id) if isinstance(actor, Principal) else (actor, None)
+    )
+    await uow.audit.add(
+        AuditEntry(
             organisation_id=organisation_id,
             entity_type=entity_type,
             entity_id=entity_id,
             action=action,
             changes=changes,
+            actor_user_id=user_id,
+            actor_api_key_id=api_key_id,
             at=at,
         )
     )

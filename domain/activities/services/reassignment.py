@@ -10,7 +10,7 @@ from domain.activities.events import AssignmentReason
 from domain.activities.model import NotificationKind, Task
 from domain.activities.notify import notify
 from domain.auth.principal import Principal
-from domain.platform.audit import entry
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound
@@ -68,23 +68,22 @@ class ReassignService:
                 counts[entity_type] = len(moved.ids)
                 if not moved.ids:
                     continue
-                await uow.audit.add(
-                    entry(
-                        principal,
-                        organisation_id=principal.organisation_id,
-                        entity_type="user",
-                        entity_id=from_user_id,
-                        action="reassign",
-                        changes={
-                            f"{entity_type}s": {
-                                "before": str(from_user_id),
-                                "after": str(to_user_id),
-                                "count": len(moved.ids),
-                                "ids": [str(i) for i in moved.ids],
-                            }
-                        },
-                        at=now,
-                    )
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=principal.organisation_id,
+                    entity_type="user",
+                    entity_id=from_user_id,
+                    action="reassign",
+                    at=now,
+                    extra={
+                        f"{entity_type}s": {
+                            "before": from_user_id,
+                            "after": to_user_id,
+                            "count": len(moved.ids),
+                            "ids": moved.ids,
+                        }
+                    },
                 )
             if any(counts.values()):
                 await notify(
@@ -124,18 +123,16 @@ async def hand_over_absent_tasks(
             if not task.assign(substitute_id, at=now, by=None, reason=AssignmentReason.HAND_OVER):
                 continue
             moved.append(task)
-            await uow.audit.add(
-                entry(
-                    None,
-                    organisation_id=task.organisation_id,
-                    entity_type="task",
-                    entity_id=task.id,
-                    action="hand_over",
-                    changes={
-                        "assignee_id": {"before": str(previous), "after": str(substitute_id)}
-                    },
-                    at=now,
-                )
+            await record_change(
+                uow,
+                None,
+                organisation_id=task.organisation_id,
+                entity_type="task",
+                entity_id=task.id,
+                action="hand_over",
+                before={"assignee_id": previous},
+                after={"assignee_id": substitute_id},
+                at=now,
             )
         await uow.tasks.save_assignees(moved)
         await uow.commit()

@@ -3,7 +3,7 @@ the relationship history."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
@@ -20,7 +20,7 @@ from domain.clients.duplicates import DuplicateFound, DuplicatePair, group_hits
 from domain.clients.model import Client, ClientView, Contact, RelationshipTransition
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.clients.services.loading import load_client, phone_region_for
-from domain.platform.audit import diff, entry, record_change
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
@@ -97,12 +97,28 @@ class ClientService:
                     )
             client.record_creation(at=now, by=principal.user_id)
             await uow.clients.add(client)
-            await self._audit(uow, principal, "client", client.id, "create", {}, client.snapshot())
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="client",
+                entity_id=client.id,
+                action="create",
+                after=client.snapshot(),
+                at=self._clock.now(),
+            )
             for contact in new_contacts:
                 contact.record_creation(at=now, by=principal.user_id)
                 await uow.contacts.add(contact)
-                await self._audit(
-                    uow, principal, "contact", contact.id, "create", {}, contact.snapshot()
+                await record_change(
+                    uow,
+                    principal,
+                    organisation_id=principal.organisation_id,
+                    entity_type="contact",
+                    entity_id=contact.id,
+                    action="create",
+                    after=contact.snapshot(),
+                    at=self._clock.now(),
                 )
             await uow.commit()
             return ClientView(client=client, contacts=new_contacts)
@@ -159,8 +175,16 @@ class ClientService:
                         group_hits(hits, await uow.users.names(principal.organisation_scope)),
                     )
             await uow.clients.update(client, version)
-            await self._audit(
-                uow, principal, "client", client.id, "update", before, client.snapshot()
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="client",
+                entity_id=client.id,
+                action="update",
+                before=before,
+                after=client.snapshot(),
+                at=self._clock.now(),
             )
             await uow.commit()
             return (await self._views(uow, [client]))[0]
@@ -262,27 +286,37 @@ class ClientService:
             other.updated_at = now
             await uow.clients.update(other, other.version)
             await uow.clients.update(survivor, version)
-            changes = diff(before, survivor.snapshot())
-            changes["merged_client_id"] = {"before": None, "after": str(other.id)}
+            absorbed: dict[str, dict[str, object]] = {
+                "merged_client_id": {"before": None, "after": other.id}
+            }
             if other.responsible_id != survivor.responsible_id:
                 # Two managers worked the same client: the survivor's keeps it.
-                changes["merged_client_responsible_id"] = {
-                    "before": str(other.responsible_id),
-                    "after": str(survivor.responsible_id),
+                absorbed["merged_client_responsible_id"] = {
+                    "before": other.responsible_id,
+                    "after": survivor.responsible_id,
                 }
-            await uow.audit.add(
-                entry(
-                    principal,
-                    organisation_id=principal.organisation_id,
-                    entity_type="client",
-                    entity_id=survivor.id,
-                    action="merge",
-                    changes=changes,
-                    at=now,
-                )
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="client",
+                entity_id=survivor.id,
+                action="merge",
+                before=before,
+                after=survivor.snapshot(),
+                at=now,
+                extra=absorbed,
             )
-            await self._audit(
-                uow, principal, "client", other.id, "merge", other_before, other.snapshot()
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="client",
+                entity_id=other.id,
+                action="merge",
+                before=other_before,
+                after=other.snapshot(),
+                at=self._clock.now(),
             )
             await uow.commit()
             merged = await load_client(uow, principal, survivor.id)
@@ -303,8 +337,16 @@ class ClientService:
                 channel=channel,
             )
             await uow.clients.update(client, client.version)
-            await self._audit(
-                uow, principal, "client", client.id, "update", before, client.snapshot()
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="client",
+                entity_id=client.id,
+                action="update",
+                before=before,
+                after=client.snapshot(),
+                at=self._clock.now(),
             )
             await uow.commit()
             client = await load_client(uow, principal, client_id)
@@ -347,25 +389,3 @@ class ClientService:
             clients[0].organisation_id, [c.id for c in clients]
         )
         return [ClientView(client=c, contacts=contacts.get(c.id, [])) for c in clients]
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        entity_type: str,
-        entity_id: UUID,
-        action: str,
-        before: Mapping[str, object],
-        after: Mapping[str, object],
-    ) -> None:
-        await record_change(
-            uow.audit,
-            principal,
-            organisation_id=principal.organisation_id,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            action=action,
-            before=before,
-            after=after,
-            at=self._clock.now(),
-        )

@@ -3,7 +3,7 @@ duplicate control."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from uuid import UUID
 
 from domain.auth.principal import Principal
@@ -11,7 +11,7 @@ from domain.clients.commands import NewContact, UpdateContact
 from domain.clients.duplicates import DuplicateFound, group_hits
 from domain.clients.model import Contact
 from domain.clients.services.loading import load_client, phone_region_for
-from domain.platform.audit import diff, entry
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
@@ -49,7 +49,16 @@ class ContactService:
                 await self._check_duplicates(uow, principal, contact, None)
             contact.record_creation(at=self._clock.now(), by=principal.user_id)
             await uow.contacts.add(contact)
-            await self._audit(uow, principal, contact.id, "create", {}, contact.snapshot())
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="contact",
+                entity_id=contact.id,
+                action="create",
+                after=contact.snapshot(),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return contact
 
@@ -116,7 +125,17 @@ class ContactService:
                     check_name=contact.name_key != old_name,
                 )
             await uow.contacts.update(contact, version)
-            await self._audit(uow, principal, contact.id, "update", before, contact.snapshot())
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="contact",
+                entity_id=contact.id,
+                action="update",
+                before=before,
+                after=contact.snapshot(),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return contact
 
@@ -128,7 +147,16 @@ class ContactService:
             contact = await self._load(uow, principal, contact_id)
             check_version("Contact", contact.version, expected_version)
             await uow.contacts.delete(principal.scope_for(Resource.CLIENTS), contact_id)
-            await self._audit(uow, principal, contact.id, "delete", contact.snapshot(), {})
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="contact",
+                entity_id=contact.id,
+                action="delete",
+                before=contact.snapshot(),
+                at=self._clock.now(),
+            )
             await uow.commit()
 
     @staticmethod
@@ -161,27 +189,3 @@ class ContactService:
             raise DuplicateFound(
                 "contact", group_hits(hits, await uow.users.names(principal.organisation_scope))
             )
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        contact_id: UUID,
-        action: str,
-        before: Mapping[str, object],
-        after: Mapping[str, object],
-    ) -> None:
-        changes = diff(before, after)
-        if not changes and action == "update":
-            return
-        await uow.audit.add(
-            entry(
-                principal,
-                organisation_id=principal.organisation_id,
-                entity_type="contact",
-                entity_id=contact_id,
-                action=action,
-                changes=changes,
-                at=self._clock.now(),
-            )
-        )

@@ -3,13 +3,13 @@ administrators change."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 from uuid import UUID
 
 from domain.auth.principal import Principal
-from domain.clients.custom_fields import CustomFieldDefinition, FieldEntity, FieldType
-from domain.platform.audit import diff, entry
+from domain.clients.commands import CreateCustomField, UpdateCustomField
+from domain.clients.custom_fields import CustomFieldDefinition, FieldEntity
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
@@ -32,34 +32,28 @@ class CustomFieldService:
             return await uow.custom_fields.list(principal.organisation_scope, entity)
 
     async def create(
-        self,
-        principal: Principal,
-        *,
-        entity: FieldEntity,
-        key: str,
-        label: str,
-        type: FieldType,
-        options: Sequence[str] = (),
-        required: bool = False,
-        position: int = 0,
+        self, principal: Principal, command: CreateCustomField
     ) -> CustomFieldDefinition:
         principal.require(Permission.ORGANISATION_MANAGE)
-        definition = CustomFieldDefinition(
-            organisation_id=principal.organisation_id,
-            entity=entity,
-            key=key,
-            label=label,
-            type=type,
-            options=list(options),
-            required=required,
-            position=position,
+        definition = CustomFieldDefinition.create(
+            command, organisation_id=principal.organisation_id
         )
+        key, entity = definition.key, definition.entity
         async with self._uow as uow:
             scope = principal.organisation_scope
             if any(d.key == key for d in await uow.custom_fields.list(scope, entity)):
                 raise InvalidInput("key", f"a {entity.value} field with the key {key!r} exists")
             await uow.custom_fields.add(definition)
-            await self._audit(uow, principal, definition, "create", {}, _snapshot(definition))
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="custom_field",
+                entity_id=definition.id,
+                action="create",
+                after=_snapshot(definition),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return definition
 
@@ -67,18 +61,28 @@ class CustomFieldService:
         self,
         principal: Principal,
         definition_id: UUID,
+        update: UpdateCustomField,
         *,
         expected_version: int | None = None,
-        **changes: Any,
     ) -> CustomFieldDefinition:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             definition = await self._load(uow, principal, definition_id)
             version = check_version("Custom field", definition.version, expected_version)
             before = _snapshot(definition)
-            definition.change(**changes)
+            definition.apply(update)
             await uow.custom_fields.update(definition, version)
-            await self._audit(uow, principal, definition, "update", before, _snapshot(definition))
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="custom_field",
+                entity_id=definition.id,
+                action="update",
+                before=before,
+                after=_snapshot(definition),
+                at=self._clock.now(),
+            )
             await uow.commit()
             return definition
 
@@ -92,7 +96,16 @@ class CustomFieldService:
             definition = await self._load(uow, principal, definition_id)
             check_version("Custom field", definition.version, expected_version)
             await uow.custom_fields.delete(principal.organisation_scope, definition_id)
-            await self._audit(uow, principal, definition, "delete", _snapshot(definition), {})
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="custom_field",
+                entity_id=definition.id,
+                action="delete",
+                before=_snapshot(definition),
+                at=self._clock.now(),
+            )
             await uow.commit()
 
     @staticmethod
@@ -103,27 +116,6 @@ class CustomFieldService:
         if definition is None:
             raise NotFound("Custom field", definition_id)
         return definition
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        definition: CustomFieldDefinition,
-        action: str,
-        before: Mapping[str, object],
-        after: Mapping[str, object],
-    ) -> None:
-        await uow.audit.add(
-            entry(
-                principal,
-                organisation_id=principal.organisation_id,
-                entity_type="custom_field",
-                entity_id=definition.id,
-                action=action,
-                changes=diff(before, after),
-                at=self._clock.now(),
-            )
-        )
 
 
 def _snapshot(d: CustomFieldDefinition) -> dict[str, object]:

@@ -3,13 +3,13 @@ entering a relationship type."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 from uuid import UUID
 
 from domain.auth.principal import Principal
-from domain.clients.model import RelationshipFollowUp, RelationshipType
-from domain.platform.audit import diff, entry
+from domain.clients.commands import CreateFollowUp, UpdateFollowUp
+from domain.clients.model import RelationshipFollowUp
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
@@ -29,29 +29,20 @@ class FollowUpService:
         async with self._uow as uow:
             return await uow.relationship_follow_ups.list(principal.organisation_scope)
 
-    async def create(
-        self,
-        principal: Principal,
-        *,
-        relationship_type: RelationshipType,
-        task_title: str,
-        due_in_days: int = 1,
-        priority: str = "normal",
-        is_active: bool = True,
-    ) -> RelationshipFollowUp:
+    async def create(self, principal: Principal, command: CreateFollowUp) -> RelationshipFollowUp:
         principal.require(Permission.ORGANISATION_MANAGE)
-        follow_up = RelationshipFollowUp(
-            organisation_id=principal.organisation_id,
-            relationship_type=relationship_type,
-            task_title=task_title,
-            due_in_days=due_in_days,
-            priority=priority,
-            is_active=is_active,
-        )
+        follow_up = RelationshipFollowUp.create(command, organisation_id=principal.organisation_id)
         async with self._uow as uow:
             await uow.relationship_follow_ups.add(follow_up)
-            await self._audit(
-                uow, principal, follow_up, "create", {}, _follow_up_snapshot(follow_up)
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="relationship_follow_up",
+                entity_id=follow_up.id,
+                action="create",
+                after=_follow_up_snapshot(follow_up),
+                at=self._clock.now(),
             )
             await uow.commit()
             return follow_up
@@ -60,28 +51,30 @@ class FollowUpService:
         self,
         principal: Principal,
         follow_up_id: UUID,
+        update: UpdateFollowUp,
         *,
         expected_version: int | None = None,
-        **changes: Any,
     ) -> RelationshipFollowUp:
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             follow_up = await self._load(uow, principal, follow_up_id)
             version = check_version("Follow-up", follow_up.version, expected_version)
             before = _follow_up_snapshot(follow_up)
-            updated = RelationshipFollowUp(
-                **{**{k: getattr(follow_up, k) for k in before}, **changes},
-                id=follow_up.id,
-                organisation_id=follow_up.organisation_id,
-                created_at=follow_up.created_at,
-                version=follow_up.version,
-            )
-            await uow.relationship_follow_ups.update(updated, version)
-            await self._audit(
-                uow, principal, updated, "update", before, _follow_up_snapshot(updated)
+            follow_up.apply(update)
+            await uow.relationship_follow_ups.update(follow_up, version)
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="relationship_follow_up",
+                entity_id=follow_up.id,
+                action="update",
+                before=before,
+                after=_follow_up_snapshot(follow_up),
+                at=self._clock.now(),
             )
             await uow.commit()
-            return updated
+            return follow_up
 
     async def delete(
         self, principal: Principal, follow_up_id: UUID, *, expected_version: int | None = None
@@ -91,8 +84,15 @@ class FollowUpService:
             follow_up = await self._load(uow, principal, follow_up_id)
             check_version("Follow-up", follow_up.version, expected_version)
             await uow.relationship_follow_ups.delete(principal.organisation_scope, follow_up_id)
-            await self._audit(
-                uow, principal, follow_up, "delete", _follow_up_snapshot(follow_up), {}
+            await record_change(
+                uow,
+                principal,
+                organisation_id=principal.organisation_id,
+                entity_type="relationship_follow_up",
+                entity_id=follow_up.id,
+                action="delete",
+                before=_follow_up_snapshot(follow_up),
+                at=self._clock.now(),
             )
             await uow.commit()
 
@@ -106,27 +106,6 @@ class FollowUpService:
         if follow_up is None:
             raise NotFound("Follow-up", follow_up_id)
         return follow_up
-
-    async def _audit(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        follow_up: RelationshipFollowUp,
-        action: str,
-        before: Mapping[str, object],
-        after: Mapping[str, object],
-    ) -> None:
-        await uow.audit.add(
-            entry(
-                principal,
-                organisation_id=principal.organisation_id,
-                entity_type="relationship_follow_up",
-                entity_id=follow_up.id,
-                action=action,
-                changes=diff(before, after),
-                at=self._clock.now(),
-            )
-        )
 
 
 def _follow_up_snapshot(f: RelationshipFollowUp) -> dict[str, object]:

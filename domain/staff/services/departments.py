@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from domain.auth.principal import Principal
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.concurrency import check_version
@@ -14,7 +15,6 @@ from domain.shared.patch import UNSET, Patch
 from domain.staff.model import Department, DepartmentTree
 from domain.staff.permissions import Permission
 from domain.staff.services.colleagues import require_active_colleague
-from domain.staff.services.settings_audit import audit_settings
 
 
 def _department_fields(d: Department) -> dict[str, object]:
@@ -50,15 +50,15 @@ class DepartmentService:
         async with self._uow as uow:
             await self._apply(uow, principal, department, parent_id=parent_id, head_id=head_id)
             await uow.departments.add(department)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="department",
                 entity_id=department.id,
                 action="create",
-                before={},
                 after=_department_fields(department),
+                at=self._clock.now(),
             )
             await uow.commit()
             return department
@@ -81,15 +81,16 @@ class DepartmentService:
             department.change(name=name)
             await self._apply(uow, principal, department, parent_id=parent_id, head_id=head_id)
             await uow.departments.update(department, version)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="department",
                 entity_id=department.id,
                 action="update",
                 before=before,
                 after=_department_fields(department),
+                at=self._clock.now(),
             )
             await uow.commit()
             return department
@@ -105,15 +106,15 @@ class DepartmentService:
             if await uow.departments.count_members(scope, department_id):
                 raise Conflict("The department has members or sub-departments; move them out first")
             await uow.departments.delete(scope, department_id)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="department",
                 entity_id=department.id,
                 action="delete",
                 before=_department_fields(department),
-                after={},
+                at=self._clock.now(),
             )
             await uow.commit()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from domain.auth.ports import PasswordHasher
 from domain.auth.principal import Principal
 from domain.auth.services import check_password
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.errors import Conflict, NotFound
@@ -21,7 +22,6 @@ from domain.staff.model import (
     User,
 )
 from domain.staff.permissions import ADMIN_ROLE_CODE, BUILTIN_ROLES, Permission
-from domain.staff.services.settings_audit import audit_settings
 from domain.staff.services.users import normalise_email
 
 
@@ -121,15 +121,16 @@ class OrganisationService:
                 webhooks_allow_private_targets=webhooks_allow_private_targets,
             )
             await uow.organisations.update(organisation, version)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="organisation",
                 entity_id=organisation.id,
                 action="update",
                 before=before,
                 after=_organisation_fields(organisation),
+                at=self._clock.now(),
             )
             await uow.commit()
             return organisation

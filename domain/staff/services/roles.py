@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.auth.principal import Principal
+from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.concurrency import check_version
@@ -14,7 +15,6 @@ from domain.shared.errors import Conflict, NotFound
 from domain.shared.scope import Visibility
 from domain.staff.model import Role
 from domain.staff.permissions import Permission, Resource
-from domain.staff.services.settings_audit import audit_settings
 
 
 def _role_fields(r: Role) -> dict[str, object]:
@@ -70,15 +70,15 @@ class RoleService:
         async with self._uow as uow:
             await self._require_unique_name(uow, principal, role)
             await uow.roles.add(role)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="role",
                 entity_id=role.id,
                 action="create",
-                before={},
                 after=_role_fields(role),
+                at=self._clock.now(),
             )
             await uow.commit()
             return role
@@ -101,15 +101,16 @@ class RoleService:
             role.change(name=name, permissions=permissions, visibility=visibility)
             await self._require_unique_name(uow, principal, role)
             await uow.roles.update(role, version)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="role",
                 entity_id=role.id,
                 action="update",
                 before=before,
                 after=_role_fields(role),
+                at=self._clock.now(),
             )
             await uow.commit()
             return role
@@ -127,15 +128,15 @@ class RoleService:
             if await uow.roles.count_users(scope, role_id):
                 raise Conflict("The role is assigned to users; give them another role first")
             await uow.roles.delete(scope, role_id)
-            await audit_settings(
+            await record_change(
                 uow,
                 principal,
-                self._clock,
+                organisation_id=principal.organisation_id,
                 entity_type="role",
                 entity_id=role.id,
                 action="delete",
                 before=_role_fields(role),
-                after={},
+                at=self._clock.now(),
             )
             await uow.commit()
 

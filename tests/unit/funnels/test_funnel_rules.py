@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.funnels.commands import UpdateStage
 from domain.funnels.model import (
     MAX_STAGES,
     FunnelTemplate,
@@ -83,9 +84,9 @@ class TestStageFields:
     def test_rename_checks_the_other_names(self) -> None:
         funnel = build_funnel(ORG, "Имена", specs(3))
         second = funnel.stages[1]
-        funnel.change_stage(second.id, name="ЭТАП 1")  # its own name in other case
+        funnel.change_stage(second.id, UpdateStage(name="ЭТАП 1"))  # its own name in other case
         with pytest.raises(InvalidInput):
-            funnel.change_stage(second.id, name="этап 0")
+            funnel.change_stage(second.id, UpdateStage(name="этап 0"))
 
 
 class TestOrder:
