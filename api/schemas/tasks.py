@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from api.schemas.base import Schema
-from domain.activities.model import Priority, Task
+from domain.activities.model import TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, Priority, Task
 
 
 class TaskRead(Schema):
@@ -49,10 +49,10 @@ _DERIVED = {"done", "assignment_note"}
 
 
 class TaskCreate(Schema):
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=TASK_TITLE_MAX)
     client_id: UUID | None = Field(default=None, description="A client_id or a deal_id")
     deal_id: UUID | None = None
-    description: str | None = Field(default=None, max_length=10_000)
+    description: str | None = Field(default=None, max_length=TASK_DESCRIPTION_MAX)
     assignee_id: UUID | None = Field(
         default=None,
         description="Yourself when omitted; an absent employee's substitute takes new tasks",
@@ -63,8 +63,8 @@ class TaskCreate(Schema):
 
 
 class TaskUpdate(Schema):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    description: str | None = Field(default=None, max_length=10_000)
+    title: str | None = Field(default=None, min_length=1, max_length=TASK_TITLE_MAX)
+    description: str | None = Field(default=None, max_length=TASK_DESCRIPTION_MAX)
     assignee_id: UUID | None = None
     due_at: AwareDatetime | None = None
     remind_at: AwareDatetime | None = None

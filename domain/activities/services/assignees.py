@@ -5,27 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput
 from domain.shared.scope import Scope
-
-
-async def require_active_user(
-    uow: UnitOfWork, principal: Principal, user_id: UUID, field_name: str | tuple[str, ...]
-) -> None:
-    user = await uow.users.get(principal.organisation_scope, user_id)
-    if user is None or not user.is_active:
-        raise InvalidInput(field_name, "must be an active user of this organisation")
 
 
 async def _today(uow: UnitOfWork, clock: Clock, organisation_id: UUID) -> date:
     organisation = await uow.organisations.get(organisation_id)
-    zone = ZoneInfo(organisation.time_zone if organisation else "UTC")
-    return clock.now().astimezone(zone).date()
+    now = clock.now()
+    return organisation.today(now) if organisation else now.date()
 
 
 @dataclass(frozen=True, slots=True)
