@@ -3,7 +3,10 @@
 //   E2E_BASE_URL   where the app is served (default http://127.0.0.1:8000)
 //   CHROMIUM_PATH  the browser binary (default /usr/bin/chromium)
 //   E2E_EMAIL / E2E_PASSWORD  the seeded administrator
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -12,6 +15,15 @@ const EMAIL = process.env.E2E_EMAIL || 'admin@example.com';
 const PASSWORD = process.env.E2E_PASSWORD || 'change-me-now';
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const NAV_PATHS = ['/', '/clients', '/deals', '/tasks', '/reports', '/settings'];
+
+// Labels of the webhooks screen in the three languages the shell may switch to.
+const L = {
+  add: /^(Добавить адрес|Додати адресу|Add endpoint)$/,
+  save: /^(Сохранить|Зберегти|Save)$/,
+  events: /^(События|Події|Events)/,
+  sendTest: /^(Тест|Send test)$/,
+  deliveries: /^(Доставки|Deliveries)$/,
+};
 
 class Failure extends Error {}
 
@@ -96,6 +108,124 @@ const tests = [
       await page.screenshot({ path: `${RESULTS}client-list.png`, fullPage: true });
     },
   },
+  {
+    name: 'allows private targets and delivers a signed test event to a local receiver',
+    async run(page) {
+      const receiver = await startReceiver();
+      try {
+        await signIn(page);
+        await page.goto(`${BASE_URL}/webhooks`);
+
+        // Private targets are refused by default; the administrator turns them on here.
+        const setting = page.getByTestId('webhook-private-targets');
+        const toggle = setting.getByRole('switch');
+        await setting.waitFor();
+        if (!(await toggle.isChecked())) {
+          const patched = page.waitForResponse(
+            (response) =>
+              new URL(response.url()).pathname === '/api/v1/organisation' &&
+              response.request().method() === 'PATCH',
+          );
+          patched.catch(() => {});
+          // The input itself is visually hidden behind Mantine's track: click its label.
+          await setting.locator('label').first().click();
+          const answer = await patched;
+          check(answer.ok(), `PATCH /api/v1/organisation answered ${answer.status()}`);
+          check(
+            (await answer.json()).webhooks_allow_private_targets === true,
+            'the organisation did not keep webhooks_allow_private_targets',
+          );
+        }
+        await page.waitForFunction((input) => input.checked, await toggle.elementHandle());
+
+        // A new endpoint at the receiver, subscribed to deal.won.
+        const url = `${receiver.url}/hooks/e2e-${Date.now()}`;
+        await page.getByRole('button', { name: L.add }).click();
+        const form = page.getByRole('dialog');
+        await form.getByLabel(/URL/).fill(url);
+        await form.getByRole('combobox', { name: L.events }).click();
+        await page.getByRole('option', { name: 'deal.won', exact: true }).click();
+        // Back to another field closes the option list, which may cover the save button.
+        await form.getByLabel(/URL/).click();
+        await page.getByRole('listbox').waitFor({ state: 'hidden' });
+        const createdResponse = page.waitForResponse(
+          (response) =>
+            new URL(response.url()).pathname === '/api/v1/webhooks' &&
+            response.request().method() === 'POST',
+        );
+        createdResponse.catch(() => {});
+        await form.getByRole('button', { name: L.save }).click();
+        const created = await createdResponse;
+        check(created.status() === 201, `creating the endpoint answered ${created.status()}`);
+        const endpoint = await created.json();
+        check(
+          JSON.stringify(endpoint.events) === '["deal.won"]',
+          `the endpoint subscribes to ${JSON.stringify(endpoint.events)}`,
+        );
+
+        // The signing secret is shown once, in a modal, and is the one the server issued.
+        const secretBox = page.getByTestId('webhook-secret');
+        await secretBox.waitFor();
+        const secret = (await secretBox.textContent()).trim();
+        check(/^whsec_[A-Za-z0-9+/]+=*$/.test(secret), `unexpected secret ${secret}`);
+        check(secret === endpoint.secret, 'the screen shows another secret than the API issued');
+        await page.screenshot({ path: `${RESULTS}webhook-secret.png`, fullPage: true });
+        await page.keyboard.press('Escape');
+        await secretBox.waitFor({ state: 'detached' });
+
+        // A test event, sent from the endpoint's row.
+        const row = page.locator('tbody tr', { hasText: url });
+        await row.waitFor();
+        const testResponse = page.waitForResponse(
+          (response) =>
+            new URL(response.url()).pathname === `/api/v1/webhooks/${endpoint.id}/test` &&
+            response.request().method() === 'POST',
+        );
+        testResponse.catch(() => {});
+        await row.getByRole('button', { name: L.sendTest }).click();
+        const queued = await testResponse;
+        check(queued.ok(), `sending the test event answered ${queued.status()}`);
+        const delivery = await queued.json();
+
+        // The worker of `crm serve` delivers it; the open log refreshes until it is done.
+        await row.getByRole('button', { name: L.deliveries }).click();
+        const entry = page.getByTestId('webhook-delivery').first();
+        // The second column of an attempt is its HTTP status.
+        await entry
+          .locator('tbody tr td:nth-child(2)', { hasText: /^200$/ })
+          .waitFor({ timeout: 15_000 });
+        await page.screenshot({ path: `${RESULTS}webhook-deliveries.png`, fullPage: true });
+
+        // What the receiver got: Standard Webhooks headers and a signature made with the secret.
+        const request = await receiver.next(
+          (received) => received.headers['webhook-id'] === delivery.event_id,
+          5_000,
+        );
+        check(request.method === 'POST', `the receiver got a ${request.method}`);
+        check(new URL(request.url, receiver.url).pathname === new URL(url).pathname, 'wrong path');
+        const id = request.headers['webhook-id'];
+        const timestamp = request.headers['webhook-timestamp'];
+        const signatures = request.headers['webhook-signature'];
+        check(
+          id && timestamp && signatures,
+          `headers lack webhook-*: ${JSON.stringify(request.headers)}`,
+        );
+        check(
+          Math.abs(Date.now() / 1000 - Number(timestamp)) < 300,
+          `webhook-timestamp ${timestamp} is not now`,
+        );
+        const expected = sign(secret, id, timestamp, request.body);
+        check(
+          signatures.split(' ').some((signature) => sameText(signature, `v1,${expected}`)),
+          `no signature in "${signatures}" matches v1,${expected}`,
+        );
+        const payload = JSON.parse(request.body);
+        check(payload.type === 'webhook.test', `the payload is a ${payload.type}`);
+      } finally {
+        await receiver.close();
+      }
+    },
+  },
 ];
 
 /** Signs in as the seeded administrator through the form and waits for the app shell. */
@@ -106,6 +236,70 @@ async function signIn(page) {
   await page.getByRole('button', { name: 'Войти' }).click();
   await page.waitForURL((url) => url.pathname === '/');
   await page.getByRole('navigation').waitFor();
+}
+
+/**
+ * A webhook receiver on a free port of 127.0.0.1 that answers 200 and keeps what it got;
+ * `next(match, ms)` resolves with the first request that matches, however early it came.
+ */
+async function startReceiver() {
+  const received = [];
+  const waiters = new Set();
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const entry = {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      received.push(entry);
+      for (const waiter of waiters) waiter(entry);
+      response.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    next(match, timeout) {
+      const early = received.find(match);
+      if (early) return Promise.resolve(early);
+      return new Promise((resolve, reject) => {
+        const waiter = (entry) => {
+          if (!match(entry)) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(entry);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Failure(`the receiver got no matching request in ${timeout} ms`));
+        }, timeout);
+        waiters.add(waiter);
+      });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // The worker's HTTP client keeps its connection alive; it must not hold the close up.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Standard Webhooks: HMAC-SHA256 of `id.timestamp.body` keyed by the secret after `whsec_`. */
+function sign(secret, id, timestamp, body) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+}
+
+function sameText(a, b) {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 async function main() {

@@ -110,4 +110,38 @@ describe('WebhookList', () => {
       expect(api.calls.some((c) => c.path.endsWith('/dl-1/redeliver'))).toBe(true),
     );
   });
+
+  it('keeps the open delivery log fresh while a delivery waits for the worker', async () => {
+    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    const pending: WebhookDelivery = {
+      ...delivery,
+      status: 'pending',
+      attempt_count: 0,
+      attempts: [],
+    };
+    let reads = 0;
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/webhooks': () => json(200, { items: [endpoint], next_cursor: null }),
+      'GET /api/v1/webhooks/event-types': () => json(200, ['*', 'deal.won']),
+      'GET /api/v1/webhooks/ep-1/deliveries': () => {
+        reads += 1;
+        // The worker has delivered by the third read.
+        const item = reads < 3 ? pending : { ...delivery, attempts: [delivery.attempts[1]!] };
+        return json(200, { items: [item], next_cursor: null });
+      },
+    });
+    const { user } = renderApp('/webhooks');
+
+    const row = (
+      await screen.findByText('https://erp.example.com/hooks', {}, { timeout: 5000 })
+    ).closest('tr');
+    await user.click(within(row as HTMLElement).getByRole('button', { name: 'Доставки' }));
+    const log = await screen.findByTestId('webhook-delivery');
+    expect(within(log).getByText('В очереди')).toBeInTheDocument();
+    expect(await within(log).findByText('200', {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(within(log).getByText('Доставлено')).toBeInTheDocument();
+    const polled = api.callsTo('GET', '/api/v1/webhooks/ep-1/deliveries').length;
+    expect(polled).toBe(3);
+  }, 15_000);
 });

@@ -33,6 +33,7 @@ import {
   useWebhookEndpoints,
   useWebhookEventTypes,
 } from './queries';
+import { WebhookPrivateTargets } from './WebhookPrivateTargets';
 
 const FIELDS = ['url', 'events', 'description'] as const;
 
@@ -62,6 +63,7 @@ export function WebhookList() {
       <Text c="dimmed" size="sm">
         {t('webhooks.intro')}
       </Text>
+      <WebhookPrivateTargets />
       {endpoints.isPending && <Loader />}
       {endpoints.data && endpoints.data.length === 0 && <Text>{t('webhooks.empty')}</Text>}
       {endpoints.data && endpoints.data.length > 0 && (

@@ -7,6 +7,7 @@ export type WebhookEndpointCreated = components['schemas']['WebhookEndpointCreat
 export type WebhookDelivery = components['schemas']['WebhookDeliveryRead'];
 type EndpointCreate = components['schemas']['WebhookEndpointCreate'];
 type EndpointUpdate = components['schemas']['WebhookEndpointUpdate'];
+export type Organisation = components['schemas']['OrganisationRead'];
 
 export const webhookKeys = {
   all: ['webhooks'] as const,
@@ -14,6 +15,14 @@ export const webhookKeys = {
   eventTypes: () => [...webhookKeys.all, 'event-types'] as const,
   deliveries: (id: string) => [...webhookKeys.all, 'deliveries', id] as const,
 };
+
+// The organisation's settings; only its webhook switch is used here so far.
+export const organisationKeys = {
+  all: ['organisation'] as const,
+};
+
+/** How often the open delivery log is re-read while a delivery is still queued. */
+const PENDING_REFRESH_MS = 2_000;
 
 export function useWebhookEndpoints() {
   return useQuery({
@@ -44,6 +53,37 @@ export function useWebhookDeliveries(endpointId: string | null) {
         }),
       ),
     select: (page) => page.items,
+    // The worker delivers after the request that queued the delivery has returned: keep the
+    // open log fresh until nothing in it is waiting any more.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((delivery) => delivery.status === 'pending')
+        ? PENDING_REFRESH_MS
+        : false,
+  });
+}
+
+export function useOrganisation({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: organisationKeys.all,
+    enabled,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/organisation', { signal })),
+  });
+}
+
+/** Lets (or stops) endpoints target loopback, private and link-local addresses. */
+export function useAllowPrivateTargets() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ organisation, allow }: { organisation: Organisation; allow: boolean }) =>
+      unwrap(
+        api.PATCH('/api/v1/organisation', {
+          params: { header: { 'If-Match': `"v${organisation.version}"` } },
+          body: { webhooks_allow_private_targets: allow },
+        }),
+      ),
+    onSuccess: (organisation) => queryClient.setQueryData(organisationKeys.all, organisation),
+    // A 412 means someone else changed the organisation meanwhile: show their version.
+    onError: () => queryClient.invalidateQueries({ queryKey: organisationKeys.all }),
   });
 }
 
