@@ -133,9 +133,7 @@ class TaskRepository(Protocol):
         """Store the tasks' overdue_announced_for and hand their events over."""
         ...
 
-    async def due_for_hand_over(
-        self, organisation_id: UUID | None
-    ) -> Sequence[tuple[Task, UUID]]:
+    async def due_for_hand_over(self, organisation_id: UUID | None) -> Sequence[tuple[Task, UUID]]:
         """Open tasks of people absent today that fall due up to the end of their absence,
         each with the substitute named on the absence, locked for the hand-over; None means
         every organisation (the worker)."""

@@ -34,6 +34,24 @@ def too_long(max_length: int) -> str:
     return f"must be at most {max_length} characters"
 
 
+def without_controls(value: str, field: FieldName, *, multiline: bool) -> str:
+    """``value`` with the control character rules applied and nothing else (no trimming, no
+    length): refused when it holds a control character other than a line break or a tab;
+    single-line text has those as spaces and loses the invisible characters. Raises
+    InvalidInput naming ``field``."""
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in _LINE_CONTROLS for ch in value):
+        raise InvalidInput(field, CONTROL_CHARACTERS)
+    if multiline:
+        return value
+    return _INVISIBLE.sub("", _LINE_CONTROL.sub(" ", value))
+
+
+def is_searchable(value: str) -> bool:
+    """Whether a search text holds something to look for: a letter or a digit. Punctuation
+    alone finds nothing rather than everything."""
+    return any(ch.isalnum() for ch in value)
+
+
 @overload
 def clean_text(
     value: str,
@@ -78,11 +96,9 @@ def clean_text(
         if required:
             raise InvalidInput(field, BLANK)
         return None
-    cleaned = unicodedata.normalize("NFC", value.strip())
-    if any(unicodedata.category(ch) == "Cc" and ch not in _LINE_CONTROLS for ch in cleaned):
-        raise InvalidInput(field, CONTROL_CHARACTERS)
-    if not multiline:
-        cleaned = _INVISIBLE.sub("", _LINE_CONTROL.sub(" ", cleaned))
+    cleaned = without_controls(
+        unicodedata.normalize("NFC", value.strip()), field, multiline=multiline
+    )
     cleaned = " ".join(cleaned.split()) if collapse_spaces else cleaned.strip()
     if not cleaned:
         if required:

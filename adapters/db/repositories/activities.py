@@ -406,9 +406,7 @@ class SqlTaskRepository(SqlRepository):
         for task in announced:
             self._collect(task)
 
-    async def due_for_hand_over(
-        self, organisation_id: UUID | None
-    ) -> Sequence[tuple[Task, UUID]]:
+    async def due_for_hand_over(self, organisation_id: UUID | None) -> Sequence[tuple[Task, UUID]]:
         # "Today" and "due on a day" in the organisation's time zone.
         today = sa.cast(sa.func.timezone(organisations.c.time_zone, sa.func.now()), sa.Date)
         due_day = sa.cast(sa.func.timezone(organisations.c.time_zone, tasks.c.due_at), sa.Date)

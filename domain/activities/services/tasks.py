@@ -162,9 +162,7 @@ class TaskService:
                     uow, self._clock, principal.organisation_id, assignee_id
                 )
                 note = assignment.note
-                task.assign(
-                    assignment.assignee_id, at=self._clock.now(), by=principal.user_id
-                )
+                task.assign(assignment.assignee_id, at=self._clock.now(), by=principal.user_id)
             if done is True and not task.is_done:
                 task.complete(principal.user_id, self._clock.now())
             elif done is False and task.is_done:
