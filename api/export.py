@@ -10,7 +10,16 @@ the rows must not come from a unit of work the route opened: feed it with ``batc
             return await uow.clients.list(scope, filters, after=key_of(after), limit=limit)
 
     rows = ((c.name, c.inn, c.created_at) async for c in batched(page, 500))
-    return export_response(rows, COLUMNS, fmt=fmt, filename="clients")
+    return await export_response(rows, COLUMNS, fmt=fmt, filename="clients")
+
+Nothing that can fail is left for after the status line: ``export_response`` reads the first
+row (so the first page's query, with its filters and permission checks) before it returns, so a
+bad request is a problem+json 4xx as anywhere else. Once the 200 has gone out an error cannot
+change it any more; then the file is finished with a last row that says the export failed
+(``EXPORT_FAILED``, with the request id), never cut off mid-row. In CSV that is a row whose
+first cell is the message; in XLSX, whose body is only sent once the workbook is closed, the
+message row is bold red across the columns, the sheet tab turns red and the workbook is still
+closed properly, so it opens and shows what is missing.
 
 CSV is written with the csv module as UTF-8 with a BOM (Excel in ru/uk locales then opens
 Cyrillic correctly; ``delimiter=";"`` suits their list separator) and sent chunk by chunk.
@@ -33,6 +42,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 import anyio
+import structlog
 import xlsxwriter
 from fastapi import Query
 from fastapi.responses import StreamingResponse
@@ -53,7 +63,15 @@ _SPOOL_MAX = 8 * 1024 * 1024  # XLSX kept in memory up to this size, on disk bey
 _XLSX_MAX_CELL = 32767
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
+# The last row of a file whose export failed after the 200 went out.
+EXPORT_FAILED = (
+    "ОШИБКА ЭКСПОРТА: файл неполный, повторите выгрузку. "
+    "Export failed: this file is incomplete, please try again."
+)
+
 T = TypeVar("T")
+Row = Sequence[object]
+log = structlog.get_logger(__name__)
 
 
 async def batched(
@@ -84,8 +102,8 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return value
 
 
-def export_response(
-    rows: AsyncIterator[Sequence[object]],
+async def export_response(
+    rows: AsyncIterator[Row],
     columns: Sequence[tuple[str, str]],
     *,
     fmt: ExportFormat,
@@ -95,7 +113,9 @@ def export_response(
     sheet_name: str = "Export",
 ) -> StreamingResponse:
     """A streamed download of ``rows`` under the ``columns`` (key, header) headers.
-    Aware datetimes are shown in ``tz``."""
+    Aware datetimes are shown in ``tz``. The first row is read now, so what fails on it
+    (filters, permissions, the first query) raises here, before any byte is sent."""
+    rows = await _primed(rows)
     if not filename.lower().endswith(f".{fmt}"):
         filename = f"{filename}.{fmt}"
     headers = {
@@ -123,11 +143,36 @@ def export_openapi_responses() -> dict[int | str, dict[str, Any]]:
     }
 
 
+async def _primed(rows: AsyncIterator[Row]) -> AsyncIterator[Row]:
+    """``rows`` with its first row already read."""
+    try:
+        first = await anext(rows)
+    except StopAsyncIteration:
+        return _chain(None, rows)
+    return _chain((first,), rows)
+
+
+async def _chain(first: tuple[Row] | None, rest: AsyncIterator[Row]) -> AsyncIterator[Row]:
+    if first is None:
+        return
+    yield first[0]
+    async for row in rest:
+        yield row
+
+
+def _failure_message(error: Exception) -> str:
+    """Logs an export that broke after its 200 and says so in the file, with the request id
+    that finds the log line (never the error itself: it may hold internals)."""
+    log.error("export_failed", exc_info=error)
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return f"{EXPORT_FAILED} (request id: {request_id})" if request_id else EXPORT_FAILED
+
+
 # --- CSV ---------------------------------------------------------------------------------
 
 
 async def _csv_chunks(
-    rows: AsyncIterator[Sequence[object]],
+    rows: AsyncIterator[Row],
     columns: Sequence[tuple[str, str]],
     *,
     delimiter: str,
@@ -137,12 +182,17 @@ async def _csv_chunks(
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([header for _, header in columns])
-    async for row in rows:
-        writer.writerow([_csv_cell(value, tz) for value in row])
-        if buffer.tell() >= _CHUNK:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
+    try:
+        async for row in rows:
+            writer.writerow([_csv_cell(value, tz) for value in row])
+            if buffer.tell() >= _CHUNK:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+    except Exception as error:
+        # A partly written row stays in the buffer as whole rows only: writerow builds the
+        # line before writing it.
+        writer.writerow([_failure_message(error)] + [""] * (len(columns) - 1))
     yield buffer.getvalue().encode("utf-8")
 
 
@@ -185,7 +235,7 @@ def _text(value: object) -> str:
 
 
 async def _xlsx_chunks(
-    rows: AsyncIterator[Sequence[object]],
+    rows: AsyncIterator[Row],
     columns: Sequence[tuple[str, str]],
     *,
     tz: tzinfo,
@@ -203,18 +253,29 @@ async def _xlsx_chunks(
                 "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
                 "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
                 "time": workbook.add_format({"num_format": "hh:mm"}),
+                "failed": workbook.add_format({"bold": True, "font_color": "#C00000"}),
             }
             for col, (_, header) in enumerate(columns):
                 sheet.set_column(col, col, min(max(len(header) + 2, 12), 60))
                 sheet.write_string(0, col, header, formats["header"])
             sheet.freeze_panes(1, 0)
             row_number = 0
-            async for row in rows:
-                row_number += 1
-                for col, value in enumerate(row):
-                    _xlsx_cell(sheet, row_number, col, value, formats, tz)
+            failure: str | None = None
+            try:
+                async for row in rows:
+                    row_number += 1
+                    for col, value in enumerate(row):
+                        _xlsx_cell(sheet, row_number, col, value, formats, tz)
+            except Exception as error:
+                failure = _failure_message(error)
             if columns:
                 sheet.autofilter(0, 0, row_number, len(columns) - 1)
+            if failure is not None:
+                # Constant-memory mode flushes a row once the next one starts: a row that broke
+                # half-way keeps the cells it got, and the message goes on the row after it.
+                row_number += 1
+                sheet.write_string(row_number, 0, failure, formats["failed"])
+                sheet.set_tab_color("#C00000")
         finally:
             # Zipping is blocking work; keep it off the event loop.
             await anyio.to_thread.run_sync(workbook.close)

@@ -215,7 +215,9 @@ async def export_clients(
     keys = [d.key for d in definitions]
     names = await user_names(uow, principal)
     rows = (export_row(view, keys, names) async for view in batched(fetch, 500))
-    return export_response(rows, columns, fmt=format, filename="clients", sheet_name="Clients")
+    return await export_response(
+        rows, columns, fmt=format, filename="clients", sheet_name="Clients"
+    )
 
 
 EXPORT_COLUMNS = [

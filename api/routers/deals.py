@@ -210,7 +210,7 @@ async def export_deals(
 
     names = await user_names(uow, principal)
     rows = (_export_row(v, names) async for v in batched(page, 500))
-    return export_response(
+    return await export_response(
         rows, EXPORT_COLUMNS, fmt=format, filename="deals", delimiter=delimiter, sheet_name="Сделки"
     )
 

@@ -118,7 +118,7 @@ async def export_tasks(
         )
         async for t in batched(page, 500)
     )
-    return export_response(
+    return await export_response(
         rows, EXPORT_COLUMNS, fmt=format, filename="tasks", delimiter=delimiter, sheet_name="Задачи"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -10,9 +11,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import UUID
 
+import pytest
 from defusedxml.ElementTree import fromstring
 
-from api.export import batched, content_disposition, export_response
+from api.export import EXPORT_FAILED, batched, content_disposition, export_response
 
 COLUMNS = [("name", "Название"), ("amount", "Сумма"), ("closed_on", "Закрыта")]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -34,7 +36,7 @@ async def body_of(response) -> bytes:  # type: ignore[no-untyped-def]
 class TestCsv:
     async def test_starts_with_a_bom_and_keeps_cyrillic(self) -> None:
         rows = [("ООО «Ромашка»", Decimal("1500.50"), date(2026, 3, 1))]
-        response = export_response(aiter(rows), COLUMNS, fmt="csv", filename="клиенты")
+        response = await export_response(aiter(rows), COLUMNS, fmt="csv", filename="клиенты")
         body = await body_of(response)
         assert body.startswith(b"\xef\xbb\xbf")
         text = body.decode("utf-8-sig")
@@ -43,13 +45,15 @@ class TestCsv:
 
     async def test_semicolon_delimiter_and_quoting(self) -> None:
         rows = [("Иванов; Петров", None, True)]
-        response = export_response(aiter(rows), COLUMNS, fmt="csv", filename="x", delimiter=";")
+        response = await export_response(
+            aiter(rows), COLUMNS, fmt="csv", filename="x", delimiter=";"
+        )
         text = (await body_of(response)).decode("utf-8-sig")
         assert text.splitlines()[1] == '"Иванов; Петров";;true'
 
     async def test_formulas_are_defused_but_phone_numbers_are_kept(self) -> None:
         rows = [("=HYPERLINK(1)", "+79123456789", "-5"), ("@SUM(A1)", "+7 (912)", "-x")]
-        response = export_response(aiter(rows), COLUMNS, fmt="csv", filename="x")
+        response = await export_response(aiter(rows), COLUMNS, fmt="csv", filename="x")
         lines = (await body_of(response)).decode("utf-8-sig").splitlines()
         assert lines[1] == "'=HYPERLINK(1),+79123456789,-5"
         assert lines[2] == "'@SUM(A1),'+7 (912),'-x"
@@ -57,13 +61,13 @@ class TestCsv:
     async def test_aware_datetimes_are_shown_in_the_given_zone(self) -> None:
         moscow = timezone(timedelta(hours=3))
         rows = [("a", 1, datetime(2026, 1, 1, 21, 30, tzinfo=UTC))]
-        response = export_response(aiter(rows), COLUMNS, fmt="csv", filename="x", tz=moscow)
+        response = await export_response(aiter(rows), COLUMNS, fmt="csv", filename="x", tz=moscow)
         lines = (await body_of(response)).decode("utf-8-sig").splitlines()
         assert lines[1] == "a,1,2026-01-02 00:30:00+03:00"
 
     async def test_large_exports_are_sent_in_several_chunks(self) -> None:
         rows = [(f"Клиент {i}", i, None) for i in range(20000)]
-        response = export_response(aiter(rows), COLUMNS, fmt="csv", filename="x")
+        response = await export_response(aiter(rows), COLUMNS, fmt="csv", filename="x")
         chunks = [c async for c in response.body_iterator]
         assert len(chunks) > 3
         text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
@@ -72,7 +76,7 @@ class TestCsv:
     async def test_lists_uuids_and_enums_are_text(self) -> None:
         ident = UUID("12345678-1234-5678-1234-567812345678")
         rows = [(["vip", "опт"], ident, {"b", "a"})]
-        response = export_response(aiter(rows), COLUMNS, fmt="csv", filename="x")
+        response = await export_response(aiter(rows), COLUMNS, fmt="csv", filename="x")
         lines = (await body_of(response)).decode("utf-8-sig").splitlines()
         assert lines[1] == f'"vip, опт",{ident},"a, b"'
 
@@ -108,7 +112,7 @@ class TestXlsx:
             ("ООО «Ромашка»", Decimal("1500.50"), date(2026, 3, 1)),
             ("=1+1", 7, datetime(2026, 3, 1, 12, 0, tzinfo=UTC)),
         ]
-        response = export_response(aiter(rows), COLUMNS, fmt="xlsx", filename="сделки")
+        response = await export_response(aiter(rows), COLUMNS, fmt="xlsx", filename="сделки")
         data = await body_of(response)
         assert data[:2] == b"PK"
         assert response.media_type.endswith("spreadsheetml.sheet")
@@ -128,7 +132,7 @@ class TestXlsx:
         assert float(moment[2]) == 46082.5
 
     async def test_empty_export_has_only_the_header(self) -> None:
-        response = export_response(aiter([]), COLUMNS, fmt="xlsx", filename="x.xlsx")
+        response = await export_response(aiter([]), COLUMNS, fmt="xlsx", filename="x.xlsx")
         rows_xml, _ = sheet_cells(await body_of(response))
         assert len(rows_xml) == 1
         assert response.headers["content-disposition"] == 'attachment; filename="x.xlsx"'
@@ -170,3 +174,30 @@ class TestBatched:
             return list(range(start, min(start + limit, 4)))
 
         assert [i async for i in batched(fetch, 2)] == [0, 1, 2, 3]
+
+
+async def failing_after(rows: Sequence[Sequence[object]]) -> AsyncIterator[Sequence[object]]:
+    for row in rows:
+        yield row
+    raise ConnectionError("secret internals")
+
+
+class TestFailures:
+    async def test_an_error_on_the_first_row_raises_before_a_response_exists(self) -> None:
+        with pytest.raises(ConnectionError):
+            await export_response(failing_after([]), COLUMNS, fmt="csv", filename="x")
+
+    async def test_csv_broken_mid_stream_ends_with_an_error_row(self) -> None:
+        rows = [("a", 1, None), ("b", 2, None)]
+        response = await export_response(failing_after(rows), COLUMNS, fmt="csv", filename="x")
+        lines = list(csv.reader(io.StringIO((await body_of(response)).decode("utf-8-sig"))))
+        assert [line[0] for line in lines[:3]] == ["Название", "a", "b"]
+        assert lines[3] == [EXPORT_FAILED, "", ""]
+        assert len(lines) == 4
+
+    async def test_xlsx_broken_mid_stream_is_a_whole_workbook_with_an_error_row(self) -> None:
+        rows = [("a", 1, None), ("b", 2, None)]
+        response = await export_response(failing_after(rows), COLUMNS, fmt="xlsx", filename="x")
+        rows_xml, shared = sheet_cells(await body_of(response))
+        assert [text_of(r[0], shared) for r in rows_xml] == ["Название", "a", "b", EXPORT_FAILED]
+        assert rows_xml[3][0][1]  # styled: bold red
