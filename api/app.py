@@ -12,7 +12,7 @@ from adapters.logging import configure_logging
 from adapters.settings import Settings, load_settings
 from api.errors import Problem, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
-from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.middleware import BodySizeLimitMiddleware, EdgeHeadersMiddleware, RequestIdMiddleware
 from api.routers import (
     absences,
     api_keys,
@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         path_limits={f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024},
     )
     app.add_middleware(RequestIdMiddleware)
+    # Outermost, so the request id middleware's own 500 gets the headers too.
+    app.add_middleware(EdgeHeadersMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (

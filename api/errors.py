@@ -180,11 +180,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("request.failed", error=str(exc))
+def unexpected_error(exc: Exception, *, instance: str | None = None) -> JSONResponse:
+    """Logs an exception nothing else handled and answers a 500 that does not reveal it. The
+    request id middleware calls this itself, so the answer carries the id and the log line has
+    it bound; the handler below is left for failures outside that middleware."""
+    log.error("request.failed", error=str(exc), exc_info=exc)
     return problem_response(
-        500, "An unexpected error occurred; it has been logged", instance=request.url.path
+        500, "An unexpected error occurred; it has been logged", instance=instance
     )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    return unexpected_error(exc, instance=request.url.path)
 
 
 def install_error_handlers(app: FastAPI) -> None:

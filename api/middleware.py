@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids with structured access logs, and a request body size limit."""
+"""ASGI middleware: headers every answer gets, request ids with structured access logs (and the
+answer to unexpected errors), and a request body size limit."""
 
 from __future__ import annotations
 
@@ -10,16 +11,55 @@ import structlog
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem_response
+from api.errors import problem_response, unexpected_error
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = structlog.get_logger("crm.http")
 
 
+_EDGE_HEADERS = (
+    # Browsers render an answer only as the type it declares.
+    (b"x-content-type-options", b"nosniff"),
+    # Links out of the app do not carry its paths (record ids, search terms) to other sites.
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+)
+_BODYLESS = (204, 304)
+
+
+class EdgeHeadersMiddleware:
+    """Adds the headers every answer carries, and keeps a body's headers off answers that have
+    no body (FastAPI labels a ``-> None`` 204 as JSON)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if not (message["status"] in _BODYLESS and name.lower() == b"content-type")
+                ]
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in _EDGE_HEADERS if h[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class RequestIdMiddleware:
     """Takes a sane incoming X-Request-ID or makes one, binds it to every log line of the
-    request, and returns it on the response."""
+    request, and returns it on the response.
+
+    It also answers unexpected exceptions: Starlette's own error middleware sits outside every
+    user middleware, so its 500 would miss the id and its log line the binding."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,7 +73,7 @@ class RequestIdMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -44,17 +84,26 @@ class RequestIdMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        unbind = True
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if status is not None:
+                # Too late for a problem answer: the server cuts the connection. The id stays
+                # bound so that Starlette's handler logs the error with it.
+                unbind = False
+                raise
+            await unexpected_error(exc, instance=scope["path"])(scope, receive, send_with_id)
         finally:
             log.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
-                status=status,
+                status=status or 500,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
-            structlog.contextvars.unbind_contextvars("request_id")
+            if unbind:
+                structlog.contextvars.unbind_contextvars("request_id")
 
 
 class _BodyTooLarge(HTTPException):

@@ -14,6 +14,29 @@ from api.errors import problem_response
 
 _NOT_SPA = ("/api/", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 
+# The built SPA loads only its own scripts, styles, images and API; Mantine sets inline style
+# attributes and a <style> element for its CSS variables, so styles alone allow inline.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+_SPA_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
+
+class _Assets(StaticFiles):
+    async def get_response(self, path: str, scope: Any) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.update(_SPA_HEADERS)
+        return response
+
 
 class _ClientRoute(Route):
     """The client-side routes: everything but the API. Unknown API paths do not match it, so
@@ -28,16 +51,16 @@ class _ClientRoute(Route):
 def mount_spa(app: FastAPI, dist: Path) -> None:
     index = dist / "index.html"
     if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+        app.mount("/assets", _Assets(directory=dist / "assets"), name="assets")
 
     # Synchronous, so Starlette runs the file-system look-ups in its thread pool.
     def spa(request: Request) -> Response:
         path = request.path_params["path"]
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            return FileResponse(candidate)
+            return FileResponse(candidate, headers=_SPA_HEADERS)
         if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return FileResponse(index, headers={"Cache-Control": "no-cache", **_SPA_HEADERS})
         return problem_response(
             404, "The web interface is not built; run `make run` (or npm run build in frontend/)"
         )

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import structlog
+from httpx import ASGITransport, AsyncClient
 from structlog.testing import capture_logs
 
+from adapters.bootstrap import Container
+from api.app import create_app
 from tests.factories import Factory
 
 PROBLEM = "application/problem+json"
@@ -122,3 +126,98 @@ class TestRequestId:
         assert (line["path"], line["status"], line["method"]) == ("/api/v1/users/me", 401, "GET")
         # The id is unbound afterwards, so it cannot leak into the next request's lines.
         assert "request_id" not in structlog.contextvars.get_contextvars()
+
+
+@pytest.fixture
+async def failing_client(container: Container) -> AsyncIterator[AsyncClient]:
+    """An app with one route that fails unexpectedly, as a bug would."""
+    app = create_app(container=container)
+
+    @app.get("/api/v1/boom", include_in_schema=False)
+    async def boom() -> None:
+        raise RuntimeError("the database password is hunter2")
+
+    # Exceptions the app lets out would surface here instead of as the server's answer.
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+class TestUnexpectedErrors:
+    async def test_a_500_is_a_problem_with_the_request_id(
+        self, failing_client: AsyncClient
+    ) -> None:
+        response = await failing_client.get("/api/v1/boom", headers={"X-Request-ID": "boom-1"})
+        assert response.status_code == 500
+        assert response.headers["content-type"] == PROBLEM
+        assert response.headers["x-request-id"] == "boom-1"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        body = response.json()
+        assert body["status"] == 500
+        # The exception's text stays in the log, not in the answer.
+        assert "hunter2" not in response.text
+
+    async def test_the_logged_error_carries_the_request_id(
+        self, failing_client: AsyncClient
+    ) -> None:
+        with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+            await failing_client.get("/api/v1/boom", headers={"X-Request-ID": "boom-2"})
+        [failure] = [e for e in logs if e["event"] == "request.failed"]
+        assert failure["request_id"] == "boom-2"
+        assert failure["log_level"] == "error"
+        [access] = [e for e in logs if e["event"] == "request"]
+        assert (access["request_id"], access["status"]) == ("boom-2", 500)
+
+
+class TestSecurityHeaders:
+    async def test_api_answers_are_never_sniffed(self, factory: Factory) -> None:
+        for response in (
+            await factory.client.get("/healthz"),
+            await factory.client.get("/api/v1/users/me"),
+            await factory.client.get("/api/v1/no-such-thing"),
+        ):
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+    async def test_the_spa_is_served_with_a_content_security_policy(
+        self, spa_client: AsyncClient
+    ) -> None:
+        for path in ("/", "/deals/board", "/favicon.svg", "/assets/index-abc.js"):
+            response = await spa_client.get(path)
+            assert response.status_code == 200, path
+            csp = response.headers["content-security-policy"]
+            directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+            assert directives["default-src"] == "'self'"
+            assert directives["frame-ancestors"] == "'none'"
+            assert "unsafe-eval" not in csp
+            assert "'unsafe-inline'" not in directives.get("script-src", "")
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+    async def test_a_204_has_no_content_type_and_no_body(self, factory: Factory) -> None:
+        _, session = await factory.admin_session()
+        created = await factory.client.post(
+            "/api/v1/api-keys",
+            json={"name": "edge", "permissions": ["clients:read"]},
+            headers=session.headers,
+        )
+        response = await factory.client.delete(
+            f"/api/v1/api-keys/{created.json()['id']}", headers=session.headers
+        )
+        assert response.status_code == 204
+        assert "content-type" not in response.headers
+        assert response.content == b""
+
+
+@pytest.fixture
+async def spa_client(container: Container, tmp_path: Path) -> AsyncIterator[AsyncClient]:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "assets" / "index-abc.js").write_text("console.log(1)")
+    app = create_app(
+        settings=container.settings.model_copy(update={"frontend_dist": tmp_path}),
+        container=container,
+    )
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as http:
+        yield http
