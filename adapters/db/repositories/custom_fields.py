@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
-from adapters.db.tables.clients import custom_field_definitions
+from adapters.db.tables.clients import clients, custom_field_definitions
+from adapters.db.tables.deals import deals
 from domain.clients.custom_fields import (
     CustomFieldDefinition,
     CustomFieldFilter,
@@ -99,6 +100,22 @@ class SqlCustomFieldRepository(SqlRepository):
         await self._conn.execute(
             sa.delete(t).where(in_organisation(t, scope), t.c.id == definition_id)
         )
+
+    async def remove_values(self, scope: Scope, entity: FieldEntity, key: str) -> int:
+        """One UPDATE drops ``key`` from the custom fields of the organisation's clients or
+        deals; each record changed gets a new version, so cached copies (ETags) go stale."""
+        t = clients if entity is FieldEntity.CLIENT else deals
+        result = await self._conn.execute(
+            sa.update(t)
+            .where(in_organisation(t, scope), t.c.custom_fields.has_key(key))
+            .values(
+                custom_fields=t.c.custom_fields.op("-", return_type=JSONB)(
+                    sa.literal(key, sa.Text)
+                ),
+                version=t.c.version + 1,
+            )
+        )
+        return result.rowcount
 
 
 def _definition_values(d: CustomFieldDefinition) -> dict[str, Any]:

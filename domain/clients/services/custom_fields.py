@@ -89,13 +89,18 @@ class CustomFieldService:
     async def delete(
         self, principal: Principal, definition_id: UUID, *, expected_version: int | None = None
     ) -> None:
-        """Stored values stay in the records (and in exports of raw data) but are no longer
-        validated or shown as fields."""
+        """The definition goes, and its values with it from every client or deal of the
+        organisation in the same transaction: a value whose definition is gone could no longer
+        be validated, so it would make the record refuse every later edit of its fields."""
         principal.require(Permission.ORGANISATION_MANAGE)
         async with self._uow as uow:
             definition = await self._load(uow, principal, definition_id)
             check_version("Custom field", definition.version, expected_version)
-            await uow.custom_fields.delete(principal.organisation_scope, definition_id)
+            scope = principal.organisation_scope
+            await uow.custom_fields.delete(scope, definition_id)
+            cleared = await uow.custom_fields.remove_values(
+                scope, definition.entity, definition.key
+            )
             await record_change(
                 uow,
                 principal,
@@ -104,6 +109,7 @@ class CustomFieldService:
                 entity_id=definition.id,
                 action="delete",
                 before=_snapshot(definition),
+                extra={"values_removed": {"records": cleared}},
                 at=self._clock.now(),
             )
             await uow.commit()
