@@ -16,10 +16,17 @@ from domain.shared.scope import Scope
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubjectScopes:
-    """Activities and comments are seen by whoever sees their client or deal."""
+    """Activities and comments are seen by whoever sees their client or deal. Items of a deal
+    (its activities, comments, stage moves) also need deals:read (``deal_items``), items of a
+    client alone clients:read (``client_items``), and tasks in a timeline tasks:read
+    (``tasks``): without the permission the caller sees none of them, in lists, timelines and
+    single reads alike."""
 
     clients: Scope
     deals: Scope
+    client_items: bool = True
+    deal_items: bool = True
+    tasks: bool = True
 
     @property
     def organisation_id(self) -> UUID:

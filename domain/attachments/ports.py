@@ -15,10 +15,13 @@ from domain.shared.scope import Scope
 @dataclass(frozen=True, slots=True)
 class ParentScopes:
     """An attachment is visible exactly when its parent is: the deal (when it has one) in
-    the deals scope, otherwise the client in the clients scope."""
+    the deals scope, otherwise the client in the clients scope; and only with the permission
+    to read its parent (deals:read for a deal's files, clients:read for a client's)."""
 
     clients: Scope
     deals: Scope
+    client_files: bool = True
+    deal_files: bool = True
 
 
 class FileStorage(Protocol):

@@ -32,7 +32,10 @@ from domain.staff.permissions import Permission, Resource
 
 def parent_scopes(principal: Principal) -> ParentScopes:
     return ParentScopes(
-        clients=principal.scope_for(Resource.CLIENTS), deals=principal.scope_for(Resource.DEALS)
+        clients=principal.scope_for(Resource.CLIENTS),
+        deals=principal.scope_for(Resource.DEALS),
+        client_files=principal.can(Permission.CLIENTS_READ),
+        deal_files=principal.can(Permission.DEALS_READ),
     )
 
 

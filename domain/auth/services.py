@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.auth.loading import load_key_principal
 from domain.auth.model import (
     API_KEY_NAME_MAX,
     MIN_PASSWORD_LENGTH,
@@ -31,10 +32,9 @@ from domain.shared.errors import (
     Unauthenticated,
 )
 from domain.shared.ids import new_id
-from domain.shared.scope import Visibility
 from domain.shared.text import clean_text
 from domain.staff.model import User
-from domain.staff.permissions import Permission, Resource
+from domain.staff.permissions import Permission
 
 INVALID_CREDENTIALS = "Wrong e-mail or password"
 MAIL_JOB = "mail.send"
@@ -266,8 +266,8 @@ class ApiKeyService:
             await uow.commit()
 
     async def authenticate(self, raw: str) -> Principal:
-        """The caller behind a key: its organisation, every record of it, and exactly the
-        key's permissions."""
+        """The caller behind a key: its permissions that its creator still holds, seeing what
+        the creator sees (see load_key_principal)."""
         parts = split_api_key(raw)
         if parts is None:
             raise Unauthenticated("Invalid API key")
@@ -280,19 +280,14 @@ class ApiKeyService:
                 or not hmac.compare_digest(key.key_hash, self._secrets.digest(raw.strip()))
             ):
                 raise Unauthenticated("Invalid, expired or revoked API key")
+            # Checked on every request: the creator's current rights bound the key.
+            principal = await load_key_principal(uow, key, clock=self._clock)
             # Recorded at most once a minute, so a busy integration does not write per call.
             if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
                 key.last_used_at = now
                 await uow.api_keys.save(key)
                 await uow.commit()
-        return Principal(
-            organisation_id=key.organisation_id,
-            user_id=None,
-            permissions=key.permissions,
-            # An integration acts for the organisation, not for one seller.
-            visibility=dict.fromkeys(Resource, Visibility.ALL),
-            api_key_id=key.id,
-        )
+        return principal
 
 
 def _require_key_manager(principal: Principal) -> None:

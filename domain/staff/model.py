@@ -302,6 +302,13 @@ class DepartmentTree:
                 return ancestor.head_id
         return None
 
+    def heads_over(self, department_id: UUID | None) -> frozenset[UUID]:
+        """Everyone who heads the department or a department above it."""
+        if department_id is None or department_id not in self._by_id:
+            return frozenset()
+        chain = [self._by_id[department_id], *self.ancestors(department_id)]
+        return frozenset(d.head_id for d in chain if d.head_id is not None)
+
     def check_parent(self, department_id: UUID, new_parent_id: UUID | None) -> None:
         """A department cannot be placed under itself or its own descendant."""
         if new_parent_id is None:

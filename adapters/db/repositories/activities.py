@@ -49,29 +49,45 @@ OVERDUE_LOOKBACK = timedelta(days=30)
 
 
 def subject_visible(table: sa.Table, scopes: SubjectScopes) -> sa.ColumnElement[bool]:
-    """A task, activity or comment is visible with its client or its deal."""
+    """A task, activity or comment is visible with its client or its deal, to a caller who may
+    read that kind of item: deals:read for a deal's, clients:read for a client's own."""
+    client_ok = _client_visible(table, scopes) if scopes.client_items else sa.false()
+    if not scopes.deal_items:
+        return sa.and_(table.c.deal_id.is_(None), client_ok)
+    deal_item = sa.or_(client_ok, _deal_visible(table, scopes))
+    if not scopes.client_items:
+        return sa.and_(table.c.deal_id.is_not(None), deal_item)
     if scopes.clients.visibility is Visibility.ALL and scopes.deals.visibility is Visibility.ALL:
         return sa.true()
-    org = scopes.organisation_id
-    client_ok = (
+    return deal_item
+
+
+def _client_visible(table: sa.Table, scopes: SubjectScopes) -> sa.ColumnElement[bool]:
+    if scopes.clients.visibility is Visibility.ALL:
+        return sa.true()
+    return (
         sa.select(sa.literal(1))
         .where(
             clients.c.id == table.c.client_id,
-            clients.c.organisation_id == org,
+            clients.c.organisation_id == scopes.organisation_id,
             visible(clients.c.responsible_id, scopes.clients),
         )
         .exists()
     )
-    deal_ok = (
+
+
+def _deal_visible(table: sa.Table, scopes: SubjectScopes) -> sa.ColumnElement[bool]:
+    if scopes.deals.visibility is Visibility.ALL:
+        return sa.true()
+    return (
         sa.select(sa.literal(1))
         .where(
             deals.c.id == table.c.deal_id,
-            deals.c.organisation_id == org,
+            deals.c.organisation_id == scopes.organisation_id,
             visible(deals.c.responsible_id, scopes.deals),
         )
         .exists()
     )
-    return sa.or_(client_ok, deal_ok)
 
 
 # --- notifications -------------------------------------------------------------------------

@@ -26,10 +26,20 @@ from domain.shared.scope import Scope
 
 def attachment_visible(scopes: ParentScopes) -> sa.ColumnElement[bool]:
     """For a query over ``attachments`` outer-joined to its client and deal."""
-    return sa.or_(
-        sa.and_(attachments.c.deal_id.is_not(None), visible(deals.c.responsible_id, scopes.deals)),
-        sa.and_(attachments.c.deal_id.is_(None), visible(clients.c.responsible_id, scopes.clients)),
-    )
+    branches: list[sa.ColumnElement[bool]] = []
+    if scopes.deal_files:
+        branches.append(
+            sa.and_(
+                attachments.c.deal_id.is_not(None), visible(deals.c.responsible_id, scopes.deals)
+            )
+        )
+    if scopes.client_files:
+        branches.append(
+            sa.and_(
+                attachments.c.deal_id.is_(None), visible(clients.c.responsible_id, scopes.clients)
+            )
+        )
+    return sa.or_(sa.false(), *branches)
 
 
 def _with_parents() -> sa.FromClause:

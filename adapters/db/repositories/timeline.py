@@ -47,12 +47,18 @@ class SqlTimelineQueries(SqlRepository):
                 visible(deals.c.responsible_id, scopes.deals),
             )
             own = sa.and_(table.c.client_id == client_id, table.c.deal_id.is_(None))
+            if not scopes.deal_items:  # without deals:read, nothing of the client's deals
+                return sa.and_(table.c.organisation_id == org, own)
             return sa.and_(
                 table.c.organisation_id == org,
                 sa.or_(own, table.c.deal_id.in_(visible_deals)),
             )
 
         branches: list[sa.Select[Any]] = []
+        if not scopes.tasks:
+            kinds = kinds - {TimelineKind.TASK}
+        if not scopes.deal_items:
+            kinds = kinds - {TimelineKind.STAGE_MOVE}
         if TimelineKind.TASK in kinds:
             branches.append(
                 sa.select(

@@ -14,7 +14,11 @@ from domain.staff.permissions import Permission, Resource
 
 def subject_scopes(principal: Principal) -> SubjectScopes:
     return SubjectScopes(
-        clients=principal.scope_for(Resource.CLIENTS), deals=principal.scope_for(Resource.DEALS)
+        clients=principal.scope_for(Resource.CLIENTS),
+        deals=principal.scope_for(Resource.DEALS),
+        client_items=principal.can(Permission.CLIENTS_READ),
+        deal_items=principal.can(Permission.DEALS_READ),
+        tasks=principal.can(Permission.TASKS_READ),
     )
 
 
@@ -28,11 +32,13 @@ def require_any(principal: Principal, *permissions: Permission) -> None:
 async def resolve_subject(
     uow: UnitOfWork, principal: Principal, client_id: UUID | None, deal_id: UUID | None
 ) -> tuple[UUID | None, UUID | None]:
-    """The (client, deal) a record is attached to, both visible to the caller. A deal brings
-    its client, so the client's timeline shows it."""
+    """The (client, deal) a record is attached to, both visible to the caller, who needs
+    deals:read for a deal and clients:read for a client. A deal brings its client, so the
+    client's timeline shows it."""
     if client_id is None and deal_id is None:
         raise InvalidInput("client_id", "give a client_id or a deal_id")
     if deal_id is not None:
+        principal.require(Permission.DEALS_READ)
         deal_client = await uow.activity_subjects.deal_client(
             principal.scope_for(Resource.DEALS), deal_id
         )
@@ -42,6 +48,7 @@ async def resolve_subject(
             raise InvalidInput("client_id", "is not the client of the deal")
         return deal_client, deal_id
     assert client_id is not None
+    principal.require(Permission.CLIENTS_READ)
     if not await uow.activity_subjects.client_visible(
         principal.scope_for(Resource.CLIENTS), client_id
     ):

@@ -33,7 +33,9 @@ class PermissionCatalogue:
 
 
 class RoleService:
-    """Roles are editable permission sets; the built-in administrator role stays all-powerful."""
+    """Roles are editable permission sets; the built-in administrator role stays all-powerful.
+    A role manager touches only roles within their own rights and never the role they hold
+    (Principal.may_grant)."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self._uow = uow
@@ -67,6 +69,7 @@ class RoleService:
         role = Role.custom(
             principal.organisation_id, name=name, permissions=permissions, visibility=visibility
         )
+        principal.require_grant(role)
         async with self._uow as uow:
             await self._require_unique_name(uow, principal, role)
             await uow.roles.add(role)
@@ -96,9 +99,11 @@ class RoleService:
         principal.require(Permission.ROLES_MANAGE)
         async with self._uow as uow:
             role = await self._load(uow, principal, role_id)
+            principal.require_role_edit(role)
             before = _role_fields(role)
             version = role.version if expected_version is None else expected_version
             role.change(name=name, permissions=permissions, visibility=visibility)
+            principal.require_grant(role)
             await self._require_unique_name(uow, principal, role)
             await uow.roles.update(role, version)
             await record_change(
@@ -122,6 +127,7 @@ class RoleService:
         scope = principal.organisation_scope
         async with self._uow as uow:
             role = await self._load(uow, principal, role_id)
+            principal.require_role_edit(role)
             check_version("Role", role.version, expected_version)
             if role.is_admin:
                 raise Conflict("The administrator role cannot be deleted")

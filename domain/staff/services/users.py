@@ -101,8 +101,10 @@ class InvitationService:
         async with self._uow as uow:
             if await uow.users.get_by_email(address) is not None:
                 raise Conflict(f"A user with the e-mail {address} already exists")
-            if await uow.roles.get(scope, role_id) is None:
+            role = await uow.roles.get(scope, role_id)
+            if role is None:
                 raise InvalidInput("role_id", "no such role")
+            principal.require_grant(role)
             if (
                 department_id is not None
                 and await uow.departments.get(scope, department_id) is None
@@ -216,9 +218,14 @@ class UserAdminService:
             user = await get_user(uow, principal, user_id)
             version = user.version if expected_version is None else expected_version
             if role_id is not None and role_id != user.role_id:
+                if user.id == principal.user_id and not principal.is_admin:
+                    raise PermissionDenied("You cannot change your own role")
                 role = await uow.roles.get(scope, role_id)
                 if role is None:
                     raise InvalidInput("role_id", "no such role")
+                # Both the role taken away and the one given must be within the caller's own.
+                await self._require_grantable_role_of(uow, principal, user)
+                principal.require_grant(role)
                 if not role.is_admin:
                     await self._keep_an_admin(uow, principal, user, "demote")
             if (
@@ -252,6 +259,7 @@ class UserAdminService:
             version = user.version if expected_version is None else expected_version
             if user.is_active:
                 await self._keep_an_admin(uow, principal, user, "deactivate")
+                await self._require_grantable_role_of(uow, principal, user)
                 user.deactivate()
                 await uow.users.update(user, version)
                 await uow.refresh_tokens.revoke_all_for_user(user.id, self._clock.now())
@@ -276,6 +284,14 @@ class UserAdminService:
                 await uow.users.update(user, version)
                 await uow.commit()
             return (await load_user_views(uow, scope, [user]))[0]
+
+    @staticmethod
+    async def _require_grantable_role_of(uow: UnitOfWork, principal: Principal, user: User) -> None:
+        """A manager acts on colleagues whose role they could grant, not on those above them
+        (an administrator's account is not a delegated manager's to demote or lock out)."""
+        current = await uow.roles.get(principal.organisation_scope, user.role_id)
+        if current is not None:
+            principal.require_grant(current)
 
     @staticmethod
     async def _keep_an_admin(

@@ -356,9 +356,11 @@ class TestAbsenceHandOver:
         today = now().date()
         recorded = await client.post(
             "/api/v1/absences",
-            headers=w.colleague_s.headers,
+            # The admin may name a substitute from another team (the seller could not).
+            headers=w.admin.headers,
             json={
                 "kind": "sick_leave",
+                "user_id": str(w.colleague.id),
                 "starts_on": today.isoformat(),
                 "ends_on": (today + timedelta(days=3)).isoformat(),
                 "substitute_id": str(w.other_team.id),

@@ -41,8 +41,9 @@ class TestCreateAbsence:
 
     async def test_absences_manage_records_a_colleagues_absence(self, factory: Factory) -> None:
         org = await factory.organisation()
-        assistant = await factory.login(await factory.user(org, "assistant"))
-        colleague = await factory.user(org)
+        department = await factory.department(org)
+        assistant = await factory.login(await factory.user(org, "assistant", department=department))
+        colleague = await factory.user(org, department=department)
         response = await post_absence(factory, assistant, user_id=colleague.id, kind="sick_leave")
         body = json_of(response, 201)
         assert (body["user_id"], body["kind"]) == (str(colleague.id), "sick_leave")

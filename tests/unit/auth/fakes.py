@@ -12,7 +12,7 @@ from uuid import UUID
 from domain.auth.model import ActionToken, ApiKey, RefreshToken
 from domain.platform.model import Job
 from domain.shared.scope import Scope
-from domain.staff.model import User
+from domain.staff.model import Department, Organisation, Role, User
 
 
 class InMemoryUserRepository:
@@ -99,6 +99,40 @@ class InMemoryApiKeyRepository:
         self.rows[key.id] = replace(key)
 
 
+class InMemoryRoleRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Role] = {}
+
+    async def add(self, role: Role) -> None:
+        self.rows[role.id] = replace(role)
+
+    async def get(self, scope: Scope, role_id: UUID) -> Role | None:
+        role = self.rows.get(role_id)
+        return replace(role) if role and role.organisation_id == scope.organisation_id else None
+
+
+class InMemoryOrganisationRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Organisation] = {}
+
+    async def add(self, organisation: Organisation) -> None:
+        self.rows[organisation.id] = replace(organisation)
+
+    async def get(self, organisation_id: UUID) -> Organisation | None:
+        organisation = self.rows.get(organisation_id)
+        return replace(organisation) if organisation else None
+
+
+class InMemoryDepartmentRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Department] = {}
+
+    async def list(self, scope: Scope) -> Sequence[Department]:
+        return [
+            replace(d) for d in self.rows.values() if d.organisation_id == scope.organisation_id
+        ]
+
+
 class InMemoryUnitOfWork:
     """Changes are visible at once (no rollback); ``commits`` and ``enqueued`` record what
     the use case asked for."""
@@ -108,6 +142,9 @@ class InMemoryUnitOfWork:
         self.action_tokens = InMemoryActionTokenRepository()
         self.refresh_tokens = InMemoryRefreshTokenRepository()
         self.api_keys = InMemoryApiKeyRepository()
+        self.roles = InMemoryRoleRepository()
+        self.organisations = InMemoryOrganisationRepository()
+        self.departments = InMemoryDepartmentRepository()
         self.commits = 0
         self.enqueued: list[Job] = []
 

@@ -11,7 +11,7 @@ from domain.auth.services import ApiKeyService, AuthService, issue_action_token
 from domain.shared.clock import FixedClock
 from domain.shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from domain.shared.scope import Visibility
-from domain.staff.model import User
+from domain.staff.model import Organisation, Role, User
 from domain.staff.permissions import Permission, Resource
 from tests.unit.auth.fakes import FakeHasher, FakeSecrets, InMemoryUnitOfWork
 
@@ -25,6 +25,38 @@ def manager(*permissions: Permission) -> Principal:
         user_id=uuid4(),
         permissions=frozenset({Permission.API_KEYS_MANAGE, *permissions}),
     )
+
+
+async def stored_manager(
+    uow: InMemoryUnitOfWork,
+    *permissions: Permission,
+    visibility: Visibility = Visibility.OWN,
+) -> tuple[Principal, User, Role]:
+    """A key manager who exists in ``uow`` (a key is evaluated against its creator)."""
+    if ORG not in uow.organisations.rows:
+        await uow.organisations.add(Organisation(id=ORG, name="Org"))
+    role = Role.custom(
+        ORG,
+        name="Integrations",
+        permissions={Permission.API_KEYS_MANAGE, *permissions},
+        visibility=dict.fromkeys(Resource, visibility),
+    )
+    await uow.roles.add(role)
+    user = User(
+        organisation_id=ORG,
+        email=f"{uuid4().hex}@example.com",
+        full_name="Интегратор",
+        role_id=role.id,
+    )
+    await uow.users.add(user)
+    principal = Principal(
+        organisation_id=ORG,
+        user_id=user.id,
+        permissions=role.permissions,
+        visibility=dict(role.visibility),
+        role_id=role.id,
+    )
+    return principal, user, role
 
 
 @pytest.fixture
@@ -84,18 +116,47 @@ class TestCreateApiKey:
 
 
 class TestAuthenticateApiKey:
-    async def test_a_key_acts_for_the_whole_organisation_with_its_permissions_only(
-        self, keys: ApiKeyService
+    async def test_a_key_has_its_permissions_and_sees_what_its_creator_sees(
+        self, keys: ApiKeyService, uow: InMemoryUnitOfWork
     ) -> None:
-        issued = await keys.create(
-            manager(Permission.CLIENTS_READ), name="k", permissions=[Permission.CLIENTS_READ]
+        creator, user, _ = await stored_manager(
+            uow, Permission.CLIENTS_READ, Permission.CLIENTS_WRITE, visibility=Visibility.TEAM
         )
+        issued = await keys.create(creator, name="k", permissions=[Permission.CLIENTS_READ])
         principal = await keys.authenticate(issued.plaintext)
         assert principal.user_id is None
         assert principal.api_key_id == issued.key.id
         assert principal.permissions == {Permission.CLIENTS_READ}
         assert not principal.can(Permission.CLIENTS_WRITE)
-        assert all(principal.scope_for(r).visibility is Visibility.ALL for r in Resource)
+        for resource in Resource:
+            scope = principal.scope_for(resource)
+            assert (scope.visibility, scope.user_id) == (Visibility.TEAM, user.id)
+
+    async def test_a_key_stops_working_when_its_creator_is_deactivated(
+        self, keys: ApiKeyService, uow: InMemoryUnitOfWork
+    ) -> None:
+        creator, user, _ = await stored_manager(uow)
+        issued = await keys.create(creator, name="k", permissions=[])
+        user.deactivate()
+        await uow.users.update(user, user.version)
+        with pytest.raises(Unauthenticated):
+            await keys.authenticate(issued.plaintext)
+
+    async def test_a_key_loses_what_its_creator_loses(
+        self, keys: ApiKeyService, uow: InMemoryUnitOfWork
+    ) -> None:
+        creator, _, role = await stored_manager(uow, Permission.DEALS_READ, Permission.DEALS_WRITE)
+        issued = await keys.create(
+            creator, name="k", permissions=[Permission.DEALS_READ, Permission.DEALS_WRITE]
+        )
+        role.change(permissions={Permission.API_KEYS_MANAGE, Permission.DEALS_READ})
+        await uow.roles.add(role)
+        principal = await keys.authenticate(issued.plaintext)
+        assert principal.permissions == {Permission.DEALS_READ}
+        role.change(permissions={Permission.DEALS_READ})
+        await uow.roles.add(role)
+        with pytest.raises(Unauthenticated):
+            await keys.authenticate(issued.plaintext)
 
     async def test_expired_revoked_and_forged_keys_are_refused(
         self, keys: ApiKeyService, clock: FixedClock
@@ -115,7 +176,8 @@ class TestAuthenticateApiKey:
     async def test_last_use_is_written_at_most_once_a_minute(
         self, keys: ApiKeyService, uow: InMemoryUnitOfWork, clock: FixedClock
     ) -> None:
-        issued = await keys.create(manager(), name="k", permissions=[])
+        creator, _, _ = await stored_manager(uow)
+        issued = await keys.create(creator, name="k", permissions=[])
         await keys.authenticate(issued.plaintext)
         clock.move_to(NOW + timedelta(seconds=30))
         await keys.authenticate(issued.plaintext)
