@@ -124,9 +124,10 @@ class Factory:
             "/api/v1/auth/login", json={"email": user.email, "password": password}
         )
         assert response.status_code == 200, response.text
-        body = response.json()
         return Session(
-            user=user, access_token=body["access_token"], refresh_token=body["refresh_token"]
+            user=user,
+            access_token=response.json()["access_token"],
+            refresh_token=response.cookies["crm_refresh"],
         )
 
     async def admin_session(self, org: Org | None = None) -> tuple[Org, Session]:

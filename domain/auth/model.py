@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.shared.ids import new_id
@@ -34,6 +34,20 @@ class RefreshToken:
 
     def is_usable(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+    @property
+    def is_rotated(self) -> bool:
+        return self.revoked_at is not None and self.replaced_by is not None
+
+    def rotated_within(self, grace: timedelta, now: datetime) -> bool:
+        """Rotated so recently that another use is a race (two tabs refreshing with one
+        cookie, a retried request) rather than a stolen copy."""
+        return (
+            self.revoked_at is not None
+            and self.replaced_by is not None
+            and now - self.revoked_at <= grace
+            and now < self.expires_at
+        )
 
 
 class ActionPurpose(enum.StrEnum):

@@ -51,6 +51,9 @@ class TokenPair:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthPolicy:
     refresh_ttl: timedelta = timedelta(days=30)
+    # A refresh token rotated this recently still yields a pair, so two tabs refreshing with
+    # the same cookie at once both stay signed in; a later reuse ends the session.
+    refresh_reuse_grace: timedelta = timedelta(seconds=30)
     invitation_ttl: timedelta = timedelta(days=7)
     reset_ttl: timedelta = timedelta(hours=1)
 
@@ -101,17 +104,23 @@ class AuthService:
             stored = await uow.refresh_tokens.get_by_hash(self._secrets.digest(refresh_token))
             if stored is None:
                 raise Unauthenticated("Unknown refresh token")
-            if stored.revoked_at is not None and stored.replaced_by is not None:
+            if stored.is_rotated and not (
+                stored.rotated_within(self._policy.refresh_reuse_grace, now)
+                and await uow.refresh_tokens.family_is_active(stored.family_id, now)
+            ):
                 # A rotated token came back: somebody holds a copy. End the whole session.
                 await uow.refresh_tokens.revoke_family(stored.family_id, now)
                 await uow.commit()
                 raise Unauthenticated("Refresh token was already used; sign in again")
-            if not stored.is_usable(now):
+            if not stored.is_rotated and not stored.is_usable(now):
                 raise Unauthenticated("Refresh token has expired or was revoked")
             user = await uow.users.get_for_auth(stored.user_id)
             if user is None or not user.is_active:
                 raise Unauthenticated("The account is deactivated")
-            pair = await self._start_session(uow, user, family_id=stored.family_id, old=stored)
+            # Within the grace a rotated token gets a pair of its own and stays rotated: the
+            # pair the first caller got keeps working, whichever cookie the browser keeps.
+            old = None if stored.is_rotated else stored
+            pair = await self._start_session(uow, user, family_id=stored.family_id, old=old)
             await uow.commit()
         return pair
 

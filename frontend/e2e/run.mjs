@@ -78,6 +78,40 @@ const tests = [
     },
   },
   {
+    name: 'keeps the refresh token in an HttpOnly cookie and refreshes an expired access token',
+    async run(page) {
+      await signIn(page);
+      const stored = await page.evaluate(() => Object.keys(localStorage));
+      check(
+        !stored.some((key) => key.includes('refresh')),
+        `localStorage holds a refresh token: ${JSON.stringify(stored)}`,
+      );
+      // Secure, yet kept on http://127.0.0.1: browsers treat loopback origins as secure.
+      const cookies = await page.context().cookies();
+      const refresh = cookies.find((cookie) => cookie.name === 'crm_refresh');
+      check(refresh, `no refresh cookie among ${JSON.stringify(cookies.map((c) => c.name))}`);
+      check(
+        refresh.httpOnly && refresh.secure && refresh.sameSite === 'Strict',
+        `the refresh cookie is not HttpOnly, Secure and SameSite=Strict: ${JSON.stringify(refresh)}`,
+      );
+      check(refresh.path === '/api/v1/auth', `the refresh cookie's path is ${refresh.path}`);
+
+      // The access token expires: the next call is refused, refreshed by the cookie, replayed.
+      await page.evaluate(() => localStorage.setItem('crm.access_token', 'expired'));
+      const refreshed = page.waitForResponse(
+        (response) => new URL(response.url()).pathname === '/api/v1/auth/refresh',
+      );
+      refreshed.catch(() => {});
+      await page.goto(`${BASE_URL}/clients`);
+      const answer = await refreshed;
+      check(answer.status() === 200, `the refresh answered ${answer.status()}`);
+      await page.locator('table tbody tr').first().waitFor();
+      check(new URL(page.url()).pathname === '/clients', `signed out to ${page.url()}`);
+      const access = await page.evaluate(() => localStorage.getItem('crm.access_token'));
+      check(access && access !== 'expired', 'the refreshed access token was not stored');
+    },
+  },
+  {
     name: 'shows the deal board of the demo funnel and the client list',
     async run(page) {
       await signIn(page);
@@ -333,6 +367,10 @@ async function main() {
       page.setDefaultTimeout(15_000);
       const pageErrors = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      // The app must work under its Content-Security-Policy: a blocked resource is a failure.
+      page.on('console', (message) => {
+        if (/Content.Security.Policy/i.test(message.text())) pageErrors.push(message.text());
+      });
       const started = Date.now();
       try {
         await test.run(page);

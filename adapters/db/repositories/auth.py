@@ -51,6 +51,14 @@ class SqlRefreshTokenRepository(SqlRepository):
             .values(revoked_at=at)
         )
 
+    async def family_is_active(self, family_id: UUID, now: datetime) -> bool:
+        usable = sa.exists().where(
+            refresh_tokens.c.family_id == family_id,
+            refresh_tokens.c.revoked_at.is_(None),
+            refresh_tokens.c.expires_at > now,
+        )
+        return bool(await self._conn.scalar(sa.select(usable)))
+
 
 def _refresh_values(t: RefreshToken) -> dict[str, Any]:
     return {

@@ -18,17 +18,17 @@ const isAuthEndpoint = (schemaPath: string) => schemaPath.startsWith('/api/v1/au
 
 let refreshing: Promise<boolean> | null = null;
 
-/** Trades the refresh token for a new pair once, however many requests failed at the same time. */
+/**
+ * Gets a new access token once, however many requests failed at the same time. The refresh
+ * token is the HttpOnly cookie the browser sends along; the answer sets the next one.
+ */
 function refreshTokens(): Promise<boolean> {
   refreshing ??= (async () => {
-    const tokens = getTokens();
-    if (!tokens) return false;
+    if (!getTokens()) return false;
     try {
-      const { data } = await api.POST('/api/v1/auth/refresh', {
-        body: { refresh_token: tokens.refresh },
-      });
+      const { data } = await api.POST('/api/v1/auth/refresh', { credentials: 'same-origin' });
       if (!data) return false;
-      setTokens({ access: data.access_token, refresh: data.refresh_token });
+      setTokens({ access: data.access_token });
       return true;
     } catch {
       return false;
@@ -57,7 +57,7 @@ export const authMiddleware: Middleware = {
     replays.delete(id);
     if (response.status !== 401 || !replay || isAuthEndpoint(schemaPath)) return undefined;
 
-    // Another request may have refreshed the pair while this one was in flight.
+    // Another request (or tab) may have refreshed the access token while this one was in flight.
     const current = getTokens();
     const alreadyRefreshed =
       current !== null && request.headers.get('Authorization') !== bearer(current.access);

@@ -15,7 +15,8 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description Sign in with e-mail and password: a short-lived access token and a refresh token.
+         * @description Sign in with e-mail and password: a short-lived access token, and the refresh token in
+         *     an HttpOnly cookie.
          */
         post: operations["login"];
         delete?: never;
@@ -35,7 +36,8 @@ export interface paths {
         put?: never;
         /**
          * Refresh Tokens
-         * @description Trade a refresh token for a new pair; the old refresh token stops working.
+         * @description Trade the refresh cookie for a new access token and a new cookie; the old refresh token
+         *     stops working (a second use within 30 s, as from another tab, still succeeds).
          */
         post: operations["refresh_tokens"];
         delete?: never;
@@ -55,7 +57,8 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description Revoke the refresh token and every token rotated from the same sign-in.
+         * @description Revoke the refresh token and every token rotated from the same sign-in, and clear the
+         *     cookie.
          */
         post: operations["logout"];
         delete?: never;
@@ -1952,6 +1955,25 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /**
+         * AccessTokenRead
+         * @description The refresh token is not here: it is set as the HttpOnly cookie ``crm_refresh``.
+         */
+        AccessTokenRead: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+            /**
+             * Expires In
+             * @description Seconds until the access token expires
+             */
+            expires_in: number;
+        };
         /** ActivityCreate */
         ActivityCreate: {
             kind: components["schemas"]["ActivityKind"];
@@ -3752,7 +3774,11 @@ export interface components {
             /** Tasks */
             tasks: number;
         };
-        /** RefreshRequest */
+        /**
+         * RefreshRequest
+         * @description For clients that keep no cookies: the value of the refresh cookie. Browsers send the
+         *     cookie and no body.
+         */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
@@ -4225,24 +4251,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** TokenPairRead */
-        TokenPairRead: {
-            /** Access Token */
-            access_token: string;
-            /** Refresh Token */
-            refresh_token: string;
-            /**
-             * Token Type
-             * @default bearer
-             * @constant
-             */
-            token_type: "bearer";
-            /**
-             * Expires In
-             * @description Seconds until the access token expires
-             */
-            expires_in: number;
-        };
         /** UserPage */
         UserPage: {
             /** Items */
@@ -4571,10 +4579,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description crm_refresh=<refresh token>; HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPairRead"];
+                    "application/json": components["schemas"]["AccessTokenRead"];
                 };
             };
             /** @description Unauthorized */
@@ -4614,21 +4624,26 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token, set by login and refresh (HttpOnly) */
+                crm_refresh?: string | null;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description crm_refresh=<refresh token>; HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPairRead"];
+                    "application/json": components["schemas"]["AccessTokenRead"];
                 };
             };
             /** @description Unauthorized */
@@ -4658,11 +4673,14 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token, set by login and refresh (HttpOnly) */
+                crm_refresh?: string | null;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {

@@ -29,7 +29,13 @@ export function mockApi(screenRoutes: Record<string, Handler>) {
     'GET /api/v1/notifications': () => json(200, { items: [], next_cursor: null }),
     ...screenRoutes,
   };
-  const calls: { method: string; path: string; headers: Headers; body: string }[] = [];
+  const calls: {
+    method: string;
+    path: string;
+    headers: Headers;
+    body: string;
+    credentials: RequestCredentials;
+  }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
     const request = input instanceof Request ? input : new Request(input);
     const path = new URL(request.url).pathname;
@@ -38,6 +44,7 @@ export function mockApi(screenRoutes: Record<string, Handler>) {
       path,
       headers: request.headers,
       body: await request.clone().text(),
+      credentials: request.credentials,
     });
     const handler = routes[`${request.method} ${path}`];
     if (!handler) return problem(404, `No mock for ${request.method} ${path}`);

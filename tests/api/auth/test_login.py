@@ -69,35 +69,8 @@ class TestLogin:
         assert response.status_code == 429
 
 
-class TestRefreshAndLogout:
-    async def test_refresh_rotates_and_the_old_token_stops_working(self, factory: Factory) -> None:
-        _, session = await factory.admin_session()
-        first = await factory.client.post(
-            "/api/v1/auth/refresh", json={"refresh_token": session.refresh_token}
-        )
-        assert first.status_code == 200
-        new_refresh = first.json()["refresh_token"]
-        assert new_refresh != session.refresh_token
-        reused = await factory.client.post(
-            "/api/v1/auth/refresh", json={"refresh_token": session.refresh_token}
-        )
-        assert reused.status_code == 401
-        # Reuse of a rotated token ends the whole session, the new token included.
-        after_reuse = await factory.client.post(
-            "/api/v1/auth/refresh", json={"refresh_token": new_refresh}
-        )
-        assert after_reuse.status_code == 401
-
-    async def test_logout_revokes_the_refresh_token(self, factory: Factory) -> None:
-        _, session = await factory.admin_session()
-        out = await factory.client.post(
-            "/api/v1/auth/logout", json={"refresh_token": session.refresh_token}
-        )
-        assert out.status_code == 204
-        again = await factory.client.post(
-            "/api/v1/auth/refresh", json={"refresh_token": session.refresh_token}
-        )
-        assert again.status_code == 401
+class TestAccessTokens:
+    """Refresh and sign-out: tests/api/auth/test_sessions.py."""
 
     async def test_requests_without_credentials_are_401(self, factory: Factory) -> None:
         response = await factory.client.get("/api/v1/users/me")

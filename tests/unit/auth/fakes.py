@@ -74,6 +74,9 @@ class InMemoryRefreshTokenRepository:
             if t.user_id == user_id and t.revoked_at is None:
                 t.revoked_at = at
 
+    async def family_is_active(self, family_id: UUID, now: datetime) -> bool:
+        return any(t.family_id == family_id and t.is_usable(now) for t in self.rows.values())
+
 
 class InMemoryApiKeyRepository:
     def __init__(self) -> None:

@@ -4,9 +4,8 @@ import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { getTokens } from './authStore';
 
-const tokenPair = {
+const signedIn = {
   access_token: 'access-1',
-  refresh_token: 'refresh-1',
   token_type: 'bearer',
   expires_in: 900,
 };
@@ -31,7 +30,7 @@ describe('LoginPage', () => {
 
   it('submits the credentials, stores the tokens and opens the app as the user', async () => {
     const api = mockApi({
-      'POST /api/v1/auth/login': () => json(200, tokenPair),
+      'POST /api/v1/auth/login': () => json(200, signedIn),
       'GET /api/v1/users/me': () => json(200, adminUser),
     });
     const { router, user } = renderApp('/login');
@@ -47,7 +46,9 @@ describe('LoginPage', () => {
       email: 'admin@example.com',
       password: 'change-me-now',
     });
-    expect(getTokens()).toEqual({ access: 'access-1', refresh: 'refresh-1' });
+    expect(getTokens()).toEqual({ access: 'access-1' });
+    // The refresh token is an HttpOnly cookie: nothing a script can read keeps one.
+    expect(Object.keys(localStorage).filter((key) => key.includes('refresh'))).toEqual([]);
     const [me] = api.callsTo('GET', '/api/v1/users/me');
     expect(me!.headers.get('Authorization')).toBe('Bearer access-1');
     const nav = screen.getByRole('navigation', { name: 'Основная навигация' });

@@ -1,13 +1,18 @@
 import { useSyncExternalStore } from 'react';
 
-/** The token pair of the signed-in user, kept in localStorage so a reload stays signed in. */
+/**
+ * The access token of the signed-in user, kept in localStorage so a reload (and every tab)
+ * stays signed in. The refresh token is not here: the server sets it as an HttpOnly cookie
+ * that only the sign-in endpoints receive and no script can read.
+ */
 export interface Tokens {
   access: string;
-  refresh: string;
 }
 
 const ACCESS_KEY = 'crm.access_token';
-const REFRESH_KEY = 'crm.refresh_token';
+// Where earlier versions kept the refresh token; dropped so that no copy lingers.
+const LEGACY_REFRESH_KEY = 'crm.refresh_token';
+localStorage.removeItem(LEGACY_REFRESH_KEY);
 
 const listeners = new Set<() => void>();
 
@@ -17,20 +22,19 @@ function notify(): void {
 
 export function getTokens(): Tokens | null {
   const access = localStorage.getItem(ACCESS_KEY);
-  const refresh = localStorage.getItem(REFRESH_KEY);
-  return access && refresh ? { access, refresh } : null;
+  return access ? { access } : null;
 }
 
 export function setTokens(tokens: Tokens): void {
   localStorage.setItem(ACCESS_KEY, tokens.access);
-  localStorage.setItem(REFRESH_KEY, tokens.refresh);
+  localStorage.removeItem(LEGACY_REFRESH_KEY);
   notify();
 }
 
 export function clearTokens(): void {
   const hadTokens = getTokens() !== null;
   localStorage.removeItem(ACCESS_KEY);
-  localStorage.removeItem(REFRESH_KEY);
+  localStorage.removeItem(LEGACY_REFRESH_KEY);
   if (hadTokens) notify();
 }
 
@@ -38,7 +42,7 @@ function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   // Another tab signing out (or in) changes what this tab may show.
   const onStorage = (event: StorageEvent) => {
-    if (event.key === null || event.key === ACCESS_KEY || event.key === REFRESH_KEY) listener();
+    if (event.key === null || event.key === ACCESS_KEY) listener();
   };
   window.addEventListener('storage', onStorage);
   return () => {

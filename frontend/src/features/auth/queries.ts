@@ -25,10 +25,10 @@ export function useLogin() {
     meta: { inlineErrors: true },
     mutationFn: (credentials: Credentials) =>
       unwrap(api.POST('/api/v1/auth/login', { body: credentials })),
-    onSuccess: (pair) => {
+    onSuccess: (signedIn) => {
       // Nothing cached for a previous user may leak into this session.
       queryClient.clear();
-      setTokens({ access: pair.access_token, refresh: pair.refresh_token });
+      setTokens({ access: signedIn.access_token });
     },
   });
 }
@@ -39,9 +39,9 @@ export function useLogout() {
     // Signing out locally must work even when the server cannot revoke the token.
     meta: { inlineErrors: true },
     mutationFn: async () => {
-      const tokens = getTokens();
-      if (tokens) {
-        await unwrap(api.POST('/api/v1/auth/logout', { body: { refresh_token: tokens.refresh } }));
+      if (getTokens()) {
+        // The refresh cookie goes along: the server ends its sign-in and clears it.
+        await unwrap(api.POST('/api/v1/auth/logout', { credentials: 'same-origin' }));
       }
     },
     onSettled: () => {

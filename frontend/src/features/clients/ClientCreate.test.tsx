@@ -9,7 +9,7 @@ const NEW_ID = '00000000-0000-4000-8000-00000000c101';
 const EXISTING_ID = '00000000-0000-4000-8000-00000000c102';
 const OWNER_ID = '00000000-0000-4000-8000-000000000002';
 
-const signIn = () => setTokens({ access: 'access-1', refresh: 'refresh-1' });
+const signIn = () => setTokens({ access: 'access-1' });
 
 const baseRoutes = {
   'GET /api/v1/users/me': () => json(200, adminUser),

@@ -52,7 +52,7 @@ describe('missingRequirements', () => {
 
 describe('DealBoard', () => {
   it('shows a column per stage of the default funnel with count, sum and probability', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     mockApi({
       'GET /api/v1/users/me': () => json(200, adminUser),
       'GET /api/v1/funnels': () => json(200, [salesFunnel]),
@@ -112,7 +112,7 @@ describe('useDealDragEnd', () => {
     });
 
   it('explains a refused move with the missing document in words', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const api = mockApi({
       [`POST ${MOVE}`]: () =>
         problem(422, "Entering the stage 'Договор' requires: document contract", [
@@ -132,7 +132,7 @@ describe('useDealDragEnd', () => {
   });
 
   it('moves the deal and refetches the board; a drop on its own column sends nothing', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const api = mockApi({
       [`POST ${MOVE}`]: () => json(200, { ...deal, stage_id: STAGE_CONTRACT }),
     });

@@ -10,7 +10,7 @@ const CLIENT_ID = deal.client_id;
 
 describe('DealCreate', () => {
   it('posts the client, the amount as a decimal string and the default funnel', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const api = mockApi({
       'GET /api/v1/users/me': () => json(200, adminUser),
       [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),

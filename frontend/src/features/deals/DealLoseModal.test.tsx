@@ -12,7 +12,7 @@ const REASON = '00000000-0000-4000-8000-00000000c001';
 
 describe('DealLoseModal', () => {
   it('sends the reason and the karma flags the seller ticked', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const api = mockApi({
       'GET /api/v1/loss-reasons': () =>
         json(200, [{ id: REASON, name: 'Дорого', is_active: true, position: 0, version: 1 }]),

@@ -153,7 +153,7 @@ describe('NotificationItem', () => {
 
 describe('NotificationBell', () => {
   it('shows the unread count and marks a notification read when opened', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     let items: Notification[] = [
       examples.assignment,
       { ...examples.mention, read_at: base.created_at },

@@ -28,7 +28,7 @@ const task = (id: string, title: string, due_at: string | null): Task => ({
 
 describe('TaskList', () => {
   it('lists my open tasks by due time, marks the overdue and completes one', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const later = task('t-later', 'Отправить КП', '2999-01-01T09:00:00Z');
     const overdue = task('t-overdue', 'Перезвонить клиенту', '2020-01-01T09:00:00Z');
     const undated = task('t-undated', 'Обновить реквизиты', null);

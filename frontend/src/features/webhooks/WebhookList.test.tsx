@@ -51,7 +51,7 @@ const delivery: WebhookDelivery = {
 
 describe('WebhookList', () => {
   it('creates an endpoint and shows its secret once, refuses a private URL on the field, shows the log and redelivers', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     let endpoints: WebhookEndpoint[] = [endpoint];
     let creates = 0;
     const api = mockApi({
@@ -112,7 +112,7 @@ describe('WebhookList', () => {
   });
 
   it('keeps the open delivery log fresh while a delivery waits for the worker', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const pending: WebhookDelivery = {
       ...delivery,
       status: 'pending',

@@ -48,7 +48,7 @@ function serve(user: components['schemas']['UserRead']) {
 
 describe('WebhookPrivateTargets', () => {
   it('lets an administrator allow and refuse private targets, explaining the risk', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const api = serve(adminUser);
     const { user } = renderApp('/webhooks');
 
@@ -73,7 +73,7 @@ describe('WebhookPrivateTargets', () => {
   });
 
   it('is neither shown to nor loaded for a webhook manager who is not an administrator', async () => {
-    setTokens({ access: 'access-1', refresh: 'refresh-1' });
+    setTokens({ access: 'access-1' });
     const api = serve(webhookManager);
     renderApp('/webhooks');
 
