@@ -139,6 +139,8 @@ def _signed_in(
         httponly=True,
         samesite="strict",
     )
+    # Tokens are never kept by a cache (RFC 6749 5.1).
+    response.headers["Cache-Control"] = "no-store"
     return AccessTokenRead(access_token=pair.access_token, expires_in=pair.expires_in)
 
 

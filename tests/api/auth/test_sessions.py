@@ -60,6 +60,7 @@ class TestLoginCookie:
         assert attributes["samesite"] == "strict"
         assert attributes["path"] == "/api/v1/auth"
         assert attributes["max-age"] == str(30 * 24 * 3600)
+        assert response.headers["cache-control"] == "no-store"
         assert await me(factory, response.json()["access_token"]) == 200
 
 
@@ -75,6 +76,7 @@ class TestRefresh:
         value, attributes = set_cookie(response)
         assert value != session.refresh_token
         assert (attributes["path"], attributes["samesite"]) == ("/api/v1/auth", "strict")
+        assert response.headers["cache-control"] == "no-store"
         assert (await refresh(factory, value)).status_code == 200
 
     async def test_without_a_cookie_it_is_401_problem(self, factory: Factory) -> None:
