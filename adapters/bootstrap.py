@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
@@ -136,13 +137,47 @@ def build_event_bus(container: Container) -> EventBus:
     return bus
 
 
-def make_engine(database_url: str) -> AsyncEngine:
+Workload = Literal["web", "jobs"]
+
+
+def make_engine(
+    database_url: str,
+    *,
+    statement_timeout_ms: int = 15_000,
+    lock_timeout_ms: int = 5_000,
+    application_name: str = "crm",
+) -> AsyncEngine:
+    """Every connection carries its time budget (PostgreSQL cancels a statement over it with
+    57014, a lock wait over it with 55P03), so no request can hold the pool indefinitely."""
     return create_async_engine(
         database_url,
         pool_size=10,
         max_overflow=10,
         pool_pre_ping=True,
-        connect_args={"server_settings": {"application_name": "crm"}},
+        connect_args={
+            "server_settings": {
+                "application_name": application_name,
+                "statement_timeout": str(statement_timeout_ms),
+                "lock_timeout": str(lock_timeout_ms),
+            }
+        },
+    )
+
+
+def engine_for(settings: Settings, workload: Workload = "web") -> AsyncEngine:
+    """The web app's pool answers within the request budget; the worker's gets the longer
+    job budget (DB_JOB_STATEMENT_TIMEOUT_MS, DB_JOB_LOCK_TIMEOUT_MS)."""
+    if workload == "jobs":
+        return make_engine(
+            settings.require_database_url(),
+            statement_timeout_ms=settings.db_job_statement_timeout_ms,
+            lock_timeout_ms=settings.db_job_lock_timeout_ms,
+            application_name="crm-worker",
+        )
+    return make_engine(
+        settings.require_database_url(),
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        lock_timeout_ms=settings.db_lock_timeout_ms,
     )
 
 
@@ -151,8 +186,9 @@ async def build(
     *,
     clock: Clock | None = None,
     mailer_factory: Callable[[Settings], Mailer] | None = None,
+    workload: Workload = "web",
 ) -> Container:
-    engine = make_engine(settings.require_database_url())
+    engine = engine_for(settings, workload)
     redis_url = settings.require_redis_url()
     redis = Redis.from_url(redis_url)
     # Lazy connections: the app starts while Redis is down, and /readyz reports it.

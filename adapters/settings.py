@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     # Outgoing webhooks: the first retry comes within this many seconds, later ones within
     # multiples of it (30 s, 2 min ... 10 h with the default 5).
     webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Database budgets. A web request's statement that runs longer, or waits for a lock longer,
+    # is cancelled and answered 503 with Retry-After instead of holding a connection and the
+    # caller; the worker's jobs (rescans, bulk work) get budgets of their own.
+    db_statement_timeout_ms: int = Field(default=15_000, gt=0, le=3_600_000)
+    db_lock_timeout_ms: int = Field(default=5_000, gt=0, le=3_600_000)
+    db_job_statement_timeout_ms: int = Field(default=600_000, gt=0, le=86_400_000)
+    db_job_lock_timeout_ms: int = Field(default=30_000, gt=0, le=3_600_000)
 
     @field_validator("database_url")
     @classmethod

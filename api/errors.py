@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from adapters.db.errors import sqlstate, transient_failure
 from domain.shared.errors import (
     Conflict,
     ContentTooLarge,
@@ -23,6 +25,7 @@ from domain.shared.errors import (
     PreconditionFailed,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +59,7 @@ STATUS_BY_ERROR: dict[type[DomainError], tuple[int, str]] = {
     InvalidInput: (422, "invalid-input"),
     InvalidTransition: (409, "invalid-transition"),
     ContentTooLarge: (413, "content-too-large"),
+    Unavailable: (503, "unavailable"),
 }
 
 _TITLES = {
@@ -118,7 +122,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status, slug = _status_for(exc)
     headers: dict[str, str] = {}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Unavailable):
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
@@ -190,6 +194,16 @@ def unexpected_error(exc: Exception, *, instance: str | None = None) -> JSONResp
     )
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A statement run outside a unit of work (a streamed page, the idempotency store) that
+    the database cancelled is as transient as one inside it: 503, not 500."""
+    unavailable = transient_failure(exc)
+    if unavailable is None:
+        return await _unexpected(request, exc)
+    log.warning("request.database_unavailable", sqlstate=sqlstate(exc))
+    return await _domain_error(request, unavailable)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return unexpected_error(exc, instance=request.url.path)
 
@@ -198,6 +212,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

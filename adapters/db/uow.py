@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.db.errors import transient_failure
 from adapters.db.repositories.activities import (
     NotificationPublisher,
     SqlActivityRepository,
@@ -249,6 +250,8 @@ class SqlUnitOfWork:
             self._events = []
         if isinstance(exc, IntegrityError):
             raise _integrity_conflict(exc) from exc
+        if exc is not None and (unavailable := transient_failure(exc)) is not None:
+            raise unavailable from exc
 
     async def commit(self) -> None:
         if self._depth > 1:

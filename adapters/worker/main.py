@@ -16,6 +16,7 @@ from adapters.bootstrap import Container, build
 from adapters.logging import configure_logging
 from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS
+from adapters.worker.jobs.clients import rescan_duplicates
 from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.mail import send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
@@ -23,8 +24,10 @@ from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliveries
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import MAIL_JOB
+from domain.clients.duplicates import RESCAN_JOB
 
 HANDLERS: dict[str, Handler] = {
+    RESCAN_JOB: rescan_duplicates,
     MAIL_JOB: send_mail,
 }
 
@@ -96,7 +99,7 @@ def run_worker(settings: Settings, *, install: Callable[[Container], None] | Non
     settings.require_database_url()
 
     async def startup(ctx: dict[str, Any]) -> None:
-        container = await build(settings)
+        container = await build(settings, workload="jobs")
         if install is not None:
             install(container)
         ctx["container"] = container

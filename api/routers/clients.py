@@ -46,6 +46,7 @@ from api.schemas.clients import (
     RelationshipTypeName,
     TemperatureName,
 )
+from api.schemas.jobs import JobRead
 from domain.clients.model import ClientKind, ClientView, RelationshipType, Temperature
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.staff.services.users import user_names
@@ -287,6 +288,20 @@ async def list_client_duplicates(
         items=[DuplicatePairRead.of(p) for p in pairs[:limit]],
         next_cursor=encode_cursor(last.first_id, last.second_id) if last else None,
     )
+
+
+@router.post(
+    "/duplicates/rescan",
+    response_model=JobRead,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problems(401, 403),
+)
+async def rescan_client_duplicates(
+    principal: CurrentPrincipal, service: ClientServiceDep
+) -> JobRead:
+    """Rebuilds the organisation's duplicate pairs in the background (after a bulk load); the
+    returned job (GET /jobs/{id}) reports its progress. Needs organisation:manage."""
+    return JobRead.model_validate(await service.start_duplicate_rescan(principal))
 
 
 @router.get(

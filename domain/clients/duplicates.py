@@ -13,6 +13,11 @@ from domain.shared.errors import Conflict
 
 # pg_trgm similarity of name keys from which two names count as the same.
 NAME_SIMILARITY = 0.8
+# The stored job that rebuilds an organisation's duplicate pairs.
+RESCAN_JOB = "clients.rescan_duplicates"
+# A phone or e-mail shared by more clients than this (a call centre, info@ of a holding) says
+# nothing about any two of them; a rescan does not pair them all.
+SHARED_VALUE_LIMIT = 50
 
 
 class DuplicateReason(enum.StrEnum):
@@ -116,3 +121,30 @@ class DuplicatePair:
     second_name: str
     second_responsible_id: UUID
     reasons: tuple[DuplicateReason, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanProgress:
+    """A step of a duplicate rescan: how far it is (0-100) and what it did."""
+
+    percent: int
+    message: str
+    pairs: int | None = None
+
+
+def identity_keys(
+    *,
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    inn: str | None = None,
+    edrpou: str | None = None,
+) -> list[str]:
+    """The normalised values two clients must not share unknowingly. Creates that carry any
+    of them are serialised on these keys, so two concurrent creates of one new phone cannot
+    both pass the duplicate check."""
+    keys = {f"phone:{p}" for p in phones} | {f"email:{e}" for e in emails}
+    if inn:
+        keys.add(f"inn:{inn}")
+    if edrpou:
+        keys.add(f"edrpou:{edrpou}")
+    return sorted(keys)

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.platform.messagebus import webhook_only
 from domain.shared.events import DomainEvent, event
 
 
-@webhook_only
 @event("client.created")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientCreated(DomainEvent):
@@ -19,7 +17,6 @@ class ClientCreated(DomainEvent):
     source_channel: str | None
 
 
-@webhook_only
 @event("client.updated")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientUpdated(DomainEvent):
@@ -56,7 +53,6 @@ class ClientRelationshipChanged(DomainEvent):
     responsible_id: UUID
 
 
-@webhook_only
 @event("contact.created")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContactCreated(DomainEvent):
@@ -64,10 +60,11 @@ class ContactCreated(DomainEvent):
     client_id: UUID
 
 
-@webhook_only
 @event("contact.updated")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContactUpdated(DomainEvent):
     contact_id: UUID
     client_id: UUID
     changed: tuple[str, ...]
+    # The client the contact belonged to, when the update moved it to another one.
+    previous_client_id: UUID | None = None

@@ -545,6 +545,12 @@ class Contact:
                     contact_id=self.id,
                     client_id=self.client_id,
                     changed=tuple(changed),
+                    previous_client_id=(
+                        before_client
+                        if isinstance(before_client := before.get("client_id"), UUID)
+                        and before_client != self.client_id
+                        else None
+                    ),
                 )
             )
         return changed

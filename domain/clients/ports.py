@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.clients.custom_fields import CustomFieldDefinition, CustomFieldFilter, FieldEntity
-from domain.clients.duplicates import DuplicateHit, DuplicatePair
+from domain.clients.duplicates import DuplicateHit, DuplicatePair, ScanProgress
 from domain.clients.model import (
     Client,
     ClientKind,
@@ -107,7 +107,26 @@ class ClientRepository(Protocol):
     async def list_duplicate_pairs(
         self, scope: Scope, *, limit: int, after: tuple[UUID, UUID] | None = None
     ) -> Sequence[DuplicatePair]:
-        """Pairs of visible, unmerged clients ordered by (first_id, second_id)."""
+        """Stored pairs of visible, unmerged clients ordered by (first_id, second_id)."""
+        ...
+
+    async def lock_identities(self, organisation_id: UUID, keys: Sequence[str]) -> None:
+        """Hold ``keys`` (``identity_keys``) until the transaction ends; a concurrent
+        transaction asking for one of them waits. Call before checking for duplicates."""
+        ...
+
+    async def refresh_duplicate_candidates(
+        self, organisation_id: UUID, client_ids: Sequence[UUID], *, at: datetime
+    ) -> None:
+        """Recompute the stored pairs of these clients from their current values (a merged
+        client keeps none)."""
+        ...
+
+    def rescan_duplicate_candidates(
+        self, organisation_id: UUID, *, at: datetime
+    ) -> AsyncIterator[ScanProgress]:
+        """Rebuild every stored pair of the organisation, reporting progress step by step;
+        the new pairs replace the old when the caller commits."""
         ...
 
     async def move_children(self, organisation_id: UUID, *, from_id: UUID, to_id: UUID) -> None:

@@ -61,6 +61,18 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class Unavailable(DomainError):
+    """The work could not be done now (the database cancelled a statement that ran over its
+    time budget, or a lock wait that did); the same request may succeed after
+    ``retry_after`` seconds."""
+
+    title = "Service unavailable"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class ContentTooLarge(DomainError):
     """An upload over its size limit."""
 

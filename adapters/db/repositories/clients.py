@@ -3,8 +3,9 @@ history."""
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,11 +23,19 @@ from adapters.db.tables.clients import (
     contact_emails,
     contact_phones,
     contacts,
+    duplicate_candidates,
     relationship_transitions,
 )
 from adapters.db.tables.deals import deals
 from adapters.db.tables.records import attachments
-from domain.clients.duplicates import NAME_SIMILARITY, DuplicateHit, DuplicatePair, DuplicateReason
+from domain.clients.duplicates import (
+    NAME_SIMILARITY,
+    SHARED_VALUE_LIMIT,
+    DuplicateHit,
+    DuplicatePair,
+    DuplicateReason,
+    ScanProgress,
+)
 from domain.clients.model import (
     Client,
     ClientKind,
@@ -193,57 +202,9 @@ class SqlClientRepository(SqlRepository):
     async def list_duplicate_pairs(
         self, scope: Scope, *, limit: int, after: tuple[UUID, UUID] | None = None
     ) -> Sequence[DuplicatePair]:
-        org = scope.organisation_id
-        await strict_similarity(self._conn)
-        p1, p2 = contact_phones.alias("p1"), contact_phones.alias("p2")
-        e1, e2 = contact_emails.alias("e1"), contact_emails.alias("e2")
-        c1, c2 = clients.alias("c1"), clients.alias("c2")
-
-        def pairs(a: Any, b: Any, on: Any, reason: DuplicateReason) -> sa.Select[Any]:
-            return sa.select(
-                a.c.client_id.label("a") if "client_id" in a.c else a.c.id.label("a"),
-                b.c.client_id.label("b") if "client_id" in b.c else b.c.id.label("b"),
-                sa.literal(reason.value).label("reason"),
-            ).where(a.c.organisation_id == org, b.c.organisation_id == org, on)
-
-        unmerged = sa.and_(c1.c.merged_into_id.is_(None), c2.c.merged_into_id.is_(None))
-        found = sa.union_all(
-            pairs(
-                p1,
-                p2,
-                sa.and_(p1.c.e164 == p2.c.e164, p1.c.client_id < p2.c.client_id),
-                DuplicateReason.PHONE,
-            ),
-            pairs(
-                e1,
-                e2,
-                sa.and_(e1.c.email == e2.c.email, e1.c.client_id < e2.c.client_id),
-                DuplicateReason.EMAIL,
-            ),
-            pairs(
-                c1,
-                c2,
-                sa.and_(c1.c.inn == c2.c.inn, c1.c.id < c2.c.id, unmerged),
-                DuplicateReason.INN,
-            ),
-            pairs(
-                c1,
-                c2,
-                sa.and_(c1.c.edrpou == c2.c.edrpou, c1.c.id < c2.c.id, unmerged),
-                DuplicateReason.EDRPOU,
-            ),
-            pairs(
-                c1,
-                c2,
-                sa.and_(
-                    c1.c.id < c2.c.id,
-                    unmerged,
-                    c1.c.name_key.op("%")(c2.c.name_key),
-                    sa.func.similarity(c1.c.name_key, c2.c.name_key) >= NAME_SIMILARITY,
-                ),
-                DuplicateReason.NAME,
-            ),
-        ).subquery("found")
+        # A keyset walk of the stored pairs along their primary key (organisation_id,
+        # client_a_id, client_b_id); the two clients are fetched by id.
+        pair = duplicate_candidates
         first, second = clients.alias("first"), clients.alias("second")
         query = (
             sa.select(
@@ -253,25 +214,27 @@ class SqlClientRepository(SqlRepository):
                 second.c.id.label("second_id"),
                 second.c.name.label("second_name"),
                 second.c.responsible_id.label("second_responsible_id"),
-                sa.func.array_agg(sa.distinct(found.c.reason)).label("reasons"),
+                pair.c.reasons,
             )
-            .select_from(found)
-            .join(first, first.c.id == found.c.a)
-            .join(second, second.c.id == found.c.b)
+            .select_from(pair)
+            .join(first, first.c.id == pair.c.client_a_id)
+            .join(second, second.c.id == pair.c.client_b_id)
             .where(
-                first.c.organisation_id == org,
-                second.c.organisation_id == org,
+                pair.c.organisation_id == scope.organisation_id,
+                first.c.organisation_id == scope.organisation_id,
+                second.c.organisation_id == scope.organisation_id,
                 first.c.merged_into_id.is_(None),
                 second.c.merged_into_id.is_(None),
                 visible(first.c.responsible_id, scope),
                 visible(second.c.responsible_id, scope),
             )
-            .group_by(first.c.id, second.c.id)
-            .order_by(first.c.id, second.c.id)
+            .order_by(pair.c.client_a_id, pair.c.client_b_id)
             .limit(limit)
         )
         if after is not None:
-            query = query.where(sa.tuple_(first.c.id, second.c.id) > sa.tuple_(*after))
+            query = query.where(
+                sa.tuple_(pair.c.client_a_id, pair.c.client_b_id) > sa.tuple_(*after)
+            )
         order = list(DuplicateReason)
         return [
             DuplicatePair(
@@ -285,6 +248,66 @@ class SqlClientRepository(SqlRepository):
             )
             for r in await self._conn.execute(query)
         ]
+
+    async def lock_identities(self, organisation_id: UUID, keys: Sequence[str]) -> None:
+        # Transaction-level advisory locks on a 64-bit hash of each key, taken one by one in
+        # ascending order so two transactions wanting overlapping keys cannot deadlock.
+        for lock_id in sorted({_lock_id(organisation_id, key) for key in keys}):
+            await self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+    async def refresh_duplicate_candidates(
+        self, organisation_id: UUID, client_ids: Sequence[UUID], *, at: datetime
+    ) -> None:
+        ids = list(dict.fromkeys(client_ids))
+        if not ids:
+            return
+        params = {
+            "org": organisation_id,
+            "ids": ids,
+            "at": at,
+            "similarity": NAME_SIMILARITY,
+            "shared_limit": SHARED_VALUE_LIMIT,
+        }
+        await self._conn.execute(_FORGET_PAIRS, params)
+        await strict_similarity(self._conn)
+        await self._conn.execute(_REFRESH_PAIRS, params)
+
+    async def rescan_duplicate_candidates(
+        self, organisation_id: UUID, *, at: datetime
+    ) -> AsyncIterator[ScanProgress]:
+        conn = self._conn
+        params: dict[str, Any] = {
+            "org": organisation_id,
+            "similarity": NAME_SIMILARITY,
+            "shared_limit": SHARED_VALUE_LIMIT,
+        }
+        await strict_similarity(conn)
+        await conn.execute(_SCAN_TABLE)
+        await conn.execute(_scan_shared("contact_phones", "e164", DuplicateReason.PHONE), params)
+        yield ScanProgress(percent=10, message="phones compared")
+        await conn.execute(_scan_shared("contact_emails", "email", DuplicateReason.EMAIL), params)
+        yield ScanProgress(percent=20, message="e-mails compared")
+        for reason in (DuplicateReason.INN, DuplicateReason.EDRPOU):
+            await conn.execute(_scan_tax_id(reason), params)
+        yield ScanProgress(percent=30, message="tax ids compared")
+        # Similar names by prefix filtering instead of one trigram-index lookup per client:
+        # two trigram sets with Jaccard similarity t share at least one of the
+        # |A| - ceil(t * |A|) + 1 rarest trigrams of either set, so only clients sharing one
+        # of those are compared.
+        await conn.execute(_SCAN_GRAMS, params)
+        yield ScanProgress(percent=45, message="name trigrams collected")
+        await conn.execute(_SCAN_PREFIXES, {**params, "threshold": str(NAME_SIMILARITY)})
+        await conn.execute(sa.text("ANALYZE duplicate_scan_prefix"))
+        yield ScanProgress(percent=60, message="rare trigrams chosen")
+        await conn.execute(_SCAN_NAMES, params)
+        yield ScanProgress(percent=90, message="names compared")
+        await conn.execute(
+            sa.delete(duplicate_candidates).where(
+                duplicate_candidates.c.organisation_id == organisation_id
+            )
+        )
+        stored = await conn.execute(_SCAN_STORE, {**params, "at": at})
+        yield ScanProgress(percent=100, message="pairs stored", pairs=stored.rowcount)
 
     async def move_children(self, organisation_id: UUID, *, from_id: UUID, to_id: UUID) -> None:
         for table in (
@@ -513,3 +536,178 @@ def _client(m: Any) -> Client:
         updated_at=m["updated_at"],
         version=m["version"],
     )
+
+
+def _lock_id(organisation_id: UUID, key: str) -> int:
+    digest = hashlib.blake2b(f"{organisation_id}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# --- stored duplicate pairs -------------------------------------------------------------
+# Written as SQL text: each is one set-based statement whose shape (which index serves which
+# join) matters more than its composition.
+
+_FORGET_PAIRS = sa.text(
+    """
+    DELETE FROM duplicate_candidates
+    WHERE organisation_id = :org AND (client_a_id = ANY(:ids) OR client_b_id = ANY(:ids))
+    """
+)
+
+# The pairs of the given (unmerged) clients, found the way a create checks for duplicates:
+# a shared phone or e-mail (unless shared too widely to mean anything), tax id, or a similar
+# name. Phones and e-mails are reached through contacts (indexed by client), and matched
+# through the (organisation_id, value) indexes.
+_REFRESH_PAIRS = sa.text(
+    """
+    WITH me AS (
+        SELECT id, name_key, inn, edrpou FROM clients
+        WHERE organisation_id = :org AND id = ANY(:ids) AND merged_into_id IS NULL
+    ),
+    hits AS (
+        SELECT me.id AS mine, p2.client_id AS other, 'phone' AS reason
+        FROM me
+        JOIN contacts c ON c.organisation_id = :org AND c.client_id = me.id
+        JOIN contact_phones p1 ON p1.contact_id = c.id
+        JOIN contact_phones p2
+            ON p2.organisation_id = :org AND p2.e164 = p1.e164 AND p2.client_id <> me.id
+        WHERE (
+            SELECT count(DISTINCT x.client_id) FROM contact_phones x
+            WHERE x.organisation_id = :org AND x.e164 = p1.e164
+        ) <= :shared_limit
+        UNION ALL
+        SELECT me.id, e2.client_id, 'email'
+        FROM me
+        JOIN contacts c ON c.organisation_id = :org AND c.client_id = me.id
+        JOIN contact_emails e1 ON e1.contact_id = c.id
+        JOIN contact_emails e2
+            ON e2.organisation_id = :org AND e2.email = e1.email AND e2.client_id <> me.id
+        WHERE (
+            SELECT count(DISTINCT x.client_id) FROM contact_emails x
+            WHERE x.organisation_id = :org AND x.email = e1.email
+        ) <= :shared_limit
+        UNION ALL
+        SELECT me.id, o.id, 'inn' FROM me
+        JOIN clients o ON o.organisation_id = :org AND o.inn = me.inn AND o.id <> me.id
+        UNION ALL
+        SELECT me.id, o.id, 'edrpou' FROM me
+        JOIN clients o ON o.organisation_id = :org AND o.edrpou = me.edrpou AND o.id <> me.id
+        UNION ALL
+        SELECT me.id, o.id, 'similar_name' FROM me
+        JOIN clients o ON o.name_key % me.name_key
+        WHERE o.organisation_id = :org AND o.id <> me.id
+            AND similarity(o.name_key, me.name_key) >= :similarity
+    )
+    INSERT INTO duplicate_candidates
+        (organisation_id, client_a_id, client_b_id, reasons, score, found_at)
+    SELECT :org, least(h.mine, h.other), greatest(h.mine, h.other),
+        array_agg(DISTINCT h.reason), count(DISTINCT h.reason), :at
+    FROM hits h
+    JOIN clients o ON o.id = h.other AND o.organisation_id = :org AND o.merged_into_id IS NULL
+    GROUP BY least(h.mine, h.other), greatest(h.mine, h.other)
+    ON CONFLICT (organisation_id, client_a_id, client_b_id) DO UPDATE
+    SET reasons = excluded.reasons, score = excluded.score, found_at = excluded.found_at
+    """
+)
+
+# A rescan collects (a, b, reason) hits in a temporary table, then replaces the stored pairs
+# in one statement at the end (the transaction keeps the old ones visible until commit).
+_SCAN_TABLE = sa.text(
+    "CREATE TEMPORARY TABLE duplicate_scan (a uuid NOT NULL, b uuid NOT NULL, "
+    "reason text NOT NULL) ON COMMIT DROP"
+)
+
+_SCAN_SHARED_VALUES = """
+    INSERT INTO duplicate_scan (a, b, reason)
+    WITH shared AS (
+        SELECT {column} FROM {table} WHERE organisation_id = :org
+        GROUP BY {column} HAVING count(DISTINCT client_id) BETWEEN 2 AND :shared_limit
+    ),
+    members AS (
+        SELECT DISTINCT t.{column}, t.client_id FROM {table} t
+        JOIN shared USING ({column})
+        WHERE t.organisation_id = :org
+    )
+    SELECT m1.client_id, m2.client_id, '{reason}'
+    FROM members m1 JOIN members m2 ON m2.{column} = m1.{column} AND m1.client_id < m2.client_id
+"""
+
+_SCAN_TAX_IDS = """
+    INSERT INTO duplicate_scan (a, b, reason)
+    WITH shared AS (
+        SELECT {column} FROM clients
+        WHERE organisation_id = :org AND merged_into_id IS NULL AND {column} IS NOT NULL
+        GROUP BY {column} HAVING count(*) > 1
+    ),
+    members AS (
+        SELECT c.id, c.{column} FROM clients c JOIN shared USING ({column})
+        WHERE c.organisation_id = :org AND c.merged_into_id IS NULL
+    )
+    SELECT m1.id, m2.id, '{column}'
+    FROM members m1 JOIN members m2 ON m2.{column} = m1.{column} AND m1.id < m2.id
+"""
+
+
+def _scan_shared(table: str, column: str, reason: DuplicateReason) -> sa.TextClause:
+    # Identifiers come from this module, never from input.
+    return sa.text(_SCAN_SHARED_VALUES.format(table=table, column=column, reason=reason.value))
+
+
+def _scan_tax_id(reason: DuplicateReason) -> sa.TextClause:
+    # The reason's value is the column's name (inn, edrpou).
+    return sa.text(_SCAN_TAX_IDS.format(column=reason.value))
+
+
+_SCAN_GRAMS = sa.text(
+    """
+    CREATE TEMPORARY TABLE duplicate_scan_grams ON COMMIT DROP AS
+    SELECT c.id, g.gram, cardinality(t.grams) AS size
+    FROM clients c
+    CROSS JOIN LATERAL (SELECT show_trgm(c.name_key) AS grams) t
+    CROSS JOIN LATERAL unnest(t.grams) AS g(gram)
+    WHERE c.organisation_id = :org AND c.merged_into_id IS NULL
+    """
+)
+
+# Numeric arithmetic, so ceil(0.8 * 15) is 12 and the prefix is never one trigram short.
+_SCAN_PREFIXES = sa.text(
+    """
+    CREATE TEMPORARY TABLE duplicate_scan_prefix ON COMMIT DROP AS
+    SELECT id, gram FROM (
+        SELECT g.id, g.gram, g.size,
+            row_number() OVER (PARTITION BY g.id ORDER BY f.frequency, g.gram) AS rank
+        FROM duplicate_scan_grams g
+        JOIN (
+            SELECT gram, count(*) AS frequency FROM duplicate_scan_grams GROUP BY gram
+        ) f USING (gram)
+    ) ranked
+    WHERE rank <= size - ceil(CAST(:threshold AS numeric) * size) + 1
+    """
+)
+
+_SCAN_NAMES = sa.text(
+    """
+    INSERT INTO duplicate_scan (a, b, reason)
+    SELECT candidates.a, candidates.b, 'similar_name'
+    FROM (
+        SELECT DISTINCT p1.id AS a, p2.id AS b
+        FROM duplicate_scan_prefix p1
+        JOIN duplicate_scan_prefix p2 ON p2.gram = p1.gram AND p1.id < p2.id
+    ) candidates
+    JOIN clients c1 ON c1.id = candidates.a
+    JOIN clients c2 ON c2.id = candidates.b
+    WHERE similarity(c1.name_key, c2.name_key) >= :similarity
+    """
+)
+
+_SCAN_STORE = sa.text(
+    """
+    INSERT INTO duplicate_candidates
+        (organisation_id, client_a_id, client_b_id, reasons, score, found_at)
+    SELECT :org, s.a, s.b, array_agg(DISTINCT s.reason), count(DISTINCT s.reason), :at
+    FROM duplicate_scan s
+    JOIN clients ca ON ca.id = s.a AND ca.merged_into_id IS NULL
+    JOIN clients cb ON cb.id = s.b AND cb.merged_into_id IS NULL
+    GROUP BY s.a, s.b
+    """
+)

@@ -176,6 +176,35 @@ contact_emails = sa.Table(
     ),
 )
 
+# Pairs of clients that look like one, kept up to date by the changes that can make or break
+# a match (in their transaction) and by a rescan job, so listing them is a keyset read instead
+# of comparing every client with every other. Merging or deleting a client removes its pairs.
+duplicate_candidates = sa.Table(
+    "duplicate_candidates",
+    metadata,
+    organisation_fk(),
+    sa.Column(
+        "client_a_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("clients.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "client_b_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("clients.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("reasons", ARRAY(sa.String(16)), nullable=False),
+    sa.Column("score", sa.SmallInteger, nullable=False),
+    sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("organisation_id", "client_a_id", "client_b_id"),
+    sa.CheckConstraint("client_a_id < client_b_id", name="ordered_pair"),
+    sa.Index(
+        "ix_duplicate_candidates_organisation_id_client_b_id", "organisation_id", "client_b_id"
+    ),
+)
+
 custom_field_definitions = sa.Table(
     "custom_field_definitions",
     metadata,

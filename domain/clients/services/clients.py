@@ -16,11 +16,18 @@ from domain.clients.custom_fields import (
     parse_custom_filters,
     validate_custom_fields,
 )
-from domain.clients.duplicates import DuplicateFound, DuplicatePair, group_hits
+from domain.clients.duplicates import (
+    RESCAN_JOB,
+    DuplicateFound,
+    DuplicatePair,
+    group_hits,
+    identity_keys,
+)
 from domain.clients.model import Client, ClientView, Contact, RelationshipTransition
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.clients.services.loading import load_client, phone_region_for
 from domain.platform.audit import record_change
+from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
@@ -80,12 +87,20 @@ class ClientService:
                 )
                 for c in command.contacts
             ]
+            phones = [p.e164 for c in new_contacts for p in c.phones]
+            emails = [e for c in new_contacts for e in c.emails]
+            # Concurrent creates with the same phone, e-mail or tax id take turns from here,
+            # so the second one sees the first when it checks.
+            await uow.clients.lock_identities(
+                principal.organisation_id,
+                identity_keys(phones=phones, emails=emails, inn=client.inn, edrpou=client.edrpou),
+            )
             if not confirm_duplicate:
                 hits = await uow.clients.find_duplicates(
                     principal.organisation_id,
                     name_key=client.name_key,
-                    phones=[p.e164 for c in new_contacts for p in c.phones],
-                    emails=[e for c in new_contacts for e in c.emails],
+                    phones=phones,
+                    emails=emails,
                     inn=client.inn,
                     edrpou=client.edrpou,
                     exclude_id=None,
@@ -159,6 +174,13 @@ class ClientService:
             identity_changed = {
                 k: before[k] != getattr(client, k) for k in ("name", "inn", "edrpou")
             }
+            await uow.clients.lock_identities(
+                principal.organisation_id,
+                identity_keys(
+                    inn=client.inn if identity_changed["inn"] else None,
+                    edrpou=client.edrpou if identity_changed["edrpou"] else None,
+                ),
+            )
             if not confirm_duplicate and any(identity_changed.values()):
                 hits = await uow.clients.find_duplicates(
                     principal.organisation_id,
@@ -253,6 +275,42 @@ class ClientService:
             return await uow.clients.list_duplicate_pairs(
                 principal.scope_for(Resource.CLIENTS), limit=limit, after=after
             )
+
+    async def start_duplicate_rescan(self, principal: Principal) -> Job:
+        """Recompute every stored duplicate pair of the organisation in the background (after
+        a bulk load or an import that bypassed the API); the job reports its progress."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        async with self._uow as uow:
+            job = Job(
+                organisation_id=principal.organisation_id,
+                kind=RESCAN_JOB,
+                created_by=principal.user_id,
+                created_at=self._clock.now(),
+            )
+            await uow.enqueue(job)
+            await uow.commit()
+            return job
+
+    async def rescan_duplicates(
+        self,
+        organisation_id: UUID,
+        *,
+        progress: Callable[[int, str | None], Awaitable[None]] | None = None,
+    ) -> dict[str, int]:
+        """The rescan job's work: one transaction, so readers see the old pairs until the new
+        ones replace them."""
+        pairs = 0
+        async with self._uow as uow:
+            async for step in uow.clients.rescan_duplicate_candidates(
+                organisation_id, at=self._clock.now()
+            ):
+                if step.pairs is not None:
+                    pairs = step.pairs
+                if progress is not None:
+                    # Never 100 before the commit: the runner marks the job done after it.
+                    await progress(min(step.percent, 99), step.message)
+            await uow.commit()
+        return {"pairs": pairs}
 
     async def merge(
         self,

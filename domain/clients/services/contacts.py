@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain.auth.principal import Principal
 from domain.clients.commands import NewContact, UpdateContact
-from domain.clients.duplicates import DuplicateFound, group_hits
+from domain.clients.duplicates import DuplicateFound, group_hits, identity_keys
 from domain.clients.model import Contact
 from domain.clients.services.loading import load_client, phone_region_for
 from domain.platform.audit import record_change
@@ -44,6 +44,10 @@ class ContactService:
                 region=await phone_region_for(uow, principal, region),
                 at=self._clock.now(),
                 by=principal.user_id,
+            )
+            await uow.clients.lock_identities(
+                principal.organisation_id,
+                identity_keys(phones=[p.e164 for p in contact.phones], emails=contact.emails),
             )
             if not confirm_duplicate:
                 await self._check_duplicates(uow, principal, contact, None)
@@ -114,14 +118,19 @@ class ContactService:
                 at=self._clock.now(),
                 by=principal.user_id,
             )
+            new_phones = [p.e164 for p in contact.phones if p.e164 not in old_phones]
+            new_emails = [e for e in contact.emails if e not in old_emails]
+            await uow.clients.lock_identities(
+                principal.organisation_id, identity_keys(phones=new_phones, emails=new_emails)
+            )
             if not confirm_duplicate:
                 await self._check_duplicates(
                     uow,
                     principal,
                     contact,
                     contact.id,
-                    phones=[p.e164 for p in contact.phones if p.e164 not in old_phones],
-                    emails=[e for e in contact.emails if e not in old_emails],
+                    phones=new_phones,
+                    emails=new_emails,
                     check_name=contact.name_key != old_name,
                 )
             await uow.contacts.update(contact, version)
@@ -147,6 +156,10 @@ class ContactService:
             contact = await self._load(uow, principal, contact_id)
             check_version("Contact", contact.version, expected_version)
             await uow.contacts.delete(principal.scope_for(Resource.CLIENTS), contact_id)
+            # Its phones and e-mails no longer pair its client with others.
+            await uow.clients.refresh_duplicate_candidates(
+                principal.organisation_id, [contact.client_id], at=self._clock.now()
+            )
             await record_change(
                 uow,
                 principal,
