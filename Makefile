@@ -31,6 +31,8 @@ help:
 	@echo "make install         Python venv from requirements.lock and frontend node_modules"
 	@echo "make lock            regenerate requirements.lock from pyproject.toml"
 	@echo "make fmt | lint | typecheck | openapi | frontend-build | e2e | clean"
+	@echo "make bench-scale     1,000,000 deals into a fresh database, then list/board/search"
+	@echo "                     latencies against their targets (BENCH_ARGS=\"--deals 100000\")"
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -113,6 +115,13 @@ fmt: $(PY_STAMP)
 openapi: install
 	$(BIN)/crm export-openapi
 	cd frontend && npm run gen:api
+
+# Loads 1,000,000 deals into a fresh database (BENCH_DATABASE_URL, else an embedded PostgreSQL
+# under var/bench) and prints each request's p50/p99 against its target; see bench/scale.py.
+BENCH_ARGS ?=
+.PHONY: bench-scale
+bench-scale: $(PY_STAMP)
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 # Build output and caches only: var/ (the dev database) and the installs stay.
 clean:
