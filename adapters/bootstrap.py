@@ -17,7 +17,7 @@ from adapters.mail.dev_mailbox import DevMailbox
 from adapters.notifications.redis_feed import RedisNotificationFeed, RedisNotificationPublisher
 from adapters.queue.arq_queue import ArqJobDispatcher
 from adapters.security.passwords import Argon2PasswordHasher
-from adapters.security.throttle import RedisLoginThrottle
+from adapters.security.throttle import RedisAttemptThrottle
 from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
 from adapters.storage import make_storage
@@ -50,7 +50,8 @@ class Container:
     hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
     secrets: UrlSafeSecrets = field(default_factory=UrlSafeSecrets)
     access_tokens: JwtAccessTokens = field(init=False)
-    throttle: RedisLoginThrottle = field(init=False)
+    throttle: RedisAttemptThrottle = field(init=False)
+    reset_throttle: RedisAttemptThrottle = field(init=False)
     idempotency: SqlIdempotencyStore = field(init=False)
     storage: FileStorage = field(init=False)
     bus: EventBus = field(init=False)
@@ -65,10 +66,17 @@ class Container:
         self.access_tokens = JwtAccessTokens(
             self.settings.signing_key(), self.settings.access_token_ttl_seconds
         )
-        self.throttle = RedisLoginThrottle(
+        self.throttle = RedisAttemptThrottle(
             self.redis,
-            max_failures=self.settings.login_max_failures,
+            namespace="login-failures",
+            max_attempts=self.settings.login_max_failures,
             window_seconds=self.settings.login_window_seconds,
+        )
+        self.reset_throttle = RedisAttemptThrottle(
+            self.redis,
+            namespace="password-resets",
+            max_attempts=self.settings.password_reset_max_requests,
+            window_seconds=self.settings.password_reset_window_seconds,
         )
         self.idempotency = SqlIdempotencyStore(self.engine)
         self.storage = make_storage(self.settings)
@@ -94,6 +102,7 @@ class Container:
             issuer=self.access_tokens,
             secrets=self.secrets,
             throttle=self.throttle,
+            reset_throttle=self.reset_throttle,
             policy=AuthPolicy(refresh_ttl=timedelta(days=self.settings.refresh_token_ttl_days)),
         )
 
@@ -154,6 +163,9 @@ def make_engine(
         pool_size=10,
         max_overflow=10,
         pool_pre_ping=True,
+        # A logged database error shows the statement, never the values bound to it
+        # (passwords' hashes, tokens' digests, personal data).
+        hide_parameters=True,
         connect_args={
             "server_settings": {
                 "application_name": application_name,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
+from typing import Any
 
 import structlog
+from sqlalchemy.exc import StatementError
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -46,3 +49,19 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+
+
+def failure_fields(exc: BaseException) -> dict[str, Any]:
+    """How an unexpected failure is logged. A database error is logged by its statement,
+    classes and SQLSTATE with the stack, but never its message or chained cause: the driver
+    quotes bound values there (a token's digest, a password's hash, personal data), which the
+    engine's ``hide_parameters`` does not cover."""
+    if not isinstance(exc, StatementError):
+        return {"error": str(exc), "exc_info": exc}
+    cause = exc.orig if exc.orig is not None else exc.__cause__
+    return {
+        "error": type(exc).__name__ + (f" ({type(cause).__name__})" if cause else ""),
+        "sqlstate": getattr(cause, "sqlstate", None),
+        "statement": exc.statement,
+        "stack": "".join(traceback.format_tb(exc.__traceback__)),
+    }

@@ -3,6 +3,7 @@ with one line that names it."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,15 @@ class Settings(BaseSettings):
     refresh_token_ttl_days: int = Field(default=30, ge=1, le=365)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
+    # Password reset requests allowed per address and per client address in the window.
+    password_reset_max_requests: int = Field(default=5, ge=1)
+    password_reset_window_seconds: int = Field(default=900, ge=1)
+    # Addresses (IPs or CIDR networks, comma-separated) of the reverse proxies whose
+    # X-Forwarded-For is believed; from any other peer the header is ignored. None by default.
+    trusted_proxies: str = ""
+    # Processes serving HTTP for `crm web`; unset, one per available core, at most 4. Every
+    # process shares its state through PostgreSQL and Redis only.
+    web_workers: int | None = Field(default=None, ge=1, le=64)
     mail_from: str = "crm@localhost"
     # Attachments: a local folder under VAR_DIR, or an S3-compatible bucket.
     storage_backend: Literal["local", "s3"] = "local"
@@ -89,6 +99,19 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters long")
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        for part in _split(value):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or CIDR network") from None
+        return value
+
+    def trusted_proxy_networks(self) -> tuple[IpNetwork, ...]:
+        return tuple(ipaddress.ip_network(p, strict=False) for p in _split(self.trusted_proxies))
+
     @property
     def public_base(self) -> str:
         return str(self.public_url).rstrip("/")
@@ -120,6 +143,13 @@ class Settings(BaseSettings):
                 "REDIS_URL is not set: set it, or use `crm serve`, which starts an embedded Redis"
             )
         return self.redis_url
+
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _split(addresses: str) -> list[str]:
+    return [part.strip() for part in addresses.split(",") if part.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:

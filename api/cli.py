@@ -67,7 +67,9 @@ def web(
         host=host,
         port=port,
         log_config=None,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app, and only from TRUSTED_PROXIES (api.deps.client_ip);
+        # uvicorn's own handling would believe any local peer.
+        proxy_headers=False,
         access_log=False,
     )
 
@@ -144,7 +146,7 @@ def set_password(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Set a user's password directly (e.g. to change the demo admin's)."""
-    from domain.auth.services import check_password
+    from domain.auth.services import change_password, check_password
     from domain.shared.errors import DomainError
 
     async def run(container: Container) -> Any:
@@ -154,10 +156,7 @@ def set_password(
             user = await uow.users.get_by_email(email)
             if user is None:
                 _fail(f"error: no user with the e-mail {email}")
-            version = user.version
-            user.set_password_hash(container.hasher.hash(password))
-            await uow.users.update(user, version)
-            await uow.refresh_tokens.revoke_all_for_user(user.id, now)
+            await change_password(uow, user, container.hasher.hash(password), now)
             await uow.commit()
 
     try:

@@ -3,12 +3,15 @@ as Annotated aliases the routers use."""
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from adapters.bootstrap import Container
+from adapters.settings import IpNetwork
 from domain.activities.ports import NotificationFeed
 from domain.activities.services.activities import ActivityService
 from domain.activities.services.discussions import DiscussionService
@@ -110,9 +113,7 @@ ProfileServiceDep = Annotated[ProfileService, Depends(get_profile_service)]
 
 
 def get_invitation_service(uow: UowDep, container: ContainerDep) -> InvitationService:
-    return InvitationService(
-        uow, container.clock, container.secrets, link_base=container.settings.public_base
-    )
+    return InvitationService(uow, container.clock)
 
 
 InvitationServiceDep = Annotated[InvitationService, Depends(get_invitation_service)]
@@ -268,8 +269,40 @@ _api_key = APIKeyHeader(
 )
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_ip(request: Request, container: ContainerDep) -> str:
+    """The caller's address: the connection's peer, or, when the peer is one of the configured
+    TRUSTED_PROXIES, the nearest X-Forwarded-For entry that is not a trusted proxy itself (the
+    entries further left are whatever the client chose to send)."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = container.settings.trusted_proxy_networks()
+    if not trusted or not _is_among(peer, trusted):
+        return peer
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    for hop in reversed(hops):
+        if not _is_among(hop, trusted):
+            return hop if _is_ip(hop) else peer
+    return hops[0] if hops else peer
+
+
+def _is_ip(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_among(address: str, networks: Sequence[IpNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 ClientIp = Annotated[str, Depends(client_ip)]

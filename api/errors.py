@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.db.errors import sqlstate, transient_failure
+from adapters.logging import failure_fields
 from domain.shared.errors import (
     Conflict,
     ContentTooLarge,
@@ -188,7 +189,7 @@ def unexpected_error(exc: Exception, *, instance: str | None = None) -> JSONResp
     """Logs an exception nothing else handled and answers a 500 that does not reveal it. The
     request id middleware calls this itself, so the answer carries the id and the log line has
     it bound; the handler below is left for failures outside that middleware."""
-    log.error("request.failed", error=str(exc), exc_info=exc)
+    log.error("request.failed", **failure_fields(exc))
     return problem_response(
         500, "An unexpected error occurred; it has been logged", instance=instance
     )

@@ -1,5 +1,6 @@
-"""A development mailbox: every message is logged and written to a folder as an .eml file,
-so invitation and reset links can be followed without a mail server."""
+"""A development mailbox: every message is written to a folder as an .eml file, so invitation
+and reset links can be followed without a mail server; the log names only its recipient and
+subject."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ class DevMailbox:
         message.set_content(body)
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid4().hex[:8]}.eml"
         await asyncio.to_thread(self._write, name, message.as_bytes())
-        log.info("mail.sent", to=to, subject=subject, file=str(self._folder / name), body=body)
+        # Never the body: it may hold an invitation or reset link.
+        log.info("mail.sent", to=to, subject=subject, file=str(self._folder / name))
 
     def _write(self, name: str, data: bytes) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)

@@ -18,17 +18,18 @@ from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS
 from adapters.worker.jobs.clients import rescan_duplicates
 from adapters.worker.jobs.deals import STALE_DEALS
-from adapters.worker.jobs.mail import send_mail
+from adapters.worker.jobs.mail import send_link_mail, send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliveries
 from adapters.worker.runner import Handler, run_stored_job
-from domain.auth.services import MAIL_JOB
+from domain.auth.services import LINK_MAIL_JOB, MAIL_JOB
 from domain.clients.duplicates import RESCAN_JOB
 
 HANDLERS: dict[str, Handler] = {
     RESCAN_JOB: rescan_duplicates,
     MAIL_JOB: send_mail,
+    LINK_MAIL_JOB: send_link_mail,
 }
 
 

@@ -6,7 +6,6 @@ API calls, so the worker is just another entry point.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from uuid import UUID
 import structlog
 
 from adapters.bootstrap import Container
+from adapters.logging import failure_fields
 from domain.platform.model import JobStatus
 
 log = structlog.get_logger(__name__)
@@ -61,8 +61,10 @@ async def run_stored_job(container: Container, job_id: UUID, handlers: dict[str,
             raise LookupError(f"no handler for job kind {kind!r}")
         result = await handler(context, params)
     except Exception as exc:  # the job row must record any failure
-        log.error("job.failed", error=str(exc), traceback=traceback.format_exc())
-        await _finish(container, job_id, error=f"{type(exc).__name__}: {exc}")
+        # Never the job's params (they may name a person); a database error without its values.
+        fields = failure_fields(exc)
+        log.error("job.failed", **fields)
+        await _finish(container, job_id, error=f"{type(exc).__name__}: {fields['error']}")
         return "failed"
     finally:
         structlog.contextvars.unbind_contextvars("job_id", "job_kind")

@@ -109,13 +109,13 @@ async def logout(
     )
 
 
-@router.post("/password/forgot", status_code=status.HTTP_202_ACCEPTED, responses=problems(422))
+@router.post("/password/forgot", status_code=status.HTTP_202_ACCEPTED, responses=problems(422, 429))
 async def request_password_reset(
-    body: PasswordForgotRequest, auth: AuthServiceDep, container: ContainerDep
+    body: PasswordForgotRequest, auth: AuthServiceDep, ip: ClientIp
 ) -> None:
-    """E-mail a one-time link to set a new password. Answers the same whether or not the
-    address has an account."""
-    await auth.request_password_reset(body.email, link_base=container.settings.public_base)
+    """E-mail a one-time link to set a new password. Answers the same, after the same time,
+    whether or not the address has an account; limited per address and per client."""
+    await auth.request_password_reset(body.email, client_ip=ip)
 
 
 @router.post("/password/set", status_code=status.HTTP_204_NO_CONTENT, responses=problems(422))

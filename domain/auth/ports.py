@@ -32,12 +32,20 @@ class SecretGenerator(Protocol):
         ...
 
 
-class LoginThrottle(Protocol):
-    async def retry_after(self, keys: Sequence[str]) -> int:
-        """Seconds until another attempt is allowed for any of the keys; 0 when allowed."""
+class AttemptThrottle(Protocol):
+    """Attempts (sign-ins, reset requests) counted per key (an account, an address) in a
+    window."""
+
+    async def attempt(self, keys: Sequence[str]) -> int:
+        """Counts one attempt against every key before it is checked, atomically, so parallel
+        attempts cannot all slip under the limit. Seconds to wait when any key is over its
+        limit (the attempt must then be refused unchecked); 0 when it may go ahead."""
         ...
 
-    async def record_failure(self, keys: Sequence[str]) -> None: ...
+    async def forgive(self, keys: Sequence[str]) -> None:
+        """Takes back one counted attempt that turned out legitimate."""
+        ...
+
     async def reset(self, keys: Sequence[str]) -> None: ...
 
 
@@ -57,6 +65,9 @@ class ActionTokenRepository(Protocol):
     async def add(self, token: ActionToken) -> None: ...
     async def get_by_hash(self, token_hash: str) -> ActionToken | None: ...
     async def save(self, token: ActionToken) -> None: ...
+    async def spend_all_for_user(self, user_id: UUID, at: datetime) -> None:
+        """Marks every unused link of the user as used at ``at``."""
+        ...
 
 
 class ApiKeyRepository(Protocol):

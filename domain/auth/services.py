@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,10 +21,15 @@ from domain.auth.model import (
     format_api_key,
     split_api_key,
 )
-from domain.auth.ports import AccessTokenIssuer, LoginThrottle, PasswordHasher, SecretGenerator
+from domain.auth.ports import (
+    AccessTokenIssuer,
+    AttemptThrottle,
+    PasswordHasher,
+    SecretGenerator,
+)
 from domain.auth.principal import Principal
 from domain.platform.model import Job
-from domain.platform.ports import UnitOfWork
+from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import (
     InvalidInput,
@@ -38,6 +45,7 @@ from domain.staff.permissions import Permission
 
 INVALID_CREDENTIALS = "Wrong e-mail or password"
 MAIL_JOB = "mail.send"
+LINK_MAIL_JOB = "auth.link_mail"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -56,6 +64,9 @@ class AuthPolicy:
     refresh_reuse_grace: timedelta = timedelta(seconds=30)
     invitation_ttl: timedelta = timedelta(days=7)
     reset_ttl: timedelta = timedelta(hours=1)
+    # A reset request is answered no sooner than this, so its timing does not tell whether
+    # the address has an account (the real work, minting and mailing the link, is a job).
+    reset_answer_time: timedelta = timedelta(milliseconds=300)
 
 
 class AuthService:
@@ -67,7 +78,8 @@ class AuthService:
         hasher: PasswordHasher,
         issuer: AccessTokenIssuer,
         secrets: SecretGenerator,
-        throttle: LoginThrottle,
+        throttle: AttemptThrottle,
+        reset_throttle: AttemptThrottle,
         policy: AuthPolicy | None = None,
     ) -> None:
         self._uow = uow
@@ -76,11 +88,14 @@ class AuthService:
         self._issuer = issuer
         self._secrets = secrets
         self._throttle = throttle
+        self._reset_throttle = reset_throttle
         self._policy = policy or AuthPolicy()
 
     async def login(self, email: str, password: str, *, client_ip: str) -> TokenPair:
         keys = [f"account:{email.strip().lower()}", f"ip:{client_ip}"]
-        wait = await self._throttle.retry_after(keys)
+        # Counted as a failure before the password is checked, so parallel guesses cannot all
+        # be checked before the first failure is recorded; a success takes it back.
+        wait = await self._throttle.attempt(keys)
         if wait:
             raise RateLimited("Too many failed sign-in attempts; try again later", wait)
         async with self._uow as uow:
@@ -91,11 +106,11 @@ class AuthService:
                 or user.password_hash is None
                 or not self._hasher.verify(password, user.password_hash)
             ):
-                await self._throttle.record_failure(keys)
                 raise Unauthenticated(INVALID_CREDENTIALS)
             pair = await self._start_session(uow, user, family_id=new_id())
             await uow.commit()
         await self._throttle.reset([keys[0]])
+        await self._throttle.forgive(keys[1:])
         return pair
 
     async def refresh(self, refresh_token: str) -> TokenPair:
@@ -157,33 +172,25 @@ class AuthService:
 
     # --- one-time links -------------------------------------------------------------------
 
-    async def request_password_reset(self, email: str, *, link_base: str) -> None:
-        """Always succeeds from the caller's view, so the answer does not reveal accounts."""
-        async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
-            if user is None or not user.is_active:
-                return
-            secret = await issue_action_token(
-                uow,
-                self._clock,
-                self._secrets,
-                user,
-                ActionPurpose.PASSWORD_RESET,
-                self._policy.reset_ttl,
-            )
-            await uow.enqueue(
-                mail_job(
-                    user,
-                    self._clock,
-                    subject="Password reset",
-                    body=(
-                        f"Hello, {user.full_name}.\n\nTo set a new password open "
-                        f"{link_base}/set-password?token={secret}\n"
-                        f"The link works once, for {_hours(self._policy.reset_ttl)} h.\n"
-                    ),
-                )
-            )
-            await uow.commit()
+    async def request_password_reset(self, email: str, *, client_ip: str) -> None:
+        """Queues a mail with a one-time link. Answers the same, and after the same time,
+        whether or not the address has an account; limited per address and per client."""
+        started = time.monotonic()
+        wait = await self._reset_throttle.attempt(
+            [f"account:{email.strip().lower()}", f"ip:{client_ip}"]
+        )
+        if wait:
+            raise RateLimited("Too many password reset requests; try again later", wait)
+        try:
+            async with self._uow as uow:
+                user = await uow.users.get_by_email(email)
+                if user is None or not user.is_active:
+                    return
+                await uow.enqueue(link_mail_job(user, self._clock, ActionPurpose.PASSWORD_RESET))
+                await uow.commit()
+        finally:
+            elapsed = time.monotonic() - started
+            await asyncio.sleep(max(0.0, self._policy.reset_answer_time.total_seconds() - elapsed))
 
     async def set_password(self, token: str, password: str) -> None:
         """Completes an invitation or a password reset."""
@@ -196,14 +203,78 @@ class AuthService:
             user = await uow.users.get_for_auth(stored.user_id)
             if user is None or not user.is_active:
                 raise InvalidInput("token", "the account is deactivated")
-            expected = user.version
-            user.set_password_hash(self._hasher.hash(password))
-            await uow.users.update(user, expected)
             stored.used_at = now
             await uow.action_tokens.save(stored)
-            # A new password ends every session started with the old one.
-            await uow.refresh_tokens.revoke_all_for_user(user.id, now)
+            await change_password(uow, user, self._hasher.hash(password), now)
             await uow.commit()
+
+
+async def change_password(uow: UnitOfWork, user: User, password_hash: str, now: datetime) -> None:
+    """Stores a new password and ends what the old one, or a link sent before, could open:
+    every session and every unused invitation or reset link of the user."""
+    expected = user.version
+    user.set_password_hash(password_hash)
+    await uow.users.update(user, expected)
+    await uow.refresh_tokens.revoke_all_for_user(user.id, now)
+    await uow.action_tokens.spend_all_for_user(user.id, now)
+
+
+class LinkMailService:
+    """Mints a one-time link (invitation, password reset) and mails it, in the worker: the
+    job carries only the user and the purpose, so the link exists in the message alone, never
+    in a job's params, a log line or the database (which keeps its digest)."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWork,
+        clock: Clock,
+        secrets: SecretGenerator,
+        mailer: Mailer,
+        link_base: str,
+        policy: AuthPolicy | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._secrets = secrets
+        self._mailer = mailer
+        self._link_base = link_base
+        self._policy = policy or AuthPolicy()
+
+    async def send(self, user_id: UUID, purpose: ActionPurpose) -> str | None:
+        """The address the link went to; None when the account can no longer use one (it
+        was deactivated, or the invitation was already accepted)."""
+        ttl = (
+            self._policy.invitation_ttl
+            if purpose is ActionPurpose.INVITATION
+            else self._policy.reset_ttl
+        )
+        async with self._uow as uow:
+            user = await uow.users.get_for_auth(user_id)
+            if user is None or not user.is_active:
+                return None
+            if purpose is ActionPurpose.INVITATION and user.password_hash is not None:
+                return None
+            organisation = await uow.organisations.get(user.organisation_id)
+            assert organisation is not None
+            secret = await issue_action_token(uow, self._clock, self._secrets, user, purpose, ttl)
+            await uow.commit()
+        link = f"{self._link_base}/set-password?token={secret}"
+        if purpose is ActionPurpose.INVITATION:
+            subject = f"Приглашение в CRM {organisation.name}"
+            body = (
+                f"Здравствуйте, {user.full_name}!\n\n"
+                f"Вас пригласили в CRM организации «{organisation.name}».\n"
+                f"Чтобы задать пароль и войти, откройте ссылку:\n{link}\n"
+            )
+        else:
+            subject = "Password reset"
+            body = (
+                f"Hello, {user.full_name}.\n\nTo set a new password open {link}\n"
+                f"The link works once, for {_hours(ttl)} h.\n"
+            )
+        await self._mailer.send(to=user.email, subject=subject, body=body)
+        return user.email
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +407,12 @@ async def issue_action_token(
     return secret
 
 
-def mail_job(user: User, clock: Clock, *, subject: str, body: str) -> Job:
+def link_mail_job(user: User, clock: Clock, purpose: ActionPurpose) -> Job:
+    """The job that mails the user a one-time link; it holds no secret (see LinkMailService)."""
     return Job(
         organisation_id=user.organisation_id,
-        kind=MAIL_JOB,
-        params={"to": user.email, "subject": subject, "body": body},
+        kind=LINK_MAIL_JOB,
+        params={"user_id": str(user.id), "purpose": purpose.value},
         created_at=clock.now(),
     )
 

@@ -110,6 +110,13 @@ class SqlActionTokenRepository(SqlRepository):
             .values(used_at=token.used_at)
         )
 
+    async def spend_all_for_user(self, user_id: UUID, at: datetime) -> None:
+        await self._conn.execute(
+            sa.update(action_tokens)
+            .where(action_tokens.c.user_id == user_id, action_tokens.c.used_at.is_(None))
+            .values(used_at=at)
+        )
+
 
 class SqlApiKeyRepository(SqlRepository):
     async def add(self, key: ApiKey) -> None:

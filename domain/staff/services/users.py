@@ -6,9 +6,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.auth.model import ActionPurpose
-from domain.auth.ports import SecretGenerator
 from domain.auth.principal import Principal
-from domain.auth.services import AuthPolicy, issue_action_token, mail_job
+from domain.auth.services import link_mail_job
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
@@ -68,20 +67,9 @@ class ProfileService:
 
 
 class InvitationService:
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        secrets: SecretGenerator,
-        *,
-        link_base: str,
-        policy: AuthPolicy | None = None,
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._secrets = secrets
-        self._link_base = link_base
-        self._policy = policy or AuthPolicy()
 
     async def invite(
         self,
@@ -122,25 +110,8 @@ class InvitationService:
             )
             user.update_profile(language=language, time_zone=time_zone or organisation.time_zone)
             await uow.users.add(user)
-            secret = await issue_action_token(
-                uow,
-                self._clock,
-                self._secrets,
-                user,
-                ActionPurpose.INVITATION,
-                self._policy.invitation_ttl,
-            )
-            job = mail_job(
-                user,
-                self._clock,
-                subject=f"Приглашение в CRM {organisation.name}",
-                body=(
-                    f"Здравствуйте, {user.full_name}!\n\n"
-                    f"Вас пригласили в CRM организации «{organisation.name}».\n"
-                    f"Чтобы задать пароль и войти, откройте ссылку:\n"
-                    f"{self._link_base}/set-password?token={secret}\n"
-                ),
-            )
+            # The worker mints the link when it sends the mail, so no job holds it.
+            job = link_mail_job(user, self._clock, ActionPurpose.INVITATION)
             job.created_by = principal.user_id
             await uow.enqueue(job)
             await uow.commit()

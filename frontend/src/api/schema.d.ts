@@ -78,8 +78,8 @@ export interface paths {
         put?: never;
         /**
          * Request Password Reset
-         * @description E-mail a one-time link to set a new password. Answers the same whether or not the
-         *     address has an account.
+         * @description E-mail a one-time link to set a new password. Answers the same, after the same time,
+         *     whether or not the address has an account; limited per address and per client.
          */
         post: operations["request_password_reset"];
         delete?: never;
@@ -4748,6 +4748,16 @@ export interface operations {
             };
             /** @description Invalid input */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 
 import sqlalchemy as sa
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient, Response
 
 from adapters.db.tables.auth import action_tokens
+from adapters.db.tables.platform import jobs
+from domain.auth.services import LINK_MAIL_JOB, AuthPolicy
 from tests.factories import PASSWORD, Factory, unique_email
 from tests.worker import body_of, drain_queue, link_token, mails_to
 
@@ -12,12 +18,13 @@ NEW_PASSWORD = "a-brand-new-passphrase"
 
 
 async def reset_link_token(factory: Factory, address: str) -> str:
+    """The link of the one reset mail this request brought."""
+    before = {link_token(m) for m in mails_to(factory.container, address)}
     response = await factory.client.post("/api/v1/auth/password/forgot", json={"email": address})
     assert response.status_code == 202
     await drain_queue(factory.container)
-    messages = mails_to(factory.container, address)
-    assert len(messages) == 1
-    return link_token(messages[0])
+    [token] = {link_token(m) for m in mails_to(factory.container, address)} - before
+    return token
 
 
 class TestForgotPassword:
@@ -154,7 +161,7 @@ class TestInvitation:
 
         before = await factory.client.get(job_url, headers=admin.headers)
         assert before.status_code == 200
-        assert (before.json()["kind"], before.json()["status"]) == ("mail.send", "queued")
+        assert (before.json()["kind"], before.json()["status"]) == (LINK_MAIL_JOB, "queued")
 
         await drain_queue(factory.container)
 
@@ -177,3 +184,88 @@ class TestInvitation:
             headers={"Authorization": f"Bearer {session.json()['access_token']}"},
         )
         assert (me.json()["email"], me.json()["role_code"]) == (address, "seller")
+
+
+class TestResetLinksAreSecret:
+    async def test_no_job_row_holds_the_link(self, factory: Factory) -> None:
+        org = await factory.organisation()
+        user = await factory.user(org)
+        token = await reset_link_token(factory, user.email)
+        async with factory.container.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(jobs.c.kind, jobs.c.params, jobs.c.result).where(
+                        jobs.c.organisation_id == org.id
+                    )
+                )
+            ).all()
+        assert [(r.kind, r.params) for r in rows] == [
+            (LINK_MAIL_JOB, {"user_id": str(user.id), "purpose": "password_reset"})
+        ]
+        assert token not in repr(rows)
+
+    async def test_using_a_link_spends_the_users_other_links(self, factory: Factory) -> None:
+        org = await factory.organisation()
+        user = await factory.user(org)
+        first = await reset_link_token(factory, user.email)
+        second = await reset_link_token(factory, user.email)
+        used = await factory.client.post(
+            "/api/v1/auth/password/set", json={"token": first, "password": NEW_PASSWORD}
+        )
+        assert used.status_code == 204
+        stale = await factory.client.post(
+            "/api/v1/auth/password/set",
+            json={"token": second, "password": "an-attackers-passphrase"},
+        )
+        assert stale.status_code == 422
+        assert [e["loc"] for e in stale.json()["errors"]] == [["body", "token"]]
+        await factory.login(user, NEW_PASSWORD)
+
+
+class TestResetRequestLimits:
+    async def test_an_unknown_address_is_answered_no_sooner_than_a_known_one(
+        self, factory: Factory
+    ) -> None:
+        org = await factory.organisation()
+        floor = AuthPolicy().reset_answer_time.total_seconds()
+        for address in (org.admin.email, unique_email("nobody")):
+            started = time.monotonic()
+            response = await factory.client.post(
+                "/api/v1/auth/password/forgot", json={"email": address}
+            )
+            assert response.status_code == 202
+            assert time.monotonic() - started >= floor
+
+    async def test_requests_for_one_address_are_limited_from_any_client(
+        self, factory: Factory, app: FastAPI
+    ) -> None:
+        org = await factory.organisation()
+        limit = factory.container.settings.password_reset_max_requests
+        for address in (org.admin.email, unique_email("nobody")):
+            for _ in range(limit):
+                assert (await forgot(app, address, ip=random_ip())).status_code == 202
+            refused = await forgot(app, address.upper(), ip=random_ip())
+            assert refused.status_code == 429
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert int(refused.headers["retry-after"]) > 0
+        await drain_queue(factory.container)
+        assert len(mails_to(factory.container, org.admin.email)) == limit
+
+    async def test_requests_from_one_client_are_limited_across_addresses(
+        self, factory: Factory, app: FastAPI
+    ) -> None:
+        ip = random_ip()
+        for _ in range(factory.container.settings.password_reset_max_requests):
+            assert (await forgot(app, unique_email(), ip=ip)).status_code == 202
+        assert (await forgot(app, unique_email(), ip=ip)).status_code == 429
+
+
+def random_ip() -> str:
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+async def forgot(app: FastAPI, address: str, *, ip: str) -> Response:
+    """A reset request from the client address ``ip``."""
+    transport = ASGITransport(app=app, client=(ip, 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return await client.post("/api/v1/auth/password/forgot", json={"email": address})

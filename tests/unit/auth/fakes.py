@@ -49,6 +49,11 @@ class InMemoryActionTokenRepository:
     async def save(self, token: ActionToken) -> None:
         self.rows[token.token_hash] = replace(token)
 
+    async def spend_all_for_user(self, user_id: UUID, at: datetime) -> None:
+        for t in self.rows.values():
+            if t.user_id == user_id and t.used_at is None:
+                t.used_at = at
+
 
 class InMemoryRefreshTokenRepository:
     def __init__(self) -> None:
@@ -190,3 +195,24 @@ class FakeHasher:
 
     def verify(self, password: str, password_hash: str) -> bool:
         return password_hash == self.hash(password)
+
+
+class FakeThrottle:
+    """Counts attempts per key, with no window."""
+
+    def __init__(self, max_attempts: int = 5) -> None:
+        self.max_attempts = max_attempts
+        self.counts: dict[str, int] = {}
+
+    async def attempt(self, keys: Sequence[str]) -> int:
+        for key in keys:
+            self.counts[key] = self.counts.get(key, 0) + 1
+        return 60 if any(self.counts[k] > self.max_attempts for k in keys) else 0
+
+    async def forgive(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.counts[key] = max(0, self.counts.get(key, 0) - 1)
+
+    async def reset(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.counts.pop(key, None)

@@ -42,6 +42,7 @@ def auth(uow: InMemoryUnitOfWork, clock: FixedClock) -> AuthService:
         issuer=FakeIssuer(),
         secrets=FakeSecrets(),
         throttle=None,  # type: ignore[arg-type]
+        reset_throttle=None,  # type: ignore[arg-type]
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -7,13 +9,25 @@ import pytest
 
 from domain.auth.model import ActionPurpose
 from domain.auth.principal import Principal
-from domain.auth.services import ApiKeyService, AuthService, issue_action_token
+from domain.auth.services import (
+    LINK_MAIL_JOB,
+    ApiKeyService,
+    AuthPolicy,
+    AuthService,
+    issue_action_token,
+)
 from domain.shared.clock import FixedClock
-from domain.shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
+from domain.shared.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+)
 from domain.shared.scope import Visibility
 from domain.staff.model import Organisation, Role, User
 from domain.staff.permissions import Permission, Resource
-from tests.unit.auth.fakes import FakeHasher, FakeSecrets, InMemoryUnitOfWork
+from tests.unit.auth.fakes import FakeHasher, FakeSecrets, FakeThrottle, InMemoryUnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ORG = uuid4()
@@ -206,7 +220,9 @@ class TestSetPassword:
             hasher=FakeHasher(),
             issuer=None,  # type: ignore[arg-type]
             secrets=FakeSecrets(),
-            throttle=None,  # type: ignore[arg-type]
+            throttle=FakeThrottle(),
+            reset_throttle=FakeThrottle(),
+            policy=AuthPolicy(reset_answer_time=timedelta(0)),
         )
 
     async def _user_with_link(self, uow: InMemoryUnitOfWork, clock: FixedClock) -> tuple[User, str]:
@@ -253,5 +269,120 @@ class TestSetPassword:
     async def test_a_reset_for_an_unknown_address_sends_nothing(
         self, auth: AuthService, uow: InMemoryUnitOfWork
     ) -> None:
-        await auth.request_password_reset("nobody@example.com", link_base="http://x")
+        await auth.request_password_reset("nobody@example.com", client_ip="10.0.0.1")
         assert uow.enqueued == []
+
+    async def test_using_a_link_spends_the_users_other_links(
+        self, auth: AuthService, uow: InMemoryUnitOfWork, clock: FixedClock
+    ) -> None:
+        user = User(organisation_id=ORG, email="a@example.com", full_name="A", role_id=uuid4())
+        await uow.users.add(user)
+        secrets = FakeSecrets()
+        links = [
+            await issue_action_token(
+                uow,  # type: ignore[arg-type]
+                clock,
+                secrets,
+                user,
+                purpose,
+                timedelta(hours=1),
+            )
+            for purpose in (ActionPurpose.PASSWORD_RESET, ActionPurpose.PASSWORD_RESET)
+        ]
+        await auth.set_password(links[0], "long-enough-password")
+        with pytest.raises(InvalidInput) as raised:
+            await auth.set_password(links[1], "an-attackers-password")
+        assert raised.value.problems[0].loc == ("token",)
+        assert uow.users.rows[user.id].password_hash == "hashed(long-enough-password)"
+
+
+class TestRequestPasswordReset:
+    ANSWER_TIME = timedelta(milliseconds=50)
+
+    @pytest.fixture
+    def throttle(self) -> FakeThrottle:
+        return FakeThrottle(max_attempts=3)
+
+    @pytest.fixture
+    def auth(
+        self, uow: InMemoryUnitOfWork, clock: FixedClock, throttle: FakeThrottle
+    ) -> AuthService:
+        return AuthService(
+            uow=uow,  # type: ignore[arg-type]
+            clock=clock,
+            hasher=FakeHasher(),
+            issuer=None,  # type: ignore[arg-type]
+            secrets=FakeSecrets(),
+            throttle=FakeThrottle(),
+            reset_throttle=throttle,
+            policy=AuthPolicy(reset_answer_time=self.ANSWER_TIME),
+        )
+
+    async def test_the_queued_job_names_the_user_and_holds_no_link(
+        self, auth: AuthService, uow: InMemoryUnitOfWork
+    ) -> None:
+        user = User(organisation_id=ORG, email="a@example.com", full_name="A", role_id=uuid4())
+        await uow.users.add(user)
+        await auth.request_password_reset("A@example.com", client_ip="10.0.0.1")
+        [job] = uow.enqueued
+        assert (job.kind, job.params) == (
+            LINK_MAIL_JOB,
+            {"user_id": str(user.id), "purpose": "password_reset"},
+        )
+        assert uow.action_tokens.rows == {}  # minted by the worker when it mails the link
+
+    async def test_known_and_unknown_addresses_are_answered_after_the_same_minimum_time(
+        self, auth: AuthService, uow: InMemoryUnitOfWork
+    ) -> None:
+        user = User(organisation_id=ORG, email="a@example.com", full_name="A", role_id=uuid4())
+        await uow.users.add(user)
+        for address in (user.email, "nobody@example.com"):
+            started = time.monotonic()
+            await auth.request_password_reset(address, client_ip="10.0.0.1")
+            assert time.monotonic() - started >= self.ANSWER_TIME.total_seconds()
+
+    async def test_requests_are_limited_per_address_whether_or_not_it_has_an_account(
+        self, auth: AuthService
+    ) -> None:
+        for address in ("a@example.com", "nobody@example.com"):
+            for n in range(3):
+                await auth.request_password_reset(address, client_ip=f"10.0.0.{n}")
+            with pytest.raises(RateLimited):
+                await auth.request_password_reset(address.upper(), client_ip="10.0.1.1")
+
+    async def test_requests_are_limited_per_client_address(self, auth: AuthService) -> None:
+        for n in range(3):
+            await auth.request_password_reset(f"user{n}@example.com", client_ip="10.0.0.9")
+        with pytest.raises(RateLimited):
+            await auth.request_password_reset("other@example.com", client_ip="10.0.0.9")
+
+
+class TestLogin:
+    async def test_a_failure_is_counted_before_the_password_is_checked(
+        self, uow: InMemoryUnitOfWork, clock: FixedClock
+    ) -> None:
+        checked: list[str] = []
+
+        class CountingHasher(FakeHasher):
+            def verify(self, password: str, password_hash: str) -> bool:
+                checked.append(password)
+                return super().verify(password, password_hash)
+
+        auth = AuthService(
+            uow=uow,  # type: ignore[arg-type]
+            clock=clock,
+            hasher=CountingHasher(),
+            issuer=None,  # type: ignore[arg-type]
+            secrets=FakeSecrets(),
+            throttle=FakeThrottle(max_attempts=5),
+            reset_throttle=FakeThrottle(),
+        )
+        user = User(organisation_id=ORG, email="a@example.com", full_name="A", role_id=uuid4())
+        user.set_password_hash("hashed(right-password)")
+        await uow.users.add(user)
+        outcomes = await asyncio.gather(
+            *(auth.login(user.email, f"guess-{n}", client_ip="10.0.0.1") for n in range(20)),
+            return_exceptions=True,
+        )
+        assert len(checked) == 5
+        assert sum(isinstance(o, RateLimited) for o in outcomes) == 15
