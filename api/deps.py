@@ -7,7 +7,7 @@ import ipaddress
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Security
+from fastapi import Depends, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from adapters.bootstrap import Container
@@ -306,6 +306,16 @@ def _is_among(address: str, networks: Sequence[IpNetwork]) -> bool:
 
 
 ClientIp = Annotated[str, Depends(client_ip)]
+
+
+def no_store(response: Response) -> None:
+    """For an answer that shows a secret once (a new API key, a webhook signing secret): no
+    cache keeps it, nor does the idempotency store, which honours ``no-store``."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+# In a route's ``dependencies=[...]``.
+NoStore = Depends(no_store)
 
 
 async def get_principal(

@@ -1,10 +1,15 @@
 """Idempotency-Key on POST requests: a retry with the same key gets the first answer.
 
 A pure ASGI middleware, so it sees the raw body and the finished response of any route:
-- the caller is identified from the Bearer token or the API key (an unauthenticated request
-  passes through and the route answers 401); keys never collide between callers;
+- the caller is identified from the Bearer token (of a user who is still active) or the API
+  key (an unauthenticated request passes through and the route answers 401); keys never
+  collide between callers, and a record is replayed only to the caller that stored it;
 - the first request claims the key (its own short transaction), runs, and its answer is stored
-  unless it is a 5xx (the claim is then dropped, so a retry runs again);
+  before its last body chunk is sent, so a retry that comes after the caller got the answer
+  always finds it; a 5xx is not stored (the claim is dropped, so a retry runs again);
+- an answer that shows a secret once (``Cache-Control: no-store``: a new API key, a webhook's
+  signing secret) is never stored, and sign-in paths (tokens) are not handled at all: a
+  retry of those runs again;
 - a repeat with the same method, path, query and body replays the stored status, body and
   Location/ETag with ``Idempotent-Replayed: true``; with another body it is 422, and while the
   first is still running it is 409.
@@ -22,6 +27,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 import anyio
+import structlog
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +41,10 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = ("content-type", "location", "etag")
 _MAX_STORED_BODY = 1024 * 1024
+# Sign-in, refresh, sign-out and password links answer with or consume credentials.
+_UNHANDLED_PREFIXES = ("/auth/",)
+
+log = structlog.get_logger(__name__)
 
 
 class IdempotencyMiddleware:
@@ -54,6 +64,7 @@ class IdempotencyMiddleware:
             scope["type"] != "http"
             or scope["method"] != "POST"
             or not scope["path"].startswith(self.prefix + "/")
+            or scope["path"].removeprefix(self.prefix).startswith(_UNHANDLED_PREFIXES)
         ):
             await self.app(scope, receive, send)
             return
@@ -109,36 +120,56 @@ class IdempotencyMiddleware:
         stored_headers: dict[str, str] = {}
         chunks: list[bytes] = []
         size = 0
-        complete = False
+        keep = True
+        stored = False
 
         async def capturing_send(message: Message) -> None:
-            nonlocal status, size, complete
+            nonlocal status, size, keep, stored
             if message["type"] == "http.response.start":
                 status = message["status"]
                 for name, value in message.get("headers", []):
                     lowered = name.decode("latin-1").lower()
                     if lowered in _REPLAYED_HEADERS:
                         stored_headers[lowered] = value.decode("latin-1")
+                    elif lowered == "cache-control" and b"no-store" in value.lower():
+                        keep = False  # it holds a secret shown once
             elif message["type"] == "http.response.body":
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size <= _MAX_STORED_BODY:
                     chunks.append(chunk)
-                complete = not message.get("more_body", False)
+                if not message.get("more_body", False) and keep and 0 < status < 500:
+                    # Stored before the last chunk leaves: once the caller has the answer, a
+                    # retry finds it rather than an "in progress" claim.
+                    text = _stored_text(b"".join(chunks)) if size <= _MAX_STORED_BODY else None
+                    if text is not None:
+                        with anyio.CancelScope(shield=True):
+                            stored = await _complete(store, record, status, text, stored_headers)
             await send(message)
 
         try:
             await self.app(scope, receive, capturing_send)
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await store.release(record)
-            raise
-        text = _stored_text(b"".join(chunks)) if size <= _MAX_STORED_BODY else None
-        with anyio.CancelScope(shield=True):
-            if complete and 0 < status < 500 and text is not None:
-                await store.complete(record, status_code=status, body=text, headers=stored_headers)
-            else:
-                await store.release(record)
+        finally:
+            if not stored:
+                with anyio.CancelScope(shield=True):
+                    await store.release(record)
+
+
+async def _complete(
+    store: IdempotencyStore,
+    record: IdempotencyRecord,
+    status: int,
+    text: str,
+    headers: dict[str, str],
+) -> bool:
+    """Stores the answer; False when that failed (the claim is then released and a retry runs
+    again), which must not keep the caller from getting the answer itself."""
+    try:
+        await store.complete(record, status_code=status, body=text, headers=headers)
+    except Exception as exc:
+        log.warning("idempotency.store_failed", error=type(exc).__name__)
+        return False
+    return True
 
 
 async def _answer_repeat(
@@ -148,6 +179,12 @@ async def _answer_repeat(
     receive: Receive,
     send: Send,
 ) -> None:
+    if (existing.organisation_id, existing.principal) != (
+        record.organisation_id,
+        record.principal,
+    ):
+        # The store finds records by caller; this guards that a key is never replayed across.
+        raise RuntimeError("an idempotency record was found for another caller")
     if existing.request_hash != record.request_hash:
         response: Response = problem_response(
             422,
@@ -190,13 +227,19 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 async def _caller(container: Container, headers: dict[str, str]) -> tuple[UUID, str] | None:
-    """(organisation id, principal) of a valid Bearer token or API key; None otherwise."""
+    """(organisation id, principal) of a valid Bearer token of an active user, or of a usable
+    API key; None otherwise. Checked as the route would check it, before anything is replayed:
+    a deactivated user's still-unexpired token gets the route's 401, not a stored answer."""
     authorization = headers.get("authorization", "")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         try:
             claims = container.access_tokens.decode(token.strip())
         except Unauthenticated:
+            return None
+        async with container.uow() as uow:
+            user = await uow.users.get_for_auth(claims.user_id)
+        if user is None or user.organisation_id != claims.organisation_id or not user.is_active:
             return None
         return claims.organisation_id, str(claims.user_id)
     raw_key = headers.get("x-api-key")

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from api.deps import ApiKeyServiceDep, CurrentPrincipal
+from api.deps import ApiKeyServiceDep, CurrentPrincipal, NoStore
 from api.errors import problems
 from api.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 
@@ -22,6 +22,7 @@ async def list_api_keys(principal: CurrentPrincipal, keys: ApiKeyServiceDep) -> 
     response_model=ApiKeyCreated,
     status_code=status.HTTP_201_CREATED,
     responses=problems(401, 403, 422),
+    dependencies=[NoStore],
 )
 async def create_api_key(
     body: ApiKeyCreate, principal: CurrentPrincipal, keys: ApiKeyServiceDep

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import CurrentPrincipal, WebhookServiceDep
+from api.deps import CurrentPrincipal, NoStore, WebhookServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
@@ -54,6 +54,7 @@ async def list_webhook_endpoints(
     response_model=WebhookEndpointCreated,
     status_code=status.HTTP_201_CREATED,
     responses=problems(401, 403, 422),
+    dependencies=[NoStore],
 )
 async def create_webhook_endpoint(
     body: WebhookEndpointCreate,
@@ -115,6 +116,7 @@ async def delete_webhook_endpoint(
     "/{endpoint_id}/rotate-secret",
     response_model=WebhookEndpointCreated,
     responses=problems(401, 403, 404, 412),
+    dependencies=[NoStore],
 )
 async def rotate_webhook_secret(
     endpoint_id: UUID,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from fastapi import FastAPI
 from httpx import Response
+from starlette.types import Message, Receive, Scope
 
 from adapters.db.tables.records import idempotency_records
+from adapters.db.tables.staff import users
 from adapters.worker.jobs.platform import purge_idempotency_records
 from api.idempotency import _request_hash
 from domain.platform.idempotency import IdempotencyRecord
@@ -227,3 +231,126 @@ class TestInProgressAndExpiry:
 
 def _fields(record: IdempotencyRecord) -> dict[str, Any]:
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
+
+
+class TestSecretsAreNotKept:
+    async def test_a_new_api_key_is_not_stored_and_a_retry_runs_again(
+        self, factory: Factory
+    ) -> None:
+        org, admin = await factory.admin_session()
+        body = {"name": "Интеграция", "permissions": []}
+        first = await post(factory, admin, "/api/v1/api-keys", body, "key-once")
+        assert first.status_code == 201, first.text
+        assert first.headers["cache-control"] == "no-store"
+        assert await stored_records(factory, org.id) == []
+        second = await post(factory, admin, "/api/v1/api-keys", body, "key-once")
+        assert second.status_code == 201
+        assert "idempotent-replayed" not in second.headers
+        assert second.json()["key"] != first.json()["key"]
+
+    async def test_webhook_signing_secrets_are_not_stored(self, factory: Factory) -> None:
+        org, admin = await factory.admin_session()
+        body = {"url": "https://93.184.215.14/hooks", "events": ["*"]}
+        created = await post(factory, admin, "/api/v1/webhooks", body, "hook-once")
+        assert created.status_code == 201, created.text
+        rotated = await post(
+            factory,
+            admin,
+            f"/api/v1/webhooks/{created.json()['id']}/rotate-secret",
+            {},
+            "rotate-once",
+        )
+        assert rotated.status_code == 200, rotated.text
+        assert rotated.headers["cache-control"] == "no-store"
+        assert await stored_records(factory, org.id) == []
+
+    async def test_sign_in_paths_are_left_alone(self, factory: Factory) -> None:
+        org, admin = await factory.admin_session()
+        response = await factory.client.post(
+            "/api/v1/auth/refresh",
+            json={"refresh_token": admin.refresh_token},
+            headers={**admin.headers, "Idempotency-Key": "refresh-1"},
+        )
+        assert response.status_code == 200, response.text
+        assert await stored_records(factory, org.id) == []
+
+
+class TestReplayIsForTheSameLiveCaller:
+    async def test_a_deactivated_users_token_gets_no_replay(self, factory: Factory) -> None:
+        org = await factory.organisation()
+        user = await factory.user(org)
+        session = await factory.login(user)
+        body = {"kind": "vacation", "starts_on": "2030-09-01", "ends_on": "2030-09-05"}
+        first = await post(factory, session, ABSENCES, body, "mine")
+        assert first.status_code == 201, first.text
+        async with factory.container.engine.begin() as conn:
+            await conn.execute(
+                sa.update(users).where(users.c.id == user.id).values(is_active=False)
+            )
+        # The access token has not expired yet, but its holder no longer has an account.
+        again = await post(factory, session, ABSENCES, body, "mine")
+        assert again.status_code == 401
+        assert "idempotent-replayed" not in again.headers
+
+    async def test_a_record_is_never_replayed_to_another_caller(self, factory: Factory) -> None:
+        org, admin = await factory.admin_session()
+        other = await factory.login(await factory.user(org, "admin"))
+        first = await post(factory, admin, DEPARTMENTS, {"name": "Север"}, "shared-key")
+        second = await post(factory, other, DEPARTMENTS, {"name": "Север"}, "shared-key")
+        assert first.status_code == 201
+        assert second.status_code in (201, 409)  # its own run; never the first answer
+        assert "idempotent-replayed" not in second.headers
+
+
+class TestRetryAfterTheAnswer:
+    async def test_a_retry_once_the_answer_is_out_is_a_replay_never_in_progress(
+        self, factory: Factory, app: FastAPI
+    ) -> None:
+        _, admin = await factory.admin_session()
+        raw = json.dumps({"name": "Ответ получен"}).encode()
+        headers = {**admin.headers, "Idempotency-Key": "sent", "Content-Type": "application/json"}
+        retries: list[Response] = []
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                # The caller holds the whole answer as soon as this chunk is out; a retry
+                # (a second tab, a proxy repeating the request) may come that very moment.
+                retries.append(await factory.client.post(DEPARTMENTS, content=raw, headers=headers))
+
+        await app(_scope("POST", DEPARTMENTS, headers), _receive_once(raw), send)
+
+        [retry] = retries
+        assert retry.status_code == 201, retry.text
+        assert retry.headers["idempotent-replayed"] == "true"
+        assert (await department_names(factory, admin)).count("Ответ получен") == 1
+
+
+def _scope(method: str, path: str, headers: dict[str, str]) -> Scope:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("10.9.8.7", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+def _receive_once(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected
+        raise AssertionError("unreachable")
+
+    return receive

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from httpx import ASGITransport, AsyncClient
@@ -17,6 +17,7 @@ from adapters.security.tokens import AccessClaims
 from api.idempotency import IdempotencyMiddleware
 from domain.platform.idempotency import IdempotencyRecord
 from domain.shared.clock import FixedClock
+from domain.staff.model import User
 
 
 class InMemoryIdempotencyStore:
@@ -60,11 +61,34 @@ class FakeTokens:
 USER, ORG = uuid4(), uuid4()
 
 
+class ActiveUsers:
+    """The caller behind the token is looked up before anything is replayed; here it is an
+    active user of the token's organisation."""
+
+    async def get_for_auth(self, user_id: UUID) -> User:
+        return User(
+            id=user_id, organisation_id=ORG, email="u@example.com", full_name="U", role_id=ORG
+        )
+
+
+class FakeUnitOfWork:
+    users = ActiveUsers()
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
 class FakeContainer:
     def __init__(self) -> None:
         self.clock = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
         self.access_tokens = FakeTokens()
         self.idempotency = InMemoryIdempotencyStore()
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork()
 
 
 calls = {"n": 0}
