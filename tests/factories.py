@@ -26,8 +26,8 @@ class CheapHasher:
     def hash(self, password: str) -> str:
         return _CHEAP.hash(password)
 
-    def verify(self, password: str, password_hash: str) -> bool:
-        return _CHEAP.verify(password, password_hash)
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        return password_hash is not None and _CHEAP.verify(password, password_hash)
 
 
 def unique_email(prefix: str = "user") -> str:

@@ -13,7 +13,11 @@ from domain.shared.scope import Scope
 
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
-    def verify(self, password: str, password_hash: str) -> bool: ...
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        """Whether ``password`` matches; with no hash (no such account, no password set) it
+        does the same work against a stand-in and answers False, so the time taken does not
+        tell whether an account exists."""
+        ...
 
 
 class AccessTokenIssuer(Protocol):

@@ -100,12 +100,11 @@ class AuthService:
             raise RateLimited("Too many failed sign-in attempts; try again later", wait)
         async with self._uow as uow:
             user = await uow.users.get_by_email(email)
-            if (
-                user is None
-                or not user.is_active
-                or user.password_hash is None
-                or not self._hasher.verify(password, user.password_hash)
-            ):
+            known = user.password_hash if user is not None and user.is_active else None
+            # Hashing is CPU work of tens of milliseconds: off the event loop, and done for
+            # unknown accounts too (against a stand-in), so timing reveals no account.
+            matches = await asyncio.to_thread(self._hasher.verify, password, known)
+            if user is None or known is None or not matches:
                 raise Unauthenticated(INVALID_CREDENTIALS)
             pair = await self._start_session(uow, user, family_id=new_id())
             await uow.commit()

@@ -114,6 +114,19 @@ class TestThrottleUnderConcurrency:
         assert hasher.checks <= factory.container.settings.login_max_failures
         assert sorted({a.status_code for a in answers}) == [401, 429]
 
+    async def test_an_unknown_address_costs_a_password_check_like_a_wrong_password(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Otherwise the quick answer for a missing account tells which addresses exist.
+        hasher = CountingHasher(factory.container.hasher)
+        monkeypatch.setattr(factory.container, "hasher", hasher)
+        response = await factory.client.post(
+            "/api/v1/auth/login", json={"email": unique_email(), "password": "whatever-123"}
+        )
+        assert response.status_code == 401
+        assert hasher.checks == 1
+        assert factory.container.hasher.verify("whatever-123", None) is False
+
 
 class CountingHasher:
     def __init__(self, inner: Argon2PasswordHasher) -> None:
@@ -123,7 +136,7 @@ class CountingHasher:
     def hash(self, password: str) -> str:
         return self._inner.hash(password)
 
-    def verify(self, password: str, password_hash: str) -> bool:
+    def verify(self, password: str, password_hash: str | None) -> bool:
         self.checks += 1
         return self._inner.verify(password, password_hash)
 

@@ -193,7 +193,7 @@ class FakeHasher:
     def hash(self, password: str) -> str:
         return f"hashed({password})"
 
-    def verify(self, password: str, password_hash: str) -> bool:
+    def verify(self, password: str, password_hash: str | None) -> bool:
         return password_hash == self.hash(password)
 
 

@@ -364,7 +364,7 @@ class TestLogin:
         checked: list[str] = []
 
         class CountingHasher(FakeHasher):
-            def verify(self, password: str, password_hash: str) -> bool:
+            def verify(self, password: str, password_hash: str | None) -> bool:
                 checked.append(password)
                 return super().verify(password, password_hash)
 
