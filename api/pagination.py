@@ -14,13 +14,14 @@ import binascii
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar, overload
 from uuid import UUID
 
 from fastapi import Query
 
 from domain.shared.errors import InvalidInput
+from domain.shared.money import bounded_decimal
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -31,7 +32,9 @@ CursorValue = datetime | date | Decimal | UUID | str | None
 KeyPart = Callable[[object], A]
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
-Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+Cursor = Annotated[
+    str | None, Query(max_length=2000, description="next_cursor of the previous page")
+]
 
 
 class InvalidCursor(InvalidInput):
@@ -76,13 +79,11 @@ def text(raw: object) -> str:
 
 
 def amount(raw: object) -> Decimal:
+    """Bounded like every amount: a forged cursor must not carry 1e999999999 into a query."""
     try:
-        value = Decimal(_string(raw))
-    except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
-    if not value.is_finite():
-        raise ValueError("not a finite number")
-    return value
+        return bounded_decimal(_string(raw), ("query", "cursor"))
+    except InvalidInput as exc:
+        raise ValueError("not an amount") from exc
 
 
 def ident(raw: object) -> UUID:

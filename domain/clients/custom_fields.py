@@ -12,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from domain.shared.clock import OUTSIDE_WINDOW, in_window
 from domain.shared.errors import FieldProblem, InvalidInput
 from domain.shared.ids import new_id
-from domain.shared.money import Money
+from domain.shared.money import Money, bounded_decimal
 from domain.shared.patch import UNSET
-from domain.shared.text import clean_name
+from domain.shared.text import clean_name, clean_text, without_controls
 
 if TYPE_CHECKING:
     from domain.clients.commands import CreateCustomField, UpdateCustomField
@@ -94,7 +95,7 @@ def _label(value: str) -> str:
 def _options(kind: FieldType, values: Iterable[str]) -> list[str]:
     options: list[str] = []
     for value in values:
-        cleaned = value.strip()
+        cleaned = without_controls(value, "options", multiline=False).strip()
         if not cleaned:
             raise InvalidInput("options", "must not contain blank values")
         if cleaned not in options:
@@ -106,32 +107,34 @@ def _options(kind: FieldType, values: Iterable[str]) -> list[str]:
     return options
 
 
-def _number(value: object) -> int | float:
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    try:
-        number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(value)  # type: ignore[arg-type]
-    except (InvalidOperation, TypeError) as exc:
-        raise ValueError("not a number") from exc
-    if not number.is_finite():
-        raise ValueError("not a number")
+def _number(value: object, field_name: tuple[str | int, ...]) -> int | float:
+    # Bounded before any conversion: int() of 1e999999999 would build a billion digits.
+    number = bounded_decimal(value, field_name)
     # JSON keeps integers exact; other numbers are stored as JSON numbers too, so that
     # range filters compare them numerically.
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def parse_number(value: object) -> Decimal:
-    return Decimal(str(_number(value)))
+def parse_number(value: object, field_name: tuple[str | int, ...] = ("value",)) -> Decimal:
+    return Decimal(str(_number(value, field_name)))
+
+
+NOT_A_DATE = "must be a date (YYYY-MM-DD)"
 
 
 def _date(value: object) -> str:
     if isinstance(value, datetime):
-        raise ValueError("a date, not a moment")
-    if isinstance(value, date):
-        return value.isoformat()
+        raise ValueError(NOT_A_DATE)
     if isinstance(value, str):
-        return date.fromisoformat(value.strip()).isoformat()
-    raise ValueError("not a date")
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(NOT_A_DATE) from exc
+    if not isinstance(value, date):
+        raise ValueError(NOT_A_DATE)
+    if not in_window(value):
+        raise ValueError(OUTSIDE_WINDOW)
+    return value.isoformat()
 
 
 def _money(value: object) -> dict[str, str]:
@@ -139,7 +142,10 @@ def _money(value: object) -> dict[str, str]:
         raise ValueError('must be {"amount": "123.45", "currency": "RUB"}')
     if isinstance(value["amount"], bool) or not isinstance(value["amount"], (str, int, float)):
         raise ValueError("amount is not a number")
-    money = Money(Decimal(str(value["amount"])), str(value["currency"]))
+    if not isinstance(value["currency"], str):
+        raise ValueError("currency is not an ISO 4217 code")
+    amount = bounded_decimal(value["amount"], "amount")
+    money = Money(amount, value["currency"])
     return {"amount": str(money.amount), "currency": money.currency}
 
 
@@ -148,12 +154,11 @@ def coerce_value(definition: CustomFieldDefinition, value: object) -> Any:
     if definition.type is FieldType.STRING:
         if not isinstance(value, str):
             raise ValueError("must be text")
-        text = value.strip()
-        if len(text) > MAX_STRING:
-            raise ValueError(f"must be at most {MAX_STRING} characters")
-        return text
+        return clean_text(
+            value, ("custom_fields", definition.key), max_length=MAX_STRING, multiline=True
+        )
     if definition.type is FieldType.NUMBER:
-        return _number(value)
+        return _number(value, ("custom_fields", definition.key))
     if definition.type is FieldType.DATE:
         return _date(value)
     if definition.type is FieldType.ENUM:
@@ -184,7 +189,9 @@ def validate_custom_fields(
             msg = "; ".join(p.msg for p in exc.problems) or exc.detail
             problems.append(FieldProblem(loc=("custom_fields", key), msg=msg))
         except (ValueError, TypeError, InvalidOperation) as exc:
-            problems.append(FieldProblem(loc=("custom_fields", key), msg=str(exc) or "invalid"))
+            # Only this module's own ValueErrors carry a message meant for people.
+            msg = str(exc) if isinstance(exc, ValueError) and exc.args else "is not valid"
+            problems.append(FieldProblem(loc=("custom_fields", key), msg=msg))
     for definition in by_key.values():
         if (
             definition.required
@@ -238,11 +245,11 @@ def parse_custom_filters(
         try:
             value: Any
             if definition.type in (FieldType.NUMBER, FieldType.MONEY):
-                value = parse_number(raw)
+                value = parse_number(raw, loc)
             elif definition.type is FieldType.DATE:
                 value = _date(raw)
             else:
-                value = raw
+                value = without_controls(raw, loc, multiline=True)
         except (ValueError, InvalidOperation) as exc:
             raise InvalidInput(loc, f"is not a valid {definition.type.value}") from exc
         filters.append(CustomFieldFilter(key=key, type=definition.type, op=op, value=value))

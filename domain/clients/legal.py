@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from domain.shared.errors import InvalidInput
 
+# Zeros pass every check-digit formula but are never issued: placeholders typed to get past a
+# required field, which would make every such client a duplicate of every other.
+ALL_ZEROS = "must not be all zeros"
+
+
+def _not_all_zeros(value: str, field_name: str) -> str:
+    if value and set(value) == {"0"}:
+        raise InvalidInput(field_name, ALL_ZEROS)
+    return value
+
+
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN11_WEIGHTS = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -27,7 +38,7 @@ def is_valid_inn(value: str) -> bool:
 
 
 def validate_inn(value: str, field_name: str = "inn") -> str:
-    cleaned = value.strip()
+    cleaned = _not_all_zeros(value.strip(), field_name)
     if not is_valid_inn(cleaned):
         raise InvalidInput(field_name, "must be a valid INN: 10 or 12 digits with check digits")
     return cleaned
@@ -36,7 +47,7 @@ def validate_inn(value: str, field_name: str = "inn") -> str:
 def validate_kpp(value: str, field_name: str = "kpp") -> str:
     """КПП: 9 characters, four digits (tax office), two digits or capitals (reason), three
     digits."""
-    cleaned = value.strip().upper()
+    cleaned = _not_all_zeros(value.strip().upper(), field_name)
     ok = (
         len(cleaned) == 9
         and cleaned.isascii()
@@ -51,7 +62,7 @@ def validate_kpp(value: str, field_name: str = "kpp") -> str:
 
 def validate_ogrn(value: str, field_name: str = "ogrn") -> str:
     """ОГРН (13 digits) or ОГРНИП (15 digits), with the check digit."""
-    cleaned = value.strip()
+    cleaned = _not_all_zeros(value.strip(), field_name)
     if cleaned.isascii() and cleaned.isdigit():
         if len(cleaned) == 13 and int(cleaned[:12]) % 11 % 10 == int(cleaned[12]):
             return cleaned
@@ -62,7 +73,7 @@ def validate_ogrn(value: str, field_name: str = "ogrn") -> str:
 
 def validate_edrpou(value: str, field_name: str = "edrpou") -> str:
     """ЄДРПОУ code of a Ukrainian legal entity: 8 digits."""
-    cleaned = value.strip()
+    cleaned = _not_all_zeros(value.strip(), field_name)
     if len(cleaned) != 8 or not cleaned.isascii() or not cleaned.isdigit():
         raise InvalidInput(field_name, "must be an EDRPOU code of 8 digits")
     return cleaned

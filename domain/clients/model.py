@@ -20,6 +20,7 @@ from domain.clients.events import (
     ContactUpdated,
 )
 from domain.clients.legal import validate_edrpou, validate_inn, validate_kpp, validate_ogrn
+from domain.shared.email import NOT_AN_EMAIL, validate_email
 from domain.shared.errors import FieldProblem, InvalidInput
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
@@ -46,6 +47,7 @@ SOURCE_CHANNEL_MAX = 100
 SOURCE_CAMPAIGN_MAX = 200
 UTM_KEY_MAX = 64
 UTM_VALUE_MAX = 500
+UTM_KEYS_MAX = 20
 NOTES_MAX = 20_000
 CONTACT_NAME_MAX = 300
 POSITION_MAX = 200
@@ -127,12 +129,9 @@ def name_key(name: str) -> str:
 
 def normalise_email(value: str, field_name: str = "emails") -> str:
     """E-mail addresses are compared and stored lower-cased."""
-    cleaned = value.strip().lower()
-    local, at, domain = cleaned.rpartition("@")
-    if not at or not local or "." not in domain or any(c.isspace() for c in cleaned):
-        raise InvalidInput(field_name, f"is not an e-mail address: {value!r}")
-    if len(cleaned) > 320:
-        raise InvalidInput(field_name, "must be at most 320 characters")
+    cleaned = validate_email(value, field_name).lower()
+    if "." not in cleaned.partition("@")[2]:
+        raise InvalidInput(field_name, NOT_AN_EMAIL)
     return cleaned
 
 
@@ -160,11 +159,14 @@ def _tags(values: Iterable[str]) -> list[str]:
     return tags
 
 
-def _utm(values: Mapping[str, Any]) -> dict[str, str]:
+def clean_utm(values: Mapping[str, Any], field_name: str = "source.utm") -> dict[str, str]:
+    """UTM tags of a client or a deal: a few single-line keys and values."""
+    if len(values) > UTM_KEYS_MAX:
+        raise InvalidInput(field_name, f"must have at most {UTM_KEYS_MAX} keys")
     utm: dict[str, str] = {}
     for key, value in values.items():
-        k = clean_name(str(key), "source.utm", max_length=UTM_KEY_MAX)
-        utm[k] = clean_name(str(value), "source.utm", max_length=UTM_VALUE_MAX)
+        k = clean_name(str(key), field_name, max_length=UTM_KEY_MAX)
+        utm[k] = clean_name(str(value), field_name, max_length=UTM_VALUE_MAX)
     return utm
 
 
@@ -185,7 +187,7 @@ _CLIENT_FIELDS: dict[str, Any] = {
     "source_campaign": lambda v: clean_text(
         v, "source.campaign", max_length=SOURCE_CAMPAIGN_MAX, required=False
     ),
-    "utm": lambda v: _utm(v or {}),
+    "utm": lambda v: clean_utm(v or {}),
     "temperature": lambda v: Temperature(v),
     "responsible_id": lambda v: v,
     "notes": lambda v: clean_text(v, "notes", max_length=NOTES_MAX, required=False, multiline=True),

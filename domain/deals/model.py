@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from domain.clients.model import clean_utm
 from domain.deals.errors import Requirement, StageRequirementsMissing
 from domain.deals.events import (
     DealBecameStale,
@@ -25,7 +26,14 @@ from domain.funnels.model import CUSTOM_PREFIX, Stage
 from domain.shared.errors import FieldProblem, InvalidInput, InvalidTransition
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
-from domain.shared.money import CENT, to_amount, validate_currency
+from domain.shared.money import (
+    AMOUNT_MAX,
+    CENT,
+    QUANTITY_MAX,
+    bounded_decimal,
+    to_amount,
+    validate_currency,
+)
 from domain.shared.patch import UNSET
 from domain.shared.text import clean_name, clean_text
 
@@ -80,22 +88,32 @@ def product_lines(lines: Iterable[ProductLineInput | ProductLine]) -> list[Produ
         except InvalidInput as exc:
             problems.extend(exc.problems)
         try:
-            quantity = Decimal(raw.quantity).quantize(Decimal("0.001"))
-            if not quantity.is_finite() or quantity <= 0:
+            quantity = bounded_decimal(
+                raw.quantity, ("products", i, "quantity"), limit=QUANTITY_MAX
+            ).quantize(Decimal("0.001"))
+            if quantity <= 0:
                 raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            problems.append(FieldProblem(("products", i, "quantity"), "must be a positive number"))
+        except (InvalidInput, InvalidOperation):
+            problems.append(
+                FieldProblem(
+                    ("products", i, "quantity"), f"must be a number above 0, at most {QUANTITY_MAX}"
+                )
+            )
             continue
         try:
             price = to_amount(raw.price, "price")
             if price < 0:
                 raise InvalidOperation
         except (InvalidInput, InvalidOperation):
-            problems.append(FieldProblem(("products", i, "price"), "must be a number, 0 or more"))
+            problems.append(
+                FieldProblem(("products", i, "price"), f"must be a number from 0 to {AMOUNT_MAX}")
+            )
             continue
         result.append(ProductLine(name=name, quantity=quantity, price=price))
     if len(result) > MAX_PRODUCT_LINES:
         problems.append(FieldProblem(("products",), f"at most {MAX_PRODUCT_LINES} lines"))
+    elif not problems and lines_total(result) > AMOUNT_MAX:
+        problems.append(FieldProblem(("products",), f"the total must be at most {AMOUNT_MAX}"))
     if problems:
         raise InvalidInput(problems=problems)
     return result
@@ -236,7 +254,7 @@ class Deal:
             ),
             source_channel=_source_channel(source_channel),
             source_campaign=_source_campaign(source_campaign),
-            utm=dict(utm or {}),
+            utm=clean_utm(utm or {}, "utm"),
             expected_close_date=expected_close_date,
             custom_fields=dict(custom_fields or {}),
         )
@@ -517,7 +535,7 @@ class Deal:
         if update.source_campaign is not UNSET:
             self.source_campaign = _source_campaign(update.source_campaign)
         if update.utm is not UNSET:
-            self.utm = dict(update.utm or {})
+            self.utm = clean_utm(update.utm or {}, "utm")
         if update.expected_close_date is not UNSET:
             self.expected_close_date = update.expected_close_date
 

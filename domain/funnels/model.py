@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 MAX_STAGES = 12
 # Field limits, shared with the API schemas (api/schemas/funnels.py, loss_reasons.py).
+# Positions in an ordered list (stages, loss reasons); larger ones are typing slips.
+POSITION_MAX = 1000
 FUNNEL_NAME_MAX = 200
 STAGE_NAME_MAX = 200
 EXPECTED_RESULT_MAX = 500

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from domain.shared.errors import Conflict, InvalidInput
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
+from domain.shared.money import validate_currency
 from domain.shared.patch import UNSET, Patch
 from domain.shared.phone import normalise_phone
 from domain.shared.scope import Visibility
@@ -56,11 +57,7 @@ def validate_language(code: str) -> str:
     return code
 
 
-def validate_currency(code: str) -> str:
-    """An ISO 4217 alphabetic code: three capital Latin letters."""
-    if len(code) != 3 or not code.isascii() or not code.isalpha() or not code.isupper():
-        raise InvalidInput("currency", "must be an ISO 4217 code such as RUB, EUR or USD")
-    return code
+
 
 
 class FulfilmentBasis(enum.StrEnum):

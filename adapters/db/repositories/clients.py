@@ -47,6 +47,7 @@ from domain.clients.model import (
 )
 from domain.clients.ports import ClientFilter, ClientSort, RelationshipCounts
 from domain.shared.scope import Scope
+from domain.shared.text import is_searchable
 
 
 def visible_client(scope: Scope) -> sa.ColumnElement[bool]:
@@ -444,6 +445,10 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
     each column) rather than by correlated EXISTS per client, which would scan every client.
     """
     text = text.strip()
+    if not text:
+        return None
+    if not is_searchable(text):
+        return sa.false()
     options: list[sa.ColumnElement[bool]] = []
     matches: list[sa.Select[Any]] = []
     key = name_key(text)
@@ -479,7 +484,7 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
         )
     if matches:
         options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
-    return sa.or_(*options) if options else None
+    return sa.or_(*options) if options else sa.false()
 
 
 def _client_values(c: Client) -> dict[str, Any]:

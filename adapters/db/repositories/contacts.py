@@ -17,6 +17,7 @@ from domain.clients.duplicates import NAME_SIMILARITY, DuplicateHit, DuplicateRe
 from domain.clients.model import Contact, Messenger, Phone, PhoneKind, contact_name_key
 from domain.shared.ids import new_id
 from domain.shared.scope import Scope
+from domain.shared.text import is_searchable
 
 
 class SqlContactRepository(SqlRepository):
@@ -145,7 +146,9 @@ class SqlContactRepository(SqlRepository):
         )
         if client_id is not None:
             query = query.where(contacts.c.client_id == client_id)
-        if search and search.strip():
+        if search and search.strip() and not is_searchable(search):
+            query = query.where(sa.false())
+        elif search and search.strip():
             text = search.strip()
             options = [contains(contacts.c.name_key, contact_name_key(text))]
             digits = re.sub(r"\D", "", text)

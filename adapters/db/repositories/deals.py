@@ -28,6 +28,7 @@ from domain.deals.ports import (
 from domain.deals.staleness import CLOSE_FACTOR, SECONDS_PER_DAY
 from domain.shared.ids import new_id
 from domain.shared.scope import Scope
+from domain.shared.text import is_searchable
 
 _STAGE_JOIN = deals.join(stages, stages.c.id == deals.c.stage_id)
 # Seconds, not days: "interval '1 day'" would follow the session's DST changes.
@@ -95,7 +96,9 @@ def _conditions(
         c.append(stale_sql(now))
     elif f.stale is False:
         c.append(sa.not_(stale_sql(now)))
-    if f.search and f.search.strip():
+    if f.search and f.search.strip() and not is_searchable(f.search):
+        c.append(sa.false())
+    elif f.search and f.search.strip():
         pattern = f"%{_escape_like(f.search.strip())}%"
         c.append(
             sa.or_(

@@ -20,6 +20,7 @@ from adapters.db.tables.staff import (
     users,
 )
 from domain.shared.scope import Scope, Visibility
+from domain.shared.text import is_searchable
 from domain.staff.model import (
     Absence,
     AbsenceKind,
@@ -227,7 +228,9 @@ class SqlUserRepository(SqlRepository):
             query = query.where(users.c.department_id.in_(department_ids))
         if is_active is not None:
             query = query.where(users.c.is_active.is_(is_active))
-        if search:
+        if search and search.strip() and not is_searchable(search):
+            query = query.where(sa.false())
+        elif search:
             pattern = f"%{_escape_like(search.strip())}%"
             query = query.where(
                 sa.or_(

@@ -11,6 +11,7 @@ from domain.auth.services import link_mail_job
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
+from domain.shared.email import validate_email
 from domain.shared.errors import Conflict, InvalidInput, PermissionDenied
 from domain.shared.patch import UNSET, Patch
 from domain.shared.text import clean_text
@@ -21,10 +22,7 @@ from domain.staff.views import UserView, load_user_views
 
 
 def normalise_email(email: str) -> str:
-    cleaned = email.strip()
-    if "@" not in cleaned or cleaned.startswith("@") or cleaned.endswith("@"):
-        raise InvalidInput("email", "is not an e-mail address")
-    local, _, domain = cleaned.rpartition("@")
+    local, _, domain = validate_email(email, "email").partition("@")
     return f"{local}@{domain.lower()}"
 
 
