@@ -3,6 +3,7 @@ every error the API returns, request validation included."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import structlog
@@ -151,9 +152,98 @@ def _request_loc(loc: tuple[str | int, ...]) -> list[str | int]:
     return list(loc) if loc and loc[0] in _REQUEST_PARTS else ["body", *loc]
 
 
+# One fixed text per kind of validation error: pydantic's own messages can carry Python details
+# (exception texts, Decimal and type names). Placeholders are filled from the schema's limits.
+_MESSAGES: dict[str, str] = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_type": "must be a string",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+    "string_pattern_mismatch": "has an invalid format",
+    "string_unicode": "must be valid text",
+    "int_type": "must be an integer",
+    "int_parsing": "must be an integer",
+    "int_parsing_size": "is out of range",
+    "int_from_float": "must be an integer",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "decimal_type": "must be a number",
+    "decimal_parsing": "must be a number",
+    "decimal_max_digits": "has too many digits",
+    "decimal_max_places": "has too many decimal places",
+    "decimal_whole_digits": "has too many digits",
+    "finite_number": "must be a finite number",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "multiple_of": "must be a multiple of {multiple_of}",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "must be a date without a time",
+    "datetime_type": "must be a date and time (ISO 8601)",
+    "datetime_parsing": "must be a date and time (ISO 8601)",
+    "datetime_from_date_parsing": "must be a date and time (ISO 8601)",
+    "datetime_object_invalid": "must be a date and time (ISO 8601)",
+    "timezone_aware": "must have a UTC offset",
+    "timezone_naive": "must not have a UTC offset",
+    "time_type": "must be a time (HH:MM)",
+    "time_parsing": "must be a time (HH:MM)",
+    "uuid_type": "must be a UUID",
+    "uuid_parsing": "must be a UUID",
+    "uuid_version": "must be a UUID",
+    "url_type": "must be a URL",
+    "url_parsing": "must be a URL",
+    "url_scheme": "must be an http or https URL",
+    "url_too_long": "is too long",
+    "literal_error": "must be one of: {expected}",
+    "enum": "must be one of: {expected}",
+    "list_type": "must be an array",
+    "tuple_type": "must be an array",
+    "set_type": "must be an array",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "too_short": "must have at least {min_length} items",
+    "too_long": "must have at most {max_length} items",
+    "json_invalid": "is not valid JSON",
+    "json_type": "must be JSON",
+    "none_required": "must be null",
+    "is_instance_of": "has the wrong type",
+    "union_tag_invalid": "has an unknown kind",
+    "union_tag_not_found": "needs its kind",
+    "bytes_type": "must be a string",
+    "bytes_too_long": "is too long",
+}
+_FALLBACK = "is not valid"
+
+
+def _fixed_message(error: Any) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "invalid_input":  # api/schemas/base.py: one of the domain's fixed texts
+        return str(error.get("msg", _FALLBACK))
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return _FALLBACK
+    ctx = error.get("ctx") or {}
+    try:
+        return template.format(**{k: _limit(v) for k, v in ctx.items()})
+    except (KeyError, IndexError, ValueError):
+        return template.split("{")[0].rstrip(": ") or _FALLBACK
+
+
+def _limit(value: Any) -> str:
+    # Schema limits only: numbers and the allowed values of a literal.
+    return str(value) if isinstance(value, str | int | float | Decimal) else ""
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+    errors = [{"loc": list(e.get("loc", ())), "msg": _fixed_message(e)} for e in exc.errors()]
     malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
     if malformed:
         return problem_response(

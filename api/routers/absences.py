@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
@@ -10,6 +9,7 @@ from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, day, decode_cursor, encode_cursor, ident
 from api.schemas.absences import AbsenceCreate, AbsencePage, AbsenceRead, AbsenceUpdate
+from api.schemas.base import Day
 
 router = APIRouter(prefix="/absences", tags=["absences"])
 
@@ -19,8 +19,8 @@ async def list_absences(
     principal: CurrentPrincipal,
     service: AbsenceServiceDep,
     user_id: UUID | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> AbsencePage:

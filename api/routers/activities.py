@@ -3,13 +3,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
-from pydantic import AwareDatetime
 
 from api.deps import ActivityServiceDep, CurrentPrincipal
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.activities import ActivityCreate, ActivityPage, ActivityRead, ActivityUpdate
+from api.schemas.base import AwareMoment
 from domain.activities.model import ActivityKind
 from domain.activities.ports import ActivityFilter
 
@@ -24,8 +24,8 @@ async def list_activities(
     deal_id: UUID | None = None,
     kind: ActivityKind | None = None,
     author_id: UUID | None = None,
-    occurred_from: AwareDatetime | None = None,
-    occurred_to: AwareDatetime | None = None,
+    occurred_from: AwareMoment | None = None,
+    occurred_to: AwareMoment | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ActivityPage:

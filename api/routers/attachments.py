@@ -12,6 +12,7 @@ from api.errors import problems
 from api.export import content_disposition
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.attachments import AttachmentPage, AttachmentRead
+from api.schemas.base import Name
 
 router = APIRouter(prefix="/attachments", tags=["attachments"])
 
@@ -58,7 +59,7 @@ async def list_attachments(
         UUID | None, Query(description="A client's files, its deals' files included")
     ] = None,
     deal_id: UUID | None = None,
-    document_type: Annotated[str | None, Query(max_length=64)] = None,
+    document_type: Annotated[Name | None, Query(max_length=64)] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> AttachmentPage:

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import AwareDatetime
 
 from api.deps import ClientServiceDep, CurrentPrincipal, FollowUpServiceDep, UowDep
 from api.errors import PROBLEM_JSON, problems
@@ -27,6 +26,7 @@ from api.pagination import (
     moment,
     text,
 )
+from api.schemas.base import AwareMoment, Name
 from api.schemas.clients import (
     ClientCreate,
     ClientPage,
@@ -58,7 +58,7 @@ Force = Annotated[
     bool, Query(description="Same as confirm_duplicate: save despite suspected duplicates")
 ]
 Region = Annotated[
-    str | None,
+    Name | None,
     Query(
         description="Country for phone numbers written without +: RU, UA, KZ or BY "
         "(default: by the organisation's currency)"
@@ -86,17 +86,17 @@ def client_filters(
     request: Request,
     responsible_id: Annotated[list[UUID] | None, Query()] = None,
     relationship_type: Annotated[list[RelationshipTypeName] | None, Query()] = None,
-    source_channel: Annotated[list[str] | None, Query()] = None,
+    source_channel: Annotated[list[Name] | None, Query()] = None,
     temperature: Annotated[list[TemperatureName] | None, Query()] = None,
     kind: Annotated[str | None, Query(pattern="^(company|person)$")] = None,
-    tags: Annotated[list[str] | None, Query(description="Segment tags")] = None,
+    tags: Annotated[list[Name] | None, Query(description="Segment tags")] = None,
     tags_mode: Annotated[str, Query(pattern="^(any|all)$")] = "any",
-    created_from: AwareDatetime | None = None,
-    created_to: AwareDatetime | None = None,
-    updated_from: AwareDatetime | None = None,
-    updated_to: AwareDatetime | None = None,
+    created_from: AwareMoment | None = None,
+    created_to: AwareMoment | None = None,
+    updated_from: AwareMoment | None = None,
+    updated_to: AwareMoment | None = None,
     q: Annotated[
-        str | None,
+        Name | None,
         Query(
             max_length=200,
             description="Part of a client or contact name, a phone (any digits: 345-67, "

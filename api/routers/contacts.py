@@ -12,6 +12,7 @@ from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, text
 from api.routers.clients import DUPLICATE_409, Force, Region
+from api.schemas.base import Name
 from api.schemas.contacts import ContactCreate, ContactPage, ContactRead, ContactUpdate
 from domain.auth.principal import Principal
 from domain.clients.model import Contact
@@ -39,7 +40,7 @@ async def list_contacts(
     service: ContactServiceDep,
     client_id: UUID | None = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Part of a name, phone digits or e-mail")
+        Name | None, Query(max_length=200, description="Part of a name, phone digits or e-mail")
     ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from api.deps import CurrentPrincipal, DealServiceDep, UowDep
 from api.errors import problems
@@ -33,6 +30,7 @@ from api.pagination import (
     moment,
     nullable,
 )
+from api.schemas.base import AwareMoment, Day, Name, NonNegativeAmount
 from api.schemas.deals import (
     CurrencyTotalRead,
     DealCreate,
@@ -58,18 +56,18 @@ def deal_filter(
     status: Annotated[list[DealStatus] | None, Query(description="Any of these")] = None,
     responsible_id: Annotated[list[UUID] | None, Query()] = None,
     client_id: UUID | None = None,
-    source_channel: Annotated[list[str] | None, Query()] = None,
-    amount_min: Annotated[Decimal | None, Query(ge=0)] = None,
-    amount_max: Annotated[Decimal | None, Query(ge=0)] = None,
-    created_from: AwareDatetime | None = None,
-    created_to: Annotated[AwareDatetime | None, Query(description="Exclusive")] = None,
-    expected_close_from: date | None = None,
-    expected_close_to: Annotated[date | None, Query(description="Inclusive")] = None,
+    source_channel: Annotated[list[Name] | None, Query()] = None,
+    amount_min: Annotated[NonNegativeAmount | None, Query()] = None,
+    amount_max: Annotated[NonNegativeAmount | None, Query()] = None,
+    created_from: AwareMoment | None = None,
+    created_to: Annotated[AwareMoment | None, Query(description="Exclusive")] = None,
+    expected_close_from: Day | None = None,
+    expected_close_to: Annotated[Day | None, Query(description="Inclusive")] = None,
     stale: Annotated[
         bool | None, Query(description="true: past the stage's day limit; false: not")
     ] = None,
     q: Annotated[
-        str | None, Query(max_length=100, description="Part of the title or client name")
+        Name | None, Query(max_length=100, description="Part of the title or client name")
     ] = None,
 ) -> DealFilter:
     """Custom fields filter as cf.<key>=value, cf.<key>.gte= and cf.<key>.lte=."""

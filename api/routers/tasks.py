@@ -8,7 +8,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from api.deps import CurrentPrincipal, TaskServiceDep, UowDep
 from api.errors import problems
@@ -21,6 +20,7 @@ from api.export import (
     export_response,
 )
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, moment, nullable
+from api.schemas.base import AwareMoment
 from api.schemas.tasks import TaskCreate, TaskPage, TaskRead, TaskUpdate
 from domain.activities.model import Task
 from domain.staff.services.users import user_names
@@ -42,8 +42,8 @@ class TaskFilters:
     deal_id: UUID | None = None
     done: bool | None = None
     overdue: bool = False
-    due_from: AwareDatetime | None = None
-    due_to: AwareDatetime | None = None
+    due_from: AwareMoment | None = None
+    due_to: AwareMoment | None = None
 
 
 TaskFiltersDep = Annotated[TaskFilters, Depends()]

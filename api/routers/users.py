@@ -4,7 +4,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime
 
 from api.deps import (
     ClockDep,
@@ -17,6 +16,7 @@ from api.deps import (
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, text
+from api.schemas.base import AwareMoment, Name
 from api.schemas.users import (
     InvitationCreate,
     InvitationRead,
@@ -81,7 +81,7 @@ async def list_users(
         bool, Query(description="With department_id: the departments below it too")
     ] = False,
     is_active: bool | None = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of name or e-mail")] = None,
+    q: Annotated[Name | None, Query(max_length=100, description="Part of name or e-mail")] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> UserPage:
@@ -108,7 +108,7 @@ async def list_users_on_duty(
     service: ScheduleServiceDep,
     clock: ClockDep,
     at: Annotated[
-        AwareDatetime | None, Query(description="ISO 8601 with offset; now when omitted")
+        AwareMoment | None, Query(description="ISO 8601 with offset; now when omitted")
     ] = None,
 ) -> UsersOnDutyRead:
     """Active users inside their working hours (Mon-Fri 9-18 in their time zone when no

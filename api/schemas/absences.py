@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Day, Schema, Text
 from domain.staff.model import ABSENCE_COMMENT_MAX, AbsenceKind
 
 
@@ -27,18 +27,18 @@ class AbsenceCreate(Schema):
         description="Whose absence; yourself when omitted (others need absences:manage)",
     )
     kind: AbsenceKind
-    starts_on: date
-    ends_on: date = Field(description="Inclusive")
+    starts_on: Day
+    ends_on: Day = Field(description="Inclusive")
     substitute_id: UUID | None = None
-    comment: str | None = Field(default=None, max_length=ABSENCE_COMMENT_MAX)
+    comment: Text | None = Field(default=None, max_length=ABSENCE_COMMENT_MAX)
 
 
 class AbsenceUpdate(Schema):
     kind: AbsenceKind | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     substitute_id: UUID | None = None
-    comment: str | None = Field(default=None, max_length=ABSENCE_COMMENT_MAX)
+    comment: Text | None = Field(default=None, max_length=ABSENCE_COMMENT_MAX)
 
 
 class AbsencePage(Schema):

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.schemas.base import Schema, given, given_not_null
+from api.schemas.base import AwareMoment, Name, Schema, Text, given, given_not_null
 from domain.activities.commands import UpdateActivity
 from domain.activities.model import ACTIVITY_BODY_MAX, ACTIVITY_SUBJECT_MAX, ActivityKind, Direction
 
@@ -29,19 +29,19 @@ class ActivityCreate(Schema):
     kind: ActivityKind
     client_id: UUID | None = Field(default=None, description="A client_id or a deal_id")
     deal_id: UUID | None = None
-    subject: str | None = Field(default=None, max_length=ACTIVITY_SUBJECT_MAX)
-    body: str | None = Field(default=None, max_length=ACTIVITY_BODY_MAX)
+    subject: Name | None = Field(default=None, max_length=ACTIVITY_SUBJECT_MAX)
+    body: Text | None = Field(default=None, max_length=ACTIVITY_BODY_MAX)
     direction: Direction | None = Field(default=None, description="For calls and e-mails")
-    occurred_at: AwareDatetime | None = Field(default=None, description="Now when omitted")
+    occurred_at: AwareMoment | None = Field(default=None, description="Now when omitted")
     duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
 
 
 class ActivityUpdate(Schema):
     kind: ActivityKind | None = None
-    subject: str | None = Field(default=None, max_length=ACTIVITY_SUBJECT_MAX)
-    body: str | None = Field(default=None, max_length=ACTIVITY_BODY_MAX)
+    subject: Name | None = Field(default=None, max_length=ACTIVITY_SUBJECT_MAX)
+    body: Text | None = Field(default=None, max_length=ACTIVITY_BODY_MAX)
     direction: Direction | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: AwareMoment | None = None
     duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
 
     def to_command(self) -> UpdateActivity:

@@ -3,21 +3,21 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import AwareMoment, Name, Schema
 from domain.auth.model import API_KEY_NAME_MAX, ApiKey
 from domain.staff.permissions import Permission
 
 
 class ApiKeyCreate(Schema):
-    name: str = Field(
+    name: Name = Field(
         min_length=1, max_length=API_KEY_NAME_MAX, description="Who or what uses the key"
     )
     permissions: list[Permission] = Field(
         max_length=len(Permission), description="At most the permissions you hold yourself"
     )
-    expires_at: AwareDatetime | None = Field(default=None, description="Never, when absent")
+    expires_at: AwareMoment | None = Field(default=None, description="Never, when absent")
 
 
 class ApiKeyRead(Schema):

@@ -4,12 +4,12 @@ from typing import Literal
 
 from pydantic import EmailStr, Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Schema, Text
 
 
 class LoginRequest(Schema):
     email: EmailStr
-    password: str = Field(min_length=1, max_length=1024)
+    password: Text = Field(min_length=1, max_length=1024)
 
 
 # The length of the refresh cookie too.
@@ -20,7 +20,7 @@ class RefreshRequest(Schema):
     """For clients that keep no cookies: the value of the refresh cookie. Browsers send the
     cookie and no body."""
 
-    refresh_token: str = Field(min_length=1, max_length=512)
+    refresh_token: Text = Field(min_length=1, max_length=512)
 
 
 class AccessTokenRead(Schema):
@@ -36,5 +36,5 @@ class PasswordForgotRequest(Schema):
 
 
 class PasswordSetRequest(Schema):
-    token: str = Field(min_length=1, max_length=512, description="From the e-mailed link")
-    password: str = Field(min_length=1, max_length=1024)
+    token: Text = Field(min_length=1, max_length=512, description="From the e-mailed link")
+    password: Text = Field(min_length=1, max_length=1024)

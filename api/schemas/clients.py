@@ -6,7 +6,16 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema, given, given_not_null, given_unless_null
+from api.schemas.base import (
+    CustomFieldValues,
+    Name,
+    Schema,
+    StringMap,
+    Text,
+    given,
+    given_not_null,
+    given_unless_null,
+)
 from api.schemas.contacts import ContactIn, ContactRead
 from domain.clients.commands import CreateClient, CreateFollowUp, UpdateClient, UpdateFollowUp
 from domain.clients.duplicates import DuplicatePair
@@ -34,32 +43,40 @@ PriorityName = Literal["low", "normal", "high"]
 
 
 class Source(Schema):
-    channel: str | None = Field(
+    channel: Name | None = Field(
         default=None, max_length=SOURCE_CHANNEL_MAX, description="e.g. website, call"
     )
-    campaign: str | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
-    utm: dict[str, str] = Field(
+    campaign: Name | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
+    utm: StringMap = Field(
         default_factory=dict, description="utm_source, utm_medium, utm_campaign..."
     )
 
 
+class SourceRead(Schema):
+    """As stored: rows written before the input limits are still readable."""
+
+    channel: str | None = None
+    campaign: str | None = None
+    utm: dict[str, str] = Field(default_factory=dict)
+
+
 class ClientCreate(Schema):
     kind: ClientKindName = "company"
-    name: str = Field(min_length=1, max_length=CLIENT_NAME_MAX)
-    legal_name: str | None = Field(default=None, max_length=LEGAL_NAME_MAX)
-    inn: str | None = Field(default=None, max_length=12, description="10 or 12 digits, checked")
-    kpp: str | None = Field(default=None, max_length=9)
-    ogrn: str | None = Field(default=None, max_length=15, description="13 or 15 digits, checked")
-    edrpou: str | None = Field(default=None, max_length=8, description="Ukraine: 8 digits")
-    sector: str | None = Field(default=None, max_length=SECTOR_MAX)
-    segment_tags: list[str] = Field(default_factory=list, max_length=50)
+    name: Name = Field(min_length=1, max_length=CLIENT_NAME_MAX)
+    legal_name: Name | None = Field(default=None, max_length=LEGAL_NAME_MAX)
+    inn: Name | None = Field(default=None, max_length=12, description="10 or 12 digits, checked")
+    kpp: Name | None = Field(default=None, max_length=9)
+    ogrn: Name | None = Field(default=None, max_length=15, description="13 or 15 digits, checked")
+    edrpou: Name | None = Field(default=None, max_length=8, description="Ukraine: 8 digits")
+    sector: Name | None = Field(default=None, max_length=SECTOR_MAX)
+    segment_tags: list[Name] = Field(default_factory=list, max_length=50)
     source: Source | None = None
     temperature: TemperatureName = "cold"
     responsible_id: UUID | None = Field(
         default=None, description="An active user; the caller when omitted"
     )
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
-    notes: str | None = Field(default=None, max_length=NOTES_MAX)
+    custom_fields: CustomFieldValues = Field(default_factory=dict)
+    notes: Text | None = Field(default=None, max_length=NOTES_MAX)
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
     confirm_duplicate: bool = Field(
         default=False,
@@ -92,21 +109,21 @@ class ClientCreate(Schema):
 
 class ClientUpdate(Schema):
     kind: ClientKindName | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=CLIENT_NAME_MAX)
-    legal_name: str | None = Field(default=None, max_length=LEGAL_NAME_MAX)
-    inn: str | None = Field(default=None, max_length=12)
-    kpp: str | None = Field(default=None, max_length=9)
-    ogrn: str | None = Field(default=None, max_length=15)
-    edrpou: str | None = Field(default=None, max_length=8)
-    sector: str | None = Field(default=None, max_length=SECTOR_MAX)
-    segment_tags: list[str] | None = Field(default=None, max_length=50)
+    name: Name | None = Field(default=None, min_length=1, max_length=CLIENT_NAME_MAX)
+    legal_name: Name | None = Field(default=None, max_length=LEGAL_NAME_MAX)
+    inn: Name | None = Field(default=None, max_length=12)
+    kpp: Name | None = Field(default=None, max_length=9)
+    ogrn: Name | None = Field(default=None, max_length=15)
+    edrpou: Name | None = Field(default=None, max_length=8)
+    sector: Name | None = Field(default=None, max_length=SECTOR_MAX)
+    segment_tags: list[Name] | None = Field(default=None, max_length=50)
     source: Source | None = None
     temperature: TemperatureName | None = None
     responsible_id: UUID | None = None
-    custom_fields: dict[str, Any] | None = Field(
+    custom_fields: CustomFieldValues | None = Field(
         default=None, description="Merged into the stored values; null for a key clears it"
     )
-    notes: str | None = Field(default=None, max_length=NOTES_MAX)
+    notes: Text | None = Field(default=None, max_length=NOTES_MAX)
     confirm_duplicate: bool = False
 
     def to_command(self) -> UpdateClient:
@@ -152,7 +169,7 @@ class ClientRead(Schema):
     edrpou: str | None
     sector: str | None
     segment_tags: list[str]
-    source: Source
+    source: SourceRead
     temperature: TemperatureName
     relationship_type: RelationshipTypeName = Field(description="Derived; never set by hand")
     responsible_id: UUID
@@ -179,7 +196,9 @@ class ClientRead(Schema):
             edrpou=c.edrpou,
             sector=c.sector,
             segment_tags=list(c.segment_tags),
-            source=Source(channel=c.source_channel, campaign=c.source_campaign, utm=dict(c.utm)),
+            source=SourceRead(
+                channel=c.source_channel, campaign=c.source_campaign, utm=dict(c.utm)
+            ),
             temperature=c.temperature.value,
             relationship_type=c.relationship_type.value,
             responsible_id=c.responsible_id,
@@ -264,7 +283,7 @@ class MergeRequest(Schema):
 
 
 class InboundRequestCreate(Schema):
-    channel: str | None = Field(
+    channel: Name | None = Field(
         default=None, max_length=SOURCE_CHANNEL_MAX, description="form, call, e-mail..."
     )
 
@@ -298,7 +317,7 @@ class RelationshipTransitionPage(Schema):
 
 class FollowUpCreate(Schema):
     relationship_type: RelationshipTypeName
-    task_title: str = Field(min_length=1, max_length=FOLLOW_UP_TITLE_MAX)
+    task_title: Name = Field(min_length=1, max_length=FOLLOW_UP_TITLE_MAX)
     due_in_days: int = Field(default=1, ge=0, le=365)
     priority: PriorityName = "normal"
     is_active: bool = True
@@ -315,7 +334,7 @@ class FollowUpCreate(Schema):
 
 class FollowUpUpdate(Schema):
     relationship_type: RelationshipTypeName | None = None
-    task_title: str | None = Field(default=None, min_length=1, max_length=FOLLOW_UP_TITLE_MAX)
+    task_title: Name | None = Field(default=None, min_length=1, max_length=FOLLOW_UP_TITLE_MAX)
     due_in_days: int | None = Field(default=None, ge=0, le=365)
     priority: PriorityName | None = None
     is_active: bool | None = None

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema, given, given_not_null, given_unless_null
+from api.schemas.base import Email, Name, Schema, Text, given, given_not_null, given_unless_null
 from domain.clients.commands import MessengerInput, NewContact, PhoneInput, UpdateContact
 from domain.clients.model import (
     CONTACT_NAME_MAX,
@@ -21,7 +21,7 @@ MessengerKind = Literal["telegram", "whatsapp", "viber", "skype", "signal", "oth
 
 
 class PhoneIn(Schema):
-    number: str = Field(
+    number: Name = Field(
         min_length=1,
         max_length=64,
         description="As written: +7 (912) 345-67-89, 89123456789, +380 44 123 4567, 0441234567",
@@ -37,7 +37,7 @@ class PhoneRead(Schema):
 
 class MessengerIn(Schema):
     kind: MessengerKind
-    handle: str = Field(min_length=1, max_length=MESSENGER_HANDLE_MAX)
+    handle: Name = Field(min_length=1, max_length=MESSENGER_HANDLE_MAX)
 
 
 def _phones(values: list[PhoneIn | str] | None) -> list[PhoneInput] | None:
@@ -53,14 +53,14 @@ def _messengers(values: list[MessengerIn] | None) -> list[MessengerInput] | None
 class ContactIn(Schema):
     """A contact as part of a new client."""
 
-    full_name: str = Field(min_length=1, max_length=CONTACT_NAME_MAX)
-    position: str | None = Field(default=None, max_length=POSITION_MAX)
-    phones: list[PhoneIn | str] = Field(
+    full_name: Name = Field(min_length=1, max_length=CONTACT_NAME_MAX)
+    position: Name | None = Field(default=None, max_length=POSITION_MAX)
+    phones: list[PhoneIn | Name] = Field(
         default_factory=list, max_length=20, description="Numbers or {number, kind}"
     )
-    emails: list[str] = Field(default_factory=list, max_length=20)
+    emails: list[Email] = Field(default_factory=list, max_length=20)
     messengers: list[MessengerIn] = Field(default_factory=list, max_length=20)
-    notes: str | None = Field(default=None, max_length=NOTES_MAX)
+    notes: Text | None = Field(default=None, max_length=NOTES_MAX)
     is_primary: bool = False
 
     def to_command(self) -> NewContact:
@@ -86,12 +86,12 @@ class ContactCreate(ContactIn):
 
 class ContactUpdate(Schema):
     client_id: UUID | None = Field(default=None, description="Move the contact to another client")
-    full_name: str | None = Field(default=None, min_length=1, max_length=CONTACT_NAME_MAX)
-    position: str | None = Field(default=None, max_length=POSITION_MAX)
-    phones: list[PhoneIn | str] | None = Field(default=None, max_length=20)
-    emails: list[str] | None = Field(default=None, max_length=20)
+    full_name: Name | None = Field(default=None, min_length=1, max_length=CONTACT_NAME_MAX)
+    position: Name | None = Field(default=None, max_length=POSITION_MAX)
+    phones: list[PhoneIn | Name] | None = Field(default=None, max_length=20)
+    emails: list[Email] | None = Field(default=None, max_length=20)
     messengers: list[MessengerIn] | None = Field(default=None, max_length=20)
-    notes: str | None = Field(default=None, max_length=NOTES_MAX)
+    notes: Text | None = Field(default=None, max_length=NOTES_MAX)
     is_primary: bool | None = None
     confirm_duplicate: bool = False
 

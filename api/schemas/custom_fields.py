@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema, given_unless_null
+from api.schemas.base import Name, Schema, given_unless_null
 from domain.clients.commands import CreateCustomField, UpdateCustomField
 from domain.clients.custom_fields import LABEL_MAX, CustomFieldDefinition, FieldEntity, FieldType
 
@@ -16,17 +16,17 @@ EntityName = Literal["client", "deal"]
 
 class CustomFieldCreate(Schema):
     entity: EntityName
-    key: str = Field(
+    key: Name = Field(
         min_length=1,
         max_length=64,
         pattern=r"^[a-z][a-z0-9_]*$",
         description="Used in custom_fields and in ?cf.<key>= filters; cannot change later",
     )
-    label: str = Field(min_length=1, max_length=LABEL_MAX)
+    label: Name = Field(min_length=1, max_length=LABEL_MAX)
     type: FieldTypeName = Field(
         description='money values are {"amount": "123.45", "currency": "RUB"}; dates YYYY-MM-DD'
     )
-    options: list[str] = Field(default_factory=list, max_length=200, description="enum values")
+    options: list[Name] = Field(default_factory=list, max_length=200, description="enum values")
     required: bool = False
     position: int = Field(default=0, ge=0, le=1000)
 
@@ -43,8 +43,8 @@ class CustomFieldCreate(Schema):
 
 
 class CustomFieldUpdate(Schema):
-    label: str | None = Field(default=None, min_length=1, max_length=LABEL_MAX)
-    options: list[str] | None = Field(default=None, max_length=200)
+    label: Name | None = Field(default=None, min_length=1, max_length=LABEL_MAX)
+    options: list[Name] | None = Field(default=None, max_length=200)
     required: bool | None = None
     position: int | None = Field(default=None, ge=0, le=1000)
 

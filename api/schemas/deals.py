@@ -7,7 +7,21 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema, given, given_not_null, given_unless_null
+from api.schemas.base import (
+    Amount,
+    Currency,
+    CustomFieldValues,
+    Day,
+    Name,
+    NonNegativeAmount,
+    Quantity,
+    Schema,
+    StringMap,
+    Text,
+    given,
+    given_not_null,
+    given_unless_null,
+)
 from api.schemas.funnels import FunnelRead
 from domain.deals.commands import CreateDeal, LoseDeal, ProductLineInput, UpdateDeal
 from domain.deals.model import (
@@ -24,13 +38,11 @@ from domain.deals.model import (
 from domain.deals.ports import BoardColumn, CurrencyTotal
 from domain.deals.services import Board, DealView, StageHistory
 
-Currency = Field(default=None, min_length=3, max_length=3, description="ISO 4217, e.g. RUB")
-
 
 class ProductLineIn(Schema):
-    name: str = Field(min_length=1, max_length=PRODUCT_NAME_MAX)
-    quantity: Decimal = Field(default=Decimal(1), gt=0)
-    price: Decimal = Field(ge=0)
+    name: Name = Field(min_length=1, max_length=PRODUCT_NAME_MAX)
+    quantity: Quantity = Decimal(1)
+    price: NonNegativeAmount
 
     def to_command(self) -> ProductLineInput:
         return ProductLineInput(name=self.name, quantity=self.quantity, price=self.price)
@@ -45,22 +57,22 @@ class ProductLineRead(Schema):
 
 class DealCreate(Schema):
     client_id: UUID
-    title: str = Field(min_length=1, max_length=DEAL_TITLE_MAX)
+    title: Name = Field(min_length=1, max_length=DEAL_TITLE_MAX)
     contact_id: UUID | None = None
-    amount: Decimal | None = Field(
-        default=None, ge=0, description="The product lines' total when omitted"
+    amount: NonNegativeAmount | None = Field(
+        default=None, description="The product lines' total when omitted"
     )
-    currency: str | None = Currency
-    expected_margin: Decimal | None = None
+    currency: Currency | None = None
+    expected_margin: Amount | None = None
     products: list[ProductLineIn] = Field(default_factory=list, max_length=MAX_PRODUCT_LINES)
     funnel_id: UUID | None = Field(default=None, description="The default funnel when omitted")
     stage_id: UUID | None = Field(default=None, description="The funnel's first stage when omitted")
     responsible_id: UUID | None = Field(default=None, description="The caller when omitted")
-    source_channel: str | None = Field(default=None, max_length=SOURCE_CHANNEL_MAX)
-    source_campaign: str | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
-    utm: dict[str, str] = Field(default_factory=dict)
-    expected_close_date: date | None = None
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    source_channel: Name | None = Field(default=None, max_length=SOURCE_CHANNEL_MAX)
+    source_campaign: Name | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
+    utm: StringMap = Field(default_factory=dict)
+    expected_close_date: Day | None = None
+    custom_fields: CustomFieldValues = Field(default_factory=dict)
 
     def to_command(self) -> CreateDeal:
         return CreateDeal(
@@ -83,19 +95,19 @@ class DealCreate(Schema):
 
 
 class DealUpdate(Schema):
-    title: str | None = Field(default=None, min_length=1, max_length=DEAL_TITLE_MAX)
+    title: Name | None = Field(default=None, min_length=1, max_length=DEAL_TITLE_MAX)
     client_id: UUID | None = None
     contact_id: UUID | None = None
-    amount: Decimal | None = Field(default=None, ge=0)
-    currency: str | None = Currency
-    expected_margin: Decimal | None = None
+    amount: NonNegativeAmount | None = None
+    currency: Currency | None = None
+    expected_margin: Amount | None = None
     products: list[ProductLineIn] | None = Field(default=None, max_length=MAX_PRODUCT_LINES)
     responsible_id: UUID | None = None
-    source_channel: str | None = Field(default=None, max_length=SOURCE_CHANNEL_MAX)
-    source_campaign: str | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
-    utm: dict[str, str] | None = None
-    expected_close_date: date | None = None
-    custom_fields: dict[str, Any] | None = Field(
+    source_channel: Name | None = Field(default=None, max_length=SOURCE_CHANNEL_MAX)
+    source_campaign: Name | None = Field(default=None, max_length=SOURCE_CAMPAIGN_MAX)
+    utm: StringMap | None = None
+    expected_close_date: Day | None = None
+    custom_fields: CustomFieldValues | None = Field(
         default=None, description="Merged into the current values; null removes a key"
     )
 
@@ -127,7 +139,7 @@ class DealMove(Schema):
 
 class DealLose(Schema):
     loss_reason_id: UUID
-    comment: str | None = Field(default=None, max_length=LOSS_COMMENT_MAX)
+    comment: Text | None = Field(default=None, max_length=LOSS_COMMENT_MAX)
     lost_tender: bool = False
     loss_making: bool = False
     public_conflict: bool = False

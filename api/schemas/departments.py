@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Name, Schema
 from domain.staff.model import DEPARTMENT_NAME_MAX
 
 
@@ -17,12 +17,12 @@ class DepartmentRead(Schema):
 
 
 class DepartmentCreate(Schema):
-    name: str = Field(min_length=1, max_length=DEPARTMENT_NAME_MAX)
+    name: Name = Field(min_length=1, max_length=DEPARTMENT_NAME_MAX)
     parent_id: UUID | None = None
     head_id: UUID | None = None
 
 
 class DepartmentUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=DEPARTMENT_NAME_MAX)
+    name: Name | None = Field(default=None, min_length=1, max_length=DEPARTMENT_NAME_MAX)
     parent_id: UUID | None = Field(default=None, description="null moves it to the top")
     head_id: UUID | None = Field(default=None, description="null leaves it without a head")

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Schema, Text
 from domain.activities.model import COMMENT_BODY_MAX
 
 _BODY = (
@@ -29,7 +29,7 @@ class CommentRead(Schema):
 
 
 class CommentCreate(Schema):
-    body: str = Field(min_length=1, max_length=COMMENT_BODY_MAX, description=_BODY)
+    body: Text = Field(min_length=1, max_length=COMMENT_BODY_MAX, description=_BODY)
     client_id: UUID | None = Field(
         default=None, description="A client_id or a deal_id; a reply takes its parent's"
     )
@@ -38,7 +38,7 @@ class CommentCreate(Schema):
 
 
 class CommentUpdate(Schema):
-    body: str = Field(min_length=1, max_length=COMMENT_BODY_MAX, description=_BODY)
+    body: Text = Field(min_length=1, max_length=COMMENT_BODY_MAX, description=_BODY)
 
 
 class CommentPage(Schema):

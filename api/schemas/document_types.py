@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Name, Schema
 from domain.attachments.model import DOCUMENT_TYPE_NAME_MAX
 
 
@@ -18,12 +18,12 @@ class DocumentTypeRead(Schema):
 
 
 class DocumentTypeCreate(Schema):
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
+    code: Name = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+    name: Name = Field(min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
     position: int = Field(default=0, ge=0, le=1000)
 
 
 class DocumentTypeUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
+    name: Name | None = Field(default=None, min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
     is_active: bool | None = Field(default=None, description="false hides it from new uploads")
     position: int | None = Field(default=None, ge=0, le=1000)

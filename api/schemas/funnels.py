@@ -6,11 +6,12 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema, given, given_unless_null
+from api.schemas.base import Name, Percent, Schema, Text, given, given_unless_null
 from domain.funnels.commands import CreateFunnel, UpdateFunnel, UpdateStage
 from domain.funnels.model import (
     EXPECTED_RESULT_MAX,
     FUNNEL_NAME_MAX,
+    POSITION_MAX,
     STAGE_NAME_MAX,
     Funnel,
     FunnelTemplate,
@@ -19,19 +20,19 @@ from domain.funnels.model import (
     StageSpec,
 )
 
-Probability = Annotated[Decimal, Field(ge=0, le=100, description="Win probability, percent")]
+Probability = Annotated[Percent, Field(description="Win probability, percent")]
 
 
 class StageCreate(Schema):
-    name: str = Field(min_length=1, max_length=STAGE_NAME_MAX)
+    name: Name = Field(min_length=1, max_length=STAGE_NAME_MAX)
     probability: Probability = Decimal(0)
-    expected_result: str | None = Field(default=None, max_length=EXPECTED_RESULT_MAX)
-    required_fields: list[str] = Field(
+    expected_result: Text | None = Field(default=None, max_length=EXPECTED_RESULT_MAX)
+    required_fields: list[Name] = Field(
         default_factory=list,
         description="Deal fields to fill before entering: amount, contact_id, "
         "expected_close_date, expected_margin, products, source_channel or custom:<key>",
     )
-    required_documents: list[str] = Field(
+    required_documents: list[Name] = Field(
         default_factory=list, description="Document type codes to attach before entering"
     )
     max_days: int | None = Field(default=None, ge=1, le=3650)
@@ -50,15 +51,17 @@ class StageCreate(Schema):
 
 
 class StageAdd(StageCreate):
-    position: int | None = Field(default=None, ge=0, description="0-based; the end by default")
+    position: int | None = Field(
+        default=None, ge=0, le=POSITION_MAX, description="0-based; the end by default"
+    )
 
 
 class StageUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=STAGE_NAME_MAX)
+    name: Name | None = Field(default=None, min_length=1, max_length=STAGE_NAME_MAX)
     probability: Probability | None = None
-    expected_result: str | None = Field(default=None, max_length=EXPECTED_RESULT_MAX)
-    required_fields: list[str] | None = None
-    required_documents: list[str] | None = None
+    expected_result: Text | None = Field(default=None, max_length=EXPECTED_RESULT_MAX)
+    required_fields: list[Name] | None = None
+    required_documents: list[Name] | None = None
     max_days: int | None = Field(default=None, ge=1, le=3650, description="null: no limit")
     group: StageGroup | None = None
 
@@ -109,7 +112,7 @@ class FunnelCreate(Schema):
     template: FunnelTemplate | None = Field(
         default=None, description="sales or b2b_project: the template's stages"
     )
-    name: str | None = Field(
+    name: Name | None = Field(
         default=None,
         min_length=1,
         max_length=FUNNEL_NAME_MAX,
@@ -128,7 +131,7 @@ class FunnelCreate(Schema):
 
 
 class FunnelUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=FUNNEL_NAME_MAX)
+    name: Name | None = Field(default=None, min_length=1, max_length=FUNNEL_NAME_MAX)
     is_default: bool | None = Field(default=None, description="true makes it the default")
 
     def to_command(self) -> UpdateFunnel:

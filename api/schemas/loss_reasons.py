@@ -4,23 +4,23 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema, given_unless_null
+from api.schemas.base import Name, Schema, given_unless_null
 from domain.funnels.commands import CreateLossReason, UpdateLossReason
-from domain.funnels.model import LOSS_REASON_NAME_MAX
+from domain.funnels.model import LOSS_REASON_NAME_MAX, POSITION_MAX
 
 
 class LossReasonCreate(Schema):
-    name: str = Field(min_length=1, max_length=LOSS_REASON_NAME_MAX)
-    position: int | None = Field(default=None, ge=0)
+    name: Name = Field(min_length=1, max_length=LOSS_REASON_NAME_MAX)
+    position: int | None = Field(default=None, ge=0, le=POSITION_MAX)
 
     def to_command(self) -> CreateLossReason:
         return CreateLossReason(name=self.name, position=self.position)
 
 
 class LossReasonUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=LOSS_REASON_NAME_MAX)
+    name: Name | None = Field(default=None, min_length=1, max_length=LOSS_REASON_NAME_MAX)
     is_active: bool | None = None
-    position: int | None = Field(default=None, ge=0)
+    position: int | None = Field(default=None, ge=0, le=POSITION_MAX)
 
     def to_command(self) -> UpdateLossReason:
         """Null changes nothing."""

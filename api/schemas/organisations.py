@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Currency, Name, Schema
 from domain.staff.model import ORGANISATION_NAME_MAX, TIME_ZONE_MAX, FulfilmentBasis
 
 
@@ -25,9 +25,9 @@ class OrganisationRead(Schema):
 
 
 class OrganisationUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=ORGANISATION_NAME_MAX)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", examples=["RUB"])
-    time_zone: str | None = Field(
+    name: Name | None = Field(default=None, min_length=1, max_length=ORGANISATION_NAME_MAX)
+    currency: Currency | None = Field(default=None, examples=["RUB"])
+    time_zone: Name | None = Field(
         default=None, max_length=TIME_ZONE_MAX, examples=["Europe/Moscow"]
     )
     fulfilment_basis: FulfilmentBasis | None = None

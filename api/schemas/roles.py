@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Name, Schema
 from domain.shared.scope import Visibility
 from domain.staff.model import ROLE_NAME_MAX, Role
 from domain.staff.permissions import Permission, Resource
@@ -36,7 +36,7 @@ class RoleRead(Schema):
 
 
 class RoleCreate(Schema):
-    name: str = Field(min_length=1, max_length=ROLE_NAME_MAX)
+    name: Name = Field(min_length=1, max_length=ROLE_NAME_MAX)
     permissions: list[Permission] = Field(default_factory=list)
     visibility: dict[Resource, Visibility] = Field(
         default_factory=dict, description="Resources left out are seen own-only"
@@ -44,7 +44,7 @@ class RoleCreate(Schema):
 
 
 class RoleUpdate(Schema):
-    name: str | None = Field(default=None, min_length=1, max_length=ROLE_NAME_MAX)
+    name: Name | None = Field(default=None, min_length=1, max_length=ROLE_NAME_MAX)
     permissions: list[Permission] | None = None
     visibility: dict[Resource, Visibility] | None = Field(
         default=None, description="Merged into the role's current visibility"

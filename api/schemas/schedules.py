@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Name, Schema
 from domain.staff.model import TIME_ZONE_MAX, WEEKDAYS
 from domain.staff.views import ScheduleView
 
@@ -41,7 +41,7 @@ class WeekHours(Schema):
 
 
 class ScheduleWrite(Schema):
-    time_zone: str = Field(max_length=TIME_ZONE_MAX, examples=["Europe/Moscow"])
+    time_zone: Name = Field(max_length=TIME_ZONE_MAX, examples=["Europe/Moscow"])
     days: WeekHours
 
 

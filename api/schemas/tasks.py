@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.schemas.base import Schema
+from api.schemas.base import AwareMoment, Name, Schema, Text
 from domain.activities.model import TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, Priority, Task
 
 
@@ -49,25 +49,25 @@ _DERIVED = {"done", "assignment_note"}
 
 
 class TaskCreate(Schema):
-    title: str = Field(min_length=1, max_length=TASK_TITLE_MAX)
+    title: Name = Field(min_length=1, max_length=TASK_TITLE_MAX)
     client_id: UUID | None = Field(default=None, description="A client_id or a deal_id")
     deal_id: UUID | None = None
-    description: str | None = Field(default=None, max_length=TASK_DESCRIPTION_MAX)
+    description: Text | None = Field(default=None, max_length=TASK_DESCRIPTION_MAX)
     assignee_id: UUID | None = Field(
         default=None,
         description="Yourself when omitted; an absent employee's substitute takes new tasks",
     )
-    due_at: AwareDatetime | None = None
-    remind_at: AwareDatetime | None = None
+    due_at: AwareMoment | None = None
+    remind_at: AwareMoment | None = None
     priority: Priority = Priority.NORMAL
 
 
 class TaskUpdate(Schema):
-    title: str | None = Field(default=None, min_length=1, max_length=TASK_TITLE_MAX)
-    description: str | None = Field(default=None, max_length=TASK_DESCRIPTION_MAX)
+    title: Name | None = Field(default=None, min_length=1, max_length=TASK_TITLE_MAX)
+    description: Text | None = Field(default=None, max_length=TASK_DESCRIPTION_MAX)
     assignee_id: UUID | None = None
-    due_at: AwareDatetime | None = None
-    remind_at: AwareDatetime | None = None
+    due_at: AwareMoment | None = None
+    remind_at: AwareMoment | None = None
     priority: Priority | None = None
     done: bool | None = None
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import EmailStr, Field
 
-from api.schemas.base import Schema
+from api.schemas.base import Name, Schema
 from domain.staff.model import TIME_ZONE_MAX, USER_FULL_NAME_MAX
 from domain.staff.views import UserView
 
@@ -53,19 +53,19 @@ class UserRead(Schema):
 
 
 class ProfileUpdate(Schema):
-    full_name: str | None = Field(default=None, min_length=1, max_length=USER_FULL_NAME_MAX)
-    phone: str | None = Field(default=None, max_length=32)
+    full_name: Name | None = Field(default=None, min_length=1, max_length=USER_FULL_NAME_MAX)
+    phone: Name | None = Field(default=None, max_length=32)
     language: Language | None = None
-    time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)
+    time_zone: Name | None = Field(default=None, max_length=TIME_ZONE_MAX)
 
 
 class InvitationCreate(Schema):
     email: EmailStr
-    full_name: str = Field(min_length=1, max_length=USER_FULL_NAME_MAX)
+    full_name: Name = Field(min_length=1, max_length=USER_FULL_NAME_MAX)
     role_id: UUID
     department_id: UUID | None = None
     language: Language = "ru"
-    time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)
+    time_zone: Name | None = Field(default=None, max_length=TIME_ZONE_MAX)
 
 
 class InvitationRead(Schema):
@@ -74,12 +74,12 @@ class InvitationRead(Schema):
 
 
 class UserUpdate(Schema):
-    full_name: str | None = Field(default=None, min_length=1, max_length=USER_FULL_NAME_MAX)
+    full_name: Name | None = Field(default=None, min_length=1, max_length=USER_FULL_NAME_MAX)
     role_id: UUID | None = None
     department_id: UUID | None = Field(default=None, description="null: outside every department")
-    phone: str | None = Field(default=None, max_length=32, description="null or empty clears it")
+    phone: Name | None = Field(default=None, max_length=32, description="null or empty clears it")
     language: Language | None = None
-    time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)
+    time_zone: Name | None = Field(default=None, max_length=TIME_ZONE_MAX)
 
 
 class UserPage(Schema):

@@ -1906,6 +1906,7 @@ export interface components {
             /**
              * Starts On
              * Format: date
+             * @description From 1900-01-01 to 2199-12-31
              */
             starts_on: string;
             /**
@@ -2386,7 +2387,7 @@ export interface components {
             sector: string | null;
             /** Segment Tags */
             segment_tags: string[];
-            source: components["schemas"]["Source"];
+            source: components["schemas"]["SourceRead"];
             /**
              * Temperature
              * @enum {string}
@@ -2796,10 +2797,7 @@ export interface components {
              * @description The product lines' total when omitted
              */
             amount?: number | string | null;
-            /**
-             * Currency
-             * @description ISO 4217, e.g. RUB
-             */
+            /** Currency */
             currency?: string | null;
             /** Expected Margin */
             expected_margin?: number | string | null;
@@ -3006,10 +3004,7 @@ export interface components {
             contact_id?: string | null;
             /** Amount */
             amount?: number | string | null;
-            /**
-             * Currency
-             * @description ISO 4217, e.g. RUB
-             */
+            /** Currency */
             currency?: string | null;
             /** Expected Margin */
             expected_margin?: number | string | null;
@@ -3937,6 +3932,20 @@ export interface components {
              * Utm
              * @description utm_source, utm_medium, utm_campaign...
              */
+            utm?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * SourceRead
+         * @description As stored: rows written before the input limits are still readable.
+         */
+        SourceRead: {
+            /** Channel */
+            channel?: string | null;
+            /** Campaign */
+            campaign?: string | null;
+            /** Utm */
             utm?: {
                 [key: string]: string;
             };
@@ -7281,6 +7290,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -7330,6 +7349,16 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
