@@ -62,7 +62,9 @@ async def list_audit_entries(
 
 
 @router.get(
-    "/clients/{client_id}/audit", response_model=AuditPage, responses=problems(401, 404, 422)
+    "/clients/{client_id}/audit",
+    response_model=AuditPage,
+    responses=problems(401, 403, 404, 422),
 )
 async def list_client_audit(
     client_id: UUID,
@@ -75,7 +77,9 @@ async def list_client_audit(
     return await _page(principal, service, "client", client_id, limit, cursor)
 
 
-@router.get("/deals/{deal_id}/audit", response_model=AuditPage, responses=problems(401, 404, 422))
+@router.get(
+    "/deals/{deal_id}/audit", response_model=AuditPage, responses=problems(401, 403, 404, 422)
+)
 async def list_deal_audit(
     deal_id: UUID,
     principal: CurrentPrincipal,

@@ -51,12 +51,12 @@ class AuditLogService:
     async def _record_visible(
         uow: UnitOfWork, principal: Principal, entity_type: str, entity_id: UUID
     ) -> bool:
+        # Without the read permission the answer is 403, as for the record itself; a record
+        # beyond the caller's visibility is simply not found.
         if entity_type == "deal":
-            return principal.can(Permission.DEALS_READ) and await uow.audit.deal_visible(
-                principal.scope_for(Resource.DEALS), entity_id
-            )
-        if not principal.can(Permission.CLIENTS_READ):
-            return False
+            principal.require(Permission.DEALS_READ)
+            return await uow.audit.deal_visible(principal.scope_for(Resource.DEALS), entity_id)
+        principal.require(Permission.CLIENTS_READ)
         client_id = entity_id
         if entity_type == "contact":
             found = await uow.audit.contact_client(principal.organisation_scope, entity_id)

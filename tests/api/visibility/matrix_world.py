@@ -1,0 +1,408 @@
+"""The world of the role matrix (test_role_matrix.py): two organisations, a caller of every
+built-in role, records owned by each relation, the organisation-level settings the settings
+endpoints act on, and cheap builders of fresh records for the cells that change or delete one.
+
+Records go straight into the database (one INSERT each); settings go through the API as the
+organisation's admin, since their services keep invariants (stage positions, secrets) that a
+raw row would have to copy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from httpx import AsyncClient
+
+from adapters.bootstrap import Container
+from adapters.db.tables.activities import activities, comments, notifications, tasks
+from adapters.db.tables.clients import clients, contacts
+from adapters.db.tables.deals import deals
+from adapters.db.tables.funnels import funnels, stages
+from adapters.db.tables.staff import absences
+from domain.staff.model import User
+from tests.api.attachments.support import API, insert
+from tests.factories import Factory, Org, Session
+
+PUBLIC_HOOK = "https://93.184.215.14/hooks"  # a literal public address: nothing is resolved
+
+# Absences of one person must not overlap: every absence the matrix makes gets its own days.
+_ABSENCE_DAYS = itertools.count()
+
+
+def absence_days() -> tuple[str, str]:
+    start = date(2090, 1, 1) + timedelta(days=3 * next(_ABSENCE_DAYS))
+    return start.isoformat(), (start + timedelta(days=1)).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """One organisation's settings records, for the organisation-level operations."""
+
+    role: uuid.UUID
+    department: uuid.UUID
+    funnel: uuid.UUID
+    stages: tuple[uuid.UUID, ...]
+    loss_reason: uuid.UUID
+    custom_field: uuid.UUID
+    document_type: uuid.UUID
+    follow_up: uuid.UUID
+    api_key: uuid.UUID
+    webhook: uuid.UUID
+    delivery: uuid.UUID
+    job: uuid.UUID
+    # A colleague with no records, so writes on them (schedule, reassign) disturb no cell.
+    user: uuid.UUID
+    successor: uuid.UUID
+    inactive_user: uuid.UUID
+    seller_role: uuid.UUID
+    # An organisation's record another organisation's caller must not reach (audit).
+    client: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """The records of one owner: a client with a second one (for merges), a deal in a funnel
+    of two stages, and what hangs on them."""
+
+    client: uuid.UUID
+    spare_client: uuid.UUID
+    deal: uuid.UUID
+    next_stage: uuid.UUID
+    loss_reason: uuid.UUID
+    task: uuid.UUID
+    activity: uuid.UUID
+    comment: uuid.UUID
+    attachment: str
+    contact: uuid.UUID
+    absence: uuid.UUID
+    notification: uuid.UUID
+
+
+@dataclass(slots=True)
+class Owner:
+    """Who owns a relation's records, and the organisation's admin who uploads for them."""
+
+    org: Org
+    user: User
+    admin: Session
+
+
+class Builder:
+    """Records for an owner, each one INSERT (an upload is one API call)."""
+
+    def __init__(self, factory: Factory) -> None:
+        self.factory = factory
+        self.c: Container = factory.container
+
+    async def client(self, owner: Owner) -> uuid.UUID:
+        name = f"ООО Матрица {uuid.uuid4().hex[:8]}"
+        return await insert(
+            self.c,
+            clients,
+            organisation_id=owner.org.id,
+            kind="company",
+            name=name,
+            name_key=name.lower(),
+            responsible_id=owner.user.id,
+            created_by=owner.user.id,
+        )
+
+    async def deal(
+        self, owner: Owner, client: uuid.UUID, *, status: str = "open"
+    ) -> tuple[uuid.UUID, uuid.UUID]:
+        """A deal in the first stage of a funnel of its own, and the funnel's second stage."""
+        org = owner.org.id
+        funnel = await insert(
+            self.c, funnels, organisation_id=org, name=f"Воронка {uuid.uuid4().hex[:6]}"
+        )
+        first, second = [
+            await insert(
+                self.c,
+                stages,
+                organisation_id=org,
+                funnel_id=funnel,
+                name=name,
+                position=position,
+                probability=0,
+            )
+            for position, name in enumerate(("Заявка", "Переговоры"))
+        ]
+        now = datetime.now(UTC)
+        deal = await insert(
+            self.c,
+            deals,
+            organisation_id=org,
+            client_id=client,
+            title="Поставка",
+            amount=100000,
+            currency="RUB",
+            funnel_id=funnel,
+            stage_id=first,
+            responsible_id=owner.user.id,
+            stage_entered_at=now,
+            created_by=owner.user.id,
+            status=status,
+            closed_at=None if status == "open" else now,
+        )
+        return deal, second
+
+    def _on(self, owner: Owner, r: Records) -> dict[str, Any]:
+        return {"organisation_id": owner.org.id, "client_id": r.client, "deal_id": r.deal}
+
+    async def task(self, owner: Owner, r: Records, *, done: bool = False) -> uuid.UUID:
+        now = datetime.now(UTC)
+        return await insert(
+            self.c,
+            tasks,
+            **self._on(owner, r),
+            title="Перезвонить",
+            assignee_id=owner.user.id,
+            due_at=now + timedelta(days=1),
+            created_by=owner.user.id,
+            done_at=now if done else None,
+        )
+
+    async def activity(self, owner: Owner, r: Records) -> uuid.UUID:
+        return await insert(
+            self.c,
+            activities,
+            **self._on(owner, r),
+            kind="call",
+            subject="Звонок",
+            occurred_at=datetime.now(UTC),
+            author_id=owner.user.id,
+        )
+
+    async def comment(self, owner: Owner, r: Records) -> uuid.UUID:
+        return await insert(
+            self.c, comments, **self._on(owner, r), body="Обсуждение", author_id=owner.user.id
+        )
+
+    async def contact(self, owner: Owner, r: Records) -> uuid.UUID:
+        name = f"Иван {uuid.uuid4().hex[:6]}"
+        return await insert(
+            self.c,
+            contacts,
+            organisation_id=owner.org.id,
+            client_id=r.client,
+            full_name=name,
+            name_key=name.lower(),
+            created_by=owner.user.id,
+        )
+
+    async def absence(self, owner: Owner) -> uuid.UUID:
+        starts, ends = absence_days()
+        return await insert(
+            self.c,
+            absences,
+            organisation_id=owner.org.id,
+            user_id=owner.user.id,
+            kind="vacation",
+            starts_on=date.fromisoformat(starts),
+            ends_on=date.fromisoformat(ends),
+            created_by=owner.user.id,
+        )
+
+    async def notification(self, owner: Owner) -> uuid.UUID:
+        return await insert(
+            self.c,
+            notifications,
+            organisation_id=owner.org.id,
+            user_id=owner.user.id,
+            kind="task_assigned",
+            params={"task_title": "Матрица"},
+        )
+
+    async def attachment(self, owner: Owner, r: Records) -> str:
+        # The organisation's admin uploads onto the owner's deal: the file is the deal's.
+        uploaded = await self.factory.client.post(
+            f"{API}/attachments",
+            data={"document_type": "contract", "deal_id": str(r.deal)},
+            files={"file": ("Договор.pdf", b"%PDF-1.4 matrix", "application/pdf")},
+            headers=owner.admin.headers,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        ident: str = uploaded.json()["id"]
+        return ident
+
+    async def records(self, owner: Owner, loss_reason: uuid.UUID) -> Records:
+        client = await self.client(owner)
+        deal, next_stage = await self.deal(owner, client)
+        base = Records(
+            client=client,
+            spare_client=await self.client(owner),
+            deal=deal,
+            next_stage=next_stage,
+            loss_reason=loss_reason,
+            task=uuid.uuid4(),
+            activity=uuid.uuid4(),
+            comment=uuid.uuid4(),
+            attachment="",
+            contact=uuid.uuid4(),
+            absence=await self.absence(owner),
+            notification=await self.notification(owner),
+        )
+        return replace(
+            base,
+            task=await self.task(owner, base),
+            activity=await self.activity(owner, base),
+            comment=await self.comment(owner, base),
+            attachment=await self.attachment(owner, base),
+            contact=await self.contact(owner, base),
+        )
+
+    async def fresh(self, kind: str, owner: Owner, r: Records) -> Records:
+        """``r`` with the record a mutating cell consumes made anew."""
+        match kind:
+            case "clients":
+                return replace(
+                    r, client=await self.client(owner), spare_client=await self.client(owner)
+                )
+            case "deal":
+                deal, next_stage = await self.deal(owner, r.client)
+                return replace(r, deal=deal, next_stage=next_stage)
+            case "closed_deal":
+                deal, next_stage = await self.deal(owner, r.client, status="won")
+                return replace(r, deal=deal, next_stage=next_stage)
+            case "task":
+                return replace(r, task=await self.task(owner, r))
+            case "done_task":
+                return replace(r, task=await self.task(owner, r, done=True))
+            case "activity":
+                return replace(r, activity=await self.activity(owner, r))
+            case "comment":
+                return replace(r, comment=await self.comment(owner, r))
+            case "contact":
+                return replace(r, contact=await self.contact(owner, r))
+            case "attachment":
+                return replace(r, attachment=await self.attachment(owner, r))
+            case "absence":
+                return replace(r, absence=await self.absence(owner))
+        raise AssertionError(f"no fresh record of kind {kind}")
+
+
+class SettingsBuilder:
+    """Organisation-level records, made through the API as the organisation's admin."""
+
+    def __init__(self, factory: Factory, org: Org, admin: Session) -> None:
+        self.factory = factory
+        self.org = org
+        self.admin = admin
+        self.http: AsyncClient = factory.client
+
+    async def _post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.http.post(API + path, json=body, headers=self.admin.headers)
+        assert response.status_code in {200, 201, 202}, (path, response.text)
+        found: dict[str, Any] = response.json()
+        return found
+
+    @staticmethod
+    def _tag() -> str:
+        return uuid.uuid4().hex[:8]
+
+    async def role(self) -> uuid.UUID:
+        return uuid.UUID((await self._post("/roles", {"name": f"Роль {self._tag()}"}))["id"])
+
+    async def department(self) -> uuid.UUID:
+        made = await self._post("/departments", {"name": f"Отдел {self._tag()}"})
+        return uuid.UUID(made["id"])
+
+    async def funnel(self) -> tuple[uuid.UUID, tuple[uuid.UUID, ...]]:
+        made = await self._post(
+            "/funnels",
+            {"name": f"Воронка {self._tag()}", "stages": [{"name": "Один"}, {"name": "Два"}]},
+        )
+        return uuid.UUID(made["id"]), tuple(uuid.UUID(s["id"]) for s in made["stages"])
+
+    async def loss_reason(self) -> uuid.UUID:
+        made = await self._post("/loss-reasons", {"name": f"Причина {self._tag()}"})
+        return uuid.UUID(made["id"])
+
+    async def custom_field(self) -> uuid.UUID:
+        made = await self._post(
+            "/custom-fields",
+            {"entity": "client", "key": f"f_{self._tag()}", "label": "Поле", "type": "string"},
+        )
+        return uuid.UUID(made["id"])
+
+    async def document_type(self) -> uuid.UUID:
+        made = await self._post("/document-types", {"code": f"d_{self._tag()}", "name": "Тип"})
+        return uuid.UUID(made["id"])
+
+    async def follow_up(self) -> uuid.UUID:
+        made = await self._post(
+            "/relationship-follow-ups",
+            {"relationship_type": "potential", "task_title": f"Позвонить {self._tag()}"},
+        )
+        return uuid.UUID(made["id"])
+
+    async def api_key(self) -> uuid.UUID:
+        made = await self._post("/api-keys", {"name": f"Ключ {self._tag()}", "permissions": []})
+        return uuid.UUID(made["id"])
+
+    async def webhook(self) -> uuid.UUID:
+        made = await self._post("/webhooks", {"url": PUBLIC_HOOK, "events": ["*"]})
+        return uuid.UUID(made["id"])
+
+    async def delivery(self, webhook: uuid.UUID) -> uuid.UUID:
+        return uuid.UUID((await self._post(f"/webhooks/{webhook}/test"))["id"])
+
+    async def job(self) -> uuid.UUID:
+        return uuid.UUID((await self._post("/clients/duplicates/rescan"))["id"])
+
+    async def user(self, *, is_active: bool = True) -> uuid.UUID:
+        return (await self.factory.user(self.org, "seller", is_active=is_active)).id
+
+    async def settings(self, client: uuid.UUID) -> Settings:
+        funnel, funnel_stages = await self.funnel()
+        webhook = await self.webhook()
+        return Settings(
+            role=await self.role(),
+            department=await self.department(),
+            funnel=funnel,
+            stages=funnel_stages,
+            loss_reason=await self.loss_reason(),
+            custom_field=await self.custom_field(),
+            document_type=await self.document_type(),
+            follow_up=await self.follow_up(),
+            api_key=await self.api_key(),
+            webhook=webhook,
+            delivery=await self.delivery(webhook),
+            job=await self.job(),
+            user=await self.user(),
+            successor=await self.user(),
+            inactive_user=await self.user(is_active=False),
+            seller_role=self.org.roles["seller"].id,
+            client=client,
+        )
+
+    async def fresh(self, kind: str, s: Settings) -> Settings:
+        """``s`` with the settings record a mutating cell consumes made anew."""
+        match kind:
+            case "role":
+                return replace(s, role=await self.role())
+            case "department":
+                return replace(s, department=await self.department())
+            case "funnel":
+                funnel, funnel_stages = await self.funnel()
+                return replace(s, funnel=funnel, stages=funnel_stages)
+            case "loss_reason":
+                return replace(s, loss_reason=await self.loss_reason())
+            case "custom_field":
+                return replace(s, custom_field=await self.custom_field())
+            case "follow_up":
+                return replace(s, follow_up=await self.follow_up())
+            case "api_key":
+                return replace(s, api_key=await self.api_key())
+            case "webhook":
+                webhook = await self.webhook()
+                return replace(s, webhook=webhook, delivery=await self.delivery(webhook))
+            case "user":
+                return replace(s, user=await self.user())
+            case "inactive_user":
+                return replace(s, inactive_user=await self.user(is_active=False))
+        raise AssertionError(f"no fresh setting of kind {kind}")
