@@ -37,4 +37,6 @@ COPY --from=frontend /app/frontend/dist frontend/dist
 RUN useradd --create-home --uid 10001 crm && mkdir -p var/files && chown -R crm:crm var
 USER crm
 EXPOSE 8000
+# WEB_WORKERS processes (unset: one per core, at most 4), sharing state through PostgreSQL and
+# Redis only; set it to the container's CPU limit, which the core count does not see.
 CMD ["crm", "web", "--host", "0.0.0.0", "--port", "8000"]

@@ -3,7 +3,9 @@ with one line that names it."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -99,6 +101,12 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters long")
         return value
 
+    @field_validator("web_workers", mode="before")
+    @classmethod
+    def _web_workers(cls, value: object) -> object:
+        # WEB_WORKERS= (e.g. passed through empty by docker compose) means the default.
+        return None if value == "" else value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _trusted_proxies(cls, value: str) -> str:
@@ -124,10 +132,26 @@ class Settings(BaseSettings):
         if path.exists():
             return path.read_text().strip()
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        # Several processes (web workers, the worker) may start at once: the key is written
+        # whole to a file of its own and linked into place only if none is there yet, so every
+        # process ends up signing with the one key that won.
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            draft.unlink()
+        return path.read_text().strip()
+
+    def web_worker_count(self) -> int:
+        """WEB_WORKERS, or the cores this process may run on, at most 4."""
+        if self.web_workers is not None:
+            return self.web_workers
+        available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return max(1, min(4, available or os.cpu_count() or 1))
 
     def require_database_url(self) -> str:
         if self.database_url is None:

@@ -55,6 +55,7 @@ def serve(
     database_url: str | None,
     redis_url: str | None,
     seed: bool = True,
+    web_workers: int = 1,
 ) -> int:
     """Run until stopped; return the exit status (0 when stopped by a signal)."""
     stop = _StopRequest()
@@ -88,7 +89,10 @@ def serve(
             if stop:
                 return 0
             children = {
-                "web": _spawn(_cli("web", "--host", host, "--port", str(port)), env),
+                "web": _spawn(
+                    _cli("web", "--host", host, "--port", str(port), "--workers", str(web_workers)),
+                    env,
+                ),
                 "worker": _spawn(_cli("worker"), env),
             }
             stack.callback(_terminate, list(children.values()))

@@ -34,6 +34,9 @@ def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     seed: Annotated[bool, typer.Option(help="Create the demo organisation once")] = True,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Web processes [default: WEB_WORKERS, else 1]")
+    ] = None,
 ) -> None:
     """API + SPA + worker, with embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are unset."""
     from adapters.supervisor import serve as supervise
@@ -46,6 +49,8 @@ def serve(
         database_url=settings.database_url,
         redis_url=settings.redis_url,
         seed=seed,
+        # One web process unless asked: a development machine also runs the embedded servers.
+        web_workers=workers or settings.web_workers or 1,
     )
     raise typer.Exit(code)
 
@@ -54,6 +59,10 @@ def serve(
 def web(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes [default: WEB_WORKERS, else the cores, at most 4]"),
+    ] = None,
 ) -> None:
     """Only the HTTP server (API + SPA). Needs DATABASE_URL and REDIS_URL."""
     import uvicorn
@@ -62,8 +71,11 @@ def web(
     settings.require_database_url()
     settings.require_redis_url()
     uvicorn.run(
+        # An import string and a factory: with several workers, each process imports the app
+        # and its lifespan builds that process's own container (pools, Redis connections).
         "api.app:create_app",
         factory=True,
+        workers=workers or settings.web_worker_count(),
         host=host,
         port=port,
         log_config=None,

@@ -268,7 +268,9 @@ class TestSupervisor:
         assert f"running at http://127.0.0.1:{port}" in line
         steps = (tmp_path / "steps").read_text().splitlines()
         assert steps[:2] == ["migrate", "seed-demo --if-empty"]
-        assert sorted(steps[2:]) == [f"web --host 127.0.0.1 --port {port}", "worker"]
+        # One web process unless asked for more: a development machine runs the servers too.
+        web = f"web --host 127.0.0.1 --port {port} --workers 1"
+        assert sorted(steps[2:]) == [web, "worker"]
         for child in ("web", "worker"):
             assert _gone(int((tmp_path / f"{child}.pid").read_text()))
 
