@@ -73,7 +73,10 @@ class SqlClientRepository(SqlRepository):
     ) -> Client | None:
         query = sa.select(clients).where(visible_client(scope), clients.c.id == client_id)
         if for_update:
-            query = query.with_for_update(of=clients)
+            # NO KEY UPDATE: rows that reference the client (a new deal, activity, contact)
+            # hold KEY SHARE on it, which FOR UPDATE would wait for, deadlocking two such
+            # inserts that then both lock the client (the relationship handler does).
+            query = query.with_for_update(of=clients, key_share=True)
         row = (await self._conn.execute(query)).one_or_none()
         return _client(row._mapping) if row else None
 
@@ -82,7 +85,7 @@ class SqlClientRepository(SqlRepository):
             await self._conn.execute(
                 sa.select(clients)
                 .where(clients.c.organisation_id == organisation_id, clients.c.id == client_id)
-                .with_for_update()
+                .with_for_update(key_share=True)  # NO KEY UPDATE: see get()
             )
         ).one_or_none()
         return _client(row._mapping) if row else None

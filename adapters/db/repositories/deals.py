@@ -146,7 +146,9 @@ class SqlDealRepository(SqlRepository):
     async def get(self, scope: Scope, deal_id: UUID, *, for_update: bool = False) -> Deal | None:
         query = sa.select(deals).where(_visible_deal(scope), deals.c.id == deal_id)
         if for_update:
-            query = query.with_for_update()
+            # NO KEY UPDATE: comments, activities, files and moves of the deal hold KEY SHARE on
+            # it, which plain FOR UPDATE would wait for (and deadlock with).
+            query = query.with_for_update(key_share=True)
         row = (await self._conn.execute(query)).one_or_none()
         if row is None:
             return None

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import sqlalchemy as sa
 
 from adapters.db.tables.activities import tasks
 from tests.api.clients.support import API, create_client, insert_deal, json_of, two_teams
+from tests.api.deals import support as deal_support
+from tests.api.deals.support import Teams, teams
 from tests.factories import Factory
 
 
@@ -148,3 +153,43 @@ class TestRelationshipType:
         assert (
             await factory.client.get(f"{url}/relationship-history", headers=outsider.headers)
         ).status_code == 404
+
+
+class TestConcurrentWork:
+    async def test_parallel_deals_and_calls_on_one_client_all_succeed(
+        self, factory: Factory
+    ) -> None:
+        # Each insert holds KEY SHARE on the client row and the relationship handler then locks
+        # the row: with FOR UPDATE two such transactions deadlocked (503, "collided").
+        world = await teams(factory)
+        client = await create_deal_client(factory, world)
+        deals = [
+            factory.client.post(
+                f"{API}/deals",
+                json={"client_id": client["id"], "title": f"Поставка {n}"},
+                headers=world.seller.headers,
+            )
+            for n in range(6)
+        ]
+        calls = [
+            factory.client.post(
+                f"{API}/activities",
+                json={"client_id": client["id"], "kind": "call", "subject": f"Звонок {n}"},
+                headers=world.seller.headers,
+            )
+            for n in range(6)
+        ]
+        answers = await asyncio.gather(*deals, *calls)
+        assert [a.status_code for a in answers] == [201] * 12, [a.text for a in answers]
+        history = json_of(
+            await factory.client.get(
+                f"{API}/clients/{client['id']}/relationship-history", headers=world.seller.headers
+            ),
+            200,
+        )
+        # Cold to potential once, however many deals opened it at the same time.
+        assert [(t["from_type"], t["to_type"]) for t in history["items"]] == [("cold", "potential")]
+
+
+async def create_deal_client(factory: Factory, world: Teams) -> dict[str, Any]:
+    return await deal_support.create_client(factory, world.seller)
