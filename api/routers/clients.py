@@ -26,7 +26,7 @@ from api.pagination import (
     moment,
     text,
 )
-from api.schemas.base import AwareMoment, Name
+from api.schemas.base import MAX_FILTER_VALUES, AwareMoment, Name
 from api.schemas.clients import (
     ClientCreate,
     ClientPage,
@@ -84,12 +84,18 @@ MERGED_404: dict[int | str, dict[str, Any]] = {
 
 def client_filters(
     request: Request,
-    responsible_id: Annotated[list[UUID] | None, Query()] = None,
-    relationship_type: Annotated[list[RelationshipTypeName] | None, Query()] = None,
-    source_channel: Annotated[list[Name] | None, Query()] = None,
-    temperature: Annotated[list[TemperatureName] | None, Query()] = None,
+    responsible_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
+    relationship_type: Annotated[
+        list[RelationshipTypeName] | None, Query(max_length=MAX_FILTER_VALUES)
+    ] = None,
+    source_channel: Annotated[list[Name] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
+    temperature: Annotated[
+        list[TemperatureName] | None, Query(max_length=MAX_FILTER_VALUES)
+    ] = None,
     kind: Annotated[str | None, Query(pattern="^(company|person)$")] = None,
-    tags: Annotated[list[Name] | None, Query(description="Segment tags")] = None,
+    tags: Annotated[
+        list[Name] | None, Query(max_length=MAX_FILTER_VALUES, description="Segment tags")
+    ] = None,
     tags_mode: Annotated[str, Query(pattern="^(any|all)$")] = "any",
     created_from: AwareMoment | None = None,
     created_to: AwareMoment | None = None,

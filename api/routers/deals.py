@@ -30,7 +30,7 @@ from api.pagination import (
     moment,
     nullable,
 )
-from api.schemas.base import AwareMoment, Day, Name, NonNegativeAmount
+from api.schemas.base import MAX_FILTER_VALUES, AwareMoment, Day, Name, NonNegativeAmount
 from api.schemas.deals import (
     CurrencyTotalRead,
     DealCreate,
@@ -52,11 +52,15 @@ router = APIRouter(prefix="/deals", tags=["deals"])
 
 def deal_filter(
     funnel_id: UUID | None = None,
-    stage_id: Annotated[list[UUID] | None, Query(description="Any of these stages")] = None,
-    status: Annotated[list[DealStatus] | None, Query(description="Any of these")] = None,
-    responsible_id: Annotated[list[UUID] | None, Query()] = None,
+    stage_id: Annotated[
+        list[UUID] | None, Query(max_length=MAX_FILTER_VALUES, description="Any of these stages")
+    ] = None,
+    status: Annotated[
+        list[DealStatus] | None, Query(max_length=MAX_FILTER_VALUES, description="Any of these")
+    ] = None,
+    responsible_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
     client_id: UUID | None = None,
-    source_channel: Annotated[list[Name] | None, Query()] = None,
+    source_channel: Annotated[list[Name] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
     amount_min: Annotated[NonNegativeAmount | None, Query()] = None,
     amount_max: Annotated[NonNegativeAmount | None, Query()] = None,
     created_from: AwareMoment | None = None,

@@ -126,6 +126,8 @@ MappingValue = Annotated[Name, Field(max_length=MAPPING_VALUE_MAX)]
 StringMap = Annotated[dict[MappingKey, MappingValue], Field(max_length=MAPPING_KEYS_MAX)]
 # Custom field values: checked against their definitions by the domain; here only capped.
 CUSTOM_FIELDS_MAX = 100
+# Values one repeated query filter (?stage_id=..&stage_id=..) may name.
+MAX_FILTER_VALUES = 100
 CustomFieldValues = Annotated[
     dict[Annotated[Name, Field(min_length=1, max_length=64)], Any],
     Field(max_length=CUSTOM_FIELDS_MAX),

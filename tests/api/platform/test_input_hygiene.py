@@ -174,3 +174,24 @@ class TestLegacyRows:
         for path in ("/deals", "/clients", f"/deals/{deal['id']}", f"/clients/{client['id']}"):
             response = await factory.client.get(f"{API}{path}", headers=world.admin.headers)
             assert response.status_code == 200, (path, response.text)
+
+
+class TestRepeatedFilters:
+    async def test_a_filter_naming_too_many_values_is_refused(self, factory: Factory) -> None:
+        world = await teams(factory)
+        for path, name, value in (
+            ("/deals", "stage_id", str(world.funnel["stages"][0]["id"])),
+            ("/deals", "source_channel", "yandex"),
+            ("/clients", "tags", "опт"),
+            ("/clients", "responsible_id", str(world.admin.user.id)),
+        ):
+            too_many = [(name, value)] * 101
+            response = await factory.client.get(
+                f"{API}{path}", params=too_many, headers=world.admin.headers
+            )
+            assert response.status_code == 422, (path, name, response.text)
+            assert ["query", name] in [e["loc"] for e in response.json()["errors"]]
+            enough = await factory.client.get(
+                f"{API}{path}", params=too_many[:100], headers=world.admin.headers
+            )
+            assert enough.status_code == 200, (path, name, enough.text)
