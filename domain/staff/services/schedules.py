@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import InvalidInput, PermissionDenied
 from domain.shared.scope import Scope
 from domain.staff.model import Absence, Schedule, User, is_on_duty
 from domain.staff.permissions import Permission
@@ -49,6 +49,15 @@ class ScheduleService:
             principal.require(Permission.SCHEDULES_MANAGE)
         async with self._uow as uow:
             user = await get_user(uow, principal, user_id)
+            # As absences:manage: a manager sets the hours of their department subtree only.
+            if (
+                user_id != principal.user_id
+                and not principal.is_admin
+                and user.department_id not in principal.department_ids
+            ):
+                raise PermissionDenied(
+                    "schedules:manage reaches only the people of your department subtree"
+                )
             schedule = Schedule.of(user.organisation_id, user.id, time_zone=time_zone, days=days)
             await uow.schedules.save(schedule)
             await uow.commit()

@@ -84,11 +84,27 @@ class TestPutSchedule:
         response = await put_schedule(factory, seller, colleague.id, WEEKENDS)
         assert response.status_code == 403
 
-    async def test_schedules_manage_sets_a_colleagues_schedule(self, factory: Factory) -> None:
+    async def test_schedules_manage_reaches_the_managers_department_subtree(
+        self, factory: Factory
+    ) -> None:
         org = await factory.organisation()
-        head = await factory.login(await factory.user(org, "head_of_sales"))
-        colleague = await factory.user(org)
-        assert (await put_schedule(factory, head, colleague.id, WEEKENDS)).status_code == 200
+        head_user = await factory.user(org, "head_of_sales")
+        east = await factory.department(org, head=head_user)
+        field_team = await factory.department(org, parent=east)
+        west = await factory.department(org)
+        async with factory.container.uow() as uow:
+            head_user.assign(department_id=east.id)
+            await uow.users.update(head_user, head_user.version)
+            await uow.commit()
+        head = await factory.login(head_user)
+        own = await factory.user(org, department=field_team)
+        other = await factory.user(org, department=west)
+        unplaced = await factory.user(org)
+        assert (await put_schedule(factory, head, own.id, WEEKENDS)).status_code == 200
+        assert (await put_schedule(factory, head, other.id, WEEKENDS)).status_code == 403
+        assert (await put_schedule(factory, head, unplaced.id, WEEKENDS)).status_code == 403
+        _, admin = await factory.admin_session(org)
+        assert (await put_schedule(factory, admin, other.id, WEEKENDS)).status_code == 200
 
     async def test_a_day_ending_before_it_starts_is_refused_with_the_day_named(
         self, factory: Factory

@@ -526,6 +526,9 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         (P.SCHEDULES_MANAGE,),
         method="PUT",
         request=_json({"time_zone": "Europe/Moscow", "days": _WEEK}),
+        # The user is in no department, so only an administrator reaches them; a manager's
+        # own subtree is covered in tests/api/staff/test_schedules.py.
+        expect=lambda role: 200 if role == "admin" else 403,
     ),
     "reassign_user_work": OrgLevel(
         lambda s: f"/users/{s.user}/reassign",
