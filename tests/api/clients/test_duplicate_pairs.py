@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from adapters.db.tables.clients import clients
+from adapters.db.tables.clients import clients, contact_emails, contact_phones, contacts
 from domain.clients.model import name_key
 from tests.api.clients.support import (
     API,
@@ -161,6 +161,94 @@ class TestRescan:
         )
         await drain_queue(factory.container)
         assert await _pairs(factory, admin) == {}
+
+    async def test_a_rescan_pairs_names_phones_emails_and_tax_ids_of_bulk_loaded_clients(
+        self, factory: Factory
+    ) -> None:
+        """Equal normalised names are grouped; similar ones are compared within the block of
+        a word they share; phones, e-mails and tax ids are matched exactly."""
+        org, admin = await factory.admin_session()
+        names = {
+            "legal_form": ("ООО «Ромашка-Ёлка»", "Ромашка ёлка, ТОВ"),
+            "word_order": (
+                "Северная торговая компания Берёзка",
+                "Берёзка Северная торговая компания",
+            ),
+            "typo": ("Промстройкомплект Урал", "Промстройкомплект Уралл"),
+            "phone": ("Гамма", "Дельта"),
+            "email": ("Каппа", "Лямбда"),
+            "inn": ("Сигма", "Омега"),
+            "edrpou": ("Тета", "Йота"),
+        }
+        ids = {key: (uuid.uuid4(), uuid.uuid4()) for key in names}
+        rows = [
+            {
+                "id": client_id,
+                "organisation_id": org.id,
+                "kind": "company",
+                "name": name,
+                "name_key": name_key(name),
+                "inn": "7707083893" if key == "inn" else None,
+                "edrpou": "14360570" if key == "edrpou" else None,
+                "responsible_id": admin.user.id,
+            }
+            for key, pair in names.items()
+            for client_id, name in zip(ids[key], pair, strict=True)
+        ]
+        people = {client_id: uuid.uuid4() for pair in ids.values() for client_id in pair}
+        async with factory.container.engine.begin() as conn:
+            await conn.execute(sa.insert(clients), rows)
+            await conn.execute(
+                sa.insert(contacts),
+                [
+                    {
+                        "id": person,
+                        "organisation_id": org.id,
+                        "client_id": client_id,
+                        "full_name": "Анна",
+                        "name_key": "анна",
+                    }
+                    for client_id, person in people.items()
+                ],
+            )
+            await conn.execute(
+                sa.insert(contact_phones),
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "organisation_id": org.id,
+                        "contact_id": people[client_id],
+                        "client_id": client_id,
+                        "e164": "+79123450077",
+                        "raw": "+79123450077",
+                    }
+                    for client_id in ids["phone"]
+                ],
+            )
+            await conn.execute(
+                sa.insert(contact_emails),
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "organisation_id": org.id,
+                        "contact_id": people[client_id],
+                        "client_id": client_id,
+                        "email": "office@rescan.example",
+                    }
+                    for client_id in ids["email"]
+                ],
+            )
+
+        json_of(
+            await factory.client.post(f"{API}/clients/duplicates/rescan", headers=admin.headers),
+            202,
+        )
+        await drain_queue(factory.container)
+        reasons = {"phone": "phone", "email": "email", "inn": "inn", "edrpou": "edrpou"}
+        assert await _pairs(factory, admin) == {
+            frozenset(str(i) for i in pair): [reasons.get(key, "similar_name")]
+            for key, pair in ids.items()
+        }
 
     async def test_only_an_administrator_may_start_one(self, factory: Factory) -> None:
         _, _admin, seller, _ = await two_teams(factory)
