@@ -11,8 +11,10 @@ jobs or trips another's sign-in throttle.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
+import re
 import shutil
 import tempfile
 import uuid
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
+import structlog
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -36,6 +39,50 @@ from tests.factories import Factory
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_VAR = ROOT / "var" / "test"
+
+
+# What must never be written to a log: a password hash, a password-reset or invitation link, a
+# webhook signing secret, an API key (crm_<prefix>_<secret>).
+_SECRETS = re.compile(
+    r"\$argon2|set-password\?token=|whsec_[A-Za-z0-9+/=]{8,}|crm_[0-9a-f]{4,}_[A-Za-z0-9_\-]{16,}"
+)
+
+
+class _SecretSentinel(logging.Handler):
+    """Reads every log line of the run, structlog's and the standard library's."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def check(self, text: str) -> None:
+        if _SECRETS.search(text):
+            self.leaks.append(text[:500])
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.check(f"{record.getMessage()} {record.exc_text or ''}")
+
+    def processor(
+        self, logger: object, method: str, event_dict: structlog.types.EventDict
+    ) -> structlog.types.EventDict:
+        self.check(repr(event_dict))
+        return event_dict
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log() -> Iterator[None]:
+    """After the whole run, not one log line may hold a secret (issue 8: "a grep of the log
+    after the whole test suite finds no reset token, no password hash and no API key")."""
+    sentinel = _SecretSentinel()
+    processors = list(structlog.get_config()["processors"])
+    structlog.configure(processors=[sentinel.processor, *processors])
+    logging.getLogger().addHandler(sentinel)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeHandler(sentinel)
+        structlog.configure(processors=processors)
+    assert not sentinel.leaks, "secrets in the log:\n" + "\n".join(sentinel.leaks[:5])
 
 
 @pytest.fixture(scope="session")
