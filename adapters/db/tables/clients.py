@@ -53,6 +53,13 @@ clients = sa.Table(
     updated_at(),
     version(),
     sa.Index("ix_clients_organisation_id_name_id", "organisation_id", "name", "id"),
+    # Deleting a client (or an organisation) clears merged_into_id of the clients merged into
+    # it: without an index every deleted client scanned the whole table.
+    sa.Index(
+        "ix_clients_merged_into_id",
+        "merged_into_id",
+        postgresql_where=sa.text("merged_into_id IS NOT NULL"),
+    ),
     sa.Index("ix_clients_organisation_id_created_at_id", "organisation_id", "created_at", "id"),
     sa.Index("ix_clients_organisation_id_updated_at_id", "organisation_id", "updated_at", "id"),
     sa.Index("ix_clients_organisation_id_responsible_id", "organisation_id", "responsible_id"),
