@@ -412,7 +412,8 @@ def _deal(
     }
     if outcome in ("won", "lost"):
         closed_at = previous_entered + timedelta(seconds=days[reached] * 86400 * scale)
-        closed_at = min(closed_at, now - timedelta(minutes=5))
+        # Not in the future, and never before the deal entered its last stage.
+        closed_at = max(previous_entered, min(closed_at, now - timedelta(minutes=5)))
         moves.append(
             _move(
                 org,
