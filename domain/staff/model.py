@@ -57,9 +57,6 @@ def validate_language(code: str) -> str:
     return code
 
 
-
-
-
 class FulfilmentBasis(enum.StrEnum):
     PAID_INVOICES = "paid_invoices"
     WON_DEALS = "won_deals"
