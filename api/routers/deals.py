@@ -124,18 +124,34 @@ async def list_deals(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> DealPage:
-    """Visible deals, filtered and sorted, with totals over everything the filters select."""
+    """Visible deals, filtered and sorted; totals over everything the filters select come from
+    GET /deals/totals, asked for once per filter."""
     filters = await service.resolve_filters(principal, filters, custom_params(request))
-    result = await service.list(
+    views = await service.list(
         principal, filters, sort=sort, limit=limit + 1, after=_decode(cursor, sort)
     )
-    views = result.views
     last = views[limit - 1] if len(views) > limit else None
     return DealPage(
         items=[DealRead.of(v) for v in views[:limit]],
         next_cursor=encode_cursor(_sort_value(last, sort), last.deal.id) if last else None,
-        totals=[CurrencyTotalRead.of(t) for t in result.totals],
     )
+
+
+@router.get(
+    "/totals",
+    response_model=list[CurrencyTotalRead],
+    responses=problems(401, 403, 422),
+)
+async def deal_totals(
+    request: Request,
+    filters: DealFilterDep,
+    principal: CurrentPrincipal,
+    service: DealServiceDep,
+) -> list[CurrencyTotalRead]:
+    """Count, amount and weighted amount per currency over every visible deal the filters
+    select (the list's filters, custom fields included): ask once per filter, not per page."""
+    filters = await service.resolve_filters(principal, filters, custom_params(request))
+    return [CurrencyTotalRead.of(t) for t in await service.totals(principal, filters)]
 
 
 EXPORT_COLUMNS = (
@@ -205,10 +221,7 @@ async def export_deals(
 
     async def page(after: DealView | None, size: int) -> Sequence[DealView]:
         key = (_sort_value(after, sort), after.deal.id) if after else None
-        result = await service.list(
-            principal, filters, sort=sort, limit=size, after=key, with_totals=False
-        )
-        return result.views
+        return await service.list(principal, filters, sort=sort, limit=size, after=key)
 
     names = await user_names(uow, principal)
     rows = (_export_row(v, names) async for v in batched(page, 500))

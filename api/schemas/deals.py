@@ -257,9 +257,6 @@ class CurrencyTotalRead(Schema):
 class DealPage(Schema):
     items: list[DealRead]
     next_cursor: str | None
-    totals: list[CurrencyTotalRead] = Field(
-        description="Over every deal the filters select (not just this page), per currency"
-    )
 
 
 class StageMoveRead(Schema):

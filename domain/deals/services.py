@@ -76,12 +76,6 @@ class StageHistory:
 
 
 @dataclass(frozen=True, slots=True)
-class DealPageResult:
-    views: Sequence[DealView]
-    totals: Sequence[CurrencyTotal]
-
-
-@dataclass(frozen=True, slots=True)
 class Board:
     funnel: Funnel
     columns: Sequence[BoardColumn]
@@ -109,8 +103,8 @@ class DealService:
         sort: DealSort,
         limit: int,
         after: tuple[object, UUID] | None = None,
-        with_totals: bool = True,
-    ) -> DealPageResult:
+    ) -> Sequence[DealView]:
+        """One page; never totals over the whole filtered set (see ``totals``)."""
         principal.require(Permission.DEALS_READ)
         scope = principal.scope_for(Resource.DEALS)
         now = self._clock.now()
@@ -118,8 +112,15 @@ class DealService:
             deals = await uow.deals.list(
                 scope, filters, now=now, sort=sort, limit=limit, after=after
             )
-            totals = await uow.deals.totals(scope, filters, now=now) if with_totals else []
-            return DealPageResult(views=await _views(uow, deals, now), totals=totals)
+            return await _views(uow, deals, now)
+
+    async def totals(self, principal: Principal, filters: DealFilter) -> Sequence[CurrencyTotal]:
+        """Count, amount and weighted amount per currency over every visible deal the filters
+        select: asked for once per filter, apart from the pages."""
+        principal.require(Permission.DEALS_READ)
+        scope = principal.scope_for(Resource.DEALS)
+        async with self._uow as uow:
+            return await uow.deals.totals(scope, filters, now=self._clock.now())
 
     async def resolve_filters(
         self, principal: Principal, filters: DealFilter, params: Sequence[tuple[str, str]]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
 from adapters.db.repositories.custom_fields import custom_field_condition
-from adapters.db.repositories.visibility import visible
+from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
 from adapters.db.tables.clients import clients
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
@@ -99,21 +99,25 @@ def _conditions(
     if f.search and f.search.strip() and not is_searchable(f.search):
         c.append(sa.false())
     elif f.search and f.search.strip():
-        pattern = f"%{_escape_like(f.search.strip())}%"
-        c.append(
-            sa.or_(
-                deals.c.title.ilike(pattern, escape="\\"),
-                # One index-served lookup of matching clients, not an EXISTS per deal.
-                deals.c.client_id.in_(
-                    sa.select(clients.c.id).where(
-                        clients.c.organisation_id == organisation_id,
-                        clients.c.name.ilike(pattern, escape="\\"),
-                    )
-                ),
-            )
-        )
+        c.append(_search(f.search.strip(), organisation_id))
     c.extend(custom_field_condition(deals.c.custom_fields, cf) for cf in f.custom)
     return c
+
+
+def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
+    """Title or client name containing ``text``: the title's trigram index, or
+    ``client_id = ANY(ARRAY(...))`` of the clients the clients' trigram index finds (computed
+    once, then deals by client_id), never an OR with a per-row subquery. The planner can then
+    combine both indexes, or walk the sort's index when the fragment is frequent."""
+    pattern = f"%{_escape_like(text)}%"
+    matching_clients = sa.select(clients.c.id).where(
+        clients.c.organisation_id == organisation_id,
+        clients.c.name.ilike(pattern, escape="\\"),
+    )
+    return sa.or_(
+        deals.c.title.ilike(pattern, escape="\\"),
+        deals.c.client_id == sa.any_(sa.func.array(matching_clients.scalar_subquery())),
+    )
 
 
 def _keyset(
@@ -223,6 +227,13 @@ class SqlDealRepository(SqlRepository):
         )
         return [_move(r._mapping) for r in rows]
 
+    async def _listed_deal(self, scope: Scope) -> sa.ColumnElement[bool]:
+        """``_visible_deal`` with visibility as ``responsible_id = ANY(:owners)``, the owners read
+        once per request, so the organisation's (organisation_id, responsible_id, ...) indexes
+        serve it."""
+        owners = await visible_owner_ids(self._conn, scope)
+        return sa.and_(in_organisation(deals, scope), owned_by(deals.c.responsible_id, owners))
+
     async def list(
         self,
         scope: Scope,
@@ -237,7 +248,10 @@ class SqlDealRepository(SqlRepository):
         query = (
             sa.select(deals)
             .select_from(_STAGE_JOIN)
-            .where(_visible_deal(scope), *_conditions(filters, now, scope.organisation_id))
+            .where(
+                await self._listed_deal(scope),
+                *_conditions(filters, now, scope.organisation_id),
+            )
         )
         if after is not None:
             query = query.where(_keyset(column, sort.descending, after))
@@ -259,7 +273,10 @@ class SqlDealRepository(SqlRepository):
                 sa.func.coalesce(sa.func.sum(weighted_sql()), 0).label("weighted"),
             )
             .select_from(_STAGE_JOIN)
-            .where(_visible_deal(scope), *_conditions(filters, now, scope.organisation_id))
+            .where(
+                await self._listed_deal(scope),
+                *_conditions(filters, now, scope.organisation_id),
+            )
             .group_by(deals.c.currency)
             .order_by(deals.c.currency)
         )

@@ -12,8 +12,11 @@ put in the scope from its clock, not the database's date.
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.tables.staff import absences, users
 from domain.shared.scope import Scope, Visibility
@@ -49,3 +52,33 @@ def visible(owner: sa.ColumnElement[object], scope: Scope) -> sa.ColumnElement[b
     if scope.visibility is Visibility.TEAM and scope.department_ids:
         conditions.append(owner.in_(team_member_ids(scope)))
     return sa.or_(*conditions)
+
+
+async def visible_owner_ids(conn: AsyncConnection, scope: Scope) -> list[UUID] | None:
+    """``visible`` as a set an index can serve: the owners whose records the caller may see
+    (their own id, the people they stand in for today and, for TEAM, their department
+    subtree's members), read once per request; None when the caller sees every owner (ALL)."""
+    if scope.visibility is Visibility.ALL:
+        return None
+    if scope.user_id is None:
+        return []
+    ids: set[UUID] = {scope.user_id}
+    parts: list[sa.Select[tuple[object]]] = []
+    if scope.today is not None:
+        parts.append(substituted_owner_ids(scope, scope.today))
+    if scope.visibility is Visibility.TEAM and scope.department_ids:
+        parts.append(team_member_ids(scope))
+    if parts:
+        query = parts[0] if len(parts) == 1 else sa.union(*parts)
+        found: list[object] = list(await conn.scalars(query))
+        ids.update(i for i in found if isinstance(i, UUID))
+    return sorted(ids, key=str)
+
+
+def owned_by(owner: sa.ColumnElement[object], ids: list[UUID] | None) -> sa.ColumnElement[bool]:
+    """The condition for ``visible_owner_ids``' answer: ``owner = ANY(:ids)``."""
+    if ids is None:
+        return sa.true()
+    if not ids:
+        return sa.false()
+    return owner == sa.any_(sa.literal(ids, postgresql.ARRAY(postgresql.UUID(as_uuid=True))))

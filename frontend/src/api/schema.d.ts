@@ -1503,7 +1503,8 @@ export interface paths {
         };
         /**
          * List Deals
-         * @description Visible deals, filtered and sorted, with totals over everything the filters select.
+         * @description Visible deals, filtered and sorted; totals over everything the filters select come from
+         *     GET /deals/totals, asked for once per filter.
          */
         get: operations["list_deals"];
         put?: never;
@@ -1512,6 +1513,27 @@ export interface paths {
          * @description A new open deal in the given stage (the funnel's first by default).
          */
         post: operations["create_deal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deal Totals
+         * @description Count, amount and weighted amount per currency over every visible deal the filters
+         *     select (the list's filters, custom fields included): ask once per filter, not per page.
+         */
+        get: operations["deal_totals"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2872,11 +2894,6 @@ export interface components {
             items: components["schemas"]["DealRead"][];
             /** Next Cursor */
             next_cursor: string | null;
-            /**
-             * Totals
-             * @description Over every deal the filters select (not just this page), per currency
-             */
-            totals: components["schemas"]["CurrencyTotalRead"][];
         };
         /** DealRead */
         DealRead: {
@@ -11885,6 +11902,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DealRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deal_totals: {
+        parameters: {
+            query?: {
+                funnel_id?: string | null;
+                /** @description Any of these stages */
+                stage_id?: string[] | null;
+                /** @description Any of these */
+                status?: components["schemas"]["DealStatus"][] | null;
+                responsible_id?: string[] | null;
+                client_id?: string | null;
+                source_channel?: string[] | null;
+                amount_min?: number | string | null;
+                amount_max?: number | string | null;
+                created_from?: string | null;
+                /** @description Exclusive */
+                created_to?: string | null;
+                expected_close_from?: string | null;
+                /** @description Inclusive */
+                expected_close_to?: string | null;
+                /** @description true: past the stage's day limit; false: not */
+                stale?: boolean | null;
+                /** @description Part of the title or client name */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrencyTotalRead"][];
                 };
             };
             /** @description Unauthorized */

@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from adapters.db.tables.deals import deals
+from adapters.db.tables.staff import absences
+from tests.api.attachments.support import insert
 from tests.api.deals.support import (
     API,
     create_client,
@@ -33,6 +35,12 @@ async def back_date(factory: Factory, deal_id: str, days: float) -> None:
 async def listed(factory: Factory, session: Any, query: str = "") -> dict[str, Any]:
     return json_of(  # type: ignore[no-any-return]
         await factory.client.get(f"{API}/deals?{query}", headers=session.headers), 200
+    )
+
+
+async def totals_of(factory: Factory, session: Any, query: str = "") -> list[dict[str, Any]]:
+    return json_of(  # type: ignore[no-any-return]
+        await factory.client.get(f"{API}/deals/totals?{query}", headers=session.headers), 200
     )
 
 
@@ -81,10 +89,13 @@ class TestDealList:
         await create_deal(factory, world.seller, amount="1000", stage_id=meeting["id"])
         await create_deal(factory, world.seller, amount="3000", stage_id=meeting["id"])
         await create_deal(factory, world.seller, amount="50", currency="EUR")
+        await create_deal(factory, world.stranger, amount="7", title="Чужая")
         page = await listed(factory, world.seller, "limit=1")
         assert len(page["items"]) == 1
         assert page["next_cursor"]
-        totals = {t["currency"]: t for t in page["totals"]}
+        assert "totals" not in page  # pages never count the whole filtered set
+
+        totals = {t["currency"]: t for t in await totals_of(factory, world.seller)}
         assert totals["RUB"] == {
             "currency": "RUB",
             "count": 2,
@@ -93,6 +104,42 @@ class TestDealList:
         }
         assert totals["EUR"]["count"] == 1
         assert totals["EUR"]["weighted_amount"] == "0.00"
+        # The list's filters, the same way.
+        assert await totals_of(factory, world.seller, "amount_min=2000") == [
+            {"currency": "RUB", "count": 1, "amount": "3000.00", "weighted_amount": "300.00"}
+        ]
+        assert await totals_of(factory, world.seller, "q=Чужая") == []
+        # Visibility: the admin sees everyone's, another seller only their own.
+        everything = {t["currency"]: t["count"] for t in await totals_of(factory, world.admin)}
+        assert everything == {"RUB": 3, "EUR": 1}
+        assert [(t["count"], t["amount"]) for t in await totals_of(factory, world.stranger)] == [
+            (1, "7.00")
+        ]
+        assert await totals_of(factory, world.outsider) == []
+
+    async def test_totals_include_the_absent_colleagues_deals_for_the_substitute(
+        self, factory: Factory
+    ) -> None:
+        world = await teams(factory)
+        await create_deal(factory, world.seller, amount="1000")
+        await create_deal(factory, world.stranger, amount="5")
+        today = datetime.now(UTC).date()
+        await insert(
+            factory.container,
+            absences,
+            organisation_id=world.org.id,
+            user_id=world.seller.user.id,
+            kind="vacation",
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+            substitute_id=world.stranger.user.id,
+            created_by=world.admin.user.id,
+        )
+        assert [(t["count"], t["amount"]) for t in await totals_of(factory, world.stranger)] == [
+            (2, "1005.00")
+        ]
+        page = await listed(factory, world.stranger)
+        assert len(page["items"]) == 2
 
     async def test_sorting_and_keyset_pages(self, factory: Factory) -> None:
         world = await teams(factory)

@@ -475,6 +475,7 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     ),
     "list_deals": OrgLevel(_at("/deals"), (P.DEALS_READ,), on_record=False),
     "export_deals": OrgLevel(_at("/deals/export"), (P.DEALS_READ,), on_record=False),
+    "deal_totals": OrgLevel(_at("/deals/totals"), (P.DEALS_READ,), on_record=False),
     "list_tasks": OrgLevel(_at("/tasks"), (P.TASKS_READ,), on_record=False),
     "export_tasks": OrgLevel(_at("/tasks/export"), (P.TASKS_READ,), on_record=False),
     "list_activities": OrgLevel(_at("/activities"), _READ_ITEM, on_record=False),
