@@ -1319,15 +1319,20 @@ def _cases(
 
         return urls
 
+    columns: list[tuple[str, str]] = []
+
     async def board_column(i: int) -> str | None:
-        """The next page of one column, if the board pages per column."""
-        board = (await http.get(f"/api/v1/funnels/{funnel_id}/board", headers=headers)).json()
-        for column in board.get("columns", board.get("stages", [])):
-            cursor = column.get("next_cursor") if isinstance(column, dict) else None
-            if cursor:
-                stage = column.get("stage_id") or column.get("stage", {}).get("id")
-                return f"/api/v1/funnels/{funnel_id}/board?stage_id={stage}&cursor={quote(cursor)}"
-        return None
+        """The next page of one column (GET /funnels/{id}/board/columns/{stage}?cursor=),
+        after the board's first cards, a different column each time."""
+        if not columns:
+            board = (await http.get(f"/api/v1/funnels/{funnel_id}/board", headers=headers)).json()
+            columns.extend(
+                (c["stage_id"], c["next_cursor"]) for c in board["columns"] if c["next_cursor"]
+            )
+        if not columns:
+            return None
+        stage, cursor = columns[i % len(columns)]
+        return f"/api/v1/funnels/{funnel_id}/board/columns/{stage}?limit=20&cursor={quote(cursor)}"
 
     stage = stages[len(stages) // 3].id
     deals = "/api/v1/deals?limit=50"

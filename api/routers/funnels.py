@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.deps import CurrentPrincipal, DealServiceDep, FunnelServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
+from api.pagination import Cursor, decode_cursor, ident, moment
 from api.routers.deals import DealFilterDep, custom_params
-from api.schemas.deals import BoardRead
+from api.schemas.deals import BoardColumnPage, BoardRead, DealRead, board_cursor
 from api.schemas.funnels import (
     FunnelCreate,
     FunnelRead,
@@ -202,3 +203,37 @@ async def get_funnel_board(
     filters = await service.resolve_filters(principal, filters, custom_params(request))
     board = await service.board(principal, funnel_id, filters, per_stage=per_stage)
     return BoardRead.of(board)
+
+
+@router.get(
+    "/{funnel_id}/board/columns/{column_id}",
+    response_model=BoardColumnPage,
+    responses=problems(401, 403, 404, 422),
+)
+async def get_funnel_board_column(
+    funnel_id: UUID,
+    column_id: Annotated[UUID, Path(description="The column's stage")],
+    request: Request,
+    filters: DealFilterDep,
+    principal: CurrentPrincipal,
+    service: DealServiceDep,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Cards")] = 20,
+) -> BoardColumnPage:
+    """The next cards of one board column (open visible deals of the stage, most recently
+    entered first), after the column's next_cursor; takes the board's filters."""
+    filters = await service.resolve_filters(principal, filters, custom_params(request))
+    views = await service.board_column(
+        principal,
+        funnel_id,
+        column_id,
+        filters,
+        limit=limit + 1,
+        after=decode_cursor(cursor, moment, ident),
+    )
+    page = views[:limit]
+    return BoardColumnPage(
+        stage_id=column_id,
+        deals=[DealRead.of(v) for v in page],
+        next_cursor=board_cursor(page[-1].deal) if len(views) > limit else None,
+    )

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from api.pagination import encode_cursor
 from api.schemas.base import (
     Amount,
     Currency,
@@ -31,6 +32,7 @@ from domain.deals.model import (
     PRODUCT_NAME_MAX,
     SOURCE_CAMPAIGN_MAX,
     SOURCE_CHANNEL_MAX,
+    Deal,
     DealStatus,
     MoveKind,
     StageMove,
@@ -334,6 +336,18 @@ class BoardColumnRead(Schema):
     count: int
     totals: list[CurrencyTotalRead]
     deals: list[DealRead] = Field(description="The first cards, most recently entered first")
+    next_cursor: str | None = Field(
+        description="The column's next cards: GET /funnels/{funnel_id}/board/columns/{column_id}"
+        "?cursor=; null when these are all"
+    )
+
+
+class BoardColumnPage(Schema):
+    """The next cards of one board column."""
+
+    stage_id: UUID
+    deals: list[DealRead] = Field(description="Most recently entered first")
+    next_cursor: str | None
 
 
 class BoardRead(Schema):
@@ -354,4 +368,10 @@ def _column(column: BoardColumn, board: Board) -> BoardColumnRead:
         count=column.count,
         totals=[CurrencyTotalRead.of(t) for t in column.totals],
         deals=[DealRead.of(board.views[d.id]) for d in column.deals],
+        next_cursor=board_cursor(column.deals[-1]) if column.has_more and column.deals else None,
     )
+
+
+def board_cursor(deal: Deal) -> str:
+    """The keyset of a board column after ``deal``: (stage_entered_at, id)."""
+    return encode_cursor(deal.stage_entered_at, deal.id)

@@ -67,6 +67,7 @@ class BoardColumn:
     count: int
     totals: list[CurrencyTotal]
     deals: list[Deal]
+    has_more: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,20 @@ class DealRepository(Protocol):
     ) -> Sequence[BoardColumn]:
         """Open deals of the funnel per stage: count, totals and the first ``per_stage``
         cards (most recently entered first)."""
+        ...
+
+    async def board_column(
+        self,
+        scope: Scope,
+        stage_id: UUID,
+        filters: DealFilter,
+        *,
+        now: datetime,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Deal]:
+        """The next cards of one board column: open visible deals of the stage after the
+        keyset ``after`` (stage_entered_at, id), most recently entered first."""
         ...
 
     async def client_names(

@@ -155,6 +155,35 @@ class DealService:
             views = {v.deal.id: v for v in await _views(uow, deals, now)}
             return Board(funnel=funnel, columns=columns, views=views)
 
+    async def board_column(
+        self,
+        principal: Principal,
+        funnel_id: UUID,
+        stage_id: UUID,
+        filters: DealFilter,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[DealView]:
+        """The next cards of one board column (a stage of the funnel), after the keyset."""
+        principal.require(Permission.DEALS_READ)
+        now = self._clock.now()
+        async with self._uow as uow:
+            funnel = await uow.funnels.get(principal.organisation_scope, funnel_id)
+            if funnel is None:
+                raise NotFound("Funnel", funnel_id)
+            if all(stage.id != stage_id for stage in funnel.stages):
+                raise NotFound("Stage", stage_id)
+            deals = await uow.deals.board_column(
+                principal.scope_for(Resource.DEALS),
+                stage_id,
+                filters,
+                now=now,
+                limit=limit,
+                after=after,
+            )
+            return await _views(uow, deals, now)
+
     async def history(self, principal: Principal, deal_id: UUID) -> StageHistory:
         principal.require(Permission.DEALS_READ)
         now = self._clock.now()

@@ -137,6 +137,19 @@ def _keyset(
     return sa.or_(column < value, sa.and_(column == value, deals.c.id < ident))
 
 
+def _open_in_stage(
+    scope: Scope, filters: DealFilter, now: datetime, stage: sa.ColumnElement[bool]
+) -> builtins.list[sa.ColumnElement[bool]]:
+    """Visible open deals of ``stage`` the board's filters select: the board index's shape
+    (organisation, stage, status = 'open'), whatever else the filters add."""
+    return [
+        _visible_deal(scope),
+        stage,
+        deals.c.status == DealStatus.OPEN.value,
+        *_conditions(filters, now, scope.organisation_id),
+    ]
+
+
 class SqlDealRepository(SqlRepository):
     async def add(self, deal: Deal) -> None:
         await self._conn.execute(
@@ -294,12 +307,11 @@ class SqlDealRepository(SqlRepository):
         now: datetime,
         per_stage: int,
     ) -> Sequence[BoardColumn]:
-        where = [
-            _visible_deal(scope),
-            deals.c.funnel_id == funnel_id,
-            deals.c.status == DealStatus.OPEN.value,
-            *_conditions(filters, now, scope.organisation_id),
-        ]
+        column = stages.alias("board_stage")
+        stage_ids = sa.select(column.c.id).where(
+            column.c.organisation_id == scope.organisation_id, column.c.funnel_id == funnel_id
+        )
+        # Per-stage totals over the open-deal partial index (its included columns answer them).
         aggregates = await self._conn.execute(
             sa.select(
                 deals.c.stage_id,
@@ -309,7 +321,7 @@ class SqlDealRepository(SqlRepository):
                 sa.func.sum(weighted_sql()).label("weighted"),
             )
             .select_from(_STAGE_JOIN)
-            .where(*where)
+            .where(*_open_in_stage(scope, filters, now, deals.c.stage_id.in_(stage_ids)))
             .group_by(deals.c.stage_id, deals.c.currency)
             .order_by(deals.c.stage_id, deals.c.currency)
         )
@@ -320,47 +332,70 @@ class SqlDealRepository(SqlRepository):
             totals.setdefault(r.stage_id, []).append(
                 CurrencyTotal(r.currency, int(r.n), _money(r.amount), _money(r.weighted))
             )
-        ranked = (
-            sa.select(
-                deals.c.id,
-                sa.func.row_number()
-                .over(
-                    partition_by=deals.c.stage_id,
-                    order_by=(deals.c.stage_entered_at.desc(), deals.c.id.desc()),
-                )
-                .label("rank"),
-            )
+        # The first cards of every column: a top-N per stage on the board index (LATERAL),
+        # one more than shown to tell whether the column has a next page.
+        top = (
+            sa.select(deals)
             .select_from(_STAGE_JOIN)
-            .where(*where)
-            .subquery()
+            .where(*_open_in_stage(scope, filters, now, deals.c.stage_id == column.c.id))
+            .order_by(deals.c.stage_entered_at.desc(), deals.c.id.desc())
+            .limit(per_stage + 1)
+            .lateral("top")
         )
-        rows = (
-            await self._conn.execute(
-                sa.select(deals)
-                .join(ranked, ranked.c.id == deals.c.id)
-                .where(ranked.c.rank <= per_stage)
-                .order_by(deals.c.stage_entered_at.desc(), deals.c.id.desc())
+        result = await self._conn.execute(
+            sa.select(column.c.id.label("column_id"), top)
+            .select_from(column.outerjoin(top, sa.true()))
+            .where(
+                column.c.organisation_id == scope.organisation_id, column.c.funnel_id == funnel_id
             )
-        ).all()
+            .order_by(
+                column.c.position, column.c.id, top.c.stage_entered_at.desc(), top.c.id.desc()
+            )
+        )
+        order: builtins.list[UUID] = []
+        rows: builtins.list[Any] = []
+        for r in result:
+            if not order or order[-1] != r.column_id:
+                order.append(r.column_id)
+            if r.id is not None:
+                rows.append(r)
         cards: dict[UUID, builtins.list[Deal]] = {}
         for deal in await self._hydrate(rows):
             cards.setdefault(deal.stage_id, []).append(deal)
-        stage_ids = (
-            await self._conn.execute(
-                sa.select(stages.c.id)
-                .where(in_organisation(stages, scope), stages.c.funnel_id == funnel_id)
-                .order_by(stages.c.position, stages.c.id)
-            )
-        ).scalars()
         return [
             BoardColumn(
                 stage_id=i,
                 count=counts.get(i, 0),
                 totals=totals.get(i, []),
-                deals=cards.get(i, []),
+                deals=cards.get(i, [])[:per_stage],
+                has_more=len(cards.get(i, [])) > per_stage,
             )
-            for i in stage_ids
+            for i in order
         ]
+
+    async def board_column(
+        self,
+        scope: Scope,
+        stage_id: UUID,
+        filters: DealFilter,
+        *,
+        now: datetime,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Deal]:
+        query = (
+            sa.select(deals)
+            .select_from(_STAGE_JOIN)
+            .where(*_open_in_stage(scope, filters, now, deals.c.stage_id == stage_id))
+        )
+        if after is not None:
+            query = query.where(sa.tuple_(deals.c.stage_entered_at, deals.c.id) < sa.tuple_(*after))
+        rows = (
+            await self._conn.execute(
+                query.order_by(deals.c.stage_entered_at.desc(), deals.c.id.desc()).limit(limit)
+            )
+        ).all()
+        return await self._hydrate(rows)
 
     async def client_names(
         self, organisation_id: UUID, client_ids: Sequence[UUID]

@@ -95,6 +95,16 @@ deals = sa.Table(
         "status",
         "stage_entered_at",
     ),
+    # The funnel board: top-N open deals per stage and the per-stage totals (index-only).
+    sa.Index(
+        "ix_deals_board_open",
+        "organisation_id",
+        "stage_id",
+        "stage_entered_at",
+        "id",
+        postgresql_include=["responsible_id", "currency", "amount"],
+        postgresql_where=sa.text("status = 'open'"),
+    ),
     sa.Index(
         "ix_deals_custom_fields",
         "custom_fields",

@@ -1447,6 +1447,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funnels/{funnel_id}/board/columns/{column_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Funnel Board Column
+         * @description The next cards of one board column (open visible deals of the stage, most recently
+         *     entered first), after the column's next_cursor; takes the board's filters.
+         */
+        get: operations["get_funnel_board_column"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loss-reasons": {
         parameters: {
             query?: never;
@@ -2271,6 +2292,24 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /**
+         * BoardColumnPage
+         * @description The next cards of one board column.
+         */
+        BoardColumnPage: {
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /**
+             * Deals
+             * @description Most recently entered first
+             */
+            deals: components["schemas"]["DealRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** BoardColumnRead */
         BoardColumnRead: {
             /**
@@ -2287,6 +2326,11 @@ export interface components {
              * @description The first cards, most recently entered first
              */
             deals: components["schemas"]["DealRead"][];
+            /**
+             * Next Cursor
+             * @description The column's next cards: GET /funnels/{funnel_id}/board/columns/{column_id}?cursor=; null when these are all
+             */
+            next_cursor: string | null;
         };
         /** BoardRead */
         BoardRead: {
@@ -11443,6 +11487,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BoardRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_funnel_board_column: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description Cards */
+                limit?: number;
+                /** @description Any of these stages */
+                stage_id?: string[] | null;
+                /** @description Any of these */
+                status?: components["schemas"]["DealStatus"][] | null;
+                responsible_id?: string[] | null;
+                client_id?: string | null;
+                source_channel?: string[] | null;
+                amount_min?: number | string | null;
+                amount_max?: number | string | null;
+                created_from?: string | null;
+                /** @description Exclusive */
+                created_to?: string | null;
+                expected_close_from?: string | null;
+                /** @description Inclusive */
+                expected_close_to?: string | null;
+                /** @description true: past the stage's day limit; false: not */
+                stale?: boolean | null;
+                /** @description Part of the title or client name */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                funnel_id: string | null;
+                /** @description The column's stage */
+                column_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardColumnPage"];
                 };
             };
             /** @description Unauthorized */

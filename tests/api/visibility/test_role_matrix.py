@@ -600,6 +600,9 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     ),
     "get_funnel": OrgLevel(lambda s: f"/funnels/{s.funnel}", (P.DEALS_READ,)),
     "get_funnel_board": OrgLevel(lambda s: f"/funnels/{s.funnel}/board", (P.DEALS_READ,)),
+    "get_funnel_board_column": OrgLevel(
+        lambda s: f"/funnels/{s.funnel}/board/columns/{s.stages[0]}", (P.DEALS_READ,)
+    ),
     "update_funnel": OrgLevel(
         lambda s: f"/funnels/{s.funnel}", _ORG, method="PATCH", request=_json({})
     ),

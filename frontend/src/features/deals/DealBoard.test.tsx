@@ -84,6 +84,46 @@ describe('DealBoard', () => {
   });
 });
 
+describe('DealBoard column paging', () => {
+  it('loads the next cards of one column page by page until there are no more', async () => {
+    setTokens({ access: 'access-1' });
+    const COLUMN = `/api/v1/funnels/${salesFunnel.id}/board/columns/${STAGE_QUALIFY}`;
+    const card = (n: number) => ({
+      ...deal,
+      id: `${deal.id.slice(0, -1)}${n}`,
+      title: `Сделка ${n}`,
+    });
+    const pages: Record<string, unknown> = {
+      c1: { stage_id: STAGE_QUALIFY, deals: [card(2)], next_cursor: 'c2' },
+      c2: { stage_id: STAGE_QUALIFY, deals: [card(3)], next_cursor: null },
+    };
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${BOARD}`]: () =>
+        json(200, {
+          ...board,
+          columns: [{ ...board.columns[0]!, count: 3, next_cursor: 'c1' }, board.columns[1]],
+        }),
+      [`GET ${COLUMN}`]: (request) =>
+        json(200, pages[new URL(request.url).searchParams.get('cursor') ?? '']),
+    });
+    renderApp('/deals');
+
+    const columns = await screen.findAllByTestId('stage-column', {}, { timeout: 5000 });
+    const first = within(columns[0]!);
+    // Only a column with a next page offers more.
+    expect(within(columns[1]!).queryByRole('button', { name: /Показать ещё/ })).toBeNull();
+    first.getByRole('button', { name: 'Показать ещё (1 из 3)' }).click();
+    expect(await first.findByText('Сделка 2')).toBeInTheDocument();
+    (await first.findByRole('button', { name: 'Показать ещё (2 из 3)' })).click();
+    expect(await first.findByText('Сделка 3')).toBeInTheDocument();
+    expect(first.getByText('Поставка оборудования')).toBeInTheDocument();
+    await waitFor(() => expect(first.queryByRole('button', { name: /Показать ещё/ })).toBeNull());
+    expect(api.callsTo('GET', COLUMN)).toHaveLength(2);
+  });
+});
+
 describe('useDealDragEnd', () => {
   let onDragEnd: ReturnType<typeof useDealDragEnd> | undefined;
   function Harness() {

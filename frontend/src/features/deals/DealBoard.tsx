@@ -9,6 +9,7 @@ import {
 import {
   Badge,
   Box,
+  Button,
   Center,
   Group,
   Loader,
@@ -23,7 +24,7 @@ import { useTranslation } from 'react-i18next';
 import { DealCard } from './DealCard';
 import { formatMoney } from './money';
 import { useDealDragEnd } from './moveDeal';
-import { useBoard, useFunnels, type Board } from './queries';
+import { useBoard, useBoardColumnPages, useFunnels, type Board } from './queries';
 
 type Column = Board['columns'][number];
 type Stage = Board['funnel']['stages'][number];
@@ -73,7 +74,12 @@ export function DealBoard() {
           <ScrollArea type="auto" offsetScrollbars>
             <Group align="start" wrap="nowrap" gap="sm">
               {stages.map((stage) => (
-                <StageColumn key={stage.id} stage={stage} column={columns.get(stage.id)} />
+                <StageColumn
+                  key={stage.id}
+                  funnelId={funnelId}
+                  stage={stage}
+                  column={columns.get(stage.id)}
+                />
               ))}
             </Group>
           </ScrollArea>
@@ -83,10 +89,24 @@ export function DealBoard() {
   );
 }
 
-function StageColumn({ stage, column }: { stage: Stage; column: Column | undefined }) {
+function StageColumn({
+  funnelId,
+  stage,
+  column,
+}: {
+  funnelId: string;
+  stage: Stage;
+  column: Column | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const { setNodeRef, isOver } = useDroppable({ id: stage.id });
   const count = column?.count ?? 0;
+  const more = useBoardColumnPages(funnelId, stage.id, column?.next_cursor ?? null);
+  const cards = [
+    ...(column?.deals ?? []),
+    ...(more.data?.pages.flatMap((page) => page.deals) ?? []),
+  ];
+  const hasMore = more.data ? more.hasNextPage : Boolean(column?.next_cursor);
   return (
     <Box
       ref={setNodeRef}
@@ -118,11 +138,26 @@ function StageColumn({ stage, column }: { stage: Stage; column: Column | undefin
         ))}
       </Stack>
       <Stack gap="xs" mih={60}>
-        {column?.deals.length ? (
-          column.deals.map((deal) => <DealCard key={deal.id} deal={deal} />)
+        {cards.length ? (
+          cards.map((deal) => <DealCard key={deal.id} deal={deal} />)
         ) : (
           <Text size="xs" c="dimmed" ta="center">
             {t('deals.emptyColumn')}
+          </Text>
+        )}
+        {hasMore && (
+          <Button
+            variant="subtle"
+            size="xs"
+            loading={more.isFetching}
+            onClick={() => void more.fetchNextPage()}
+          >
+            {t('deals.showMore', { shown: cards.length, count })}
+          </Button>
+        )}
+        {more.isError && (
+          <Text size="xs" c="red">
+            {t('errors.loadFailed')}
           </Text>
         )}
       </Stack>

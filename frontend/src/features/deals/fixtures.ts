@@ -86,7 +86,8 @@ export const board: Board = {
       count: 1,
       totals: [{ currency: 'RUB', count: 1, amount: '150000.00', weighted_amount: '30000.00' }],
       deals: [deal],
+      next_cursor: null,
     },
-    { stage_id: STAGE_CONTRACT, count: 0, totals: [], deals: [] },
+    { stage_id: STAGE_CONTRACT, count: 0, totals: [], deals: [], next_cursor: null },
   ],
 };

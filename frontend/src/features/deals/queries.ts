@@ -1,10 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 
 export type Deal = components['schemas']['DealRead'];
 export type Funnel = components['schemas']['FunnelRead'];
 export type Board = components['schemas']['BoardRead'];
+export type BoardColumnPage = components['schemas']['BoardColumnPage'];
 export type DealLose = components['schemas']['DealLose'];
 export type DealCreate = components['schemas']['DealCreate'];
 
@@ -13,6 +14,8 @@ export const dealKeys = {
   funnels: () => [...dealKeys.all, 'funnels'] as const,
   boards: () => [...dealKeys.all, 'board'] as const,
   board: (funnelId: string) => [...dealKeys.boards(), funnelId] as const,
+  column: (funnelId: string, stageId: string, cursor: string | null) =>
+    [...dealKeys.boards(), funnelId, 'column', stageId, cursor] as const,
   lossReasons: () => [...dealKeys.all, 'loss-reasons'] as const,
 };
 
@@ -31,6 +34,28 @@ export function useBoard(funnelId: string | null) {
       unwrap(
         api.GET('/api/v1/funnels/{funnel_id}/board', {
           params: { path: { funnel_id: funnelId! } },
+          signal,
+        }),
+      ),
+  });
+}
+
+/** The cards of one board column after the board's first ones, page by page on demand
+ * (GET /funnels/{id}/board/columns/{stage}); keyed by the board's cursor, so a refetched
+ * board starts the column over. */
+export function useBoardColumnPages(funnelId: string, stageId: string, cursor: string | null) {
+  return useInfiniteQuery({
+    queryKey: dealKeys.column(funnelId, stageId, cursor),
+    enabled: false,
+    initialPageParam: cursor ?? '',
+    getNextPageParam: (last: BoardColumnPage) => last.next_cursor ?? undefined,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/funnels/{funnel_id}/board/columns/{column_id}', {
+          params: {
+            path: { funnel_id: funnelId, column_id: stageId },
+            query: { cursor: pageParam, limit: 20 },
+          },
           signal,
         }),
       ),
