@@ -5,7 +5,7 @@ as a LATERAL per stage; the next page of a column is a keyset on the same key. T
 columns let the per-stage totals (count, amount, weighted amount per currency) and the
 visibility condition on responsible_id be answered from the index alone.
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-01 06:00:00+00:00
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
