@@ -262,7 +262,7 @@ function WebhookEdit({
 }
 
 function DeliveryLog({ endpointId }: { endpointId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const deliveries = useWebhookDeliveries(endpointId);
   const redeliver = useRedeliverWebhook();
   if (deliveries.isPending) return <Loader />;
@@ -300,7 +300,9 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
             <Table.Tbody>
               {delivery.attempts.map((attempt) => (
                 <Table.Tr key={attempt.id}>
-                  <Table.Td>{new Date(attempt.attempted_at).toLocaleString()}</Table.Td>
+                  <Table.Td>
+                    {new Date(attempt.attempted_at).toLocaleString(i18n.language)}
+                  </Table.Td>
                   <Table.Td>{attempt.status_code ?? '—'}</Table.Td>
                   <Table.Td>{attempt.duration_ms ?? '—'}</Table.Td>
                   <Table.Td>
