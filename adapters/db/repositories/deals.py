@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -44,8 +45,14 @@ def weighted_sql() -> sa.ColumnElement[Any]:
     return sa.case(
         (deals.c.status == DealStatus.WON.value, deals.c.amount),
         (deals.c.status == DealStatus.LOST.value, sa.literal(Decimal("0.00"))),
-        else_=sa.func.round(deals.c.amount * stages.c.probability / 100, 2),
+        else_=open_weighted_sql(),
     )
+
+
+def open_weighted_sql() -> sa.ColumnElement[Any]:
+    """weighted_sql for deals known to be open: no status in it, so an index without the
+    status column (the board's partial index of open deals) answers it alone."""
+    return sa.func.round(deals.c.amount * stages.c.probability / 100, 2)
 
 
 def stale_sql(now: datetime, factor: int = 1) -> sa.ColumnElement[bool]:
@@ -135,6 +142,34 @@ def _keyset(
     if value is None:
         return sa.or_(sa.and_(column.is_(None), deals.c.id < ident), column.is_not(None))
     return sa.or_(column < value, sa.and_(column == value, deals.c.id < ident))
+
+
+# A period of expected close dates up to this long is read from its index, then sorted.
+_SHORT_CLOSE_PERIOD_DAYS = 366
+
+
+def _short_close_period(f: DealFilter) -> bool:
+    return (
+        f.expected_close_from is not None
+        and f.expected_close_to is not None
+        and (f.expected_close_to - f.expected_close_from).days <= _SHORT_CLOSE_PERIOD_DAYS
+    )
+
+
+def _range_filtered(f: DealFilter, sort: DealSort) -> bool:
+    """A range filter on amount or expected close date with the list sorted by another column:
+    the range's covering index (ix_deals_amount_cover, ix_deals_expected_close_date_cover)
+    answers the page's keys."""
+    close = f.expected_close_from is not None or f.expected_close_to is not None
+    amount = f.amount_min is not None or f.amount_max is not None
+    return (close and sort.column != "expected_close_date") or (amount and sort.column != "amount")
+
+
+def _opaque(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``column`` as an expression of the same order that no index provides."""
+    if column.key == "amount":
+        return column + 0
+    return column + sa.literal_column("interval '0 seconds'")
 
 
 def _open_in_stage(
@@ -258,21 +293,34 @@ class SqlDealRepository(SqlRepository):
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Deal]:
         column = deals.c[sort.column]
-        query = (
-            sa.select(deals)
-            .select_from(_STAGE_JOIN)
-            .where(
-                await self._listed_deal(scope),
-                *_conditions(filters, now, scope.organisation_id),
-            )
-        )
+        where = [await self._listed_deal(scope), *_conditions(filters, now, scope.organisation_id)]
         if after is not None:
-            query = query.where(_keyset(column, sort.descending, after))
-        if sort.descending:
-            query = query.order_by(column.desc(), deals.c.id.desc())
-        else:
-            query = query.order_by(column.asc(), deals.c.id.asc())
-        rows = (await self._conn.execute(query.limit(limit))).all()
+            where.append(_keyset(column, sort.descending, after))
+
+        def ordered(key: sa.ColumnElement[Any]) -> tuple[sa.ColumnElement[Any], ...]:
+            if sort.descending:
+                return (key.desc(), deals.c.id.desc())
+            return (key.asc(), deals.c.id.asc())
+
+        if not _range_filtered(filters, sort):
+            query = sa.select(deals).select_from(_STAGE_JOIN).where(*where)
+            rows = (await self._conn.execute(query.order_by(*ordered(column)).limit(limit))).all()
+            return await self._hydrate(rows)
+        # Keys first: the page's ids from the range filter's covering index (index-only, then a
+        # bounded top-N sort), then only those rows. A short expected-close period is sorted
+        # by an expression, so the planner cannot walk the sort column's index instead: it
+        # assumes the period's deals spread evenly over created_at, while they cluster (deals
+        # closing in a quarter were created around it), and walked most of that index.
+        key = _opaque(column) if _short_close_period(filters) else column
+        keys = (
+            sa.select(deals.c.id)
+            .select_from(_STAGE_JOIN if filters.stale is not None else deals)
+            .where(*where)
+            .order_by(*ordered(key))
+            .limit(limit)
+        )
+        query = sa.select(deals).where(deals.c.id.in_(keys.scalar_subquery()))
+        rows = (await self._conn.execute(query.order_by(*ordered(column)))).all()
         return await self._hydrate(rows)
 
     async def totals(
@@ -311,17 +359,21 @@ class SqlDealRepository(SqlRepository):
         stage_ids = sa.select(column.c.id).where(
             column.c.organisation_id == scope.organisation_id, column.c.funnel_id == funnel_id
         )
-        # Per-stage totals over the open-deal partial index (its included columns answer them).
+        # Per-stage totals over the open-deal partial index, index-only: every column they read
+        # is in it. The weight is the open deals' (status is the index's predicate, not one of
+        # its columns), and the funnel filter the board's route passes is dropped, the funnel's
+        # stages implying it (funnel_id is not in the index either).
+        in_funnel = replace(filters, funnel_id=None) if filters.funnel_id == funnel_id else filters
         aggregates = await self._conn.execute(
             sa.select(
                 deals.c.stage_id,
                 deals.c.currency,
                 sa.func.count().label("n"),
                 sa.func.sum(deals.c.amount).label("amount"),
-                sa.func.sum(weighted_sql()).label("weighted"),
+                sa.func.sum(open_weighted_sql()).label("weighted"),
             )
             .select_from(_STAGE_JOIN)
-            .where(*_open_in_stage(scope, filters, now, deals.c.stage_id.in_(stage_ids)))
+            .where(*_open_in_stage(scope, in_funnel, now, deals.c.stage_id.in_(stage_ids)))
             .group_by(deals.c.stage_id, deals.c.currency)
             .order_by(deals.c.stage_id, deals.c.currency)
         )
