@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
 from adapters.db.repositories.custom_fields import custom_field_condition
@@ -49,6 +49,9 @@ from domain.clients.model import (
 from domain.clients.ports import ClientFilter, ClientSort, RelationshipCounts
 from domain.shared.scope import Scope
 from domain.shared.text import is_searchable
+
+# Up to this many matching clients, a search reads them by primary key (see _search).
+SEARCH_ID_LIMIT = 2000
 
 
 def visible_client(scope: Scope) -> sa.ColumnElement[bool]:
@@ -115,8 +118,12 @@ class SqlClientRepository(SqlRepository):
         query = sa.select(clients).where(
             visible_client(scope),
             clients.c.merged_into_id.is_(None),
-            *_conditions(filters, scope.organisation_id),
+            *_conditions(filters),
         )
+        if filters.search:
+            search = await self._search(filters.search, scope.organisation_id)
+            if search is not None:
+                query = query.where(search)
         column = clients.c[sort.column]
         if after is not None:
             key = sa.tuple_(column, clients.c.id)
@@ -128,6 +135,36 @@ class SqlClientRepository(SqlRepository):
             query = query.order_by(column.asc(), clients.c.id.asc())
         rows = await self._conn.execute(query.limit(limit))
         return [_client(r._mapping) for r in rows]
+
+    async def _search(self, text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
+        """The search condition. The matching client ids are collected first, by one UNION ALL
+        of index-served lookups: when there are at most SEARCH_ID_LIMIT of them (a phone, an
+        e-mail, a rare name) the page is read by primary key (``id = ANY(ids)``, a list the
+        planner sees the size of) and sorted, instead of walking every client of the
+        organisation in the sort order for the few that match. When a search matches more
+        clients than that, walking the sort order finds a page of them soon, so the condition
+        is checked per row (a hashed set of the contact tables' matches)."""
+        search = _search(text, organisation_id)
+        if search is None:
+            return None
+        options, matches = search
+        if not options and not matches:
+            return sa.false()
+        lookups = list(matches)
+        if options:
+            lookups.insert(
+                0,
+                sa.select(clients.c.id).where(
+                    clients.c.organisation_id == organisation_id, sa.or_(*options)
+                ),
+            )
+        found = list(await self._conn.scalars(sa.union_all(*lookups).limit(SEARCH_ID_LIMIT + 1)))
+        if len(found) <= SEARCH_ID_LIMIT:
+            ids = sorted(set(found), key=str)
+            return clients.c.id == sa.any_(sa.literal(ids, ARRAY(clients.c.id.type)))
+        if matches:
+            options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
+        return sa.or_(*options)
 
     async def find_duplicates(
         self,
@@ -416,7 +453,7 @@ class SqlClientRepository(SqlRepository):
         ]
 
 
-def _conditions(f: ClientFilter, organisation_id: UUID) -> list[sa.ColumnElement[bool]]:
+def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
     c = clients.c
     conditions: list[sa.ColumnElement[bool]] = []
     if f.responsible_ids:
@@ -442,25 +479,22 @@ def _conditions(f: ClientFilter, organisation_id: UUID) -> list[sa.ColumnElement
         conditions.append(c.updated_at >= f.updated_from)
     if f.updated_to is not None:
         conditions.append(c.updated_at < f.updated_to)
-    if f.search:
-        search = _search(f.search, organisation_id)
-        if search is not None:
-            conditions.append(search)
     conditions.extend(custom_field_condition(clients.c.custom_fields, cf) for cf in f.custom)
     return conditions
 
 
-def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
-    """Client names, contact names, phones (any run of digits, in any format) and e-mails.
-
-    Matching clients are collected by one UNION of index-served lookups (trigram indexes on
-    each column) rather than by correlated EXISTS per client, which would scan every client.
-    """
+def _search(
+    text: str, organisation_id: UUID
+) -> tuple[list[sa.ColumnElement[bool]], list[sa.Select[Any]]] | None:
+    """Client names, contact names, phones (any run of digits, in any format) and e-mails:
+    the conditions on the client row itself and the lookups of matching client ids in the
+    contact tables, each served by an index (trigram indexes on each text column). None when
+    there is nothing to search for; ([], []) when the text can match nothing."""
     text = text.strip()
     if not text:
         return None
     if not is_searchable(text):
-        return sa.false()
+        return [], []
     options: list[sa.ColumnElement[bool]] = []
     matches: list[sa.Select[Any]] = []
     key = name_key(text)
@@ -479,12 +513,13 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
         variants = {digits}
         if len(digits) == 11 and digits.startswith("8"):
             variants.add("7" + digits[1:])  # the domestic 8 is the country code 7
-        matches.append(
-            sa.select(contact_phones.c.client_id).where(
-                contact_phones.c.organisation_id == organisation_id,
-                sa.or_(*(contains(contact_phones.c.e164, v) for v in variants)),
+        for variant in sorted(variants):  # one index-served lookup each, not an OR
+            matches.append(
+                sa.select(contact_phones.c.client_id).where(
+                    contact_phones.c.organisation_id == organisation_id,
+                    contains(contact_phones.c.e164, variant),
+                )
             )
-        )
         if len(digits) in (8, 10, 12):
             options.append(sa.or_(clients.c.inn == digits, clients.c.edrpou == digits))
     if not any(ch.isspace() for ch in text) and text:
@@ -494,9 +529,7 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
                 contains(contact_emails.c.email, text.lower()),
             )
         )
-    if matches:
-        options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
-    return sa.or_(*options) if options else sa.false()
+    return options, matches
 
 
 def _client_values(c: Client) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The timeline of a client or a deal: a read model over tasks, activities, comments, stage
-moves and relationship transitions, merged in SQL (one UNION ALL per page, newest first)."""
+moves and relationship transitions, merged in SQL: one UNION ALL per page, newest first, of a
+top-N per kind and subject."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from adapters.db.repositories.base import SqlRepository
 from adapters.db.repositories.visibility import visible
@@ -36,98 +37,147 @@ class SqlTimelineQueries(SqlRepository):
         after: tuple[datetime, str, UUID] | None = None,
     ) -> Sequence[TimelineItem]:
         org = scopes.organisation_id
+        # The visible deals of the client as an array (one InitPlan), so each branch below
+        # is an index scan on (organisation_id, deal_id, at) for those deals, not a scan of
+        # the organisation's items tested against a set.
+        visible_deal_ids = sa.select(sa.func.array_agg(deals.c.id)).where(
+            deals.c.organisation_id == org,
+            deals.c.client_id == client_id,
+            visible(deals.c.responsible_id, scopes.deals),
+        )
+        # The cast makes it ANY(array), not ANY(subquery).
+        any_visible_deal = sa.any_(
+            sa.cast(visible_deal_ids.scalar_subquery(), ARRAY(deals.c.id.type))
+        )
 
-        def on_subject(table: sa.Table) -> sa.ColumnElement[bool]:
-            """Items of the deal; or of the client itself plus its deals the caller sees."""
+        def on_subject(table: sa.Table) -> list[sa.ColumnElement[bool]]:
+            """Items of the deal; or of the client itself plus its deals the caller sees: one
+            condition per index-served branch (the client's own items; its deals' items)."""
             if deal_id is not None:
-                return sa.and_(table.c.organisation_id == org, table.c.deal_id == deal_id)
-            visible_deals = sa.select(deals.c.id).where(
-                deals.c.organisation_id == org,
-                deals.c.client_id == client_id,
-                visible(deals.c.responsible_id, scopes.deals),
-            )
-            own = sa.and_(table.c.client_id == client_id, table.c.deal_id.is_(None))
-            if not scopes.deal_items:  # without deals:read, nothing of the client's deals
-                return sa.and_(table.c.organisation_id == org, own)
-            return sa.and_(
+                return [sa.and_(table.c.organisation_id == org, table.c.deal_id == deal_id)]
+            own = sa.and_(
                 table.c.organisation_id == org,
-                sa.or_(own, table.c.deal_id.in_(visible_deals)),
+                table.c.client_id == client_id,
+                table.c.deal_id.is_(None),
             )
+            if not scopes.deal_items:  # without deals:read, nothing of the client's deals
+                return [own]
+            of_deals = sa.and_(table.c.organisation_id == org, table.c.deal_id == any_visible_deal)
+            return [own, of_deals]
 
         branches: list[sa.Select[Any]] = []
+
+        def top(
+            kind: TimelineKind,
+            query: sa.Select[Any],
+            at: sa.ColumnElement[datetime],
+            ident: sa.ColumnElement[UUID],
+        ) -> None:
+            """A branch as its own top-N, newest first after the cursor, which the index on
+            (organisation_id, client_id or deal_id, at) serves; the outer query merges the
+            branches' few rows. The cursor's order is (at, kind, id) and every row of a branch
+            has the same kind; the kinds differ in their first letter, so Python orders them
+            as the database does."""
+            if after is not None:
+                after_at, after_kind, after_id = after
+                if kind.value == after_kind:
+                    query = query.where(
+                        at <= after_at, sa.tuple_(at, ident) < sa.tuple_(after_at, after_id)
+                    )
+                elif kind.value < after_kind:
+                    query = query.where(at <= after_at)
+                else:
+                    query = query.where(at < after_at)
+            branches.append(query.order_by(at.desc(), ident.desc()).limit(limit))
+
         if not scopes.tasks:
             kinds = kinds - {TimelineKind.TASK}
         if not scopes.deal_items:
             kinds = kinds - {TimelineKind.STAGE_MOVE}
         if TimelineKind.TASK in kinds:
-            branches.append(
-                sa.select(
-                    tasks.c.created_at.label("at"),
-                    sa.literal(TimelineKind.TASK.value).label("kind"),
+            for condition in on_subject(tasks):
+                top(
+                    TimelineKind.TASK,
+                    sa.select(
+                        tasks.c.created_at.label("at"),
+                        sa.literal(TimelineKind.TASK.value).label("kind"),
+                        tasks.c.id,
+                        tasks.c.client_id,
+                        tasks.c.deal_id,
+                        tasks.c.created_by.label("actor_id"),
+                        tasks.c.title,
+                        tasks.c.description.label("body"),
+                        _json(
+                            "assignee_id",
+                            tasks.c.assignee_id,
+                            "due_at",
+                            tasks.c.due_at,
+                            "done_at",
+                            tasks.c.done_at,
+                            "priority",
+                            tasks.c.priority,
+                        ).label("data"),
+                    ).where(condition),
+                    tasks.c.created_at,
                     tasks.c.id,
-                    tasks.c.client_id,
-                    tasks.c.deal_id,
-                    tasks.c.created_by.label("actor_id"),
-                    tasks.c.title,
-                    tasks.c.description.label("body"),
-                    _json(
-                        "assignee_id",
-                        tasks.c.assignee_id,
-                        "due_at",
-                        tasks.c.due_at,
-                        "done_at",
-                        tasks.c.done_at,
-                        "priority",
-                        tasks.c.priority,
-                    ).label("data"),
-                ).where(on_subject(tasks))
-            )
+                )
         if TimelineKind.ACTIVITY in kinds:
-            branches.append(
-                sa.select(
-                    activities.c.occurred_at.label("at"),
-                    sa.literal(TimelineKind.ACTIVITY.value).label("kind"),
+            for condition in on_subject(activities):
+                top(
+                    TimelineKind.ACTIVITY,
+                    sa.select(
+                        activities.c.occurred_at.label("at"),
+                        sa.literal(TimelineKind.ACTIVITY.value).label("kind"),
+                        activities.c.id,
+                        activities.c.client_id,
+                        activities.c.deal_id,
+                        activities.c.author_id.label("actor_id"),
+                        activities.c.subject.label("title"),
+                        activities.c.body,
+                        _json(
+                            "kind",
+                            activities.c.kind,
+                            "direction",
+                            activities.c.direction,
+                            "duration_seconds",
+                            activities.c.duration_seconds,
+                        ).label("data"),
+                    ).where(condition),
+                    activities.c.occurred_at,
                     activities.c.id,
-                    activities.c.client_id,
-                    activities.c.deal_id,
-                    activities.c.author_id.label("actor_id"),
-                    activities.c.subject.label("title"),
-                    activities.c.body,
-                    _json(
-                        "kind",
-                        activities.c.kind,
-                        "direction",
-                        activities.c.direction,
-                        "duration_seconds",
-                        activities.c.duration_seconds,
-                    ).label("data"),
-                ).where(on_subject(activities))
-            )
+                )
         if TimelineKind.COMMENT in kinds:
-            branches.append(
-                sa.select(
-                    comments.c.created_at.label("at"),
-                    sa.literal(TimelineKind.COMMENT.value).label("kind"),
+            for condition in on_subject(comments):
+                top(
+                    TimelineKind.COMMENT,
+                    sa.select(
+                        comments.c.created_at.label("at"),
+                        sa.literal(TimelineKind.COMMENT.value).label("kind"),
+                        comments.c.id,
+                        comments.c.client_id,
+                        comments.c.deal_id,
+                        comments.c.author_id.label("actor_id"),
+                        sa.null().label("title"),
+                        comments.c.body,
+                        _json(
+                            "parent_id", comments.c.parent_id, "edited_at", comments.c.edited_at
+                        ).label("data"),
+                    ).where(condition),
+                    comments.c.created_at,
                     comments.c.id,
-                    comments.c.client_id,
-                    comments.c.deal_id,
-                    comments.c.author_id.label("actor_id"),
-                    sa.null().label("title"),
-                    comments.c.body,
-                    _json(
-                        "parent_id", comments.c.parent_id, "edited_at", comments.c.edited_at
-                    ).label("data"),
-                ).where(on_subject(comments))
-            )
+                )
         if TimelineKind.STAGE_MOVE in kinds:
             from_stage = stages.alias("from_stage")
             to_stage = stages.alias("to_stage")
-            branches.append(
+            top(
+                TimelineKind.STAGE_MOVE,
                 sa.select(
                     stage_moves.c.at,
                     sa.literal(TimelineKind.STAGE_MOVE.value).label("kind"),
                     stage_moves.c.id,
-                    deals.c.client_id,
+                    deals.c.client_id
+                    if deal_id is not None
+                    else sa.literal(client_id, deals.c.client_id.type).label("client_id"),
                     stage_moves.c.deal_id,
                     stage_moves.c.by_user_id.label("actor_id"),
                     sa.null().label("title"),
@@ -152,7 +202,14 @@ class SqlTimelineQueries(SqlRepository):
                     ).label("data"),
                 )
                 .select_from(
-                    stage_moves.join(deals, deals.c.id == stage_moves.c.deal_id)
+                    # A client's stage moves are those of its visible deals (the index on
+                    # organisation_id, deal_id, at), not a join the planner could drive from
+                    # the organisation's newest moves.
+                    (
+                        stage_moves.join(deals, deals.c.id == stage_moves.c.deal_id)
+                        if deal_id is not None
+                        else stage_moves
+                    )
                     .outerjoin(from_stage, from_stage.c.id == stage_moves.c.from_stage_id)
                     .outerjoin(to_stage, to_stage.c.id == stage_moves.c.to_stage_id)
                 )
@@ -160,16 +217,15 @@ class SqlTimelineQueries(SqlRepository):
                     stage_moves.c.organisation_id == org,
                     stage_moves.c.deal_id == deal_id
                     if deal_id is not None
-                    else sa.and_(
-                        deals.c.client_id == client_id,
-                        deals.c.organisation_id == org,
-                        visible(deals.c.responsible_id, scopes.deals),
-                    ),
-                )
+                    else stage_moves.c.deal_id == any_visible_deal,
+                ),
+                stage_moves.c.at,
+                stage_moves.c.id,
             )
         if TimelineKind.RELATIONSHIP in kinds:
             rt = relationship_transitions
-            branches.append(
+            top(
+                TimelineKind.RELATIONSHIP,
                 sa.select(
                     rt.c.at,
                     sa.literal(TimelineKind.RELATIONSHIP.value).label("kind"),
@@ -183,7 +239,9 @@ class SqlTimelineQueries(SqlRepository):
                 ).where(
                     rt.c.organisation_id == org,
                     rt.c.deal_id == deal_id if deal_id is not None else rt.c.client_id == client_id,
-                )
+                ),
+                rt.c.at,
+                rt.c.id,
             )
         if not branches:
             return []
