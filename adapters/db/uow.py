@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self
@@ -16,7 +17,6 @@ from adapters.db.repositories.activities import (
     NotificationPublisher,
     SqlActivityRepository,
     SqlCommentRepository,
-    SqlFollowUpTaskWriter,
     SqlNotificationRepository,
     SqlReassignmentRepository,
     SqlSubjectRepository,
@@ -53,7 +53,6 @@ from adapters.db.repositories.webhooks import SqlWebhookRepository
 from domain.activities.ports import (
     ActivityRepository,
     CommentRepository,
-    FollowUpTaskWriter,
     NotificationRepository,
     ReassignmentRepository,
     SubjectRepository,
@@ -143,7 +142,6 @@ class SqlUnitOfWork:
     contacts: ContactRepository
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
-    follow_up_tasks: FollowUpTaskWriter
     webhooks: WebhookRepository
 
     def __init__(
@@ -184,13 +182,17 @@ class SqlUnitOfWork:
         """Run the in-transaction handlers of every collected event, including the events
         that the handlers' own saves record, in the order they were raised."""
         handled: list[DomainEvent] = []
-        while self._events:
-            event = self._events.pop(0)
+        pending, self._events = deque(self._events), []
+        while pending:
+            event = pending.popleft()
             handled.append(event)
             if len(handled) > _MAX_EVENTS_PER_TRANSACTION:
                 raise RuntimeError("domain event cascade: too many events in one transaction")
             for handler in self._bus.handlers_for(event):
                 await handler(event, self)
+            # Events that the handler's own saves recorded are handled in turn.
+            pending.extend(self._events)
+            self._events = []
         return handled
 
     def _bind(self, conn: AsyncConnection) -> None:
@@ -224,7 +226,6 @@ class SqlUnitOfWork:
         self.contacts = SqlContactRepository(conn, collect)
         self.custom_fields = SqlCustomFieldRepository(conn, collect)
         self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn, collect)
-        self.follow_up_tasks = SqlFollowUpTaskWriter(conn, collect)
         self.webhooks = SqlWebhookRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 

@@ -152,23 +152,6 @@ class TaskRepository(Protocol):
         ...
 
 
-class FollowUpTaskWriter(Protocol):
-    """Creates the follow-up task of a relationship type (a task with origin 'follow_up'),
-    for the clients context, which configures follow-ups but does not own tasks."""
-
-    async def create_follow_up_task(
-        self,
-        *,
-        organisation_id: UUID,
-        client_id: UUID,
-        assignee_id: UUID,
-        title: str,
-        due_at: datetime,
-        priority: str,
-        created_by: UUID | None,
-    ) -> UUID: ...
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActivityFilter:
     client_id: UUID | None = None

@@ -274,7 +274,6 @@ class DocumentTypeService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="document_type",
                 entity_id=document_type.id,
                 action="create",
@@ -319,7 +318,6 @@ class DocumentTypeService:
                 await record_change(
                     uow,
                     principal,
-                    organisation_id=principal.organisation_id,
                     entity_type="document_type",
                     entity_id=document_type.id,
                     action="update",

@@ -93,7 +93,7 @@ async def record_change(
     uow: HasAudit,
     actor: Principal | UUID | None,
     *,
-    organisation_id: UUID,
+    organisation_id: UUID | None = None,
     entity_type: str,
     entity_id: UUID,
     action: str,
@@ -105,10 +105,15 @@ async def record_change(
     """The one way to audit a change, in the change's own transaction.
 
     ``actor``: the caller; the id of the user when only that is known (an event's actor); None
-    for the system. ``before``/``after``: snapshots of the record (None: it did not exist /
-    no longer does); the entry keeps the fields that differ. ``extra``: changes that are not
-    a field going from one value to another (a merge's absorbed record, the ids a bulk move
-    touched), added as given. An edit (``EDITS``) that changed nothing leaves no entry."""
+    for the system. ``organisation_id`` defaults to the calling principal's.
+    ``before``/``after``: snapshots of the record (None: it did not exist / no longer does);
+    the entry keeps the fields that differ. ``extra``: changes that are not a field going from
+    one value to another (a merge's absorbed record, the ids a bulk move touched), added as
+    given. An edit (``EDITS``) that changed nothing leaves no entry."""
+    if organisation_id is None:
+        if not isinstance(actor, Principal):
+            raise ValueError("record_change needs the organisation when the actor is no principal")
+        organisation_id = actor.organisation_id
     changes = diff(before or {}, after or {})
     for key, change in (extra or {}).items():
         changes[key] = {str(k): plain(v) for k, v in change.items()}

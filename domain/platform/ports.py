@@ -11,7 +11,6 @@ from uuid import UUID
 from domain.activities.ports import (
     ActivityRepository,
     CommentRepository,
-    FollowUpTaskWriter,
     NotificationRepository,
     ReassignmentRepository,
     SubjectRepository,
@@ -104,7 +103,6 @@ class UnitOfWork(Protocol):
     contacts: ContactRepository
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
-    follow_up_tasks: FollowUpTaskWriter
     webhooks: WebhookRepository
 
     async def __aenter__(self) -> Self: ...

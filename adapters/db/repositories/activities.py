@@ -40,7 +40,6 @@ from domain.activities.ports import (
     SubjectScopes,
     TaskFilter,
 )
-from domain.shared.ids import new_id
 from domain.shared.scope import Scope, Visibility
 
 # How far back the worker looks for overdue tasks to announce (older ones were announced,
@@ -514,35 +513,6 @@ def _task(m: Any) -> Task:
         updated_at=m["updated_at"],
         version=m["version"],
     )
-
-
-class SqlFollowUpTaskWriter(SqlRepository):
-    async def create_follow_up_task(
-        self,
-        *,
-        organisation_id: UUID,
-        client_id: UUID,
-        assignee_id: UUID,
-        title: str,
-        due_at: datetime,
-        priority: str,
-        created_by: UUID | None,
-    ) -> UUID:
-        task_id = new_id()
-        await self._conn.execute(
-            sa.insert(tasks).values(
-                id=task_id,
-                organisation_id=organisation_id,
-                client_id=client_id,
-                title=title,
-                assignee_id=assignee_id,
-                due_at=due_at,
-                priority=priority,
-                origin="follow_up",
-                created_by=created_by,
-            )
-        )
-        return task_id
 
 
 # --- activities ----------------------------------------------------------------------------

@@ -71,7 +71,6 @@ class ReassignService:
                 await record_change(
                     uow,
                     principal,
-                    organisation_id=principal.organisation_id,
                     entity_type="user",
                     entity_id=from_user_id,
                     action="reassign",

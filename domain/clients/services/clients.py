@@ -115,7 +115,6 @@ class ClientService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="client",
                 entity_id=client.id,
                 action="create",
@@ -128,7 +127,6 @@ class ClientService:
                 await record_change(
                     uow,
                     principal,
-                    organisation_id=principal.organisation_id,
                     entity_type="contact",
                     entity_id=contact.id,
                     action="create",
@@ -200,7 +198,6 @@ class ClientService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="client",
                 entity_id=client.id,
                 action="update",
@@ -356,7 +353,6 @@ class ClientService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="client",
                 entity_id=survivor.id,
                 action="merge",
@@ -368,7 +364,6 @@ class ClientService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="client",
                 entity_id=other.id,
                 action="merge",
@@ -398,7 +393,6 @@ class ClientService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="client",
                 entity_id=client.id,
                 action="update",

@@ -56,7 +56,6 @@ class ContactService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="contact",
                 entity_id=contact.id,
                 action="create",
@@ -137,7 +136,6 @@ class ContactService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="contact",
                 entity_id=contact.id,
                 action="update",
@@ -163,7 +161,6 @@ class ContactService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="contact",
                 entity_id=contact.id,
                 action="delete",

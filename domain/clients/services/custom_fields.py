@@ -47,7 +47,6 @@ class CustomFieldService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="custom_field",
                 entity_id=definition.id,
                 action="create",
@@ -75,7 +74,6 @@ class CustomFieldService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="custom_field",
                 entity_id=definition.id,
                 action="update",
@@ -104,7 +102,6 @@ class CustomFieldService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="custom_field",
                 entity_id=definition.id,
                 action="delete",

@@ -37,7 +37,6 @@ class FollowUpService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="relationship_follow_up",
                 entity_id=follow_up.id,
                 action="create",
@@ -65,7 +64,6 @@ class FollowUpService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="relationship_follow_up",
                 entity_id=follow_up.id,
                 action="update",
@@ -87,7 +85,6 @@ class FollowUpService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="relationship_follow_up",
                 entity_id=follow_up.id,
                 action="delete",

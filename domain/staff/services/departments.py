@@ -53,7 +53,6 @@ class DepartmentService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="department",
                 entity_id=department.id,
                 action="create",
@@ -84,7 +83,6 @@ class DepartmentService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="department",
                 entity_id=department.id,
                 action="update",
@@ -109,7 +107,6 @@ class DepartmentService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="department",
                 entity_id=department.id,
                 action="delete",

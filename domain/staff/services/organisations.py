@@ -124,7 +124,6 @@ class OrganisationService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="organisation",
                 entity_id=organisation.id,
                 action="update",

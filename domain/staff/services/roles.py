@@ -76,7 +76,6 @@ class RoleService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="role",
                 entity_id=role.id,
                 action="create",
@@ -109,7 +108,6 @@ class RoleService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="role",
                 entity_id=role.id,
                 action="update",
@@ -137,7 +135,6 @@ class RoleService:
             await record_change(
                 uow,
                 principal,
-                organisation_id=principal.organisation_id,
                 entity_type="role",
                 entity_id=role.id,
                 action="delete",

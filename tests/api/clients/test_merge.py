@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from domain.activities.model import Task
 from tests.api.clients.support import (
     API,
     audit_of,
@@ -17,18 +18,17 @@ from tests.factories import Factory
 async def _task_on(
     factory: Factory, org_id: uuid.UUID, client_id: str, assignee: uuid.UUID
 ) -> uuid.UUID:
+    task = Task(
+        organisation_id=org_id,
+        client_id=uuid.UUID(client_id),
+        assignee_id=assignee,
+        title="Позвонить",
+        due_at=factory.container.clock.now(),
+    )
     async with factory.container.uow() as uow:
-        task_id = await uow.follow_up_tasks.create_follow_up_task(
-            organisation_id=org_id,
-            client_id=uuid.UUID(client_id),
-            assignee_id=assignee,
-            title="Позвонить",
-            due_at=factory.container.clock.now(),
-            priority="normal",
-            created_by=None,
-        )
+        await uow.tasks.add(task)
         await uow.commit()
-    return task_id
+    return task.id
 
 
 async def _client_of_task(factory: Factory, task_id: uuid.UUID) -> uuid.UUID:
