@@ -7,17 +7,21 @@ the list, board, search, card and duplicate requests measured against their targ
     .venv/bin/python bench/scale.py --keep             # load once, measure again later
     .venv/bin/python bench/scale.py --only-measure     # on the database --keep left
 
-The database is `crm_bench_scale`, created afresh on the server BENCH_DATABASE_URL names
-(postgresql://user:pass@host:5432/postgres), or on an embedded PostgreSQL under var/bench/pg.
-Redis is REDIS_URL, or an embedded one under var/bench/redis. The organisation is the demo's
+The database is `crm_bench_scale` (BENCH_DATABASE), created afresh on the server
+BENCH_DATABASE_URL names (postgresql://user:pass@host:5432/postgres), or on an embedded
+PostgreSQL under var/bench/pg (BENCH_DIR moves var/bench). Redis is REDIS_URL, or an embedded
+one under var/bench/redis. The organisation is the demo's
 (`crm seed-demo` code: 12 users, 3 departments, both funnels), plus custom fields, plus the bulk
 written with COPY while the bulk tables' keys, indexes and foreign keys are dropped (re-created
 afterwards, which also checks every reference), then ANALYZE and the duplicate rescan.
 
 The measurements run against `crm web` started on a free port, as the administrator and as a
 seller: 2 warm-up requests, then --repeat requests per line (each line also stops after
---line-seconds), p50 and p99 against the p50 target. Everything it started is stopped at the
-end, and the data removed unless --keep, --only-load or --only-measure.
+--line-seconds), p50 and p99 against the p50 target. Then every request is served once more
+in-process and each statement it sent is explained: a sequential scan over a bulk table fails
+the run (bench/plans.py). The exit status is 1 when a target or the plan check fails.
+Everything it started is stopped at the end, and the data removed unless --keep, --only-load
+or --only-measure.
 """
 
 from __future__ import annotations
@@ -61,10 +65,14 @@ from adapters.seed import (  # noqa: E402
     seed_demo,
 )
 from adapters.settings import load_settings  # noqa: E402
+from bench.plans import Finding, Recorder, explain_all, record  # noqa: E402
 from domain.clients.model import contact_name_key, derive_relationship, name_key  # noqa: E402
 
-DATABASE = "crm_bench_scale"
-BENCH_DIR = ROOT / "var" / "bench"
+# Both can be moved, so two benches can run on one machine side by side.
+DATABASE = os.environ.get("BENCH_DATABASE", "crm_bench_scale")
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench")).resolve()
+if not DATABASE.isidentifier():
+    raise SystemExit(f"BENCH_DATABASE must be a plain identifier, not {DATABASE!r}")
 SELLER_EMAIL = "a.sidorov@example.com"
 SEED = 20261209
 CHUNK = 25_000  # deals generated and copied at a time
@@ -1159,7 +1167,7 @@ async def _measure_case(
     return f"p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  {verdict}{extra}"
 
 
-async def measure(args: argparse.Namespace, servers: Servers) -> None:
+async def measure(args: argparse.Namespace, servers: Servers) -> list[str]:
     port = _free_port()
     log = (BENCH_DIR / "web.log").open("wb")
     web = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI, started once
@@ -1172,7 +1180,7 @@ async def measure(args: argparse.Namespace, servers: Servers) -> None:
         start_new_session=True,
     )
     try:
-        await _measure_on(args, servers, f"http://127.0.0.1:{port}", web)
+        return await _measure_on(args, servers, f"http://127.0.0.1:{port}", web)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(web.pid, signal.SIGTERM)
@@ -1187,7 +1195,9 @@ async def measure(args: argparse.Namespace, servers: Servers) -> None:
 
 async def _measure_on(
     args: argparse.Namespace, servers: Servers, base: str, web: subprocess.Popen[bytes]
-) -> None:
+) -> list[str]:
+    """Measures every case as both users, then checks the plans; the names of what failed."""
+    failed: list[str] = []
     engine = create_async_engine(servers.database_url)
     try:
         async with engine.connect() as conn:
@@ -1274,6 +1284,84 @@ async def _measure_on(
             ):
                 result = await _measure_case(http, headers, case, args.repeat, args.line_seconds)
                 print(f"{case.name + ' (' + who + ')':46s} {result}", flush=True)
+                if not result.startswith("p50") or "SLOW" in result:
+                    failed.append(f"{case.name} ({who})")
+    roles = [(who, sample[who]) for who in ("admin", "seller")]
+    findings = await _plan_check(
+        servers, roles, kovalenko, seller, sales_id, sales_stages, fragment, phone_digits
+    )
+    if findings:
+        failed.append("plans")
+    return failed
+
+
+async def _plan_check(
+    servers: Servers,
+    roles: list[tuple[str, list[Any]]],
+    kovalenko: Any,
+    seller: Any,
+    funnel_id: Any,
+    stages: list[Stage],
+    fragment: str,
+    phone_digits: str,
+) -> list[Finding]:
+    """Every measured request once more, in-process, its statements explained: a sequential
+    scan over a bulk table is a failure (bench/plans.py)."""
+    from sqlalchemy import event
+
+    from adapters.logging import configure_logging
+    from api.app import create_app
+
+    print("\n-- plans: every statement of every request above, explained --")
+    os.environ.update(
+        {k: v for k, v in _env(servers).items() if k in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
+    )
+    settings = load_settings()
+    configure_logging("WARNING")
+    container = await build(settings)
+    recorder = Recorder()
+    event.listen(container.engine.sync_engine, "before_cursor_execute", recorder)
+    credentials = {
+        "admin": (DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, kovalenko),
+        "seller": (SELLER_EMAIL, DEMO_STAFF_PASSWORD, seller),
+    }
+    requests = 0
+    try:
+        transport = httpx.ASGITransport(app=create_app(container=container))
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            for who, sample in roles:
+                email, password, responsible = credentials[who]
+                login = await http.post(
+                    "/api/v1/auth/login", json={"email": email, "password": password}
+                )
+                login.raise_for_status()
+                headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+                for case in _cases(
+                    http,
+                    headers,
+                    sample,
+                    who,
+                    responsible,
+                    funnel_id,
+                    stages,
+                    fragment,
+                    phone_digits,
+                ):
+                    url = await case.urls(0)
+                    if url is not None:
+                        await record(http, headers, recorder, f"{case.name} ({who})", url)
+                        requests += 1
+        findings = await explain_all(container.engine, recorder.statements)
+    finally:
+        await container.aclose()
+    print(
+        f"{requests} requests, {len(recorder.statements)} statements explained: "
+        + ("no sequential scan over a bulk table" if not findings else "SEQUENTIAL SCANS")
+    )
+    for finding in findings:
+        sql = " ".join(finding.sql.split())
+        print(f"  FAIL {finding.case}: Seq Scan on {', '.join(finding.tables)}: {sql[:300]}")
+    return findings
 
 
 def _fixed(url: str) -> Callable[[int], Awaitable[str | None]]:
@@ -1378,7 +1466,10 @@ def _cases(
 # --- main ---------------------------------------------------------------------------------------
 
 
-async def run(args: argparse.Namespace, servers: Servers) -> None:
+async def run(args: argparse.Namespace, servers: Servers) -> list[str]:
+    """Loads unless told to reuse, then measures; what missed its target or planned a
+    sequential scan."""
+    failed: list[str] = []
     phases = Phases()
     loaded = await loaded_deals(servers)
     if args.only_measure or (args.keep and loaded is not None and not args.only_load):
@@ -1391,9 +1482,10 @@ async def run(args: argparse.Namespace, servers: Servers) -> None:
         await load(args, servers, phases)
         print(f"load total: {time.perf_counter() - started:.1f} s")
     if not args.only_load:
-        await measure(args, servers)
+        failed = await measure(args, servers)
     if phases.lines:
         print("\nload phases: " + "; ".join(f"{n} {s:.1f} s" for n, s in phases.lines))
+    return failed
 
 
 def main() -> int:
@@ -1421,11 +1513,12 @@ def main() -> int:
     cores = os.cpu_count()
     print(f"load average at start: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} ({cores} cores)")
     servers: Servers | None = None
+    failed: list[str] = []
     try:
         with contextlib.ExitStack() as stack:
             servers = start_servers(stack)
             try:
-                asyncio.run(run(args, servers))
+                failed = asyncio.run(run(args, servers))
             finally:
                 if not keep:
                     with contextlib.suppress(Exception):
@@ -1439,6 +1532,10 @@ def main() -> int:
                     shutil.rmtree(BENCH_DIR / sub, ignore_errors=True)
         load2 = os.getloadavg()
         print(f"load average at end: {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f}")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
+        return 1
+    print("every target holds; no sequential scan over a bulk table")
     return 0
 
 
