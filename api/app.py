@@ -33,6 +33,7 @@ from api.routers import (
     schedules,
     tasks,
     timeline,
+    today,
     users,
     webhooks,
 )
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         discussions.router,
         notifications.router,
         timeline.router,
+        today.router,
         reassign.router,
         clients_routes.router,
         clients_routes.follow_ups_router,

@@ -19,6 +19,7 @@ from domain.activities.services.notifications import NotificationService
 from domain.activities.services.reassignment import ReassignService
 from domain.activities.services.tasks import TaskService
 from domain.activities.services.timeline import TimelineService
+from domain.activities.services.today import TodayService
 from domain.attachments.services import AttachmentService, DocumentTypeService
 from domain.auth.loading import load_principal
 from domain.auth.principal import Principal
@@ -229,6 +230,13 @@ def get_timeline_service(uow: UowDep) -> TimelineService:
 
 
 TimelineServiceDep = Annotated[TimelineService, Depends(get_timeline_service)]
+
+
+def get_today_service(uow: UowDep, clock: ClockDep) -> TodayService:
+    return TodayService(uow, clock)
+
+
+TodayServiceDep = Annotated[TodayService, Depends(get_today_service)]
 
 
 def get_notification_service(uow: UowDep, clock: ClockDep) -> NotificationService:

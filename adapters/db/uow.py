@@ -49,6 +49,7 @@ from adapters.db.repositories.staff import (
     SqlUserRepository,
 )
 from adapters.db.repositories.timeline import SqlTimelineQueries
+from adapters.db.repositories.today import SqlTodayQueries
 from adapters.db.repositories.webhooks import SqlWebhookRepository
 from domain.activities.ports import (
     ActivityRepository,
@@ -58,6 +59,7 @@ from domain.activities.ports import (
     SubjectRepository,
     TaskRepository,
     TimelineQueries,
+    TodayQueries,
 )
 from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
@@ -137,6 +139,7 @@ class SqlUnitOfWork:
     comments: CommentRepository
     activity_subjects: SubjectRepository
     timeline: TimelineQueries
+    today: TodayQueries
     reassignment: ReassignmentRepository
     clients: ClientRepository
     contacts: ContactRepository
@@ -221,6 +224,7 @@ class SqlUnitOfWork:
         self.comments = SqlCommentRepository(conn, collect)
         self.activity_subjects = SqlSubjectRepository(conn, collect)
         self.timeline = SqlTimelineQueries(conn, collect)
+        self.today = SqlTodayQueries(conn, collect)
         self.reassignment = SqlReassignmentRepository(conn, collect)
         self.clients = SqlClientRepository(conn, collect)
         self.contacts = SqlContactRepository(conn, collect)

@@ -70,6 +70,9 @@ def deal_filter(
     stale: Annotated[
         bool | None, Query(description="true: past the stage's day limit; false: not")
     ] = None,
+    without_next_task: Annotated[
+        bool, Query(description="true: open deals that have no open task (no next step)")
+    ] = False,
     q: Annotated[
         Name | None, Query(max_length=100, description="Part of the title or client name")
     ] = None,
@@ -89,6 +92,7 @@ def deal_filter(
         expected_close_from=expected_close_from,
         expected_close_to=expected_close_to,
         stale=stale,
+        without_next_task=without_next_task,
         search=q,
     )
 

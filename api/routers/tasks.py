@@ -21,7 +21,7 @@ from api.export import (
 )
 from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, moment, nullable
 from api.schemas.base import AwareMoment
-from api.schemas.tasks import TaskCreate, TaskPage, TaskRead, TaskUpdate
+from api.schemas.tasks import TaskCreate, TaskListItem, TaskPage, TaskRead, TaskUpdate
 from domain.activities.model import Task
 from domain.staff.services.users import user_names
 
@@ -57,12 +57,16 @@ async def list_tasks(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> TaskPage:
-    """Tasks by due time (undated last). Without assignee_id, client_id or deal_id: your own
-    ("my tasks"); mine=false lists every task you may see."""
-    tasks = await service.list(principal, **asdict(filters), limit=limit + 1, after=_after(cursor))
+    """Tasks by due time (undated last), each with its client's name, its deal's title and a
+    phone to call. Without assignee_id, client_id or deal_id: your own ("my tasks");
+    mine=false lists every task you may see. due_from/due_to make a day or week window."""
+    found = await service.list_labelled(
+        principal, **asdict(filters), limit=limit + 1, after=_after(cursor)
+    )
+    tasks = found.tasks
     last = tasks[limit - 1] if len(tasks) > limit else None
     return TaskPage(
-        items=[TaskRead.of(t) for t in tasks[:limit]],
+        items=[TaskListItem.labelled(t, found.labels) for t in tasks[:limit]],
         next_cursor=encode_cursor(last.due_at, last.id) if last else None,
     )
 

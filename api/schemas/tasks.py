@@ -7,6 +7,7 @@ from pydantic import Field
 
 from api.schemas.base import AwareMoment, Name, Schema, Text
 from domain.activities.model import TASK_DESCRIPTION_MAX, TASK_TITLE_MAX, Priority, Task
+from domain.activities.ports import SubjectLabels
 
 
 class TaskRead(Schema):
@@ -72,6 +73,28 @@ class TaskUpdate(Schema):
     done: bool | None = None
 
 
+class TaskListItem(TaskRead):
+    """A task as lists show it: with its client's name, its deal's title and a phone to call."""
+
+    client_name: str | None
+    deal_title: str | None
+    phone: str | None = Field(
+        description="E.164: the first phone of the client's primary contact (else its oldest)"
+    )
+
+    @classmethod
+    def labelled(cls, task: Task, labels: SubjectLabels) -> TaskListItem:
+        client = labels.clients.get(task.client_id) if task.client_id else None
+        return cls.model_validate(
+            {
+                **TaskRead.of(task).model_dump(),
+                "client_name": client.name if client else None,
+                "deal_title": labels.deals.get(task.deal_id) if task.deal_id else None,
+                "phone": client.phone if client else None,
+            }
+        )
+
+
 class TaskPage(Schema):
-    items: list[TaskRead]
+    items: list[TaskListItem]
     next_cursor: str | None

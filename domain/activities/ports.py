@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
 from domain.activities.model import Activity, ActivityKind, Comment, Notification, Task
 from domain.shared.scope import Scope
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +94,28 @@ class SubjectRepository(Protocol):
     async def deal_client(self, scope: Scope, deal_id: UUID) -> UUID | None:
         """The client of a deal visible in ``scope``; None when the deal is not visible."""
         ...
+
+    async def labels(
+        self, scope: Scope, *, client_ids: Sequence[UUID], deal_ids: Sequence[UUID]
+    ) -> SubjectLabels:
+        """Names of these clients (with a number to call) and titles of these deals, in one
+        round trip per kind whatever their number."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLabel:
+    name: str
+    # E.164: the first phone of the client's primary contact (else of its oldest contact).
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectLabels:
+    """What a list of tasks shows of their subjects, by id."""
+
+    clients: dict[UUID, ClientLabel] = field(default_factory=dict)
+    deals: dict[UUID, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,4 +276,54 @@ class ReassignmentRepository(Protocol):
     ) -> Reassigned:
         """UPDATE the owner column of every record of ``entity_type`` owned by ``from_user_id``
         in the organisation; returns the ids moved."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealDigest:
+    """A deal as a summary lists it."""
+
+    id: UUID
+    title: str
+    client_id: UUID
+    client_name: str
+    stage_id: UUID
+    stage_name: str
+    stage_entered_at: datetime
+    amount: Decimal
+    currency: str
+    responsible_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Counted(Generic[T]):
+    """The first items of a list and how many it holds: exact up to a cap, "more than
+    ``count``" when ``capped``, so a summary never counts a million rows."""
+
+    count: int
+    capped: bool
+    items: Sequence[T]
+
+
+class TodayQueries(Protocol):
+    """The today screen's read model."""
+
+    async def count_tasks(self, scope: Scope, task_filter: TaskFilter, *, cap: int) -> int:
+        """Tasks of ``list``'s filter, counted up to ``cap`` + 1."""
+        ...
+
+    async def stale_deals(
+        self, scope: Scope, *, now: datetime, limit: int, cap: int
+    ) -> Counted[DealDigest]:
+        """Open deals the caller sees past their stage's day limit, longest stuck first."""
+        ...
+
+    async def deals_without_next_task(
+        self, scope: Scope, *, limit: int, cap: int
+    ) -> Counted[DealDigest]:
+        """Open deals the caller sees with no open task, longest in their stage first."""
+        ...
+
+    async def count_unread_notifications(self, scope: Scope, user_id: UUID, *, cap: int) -> int:
+        """Counted up to ``cap`` + 1."""
         ...

@@ -49,6 +49,8 @@ class DealFilter:
     expected_close_from: date | None = None
     expected_close_to: date | None = None
     stale: bool | None = None
+    # Open deals with no open task: nobody has planned the next step.
+    without_next_task: bool = False
     search: str | None = None
     custom: tuple[CustomFieldFilter, ...] = ()
 

@@ -16,6 +16,7 @@ from domain.activities.ports import (
     SubjectRepository,
     TaskRepository,
     TimelineQueries,
+    TodayQueries,
 )
 from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
@@ -98,6 +99,7 @@ class UnitOfWork(Protocol):
     comments: CommentRepository
     activity_subjects: SubjectRepository
     timeline: TimelineQueries
+    today: TodayQueries
     reassignment: ReassignmentRepository
     clients: ClientRepository
     contacts: ContactRepository

@@ -9,8 +9,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.dialects.postgresql import UUID as UUID_TYPE
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.repositories.base import (
@@ -21,7 +21,7 @@ from adapters.db.repositories.base import (
 )
 from adapters.db.repositories.visibility import visible
 from adapters.db.tables.activities import activities, comments, notifications, tasks
-from adapters.db.tables.clients import clients
+from adapters.db.tables.clients import clients, contact_phones, contacts
 from adapters.db.tables.deals import deals
 from adapters.db.tables.staff import absences, organisations
 from domain.activities.model import (
@@ -36,7 +36,9 @@ from domain.activities.model import (
 )
 from domain.activities.ports import (
     ActivityFilter,
+    ClientLabel,
     Reassigned,
+    SubjectLabels,
     SubjectScopes,
     TaskFilter,
 )
@@ -275,8 +277,81 @@ class SqlSubjectRepository(SqlRepository):
         )
         return found
 
+    async def labels(
+        self, scope: Scope, *, client_ids: Sequence[UUID], deal_ids: Sequence[UUID]
+    ) -> SubjectLabels:
+        labels = SubjectLabels()
+        if deal_ids:
+            rows = await self._conn.execute(
+                sa.select(deals.c.id, deals.c.title).where(
+                    in_organisation(deals, scope), deals.c.id == sa.any_(_uuids(deal_ids))
+                )
+            )
+            labels.deals.update((r.id, r.title) for r in rows)
+        if client_ids:
+            # The number to call: the primary contact's first phone, else the oldest
+            # contact's; contacts by (organisation, client), phones by contact.
+            phone = (
+                sa.select(contact_phones.c.e164)
+                .select_from(
+                    contacts.join(
+                        contact_phones,
+                        sa.and_(
+                            contact_phones.c.organisation_id == contacts.c.organisation_id,
+                            contact_phones.c.contact_id == contacts.c.id,
+                        ),
+                    )
+                )
+                .where(
+                    contacts.c.organisation_id == clients.c.organisation_id,
+                    contacts.c.client_id == clients.c.id,
+                )
+                .order_by(
+                    contacts.c.is_primary.desc(),
+                    contacts.c.created_at,
+                    contacts.c.id,
+                    contact_phones.c.position,
+                    contact_phones.c.id,
+                )
+                .limit(1)
+                .lateral("phone")
+            )
+            rows = await self._conn.execute(
+                sa.select(clients.c.id, clients.c.name, phone.c.e164)
+                .select_from(clients.outerjoin(phone, sa.true()))
+                .where(in_organisation(clients, scope), clients.c.id == sa.any_(_uuids(client_ids)))
+            )
+            labels.clients.update((r.id, ClientLabel(r.name, r.e164)) for r in rows)
+        return labels
+
+
+def _uuids(ids: Sequence[UUID]) -> sa.ColumnElement[Any]:
+    return sa.literal(list(dict.fromkeys(ids)), ARRAY(UUID_TYPE(as_uuid=True)))
+
 
 # --- tasks ---------------------------------------------------------------------------------
+
+
+def task_conditions(scope: Scope, f: TaskFilter) -> list[sa.ColumnElement[bool]]:
+    """The tasks of ``f`` the caller sees (by assignee)."""
+    c = [in_organisation(tasks, scope), visible(tasks.c.assignee_id, scope)]
+    if f.assignee_ids is not None:
+        c.append(tasks.c.assignee_id.in_(f.assignee_ids))
+    if f.client_id is not None:
+        c.append(tasks.c.client_id == f.client_id)
+    if f.deal_id is not None:
+        c.append(tasks.c.deal_id == f.deal_id)
+    if f.done is True:
+        c.append(tasks.c.done_at.is_not(None))
+    elif f.done is False:
+        c.append(tasks.c.done_at.is_(None))
+    if f.overdue_at is not None:
+        c.extend((tasks.c.done_at.is_(None), tasks.c.due_at < f.overdue_at))
+    if f.due_from is not None:
+        c.append(tasks.c.due_at >= f.due_from)
+    if f.due_to is not None:
+        c.append(tasks.c.due_at < f.due_to)
+    return c
 
 
 class SqlTaskRepository(SqlRepository):
@@ -334,26 +409,7 @@ class SqlTaskRepository(SqlRepository):
         limit: int,
         after: tuple[datetime | None, UUID] | None = None,
     ) -> Sequence[Task]:
-        f = task_filter
-        query = sa.select(tasks).where(
-            in_organisation(tasks, scope), visible(tasks.c.assignee_id, scope)
-        )
-        if f.assignee_ids is not None:
-            query = query.where(tasks.c.assignee_id.in_(f.assignee_ids))
-        if f.client_id is not None:
-            query = query.where(tasks.c.client_id == f.client_id)
-        if f.deal_id is not None:
-            query = query.where(tasks.c.deal_id == f.deal_id)
-        if f.done is True:
-            query = query.where(tasks.c.done_at.is_not(None))
-        elif f.done is False:
-            query = query.where(tasks.c.done_at.is_(None))
-        if f.overdue_at is not None:
-            query = query.where(tasks.c.done_at.is_(None), tasks.c.due_at < f.overdue_at)
-        if f.due_from is not None:
-            query = query.where(tasks.c.due_at >= f.due_from)
-        if f.due_to is not None:
-            query = query.where(tasks.c.due_at < f.due_to)
+        query = sa.select(tasks).where(*task_conditions(scope, task_filter))
         if after is not None:
             due, ident = after
             if due is None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from adapters.db.repositories.base import SqlRepository, in_organisation
 from adapters.db.repositories.custom_fields import custom_field_condition
 from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
+from adapters.db.tables.activities import tasks
 from adapters.db.tables.clients import clients
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
@@ -67,6 +68,21 @@ def stale_sql(now: datetime, factor: int = 1) -> sa.ColumnElement[bool]:
     )
 
 
+def without_next_task_sql() -> list[sa.ColumnElement[bool]]:
+    """Open, and no open task on the deal: an anti-join on the tasks' (organisation, deal)
+    index, per deal, so a page walks the sort's index and stops when it is full."""
+    open_task = (
+        sa.select(sa.literal(1))
+        .where(
+            tasks.c.organisation_id == deals.c.organisation_id,
+            tasks.c.deal_id == deals.c.id,
+            tasks.c.done_at.is_(None),
+        )
+        .exists()
+    )
+    return [deals.c.status == DealStatus.OPEN.value, sa.not_(open_task)]
+
+
 def _visible_deal(scope: Scope) -> sa.ColumnElement[bool]:
     return sa.and_(in_organisation(deals, scope), visible(deals.c.responsible_id, scope))
 
@@ -103,6 +119,8 @@ def _conditions(
         c.append(stale_sql(now))
     elif f.stale is False:
         c.append(sa.not_(stale_sql(now)))
+    if f.without_next_task:
+        c.extend(without_next_task_sql())
     if f.search and f.search.strip() and not is_searchable(f.search):
         c.append(sa.false())
     elif f.search and f.search.strip():

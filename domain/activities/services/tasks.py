@@ -9,7 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.activities.model import Priority, Task
-from domain.activities.ports import TaskFilter
+from domain.activities.ports import SubjectLabels, TaskFilter
 from domain.activities.services.assignees import effective_assignee
 from domain.activities.services.subjects import resolve_subject
 from domain.auth.principal import Principal
@@ -20,6 +20,24 @@ from domain.shared.errors import InvalidInput, NotFound
 from domain.shared.patch import UNSET, Patch
 from domain.staff.permissions import Permission, Resource
 from domain.staff.services.colleagues import require_active_colleague
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledTasks:
+    tasks: Sequence[Task]
+    labels: SubjectLabels
+
+
+async def task_labels(
+    uow: UnitOfWork, principal: Principal, tasks: Sequence[Task]
+) -> SubjectLabels:
+    """The names of these tasks' clients and deals: the caller sees the tasks (as their
+    assignee's), so they may see what the tasks are about."""
+    return await uow.activity_subjects.labels(
+        principal.organisation_scope,
+        client_ids=[t.client_id for t in tasks if t.client_id is not None],
+        deal_ids=[t.deal_id for t in tasks if t.deal_id is not None],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,51 @@ class TaskService:
         after: tuple[datetime | None, UUID] | None = None,
     ) -> Sequence[Task]:
         """Without an assignee, client or deal filter: the caller's own tasks."""
+        task_filter = self._filter(
+            principal, assignee_id, mine, client_id, deal_id, done, overdue, due_from, due_to
+        )
+        async with self._uow as uow:
+            return await uow.tasks.list(
+                principal.scope_for(Resource.TASKS), task_filter, limit=limit, after=after
+            )
+
+    async def list_labelled(
+        self,
+        principal: Principal,
+        *,
+        assignee_id: UUID | None = None,
+        mine: bool | None = None,
+        client_id: UUID | None = None,
+        deal_id: UUID | None = None,
+        done: bool | None = None,
+        overdue: bool = False,
+        due_from: datetime | None = None,
+        due_to: datetime | None = None,
+        limit: int,
+        after: tuple[datetime | None, UUID] | None = None,
+    ) -> LabelledTasks:
+        """``list``, with the names of the tasks' clients and deals and a phone to call."""
+        task_filter = self._filter(
+            principal, assignee_id, mine, client_id, deal_id, done, overdue, due_from, due_to
+        )
+        async with self._uow as uow:
+            found = await uow.tasks.list(
+                principal.scope_for(Resource.TASKS), task_filter, limit=limit, after=after
+            )
+            return LabelledTasks(found, await task_labels(uow, principal, found))
+
+    def _filter(
+        self,
+        principal: Principal,
+        assignee_id: UUID | None,
+        mine: bool | None,
+        client_id: UUID | None,
+        deal_id: UUID | None,
+        done: bool | None,
+        overdue: bool,
+        due_from: datetime | None,
+        due_to: datetime | None,
+    ) -> TaskFilter:
         principal.require(Permission.TASKS_READ)
         if mine is None:
             mine = assignee_id is None and client_id is None and deal_id is None
@@ -61,7 +124,7 @@ class TaskService:
             assignees = (
                 {principal.user_id} if assignees is None else assignees & {principal.user_id}
             )
-        task_filter = TaskFilter(
+        return TaskFilter(
             assignee_ids=frozenset(assignees) if assignees is not None else None,
             client_id=client_id,
             deal_id=deal_id,
@@ -70,10 +133,6 @@ class TaskService:
             due_from=due_from,
             due_to=due_to,
         )
-        async with self._uow as uow:
-            return await uow.tasks.list(
-                principal.scope_for(Resource.TASKS), task_filter, limit=limit, after=after
-            )
 
     async def get(self, principal: Principal, task_id: UUID) -> Task:
         principal.require(Permission.TASKS_READ)

@@ -670,8 +670,9 @@ export interface paths {
         };
         /**
          * List Tasks
-         * @description Tasks by due time (undated last). Without assignee_id, client_id or deal_id: your own
-         *     ("my tasks"); mine=false lists every task you may see.
+         * @description Tasks by due time (undated last), each with its client's name, its deal's title and a
+         *     phone to call. Without assignee_id, client_id or deal_id: your own ("my tasks");
+         *     mine=false lists every task you may see. due_from/due_to make a day or week window.
          */
         get: operations["list_tasks"];
         put?: never;
@@ -963,6 +964,28 @@ export interface paths {
          * @description Tasks, activities, comments, stage moves and relationship changes of the deal.
          */
         get: operations["get_deal_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Today
+         * @description Your day: your overdue and today's open tasks, the stale deals and the deals without a
+         *     next task among those you see (yours, your team's or all, by role), and your unread
+         *     notifications; each section its count and first rows.
+         */
+        get: operations["get_today"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4230,10 +4253,71 @@ export interface components {
             /** @default normal */
             priority: components["schemas"]["Priority"];
         };
+        /**
+         * TaskListItem
+         * @description A task as lists show it: with its client's name, its deal's title and a phone to call.
+         */
+        TaskListItem: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Client Id */
+            client_id: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Assignee Id
+             * Format: uuid
+             */
+            assignee_id: string;
+            /** Due At */
+            due_at: string | null;
+            /** Remind At */
+            remind_at: string | null;
+            /** Reminded At */
+            reminded_at: string | null;
+            priority: components["schemas"]["Priority"];
+            /** Done */
+            done: boolean;
+            /** Done At */
+            done_at: string | null;
+            /** Done By */
+            done_by: string | null;
+            /** Origin */
+            origin: string;
+            /** Created By */
+            created_by: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Assignment Note
+             * @description Set when the task went to someone other than the requested assignee (e.g. the substitute of an absent employee)
+             */
+            assignment_note?: string | null;
+            /** Client Name */
+            client_name: string | null;
+            /** Deal Title */
+            deal_title: string | null;
+            /**
+             * Phone
+             * @description E.164: the first phone of the client's primary contact (else its oldest)
+             */
+            phone: string | null;
+        };
         /** TaskPage */
         TaskPage: {
             /** Items */
-            items: components["schemas"]["TaskRead"][];
+            items: components["schemas"]["TaskListItem"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -4341,6 +4425,116 @@ export interface components {
             items: components["schemas"]["TimelineItemRead"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** TodayDeal */
+        TodayDeal: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Client Name */
+            client_name: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /** Stage Name */
+            stage_name: string;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             */
+            stage_entered_at: string;
+            /** Amount */
+            amount: number | string;
+            /** Currency */
+            currency: string;
+            /**
+             * Responsible Id
+             * Format: uuid
+             */
+            responsible_id: string;
+        };
+        /** TodayDeals */
+        TodayDeals: {
+            /**
+             * Count
+             * @description How many there are, counted up to 999
+             */
+            count: number;
+            /**
+             * Capped
+             * @description true: more than 999
+             */
+            capped: boolean;
+            /**
+             * Items
+             * @description The first ones, longest in their stage first
+             */
+            items: components["schemas"]["TodayDeal"][];
+        };
+        /** TodayNotifications */
+        TodayNotifications: {
+            /**
+             * Count
+             * @description How many there are, counted up to 999
+             */
+            count: number;
+            /**
+             * Capped
+             * @description true: more than 999
+             */
+            capped: boolean;
+            /**
+             * Items
+             * @description The newest unread ones
+             */
+            items: components["schemas"]["NotificationRead"][];
+        };
+        /** TodayRead */
+        TodayRead: {
+            /**
+             * Day
+             * Format: date
+             * @description The organisation's calendar day
+             */
+            day: string;
+            /** @description Your open tasks due before now; null without tasks:read */
+            overdue_tasks: components["schemas"]["TodayTasks"] | null;
+            /** @description Your open tasks due from now to the end of the day; null without tasks:read */
+            today_tasks: components["schemas"]["TodayTasks"] | null;
+            /** @description Open deals you see past their stage's day limit; null without deals:read */
+            stale_deals: components["schemas"]["TodayDeals"] | null;
+            /** @description Open deals you see with no open task; null without deals:read */
+            deals_without_next_task: components["schemas"]["TodayDeals"] | null;
+            notifications: components["schemas"]["TodayNotifications"];
+        };
+        /** TodayTasks */
+        TodayTasks: {
+            /**
+             * Count
+             * @description How many there are, counted up to 999
+             */
+            count: number;
+            /**
+             * Capped
+             * @description true: more than 999
+             */
+            capped: boolean;
+            /**
+             * Items
+             * @description The first ones, due first
+             */
+            items: components["schemas"]["TaskListItem"][];
         };
         /** UserPage */
         UserPage: {
@@ -9058,6 +9252,49 @@ export interface operations {
             };
         };
     };
+    get_today: {
+        parameters: {
+            query?: {
+                /** @description Rows per section */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodayRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reassign_user_work: {
         parameters: {
             query?: never;
@@ -11469,6 +11706,8 @@ export interface operations {
                 expected_close_to?: string | null;
                 /** @description true: past the stage's day limit; false: not */
                 stale?: boolean | null;
+                /** @description true: open deals that have no open task (no next step) */
+                without_next_task?: boolean;
                 /** @description Part of the title or client name */
                 q?: string | null;
             };
@@ -11555,6 +11794,8 @@ export interface operations {
                 expected_close_to?: string | null;
                 /** @description true: past the stage's day limit; false: not */
                 stale?: boolean | null;
+                /** @description true: open deals that have no open task (no next step) */
+                without_next_task?: boolean;
                 /** @description Part of the title or client name */
                 q?: string | null;
             };
@@ -11964,6 +12205,8 @@ export interface operations {
                 expected_close_to?: string | null;
                 /** @description true: past the stage's day limit; false: not */
                 stale?: boolean | null;
+                /** @description true: open deals that have no open task (no next step) */
+                without_next_task?: boolean;
                 /** @description Part of the title or client name */
                 q?: string | null;
             };
@@ -12089,6 +12332,8 @@ export interface operations {
                 expected_close_to?: string | null;
                 /** @description true: past the stage's day limit; false: not */
                 stale?: boolean | null;
+                /** @description true: open deals that have no open task (no next step) */
+                without_next_task?: boolean;
                 /** @description Part of the title or client name */
                 q?: string | null;
             };
@@ -12166,6 +12411,8 @@ export interface operations {
                 expected_close_to?: string | null;
                 /** @description true: past the stage's day limit; false: not */
                 stale?: boolean | null;
+                /** @description true: open deals that have no open task (no next step) */
+                without_next_task?: boolean;
                 /** @description Part of the title or client name */
                 q?: string | null;
             };
