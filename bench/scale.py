@@ -1413,7 +1413,10 @@ def _cases(
         """The next page of one column (GET /funnels/{id}/board/columns/{stage}?cursor=),
         after the board's first cards, a different column each time."""
         if not columns:
-            board = (await http.get(f"/api/v1/funnels/{funnel_id}/board", headers=headers)).json()
+            response = await http.get(f"/api/v1/funnels/{funnel_id}/board", headers=headers)
+            if response.status_code != 200:
+                return None
+            board = response.json()
             columns.extend(
                 (c["stage_id"], c["next_cursor"]) for c in board["columns"] if c["next_cursor"]
             )
@@ -1535,7 +1538,8 @@ def main() -> int:
     if failed:
         print(f"FAILED: {', '.join(failed)}")
         return 1
-    print("every target holds; no sequential scan over a bulk table")
+    if not args.only_load:
+        print("every target holds; no sequential scan over a bulk table")
     return 0
 
 

@@ -50,6 +50,12 @@ export const routes: RouteObject[] = [
             }),
           },
           {
+            path: 'deals/:id',
+            lazy: async () => ({
+              Component: (await import('./features/deals/DealPage')).DealPage,
+            }),
+          },
+          {
             path: 'tasks',
             lazy: async () => ({
               Component: (await import('./features/tasks/TaskList')).TaskList,

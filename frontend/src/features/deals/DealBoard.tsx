@@ -25,6 +25,7 @@ import { DealCard } from './DealCard';
 import { formatMoney } from './money';
 import { useDealDragEnd } from './moveDeal';
 import { useBoard, useBoardColumnPages, useFunnels, type Board } from './queries';
+import { StageRequirementsHost } from './StageRequirementsModal';
 
 type Column = Board['columns'][number];
 type Stage = Board['funnel']['stages'][number];
@@ -83,6 +84,8 @@ export function DealBoard() {
               ))}
             </Group>
           </ScrollArea>
+          {/* A refused drop that lacks documents or fields asks for them here. */}
+          <StageRequirementsHost />
         </DndContext>
       )}
     </Stack>

@@ -1,8 +1,9 @@
 import { useDraggable } from '@dnd-kit/core';
-import { ActionIcon, Badge, Card, Group, Menu, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Card, Group, Menu, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
 import { DealLoseModal } from './DealLoseModal';
 import { formatMoney } from './money';
 import type { DealDragData } from './moveDeal';
@@ -16,6 +17,12 @@ export function DealCard({ deal }: { deal: Deal }) {
     id: deal.id,
     data: { deal } satisfies DealDragData,
   });
+  const navigate = useNavigate();
+  // A drop ends with a click on the card; only a click that started no drag opens the deal.
+  const dragged = useRef(false);
+  useEffect(() => {
+    if (isDragging) dragged.current = true;
+  }, [isDragging]);
 
   return (
     <>
@@ -33,13 +40,36 @@ export function DealCard({ deal }: { deal: Deal }) {
         }}
         {...attributes}
         {...listeners}
+        onPointerDownCapture={() => {
+          dragged.current = false;
+        }}
+        onClick={() => {
+          if (!dragged.current) void navigate(`/deals/${deal.id}`);
+        }}
       >
         <Group justify="space-between" wrap="nowrap" align="start" gap="xs">
-          <Text fw={500} size="sm" lineClamp={2}>
+          {/* A real link too: keyboard users and "open in a new tab" reach the deal page. */}
+          <Anchor
+            component={Link}
+            to={`/deals/${deal.id}`}
+            fw={500}
+            size="sm"
+            lineClamp={2}
+            c="inherit"
+            aria-label={t('dealPage.open', { title: deal.title })}
+            onKeyDown={(event) => event.stopPropagation()}
+            onClick={(event) => {
+              event.stopPropagation();
+              if (dragged.current) event.preventDefault();
+            }}
+          >
             {deal.title}
-          </Text>
-          {/* The menu must not start a drag: pointer events stop at its button. */}
-          <div onPointerDown={(event) => event.stopPropagation()}>
+          </Anchor>
+          {/* The menu must not start a drag nor open the deal: its events stop here. */}
+          <div
+            onPointerDown={(event) => event.stopPropagation()}
+            onClick={(event) => event.stopPropagation()}
+          >
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <ActionIcon variant="subtle" size="sm" aria-label={t('deals.actions')}>

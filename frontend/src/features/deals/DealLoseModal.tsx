@@ -14,7 +14,16 @@ interface LoseValues {
   public_conflict: boolean;
 }
 
-export function DealLoseModal({ deal, onClose }: { deal: Deal; onClose: () => void }) {
+export function DealLoseModal({
+  deal,
+  onClose,
+  onLost,
+}: {
+  deal: Deal;
+  onClose: () => void;
+  /** The deal as the server closed it (the deal page shows it). */
+  onLost?: (deal: Deal) => void;
+}) {
   const { t } = useTranslation();
   const reasons = useLossReasons();
   const lose = useLoseDeal();
@@ -42,8 +51,9 @@ export function DealLoseModal({ deal, onClose }: { deal: Deal; onClose: () => vo
         public_conflict: values.public_conflict,
       },
       {
-        onSuccess: () => {
+        onSuccess: (lost) => {
           notifications.show({ color: 'green', message: t('deals.lost') });
+          onLost?.(lost);
           onClose();
         },
       },

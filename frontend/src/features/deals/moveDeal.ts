@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, type Problem } from '../../api/problem';
 import { useMoveDeal, type Deal } from './queries';
+import { askForRequirements, requirementsOf } from './requirements';
 
 const DOCUMENT_TYPES = ['contract', 'invoice', 'act', 'proposal', 'other'] as const;
 const DEAL_FIELDS = [
@@ -51,8 +52,9 @@ export interface DealDragData {
 
 /**
  * The board's onDragEnd: a card dropped on another column is moved there. The card stays where
- * it was until the server agrees (the board is refetched then); a refusal is explained in a
- * notification listing what the stage still needs.
+ * it was until the server agrees (the board is refetched then); a stage that lacks documents or
+ * fields opens the dialog that supplies them (StageRequirementsHost), any other refusal is
+ * explained in a notification.
  */
 export function useDealDragEnd(): (event: Pick<DragEndEvent, 'active' | 'over'>) => void {
   const { t } = useTranslation();
@@ -64,6 +66,12 @@ export function useDealDragEnd(): (event: Pick<DragEndEvent, 'active' | 'over'>)
       { dealId: deal.id, stageId: String(over.id) },
       {
         onError: (error) => {
+          // A stage that lacks documents or fields asks for them in a dialog, then moves.
+          const requirements = error.status === 422 ? requirementsOf(error.problem) : [];
+          if (requirements.length > 0) {
+            askForRequirements({ deal, stageId: String(over.id), missing: requirements });
+            return;
+          }
           const missing = error.status === 422 ? missingRequirements(error.problem, t) : [];
           notifications.show({
             color: 'red',

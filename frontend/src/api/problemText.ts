@@ -1,0 +1,57 @@
+import type { TFunction } from 'i18next';
+import { ApiError } from './problem';
+
+const SLUGS = [
+  'not-found',
+  'conflict',
+  'forbidden',
+  'precondition-failed',
+  'invalid-input',
+  'invalid-transition',
+  'content-too-large',
+  'rate-limited',
+  'unavailable',
+] as const;
+type Slug = (typeof SLUGS)[number];
+
+const BY_STATUS: Record<number, Slug> = {
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  412: 'precondition-failed',
+  413: 'content-too-large',
+  422: 'invalid-input',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
+/** The kind of a problem: the last segment of its `type` URI, else the one its status implies. */
+export function problemSlug(error: ApiError): Slug | null {
+  const last = error.problem?.type.split('/').pop() ?? '';
+  if ((SLUGS as readonly string[]).includes(last)) return last as Slug;
+  return BY_STATUS[error.status] ?? null;
+}
+
+/**
+ * A failed call in the reader's language: the server writes its `detail` in English, so the
+ * sentence comes from the problem's type (and the fields it names), never from the server text.
+ */
+export function problemText(
+  error: unknown,
+  t: TFunction,
+  label: (field: string) => string | undefined = () => undefined,
+): string {
+  if (!(error instanceof ApiError)) return t('errors.generic', { status: 0 });
+  if (error.status === 0) return t('errors.network');
+  const slug = problemSlug(error);
+  if (!slug) return t('errors.generic', { status: error.status });
+  const fields = (error.problem?.errors ?? [])
+    .map(({ loc }) => loc.filter((part) => !['body', 'query', 'path'].includes(String(part))))
+    .map((path) => path.join('.'))
+    .filter(Boolean)
+    .map((field) => label(field) ?? field);
+  const text = t(`apiProblem.${slug}`);
+  return fields.length > 0
+    ? `${text} ${t('apiProblem.fields', { fields: [...new Set(fields)].join(', ') })}`
+    : text;
+}

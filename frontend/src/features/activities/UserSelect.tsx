@@ -1,0 +1,46 @@
+import { Select } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useUserName } from '../clients/queries';
+import { useColleagues } from './queries';
+
+/** A colleague chosen by typing part of the name; the server searches the whole organisation. */
+export function UserSelect({
+  label,
+  value,
+  onChange,
+  clearable = false,
+  error,
+}: {
+  label: string;
+  value: string | null;
+  onChange: (value: string | null) => void;
+  clearable?: boolean;
+  error?: string | null;
+}) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const chosenName = useUserName(value ?? undefined);
+  const users = useColleagues(q);
+  const options = (users.data ?? []).map((user) => ({ value: user.id, label: user.full_name }));
+  // The chosen colleague stays named when the current search does not find them.
+  if (value && !options.some((option) => option.value === value)) {
+    options.unshift({ value, label: chosenName.data ?? '…' });
+  }
+  return (
+    <Select
+      label={label}
+      data={options}
+      value={value}
+      onChange={onChange}
+      searchable
+      onSearchChange={setSearch}
+      filter={({ options: found }) => found}
+      nothingFoundMessage={users.isFetching ? t('work.searching') : t('work.nobody')}
+      clearable={clearable}
+      error={error}
+    />
+  );
+}

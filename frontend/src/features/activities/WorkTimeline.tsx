@@ -1,0 +1,97 @@
+import { Anchor, Text, Timeline } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { decodeMentions } from './mentions';
+import type { TimelineItem } from './queries';
+
+const MOVES = ['created', 'moved', 'won', 'lost', 'reopened'] as const;
+const KINDS = ['call', 'meeting', 'email', 'note'] as const;
+const RELATIONSHIPS = ['cold', 'potential', 'current', 'permanent'] as const;
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);
+
+/** What happened, in words: "Звонок (исходящий)", "Переговоры → Договор", never raw codes. */
+function headline(item: TimelineItem, t: TFunction): string {
+  const data = item.data;
+  switch (item.kind) {
+    case 'activity': {
+      const kind = isOneOf(KINDS, data.kind)
+        ? t(`activityKind.${data.kind}`)
+        : t('timelineKind.activity');
+      const direction =
+        data.direction === 'inbound' || data.direction === 'outbound'
+          ? ` (${t(`direction.${data.direction}`)})`
+          : '';
+      return item.title ? `${kind}${direction}: ${item.title}` : `${kind}${direction}`;
+    }
+    case 'task':
+      return `${t('timelineKind.task')}: ${item.title ?? ''}${data.done_at ? ` · ${t('work.done')}` : ''}`;
+    case 'stage_move': {
+      const move = isOneOf(MOVES, data.move) ? data.move : 'moved';
+      const from = text(data.from_stage);
+      const to = text(data.to_stage);
+      if (move === 'moved' && from && to) return `${from} → ${to}`;
+      return t(`work.move.${move}`, { stage: to ?? from ?? '' });
+    }
+    case 'relationship': {
+      const from = isOneOf(RELATIONSHIPS, data.from_type)
+        ? t(`relationship.${data.from_type}`)
+        : '—';
+      const to = isOneOf(RELATIONSHIPS, data.to_type) ? t(`relationship.${data.to_type}`) : '—';
+      return t('work.relationshipChanged', { from, to });
+    }
+    case 'comment':
+      return t('timelineKind.comment');
+    default:
+      return item.title ?? '';
+  }
+}
+
+/** Tasks, activities, comments and stage moves, newest first; on a client's timeline each
+ * deal's item links to the deal. */
+export function WorkTimeline({
+  items,
+  actorName,
+  linkDeals = false,
+}: {
+  items: TimelineItem[];
+  actorName?: (id: string) => string | undefined;
+  linkDeals?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const format = new Intl.DateTimeFormat(i18n.language, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  return (
+    <Timeline bulletSize={14} lineWidth={2} data-testid="work-timeline">
+      {items.map((item) => {
+        const who = item.actor_id ? actorName?.(item.actor_id) : undefined;
+        return (
+          <Timeline.Item key={`${item.kind}-${item.id}-${item.at}`} title={headline(item, t)}>
+            <Text size="xs" c="dimmed">
+              {format.format(new Date(item.at))}
+              {who ? ` · ${who}` : ''}
+              {linkDeals && item.deal_id ? (
+                <>
+                  {' · '}
+                  <Anchor component={Link} to={`/deals/${item.deal_id}`} size="xs">
+                    {t('work.openDeal')}
+                  </Anchor>
+                </>
+              ) : null}
+            </Text>
+            {item.body ? (
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {item.kind === 'comment' ? decodeMentions(item.body) : item.body}
+              </Text>
+            ) : null}
+          </Timeline.Item>
+        );
+      })}
+    </Timeline>
+  );
+}
