@@ -32,12 +32,12 @@ from api.pagination import (
 )
 from api.schemas.base import MAX_FILTER_VALUES, AwareMoment, Day, Name, NonNegativeAmount
 from api.schemas.deals import (
-    CurrencyTotalRead,
     DealCreate,
     DealLose,
     DealMove,
     DealPage,
     DealRead,
+    DealTotalsRead,
     DealUpdate,
     StageHistoryRead,
 )
@@ -141,21 +141,27 @@ async def list_deals(
     )
 
 
-@router.get(
-    "/totals",
-    response_model=list[CurrencyTotalRead],
-    responses=problems(401, 403, 422),
-)
+@router.get("/totals", response_model=DealTotalsRead, responses=problems(401, 403, 422))
 async def deal_totals(
     request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
     service: DealServiceDep,
-) -> list[CurrencyTotalRead]:
-    """Count, amount and weighted amount per currency over every visible deal the filters
-    select (the list's filters, custom fields included): ask once per filter, not per page."""
+) -> DealTotalsRead:
+    """Count, amount and weighted amount (won: the amount, lost: 0, open: the amount x the
+    stage's probability, rounded per deal) per currency over every visible deal the filters
+    select (the list's filters, custom fields included); currencies without deals are left
+    out. Ask once per filter, not per page.
+
+    `exact` says whether the figures are exact. They always are when the filters are among
+    funnel_id, stage_id, status and responsible_id: they come from counters that every change
+    of a deal keeps exact in its own transaction. With any other filter (source, amount, dates,
+    stale, search, custom fields, client) they are exact when it selects at most 10,000 deals;
+    above, they are an estimate (`exact: false`): the exact totals of the funnel, stage, status
+    and responsible part, scaled by the share of a random sample of those deals that the other
+    filters keep."""
     filters = await service.resolve_filters(principal, filters, custom_params(request))
-    return [CurrencyTotalRead.of(t) for t in await service.totals(principal, filters)]
+    return DealTotalsRead.of(await service.totals(principal, filters))
 
 
 EXPORT_COLUMNS = (

@@ -199,7 +199,9 @@ async def get_funnel_board(
     per_stage: Annotated[int, Query(ge=1, le=100, description="Cards per stage")] = 20,
 ) -> BoardRead:
     """Open visible deals per stage: count, totals per currency (amount and weighted) and
-    the first cards, for the kanban board."""
+    the first cards, for the kanban board. A column's `exact` is false when its count and
+    totals are an estimate, as in GET /deals/totals: filters beyond stage, status and
+    responsible selecting more than 10,000 deals."""
     filters = await service.resolve_filters(principal, filters, custom_params(request))
     board = await service.board(principal, funnel_id, filters, per_stage=per_stage)
     return BoardRead.of(board)

@@ -37,7 +37,7 @@ from domain.deals.model import (
     MoveKind,
     StageMove,
 )
-from domain.deals.ports import BoardColumn, CurrencyTotal
+from domain.deals.ports import BoardColumn, CurrencyTotal, DealTotals
 from domain.deals.services import Board, DealView, StageHistory
 
 
@@ -256,6 +256,20 @@ class CurrencyTotalRead(Schema):
         )
 
 
+class DealTotalsRead(Schema):
+    exact: bool = Field(
+        description="false: the figures are an estimate (filters beyond funnel, stage, status "
+        "and responsible over more deals than are counted one by one)"
+    )
+    currencies: list[CurrencyTotalRead] = Field(description="One per currency, by its code")
+
+    @classmethod
+    def of(cls, totals: DealTotals) -> DealTotalsRead:
+        return cls(
+            exact=totals.exact, currencies=[CurrencyTotalRead.of(t) for t in totals.currencies]
+        )
+
+
 class DealPage(Schema):
     items: list[DealRead]
     next_cursor: str | None
@@ -335,6 +349,9 @@ class BoardColumnRead(Schema):
     stage_id: UUID
     count: int
     totals: list[CurrencyTotalRead]
+    exact: bool = Field(
+        description="false: count and totals are an estimate (as GET /deals/totals' exact)"
+    )
     deals: list[DealRead] = Field(description="The first cards, most recently entered first")
     next_cursor: str | None = Field(
         description="The column's next cards: GET /funnels/{funnel_id}/board/columns/{column_id}"
@@ -367,6 +384,7 @@ def _column(column: BoardColumn, board: Board) -> BoardColumnRead:
         stage_id=column.stage_id,
         count=column.count,
         totals=[CurrencyTotalRead.of(t) for t in column.totals],
+        exact=column.exact,
         deals=[DealRead.of(board.views[d.id]) for d in column.deals],
         next_cursor=board_cursor(column.deals[-1]) if column.has_more and column.deals else None,
     )

@@ -64,12 +64,23 @@ class CurrencyTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class DealTotals:
+    """Totals per currency over a set of deals; ``exact`` False when they are an estimate."""
+
+    exact: bool
+    currencies: list[CurrencyTotal]
+
+
+@dataclass(frozen=True, slots=True)
 class BoardColumn:
     stage_id: UUID
     count: int
     totals: list[CurrencyTotal]
     deals: list[Deal]
     has_more: bool = False
+    # False: count and totals are an estimate (filters beyond the counters' dimensions over
+    # more deals than are counted one by one).
+    exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +123,26 @@ class DealRepository(Protocol):
         ...
 
     async def totals(
-        self, scope: Scope, filters: DealFilter, *, now: datetime
-    ) -> Sequence[CurrencyTotal]:
-        """Count, amount and weighted amount of every visible deal the filters select."""
+        self, scope: Scope, filters: DealFilter, *, now: datetime, exact_up_to: int
+    ) -> DealTotals:
+        """Count, amount and weighted amount of every visible deal the filters select: exact
+        from the counters when the filters are counter dimensions (funnel, stages, statuses,
+        responsibles), exact when the other filters select at most ``exact_up_to`` deals, an
+        estimate (``exact`` False) otherwise."""
         ...
 
     async def board(
-        self, scope: Scope, funnel_id: UUID, filters: DealFilter, *, now: datetime, per_stage: int
+        self,
+        scope: Scope,
+        funnel_id: UUID,
+        filters: DealFilter,
+        *,
+        now: datetime,
+        per_stage: int,
+        exact_up_to: int,
     ) -> Sequence[BoardColumn]:
-        """Open deals of the funnel per stage: count, totals and the first ``per_stage``
-        cards (most recently entered first)."""
+        """Open deals of the funnel per stage: count, totals (exact or estimated as in
+        ``totals``) and the first ``per_stage`` cards (most recently entered first)."""
         ...
 
     async def board_column(

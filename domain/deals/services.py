@@ -18,7 +18,7 @@ from domain.clients.custom_fields import (
 )
 from domain.deals.commands import CreateDeal, LoseDeal, UpdateDeal
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
-from domain.deals.ports import BoardColumn, CurrencyTotal, DealFilter, DealSort
+from domain.deals.ports import BoardColumn, DealFilter, DealSort, DealTotals
 from domain.funnels.model import Funnel, Stage
 from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
@@ -28,6 +28,10 @@ from domain.shared.patch import UNSET
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission, Resource
 from domain.staff.services.colleagues import require_active_colleague
+
+# Totals under filters the counters cannot answer (source, amount, dates, search...) are
+# counted deal by deal up to this many deals, and estimated above (marked as such).
+EXACT_TOTALS_UP_TO = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +87,12 @@ class Board:
 
 
 class DealService:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, clock: Clock, *, exact_totals_up_to: int = EXACT_TOTALS_UP_TO
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._exact_totals_up_to = exact_totals_up_to
 
     # --- reading -----------------------------------------------------------------------
 
@@ -114,13 +121,16 @@ class DealService:
             )
             return await _views(uow, deals, now)
 
-    async def totals(self, principal: Principal, filters: DealFilter) -> Sequence[CurrencyTotal]:
+    async def totals(self, principal: Principal, filters: DealFilter) -> DealTotals:
         """Count, amount and weighted amount per currency over every visible deal the filters
-        select: asked for once per filter, apart from the pages."""
+        select: asked for once per filter, apart from the pages. Exact, or an estimate marked
+        as such when filters beyond the counters select more than EXACT_TOTALS_UP_TO deals."""
         principal.require(Permission.DEALS_READ)
         scope = principal.scope_for(Resource.DEALS)
         async with self._uow as uow:
-            return await uow.deals.totals(scope, filters, now=self._clock.now())
+            return await uow.deals.totals(
+                scope, filters, now=self._clock.now(), exact_up_to=self._exact_totals_up_to
+            )
 
     async def resolve_filters(
         self, principal: Principal, filters: DealFilter, params: Sequence[tuple[str, str]]
@@ -150,6 +160,7 @@ class DealService:
                 filters,
                 now=now,
                 per_stage=per_stage,
+                exact_up_to=self._exact_totals_up_to,
             )
             deals = [d for column in columns for d in column.deals]
             views = {v.deal.id: v for v in await _views(uow, deals, now)}

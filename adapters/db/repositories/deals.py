@@ -14,9 +14,18 @@ import sqlalchemy as sa
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
 from adapters.db.repositories.custom_fields import custom_field_condition
+from adapters.db.repositories.deal_totals import (
+    beyond_counters,
+    counted,
+    counter_conditions,
+    counter_part,
+    counter_totals,
+    filtered_totals,
+)
 from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
 from adapters.db.tables.activities import tasks
 from adapters.db.tables.clients import clients
+from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
@@ -25,6 +34,7 @@ from domain.deals.ports import (
     CurrencyTotal,
     DealFilter,
     DealSort,
+    DealTotals,
     StaleCandidate,
 )
 from domain.deals.staleness import CLOSE_FACTOR, SECONDS_PER_DAY
@@ -342,27 +352,32 @@ class SqlDealRepository(SqlRepository):
         return await self._hydrate(rows)
 
     async def totals(
-        self, scope: Scope, filters: DealFilter, *, now: datetime
-    ) -> Sequence[CurrencyTotal]:
-        query = (
-            sa.select(
-                deals.c.currency,
-                sa.func.count().label("n"),
-                sa.func.coalesce(sa.func.sum(deals.c.amount), 0).label("amount"),
-                sa.func.coalesce(sa.func.sum(weighted_sql()), 0).label("weighted"),
-            )
-            .select_from(_STAGE_JOIN)
-            .where(
-                await self._listed_deal(scope),
-                *_conditions(filters, now, scope.organisation_id),
-            )
-            .group_by(deals.c.currency)
-            .order_by(deals.c.currency)
+        self, scope: Scope, filters: DealFilter, *, now: datetime, exact_up_to: int
+    ) -> DealTotals:
+        """From the counters (adapters/db/repositories/deal_totals.py explains)."""
+        owners = await visible_owner_ids(self._conn, scope)
+        organisation_id = scope.organisation_id
+        part = counter_part(filters)
+        base = await counter_totals(
+            self._conn, counter_conditions(organisation_id, owners, part), by_stage=False
         )
-        return [
-            CurrencyTotal(r.currency, int(r.n), _money(r.amount), _money(r.weighted))
-            for r in await self._conn.execute(query)
-        ]
+        if counted(filters):
+            return DealTotals(exact=True, currencies=list(base.values()))
+        exact, figures = await filtered_totals(
+            self._conn,
+            base=base,
+            source=_STAGE_JOIN,
+            part=[
+                in_organisation(deals, scope),
+                owned_by(deals.c.responsible_id, owners),
+                *_conditions(part, now, organisation_id),
+            ],
+            extra=_conditions(beyond_counters(filters), now, organisation_id),
+            weighted=weighted_sql(),
+            by_stage=False,
+            exact_up_to=exact_up_to,
+        )
+        return DealTotals(exact=exact, currencies=list(figures.values()))
 
     async def board(
         self,
@@ -372,36 +387,52 @@ class SqlDealRepository(SqlRepository):
         *,
         now: datetime,
         per_stage: int,
+        exact_up_to: int,
     ) -> Sequence[BoardColumn]:
         column = stages.alias("board_stage")
         stage_ids = sa.select(column.c.id).where(
             column.c.organisation_id == scope.organisation_id, column.c.funnel_id == funnel_id
         )
-        # Per-stage totals over the open-deal partial index, index-only: every column they read
-        # is in it. The weight is the open deals' (status is the index's predicate, not one of
-        # its columns), and the funnel filter the board's route passes is dropped, the funnel's
-        # stages implying it (funnel_id is not in the index either).
+        # Column totals from the counters of the funnel's stages' open deals; with filters the
+        # counters cannot answer, as GET /deals/totals (exact when few, estimated otherwise).
+        # The funnel filter the board's route passes is dropped, the stages implying it.
         in_funnel = replace(filters, funnel_id=None) if filters.funnel_id == funnel_id else filters
-        aggregates = await self._conn.execute(
-            sa.select(
-                deals.c.stage_id,
-                deals.c.currency,
-                sa.func.count().label("n"),
-                sa.func.sum(deals.c.amount).label("amount"),
-                sa.func.sum(open_weighted_sql()).label("weighted"),
-            )
-            .select_from(_STAGE_JOIN)
-            .where(*_open_in_stage(scope, in_funnel, now, deals.c.stage_id.in_(stage_ids)))
-            .group_by(deals.c.stage_id, deals.c.currency)
-            .order_by(deals.c.stage_id, deals.c.currency)
+        owners = await visible_owner_ids(self._conn, scope)
+        part = counter_part(in_funnel)
+        figures = base = await counter_totals(
+            self._conn,
+            [
+                *counter_conditions(scope.organisation_id, owners, part),
+                deal_counters.c.status == DealStatus.OPEN.value,
+                deal_counters.c.stage_id.in_(stage_ids),
+            ],
+            by_stage=True,
         )
-        counts: dict[UUID, int] = {}
-        totals: dict[UUID, builtins.list[CurrencyTotal]] = {}
-        for r in aggregates:
-            counts[r.stage_id] = counts.get(r.stage_id, 0) + int(r.n)
-            totals.setdefault(r.stage_id, []).append(
-                CurrencyTotal(r.currency, int(r.n), _money(r.amount), _money(r.weighted))
+        exact = True
+        if not counted(in_funnel):
+            exact, figures = await filtered_totals(
+                self._conn,
+                base=base,
+                source=_STAGE_JOIN,
+                part=[
+                    in_organisation(deals, scope),
+                    owned_by(deals.c.responsible_id, owners),
+                    deals.c.status == DealStatus.OPEN.value,
+                    deals.c.stage_id.in_(stage_ids),
+                    *_conditions(part, now, scope.organisation_id),
+                ],
+                extra=_conditions(beyond_counters(in_funnel), now, scope.organisation_id),
+                weighted=open_weighted_sql(),
+                by_stage=True,
+                exact_up_to=exact_up_to,
             )
+        counts: dict[UUID | None, int] = {}
+        totals: dict[UUID | None, builtins.list[CurrencyTotal]] = {}
+        for (stage_id, _), total in figures.items():
+            counts[stage_id] = counts.get(stage_id, 0) + total.count
+            totals.setdefault(stage_id, []).append(total)
+        # A column with no deal before the other filters has none after them, exactly.
+        in_base = {stage_id for stage_id, _ in base}
         # The first cards of every column: a top-N per stage on the board index (LATERAL),
         # one more than shown to tell whether the column has a next page.
         top = (
@@ -439,6 +470,7 @@ class SqlDealRepository(SqlRepository):
                 totals=totals.get(i, []),
                 deals=cards.get(i, [])[:per_stage],
                 has_more=len(cards.get(i, [])) > per_stage,
+                exact=exact or i not in in_base,
             )
             for i in order
         ]
@@ -538,10 +570,6 @@ class SqlDealRepository(SqlRepository):
                 ProductLine(name=p.name, quantity=p.quantity, price=p.price)
             )
         return [_deal(r._mapping, lines.get(r.id, [])) for r in rows]
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _deal_values(d: Deal) -> dict[str, Any]:

@@ -1459,7 +1459,9 @@ export interface paths {
         /**
          * Get Funnel Board
          * @description Open visible deals per stage: count, totals per currency (amount and weighted) and
-         *     the first cards, for the kanban board.
+         *     the first cards, for the kanban board. A column's `exact` is false when its count and
+         *     totals are an estimate, as in GET /deals/totals: filters beyond stage, status and
+         *     responsible selecting more than 10,000 deals.
          */
         get: operations["get_funnel_board"];
         put?: never;
@@ -1572,8 +1574,18 @@ export interface paths {
         };
         /**
          * Deal Totals
-         * @description Count, amount and weighted amount per currency over every visible deal the filters
-         *     select (the list's filters, custom fields included): ask once per filter, not per page.
+         * @description Count, amount and weighted amount (won: the amount, lost: 0, open: the amount x the
+         *     stage's probability, rounded per deal) per currency over every visible deal the filters
+         *     select (the list's filters, custom fields included); currencies without deals are left
+         *     out. Ask once per filter, not per page.
+         *
+         *     `exact` says whether the figures are exact. They always are when the filters are among
+         *     funnel_id, stage_id, status and responsible_id: they come from counters that every change
+         *     of a deal keeps exact in its own transaction. With any other filter (source, amount, dates,
+         *     stale, search, custom fields, client) they are exact when it selects at most 10,000 deals;
+         *     above, they are an estimate (`exact: false`): the exact totals of the funnel, stage, status
+         *     and responsible part, scaled by the share of a random sample of those deals that the other
+         *     filters keep.
          */
         get: operations["deal_totals"];
         put?: never;
@@ -2345,6 +2357,11 @@ export interface components {
             /** Totals */
             totals: components["schemas"]["CurrencyTotalRead"][];
             /**
+             * Exact
+             * @description false: count and totals are an estimate (as GET /deals/totals' exact)
+             */
+            exact: boolean;
+            /**
              * Deals
              * @description The first cards, most recently entered first
              */
@@ -3078,6 +3095,19 @@ export interface components {
          * @enum {string}
          */
         DealStatus: "open" | "won" | "lost";
+        /** DealTotalsRead */
+        DealTotalsRead: {
+            /**
+             * Exact
+             * @description false: the figures are an estimate (filters beyond funnel, stage, status and responsible over more deals than are counted one by one)
+             */
+            exact: boolean;
+            /**
+             * Currencies
+             * @description One per currency, by its code
+             */
+            currencies: components["schemas"]["CurrencyTotalRead"][];
+        };
         /** DealUpdate */
         DealUpdate: {
             /** Title */
@@ -12349,7 +12379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CurrencyTotalRead"][];
+                    "application/json": components["schemas"]["DealTotalsRead"];
                 };
             };
             /** @description Unauthorized */

@@ -39,9 +39,12 @@ async def listed(factory: Factory, session: Any, query: str = "") -> dict[str, A
 
 
 async def totals_of(factory: Factory, session: Any, query: str = "") -> list[dict[str, Any]]:
-    return json_of(  # type: ignore[no-any-return]
+    """The currencies of GET /deals/totals, exact over this few deals."""
+    body = json_of(
         await factory.client.get(f"{API}/deals/totals?{query}", headers=session.headers), 200
     )
+    assert body["exact"] is True
+    return body["currencies"]  # type: ignore[no-any-return]
 
 
 def titles(page: dict[str, Any]) -> set[str]:

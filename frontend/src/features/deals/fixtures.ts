@@ -85,9 +85,10 @@ export const board: Board = {
       stage_id: STAGE_QUALIFY,
       count: 1,
       totals: [{ currency: 'RUB', count: 1, amount: '150000.00', weighted_amount: '30000.00' }],
+      exact: true,
       deals: [deal],
       next_cursor: null,
     },
-    { stage_id: STAGE_CONTRACT, count: 0, totals: [], deals: [], next_cursor: null },
+    { stage_id: STAGE_CONTRACT, count: 0, totals: [], exact: true, deals: [], next_cursor: null },
   ],
 };
