@@ -1,5 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryRouter } from 'react-router-dom';
 import { AppProviders } from '../../AppProviders';
 import { createQueryClient } from '../../api/queryClient';
 import type { Problem } from '../../api/problem';
@@ -9,6 +10,8 @@ import { i18n } from '../../i18n';
 import { setTokens } from '../auth/authStore';
 import { board, deal, salesFunnel, STAGE_CONTRACT, STAGE_QUALIFY } from './fixtures';
 import { missingRequirements, useDealDragEnd } from './moveDeal';
+import { askForRequirements } from './requirements';
+import { StageRequirementsHost } from './StageRequirementsModal';
 
 const BOARD = `/api/v1/funnels/${salesFunnel.id}/board`;
 const MOVE = `/api/v1/deals/${deal.id}/move`;
@@ -133,9 +136,14 @@ describe('useDealDragEnd', () => {
   const renderHarness = () =>
     render(
       <AppProviders queryClient={createQueryClient()} env="test">
-        <Harness />
+        <MemoryRouter>
+          <Harness />
+          <StageRequirementsHost />
+        </MemoryRouter>
       </AppProviders>,
     );
+  // The dialog's store outlives a test.
+  afterEach(() => askForRequirements(null));
   const drop = (stageId: string) =>
     onDragEnd!({
       active: {
@@ -151,9 +159,12 @@ describe('useDealDragEnd', () => {
       },
     });
 
-  it('explains a refused move with the missing document in words', async () => {
+  it('asks for the missing document in a dialog instead of refusing the move', async () => {
     setTokens({ access: 'access-1' });
     const api = mockApi({
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      'GET /api/v1/document-types': () => json(200, []),
+      'GET /api/v1/custom-fields': () => json(200, []),
       [`POST ${MOVE}`]: () =>
         problem(422, "Entering the stage 'Договор' requires: document contract", [
           { loc: ['body', 'documents', 'contract'], msg: "attach a document of type 'contract'" },
@@ -163,12 +174,25 @@ describe('useDealDragEnd', () => {
 
     drop(STAGE_CONTRACT);
 
-    expect(await screen.findByText('Нужен документ: Договор')).toBeInTheDocument();
-    expect(screen.getByText('Сделку нельзя перевести на этот этап')).toBeInTheDocument();
+    const dialog = await screen.findByTestId('stage-requirements');
+    expect(within(dialog).getByText('Нужен документ: Договор')).toBeInTheDocument();
     const [move] = api.callsTo('POST', MOVE);
     expect(JSON.parse(move!.body)).toEqual({ stage_id: STAGE_CONTRACT });
-    // The refusal is shown once, not again by the generic handler.
+    // The refusal is not shown again by the generic handler.
     expect(screen.queryByText(/requires: document contract/)).not.toBeInTheDocument();
+  });
+
+  it('explains any other refusal in a notification', async () => {
+    setTokens({ access: 'access-1' });
+    mockApi({
+      [`POST ${MOVE}`]: () => problem(409, 'The deal is closed'),
+    });
+    renderHarness();
+
+    drop(STAGE_CONTRACT);
+
+    expect(await screen.findByText('The deal is closed')).toBeInTheDocument();
+    expect(screen.queryByTestId('stage-requirements')).not.toBeInTheDocument();
   });
 
   it('moves the deal and refetches the board; a drop on its own column sends nothing', async () => {
