@@ -9,12 +9,13 @@ import {
   SimpleGrid,
   Stack,
   Text,
-  Timeline,
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
+import { WorkPanel } from '../activities/WorkPanel';
+import { WorkTimeline } from '../activities/WorkTimeline';
 import { DealCreate } from '../deals/DealCreate';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { useClient, useClientTimeline, useUserName, type Client } from './queries';
@@ -126,6 +127,8 @@ function ClientDetails({ client }: { client: Client }) {
         </SimpleGrid>
       )}
 
+      <WorkPanel subject={{ clientId: client.id }} />
+
       <Title order={3}>{t('clients.timeline')}</Title>
       <ClientTimeline clientId={client.id} />
     </Stack>
@@ -133,35 +136,16 @@ function ClientDetails({ client }: { client: Client }) {
 }
 
 function ClientTimeline({ clientId }: { clientId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const timeline = useClientTimeline(clientId);
   const items = timeline.data?.pages.flatMap((page) => page.items) ?? [];
-  const format = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
 
   if (timeline.isPending) return <Loader size="sm" />;
   if (items.length === 0) return <Text c="dimmed">{t('clients.noTimeline')}</Text>;
   return (
     <Stack>
-      <Timeline bulletSize={14} lineWidth={2}>
-        {items.map((item) => (
-          <Timeline.Item
-            key={`${item.kind}-${item.id}-${item.at}`}
-            title={item.title ?? t(`timelineKind.${item.kind}`)}
-          >
-            <Text size="xs" c="dimmed">
-              {t(`timelineKind.${item.kind}`)} · {format.format(new Date(item.at))}
-            </Text>
-            {item.body ? (
-              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {item.body}
-              </Text>
-            ) : null}
-          </Timeline.Item>
-        ))}
-      </Timeline>
+      {/* Each deal's item links to the deal page. */}
+      <WorkTimeline items={items} linkDeals />
       {timeline.hasNextPage ? (
         <Group>
           <Button

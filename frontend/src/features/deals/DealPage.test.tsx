@@ -89,7 +89,7 @@ async function openAmountEditor(user: ReturnType<typeof renderApp>['user']) {
   return input;
 }
 
-describe('DealPage', () => {
+describe('DealPage', { timeout: 40_000 }, () => {
   it('shows the deal with its stage history and edits the amount with If-Match', async () => {
     const api = dealPageApi({
       [`PATCH ${DEAL}`]: () => json(200, { ...deal, amount: '200000.00', version: 4 }),
