@@ -126,7 +126,11 @@ class SqlNotificationRepository(SqlRepository):
                 created_at=sa.func.clock_timestamp(),
             )
             .on_conflict_do_nothing(
-                index_elements=[notifications.c.user_id, notifications.c.dedup_key],
+                index_elements=[
+                    notifications.c.organisation_id,
+                    notifications.c.user_id,
+                    notifications.c.dedup_key,
+                ],
                 index_where=notifications.c.dedup_key.is_not(None),
             )
             .returning(notifications.c.created_at)

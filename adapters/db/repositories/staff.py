@@ -404,7 +404,7 @@ class SqlScheduleRepository(SqlRepository):
         )
         await self._conn.execute(
             statement.on_conflict_do_update(
-                index_elements=[schedules.c.user_id],
+                index_elements=[schedules.c.organisation_id, schedules.c.user_id],
                 set_={"time_zone": statement.excluded.time_zone, "days": statement.excluded.days},
             )
         )

@@ -141,7 +141,7 @@ class SqlWebhookRepository(SqlRepository):
                 created_at=delivery.created_at or sa.func.now(),
                 **_delivery_values(delivery),
             )
-            .on_conflict_do_nothing(index_elements=["endpoint_id", "event_id"])
+            .on_conflict_do_nothing(index_elements=["organisation_id", "endpoint_id", "event_id"])
             .returning(webhook_deliveries.c.id)
         )
         return result.first() is not None

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from adapters.db.tables.base import (
     created_at,
     metadata,
-    organisation_fk,
+    tenant_pk,
+    tenant_ref,
     updated_at,
     user_ref,
-    uuid_pk,
     version,
 )
 
 
-def _client_ref() -> sa.Column[object]:
-    return sa.Column(
-        "client_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("clients.id", ondelete="CASCADE"),
-        nullable=True,
-    )
+def _client_ref() -> tuple[sa.Column[Any], sa.ForeignKeyConstraint]:
+    return tenant_ref("client_id", "clients", ondelete="CASCADE")
 
 
-def _deal_ref() -> sa.Column[object]:
-    return sa.Column(
-        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=True
-    )
+def _deal_ref() -> tuple[sa.Column[Any], sa.ForeignKeyConstraint]:
+    return tenant_ref("deal_id", "deals", ondelete="CASCADE")
 
 
 _ON_SOMETHING = "client_id IS NOT NULL OR deal_id IS NOT NULL"
@@ -36,13 +31,12 @@ _ON_SOMETHING = "client_id IS NOT NULL OR deal_id IS NOT NULL"
 tasks = sa.Table(
     "tasks",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    _client_ref(),
-    _deal_ref(),
+    *tenant_pk(),
+    *_client_ref(),
+    *_deal_ref(),
     sa.Column("title", sa.String(300), nullable=False),
     sa.Column("description", sa.Text, nullable=True),
-    user_ref("assignee_id", nullable=False),
+    *user_ref("assignee_id", nullable=False),
     sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("remind_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
@@ -50,10 +44,10 @@ tasks = sa.Table(
     sa.Column("overdue_announced_for", sa.DateTime(timezone=True), nullable=True),
     sa.Column("priority", sa.String(8), nullable=False, server_default="normal"),
     sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-    user_ref("done_by"),
+    *user_ref("done_by"),
     # Where the task came from: manual | follow_up | callback | stale_deal ...
     sa.Column("origin", sa.String(32), nullable=False, server_default="manual"),
-    user_ref("created_by"),
+    *user_ref("created_by"),
     created_at(),
     updated_at(),
     version(),
@@ -94,17 +88,16 @@ tasks = sa.Table(
 activities = sa.Table(
     "activities",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    _client_ref(),
-    _deal_ref(),
+    *tenant_pk(),
+    *_client_ref(),
+    *_deal_ref(),
     sa.Column("kind", sa.String(16), nullable=False),  # call | meeting | email | note
     sa.Column("subject", sa.String(300), nullable=True),
     sa.Column("body", sa.Text, nullable=True),
     sa.Column("direction", sa.String(8), nullable=True),  # inbound | outbound, for calls/mail
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("duration_seconds", sa.Integer, nullable=True),
-    user_ref("author_id"),
+    *user_ref("author_id"),
     created_at(),
     version(),
     sa.CheckConstraint(_ON_SOMETHING, name="on_client_or_deal"),
@@ -125,19 +118,13 @@ activities = sa.Table(
 comments = sa.Table(
     "comments",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    _client_ref(),
-    _deal_ref(),
-    sa.Column(
-        "parent_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("comments.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
+    *tenant_pk(),
+    *_client_ref(),
+    *_deal_ref(),
+    *tenant_ref("parent_id", "comments", ondelete="CASCADE"),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("mentions", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"),
-    user_ref("author_id"),
+    *user_ref("author_id"),
     created_at(),
     sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
     version(),
@@ -157,11 +144,8 @@ comments = sa.Table(
 notifications = sa.Table(
     "notifications",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "user_id", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    ),
+    *tenant_pk(),
+    *tenant_ref("user_id", "users", ondelete="CASCADE", nullable=False),
     # What happened (domain.activities.model.NotificationKind) and its parameters: ids and
     # values the SPA renders in the reader's language; no text is stored.
     sa.Column("kind", sa.String(32), nullable=False),
@@ -180,7 +164,8 @@ notifications = sa.Table(
         "id",
     ),
     sa.Index(
-        "uq_notifications_user_id_dedup_key",
+        "uq_notifications_organisation_id_user_id_dedup_key",
+        "organisation_id",
         "user_id",
         "dedup_key",
         unique=True,

@@ -3,54 +3,33 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 
 from adapters.db.tables.base import (
     created_at,
     metadata,
     money,
-    organisation_fk,
+    tenant_pk,
+    tenant_ref,
     updated_at,
     user_ref,
-    uuid_pk,
     version,
 )
 
 deals = sa.Table(
     "deals",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "client_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("clients.id", ondelete="RESTRICT"),
-        nullable=False,
-    ),
-    sa.Column(
-        "contact_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("contacts.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    *tenant_pk(),
+    *tenant_ref("client_id", "clients", ondelete="RESTRICT", nullable=False),
+    *tenant_ref("contact_id", "contacts", ondelete="SET NULL"),
     sa.Column("title", sa.String(300), nullable=False),
     money("amount"),
     sa.Column("currency", sa.String(3), nullable=False),
     money("expected_margin", nullable=True),
-    sa.Column(
-        "funnel_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("funnels.id", ondelete="RESTRICT"),
-        nullable=False,
-    ),
-    sa.Column(
-        "stage_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("stages.id", ondelete="RESTRICT"),
-        nullable=False,
-    ),
+    *tenant_ref("funnel_id", "funnels", ondelete="RESTRICT", nullable=False),
+    *tenant_ref("stage_id", "stages", ondelete="RESTRICT", nullable=False),
     sa.Column("status", sa.String(8), nullable=False, server_default="open"),  # open|won|lost
-    user_ref("responsible_id", nullable=False),
+    *user_ref("responsible_id", nullable=False),
     sa.Column("source_channel", sa.String(100), nullable=True),
     sa.Column("source_campaign", sa.String(200), nullable=True),
     sa.Column("utm", JSONB, nullable=False, server_default="{}"),
@@ -58,12 +37,7 @@ deals = sa.Table(
     sa.Column("custom_fields", JSONB, nullable=False, server_default="{}"),
     sa.Column("stage_entered_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column(
-        "loss_reason_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("loss_reasons.id", ondelete="RESTRICT"),
-        nullable=True,
-    ),
+    *tenant_ref("loss_reason_id", "loss_reasons", ondelete="RESTRICT"),
     sa.Column("loss_comment", sa.Text, nullable=True),
     sa.Column("lost_tender", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("loss_making", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -71,7 +45,7 @@ deals = sa.Table(
     # stage_entered_at of the stay for which the stale alert went out: once per breach.
     sa.Column("stale_notified_for", sa.DateTime(timezone=True), nullable=True),
     sa.Column("stale_close_proposed_for", sa.DateTime(timezone=True), nullable=True),
-    user_ref("created_by"),
+    *user_ref("created_by"),
     created_at(),
     updated_at(),
     version(),
@@ -132,11 +106,8 @@ deals = sa.Table(
 deal_products = sa.Table(
     "deal_products",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=False
-    ),
+    *tenant_pk(),
+    *tenant_ref("deal_id", "deals", ondelete="CASCADE", nullable=False),
     sa.Column("position", sa.SmallInteger, nullable=False, server_default="0"),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("quantity", sa.Numeric(18, 3), nullable=False),
@@ -149,32 +120,18 @@ deal_products = sa.Table(
 stage_moves = sa.Table(
     "stage_moves",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=False
-    ),
+    *tenant_pk(),
+    *tenant_ref("deal_id", "deals", ondelete="CASCADE", nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),  # created|moved|won|lost|reopened
-    sa.Column(
-        "from_stage_id",
-        UUID(as_uuid=True),
-        # A deleted stage (only one no deal is in) leaves its history without a name.
-        sa.ForeignKey("stages.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
-    sa.Column(
-        "to_stage_id",
-        UUID(as_uuid=True),
-        # A deleted stage (only one no deal is in) leaves its history without a name.
-        sa.ForeignKey("stages.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    # A deleted stage (only one no deal is in) leaves its history without a name.
+    *tenant_ref("from_stage_id", "stages", ondelete="SET NULL"),
+    *tenant_ref("to_stage_id", "stages", ondelete="SET NULL"),
     sa.Column("from_status", sa.String(8), nullable=True),
     sa.Column("to_status", sa.String(8), nullable=False),
     # Seconds the deal spent in from_stage before this move.
     sa.Column("seconds_in_previous", sa.BigInteger, nullable=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    user_ref("by_user_id"),
+    *user_ref("by_user_id"),
     sa.Index("ix_stage_moves_organisation_id_deal_id_at", "organisation_id", "deal_id", "at"),
     sa.Index(
         "ix_stage_moves_organisation_id_to_stage_id_at", "organisation_id", "to_stage_id", "at"

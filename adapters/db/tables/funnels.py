@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 
-from adapters.db.tables.base import created_at, metadata, organisation_fk, uuid_pk, version
+from adapters.db.tables.base import created_at, metadata, tenant_pk, tenant_ref, version
 
 funnels = sa.Table(
     "funnels",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("template", sa.String(32), nullable=True),  # sales | b2b_project
     sa.Column("is_default", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -29,14 +28,8 @@ funnels = sa.Table(
 stages = sa.Table(
     "stages",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "funnel_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("funnels.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    *tenant_pk(),
+    *tenant_ref("funnel_id", "funnels", ondelete="CASCADE", nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("position", sa.SmallInteger, nullable=False),
     sa.Column("probability", sa.Numeric(5, 2), nullable=False),  # percent, 0..100
@@ -52,14 +45,19 @@ stages = sa.Table(
     sa.Index(
         "ix_stages_organisation_id_funnel_id_position", "organisation_id", "funnel_id", "position"
     ),
-    sa.Index("uq_stages_funnel_id_lower_name", "funnel_id", sa.text("lower(name)"), unique=True),
+    sa.Index(
+        "uq_stages_organisation_id_funnel_id_lower_name",
+        "organisation_id",
+        "funnel_id",
+        sa.text("lower(name)"),
+        unique=True,
+    ),
 )
 
 loss_reasons = sa.Table(
     "loss_reasons",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("position", sa.SmallInteger, nullable=False, server_default="0"),
@@ -76,8 +74,7 @@ loss_reasons = sa.Table(
 document_types = sa.Table(
     "document_types",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("code", sa.String(64), nullable=False),  # contract | invoice | act | proposal | other
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),

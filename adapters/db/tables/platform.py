@@ -3,13 +3,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from adapters.db.tables.base import created_at, metadata, organisation_fk, uuid_pk
+from adapters.db.tables.base import created_at, metadata, tenant_pk, user_ref
 
 jobs = sa.Table(
     "jobs",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("kind", sa.String(100), nullable=False),
     sa.Column("params", JSONB, nullable=False, server_default="{}"),
     sa.Column("status", sa.String(16), nullable=False, server_default="queued"),
@@ -17,12 +16,7 @@ jobs = sa.Table(
     sa.Column("message", sa.String(1000), nullable=True),
     sa.Column("result", JSONB, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
-    sa.Column(
-        "created_by",
-        UUID(as_uuid=True),
-        sa.ForeignKey("users.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    *user_ref("created_by"),
     created_at(),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
@@ -43,8 +37,7 @@ jobs = sa.Table(
 outbox_events = sa.Table(
     "outbox_events",
     metadata,
-    uuid_pk(),  # the event's own id
-    organisation_fk(),
+    *tenant_pk(),  # id: the event's own id
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("payload", JSONB, nullable=False),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),

@@ -5,29 +5,28 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from adapters.db.tables.base import created_at, metadata, organisation_fk, user_ref, uuid_pk
+from adapters.db.tables.base import (
+    created_at,
+    metadata,
+    organisation_fk,
+    tenant_pk,
+    tenant_ref,
+    user_ref,
+)
 
 attachments = sa.Table(
     "attachments",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "client_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("clients.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
-    sa.Column(
-        "deal_id", UUID(as_uuid=True), sa.ForeignKey("deals.id", ondelete="CASCADE"), nullable=True
-    ),
+    *tenant_pk(),
+    *tenant_ref("client_id", "clients", ondelete="CASCADE"),
+    *tenant_ref("deal_id", "deals", ondelete="CASCADE"),
     sa.Column("document_type", sa.String(64), nullable=False),  # document_types.code
     sa.Column("filename", sa.String(255), nullable=False),
     sa.Column("content_type", sa.String(200), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("storage_key", sa.String(500), nullable=False),
-    user_ref("uploaded_by"),
+    *user_ref("uploaded_by"),
     created_at(),
     sa.CheckConstraint("client_id IS NOT NULL OR deal_id IS NOT NULL", name="on_client_or_deal"),
     sa.Index(
@@ -42,14 +41,13 @@ attachments = sa.Table(
 audit_entries = sa.Table(
     "audit_entries",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("entity_type", sa.String(32), nullable=False),
     sa.Column("entity_id", UUID(as_uuid=True), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),  # create|update|delete|merge|reassign|...
     # {"field": {"before": ..., "after": ...}}
     sa.Column("changes", JSONB, nullable=False, server_default="{}"),
-    user_ref("actor_user_id"),
+    *user_ref("actor_user_id"),
     sa.Column("actor_api_key_id", UUID(as_uuid=True), nullable=True),
     sa.Column("request_id", sa.String(128), nullable=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),

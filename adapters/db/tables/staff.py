@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 
-from adapters.db.tables.base import created_at, metadata, organisation_fk, uuid_pk, version
+from adapters.db.tables.base import (
+    created_at,
+    metadata,
+    organisation_fk,
+    tenant_pk,
+    tenant_ref,
+    uuid_pk,
+    version,
+)
 
 organisations = sa.Table(
     "organisations",
@@ -23,8 +31,7 @@ organisations = sa.Table(
 roles = sa.Table(
     "roles",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("code", sa.String(64), nullable=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("permissions", JSONB, nullable=False, server_default="[]"),
@@ -38,21 +45,11 @@ roles = sa.Table(
 departments = sa.Table(
     "departments",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("name", sa.String(200), nullable=False),
-    sa.Column(
-        "parent_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("departments.id", ondelete="RESTRICT"),
-        nullable=True,
-    ),
-    sa.Column(
-        "head_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True),
-        nullable=True,
-    ),
+    *tenant_ref("parent_id", "departments", ondelete="RESTRICT"),
+    # users refer to departments too: this key is added after both tables exist.
+    *tenant_ref("head_id", "users", ondelete="SET NULL", use_alter=True),
     created_at(),
     version(),
     sa.Index("ix_departments_organisation_id_parent_id", "organisation_id", "parent_id"),
@@ -61,26 +58,15 @@ departments = sa.Table(
 users = sa.Table(
     "users",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("email", sa.String(320), nullable=False),
     sa.Column("full_name", sa.String(200), nullable=False),
     sa.Column("phone", sa.String(32), nullable=True),
     sa.Column("language", sa.String(2), nullable=False, server_default="ru"),
     sa.Column("time_zone", sa.String(64), nullable=False, server_default="Europe/Moscow"),
     sa.Column("password_hash", sa.String(255), nullable=True),
-    sa.Column(
-        "role_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("roles.id", ondelete="RESTRICT"),
-        nullable=False,
-    ),
-    sa.Column(
-        "department_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("departments.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    *tenant_ref("role_id", "roles", ondelete="RESTRICT", nullable=False),
+    *tenant_ref("department_id", "departments", ondelete="SET NULL"),
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
     created_at(),
     sa.Column(
@@ -97,13 +83,9 @@ users = sa.Table(
 schedules = sa.Table(
     "schedules",
     metadata,
-    sa.Column(
-        "user_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
     organisation_fk(),
+    *tenant_ref("user_id", "users", ondelete="CASCADE", nullable=False),
+    sa.PrimaryKeyConstraint("organisation_id", "user_id"),
     sa.Column("time_zone", sa.String(64), nullable=False),
     # {"mon": ["09:00", "18:00"], ...}; a missing weekday is a day off.
     sa.Column("days", JSONB, nullable=False, server_default="{}"),
@@ -113,27 +95,14 @@ schedules = sa.Table(
 absences = sa.Table(
     "absences",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "user_id", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    ),
+    *tenant_pk(),
+    *tenant_ref("user_id", "users", ondelete="CASCADE", nullable=False),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("ends_on", sa.Date, nullable=False),
-    sa.Column(
-        "substitute_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("users.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    *tenant_ref("substitute_id", "users", ondelete="SET NULL"),
     sa.Column("comment", sa.String(1000), nullable=True),
-    sa.Column(
-        "created_by",
-        UUID(as_uuid=True),
-        sa.ForeignKey("users.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    *tenant_ref("created_by", "users", ondelete="SET NULL"),
     sa.Column("start_announced_at", sa.DateTime(timezone=True), nullable=True),
     created_at(),
     version(),

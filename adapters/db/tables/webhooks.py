@@ -5,13 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from adapters.db.tables.base import created_at, metadata, organisation_fk, uuid_pk, version
+from adapters.db.tables.base import created_at, metadata, tenant_pk, tenant_ref, version
 
 webhook_endpoints = sa.Table(
     "webhook_endpoints",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
+    *tenant_pk(),
     sa.Column("url", sa.String(2000), nullable=False),
     # Event names, or ["*"] for every event.
     sa.Column("events", JSONB, nullable=False),
@@ -31,14 +30,8 @@ webhook_endpoints = sa.Table(
 webhook_deliveries = sa.Table(
     "webhook_deliveries",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "endpoint_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    *tenant_pk(),
+    *tenant_ref("endpoint_id", "webhook_endpoints", ondelete="CASCADE", nullable=False),
     sa.Column("event_id", UUID(as_uuid=True), nullable=False),
     sa.Column("event_name", sa.String(100), nullable=False),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
@@ -52,7 +45,10 @@ webhook_deliveries = sa.Table(
     sa.Column("give_up_at", sa.DateTime(timezone=True), nullable=True),
     created_at(),
     sa.UniqueConstraint(
-        "endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_id_event_id"
+        "organisation_id",
+        "endpoint_id",
+        "event_id",
+        name="uq_webhook_deliveries_organisation_id_endpoint_id_event_id",
     ),
     sa.Index(
         "ix_webhook_deliveries_organisation_id_endpoint_id_created_at",
@@ -72,14 +68,8 @@ webhook_deliveries = sa.Table(
 webhook_attempts = sa.Table(
     "webhook_attempts",
     metadata,
-    uuid_pk(),
-    organisation_fk(),
-    sa.Column(
-        "delivery_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    *tenant_pk(),
+    *tenant_ref("delivery_id", "webhook_deliveries", ondelete="CASCADE", nullable=False),
     sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("succeeded", sa.Boolean, nullable=False),
     sa.Column("status_code", sa.SmallInteger, nullable=True),
