@@ -238,8 +238,8 @@ async def _caller(container: Container, headers: dict[str, str]) -> tuple[UUID, 
         except Unauthenticated:
             return None
         async with container.uow() as uow:
-            user = await uow.users.get_for_auth(claims.user_id)
-        if user is None or user.organisation_id != claims.organisation_id or not user.is_active:
+            user = await uow.users.get_for_auth(claims.organisation_id, claims.user_id)
+        if user is None or not user.is_active:
             return None
         return claims.organisation_id, str(claims.user_id)
     raw_key = headers.get("x-api-key")

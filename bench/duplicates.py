@@ -141,10 +141,10 @@ async def rescan(container: Container, org_id: uuid.UUID) -> float:
         await uow.jobs.add(job)  # stored, not queued: this process runs it
         await uow.commit()
     started = time.perf_counter()
-    outcome = await run_stored_job(container, job.id, HANDLERS)
+    outcome = await run_stored_job(container, job.organisation_id, job.id, HANDLERS)
     elapsed = time.perf_counter() - started
     async with container.uow() as uow:
-        stored = await uow.jobs.get_for_update(job.id)
+        stored = await uow.jobs.get_for_update(job.organisation_id, job.id)
     assert stored is not None
     print(
         f"rescan job: {outcome}, {elapsed:.1f} s (target < 60 s), result {stored.result}, "

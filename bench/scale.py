@@ -945,7 +945,8 @@ async def _definitions(conn: AsyncConnection) -> tuple[list[tuple[str, str, str,
 # Each counts the deals breaking one rule of the domain; all must be 0.
 INVARIANTS = {
     "stage of another funnel": (
-        "SELECT count(*) FROM deals d JOIN stages s ON s.id = d.stage_id "
+        "SELECT count(*) FROM deals d "
+        "JOIN stages s ON s.organisation_id = d.organisation_id AND s.id = d.stage_id "
         "WHERE s.funnel_id <> d.funnel_id"
     ),
     "status without closed_at (or open with it)": (
@@ -957,15 +958,18 @@ INVARIANTS = {
     ),
     "history not ending in the current stay": (
         "SELECT count(*) FROM deals d JOIN ("
-        " SELECT DISTINCT ON (deal_id) deal_id, to_stage_id, at, to_status FROM stage_moves"
-        " ORDER BY deal_id, at DESC, kind IN ('won', 'lost') DESC) m ON m.deal_id = d.id "
+        " SELECT DISTINCT ON (organisation_id, deal_id)"
+        " organisation_id, deal_id, to_stage_id, at, to_status FROM stage_moves"
+        " ORDER BY organisation_id, deal_id, at DESC, kind IN ('won', 'lost') DESC) m"
+        " ON m.organisation_id = d.organisation_id AND m.deal_id = d.id "
         "WHERE m.to_stage_id <> d.stage_id OR m.to_status <> d.status "
         "OR (d.status = 'open' AND m.at <> d.stage_entered_at) "
         "OR (d.status <> 'open' AND m.at <> d.closed_at)"
     ),
     "no history": (
         "SELECT count(*) FROM deals d WHERE NOT EXISTS "
-        "(SELECT FROM stage_moves m WHERE m.deal_id = d.id)"
+        "(SELECT FROM stage_moves m WHERE m.organisation_id = d.organisation_id"
+        " AND m.deal_id = d.id)"
     ),
 }
 

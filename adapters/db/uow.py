@@ -111,8 +111,8 @@ class JobDispatcher(Protocol):
         """Hand a stored job to the workers."""
         ...
 
-    async def dispatch_events(self, event_ids: Sequence[UUID]) -> None:
-        """Ask the workers to dispatch these committed outbox rows now."""
+    async def dispatch_events(self, organisation_id: UUID, event_ids: Sequence[UUID]) -> None:
+        """Ask the workers to dispatch these committed outbox rows of the organisation now."""
         ...
 
 
@@ -265,9 +265,12 @@ class SqlUnitOfWork:
         events = await self._handle_events()
         await self._outbox.add_many(events)
         await self._conn.commit()
-        if events:
+        by_organisation: dict[UUID, list[UUID]] = {}
+        for event in events:
+            by_organisation.setdefault(event.organisation_id, []).append(event.event_id)
+        for organisation_id, event_ids in by_organisation.items():
             try:
-                await self._dispatcher.dispatch_events([event.event_id for event in events])
+                await self._dispatcher.dispatch_events(organisation_id, event_ids)
             except Exception as exc:  # the rows are stored; the outbox sweeper sends them
                 log.warning("outbox.dispatch_failed", error=str(exc))
         jobs, self._pending_jobs = self._pending_jobs, []

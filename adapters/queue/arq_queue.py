@@ -20,9 +20,13 @@ class ArqJobDispatcher:
 
     async def dispatch(self, job: Job) -> None:
         # The arq job id is the row id, so a repeated dispatch never runs the job twice.
-        await self._pool.enqueue_job(RUN_JOB, str(job.id), _job_id=str(job.id))
+        await self._pool.enqueue_job(
+            RUN_JOB, str(job.id), str(job.organisation_id), _job_id=str(job.id)
+        )
 
-    async def dispatch_events(self, event_ids: Sequence[UUID]) -> None:
+    async def dispatch_events(self, organisation_id: UUID, event_ids: Sequence[UUID]) -> None:
         # The outbox rows are claimed with SKIP LOCKED, so a second dispatch of an id is
         # harmless: whoever claims it first delivers it.
-        await self._pool.enqueue_job(DISPATCH_EVENTS, [str(event_id) for event_id in event_ids])
+        await self._pool.enqueue_job(
+            DISPATCH_EVENTS, [str(event_id) for event_id in event_ids], str(organisation_id)
+        )

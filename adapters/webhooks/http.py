@@ -104,9 +104,11 @@ class ArqDeliveryQueue:
     def __init__(self, pool: ArqRedis) -> None:
         self._pool = pool
 
-    async def attempt_soon(self, delivery_ids: Sequence[UUID]) -> None:
+    async def attempt_soon(self, organisation_id: UUID, delivery_ids: Sequence[UUID]) -> None:
         # Claims use SKIP LOCKED and a lease, so a delivery asked for twice is attempted once.
         try:
-            await self._pool.enqueue_job(ATTEMPT_WEBHOOK, [str(i) for i in delivery_ids])
+            await self._pool.enqueue_job(
+                ATTEMPT_WEBHOOK, [str(i) for i in delivery_ids], str(organisation_id)
+            )
         except Exception as exc:  # the rows are stored; the retry sweep attempts them
             log.warning("webhooks.enqueue_failed", error=str(exc))

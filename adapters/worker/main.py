@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+import structlog
 from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.typing import WorkerCoroutine
 from arq.worker import Worker
 
 from adapters.bootstrap import Container, build
+from adapters.db.repositories.platform import SqlJobRepository
 from adapters.logging import configure_logging
 from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS
@@ -26,6 +28,8 @@ from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import LINK_MAIL_JOB, MAIL_JOB
 from domain.clients.duplicates import RESCAN_JOB
 
+log = structlog.get_logger(__name__)
+
 HANDLERS: dict[str, Handler] = {
     RESCAN_JOB: rescan_duplicates,
     MAIL_JOB: send_mail,
@@ -33,9 +37,16 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def run_job(ctx: dict[str, Any], job_id: str) -> str:
+async def run_job(ctx: dict[str, Any], job_id: str, organisation_id: str | None = None) -> str:
     container: Container = ctx["container"]
-    return await run_stored_job(container, UUID(job_id), HANDLERS)
+    if organisation_id is None:  # queued before the organisation travelled with the id
+        async with container.engine.connect() as conn:
+            found = await SqlJobRepository(conn).organisation_of(UUID(job_id))
+        if found is None:
+            log.warning("job.missing", job_id=job_id)
+            return "missing"
+        organisation_id = str(found)
+    return await run_stored_job(container, UUID(organisation_id), UUID(job_id), HANDLERS)
 
 
 STUCK_AFTER = timedelta(minutes=1)

@@ -29,7 +29,7 @@ class JobContext:
     async def progress(self, percent: int, message: str | None = None) -> None:
         """Record progress in its own short transaction so readers see it at once."""
         async with self.container.uow() as uow:
-            job = await uow.jobs.get_for_update(self.job_id)
+            job = await uow.jobs.get_for_update(self.organisation_id, self.job_id)
             if job is None:
                 return
             job.report(percent, message)
@@ -40,9 +40,11 @@ class JobContext:
 Handler = Callable[[JobContext, dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
-async def run_stored_job(container: Container, job_id: UUID, handlers: dict[str, Handler]) -> str:
+async def run_stored_job(
+    container: Container, organisation_id: UUID, job_id: UUID, handlers: dict[str, Handler]
+) -> str:
     async with container.uow() as uow:
-        job = await uow.jobs.get_for_update(job_id)
+        job = await uow.jobs.get_for_update(organisation_id, job_id)
         if job is None:
             log.warning("job.missing", job_id=str(job_id))
             return "missing"
@@ -51,7 +53,7 @@ async def run_stored_job(container: Container, job_id: UUID, handlers: dict[str,
         job.start(container.clock.now())
         await uow.jobs.save(job)
         await uow.commit()
-        kind, params, organisation_id = job.kind, job.params, job.organisation_id
+        kind, params = job.kind, job.params
 
     structlog.contextvars.bind_contextvars(job_id=str(job_id), job_kind=kind)
     handler = handlers.get(kind)
@@ -64,23 +66,20 @@ async def run_stored_job(container: Container, job_id: UUID, handlers: dict[str,
         # Never the job's params (they may name a person); a database error without its values.
         fields = failure_fields(exc)
         log.error("job.failed", **fields)
-        await _finish(container, job_id, error=f"{type(exc).__name__}: {fields['error']}")
+        await _finish(context, error=f"{type(exc).__name__}: {fields['error']}")
         return "failed"
     finally:
         structlog.contextvars.unbind_contextvars("job_id", "job_kind")
-    await _finish(container, job_id, result=result)
+    await _finish(context, result=result)
     return "done"
 
 
 async def _finish(
-    container: Container,
-    job_id: UUID,
-    *,
-    result: dict[str, Any] | None = None,
-    error: str | None = None,
+    context: JobContext, *, result: dict[str, Any] | None = None, error: str | None = None
 ) -> None:
+    container = context.container
     async with container.uow() as uow:
-        job = await uow.jobs.get_for_update(job_id)
+        job = await uow.jobs.get_for_update(context.organisation_id, context.job_id)
         if job is None:
             return
         if error is None:

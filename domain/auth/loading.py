@@ -19,8 +19,8 @@ async def load_principal(
 ) -> Principal:
     """The caller as the domain sees it: role, permissions, department subtree, and the
     organisation's day by ``clock`` (which decides whom the caller substitutes for)."""
-    user = await uow.users.get_for_auth(user_id)
-    if user is None or user.organisation_id != organisation_id or not user.is_active:
+    user = await uow.users.get_for_auth(organisation_id, user_id)
+    if user is None or not user.is_active:
         raise Unauthenticated("The account does not exist or is deactivated")
     scope = Principal(
         organisation_id=organisation_id, user_id=user_id, permissions=frozenset()

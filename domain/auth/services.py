@@ -120,15 +120,19 @@ class AuthService:
                 raise Unauthenticated("Unknown refresh token")
             if stored.is_rotated and not (
                 stored.rotated_within(self._policy.refresh_reuse_grace, now)
-                and await uow.refresh_tokens.family_is_active(stored.family_id, now)
+                and await uow.refresh_tokens.family_is_active(
+                    stored.organisation_id, stored.family_id, now
+                )
             ):
                 # A rotated token came back: somebody holds a copy. End the whole session.
-                await uow.refresh_tokens.revoke_family(stored.family_id, now)
+                await uow.refresh_tokens.revoke_family(
+                    stored.organisation_id, stored.family_id, now
+                )
                 await uow.commit()
                 raise Unauthenticated("Refresh token was already used; sign in again")
             if not stored.is_rotated and not stored.is_usable(now):
                 raise Unauthenticated("Refresh token has expired or was revoked")
-            user = await uow.users.get_for_auth(stored.user_id)
+            user = await uow.users.get_for_auth(stored.organisation_id, stored.user_id)
             if user is None or not user.is_active:
                 raise Unauthenticated("The account is deactivated")
             # Within the grace a rotated token gets a pair of its own and stays rotated: the
@@ -143,7 +147,9 @@ class AuthService:
         async with self._uow as uow:
             stored = await uow.refresh_tokens.get_by_hash(self._secrets.digest(refresh_token))
             if stored is not None:
-                await uow.refresh_tokens.revoke_family(stored.family_id, now)
+                await uow.refresh_tokens.revoke_family(
+                    stored.organisation_id, stored.family_id, now
+                )
                 await uow.commit()
 
     async def _start_session(
@@ -199,7 +205,7 @@ class AuthService:
             stored = await uow.action_tokens.get_by_hash(self._secrets.digest(token))
             if stored is None or not stored.is_usable(now):
                 raise InvalidInput("token", "the link is invalid, used or expired")
-            user = await uow.users.get_for_auth(stored.user_id)
+            user = await uow.users.get_for_auth(stored.organisation_id, stored.user_id)
             if user is None or not user.is_active:
                 raise InvalidInput("token", "the account is deactivated")
             stored.used_at = now
@@ -214,8 +220,8 @@ async def change_password(uow: UnitOfWork, user: User, password_hash: str, now: 
     expected = user.version
     user.set_password_hash(password_hash)
     await uow.users.update(user, expected)
-    await uow.refresh_tokens.revoke_all_for_user(user.id, now)
-    await uow.action_tokens.spend_all_for_user(user.id, now)
+    await uow.refresh_tokens.revoke_all_for_user(user.organisation_id, user.id, now)
+    await uow.action_tokens.spend_all_for_user(user.organisation_id, user.id, now)
 
 
 class LinkMailService:
@@ -240,7 +246,9 @@ class LinkMailService:
         self._link_base = link_base
         self._policy = policy or AuthPolicy()
 
-    async def send(self, user_id: UUID, purpose: ActionPurpose) -> str | None:
+    async def send(
+        self, organisation_id: UUID, user_id: UUID, purpose: ActionPurpose
+    ) -> str | None:
         """The address the link went to; None when the account can no longer use one (it
         was deactivated, or the invitation was already accepted)."""
         ttl = (
@@ -249,7 +257,7 @@ class LinkMailService:
             else self._policy.reset_ttl
         )
         async with self._uow as uow:
-            user = await uow.users.get_for_auth(user_id)
+            user = await uow.users.get_for_auth(organisation_id, user_id)
             if user is None or not user.is_active:
                 return None
             if purpose is ActionPurpose.INVITATION and user.password_hash is not None:

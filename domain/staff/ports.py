@@ -39,8 +39,9 @@ class UserRepository(Protocol):
         """Every user's full name in the organisation (for exports and reports)."""
         ...
 
-    async def get_for_auth(self, user_id: UUID) -> User | None:
-        """Unscoped, for credentials that already name the user (tokens, links)."""
+    async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
+        """Without a caller's scope, for credentials that already name the user and their
+        organisation (tokens, links)."""
         ...
 
     async def list(

@@ -57,12 +57,14 @@ class WebhookRepository(Protocol):
         *,
         now: datetime,
         lease: timedelta,
+        organisation_id: UUID | None = None,
         ids: Sequence[UUID] | None = None,
         limit: int = 100,
     ) -> Sequence[WebhookDelivery]:
-        """Unscoped, for the worker: pending deliveries due by ``now`` (among ``ids`` when
-        given), locked with SKIP LOCKED and pushed ``lease`` into the future, so that two
-        workers never attempt the same delivery at once and a dead worker's claim expires."""
+        """Unscoped, for the worker: pending deliveries due by ``now`` (among ``ids`` of
+        ``organisation_id`` when given), locked with SKIP LOCKED and pushed ``lease`` into the
+        future, so that two workers never attempt the same delivery at once and a dead
+        worker's claim expires."""
         ...
 
     async def save_delivery(self, delivery: WebhookDelivery) -> None: ...
@@ -110,7 +112,7 @@ class WebhookPayloadBuilder(Protocol):
 
 
 class DeliveryQueue(Protocol):
-    async def attempt_soon(self, delivery_ids: Sequence[UUID]) -> None:
-        """Ask a worker to attempt these deliveries now (best effort: the retry sweep picks
-        up anything this misses)."""
+    async def attempt_soon(self, organisation_id: UUID, delivery_ids: Sequence[UUID]) -> None:
+        """Ask a worker to attempt these deliveries of the organisation now (best effort: the
+        retry sweep picks up anything this misses)."""
         ...

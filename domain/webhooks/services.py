@@ -196,7 +196,7 @@ class WebhookService:
                 raise NotFound("Delivery", delivery_id)
             delivery.redeliver(self._clock.now())
             await uow.webhooks.save_delivery(delivery)
-            self._attempt_after_commit(uow, delivery.id)
+            self._attempt_after_commit(uow, delivery)
             await uow.commit()
             return delivery
 
@@ -226,13 +226,13 @@ class WebhookService:
                 created_at=now,
             )
             await uow.webhooks.add_delivery_if_new(delivery)
-            self._attempt_after_commit(uow, delivery.id)
+            self._attempt_after_commit(uow, delivery)
             await uow.commit()
             return delivery
 
-    def _attempt_after_commit(self, uow: UnitOfWork, delivery_id: UUID) -> None:
+    def _attempt_after_commit(self, uow: UnitOfWork, delivery: WebhookDelivery) -> None:
         async def send() -> None:
-            await self._queue.attempt_soon([delivery_id])
+            await self._queue.attempt_soon(delivery.organisation_id, [delivery.id])
 
         uow.on_commit(send)
 
@@ -281,7 +281,7 @@ class WebhookFanOut:
                     created.append(delivery.id)
             await uow.commit()
         if created:
-            await self._queue.attempt_soon(created)
+            await self._queue.attempt_soon(event.organisation_id, created)
 
 
 class WebhookDeliverer:
@@ -305,12 +305,22 @@ class WebhookDeliverer:
         self._payloads = payloads
         self._base_delay = base_delay
 
-    async def attempt_due(self, ids: Sequence[UUID] | None = None, *, limit: int = 100) -> int:
-        """Claim the due deliveries (or the given ones, if due) and attempt each once; returns
-        how many were claimed."""
+    async def attempt_due(
+        self,
+        ids: Sequence[UUID] | None = None,
+        *,
+        organisation_id: UUID | None = None,
+        limit: int = 100,
+    ) -> int:
+        """Claim the due deliveries (or the given ones of ``organisation_id``, if due) and
+        attempt each once; returns how many were claimed."""
         async with self._uow_factory() as uow:
             claimed = await uow.webhooks.claim_due_deliveries(
-                now=self._clock.now(), lease=CLAIM_LEASE, ids=ids, limit=limit
+                now=self._clock.now(),
+                lease=CLAIM_LEASE,
+                organisation_id=organisation_id,
+                ids=ids,
+                limit=limit,
             )
             await uow.commit()
         for delivery in claimed:

@@ -448,7 +448,7 @@ class SqlTaskRepository(SqlRepository):
         if not reminded:
             return
         await self._conn.execute(
-            sa.update(tasks).where(tasks.c.id.in_([t.id for t in reminded])).values(reminded_at=at)
+            sa.update(tasks).where(_task_keys_in(reminded)).values(reminded_at=at)
         )
         for task in reminded:
             self._collect(task)
@@ -475,7 +475,7 @@ class SqlTaskRepository(SqlRepository):
             return
         await self._conn.execute(
             sa.update(tasks)
-            .where(tasks.c.id.in_([t.id for t in announced]))
+            .where(_task_keys_in(announced))
             .values(overdue_announced_for=tasks.c.due_at)
         )
         for task in announced:
@@ -519,11 +519,14 @@ class SqlTaskRepository(SqlRepository):
         if not moved:
             return
         new = sa.values(
-            sa.column("id", UUID_TYPE), sa.column("assignee_id", UUID_TYPE), name="new"
-        ).data([(t.id, t.assignee_id) for t in moved])
+            sa.column("organisation_id", UUID_TYPE),
+            sa.column("id", UUID_TYPE),
+            sa.column("assignee_id", UUID_TYPE),
+            name="new",
+        ).data([(t.organisation_id, t.id, t.assignee_id) for t in moved])
         await self._conn.execute(
             sa.update(tasks)
-            .where(tasks.c.id == new.c.id)
+            .where(tasks.c.organisation_id == new.c.organisation_id, tasks.c.id == new.c.id)
             .values(
                 assignee_id=new.c.assignee_id,
                 version=tasks.c.version + 1,
@@ -533,6 +536,13 @@ class SqlTaskRepository(SqlRepository):
         for task in moved:
             task.version += 1
             self._collect(task)
+
+
+def _task_keys_in(found: Sequence[Task]) -> sa.ColumnElement[bool]:
+    """(organisation_id, id) IN the tasks' keys: the sweeps span organisations."""
+    return sa.tuple_(tasks.c.organisation_id, tasks.c.id).in_(
+        [(t.organisation_id, t.id) for t in found]
+    )
 
 
 def _task_values(t: Task) -> dict[str, Any]:

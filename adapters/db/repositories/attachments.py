@@ -42,9 +42,16 @@ def attachment_visible(scopes: ParentScopes) -> sa.ColumnElement[bool]:
     return sa.or_(sa.false(), *branches)
 
 
+def _parent(table: sa.Table, reference: sa.Column[Any]) -> sa.ColumnElement[bool]:
+    """The client or deal an attachment's ``reference`` names, in its organisation."""
+    return sa.and_(
+        table.c.organisation_id == attachments.c.organisation_id, table.c.id == reference
+    )
+
+
 def _with_parents() -> sa.FromClause:
-    return attachments.outerjoin(deals, deals.c.id == attachments.c.deal_id).outerjoin(
-        clients, clients.c.id == attachments.c.client_id
+    return attachments.outerjoin(deals, _parent(deals, attachments.c.deal_id)).outerjoin(
+        clients, _parent(clients, attachments.c.client_id)
     )
 
 
@@ -115,7 +122,7 @@ class SqlAttachmentRepository(SqlRepository):
         query = (
             sa.select(attachments.c.document_type)
             .distinct()
-            .select_from(attachments.join(deals, deals.c.id == attachments.c.deal_id))
+            .select_from(attachments.join(deals, _parent(deals, attachments.c.deal_id)))
             .where(
                 attachments.c.organisation_id == scope.organisation_id,
                 attachments.c.deal_id == deal_id,

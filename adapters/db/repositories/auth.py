@@ -33,26 +33,38 @@ class SqlRefreshTokenRepository(SqlRepository):
     async def save(self, token: RefreshToken) -> None:
         await self._conn.execute(
             sa.update(refresh_tokens)
-            .where(refresh_tokens.c.id == token.id)
+            .where(
+                refresh_tokens.c.organisation_id == token.organisation_id,
+                refresh_tokens.c.id == token.id,
+            )
             .values(revoked_at=token.revoked_at, replaced_by=token.replaced_by)
         )
 
-    async def revoke_family(self, family_id: UUID, at: datetime) -> None:
+    async def revoke_family(self, organisation_id: UUID, family_id: UUID, at: datetime) -> None:
         await self._conn.execute(
             sa.update(refresh_tokens)
-            .where(refresh_tokens.c.family_id == family_id, refresh_tokens.c.revoked_at.is_(None))
+            .where(
+                refresh_tokens.c.organisation_id == organisation_id,
+                refresh_tokens.c.family_id == family_id,
+                refresh_tokens.c.revoked_at.is_(None),
+            )
             .values(revoked_at=at)
         )
 
-    async def revoke_all_for_user(self, user_id: UUID, at: datetime) -> None:
+    async def revoke_all_for_user(self, organisation_id: UUID, user_id: UUID, at: datetime) -> None:
         await self._conn.execute(
             sa.update(refresh_tokens)
-            .where(refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None))
+            .where(
+                refresh_tokens.c.organisation_id == organisation_id,
+                refresh_tokens.c.user_id == user_id,
+                refresh_tokens.c.revoked_at.is_(None),
+            )
             .values(revoked_at=at)
         )
 
-    async def family_is_active(self, family_id: UUID, now: datetime) -> bool:
+    async def family_is_active(self, organisation_id: UUID, family_id: UUID, now: datetime) -> bool:
         usable = sa.exists().where(
+            refresh_tokens.c.organisation_id == organisation_id,
             refresh_tokens.c.family_id == family_id,
             refresh_tokens.c.revoked_at.is_(None),
             refresh_tokens.c.expires_at > now,
@@ -106,14 +118,21 @@ class SqlActionTokenRepository(SqlRepository):
     async def save(self, token: ActionToken) -> None:
         await self._conn.execute(
             sa.update(action_tokens)
-            .where(action_tokens.c.id == token.id)
+            .where(
+                action_tokens.c.organisation_id == token.organisation_id,
+                action_tokens.c.id == token.id,
+            )
             .values(used_at=token.used_at)
         )
 
-    async def spend_all_for_user(self, user_id: UUID, at: datetime) -> None:
+    async def spend_all_for_user(self, organisation_id: UUID, user_id: UUID, at: datetime) -> None:
         await self._conn.execute(
             sa.update(action_tokens)
-            .where(action_tokens.c.user_id == user_id, action_tokens.c.used_at.is_(None))
+            .where(
+                action_tokens.c.organisation_id == organisation_id,
+                action_tokens.c.user_id == user_id,
+                action_tokens.c.used_at.is_(None),
+            )
             .values(used_at=at)
         )
 
@@ -161,7 +180,7 @@ class SqlApiKeyRepository(SqlRepository):
     async def save(self, key: ApiKey) -> None:
         await self._conn.execute(
             sa.update(api_keys)
-            .where(api_keys.c.id == key.id, api_keys.c.organisation_id == key.organisation_id)
+            .where(api_keys.c.organisation_id == key.organisation_id, api_keys.c.id == key.id)
             .values(name=key.name, revoked_at=key.revoked_at, last_used_at=key.last_used_at)
         )
 

@@ -187,7 +187,7 @@ class SqlClientRepository(SqlRepository):
                 (
                     DuplicateReason.PHONE,
                     sa.select(*columns)
-                    .join(contact_phones, contact_phones.c.client_id == clients.c.id)
+                    .join(contact_phones, sa.and_(*_of_client(contact_phones)))
                     .where(
                         *base,
                         contact_phones.c.organisation_id == organisation_id,
@@ -200,7 +200,7 @@ class SqlClientRepository(SqlRepository):
                 (
                     DuplicateReason.EMAIL,
                     sa.select(*columns)
-                    .join(contact_emails, contact_emails.c.client_id == clients.c.id)
+                    .join(contact_emails, sa.and_(*_of_client(contact_emails)))
                     .where(
                         *base,
                         contact_emails.c.organisation_id == organisation_id,
@@ -259,8 +259,20 @@ class SqlClientRepository(SqlRepository):
                 pair.c.reasons,
             )
             .select_from(pair)
-            .join(first, first.c.id == pair.c.client_a_id)
-            .join(second, second.c.id == pair.c.client_b_id)
+            .join(
+                first,
+                sa.and_(
+                    first.c.organisation_id == pair.c.organisation_id,
+                    first.c.id == pair.c.client_a_id,
+                ),
+            )
+            .join(
+                second,
+                sa.and_(
+                    second.c.organisation_id == pair.c.organisation_id,
+                    second.c.id == pair.c.client_b_id,
+                ),
+            )
             .where(
                 pair.c.organisation_id == scope.organisation_id,
                 first.c.organisation_id == scope.organisation_id,
@@ -453,6 +465,14 @@ class SqlClientRepository(SqlRepository):
         ]
 
 
+def _of_client(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:
+    """A row of ``table`` (a contact's phone or e-mail) belongs to the client."""
+    return (
+        table.c.organisation_id == clients.c.organisation_id,
+        table.c.client_id == clients.c.id,
+    )
+
+
 def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
     c = clients.c
     conditions: list[sa.ColumnElement[bool]] = []
@@ -618,7 +638,7 @@ _REFRESH_PAIRS = sa.text(
         SELECT me.id AS mine, p2.client_id AS other, 'phone' AS reason
         FROM me
         JOIN contacts c ON c.organisation_id = :org AND c.client_id = me.id
-        JOIN contact_phones p1 ON p1.contact_id = c.id
+        JOIN contact_phones p1 ON p1.organisation_id = :org AND p1.contact_id = c.id
         JOIN contact_phones p2
             ON p2.organisation_id = :org AND p2.e164 = p1.e164 AND p2.client_id <> me.id
         WHERE (
@@ -629,7 +649,7 @@ _REFRESH_PAIRS = sa.text(
         SELECT me.id, e2.client_id, 'email'
         FROM me
         JOIN contacts c ON c.organisation_id = :org AND c.client_id = me.id
-        JOIN contact_emails e1 ON e1.contact_id = c.id
+        JOIN contact_emails e1 ON e1.organisation_id = :org AND e1.contact_id = c.id
         JOIN contact_emails e2
             ON e2.organisation_id = :org AND e2.email = e1.email AND e2.client_id <> me.id
         WHERE (
@@ -758,8 +778,8 @@ _SCAN_NAMES = sa.text(
         FROM duplicate_scan_words w1
         JOIN duplicate_scan_words w2 ON w2.word = w1.word AND w1.id < w2.id
     ) candidates
-    JOIN clients c1 ON c1.id = candidates.a
-    JOIN clients c2 ON c2.id = candidates.b
+    JOIN clients c1 ON c1.organisation_id = :org AND c1.id = candidates.a
+    JOIN clients c2 ON c2.organisation_id = :org AND c2.id = candidates.b
     WHERE c1.name_key <> c2.name_key
         AND similarity(c1.name_key, c2.name_key) >= :similarity
     """
@@ -771,8 +791,8 @@ _SCAN_STORE = sa.text(
         (organisation_id, client_a_id, client_b_id, reasons, score, found_at)
     SELECT :org, s.a, s.b, array_agg(DISTINCT s.reason), count(DISTINCT s.reason), :at
     FROM duplicate_scan s
-    JOIN clients ca ON ca.id = s.a AND ca.merged_into_id IS NULL
-    JOIN clients cb ON cb.id = s.b AND cb.merged_into_id IS NULL
+    JOIN clients ca ON ca.organisation_id = :org AND ca.id = s.a AND ca.merged_into_id IS NULL
+    JOIN clients cb ON cb.organisation_id = :org AND cb.id = s.b AND cb.merged_into_id IS NULL
     GROUP BY s.a, s.b
     """
 )

@@ -36,12 +36,13 @@ class SqlContactRepository(SqlRepository):
         self._collect(contact)
 
     async def _write_channels(self, contact: Contact) -> None:
-        await self._conn.execute(
-            sa.delete(contact_phones).where(contact_phones.c.contact_id == contact.id)
-        )
-        await self._conn.execute(
-            sa.delete(contact_emails).where(contact_emails.c.contact_id == contact.id)
-        )
+        for table in (contact_phones, contact_emails):
+            await self._conn.execute(
+                sa.delete(table).where(
+                    table.c.organisation_id == contact.organisation_id,
+                    table.c.contact_id == contact.id,
+                )
+            )
         common = {
             "organisation_id": contact.organisation_id,
             "contact_id": contact.id,
@@ -75,7 +76,7 @@ class SqlContactRepository(SqlRepository):
         row = (
             await self._conn.execute(
                 sa.select(contacts)
-                .join(clients, clients.c.id == contacts.c.client_id)
+                .join(clients, _of_client())
                 .where(
                     in_organisation(contacts, scope),
                     contacts.c.id == contact_id,
@@ -137,7 +138,7 @@ class SqlContactRepository(SqlRepository):
     ) -> Sequence[Contact]:
         query = (
             sa.select(contacts)
-            .join(clients, clients.c.id == contacts.c.client_id)
+            .join(clients, _of_client())
             .where(
                 in_organisation(contacts, scope),
                 visible_client(scope),
@@ -155,13 +156,13 @@ class SqlContactRepository(SqlRepository):
             if len(digits) >= 3:
                 options.append(
                     sa.exists().where(
-                        contact_phones.c.contact_id == contacts.c.id,
+                        *_of_contact(contact_phones),
                         contains(contact_phones.c.e164, digits),
                     )
                 )
             options.append(
                 sa.exists().where(
-                    contact_emails.c.contact_id == contacts.c.id,
+                    *_of_contact(contact_emails),
                     contains(contact_emails.c.email, text.lower()),
                 )
             )
@@ -193,16 +194,14 @@ class SqlContactRepository(SqlRepository):
             clients.c.responsible_id,
             contacts.c.client_id,
         )
-        joined = contacts.join(clients, clients.c.id == contacts.c.client_id)
+        joined = contacts.join(clients, _of_client())
         queries: list[tuple[DuplicateReason, sa.Select[Any]]] = []
         if phones:
             queries.append(
                 (
                     DuplicateReason.PHONE,
                     sa.select(*columns)
-                    .select_from(
-                        joined.join(contact_phones, contact_phones.c.contact_id == contacts.c.id)
-                    )
+                    .select_from(joined.join(contact_phones, sa.and_(*_of_contact(contact_phones))))
                     .where(
                         *base,
                         contact_phones.c.organisation_id == organisation_id,
@@ -215,9 +214,7 @@ class SqlContactRepository(SqlRepository):
                 (
                     DuplicateReason.EMAIL,
                     sa.select(*columns)
-                    .select_from(
-                        joined.join(contact_emails, contact_emails.c.contact_id == contacts.c.id)
-                    )
+                    .select_from(joined.join(contact_emails, sa.and_(*_of_contact(contact_emails))))
                     .where(
                         *base,
                         contact_emails.c.organisation_id == organisation_id,
@@ -260,15 +257,23 @@ class SqlContactRepository(SqlRepository):
         phones: dict[UUID, list[Phone]] = {i: [] for i in ids}
         emails: dict[UUID, list[str]] = {i: [] for i in ids}
         if ids:
+            # The contacts are one organisation's (every caller reads within one).
+            organisation_id = rows[0].organisation_id
             for p in await self._conn.execute(
                 sa.select(contact_phones)
-                .where(contact_phones.c.contact_id.in_(ids))
+                .where(
+                    contact_phones.c.organisation_id == organisation_id,
+                    contact_phones.c.contact_id.in_(ids),
+                )
                 .order_by(contact_phones.c.contact_id, contact_phones.c.position)
             ):
                 phones[p.contact_id].append(Phone(e164=p.e164, raw=p.raw, kind=PhoneKind(p.kind)))
             for e in await self._conn.execute(
                 sa.select(contact_emails)
-                .where(contact_emails.c.contact_id.in_(ids))
+                .where(
+                    contact_emails.c.organisation_id == organisation_id,
+                    contact_emails.c.contact_id.in_(ids),
+                )
                 .order_by(contact_emails.c.contact_id, contact_emails.c.position)
             ):
                 emails[e.contact_id].append(e.email)
@@ -294,6 +299,22 @@ class SqlContactRepository(SqlRepository):
             )
             for r in rows
         ]
+
+
+def _of_client() -> sa.ColumnElement[bool]:
+    """Joins a contact to its client (same organisation, by the client's key)."""
+    return sa.and_(
+        clients.c.organisation_id == contacts.c.organisation_id,
+        clients.c.id == contacts.c.client_id,
+    )
+
+
+def _of_contact(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:
+    """A phone's or e-mail's row belongs to the contact."""
+    return (
+        table.c.organisation_id == contacts.c.organisation_id,
+        table.c.contact_id == contacts.c.id,
+    )
 
 
 def _contact_values(c: Contact) -> dict[str, Any]:

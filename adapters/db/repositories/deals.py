@@ -42,7 +42,10 @@ from domain.shared.ids import new_id
 from domain.shared.scope import Scope
 from domain.shared.text import is_searchable
 
-_STAGE_JOIN = deals.join(stages, stages.c.id == deals.c.stage_id)
+_STAGE_JOIN = deals.join(
+    stages,
+    sa.and_(stages.c.organisation_id == deals.c.organisation_id, stages.c.id == deals.c.stage_id),
+)
 # Seconds, not days: "interval '1 day'" would follow the session's DST changes.
 _SECOND: sa.ColumnElement[Any] = sa.literal_column("interval '1 second'")
 
@@ -347,7 +350,12 @@ class SqlDealRepository(SqlRepository):
             .order_by(*ordered(key))
             .limit(limit)
         )
-        query = sa.select(deals).where(deals.c.id.in_(keys.scalar_subquery()))
+        # ANY(ARRAY(keys)): the page's rows by primary key (organisation, id), which the
+        # planner otherwise trades for a hash join over the organisation's deals.
+        query = sa.select(deals).where(
+            in_organisation(deals, scope),
+            deals.c.id == sa.any_(sa.func.array(keys.scalar_subquery())),
+        )
         rows = (await self._conn.execute(query.order_by(*ordered(column)))).all()
         return await self._hydrate(rows)
 

@@ -103,17 +103,23 @@ class SqlFunnelRepository(SqlRepository):
         # Positions and names move in two steps, so that swapping two names (or positions)
         # never trips the unique index halfway.
         changed = [s for s in funnel.stages if s.id in existing]
+
+        def this(stage: Stage) -> sa.ColumnElement[bool]:
+            return sa.and_(
+                stages.c.organisation_id == funnel.organisation_id, stages.c.id == stage.id
+            )
+
         for stage in changed:
             await self._conn.execute(
                 sa.update(stages)
-                .where(stages.c.id == stage.id)
+                .where(this(stage))
                 .values(name=f"~{stage.id}", position=-1 - stage.position)
             )
         for stage in changed:
             row = _stage_row(stage)
             for key in ("id", "organisation_id", "funnel_id", "created_at"):
                 row.pop(key)
-            await self._conn.execute(sa.update(stages).where(stages.c.id == stage.id).values(**row))
+            await self._conn.execute(sa.update(stages).where(this(stage)).values(**row))
         new = [s for s in funnel.stages if s.id not in existing]
         if new:
             await self._conn.execute(sa.insert(stages), [_stage_row(s) for s in new])

@@ -25,6 +25,12 @@ class OutboxRow:
     attempts: int
 
 
+def _the(row: OutboxRow) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        outbox_events.c.organisation_id == row.organisation_id, outbox_events.c.id == row.id
+    )
+
+
 class SqlOutbox(SqlRepository):
     async def add_many(self, events: Sequence[DomainEvent]) -> None:
         if not events:
@@ -52,30 +58,32 @@ class SqlOutbox(SqlRepository):
         self,
         *,
         lease: timedelta,
+        organisation_id: UUID | None = None,
         ids: Sequence[UUID] | None = None,
         older_than: timedelta = timedelta(0),
         limit: int = 100,
     ) -> list[OutboxRow]:
-        """Lease undispatched rows (the given ``ids``, or every row due at least
-        ``older_than`` ago) to this dispatcher: others skip them until the lease ends, and a
-        dispatcher that dies leaves them to the sweeper. Times are the database's, not the
-        domain clock's: this is delivery machinery, not business time."""
+        """Lease undispatched rows (the given ``ids`` of ``organisation_id``, or every row due
+        at least ``older_than`` ago) to this dispatcher: others skip them until the lease
+        ends, and a dispatcher that dies leaves them to the sweeper. Times are the database's,
+        not the domain clock's: this is delivery machinery, not business time."""
         now = sa.func.clock_timestamp()
+        t = outbox_events
         chosen = (
-            sa.select(outbox_events.c.id)
+            sa.select(t.c.organisation_id, t.c.id)
             .where(
-                outbox_events.c.dispatched_at.is_(None),
-                outbox_events.c.next_attempt_at <= now - older_than,
-                outbox_events.c.id.in_(ids) if ids is not None else sa.true(),
+                t.c.dispatched_at.is_(None),
+                t.c.next_attempt_at <= now - older_than,
+                t.c.organisation_id == organisation_id if organisation_id else sa.true(),
+                t.c.id.in_(ids) if ids is not None else sa.true(),
             )
-            .order_by(outbox_events.c.next_attempt_at, outbox_events.c.created_at)
+            .order_by(t.c.next_attempt_at, t.c.created_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
         )
         result = await self._conn.execute(
             sa.update(outbox_events)
-            .where(outbox_events.c.id.in_(chosen))
+            .where(sa.tuple_(t.c.organisation_id, t.c.id).in_(chosen))
             .values(next_attempt_at=now + lease, attempts=outbox_events.c.attempts + 1)
             .returning(
                 outbox_events.c.id,
@@ -98,16 +106,16 @@ class SqlOutbox(SqlRepository):
             for row in rows
         ]
 
-    async def mark_dispatched(self, event_id: UUID) -> None:
+    async def mark_dispatched(self, row: OutboxRow) -> None:
         await self._conn.execute(
             sa.update(outbox_events)
-            .where(outbox_events.c.id == event_id)
+            .where(_the(row))
             .values(dispatched_at=sa.func.clock_timestamp(), last_error=None)
         )
 
-    async def mark_failed(self, event_id: UUID, *, retry_in: timedelta, error: str) -> None:
+    async def mark_failed(self, row: OutboxRow, *, retry_in: timedelta, error: str) -> None:
         await self._conn.execute(
             sa.update(outbox_events)
-            .where(outbox_events.c.id == event_id)
+            .where(_the(row))
             .values(next_attempt_at=sa.func.clock_timestamp() + retry_in, last_error=error[:2000])
         )

@@ -27,17 +27,33 @@ class SqlJobRepository(SqlRepository):
         ).one_or_none()
         return _job(row._mapping) if row else None
 
-    async def get_for_update(self, job_id: UUID) -> Job | None:
+    async def get_for_update(self, organisation_id: UUID, job_id: UUID) -> Job | None:
         row = (
-            await self._conn.execute(sa.select(jobs).where(jobs.c.id == job_id).with_for_update())
+            await self._conn.execute(
+                sa.select(jobs)
+                .where(jobs.c.organisation_id == organisation_id, jobs.c.id == job_id)
+                .with_for_update()
+            )
         ).one_or_none()
         return _job(row._mapping) if row else None
+
+    async def organisation_of(self, job_id: UUID) -> UUID | None:
+        """The organisation of a job handed to the queue by id alone, before migration 0010
+        made the organisation travel with it: a scan of the jobs, once per such job."""
+        found: UUID | None = await self._conn.scalar(
+            sa.select(jobs.c.organisation_id).where(jobs.c.id == job_id)
+        )
+        return found
 
     async def save(self, job: Job) -> None:
         values = _values(job)
         for key in ("id", "organisation_id", "kind", "params", "created_by", "created_at"):
             values.pop(key)
-        await self._conn.execute(sa.update(jobs).where(jobs.c.id == job.id).values(**values))
+        await self._conn.execute(
+            sa.update(jobs)
+            .where(jobs.c.organisation_id == job.organisation_id, jobs.c.id == job.id)
+            .values(**values)
+        )
 
     async def list_stuck(
         self, *, queued_before: datetime, running_before: datetime, limit: int

@@ -199,9 +199,13 @@ class SqlUserRepository(SqlRepository):
         )
         return {r.id: r.full_name for r in rows}
 
-    async def get_for_auth(self, user_id: UUID) -> User | None:
+    async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
         row = (
-            await self._conn.execute(sa.select(users).where(users.c.id == user_id))
+            await self._conn.execute(
+                sa.select(users).where(
+                    users.c.organisation_id == organisation_id, users.c.id == user_id
+                )
+            )
         ).one_or_none()
         return _user(row._mapping) if row else None
 
@@ -257,7 +261,15 @@ class SqlUserRepository(SqlRepository):
     async def count_active_with_role_code(self, scope: Scope, code: str) -> int:
         count = await self._conn.scalar(
             sa.select(sa.func.count())
-            .select_from(users.join(roles, roles.c.id == users.c.role_id))
+            .select_from(
+                users.join(
+                    roles,
+                    sa.and_(
+                        roles.c.organisation_id == users.c.organisation_id,
+                        roles.c.id == users.c.role_id,
+                    ),
+                )
+            )
             .where(in_organisation(users, scope), users.c.is_active, roles.c.code == code)
         )
         return int(count or 0)

@@ -25,6 +25,13 @@ def _json(*pairs: Any) -> sa.ColumnElement[Any]:
     return sa.func.jsonb_build_object(*pairs, type_=JSONB)
 
 
+def _of(table: sa.FromClause, reference: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """The row of ``table`` a stage move's ``reference`` names, in its organisation."""
+    return sa.and_(
+        table.c.organisation_id == stage_moves.c.organisation_id, table.c.id == reference
+    )
+
+
 class SqlTimelineQueries(SqlRepository):
     async def for_subject(
         self,
@@ -206,12 +213,12 @@ class SqlTimelineQueries(SqlRepository):
                     # organisation_id, deal_id, at), not a join the planner could drive from
                     # the organisation's newest moves.
                     (
-                        stage_moves.join(deals, deals.c.id == stage_moves.c.deal_id)
+                        stage_moves.join(deals, _of(deals, stage_moves.c.deal_id))
                         if deal_id is not None
                         else stage_moves
                     )
-                    .outerjoin(from_stage, from_stage.c.id == stage_moves.c.from_stage_id)
-                    .outerjoin(to_stage, to_stage.c.id == stage_moves.c.to_stage_id)
+                    .outerjoin(from_stage, _of(from_stage, stage_moves.c.from_stage_id))
+                    .outerjoin(to_stage, _of(to_stage, stage_moves.c.to_stage_id))
                 )
                 .where(
                     stage_moves.c.organisation_id == org,

@@ -83,7 +83,7 @@ class SqlWebhookRepository(SqlRepository):
             )
         await self._conn.execute(
             sa.update(t)
-            .where(t.c.id == endpoint.id, t.c.organisation_id == endpoint.organisation_id)
+            .where(t.c.organisation_id == endpoint.organisation_id, t.c.id == endpoint.id)
             .values(**values)
         )
         if endpoint.recorded:
@@ -116,7 +116,13 @@ class SqlWebhookRepository(SqlRepository):
     async def active_admin_ids(self, organisation_id: UUID) -> Sequence[UUID]:
         rows = await self._conn.execute(
             sa.select(users.c.id)
-            .join(roles, roles.c.id == users.c.role_id)
+            .join(
+                roles,
+                sa.and_(
+                    roles.c.organisation_id == users.c.organisation_id,
+                    roles.c.id == users.c.role_id,
+                ),
+            )
             .where(
                 users.c.organisation_id == organisation_id,
                 users.c.is_active.is_(True),
@@ -202,25 +208,26 @@ class SqlWebhookRepository(SqlRepository):
         *,
         now: datetime,
         lease: timedelta,
+        organisation_id: UUID | None = None,
         ids: Sequence[UUID] | None = None,
         limit: int = 100,
     ) -> Sequence[WebhookDelivery]:
         t = webhook_deliveries
         chosen = (
-            sa.select(t.c.id)
+            sa.select(t.c.organisation_id, t.c.id)
             .where(
                 t.c.status == DeliveryStatus.PENDING.value,
                 t.c.next_attempt_at <= now,
+                t.c.organisation_id == organisation_id if organisation_id else sa.true(),
                 t.c.id.in_(ids) if ids is not None else sa.true(),
             )
             .order_by(t.c.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
         )
         rows = await self._conn.execute(
             sa.update(t)
-            .where(t.c.id.in_(chosen))
+            .where(sa.tuple_(t.c.organisation_id, t.c.id).in_(chosen))
             .values(next_attempt_at=now + lease)
             .returning(*t.c)
         )
@@ -230,7 +237,7 @@ class SqlWebhookRepository(SqlRepository):
         t = webhook_deliveries
         await self._conn.execute(
             sa.update(t)
-            .where(t.c.id == delivery.id, t.c.organisation_id == delivery.organisation_id)
+            .where(t.c.organisation_id == delivery.organisation_id, t.c.id == delivery.id)
             .values(**_delivery_values(delivery))
         )
 

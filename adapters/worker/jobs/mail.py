@@ -27,7 +27,9 @@ async def send_link_mail(context: JobContext, params: dict[str, Any]) -> dict[st
         mailer=container.mailer,
         link_base=container.settings.public_base,
     )
-    sent_to = await links.send(UUID(params["user_id"]), ActionPurpose(params["purpose"]))
+    sent_to = await links.send(
+        context.organisation_id, UUID(params["user_id"]), ActionPurpose(params["purpose"])
+    )
     if sent_to is None:
         return {"skipped": "the account can no longer use this link"}
     return {"sent_to": sent_to}

@@ -40,13 +40,20 @@ def retry_delay(attempts: int) -> timedelta:
 async def dispatch_outbox(
     container: Container,
     *,
+    organisation_id: UUID | None = None,
     ids: Sequence[UUID] | None = None,
     older_than: timedelta = timedelta(0),
 ) -> int:
-    """Claim a batch of due rows (or the given ones) and deliver each to its subscribers;
-    returns how many were claimed."""
+    """Claim a batch of due rows (or the given ones of ``organisation_id``) and deliver each
+    to its subscribers; returns how many were claimed."""
     async with container.engine.begin() as conn:
-        rows = await SqlOutbox(conn).claim(lease=LEASE, ids=ids, older_than=older_than, limit=BATCH)
+        rows = await SqlOutbox(conn).claim(
+            lease=LEASE,
+            organisation_id=organisation_id,
+            ids=ids,
+            older_than=older_than,
+            limit=BATCH,
+        )
     for row in rows:
         await _deliver(container, row)
     return len(rows)
@@ -69,17 +76,24 @@ async def _deliver(container: Container, row: OutboxRow) -> None:
         )
         async with container.engine.begin() as conn:
             await SqlOutbox(conn).mark_failed(
-                row.id, retry_in=delay, error=f"{type(exc).__name__}: {exc}"
+                row, retry_in=delay, error=f"{type(exc).__name__}: {exc}"
             )
         return
     async with container.engine.begin() as conn:
-        await SqlOutbox(conn).mark_dispatched(row.id)
+        await SqlOutbox(conn).mark_dispatched(row)
 
 
-async def dispatch_events(ctx: dict[str, Any], event_ids: list[str]) -> int:
-    """arq task sent by the unit of work after commit."""
+async def dispatch_events(
+    ctx: dict[str, Any], event_ids: list[str], organisation_id: str | None = None
+) -> int:
+    """arq task sent by the unit of work after commit, with one organisation's events (None:
+    sent before the organisation travelled with them, migration 0010; claimed by id alone)."""
     container: Container = ctx["container"]
-    return await dispatch_outbox(container, ids=[UUID(event_id) for event_id in event_ids])
+    return await dispatch_outbox(
+        container,
+        organisation_id=UUID(organisation_id) if organisation_id else None,
+        ids=[UUID(event_id) for event_id in event_ids],
+    )
 
 
 async def sweep_outbox(ctx: dict[str, Any]) -> int:

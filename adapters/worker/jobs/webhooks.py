@@ -16,9 +16,16 @@ from arq.cron import cron
 from adapters.bootstrap import Container
 
 
-async def attempt_webhook_deliveries(ctx: dict[str, Any], delivery_ids: list[str]) -> int:
+async def attempt_webhook_deliveries(
+    ctx: dict[str, Any], delivery_ids: list[str], organisation_id: str | None = None
+) -> int:
+    """The deliveries of one organisation (None: sent before the organisation travelled with
+    them, migration 0010; they are claimed by id alone)."""
     container: Container = ctx["container"]
-    return await container.webhook_deliverer().attempt_due([UUID(i) for i in delivery_ids])
+    return await container.webhook_deliverer().attempt_due(
+        [UUID(i) for i in delivery_ids],
+        organisation_id=UUID(organisation_id) if organisation_id else None,
+    )
 
 
 async def retry_webhook_deliveries(ctx: dict[str, Any]) -> int:

@@ -231,7 +231,9 @@ class UserAdminService:
                 await self._require_grantable_role_of(uow, principal, user)
                 user.deactivate()
                 await uow.users.update(user, version)
-                await uow.refresh_tokens.revoke_all_for_user(user.id, self._clock.now())
+                await uow.refresh_tokens.revoke_all_for_user(
+                    user.organisation_id, user.id, self._clock.now()
+                )
                 for department in await uow.departments.list(scope):
                     if department.head_id == user.id:
                         head_version = department.version

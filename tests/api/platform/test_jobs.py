@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from adapters.queue.arq_queue import RUN_JOB
 from adapters.worker.main import redispatch_stuck_jobs
 from adapters.worker.runner import JobContext, run_stored_job
 from domain.auth.services import MAIL_JOB
@@ -41,7 +42,9 @@ class TestGetJob:
             seen.append(response.json())
             return {"imported": 5}
 
-        outcome = await run_stored_job(factory.container, job.id, {"t.slow": slow})
+        outcome = await run_stored_job(
+            factory.container, job.organisation_id, job.id, {"t.slow": slow}
+        )
         assert outcome == "done"
         [during] = seen
         assert (during["status"], during["progress"]) == ("running", 40)
@@ -64,7 +67,10 @@ class TestGetJob:
         async def boom(context: JobContext, params: dict[str, Any]) -> None:
             raise RuntimeError("the 1C server refused the connection")
 
-        assert await run_stored_job(factory.container, job.id, {"t.boom": boom}) == "failed"
+        assert (
+            await run_stored_job(factory.container, job.organisation_id, job.id, {"t.boom": boom})
+            == "failed"
+        )
         body = (await factory.client.get(f"/api/v1/jobs/{job.id}", headers=admin.headers)).json()
         assert body["status"] == "failed"
         assert body["error"] == "RuntimeError: the 1C server refused the connection"
@@ -76,7 +82,7 @@ class TestGetJob:
     ) -> None:
         org, admin = await factory.admin_session()
         job = await stored_job(factory.container, org.id, created_by=admin.user.id, kind="t.what")
-        assert await run_stored_job(factory.container, job.id, {}) == "failed"
+        assert await run_stored_job(factory.container, job.organisation_id, job.id, {}) == "failed"
         body = (await factory.client.get(f"/api/v1/jobs/{job.id}", headers=admin.headers)).json()
         assert body["status"] == "failed"
         assert "t.what" in body["error"]
@@ -220,6 +226,24 @@ class TestStuckJobs:
         )
         dispatched = await redispatch_stuck_jobs({"container": factory.container})
         assert dispatched >= 1
+        await drain_queue(factory.container)
+        response = await factory.client.get(f"/api/v1/jobs/{job.id}", headers=admin.headers)
+        assert response.json()["status"] == "done"
+        assert mails_to(factory.container, org.admin.email)
+
+    async def test_a_job_queued_by_its_id_alone_before_migration_0010_still_runs(
+        self, factory: Factory
+    ) -> None:
+        # Jobs now travel with their organisation; one queued before carries only its id.
+        org, admin = await factory.admin_session()
+        job = await stored_job(
+            factory.container,
+            org.id,
+            created_by=org.admin.id,
+            kind=MAIL_JOB,
+            params={"to": org.admin.email, "subject": "Старая очередь", "body": "Текст"},
+        )
+        await factory.container.arq.enqueue_job(RUN_JOB, str(job.id), _job_id=str(job.id))
         await drain_queue(factory.container)
         response = await factory.client.get(f"/api/v1/jobs/{job.id}", headers=admin.headers)
         assert response.json()["status"] == "done"

@@ -26,9 +26,9 @@ class InMemoryUserRepository:
         found = [u for u in self.rows.values() if u.email.lower() == email.strip().lower()]
         return replace(found[0]) if found else None
 
-    async def get_for_auth(self, user_id: UUID) -> User | None:
+    async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
         user = self.rows.get(user_id)
-        return replace(user) if user else None
+        return replace(user) if user and user.organisation_id == organisation_id else None
 
     async def update(self, user: User, expected_version: int) -> None:
         assert self.rows[user.id].version == expected_version
@@ -49,9 +49,9 @@ class InMemoryActionTokenRepository:
     async def save(self, token: ActionToken) -> None:
         self.rows[token.token_hash] = replace(token)
 
-    async def spend_all_for_user(self, user_id: UUID, at: datetime) -> None:
+    async def spend_all_for_user(self, organisation_id: UUID, user_id: UUID, at: datetime) -> None:
         for t in self.rows.values():
-            if t.user_id == user_id and t.used_at is None:
+            if (t.organisation_id, t.user_id) == (organisation_id, user_id) and t.used_at is None:
                 t.used_at = at
 
 
@@ -69,18 +69,25 @@ class InMemoryRefreshTokenRepository:
     async def save(self, token: RefreshToken) -> None:
         self.rows[token.token_hash] = replace(token)
 
-    async def revoke_family(self, family_id: UUID, at: datetime) -> None:
+    async def revoke_family(self, organisation_id: UUID, family_id: UUID, at: datetime) -> None:
         for t in self.rows.values():
-            if t.family_id == family_id and t.revoked_at is None:
+            if (t.organisation_id, t.family_id) == (organisation_id, family_id) and (
+                t.revoked_at is None
+            ):
                 t.revoked_at = at
 
-    async def revoke_all_for_user(self, user_id: UUID, at: datetime) -> None:
+    async def revoke_all_for_user(self, organisation_id: UUID, user_id: UUID, at: datetime) -> None:
         for t in self.rows.values():
-            if t.user_id == user_id and t.revoked_at is None:
+            if (t.organisation_id, t.user_id) == (organisation_id, user_id) and (
+                t.revoked_at is None
+            ):
                 t.revoked_at = at
 
-    async def family_is_active(self, family_id: UUID, now: datetime) -> bool:
-        return any(t.family_id == family_id and t.is_usable(now) for t in self.rows.values())
+    async def family_is_active(self, organisation_id: UUID, family_id: UUID, now: datetime) -> bool:
+        return any(
+            (t.organisation_id, t.family_id) == (organisation_id, family_id) and t.is_usable(now)
+            for t in self.rows.values()
+        )
 
 
 class InMemoryApiKeyRepository:

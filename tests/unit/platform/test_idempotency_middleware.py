@@ -65,7 +65,9 @@ class ActiveUsers:
     """The caller behind the token is looked up before anything is replayed; here it is an
     active user of the token's organisation."""
 
-    async def get_for_auth(self, user_id: UUID) -> User:
+    async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
+        if organisation_id != ORG:
+            return None
         return User(
             id=user_id, organisation_id=ORG, email="u@example.com", full_name="U", role_id=ORG
         )
