@@ -260,7 +260,134 @@ const tests = [
       }
     },
   },
+  {
+    name: 'a seller opens a deal from the board, edits it, attaches the contract its stage needs and records a call',
+    run: sellerWorksADealFromTheBoard,
+  },
 ];
+
+/**
+ * Issue 10, the deal page: a demo seller opens a deal from the board, edits its amount in place,
+ * moves it into "Договор", which asks for the contract, attaches it in the dialog and so
+ * completes the move, then records a call with its result and the follow-up task it suggests.
+ */
+async function sellerWorksADealFromTheBoard(page) {
+  const seller = {
+    email: process.env.E2E_SELLER_EMAIL || 'a.sidorov@example.com',
+    password: process.env.E2E_SELLER_PASSWORD || 'demo-password',
+  };
+  const path = (response) => new URL(response.url()).pathname;
+  const waitFor = (method, pathname) => {
+    const response = page.waitForResponse(
+      (answer) => answer.request().method() === method && path(answer) === pathname,
+    );
+    response.catch(() => {});
+    return response;
+  };
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel('Эл. почта').fill(seller.email);
+  await page.getByLabel('Пароль').fill(seller.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+
+  // The board of the demo "Продажи" funnel; a deal of its first stage, before "Договор".
+  const funnelsResponse = waitFor('GET', '/api/v1/funnels');
+  await page.goto(`${BASE_URL}/deals`);
+  const funnels = await (await funnelsResponse).json();
+  const sales = funnels.find((funnel) => funnel.name === 'Продажи');
+  check(sales, 'no "Продажи" funnel');
+  await page.getByTestId('stage-column').first().waitFor();
+  if (!sales.is_default) {
+    await page.getByRole('textbox', { name: /Воронка/ }).click();
+    await page.getByRole('option', { name: 'Продажи', exact: true }).click();
+  }
+  const contractStage = sales.stages.find((stage) => stage.required_documents.includes('contract'));
+  check(contractStage, 'no stage of "Продажи" requires a contract');
+  const before = sales.stages
+    .filter((stage) => stage.position < contractStage.position)
+    .toSorted((a, b) => a.position - b.position);
+  let card = null;
+  for (const stage of before) {
+    const cards = page.locator(
+      `[data-testid="stage-column"][aria-label="${stage.name}"] [data-testid="deal-card"]`,
+    );
+    if ((await cards.count()) > 0) {
+      card = cards.first();
+      break;
+    }
+  }
+  check(card, `the seller has no deal before "${contractStage.name}"`);
+  await card.click();
+  await page.waitForURL((url) => /^\/deals\/[0-9a-f-]{36}$/.test(url.pathname));
+  const dealId = new URL(page.url()).pathname.split('/').pop();
+  await page.getByTestId('deal-title').waitFor();
+
+  // The amount, edited in place; the PATCH names the version it saw.
+  const amount = page.getByTestId('deal-field-amount');
+  await amount.getByRole('button', { name: 'Изменить: Сумма' }).click();
+  await amount.getByLabel('Сумма').fill('245 000');
+  const patched = waitFor('PATCH', `/api/v1/deals/${dealId}`);
+  await amount.getByLabel('Сумма').press('Enter');
+  const patch = await patched;
+  check(patch.ok(), `saving the amount answered ${patch.status()}`);
+  check(/^"v\d+"$/.test(patch.request().headers()['if-match'] ?? ''), 'no If-Match on the PATCH');
+  check((await patch.json()).amount === '245000.00', 'the amount was not saved');
+  await amount.getByText(/245\s000/).waitFor();
+  await page.screenshot({ path: `${RESULTS}deal-page.png`, fullPage: true });
+
+  // Into the contract stage: refused for the missing contract, which the dialog attaches.
+  const stageSelect = page.getByLabel('Этап', { exact: true }).and(page.locator('input'));
+  const refused = waitFor('POST', `/api/v1/deals/${dealId}/move`);
+  await stageSelect.click();
+  await page.getByRole('option', { name: contractStage.name, exact: true }).click();
+  check((await refused).status() === 422, 'the move was not refused for the contract');
+  const dialog = page.getByTestId('stage-requirements');
+  await dialog.getByText('Нужен документ: Договор').waitFor();
+  await dialog.locator('input[type="file"]').setInputFiles({
+    name: 'dogovor-e2e.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% e2e contract\n'),
+  });
+  const uploaded = waitFor('POST', '/api/v1/attachments');
+  await dialog.getByRole('button', { name: 'Загрузить' }).click();
+  const upload = await uploaded;
+  check(upload.status() === 201, `the upload answered ${upload.status()}`);
+  check((await upload.json()).document_type === 'contract', 'the file is not a contract');
+  await dialog.getByText('Прикреплён').waitFor();
+  await page.screenshot({ path: `${RESULTS}deal-stage-requirements.png`, fullPage: true });
+  const moved = waitFor('POST', `/api/v1/deals/${dealId}/move`);
+  await dialog.getByRole('button', { name: `Перевести на «${contractStage.name}»` }).click();
+  const move = await moved;
+  check(move.ok(), `the move answered ${move.status()}`);
+  check((await move.json()).stage_id === contractStage.id, 'the deal is not in the contract stage');
+  await dialog.waitFor({ state: 'detached' });
+  check(
+    (await stageSelect.inputValue()) === contractStage.name,
+    'the stage selector does not show the new stage',
+  );
+  await page.getByTestId('deal-files').getByText('dogovor-e2e.pdf').waitFor();
+
+  // A call with its result, then the follow-up task the form suggests.
+  const subject = `Договор e2e ${Date.now()}`;
+  await page.getByLabel('Тема').fill(subject);
+  await page.getByLabel(/^Результат/).fill('Договор отправлен, клиент подпишет в пятницу');
+  const logged = waitFor('POST', '/api/v1/activities');
+  await page.getByRole('button', { name: 'Записать' }).click();
+  const activity = await logged;
+  check(activity.status() === 201, `the call was refused: ${activity.status()}`);
+  check((await activity.json()).kind === 'call', 'the activity is not a call');
+  const taskTitle = page.getByLabel(/^Что сделать/);
+  await taskTitle.waitFor();
+  check((await taskTitle.inputValue()) === `Следующий шаг: ${subject}`, 'no follow-up suggested');
+  const created = waitFor('POST', '/api/v1/tasks');
+  await page.getByRole('button', { name: 'Поставить задачу' }).click();
+  const task = await created;
+  check(task.status() === 201, `the follow-up task was refused: ${task.status()}`);
+  check((await task.json()).deal_id === dealId, 'the follow-up task is not on the deal');
+  await page.getByTestId('open-tasks').getByText(`Следующий шаг: ${subject}`).waitFor();
+  await page.getByTestId('work-timeline').getByText(`Звонок (исходящий): ${subject}`).waitFor();
+  await page.screenshot({ path: `${RESULTS}deal-work-recorded.png`, fullPage: true });
+}
 
 /** Signs in as the seeded administrator through the form and waits for the app shell. */
 async function signIn(page) {
