@@ -156,10 +156,11 @@ async def deal_totals(
     `exact` says whether the figures are exact. They always are when the filters are among
     funnel_id, stage_id, status and responsible_id: they come from counters that every change
     of a deal keeps exact in its own transaction. With any other filter (source, amount, dates,
-    stale, search, custom fields, client) they are exact when it selects at most 10,000 deals;
-    above, they are an estimate (`exact: false`): the exact totals of the funnel, stage, status
-    and responsible part, scaled by the share of a random sample of those deals that the other
-    filters keep."""
+    stale, search, custom fields, client) they are counted deal by deal, exactly, when that is
+    cheap: the database's planner expects at most 10,000 deals, found without reading many
+    more, and counting finds at most 10,000. Otherwise they are an estimate (`exact: false`):
+    the exact totals of the funnel, stage, status and responsible part, scaled by the share of
+    a random sample of those deals that the other filters keep."""
     filters = await service.resolve_filters(principal, filters, custom_params(request))
     return DealTotalsRead.of(await service.totals(principal, filters))
 

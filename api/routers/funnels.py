@@ -201,7 +201,7 @@ async def get_funnel_board(
     """Open visible deals per stage: count, totals per currency (amount and weighted) and
     the first cards, for the kanban board. A column's `exact` is false when its count and
     totals are an estimate, as in GET /deals/totals: filters beyond stage, status and
-    responsible selecting more than 10,000 deals."""
+    responsible selecting more deals than are cheap to count."""
     filters = await service.resolve_filters(principal, filters, custom_params(request))
     board = await service.board(principal, funnel_id, filters, per_stage=per_stage)
     return BoardRead.of(board)

@@ -259,7 +259,7 @@ class CurrencyTotalRead(Schema):
 class DealTotalsRead(Schema):
     exact: bool = Field(
         description="false: the figures are an estimate (filters beyond funnel, stage, status "
-        "and responsible over more deals than are counted one by one)"
+        "and responsible over more deals than are cheap to count one by one)"
     )
     currencies: list[CurrencyTotalRead] = Field(description="One per currency, by its code")
 

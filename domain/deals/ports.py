@@ -127,8 +127,8 @@ class DealRepository(Protocol):
     ) -> DealTotals:
         """Count, amount and weighted amount of every visible deal the filters select: exact
         from the counters when the filters are counter dimensions (funnel, stages, statuses,
-        responsibles), exact when the other filters select at most ``exact_up_to`` deals, an
-        estimate (``exact`` False) otherwise."""
+        responsibles), exact when the other filters select at most ``exact_up_to`` deals that
+        are cheap to count, an estimate (``exact`` False) otherwise."""
         ...
 
     async def board(

@@ -30,7 +30,8 @@ from domain.staff.permissions import Permission, Resource
 from domain.staff.services.colleagues import require_active_colleague
 
 # Totals under filters the counters cannot answer (source, amount, dates, search...) are
-# counted deal by deal up to this many deals, and estimated above (marked as such).
+# counted deal by deal up to this many deals (when the repository finds counting them cheap),
+# and estimated otherwise (marked as such).
 EXACT_TOTALS_UP_TO = 10_000
 
 
@@ -124,7 +125,8 @@ class DealService:
     async def totals(self, principal: Principal, filters: DealFilter) -> DealTotals:
         """Count, amount and weighted amount per currency over every visible deal the filters
         select: asked for once per filter, apart from the pages. Exact, or an estimate marked
-        as such when filters beyond the counters select more than EXACT_TOTALS_UP_TO deals."""
+        as such when filters beyond the counters select more deals than are cheap to count
+        (at most EXACT_TOTALS_UP_TO are)."""
         principal.require(Permission.DEALS_READ)
         scope = principal.scope_for(Resource.DEALS)
         async with self._uow as uow:

@@ -1461,7 +1461,7 @@ export interface paths {
          * @description Open visible deals per stage: count, totals per currency (amount and weighted) and
          *     the first cards, for the kanban board. A column's `exact` is false when its count and
          *     totals are an estimate, as in GET /deals/totals: filters beyond stage, status and
-         *     responsible selecting more than 10,000 deals.
+         *     responsible selecting more deals than are cheap to count.
          */
         get: operations["get_funnel_board"];
         put?: never;
@@ -1582,10 +1582,11 @@ export interface paths {
          *     `exact` says whether the figures are exact. They always are when the filters are among
          *     funnel_id, stage_id, status and responsible_id: they come from counters that every change
          *     of a deal keeps exact in its own transaction. With any other filter (source, amount, dates,
-         *     stale, search, custom fields, client) they are exact when it selects at most 10,000 deals;
-         *     above, they are an estimate (`exact: false`): the exact totals of the funnel, stage, status
-         *     and responsible part, scaled by the share of a random sample of those deals that the other
-         *     filters keep.
+         *     stale, search, custom fields, client) they are counted deal by deal, exactly, when that is
+         *     cheap: the database's planner expects at most 10,000 deals, found without reading many
+         *     more, and counting finds at most 10,000. Otherwise they are an estimate (`exact: false`):
+         *     the exact totals of the funnel, stage, status and responsible part, scaled by the share of
+         *     a random sample of those deals that the other filters keep.
          */
         get: operations["deal_totals"];
         put?: never;
@@ -3099,7 +3100,7 @@ export interface components {
         DealTotalsRead: {
             /**
              * Exact
-             * @description false: the figures are an estimate (filters beyond funnel, stage, status and responsible over more deals than are counted one by one)
+             * @description false: the figures are an estimate (filters beyond funnel, stage, status and responsible over more deals than are cheap to count one by one)
              */
             exact: boolean;
             /**

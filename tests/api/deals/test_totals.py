@@ -268,19 +268,28 @@ class TestCountersStayExact:
         meeting = stage_named(world.funnel, "Встреча")["id"]
         proposal = stage_named(world.funnel, "Рассмотрение КП")["id"]
         there = [
-            (await create_deal(factory, world.seller, stage_id=meeting))["id"] for _ in range(3)
+            (await create_deal(factory, world.seller, stage_id=meeting, amount="1234.56"))["id"]
+            for _ in range(3)
         ]
         back = [
-            (await create_deal(factory, world.seller, stage_id=proposal))["id"] for _ in range(3)
+            (await create_deal(factory, world.seller, stage_id=proposal, amount="99.99"))["id"]
+            for _ in range(3)
         ]
+        stage_url = f"{API}/funnels/{world.funnel['id']}/stages/{meeting}"
         for round_ in range(4):
             to_there, to_back = (proposal, meeting) if round_ % 2 == 0 else (meeting, proposal)
+            # Moves both ways, and the stage they leave and enter re-weighed meanwhile.
             responses = await asyncio.gather(
                 *(move(factory, world.seller, d, to_there) for d in there),
                 *(move(factory, world.seller, d, to_back) for d in back),
+                factory.client.patch(
+                    stage_url,
+                    json={"probability": "33.33" if round_ % 2 else "15.55"},
+                    headers=world.admin.headers,
+                ),
             )
-            assert [r.status_code for r in responses] == [200] * 6, [r.text for r in responses]
-        await assert_exact(factory, world.org.id)
+            assert [r.status_code for r in responses] == [200] * 7, [r.text for r in responses]
+            await assert_exact(factory, world.org.id)
 
 
 class TestTotals:
