@@ -264,6 +264,10 @@ const tests = [
     name: 'a seller opens a deal from the board, edits it, attaches the contract its stage needs and records a call',
     run: sellerWorksADealFromTheBoard,
   },
+  {
+    name: 'a seller lands on the today screen, sees the counters and completes a task with a result',
+    run: sellerCompletesTaskFromToday,
+  },
 ];
 
 /**
@@ -387,6 +391,83 @@ async function sellerWorksADealFromTheBoard(page) {
   await page.getByTestId('open-tasks').getByText(`Следующий шаг: ${subject}`).waitFor();
   await page.getByTestId('work-timeline').getByText(`Звонок (исходящий): ${subject}`).waitFor();
   await page.screenshot({ path: `${RESULTS}deal-work-recorded.png`, fullPage: true });
+}
+
+const SELLER_EMAIL = process.env.E2E_SELLER_EMAIL || 'a.sidorov@example.com';
+const SELLER_PASSWORD = process.env.E2E_SELLER_PASSWORD || 'demo-password';
+
+/**
+ * Issue 10, the today screen: a demo seller with an overdue task (planted through the API)
+ * signs in, lands on "Today", sees the task counted in the navigation and in its section,
+ * ticks it, writes the result, plans the next step, and the task leaves the day.
+ */
+async function sellerCompletesTaskFromToday(page) {
+  const api = page.request;
+  const login = await api.post(`${BASE_URL}/api/v1/auth/login`, {
+    data: { email: SELLER_EMAIL, password: SELLER_PASSWORD },
+  });
+  check(login.ok(), `the seller could not sign in through the API: ${login.status()}`);
+  const headers = { Authorization: `Bearer ${(await login.json()).access_token}` };
+  const clients = await (await api.get(`${BASE_URL}/api/v1/clients?limit=1`, { headers })).json();
+  check(clients.items.length > 0, 'the demo seller has no client');
+  const title = `Перезвонить по e2e ${Date.now()}`;
+  const planted = await api.post(`${BASE_URL}/api/v1/tasks`, {
+    headers,
+    data: {
+      title,
+      client_id: clients.items[0].id,
+      // Older than the demo's overdue tasks: the section lists the longest overdue first.
+      due_at: new Date(Date.now() - 90 * 86_400_000).toISOString(),
+      priority: 'high',
+    },
+  });
+  check(planted.ok(), `the overdue task was refused: ${planted.status()}`);
+  const task = await planted.json();
+
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel('Эл. почта').fill(SELLER_EMAIL);
+  await page.getByLabel('Пароль').fill(SELLER_PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+
+  const overdue = page.getByTestId('today-overdue');
+  await overdue.waitFor();
+  const row = overdue.getByTestId('today-task').filter({ hasText: title });
+  await row.waitFor();
+  const before = Number(await page.getByTestId('nav-count-/').textContent());
+  check(before >= 1, `the navigation counts ${before} due tasks`);
+  check(
+    Number(await page.getByTestId('nav-count-/tasks').textContent()) === before,
+    'the Today and Tasks counters differ',
+  );
+  await row.getByRole('link', { name: clients.items[0].name }).waitFor();
+  await page.screenshot({ path: `${RESULTS}today.png`, fullPage: true });
+
+  await row.getByRole('checkbox').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/^Результат/).fill('Клиент подтвердил заказ, ждёт счёт');
+  await dialog.getByLabel(/^Следующая задача/).fill('Выставить счёт');
+  await page.screenshot({ path: `${RESULTS}today-complete.png`, fullPage: true });
+  const completed = page.waitForResponse(
+    (response) =>
+      new URL(response.url()).pathname === `/api/v1/tasks/${task.id}/complete` && response.ok(),
+  );
+  completed.catch(() => {});
+  await dialog.getByRole('button', { name: 'Выполнить' }).click();
+  await completed;
+  await dialog.waitFor({ state: 'hidden' });
+  await row.waitFor({ state: 'detached' });
+
+  const done = await (await api.get(`${BASE_URL}/api/v1/tasks/${task.id}`, { headers })).json();
+  check(done.done === true, 'the task is not done on the server');
+  const timeline = await (
+    await api.get(`${BASE_URL}/api/v1/tasks?client_id=${task.client_id}&done=false`, { headers })
+  ).json();
+  check(
+    timeline.items.some((item) => item.title === 'Выставить счёт'),
+    'the next task was not planned',
+  );
+  await page.screenshot({ path: `${RESULTS}today-done.png`, fullPage: true });
 }
 
 /** Signs in as the seeded administrator through the form and waits for the app shell. */

@@ -28,7 +28,7 @@ export const routes: RouteObject[] = [
           {
             index: true,
             lazy: async () => ({
-              Component: (await import('./features/dashboard/DashboardPage')).DashboardPage,
+              Component: (await import('./features/today/TodayPage')).TodayPage,
             }),
           },
           {

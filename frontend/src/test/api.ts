@@ -23,10 +23,21 @@ export function problem(
  * Stands in for the backend: routes `METHOD /path` to a handler and records every request
  * (with its body read as text) so tests can assert what the SPA sent.
  */
+export const emptyToday: components['schemas']['TodayRead'] = {
+  day: '2025-03-03',
+  overdue_tasks: { count: 0, capped: false, items: [] },
+  today_tasks: { count: 0, capped: false, items: [] },
+  stale_deals: { count: 0, capped: false, items: [] },
+  deals_without_next_task: { count: 0, capped: false, items: [] },
+  notifications: { count: 0, capped: false, items: [] },
+};
+
 export function mockApi(screenRoutes: Record<string, Handler>) {
   // The shell's notification bell asks on every page; a screen's test may answer otherwise.
   const routes: Record<string, Handler> = {
     'GET /api/v1/notifications': () => json(200, { items: [], next_cursor: null }),
+    // ... and so does the navigation's count of due tasks.
+    'GET /api/v1/today': () => json(200, emptyToday),
     ...screenRoutes,
   };
   const calls: {

@@ -20,7 +20,7 @@ describe('AppShellLayout', () => {
     expect(links.map((link) => link.getAttribute('href'))).toEqual(
       expect.arrayContaining(['/', '/clients', '/deals', '/tasks', '/reports', '/settings']),
     );
-    expect(within(nav).getByRole('link', { name: 'Главная' })).toHaveAttribute(
+    expect(within(nav).getByRole('link', { name: 'Сегодня' })).toHaveAttribute(
       'aria-current',
       'page',
     );

@@ -1,5 +1,6 @@
 import {
   AppShell,
+  Badge,
   Burger,
   Button,
   Center,
@@ -17,6 +18,7 @@ import { Link, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitcher } from '../../i18n/LanguageSwitcher';
 import { useLogout, useMe } from '../auth/queries';
 import { NotificationBell } from '../notifications/NotificationBell';
+import { dueCount, useToday } from '../tasks/queries';
 import { useUpdateMe } from '../profile/queries';
 import { isActive, visibleNavItems } from './navigation';
 import { useFollowUserLanguage } from './useFollowUserLanguage';
@@ -29,6 +31,13 @@ export function AppShellLayout() {
   const updateMe = useUpdateMe();
   const logout = useLogout();
   useFollowUserLanguage(me.data?.language);
+  // The navigation counts the caller's overdue and today's tasks (tasks:read only).
+  const today = useToday({
+    enabled: Boolean(
+      me.data && (me.data.role_code === 'admin' || me.data.permissions.includes('tasks:read')),
+    ),
+  });
+  const due = dueCount(today.data);
 
   return (
     <AppShell
@@ -95,6 +104,19 @@ export function AppShellLayout() {
             component={Link}
             to={item.to}
             label={t(item.label)}
+            rightSection={
+              item.countsDueTasks && due > 0 ? (
+                <Badge
+                  size="sm"
+                  color="red"
+                  variant="filled"
+                  aria-label={t('nav.dueCount', { count: due })}
+                  data-testid={`nav-count-${item.to}`}
+                >
+                  {due}
+                </Badge>
+              ) : undefined
+            }
             active={isActive(item.to, pathname)}
             aria-current={isActive(item.to, pathname) ? 'page' : undefined}
             onClick={nav.close}

@@ -5,13 +5,15 @@ export interface NavItem {
   label: ParseKeys;
   /** Shown only to callers holding this permission (admins hold every one). */
   permission?: string;
+  /** Shows the number of the caller's overdue and today's tasks. */
+  countsDueTasks?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { to: '/', label: 'nav.dashboard' },
+  { to: '/', label: 'nav.today', countsDueTasks: true },
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
-  { to: '/tasks', label: 'nav.tasks' },
+  { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
   { to: '/reports', label: 'nav.reports' },
   { to: '/settings', label: 'nav.settings' },
   { to: '/webhooks', label: 'nav.webhooks', permission: 'webhooks:manage' },

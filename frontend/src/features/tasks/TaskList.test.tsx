@@ -1,67 +1,194 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { adminUser, json, mockApi } from '../../test/api';
+import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
-import type { Task } from './queries';
+import { task } from './fixtures';
 
-const task = (id: string, title: string, due_at: string | null): Task => ({
-  id,
-  client_id: null,
-  deal_id: null,
-  title,
-  description: null,
-  assignee_id: adminUser.id,
-  due_at,
-  remind_at: null,
-  reminded_at: null,
-  priority: 'normal',
-  done: false,
-  done_at: null,
-  done_by: null,
-  origin: 'manual',
-  created_by: adminUser.id,
-  created_at: '2025-01-01T10:00:00Z',
-  updated_at: '2025-01-01T10:00:00Z',
-  version: 1,
-});
+const seller = { ...adminUser, role_code: 'seller', permissions: ['tasks:read', 'tasks:write'] };
 
 describe('TaskList', () => {
-  it('lists my open tasks by due time, marks the overdue and completes one', async () => {
+  it('shows each task with its deal, client and phone, and pages with "show more"', async () => {
     setTokens({ access: 'access-1' });
-    const later = task('t-later', 'Отправить КП', '2999-01-01T09:00:00Z');
-    const overdue = task('t-overdue', 'Перезвонить клиенту', '2020-01-01T09:00:00Z');
-    const undated = task('t-undated', 'Обновить реквизиты', null);
-    let open = [undated, later, overdue];
+    const overdue = task('t-1', 'Перезвонить клиенту', '2020-01-01T09:00:00Z', {
+      deal_id: 'd-1',
+      deal_title: 'Поставка труб',
+      phone: '+79123456789',
+    });
+    const later = task('t-2', 'Отправить КП', '2999-01-01T09:00:00Z');
     const queries: URLSearchParams[] = [];
-    const api = mockApi({
-      'GET /api/v1/users/me': () => json(200, adminUser),
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, seller),
       'GET /api/v1/tasks': (request) => {
-        queries.push(new URL(request.url).searchParams);
-        return json(200, { items: open, next_cursor: null });
-      },
-      'POST /api/v1/tasks/t-overdue/complete': () => {
-        open = open.filter((item) => item.id !== 't-overdue');
-        return json(200, { ...overdue, done: true });
+        const query = new URL(request.url).searchParams;
+        queries.push(query);
+        return query.get('cursor') === 'page-2'
+          ? json(200, { items: [later], next_cursor: null })
+          : json(200, { items: [overdue], next_cursor: 'page-2' });
       },
     });
     const { user } = renderApp('/tasks');
 
-    const boxes = await screen.findAllByRole('checkbox', {}, { timeout: 5000 });
-    expect(boxes.map((box) => box.getAttribute('aria-label'))).toEqual([
-      'Отметить выполненной: Перезвонить клиенту',
-      'Отметить выполненной: Отправить КП',
-      'Отметить выполненной: Обновить реквизиты',
-    ]);
+    const row = (await screen.findByText('Перезвонить клиенту', {}, { timeout: 5000 })).closest(
+      'tr',
+    )!;
+    expect(row).toHaveAttribute('data-overdue');
+    expect(within(row).getByRole('link', { name: 'Поставка труб' })).toHaveAttribute(
+      'href',
+      '/deals/d-1',
+    );
+    expect(within(row).getByRole('link', { name: 'ООО Ромашка' })).toHaveAttribute(
+      'href',
+      '/clients/c-1',
+    );
+    expect(within(row).getByRole('link', { name: /Позвонить/ })).toHaveAttribute(
+      'href',
+      'tel:+79123456789',
+    );
+    expect(within(row).getByText('+7 912 345-67-89')).toBeInTheDocument();
     expect(queries[0]?.get('mine')).toBe('true');
     expect(queries[0]?.get('done')).toBe('false');
-    expect(screen.getAllByText('Просрочена')).toHaveLength(1);
-    expect(screen.getByText('Перезвонить клиенту').closest('tr')).toHaveAttribute('data-overdue');
+    expect(screen.queryByText('Отправить КП')).not.toBeInTheDocument();
 
-    await user.click(screen.getByRole('checkbox', { name: /Перезвонить клиенту/ }));
+    await user.click(screen.getByRole('button', { name: 'Показать ещё' }));
 
-    await waitFor(() => expect(screen.queryByText('Перезвонить клиенту')).not.toBeInTheDocument());
-    expect(api.callsTo('POST', '/api/v1/tasks/t-overdue/complete')).toHaveLength(1);
-    expect(screen.getAllByRole('checkbox')).toHaveLength(2);
+    expect(await screen.findByText('Отправить КП')).toBeInTheDocument();
+    expect(queries.at(-1)?.get('cursor')).toBe('page-2');
+    expect(screen.queryByRole('button', { name: 'Показать ещё' })).not.toBeInTheDocument();
   });
+
+  it('filters by due window and keeps the filter in the URL', async () => {
+    setTokens({ access: 'access-1' });
+    const queries: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, seller),
+      'GET /api/v1/tasks': (request) => {
+        queries.push(new URL(request.url).searchParams);
+        return json(200, { items: [], next_cursor: null });
+      },
+    });
+    const { user, router } = renderApp('/tasks');
+    expect(await screen.findByText('Открытых задач нет', {}, { timeout: 5000 })).toBeVisible();
+
+    await user.click(screen.getByText('Просроченные'));
+    expect(await screen.findByText('Просроченных задач нет')).toBeVisible();
+    expect(queries.at(-1)?.get('overdue')).toBe('true');
+    expect(router.state.location.search).toBe('?due=overdue');
+
+    await user.click(screen.getByText('На неделю'));
+    await screen.findByText('На эту неделю задач нет');
+    const due = new Date(queries.at(-1)!.get('due_to')!);
+    expect(due.getDay()).toBe(1); // up to next Monday, midnight on the reader's clock
+    expect(due.getHours()).toBe(0);
+    expect(queries.at(-1)?.get('overdue')).toBeNull();
+  });
+
+  it("lets a head pick a team member and lists that person's tasks", async () => {
+    setTokens({ access: 'access-1' });
+    const head = {
+      ...adminUser,
+      role_code: 'head_of_sales',
+      department_id: 'dep-1',
+      permissions: ['tasks:read', 'reports:read'],
+    };
+    const member = { ...adminUser, id: 'u-2', full_name: 'Олег Коваленко' };
+    const queries: URLSearchParams[] = [];
+    const usersAsked: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, head),
+      'GET /api/v1/users': (request) => {
+        usersAsked.push(new URL(request.url).searchParams);
+        return json(200, { items: [head, member], next_cursor: null });
+      },
+      'GET /api/v1/tasks': (request) => {
+        queries.push(new URL(request.url).searchParams);
+        return json(200, { items: [], next_cursor: null });
+      },
+    });
+    const { user } = renderApp('/tasks');
+
+    // The input (the options' list is labelled by it too).
+    const [assignee] = await screen.findAllByLabelText('Исполнитель', {}, { timeout: 5000 });
+    await user.click(assignee!);
+    await user.click(
+      await screen.findByRole('option', { name: 'Олег Коваленко' }, { timeout: 5000 }),
+    );
+
+    await waitFor(() => expect(queries.at(-1)?.get('assignee_id')).toBe('u-2'));
+    expect(queries.at(-1)?.get('mine')).toBeNull();
+    expect(usersAsked[0]?.get('department_id')).toBe('dep-1');
+    expect(usersAsked[0]?.get('include_subdepartments')).toBe('true');
+  });
+
+  it('says a failed load failed, never "no tasks", and retries', async () => {
+    setTokens({ access: 'access-1' });
+    let fail = true;
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, seller),
+      'GET /api/v1/tasks': () =>
+        fail
+          ? problem(403, 'denied')
+          : json(200, { items: [task('t-1', 'Позвонить', null)], next_cursor: null }),
+    });
+    const { user } = renderApp('/tasks');
+
+    expect(
+      await screen.findByText('Не удалось загрузить задачи', {}, { timeout: 5000 }),
+    ).toBeVisible();
+    expect(screen.queryByText('Открытых задач нет')).not.toBeInTheDocument();
+
+    fail = false;
+    await user.click(screen.getByRole('button', { name: 'Повторить' }));
+
+    expect(await screen.findByText('Позвонить')).toBeVisible();
+  });
+
+  it('completing asks for the result, records it and plans the next task', async () => {
+    setTokens({ access: 'access-1' });
+    const due = task('t-1', 'Перезвонить клиенту', '2020-01-01T09:00:00Z', {
+      deal_id: 'd-1',
+      deal_title: 'Поставка труб',
+      version: 4,
+    });
+    let open = [due];
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, seller),
+      'GET /api/v1/tasks': () => json(200, { items: open, next_cursor: null }),
+      'POST /api/v1/tasks/t-1/complete': () => {
+        open = [];
+        return json(200, { ...due, done: true });
+      },
+      'POST /api/v1/activities': () => json(201, {}),
+      'POST /api/v1/tasks': () => json(201, {}),
+    });
+    const { user } = renderApp('/tasks');
+
+    await user.click(
+      await screen.findByRole('checkbox', { name: /Перезвонить клиенту/ }, { timeout: 5000 }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Выполнить' }));
+    expect(await within(dialog).findByText('Опишите результат')).toBeVisible();
+    expect(api.callsTo('POST', '/api/v1/tasks/t-1/complete')).toHaveLength(0);
+
+    await user.click(within(dialog).getByLabelText(/Результат/));
+    await user.paste('Договорились о встрече');
+    await user.click(within(dialog).getByLabelText(/Следующая задача/));
+    await user.paste('Провести встречу');
+    await user.click(within(dialog).getByRole('button', { name: 'Выполнить' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const [completed] = api.callsTo('POST', '/api/v1/tasks/t-1/complete');
+    expect(completed?.headers.get('If-Match')).toBe('"v4"');
+    expect(JSON.parse(api.callsTo('POST', '/api/v1/activities')[0]!.body)).toMatchObject({
+      kind: 'note',
+      deal_id: 'd-1',
+      body: 'Договорились о встрече',
+    });
+    expect(JSON.parse(api.callsTo('POST', '/api/v1/tasks')[0]!.body)).toMatchObject({
+      deal_id: 'd-1',
+      title: 'Провести встречу',
+    });
+    expect(await screen.findByText('Открытых задач нет')).toBeVisible();
+  }, 30_000);
 });
