@@ -11,6 +11,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
 from adapters.db.repositories.custom_fields import custom_field_condition
@@ -41,6 +43,8 @@ from domain.deals.staleness import CLOSE_FACTOR, SECONDS_PER_DAY
 from domain.shared.ids import new_id
 from domain.shared.scope import Scope
 from domain.shared.text import is_searchable
+
+_UUIDS = ARRAY(PG_UUID(as_uuid=True))
 
 _STAGE_JOIN = deals.join(
     stages,
@@ -156,6 +160,26 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
         deals.c.title.ilike(pattern, escape="\\"),
         deals.c.client_id == sa.any_(sa.func.array(matching_clients.scalar_subquery())),
     )
+
+
+def _search_branches(text: str, organisation_id: UUID) -> tuple[sa.ColumnElement[bool], ...]:
+    """The two indexed halves of ``_search``: the title's trigram index, and deals by client_id
+    (the (organisation, client) index) of the clients the clients' trigram index finds."""
+    pattern = f"%{_escape_like(text)}%"
+    matching_clients = sa.select(clients.c.id).where(
+        clients.c.organisation_id == organisation_id,
+        clients.c.name.ilike(pattern, escape="\\"),
+    )
+    return (
+        deals.c.title.ilike(pattern, escape="\\"),
+        deals.c.client_id.in_(matching_clients),
+    )
+
+
+# A search matching up to this many deals (after the other filters and the visibility) is
+# answered from its matches; a more frequent fragment walks the sort order instead, where the
+# matches are dense enough to fill a page soon.
+SEARCH_CANDIDATES = 500
 
 
 def _keyset(
@@ -324,7 +348,10 @@ class SqlDealRepository(SqlRepository):
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Deal]:
         column = deals.c[sort.column]
-        where = [await self._listed_deal(scope), *_conditions(filters, now, scope.organisation_id)]
+        text = (filters.search or "").strip()
+        searched = bool(text) and is_searchable(text)
+        listed = replace(filters, search=None) if searched else filters
+        where = [await self._listed_deal(scope), *_conditions(listed, now, scope.organisation_id)]
         if after is not None:
             where.append(_keyset(column, sort.descending, after))
 
@@ -332,6 +359,9 @@ class SqlDealRepository(SqlRepository):
             if sort.descending:
                 return (key.desc(), deals.c.id.desc())
             return (key.asc(), deals.c.id.asc())
+
+        if searched:
+            return await self._searched(scope, text, where, ordered(column), limit)
 
         if not _range_filtered(filters, sort):
             query = sa.select(deals).select_from(_STAGE_JOIN).where(*where)
@@ -357,6 +387,40 @@ class SqlDealRepository(SqlRepository):
             deals.c.id == sa.any_(sa.func.array(keys.scalar_subquery())),
         )
         rows = (await self._conn.execute(query.order_by(*ordered(column)))).all()
+        return await self._hydrate(rows)
+
+    async def _searched(
+        self,
+        scope: Scope,
+        text: str,
+        where: builtins.list[sa.ColumnElement[bool]],
+        order: tuple[sa.ColumnElement[Any], ...],
+        limit: int,
+    ) -> Sequence[Deal]:
+        """A page of deals whose title or client's name contains ``text``. The matches are
+        collected first by a UNION ALL of the two indexed conditions (each with every other
+        filter, the visibility and the cursor), up to SEARCH_CANDIDATES of them; then the page
+        is those rows by primary key, sorted. A fragment matching more walks the sort order with
+        both conditions, the clients' as a hashed set, which finds a page of dense matches soon
+        where collecting them all would not."""
+        title, by_client = _search_branches(text, scope.organisation_id)
+        branches = [
+            sa.select(deals.c.id).select_from(_STAGE_JOIN).where(*where, condition)
+            for condition in (title, by_client)
+        ]
+        found = sa.union_all(*branches).limit(SEARCH_CANDIDATES + 1)
+        ids = list(dict.fromkeys((await self._conn.execute(found)).scalars()))
+        if len(ids) <= SEARCH_CANDIDATES:
+            if not ids:
+                return []
+            query = sa.select(deals).where(
+                in_organisation(deals, scope), deals.c.id == sa.any_(sa.literal(ids, _UUIDS))
+            )
+        else:
+            query = (
+                sa.select(deals).select_from(_STAGE_JOIN).where(*where, sa.or_(title, by_client))
+            )
+        rows = (await self._conn.execute(query.order_by(*order).limit(limit))).all()
         return await self._hydrate(rows)
 
     async def totals(

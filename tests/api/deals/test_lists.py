@@ -6,8 +6,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
+from adapters.db.repositories import deals as deal_repository
 from adapters.db.tables.deals import deals
 from adapters.db.tables.staff import absences
 from tests.api.attachments.support import insert
@@ -83,6 +85,50 @@ class TestDealList:
             small["title"],
             big["title"],
         }
+
+    @pytest.mark.parametrize("candidates", [500, 2], ids=["from-matches", "walk"])
+    async def test_search_pages_title_and_client_matches_within_visibility(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, candidates: int
+    ) -> None:
+        """A search collects its matches by the two indexed conditions, or, past
+        SEARCH_CANDIDATES of them, walks the sort order: the same deals either way, paged by the
+        cursor without repeats, the caller's visible ones only."""
+        monkeypatch.setattr(deal_repository, "SEARCH_CANDIDATES", candidates)
+        world = await teams(factory)
+        client = await create_client(factory, world.seller, name="ООО «Энергосбыт-Юг»")
+        by_title = [
+            (await create_deal(factory, world.seller, title=f"Энергоаудит {i}", amount=f"{i + 1}"))[
+                "title"
+            ]
+            for i in range(3)
+        ]
+        by_client = [
+            (
+                await create_deal(
+                    factory,
+                    world.seller,
+                    title=f"Поставка {i}",
+                    client_id=client["id"],
+                    amount=f"{i + 10}",
+                )
+            )["title"]
+            for i in range(2)
+        ]
+        await create_deal(factory, world.seller, title="Другое")
+        await create_deal(factory, world.stranger, title="Энергоаудит чужой")
+        seen: list[str] = []
+        query = "q=нерго&limit=2"
+        while True:
+            page = await listed(factory, world.seller, query)
+            seen.extend(d["title"] for d in page["items"])
+            if not page["next_cursor"]:
+                break
+            query = f"q=нерго&limit=2&cursor={page['next_cursor']}"
+        assert sorted(seen) == sorted(by_title + by_client)  # every match once, newest first
+        by_amount = await listed(factory, world.seller, "q=нерго&sort=-amount&limit=50")
+        assert [d["title"] for d in by_amount["items"]] == [*by_client[::-1], *by_title[::-1]]
+        assert titles(await listed(factory, world.stranger, "q=нерго")) == {"Энергоаудит чужой"}
+        assert titles(await listed(factory, world.seller, "q=такого-нет")) == set()
 
     async def test_totals_cover_every_selected_deal_with_weighted_amounts(
         self, factory: Factory
