@@ -477,6 +477,8 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     "export_deals": OrgLevel(_at("/deals/export"), (P.DEALS_READ,), on_record=False),
     "deal_totals": OrgLevel(_at("/deals/totals"), (P.DEALS_READ,), on_record=False),
     "list_tasks": OrgLevel(_at("/tasks"), (P.TASKS_READ,), on_record=False),
+    # Everyone has a day; the sections they may not read come back empty (test_today.py).
+    "get_today": OrgLevel(_at("/today"), None, on_record=False),
     "export_tasks": OrgLevel(_at("/tasks/export"), (P.TASKS_READ,), on_record=False),
     "list_activities": OrgLevel(_at("/activities"), _READ_ITEM, on_record=False),
     "list_absences": OrgLevel(_at("/absences"), None, on_record=False),
