@@ -144,9 +144,12 @@ class TestHostileNumbers:
             done.set()
             await pinger
 
-        assert elapsed < 1.0, f"{len(hostile)} hostile requests took {elapsed:.2f}s"
+        # Generous bounds, so a loaded CI machine passes: converting even one of these numbers
+        # unchecked (a million digits, an exponent of a billion) takes far longer, and blocks
+        # the event loop while it does.
+        assert elapsed < 10.0, f"{len(hostile)} hostile requests took {elapsed:.2f}s"
         assert latencies
-        assert max(latencies) < 0.1, f"/healthz took {max(latencies):.3f}s"
+        assert max(latencies) < 2.0, f"/healthz took {max(latencies):.3f}s"
         wrong = [(what, status) for what, status, _ in results if status != 422]
         assert not wrong, wrong
         for what, _, body in results:
