@@ -23,6 +23,9 @@ const L = {
   events: /^(События|Події|Events)/,
   sendTest: /^(Тест|Send test)$/,
   deliveries: /^(Доставки|Deliveries)$/,
+  list: /^(Список|List)$/,
+  showMore: /^(Показать ещё|Показати ще|Show more)$/,
+  search: /^(Поиск|Пошук|Search)$/,
 };
 
 class Failure extends Error {}
@@ -140,6 +143,94 @@ const tests = [
       await rows.first().waitFor();
       check((await rows.count()) > 0, 'the client list shows no rows');
       await page.screenshot({ path: `${RESULTS}client-list.png`, fullPage: true });
+    },
+  },
+  {
+    name: 'lists the deals with their totals, pages them and searches them',
+    async run(page) {
+      await signIn(page);
+      const path = (response) => new URL(response.url()).pathname;
+      const totalsAsked = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/api/v1/deals/totals') totalsAsked.push(request);
+      });
+
+      await page.goto(`${BASE_URL}/deals`);
+      await page.getByTestId('stage-column').first().waitFor();
+      const firstPage = page.waitForResponse(
+        (response) => path(response) === '/api/v1/deals' && response.ok(),
+      );
+      firstPage.catch(() => {});
+      const totalsResponse = page.waitForResponse(
+        (response) => path(response) === '/api/v1/deals/totals' && response.ok(),
+      );
+      totalsResponse.catch(() => {});
+      // The segmented control's radio is visually hidden behind its label.
+      await page.locator('label', { hasText: L.list }).click();
+      await page.waitForURL((url) => url.searchParams.get('view') === 'list');
+      const first = await (await firstPage).json();
+      check(first.items.length === 50, `the first page holds ${first.items.length} deals`);
+      check(first.next_cursor, 'the first page of the demo deals has no next_cursor');
+
+      // Totals per currency above the list, from one request for the filter.
+      const { currencies } = await (await totalsResponse).json();
+      check(currencies.length > 0, 'no totals for the demo deals');
+      const totals = page.getByTestId('deal-total');
+      await totals.first().waitFor();
+      check(
+        (await totals.count()) === currencies.length,
+        `${await totals.count()} currency totals shown for ${currencies.length} answered`,
+      );
+      const rows = page.locator('[data-testid="deal-list"] tbody tr');
+      await rows.nth(49).waitFor();
+      await page.screenshot({ path: `${RESULTS}deal-list.png`, fullPage: true });
+
+      // The next page comes by the cursor; the totals are not asked again.
+      const nextPage = page.waitForResponse(
+        (response) =>
+          path(response) === '/api/v1/deals' &&
+          new URL(response.url()).searchParams.get('cursor') === first.next_cursor,
+      );
+      nextPage.catch(() => {});
+      await page.getByRole('button', { name: L.showMore }).click();
+      check((await nextPage).ok(), 'the next page was refused');
+      await rows.nth(50).waitFor();
+      check(totalsAsked.length === 1, `the totals were asked ${totalsAsked.length} times`);
+
+      // A search text narrows the list (title or client name) and asks the totals once more.
+      const word = 'Монтаж';
+      const searched = page.waitForResponse(
+        (response) =>
+          path(response) === '/api/v1/deals' &&
+          new URL(response.url()).searchParams.get('q') === word &&
+          response.ok(),
+      );
+      searched.catch(() => {});
+      const searchedTotals = page.waitForResponse(
+        (response) =>
+          path(response) === '/api/v1/deals/totals' &&
+          new URL(response.url()).searchParams.get('q') === word,
+      );
+      searchedTotals.catch(() => {});
+      await page.getByLabel(L.search).fill(word);
+      const found = await (await searched).json();
+      check(found.items.length > 0, `no deal matches "${word}"`);
+      await page.waitForURL((url) => url.searchParams.get('q') === word);
+      await waitForCount(rows, found.items.length);
+      const texts = await rows.allTextContents();
+      check(
+        texts.every((text) => text.toLowerCase().includes(word.toLowerCase())),
+        `rows without "${word}": ${texts
+          .filter((text) => !text.toLowerCase().includes(word.toLowerCase()))
+          .slice(0, 3)
+          .join(' | ')}`,
+      );
+      check((await searchedTotals).ok(), 'the totals of the search were refused');
+      check(
+        totalsAsked.length === 2,
+        `after the search the totals were asked ${totalsAsked.length} times`,
+      );
+      await page.screenshot({ path: `${RESULTS}deal-list-search.png`, fullPage: true });
     },
   },
   {
@@ -468,6 +559,17 @@ async function sellerCompletesTaskFromToday(page) {
     'the next task was not planned',
   );
   await page.screenshot({ path: `${RESULTS}today-done.png`, fullPage: true });
+}
+
+/** Waits until the locator matches exactly `count` elements. */
+async function waitForCount(locator, count, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  let seen = await locator.count();
+  while (seen !== count) {
+    if (Date.now() > deadline) throw new Failure(`${seen} elements, expected ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    seen = await locator.count();
+  }
 }
 
 /** Signs in as the seeded administrator through the form and waits for the app shell. */

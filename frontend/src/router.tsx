@@ -46,7 +46,7 @@ export const routes: RouteObject[] = [
           {
             path: 'deals',
             lazy: async () => ({
-              Component: (await import('./features/deals/DealBoard')).DealBoard,
+              Component: (await import('./features/deals/DealsPage')).DealsPage,
             }),
           },
           {

@@ -15,6 +15,7 @@ import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
+import { LoadError } from '../shell/LoadError';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { ClientCreate } from './ClientCreate';
 import {
@@ -73,6 +74,9 @@ export function ClientList() {
         <Center>
           <Loader />
         </Center>
+      ) : clients.isError && rows.length === 0 ? (
+        // A failed load is not "no clients".
+        <LoadError retrying={clients.isFetching} onRetry={() => void clients.refetch()} />
       ) : rows.length === 0 ? (
         <Text c="dimmed">{t('clients.empty')}</Text>
       ) : (
@@ -132,6 +136,9 @@ export function ClientList() {
             {t('clients.loadMore')}
           </Button>
         </Group>
+      ) : null}
+      {clients.isFetchNextPageError ? (
+        <LoadError retrying={clients.isFetching} onRetry={() => void clients.fetchNextPage()} />
       ) : null}
     </Stack>
   );

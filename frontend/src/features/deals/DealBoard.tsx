@@ -14,32 +14,25 @@ import {
   Group,
   Loader,
   ScrollArea,
-  Select,
   Stack,
   Text,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { DealCard } from './DealCard';
+import { Estimated } from './Estimated';
 import { formatMoney } from './money';
 import { useDealDragEnd } from './moveDeal';
-import { useBoard, useBoardColumnPages, useFunnels, type Board } from './queries';
+import { useBoard, useBoardColumnPages, type Board, type DealFilters } from './queries';
 import { StageRequirementsHost } from './StageRequirementsModal';
 
 type Column = Board['columns'][number];
 type Stage = Board['funnel']['stages'][number];
 
-export function DealBoard() {
-  const { t } = useTranslation();
-  const funnels = useFunnels();
-  const [chosen, setChosen] = useState<string | null>(null);
-  const funnelId =
-    chosen ??
-    funnels.data?.find((funnel) => funnel.is_default)?.id ??
-    funnels.data?.[0]?.id ??
-    null;
-  const board = useBoard(funnelId);
+/** The funnel's open deals the filters select, a column per stage. */
+export function DealBoard({ filters }: { filters: DealFilters }) {
+  const board = useBoard(filters);
   const onDragEnd = useDealDragEnd();
   // A small distance before a drag starts lets clicks reach the card's menu.
   const sensors = useSensors(
@@ -50,61 +43,51 @@ export function DealBoard() {
   const columns = new Map(board.data?.columns.map((column) => [column.stage_id, column]));
   const stages = [...(board.data?.funnel.stages ?? [])].sort((a, b) => a.position - b.position);
 
+  if (board.isPending) {
+    return (
+      <Center>
+        <Loader />
+      </Center>
+    );
+  }
+  if (board.isError) {
+    return <LoadError retrying={board.isFetching} onRetry={() => void board.refetch()} />;
+  }
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={2}>{t('deals.title')}</Title>
-        <Select
-          aria-label={t('deals.funnel')}
-          data={(funnels.data ?? []).map((funnel) => ({ value: funnel.id, label: funnel.name }))}
-          value={funnelId}
-          onChange={(value) => value && setChosen(value)}
-          allowDeselect={false}
-        />
-      </Group>
-      {funnels.isPending || (funnelId !== null && board.isPending) ? (
-        <Center>
-          <Loader />
-        </Center>
-      ) : funnelId === null ? (
-        <Text c="dimmed">{t('deals.noFunnels')}</Text>
-      ) : board.isError ? (
-        <Text c="dimmed">{t('errors.loadFailed')}</Text>
-      ) : (
-        <DndContext sensors={sensors} onDragEnd={onDragEnd}>
-          <ScrollArea type="auto" offsetScrollbars>
-            <Group align="start" wrap="nowrap" gap="sm">
-              {stages.map((stage) => (
-                <StageColumn
-                  key={stage.id}
-                  funnelId={funnelId}
-                  stage={stage}
-                  column={columns.get(stage.id)}
-                />
-              ))}
-            </Group>
-          </ScrollArea>
-          {/* A refused drop that lacks documents or fields asks for them here. */}
-          <StageRequirementsHost />
-        </DndContext>
-      )}
-    </Stack>
+    <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+      <ScrollArea type="auto" offsetScrollbars>
+        <Group align="start" wrap="nowrap" gap="sm">
+          {stages.map((stage) => (
+            <StageColumn
+              key={stage.id}
+              filters={filters}
+              stage={stage}
+              column={columns.get(stage.id)}
+            />
+          ))}
+        </Group>
+      </ScrollArea>
+      {/* A refused drop that lacks documents or fields asks for them here. */}
+      <StageRequirementsHost />
+    </DndContext>
   );
 }
 
 function StageColumn({
-  funnelId,
+  filters,
   stage,
   column,
 }: {
-  funnelId: string;
+  filters: DealFilters;
   stage: Stage;
   column: Column | undefined;
 }) {
   const { t, i18n } = useTranslation();
   const { setNodeRef, isOver } = useDroppable({ id: stage.id });
   const count = column?.count ?? 0;
-  const more = useBoardColumnPages(funnelId, stage.id, column?.next_cursor ?? null);
+  // The column's count and sums are estimated when the server says so (exact: false).
+  const exact = column?.exact ?? true;
+  const more = useBoardColumnPages(filters, stage.id, column?.next_cursor ?? null);
   const cards = [
     ...(column?.deals ?? []),
     ...(more.data?.pages.flatMap((page) => page.deals) ?? []),
@@ -128,7 +111,7 @@ function StageColumn({
             {stage.name}
           </Title>
           <Badge variant="light" title={t('deals.count', { count })}>
-            {count}
+            <Estimated exact={exact}>{count}</Estimated>
           </Badge>
         </Group>
         <Text size="xs" c="dimmed">
@@ -136,7 +119,9 @@ function StageColumn({
         </Text>
         {column?.totals.map((total) => (
           <Text key={total.currency} size="sm" fw={500}>
-            {formatMoney(total.amount, total.currency, i18n.language)}
+            <Estimated exact={exact}>
+              {formatMoney(total.amount, total.currency, i18n.language)}
+            </Estimated>
           </Text>
         ))}
       </Stack>

@@ -1,4 +1,10 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 
@@ -8,16 +14,71 @@ export type Board = components['schemas']['BoardRead'];
 export type BoardColumnPage = components['schemas']['BoardColumnPage'];
 export type DealLose = components['schemas']['DealLose'];
 export type DealCreate = components['schemas']['DealCreate'];
+export type DealStatus = components['schemas']['DealStatus'];
+export type DealSort = components['schemas']['DealSort'];
+/** GET /deals/totals: per currency; `exact` false when the figures are an estimate. */
+export type DealTotals = components['schemas']['DealTotalsRead'];
+
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const satisfies readonly DealStatus[];
+export const DEAL_SORTS = [
+  'created_at',
+  '-created_at',
+  'updated_at',
+  '-updated_at',
+  'amount',
+  '-amount',
+  'expected_close_date',
+  '-expected_close_date',
+] as const satisfies readonly DealSort[];
+export const DEFAULT_DEAL_SORT: DealSort = '-created_at';
+
+/** What the board and the list show: the same filters select the same deals in both. */
+export interface DealFilters {
+  funnelId: string;
+  responsibleId: string | null;
+  q: string;
+}
+
+/** The list's filters on top of the board's (the board's columns are its stages, open deals). */
+export interface DealListFilters extends DealFilters {
+  stageId: string | null;
+  status: DealStatus | null;
+}
+
+const LIST_PAGE_SIZE = 50;
 
 export const dealKeys = {
   all: ['deals'] as const,
   funnels: () => [...dealKeys.all, 'funnels'] as const,
   boards: () => [...dealKeys.all, 'board'] as const,
-  board: (funnelId: string) => [...dealKeys.boards(), funnelId] as const,
-  column: (funnelId: string, stageId: string, cursor: string | null) =>
-    [...dealKeys.boards(), funnelId, 'column', stageId, cursor] as const,
+  board: (filters: DealFilters) => [...dealKeys.boards(), filters] as const,
+  column: (filters: DealFilters, stageId: string, cursor: string | null) =>
+    [...dealKeys.boards(), filters, 'column', stageId, cursor] as const,
+  lists: () => [...dealKeys.all, 'list'] as const,
+  list: (filters: DealListFilters, sort: DealSort) => [...dealKeys.lists(), filters, sort] as const,
+  // Keyed by the filters alone: paging and sorting the list never ask for the totals again.
+  allTotals: () => [...dealKeys.all, 'totals'] as const,
+  totals: (filters: DealListFilters) => [...dealKeys.allTotals(), filters] as const,
   lossReasons: () => [...dealKeys.all, 'loss-reasons'] as const,
 };
+
+/** The board's query parameters for these filters (the funnel is in its path). */
+function boardQuery(filters: DealFilters) {
+  return {
+    responsible_id: filters.responsibleId ? [filters.responsibleId] : undefined,
+    q: filters.q || undefined,
+  };
+}
+
+/** The query parameters of GET /deals and GET /deals/totals for these filters. */
+function listQuery(filters: DealListFilters) {
+  return {
+    ...boardQuery(filters),
+    funnel_id: filters.funnelId,
+    stage_id: filters.stageId ? [filters.stageId] : undefined,
+    status: filters.status ? [filters.status] : undefined,
+  };
+}
 
 export function useFunnels() {
   return useQuery({
@@ -26,14 +87,13 @@ export function useFunnels() {
   });
 }
 
-export function useBoard(funnelId: string | null) {
+export function useBoard(filters: DealFilters) {
   return useQuery({
-    queryKey: dealKeys.board(funnelId ?? ''),
-    enabled: funnelId !== null,
+    queryKey: dealKeys.board(filters),
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/funnels/{funnel_id}/board', {
-          params: { path: { funnel_id: funnelId! } },
+          params: { path: { funnel_id: filters.funnelId }, query: boardQuery(filters) },
           signal,
         }),
       ),
@@ -43,9 +103,9 @@ export function useBoard(funnelId: string | null) {
 /** The cards of one board column after the board's first ones, page by page on demand
  * (GET /funnels/{id}/board/columns/{stage}); keyed by the board's cursor, so a refetched
  * board starts the column over. */
-export function useBoardColumnPages(funnelId: string, stageId: string, cursor: string | null) {
+export function useBoardColumnPages(filters: DealFilters, stageId: string, cursor: string | null) {
   return useInfiniteQuery({
-    queryKey: dealKeys.column(funnelId, stageId, cursor),
+    queryKey: dealKeys.column(filters, stageId, cursor),
     enabled: false,
     initialPageParam: cursor ?? '',
     getNextPageParam: (last: BoardColumnPage) => last.next_cursor ?? undefined,
@@ -53,12 +113,60 @@ export function useBoardColumnPages(funnelId: string, stageId: string, cursor: s
       unwrap(
         api.GET('/api/v1/funnels/{funnel_id}/board/columns/{column_id}', {
           params: {
-            path: { funnel_id: funnelId, column_id: stageId },
-            query: { cursor: pageParam, limit: 20 },
+            path: { funnel_id: filters.funnelId, column_id: stageId },
+            query: { ...boardQuery(filters), cursor: pageParam, limit: 20 },
           },
           signal,
         }),
       ),
+  });
+}
+
+/** The visible deals matching the filters in the chosen order, a keyset page at a time. */
+export function useDeals(filters: DealListFilters, sort: DealSort) {
+  return useInfiniteQuery({
+    queryKey: dealKeys.list(filters, sort),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/deals', {
+          params: {
+            query: { ...listQuery(filters), sort, limit: LIST_PAGE_SIZE, cursor: pageParam },
+          },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor,
+    // A new filter or order keeps the previous rows on screen until the new ones arrive.
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Count, amount and weighted amount per currency of everything the filters select, asked
+ * once per filter (GET /deals/totals), never per page. */
+export function useDealTotals(filters: DealListFilters) {
+  return useQuery({
+    queryKey: dealKeys.totals(filters),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/deals/totals', { params: { query: listQuery(filters) }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Colleagues whose name or e-mail holds `q`, for choosing a responsible. */
+export function useUserSearch(q: string) {
+  return useQuery({
+    queryKey: ['users', 'search', q] as const,
+    staleTime: 5 * 60_000,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/users', {
+          params: { query: { q: q || undefined, is_active: true, limit: 20 } },
+          signal,
+        }),
+      ),
+    select: (page) => page.items,
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -69,10 +177,16 @@ export function useLossReasons() {
   });
 }
 
-/** Stage moves and closings change counts and sums of whole columns: the boards are refetched. */
+/** Stage moves and closings change counts and sums of whole columns and lists: the boards,
+ * the lists and their totals are refetched. */
 function useInvalidateBoards() {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: dealKeys.boards() });
+  return () =>
+    Promise.all(
+      [dealKeys.boards(), dealKeys.lists(), dealKeys.allTotals()].map((queryKey) =>
+        queryClient.invalidateQueries({ queryKey }),
+      ),
+    );
 }
 
 /** POST /deals/{id}/move. The board explains a refusal (missing documents, fields) itself. */

@@ -1,0 +1,288 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { adminUser, json, mockApi, problem } from '../../test/api';
+import { renderApp } from '../../test/renderApp';
+import { setTokens } from '../auth/authStore';
+import { board, deal, salesFunnel, STAGE_CONTRACT } from './fixtures';
+import type { Deal, DealTotals } from './queries';
+
+const DEALS = '/api/v1/deals';
+// The first render loads the route's chunk; on a busy 2-core machine that takes a while.
+const LOAD = 10_000;
+const TOTALS = '/api/v1/deals/totals';
+
+const row = (n: number, overrides: Partial<Deal> = {}): Deal => ({
+  ...deal,
+  id: `${deal.id.slice(0, -3)}${String(n).padStart(3, '0')}`,
+  title: `Сделка ${n}`,
+  ...overrides,
+});
+
+const totals = (overrides: Partial<DealTotals> = {}): DealTotals => ({
+  exact: true,
+  currencies: [
+    { currency: 'RUB', count: 3, amount: '450000.00', weighted_amount: '90000.00' },
+    { currency: 'USD', count: 1, amount: '2000.00', weighted_amount: '400.00' },
+  ],
+  ...overrides,
+});
+
+/** Money as the reader sees it, with Testing Library's plain spaces. */
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat('ru', { style: 'currency', currency, maximumFractionDigits: 0 })
+    .format(amount)
+    .replace(/\s/g, ' ');
+
+const query = (request: Request) => new URL(request.url).searchParams;
+
+const pages: Record<string, { items: Deal[]; next_cursor: string | null }> = {
+  '': { items: [row(1), row(2)], next_cursor: 'page-2' },
+  'page-2': { items: [row(3)], next_cursor: null },
+};
+
+/** The API of the deal screen: two pages of deals by cursor, totals, colleagues. */
+function dealApi({ answerTotals = (): Response => json(200, totals()) } = {}) {
+  return mockApi({
+    'GET /api/v1/users/me': () => json(200, adminUser),
+    [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
+    'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+    'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+    [`GET /api/v1/funnels/${salesFunnel.id}/board`]: () => json(200, board),
+    [`GET ${DEALS}`]: (request) => {
+      const search = query(request);
+      if (search.get('q')) {
+        return json(200, { items: [row(9, { title: 'Монтаж под ключ' })], next_cursor: null });
+      }
+      return json(200, pages[search.get('cursor') ?? '']);
+    },
+    [`GET ${TOTALS}`]: () => answerTotals(),
+  });
+}
+
+describe('DealList', { timeout: 30_000 }, () => {
+  it('shows the deals and their totals, and pages by cursor without asking the totals again', async () => {
+    setTokens({ access: 'access-1' });
+    const api = dealApi();
+    const { user } = renderApp('/deals?view=list');
+
+    const table = within(await screen.findByTestId('deal-list', {}, { timeout: LOAD }));
+    expect(table.getByRole('link', { name: 'Сделка 1' })).toHaveAttribute(
+      'href',
+      `/deals/${row(1).id}`,
+    );
+    expect(table.getByText('Сделка 2')).toBeInTheDocument();
+    expect(table.getAllByText('ООО Ромашка')[0]).toHaveAttribute(
+      'href',
+      `/clients/${deal.client_id}`,
+    );
+    expect(table.getAllByText('Квалификация')).toHaveLength(2);
+    expect((await table.findAllByText(adminUser.full_name)).length).toBe(2);
+
+    const summary = within(screen.getByTestId('deal-totals'));
+    expect(summary.getByText(money(450000, 'RUB'))).toBeInTheDocument();
+    expect(summary.getByText(money(90000, 'RUB'))).toBeInTheDocument();
+    expect(summary.getByText(money(2000, 'USD'))).toBeInTheDocument();
+    expect(summary.getByText(money(400, 'USD'))).toBeInTheDocument();
+    expect(summary.queryByText(/≈/)).toBeNull();
+    expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 2 из 4');
+
+    await user.click(screen.getByRole('button', { name: 'Показать ещё' }));
+    expect(await table.findByText('Сделка 3')).toBeInTheDocument();
+    expect(table.getByText('Сделка 1')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Показать ещё' })).not.toBeInTheDocument(),
+    );
+
+    expect(api.callsTo('GET', DEALS)).toHaveLength(2);
+    // Two pages, one question about the totals.
+    expect(api.callsTo('GET', TOTALS)).toHaveLength(1);
+  });
+
+  it('asks for the next page with the cursor of the previous one and the same filters', async () => {
+    setTokens({ access: 'access-1' });
+    const seen: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${DEALS}`]: (request) => {
+        seen.push(query(request));
+        return query(request).get('cursor')
+          ? json(200, { items: [row(2)], next_cursor: null })
+          : json(200, { items: [row(1)], next_cursor: 'page-2' });
+      },
+      [`GET ${TOTALS}`]: () => json(200, totals()),
+    });
+    const { user } = renderApp('/deals?view=list&status=won&sort=amount');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Показать ещё' }, { timeout: LOAD }),
+    );
+    expect(await screen.findByText('Сделка 2')).toBeInTheDocument();
+
+    expect(seen.map((search) => search.get('cursor'))).toEqual([null, 'page-2']);
+    for (const search of seen) {
+      expect(search.get('funnel_id')).toBe(salesFunnel.id);
+      expect(search.getAll('status')).toEqual(['won']);
+      expect(search.get('sort')).toBe('amount');
+    }
+  });
+
+  it('asks the totals once per filter: a new search asks again, sorting does not', async () => {
+    setTokens({ access: 'access-1' });
+    const api = dealApi();
+    const { user, router } = renderApp('/deals?view=list');
+
+    await screen.findByTestId('deal-list', {}, { timeout: LOAD });
+    await waitFor(() => expect(api.callsTo('GET', TOTALS)).toHaveLength(1));
+
+    // Sorting by a column header changes the order, not what is counted.
+    await user.click(screen.getByRole('button', { name: /^Сумма/ }));
+    await waitFor(() => expect(api.callsTo('GET', DEALS)).toHaveLength(2));
+    expect(screen.getByRole('columnheader', { name: /^Сумма/ })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
+    expect(new URLSearchParams(router.state.location.search).get('sort')).toBe('-amount');
+    expect(api.callsTo('GET', TOTALS)).toHaveLength(1);
+
+    // Pasted at once: a busy machine may pause between typed keys longer than the debounce.
+    await user.click(screen.getByLabelText('Поиск'));
+    await user.paste('Монтаж');
+    expect(await screen.findByText('Монтаж под ключ', {}, { timeout: LOAD })).toBeInTheDocument();
+    await waitFor(() => expect(api.callsTo('GET', TOTALS)).toHaveLength(2));
+    // The debounce sends the finished word once, to the list and to the totals.
+    expect(api.callsTo('GET', DEALS)).toHaveLength(3);
+    const search = new URLSearchParams(router.state.location.search);
+    expect(search.get('view')).toBe('list');
+    expect(search.get('q')).toBe('Монтаж');
+    expect(search.get('sort')).toBe('-amount');
+  });
+
+  it('sends the filters the URL names to the list and to the totals', async () => {
+    setTokens({ access: 'access-1' });
+    const lists: URLSearchParams[] = [];
+    const sums: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${DEALS}`]: (request) => {
+        lists.push(query(request));
+        return json(200, { items: [row(1)], next_cursor: null });
+      },
+      [`GET ${TOTALS}`]: (request) => {
+        sums.push(query(request));
+        return json(200, totals());
+      },
+    });
+    renderApp(
+      `/deals?view=list&responsible=${adminUser.id}&stage=${STAGE_CONTRACT}&status=lost&q=ключ`,
+    );
+
+    expect(await screen.findByText('Сделка 1', {}, { timeout: LOAD })).toBeInTheDocument();
+    for (const search of [lists[0]!, sums[0]!]) {
+      expect(search.get('funnel_id')).toBe(salesFunnel.id);
+      expect(search.getAll('responsible_id')).toEqual([adminUser.id]);
+      expect(search.getAll('stage_id')).toEqual([STAGE_CONTRACT]);
+      expect(search.getAll('status')).toEqual(['lost']);
+      expect(search.get('q')).toBe('ключ');
+    }
+    // The filter controls show what the URL says.
+    expect(screen.getByLabelText('Поиск')).toHaveValue('ключ');
+    expect(screen.getByRole('combobox', { name: 'Статус' })).toHaveValue('Проиграна');
+    expect(screen.getByRole('combobox', { name: 'Этап' })).toHaveValue('Договор');
+    await waitFor(() =>
+      expect(screen.getByRole('combobox', { name: 'Ответственный' })).toHaveValue(
+        adminUser.full_name,
+      ),
+    );
+  });
+
+  it('marks estimated totals with ≈ and says so on hover', async () => {
+    setTokens({ access: 'access-1' });
+    dealApi({ answerTotals: () => json(200, totals({ exact: false })) });
+    const { user } = renderApp('/deals?view=list');
+
+    const summary = within(await screen.findByTestId('deal-totals', {}, { timeout: LOAD }));
+    const estimated = await summary.findByText(`≈ ${money(450000, 'RUB')}`);
+    expect(summary.getByText(`≈ ${money(90000, 'RUB')}`)).toBeInTheDocument();
+    expect(summary.getByText('≈ 3')).toBeInTheDocument();
+    expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 2 из ≈ 4');
+
+    await user.hover(estimated);
+    expect(await screen.findByText('Оценка: точное значение пересчитывается')).toBeInTheDocument();
+  });
+
+  it('switches between the board and the list, keeping the filters in the URL', async () => {
+    setTokens({ access: 'access-1' });
+    const api = dealApi();
+    const { user, router } = renderApp('/deals?q=Монтаж');
+
+    await screen.findAllByTestId('stage-column', {}, { timeout: LOAD });
+    const [boardCall] = api.callsTo('GET', `/api/v1/funnels/${salesFunnel.id}/board`);
+    expect(boardCall).toBeDefined();
+
+    await user.click(screen.getByRole('radio', { name: 'Список' }));
+    expect(await screen.findByText('Монтаж под ключ', {}, { timeout: LOAD })).toBeInTheDocument();
+    const search = new URLSearchParams(router.state.location.search);
+    expect(search.get('view')).toBe('list');
+    expect(search.get('q')).toBe('Монтаж');
+
+    await user.click(screen.getByRole('radio', { name: 'Доска' }));
+    expect(await screen.findAllByTestId('stage-column')).toHaveLength(2);
+    expect(new URLSearchParams(router.state.location.search).get('view')).toBeNull();
+  });
+
+  it('says a failed load failed and loads again on retry', async () => {
+    setTokens({ access: 'access-1' });
+    let fail = true;
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${DEALS}`]: () =>
+        fail ? problem(422, 'refused') : json(200, { items: [row(1)], next_cursor: null }),
+      [`GET ${TOTALS}`]: () => json(200, totals()),
+    });
+    const { user } = renderApp('/deals?view=list');
+
+    const alert = await screen.findByText('Не удалось загрузить данные.', {}, { timeout: LOAD });
+    expect(screen.queryByText('Сделки не найдены')).toBeNull();
+    fail = false;
+    await user.click(
+      within(alert.closest('[role="alert"]')!).getByRole('button', { name: 'Повторить' }),
+    );
+    expect(await screen.findByText('Сделка 1')).toBeInTheDocument();
+  });
+});
+
+describe('DealBoard estimated columns', { timeout: 30_000 }, () => {
+  it('shows ≈ before the count and sums of a column whose totals are estimated', async () => {
+    setTokens({ access: 'access-1' });
+    const [first, second] = board.columns;
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET /api/v1/funnels/${salesFunnel.id}/board`]: () =>
+        json(200, {
+          ...board,
+          columns: [
+            { ...first, exact: false },
+            { ...second, exact: true },
+          ],
+        }),
+    });
+    renderApp('/deals');
+
+    const columns = await screen.findAllByTestId('stage-column', {}, { timeout: LOAD });
+    const estimated = within(columns[0]!);
+    expect(estimated.getByText(`≈ ${money(150000, 'RUB')}`)).toBeInTheDocument();
+    expect(estimated.getByText('≈ 1')).toBeInTheDocument();
+    expect(within(columns[1]!).queryByText(/≈/)).toBeNull();
+  });
+});

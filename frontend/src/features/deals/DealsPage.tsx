@@ -1,0 +1,120 @@
+import {
+  Center,
+  Group,
+  Loader,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
+import { DealBoard } from './DealBoard';
+import { DealList } from './DealList';
+import { useDealParams } from './dealParams';
+import { DEAL_STATUSES, useFunnels, type DealFilters } from './queries';
+import { ResponsibleSelect } from './ResponsibleSelect';
+
+/** /deals: the funnel's deals as a board or a list, with the same filters, all in the URL. */
+export function DealsPage() {
+  const { t } = useTranslation();
+  const funnels = useFunnels();
+  const [params, update] = useDealParams();
+  const funnel =
+    funnels.data?.find((candidate) => candidate.id === params.funnelId) ??
+    funnels.data?.find((candidate) => candidate.is_default) ??
+    funnels.data?.[0];
+  const stages = [...(funnel?.stages ?? [])].sort((a, b) => a.position - b.position);
+  const filters: DealFilters | null = funnel
+    ? { funnelId: funnel.id, responsibleId: params.responsibleId, q: params.q }
+    : null;
+
+  // The box shows what is typed at once; the URL (and the request) follows when typing pauses.
+  const [search, setSearch] = useState(params.q);
+  const commitSearch = useDebouncedCallback((value: string) => update({ q: value.trim() }), 300);
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('deals.title')}</Title>
+        <Group>
+          <SegmentedControl
+            aria-label={t('dealList.view')}
+            data={[
+              { value: 'board', label: t('dealList.board') },
+              { value: 'list', label: t('dealList.list') },
+            ]}
+            value={params.view}
+            onChange={(view) => update({ view })}
+          />
+          <Select
+            aria-label={t('deals.funnel')}
+            data={(funnels.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
+            value={funnel?.id ?? null}
+            // A stage belongs to its funnel: another funnel starts without one.
+            onChange={(value) => value && update({ funnelId: value, stageId: null })}
+            allowDeselect={false}
+          />
+        </Group>
+      </Group>
+      <Group align="end">
+        <TextInput
+          label={t('dealList.search')}
+          placeholder={t('dealList.searchPlaceholder')}
+          value={search}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+            commitSearch(event.currentTarget.value);
+          }}
+          type="search"
+          miw={280}
+        />
+        <ResponsibleSelect
+          value={params.responsibleId}
+          onChange={(responsibleId) => update({ responsibleId })}
+        />
+        {params.view === 'list' ? (
+          <>
+            <Select
+              label={t('dealList.stage')}
+              placeholder={t('dealList.anyStage')}
+              data={stages.map((stage) => ({ value: stage.id, label: stage.name }))}
+              value={params.stageId}
+              onChange={(stageId) => update({ stageId })}
+              clearable
+            />
+            <Select
+              label={t('dealList.status')}
+              placeholder={t('dealList.anyStatus')}
+              data={DEAL_STATUSES.map((value) => ({ value, label: t(`dealStatus.${value}`) }))}
+              value={params.status}
+              onChange={(status) => update({ status })}
+              clearable
+            />
+          </>
+        ) : null}
+      </Group>
+      {funnels.isPending ? (
+        <Center>
+          <Loader />
+        </Center>
+      ) : funnels.isError ? (
+        <LoadError retrying={funnels.isFetching} onRetry={() => void funnels.refetch()} />
+      ) : !filters ? (
+        <Text c="dimmed">{t('deals.noFunnels')}</Text>
+      ) : params.view === 'list' ? (
+        <DealList
+          filters={{ ...filters, stageId: params.stageId, status: params.status }}
+          sort={params.sort}
+          onSort={(sort) => update({ sort })}
+        />
+      ) : (
+        <DealBoard filters={filters} />
+      )}
+    </Stack>
+  );
+}
