@@ -162,17 +162,20 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
     )
 
 
-def _search_branches(text: str, organisation_id: UUID) -> tuple[sa.ColumnElement[bool], ...]:
-    """The two indexed halves of ``_search``: the title's trigram index, and deals by client_id
-    (the (organisation, client) index) of the clients the clients' trigram index finds."""
+def _search_branches(
+    text: str, organisation_id: UUID, table: sa.FromClause = deals
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """The two indexed halves of ``_search`` on ``table`` (deals, or a subquery of them): the
+    title's trigram index, and deals by client_id (the (organisation, client) index) of the
+    clients the clients' trigram index finds."""
     pattern = f"%{_escape_like(text)}%"
     matching_clients = sa.select(clients.c.id).where(
         clients.c.organisation_id == organisation_id,
         clients.c.name.ilike(pattern, escape="\\"),
     )
     return (
-        deals.c.title.ilike(pattern, escape="\\"),
-        deals.c.client_id.in_(matching_clients),
+        table.c.title.ilike(pattern, escape="\\"),
+        table.c.client_id.in_(matching_clients),
     )
 
 
@@ -180,6 +183,8 @@ def _search_branches(text: str, organisation_id: UUID) -> tuple[sa.ColumnElement
 # answered from its matches; a more frequent fragment walks the sort order instead, where the
 # matches are dense enough to fill a page soon.
 SEARCH_CANDIDATES = 500
+# The newest deals (in the list's order) a search first matches on, by an index walk.
+SEARCH_WINDOW = 5000
 
 
 def _keyset(
@@ -361,7 +366,7 @@ class SqlDealRepository(SqlRepository):
             return (key.asc(), deals.c.id.asc())
 
         if searched:
-            return await self._searched(scope, text, where, ordered(column), limit)
+            return await self._searched(scope, text, where, sort, limit)
 
         if not _range_filtered(filters, sort):
             query = sa.select(deals).select_from(_STAGE_JOIN).where(*where)
@@ -394,16 +399,42 @@ class SqlDealRepository(SqlRepository):
         scope: Scope,
         text: str,
         where: builtins.list[sa.ColumnElement[bool]],
-        order: tuple[sa.ColumnElement[Any], ...],
+        sort: DealSort,
         limit: int,
     ) -> Sequence[Deal]:
-        """A page of deals whose title or client's name contains ``text``. The matches are
-        collected first by a UNION ALL of the two indexed conditions (each with every other
-        filter, the visibility and the cursor), up to SEARCH_CANDIDATES of them; then the page
-        is those rows by primary key, sorted. A fragment matching more walks the sort order with
-        both conditions, the clients' as a hashed set, which finds a page of dense matches soon
-        where collecting them all would not."""
+        """A page of deals whose title or client's name contains ``text``, in three steps, each
+        bounded, the first that answers wins:
+
+        1. the newest SEARCH_WINDOW deals in the sort order (every other filter, the visibility
+           and the cursor applied; an index walk), the fragment matched on them: a frequent
+           fragment fills its page here;
+        2. the matches collected by a UNION ALL of the two indexed conditions (the title's
+           trigram index; the deals of the clients the clients' trigram index finds), up to
+           SEARCH_CANDIDATES of them, then the page of those rows by primary key: a rare
+           fragment;
+        3. between the two, the sort order walked with both conditions, the clients as a
+           hashed set."""
         title, by_client = _search_branches(text, scope.organisation_id)
+
+        def ordered(table: sa.FromClause) -> tuple[sa.ColumnElement[Any], ...]:
+            key, ident = table.c[sort.column], table.c.id
+            if sort.descending:
+                return (key.desc(), ident.desc())
+            return (key.asc(), ident.asc())
+
+        recent = (
+            sa.select(deals)
+            .select_from(_STAGE_JOIN)
+            .where(*where)
+            .order_by(*ordered(deals))
+            .limit(SEARCH_WINDOW)
+            .subquery("recent")
+        )
+        matched = sa.or_(*_search_branches(text, scope.organisation_id, recent))
+        query = sa.select(recent).where(matched).order_by(*ordered(recent)).limit(limit)
+        rows = (await self._conn.execute(query)).all()
+        if len(rows) == limit:
+            return await self._hydrate(rows)
         branches = [
             sa.select(deals.c.id).select_from(_STAGE_JOIN).where(*where, condition)
             for condition in (title, by_client)
@@ -413,14 +444,14 @@ class SqlDealRepository(SqlRepository):
         if len(ids) <= SEARCH_CANDIDATES:
             if not ids:
                 return []
-            query = sa.select(deals).where(
+            paged = sa.select(deals).where(
                 in_organisation(deals, scope), deals.c.id == sa.any_(sa.literal(ids, _UUIDS))
             )
         else:
-            query = (
+            paged = (
                 sa.select(deals).select_from(_STAGE_JOIN).where(*where, sa.or_(title, by_client))
             )
-        rows = (await self._conn.execute(query.order_by(*order).limit(limit))).all()
+        rows = (await self._conn.execute(paged.order_by(*ordered(deals)).limit(limit))).all()
         return await self._hydrate(rows)
 
     async def totals(

@@ -81,4 +81,8 @@ def owned_by(owner: sa.ColumnElement[object], ids: list[UUID] | None) -> sa.Colu
         return sa.true()
     if not ids:
         return sa.false()
+    if len(ids) == 1:
+        # Plain equality, so an index on (organisation, owner, sort column) also gives the
+        # order: a one-element ANY does not.
+        return owner == ids[0]
     return owner == sa.any_(sa.literal(ids, postgresql.ARRAY(postgresql.UUID(as_uuid=True))))

@@ -86,13 +86,18 @@ class TestDealList:
             big["title"],
         }
 
-    @pytest.mark.parametrize("candidates", [500, 2], ids=["from-matches", "walk"])
+    @pytest.mark.parametrize(
+        ("window", "candidates"),
+        [(5000, 500), (1, 500), (1, 2)],
+        ids=["newest-window", "from-matches", "walk"],
+    )
     async def test_search_pages_title_and_client_matches_within_visibility(
-        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, candidates: int
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, window: int, candidates: int
     ) -> None:
-        """A search collects its matches by the two indexed conditions, or, past
-        SEARCH_CANDIDATES of them, walks the sort order: the same deals either way, paged by the
-        cursor without repeats, the caller's visible ones only."""
+        """A search matches the newest deals first, else collects its matches by the two
+        indexed conditions, or, past SEARCH_CANDIDATES of them, walks the sort order: the same
+        deals every way, paged by the cursor without repeats, the caller's visible ones only."""
+        monkeypatch.setattr(deal_repository, "SEARCH_WINDOW", window)
         monkeypatch.setattr(deal_repository, "SEARCH_CANDIDATES", candidates)
         world = await teams(factory)
         client = await create_client(factory, world.seller, name="ООО «Энергосбыт-Юг»")
