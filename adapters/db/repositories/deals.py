@@ -184,7 +184,7 @@ def _search_branches(
 # matches are dense enough to fill a page soon.
 SEARCH_CANDIDATES = 500
 # The newest deals (in the list's order) a search first matches on, by an index walk.
-SEARCH_WINDOW = 5000
+SEARCH_WINDOW = 2000
 
 
 def _keyset(
