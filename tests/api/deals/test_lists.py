@@ -88,7 +88,7 @@ class TestDealList:
 
     @pytest.mark.parametrize(
         ("window", "candidates"),
-        [(5000, 500), (1, 500), (1, 2)],
+        [(2000, 500), (1, 500), (1, 2)],
         ids=["newest-window", "from-matches", "walk"],
     )
     async def test_search_pages_title_and_client_matches_within_visibility(
