@@ -41,13 +41,16 @@ const pages: Record<string, { items: Deal[]; next_cursor: string | null }> = {
 };
 
 /** The API of the deal screen: two pages of deals by cursor, totals, colleagues. */
-function dealApi({ answerTotals = (): Response => json(200, totals()) } = {}) {
+function dealApi({
+  answerTotals = () => json(200, totals()),
+  answerBoard = () => json(200, board),
+}: { answerTotals?: () => Response; answerBoard?: (request: Request) => Response } = {}) {
   return mockApi({
     'GET /api/v1/users/me': () => json(200, adminUser),
     [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
     'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
     'GET /api/v1/funnels': () => json(200, [salesFunnel]),
-    [`GET /api/v1/funnels/${salesFunnel.id}/board`]: () => json(200, board),
+    [`GET /api/v1/funnels/${salesFunnel.id}/board`]: (request) => answerBoard(request),
     [`GET ${DEALS}`]: (request) => {
       const search = query(request);
       if (search.get('q')) {
@@ -218,12 +221,17 @@ describe('DealList', { timeout: 30_000 }, () => {
 
   it('switches between the board and the list, keeping the filters in the URL', async () => {
     setTokens({ access: 'access-1' });
-    const api = dealApi();
+    const boards: URLSearchParams[] = [];
+    dealApi({
+      answerBoard: (request) => {
+        boards.push(query(request));
+        return json(200, board);
+      },
+    });
     const { user, router } = renderApp('/deals?q=Монтаж');
 
     await screen.findAllByTestId('stage-column', {}, { timeout: LOAD });
-    const [boardCall] = api.callsTo('GET', `/api/v1/funnels/${salesFunnel.id}/board`);
-    expect(boardCall).toBeDefined();
+    expect(boards).toHaveLength(1);
 
     await user.click(screen.getByRole('radio', { name: 'Список' }));
     expect(await screen.findByText('Монтаж под ключ', {}, { timeout: LOAD })).toBeInTheDocument();
@@ -234,6 +242,12 @@ describe('DealList', { timeout: 30_000 }, () => {
     await user.click(screen.getByRole('radio', { name: 'Доска' }));
     expect(await screen.findAllByTestId('stage-column')).toHaveLength(2);
     expect(new URLSearchParams(router.state.location.search).get('view')).toBeNull();
+    // The board asked with the same search.
+    expect(boards.every((search) => search.get('q') === 'Монтаж')).toBe(true);
+
+    // A link to /deals (the navigation) clears the filters, the search box with them.
+    await router.navigate('/deals');
+    await waitFor(() => expect(screen.getByLabelText('Поиск')).toHaveValue(''));
   });
 
   it('says a failed load failed and loads again on retry', async () => {

@@ -36,6 +36,13 @@ export function DealsPage() {
   // The box shows what is typed at once; the URL (and the request) follows when typing pauses.
   const [search, setSearch] = useState(params.q);
   const commitSearch = useDebouncedCallback((value: string) => update({ q: value.trim() }), 300);
+  // A URL changed from outside (a link, back) brings its text into the box, unless typing is
+  // still on its way to the URL.
+  const [shownQ, setShownQ] = useState(params.q);
+  if (params.q !== shownQ) {
+    setShownQ(params.q);
+    if (params.q !== search.trim() && !commitSearch.isPending()) setSearch(params.q);
+  }
 
   return (
     <Stack>
