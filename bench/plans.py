@@ -33,6 +33,7 @@ SCANNED_NEVER = frozenset(
         "stage_moves",
         "deal_products",
         "duplicate_candidates",
+        "relationship_transitions",
         "activities",
         "tasks",
         "comments",

@@ -204,6 +204,14 @@ relationship_transitions = sa.Table(
         "client_id",
         "at",
     ),
+    # The deal timeline's relationship items (most transitions name no deal).
+    sa.Index(
+        "ix_relationship_transitions_organisation_id_deal_id_at",
+        "organisation_id",
+        "deal_id",
+        "at",
+        postgresql_where=sa.text("deal_id IS NOT NULL"),
+    ),
 )
 
 relationship_follow_ups = sa.Table(
