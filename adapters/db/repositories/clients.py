@@ -120,19 +120,25 @@ class SqlClientRepository(SqlRepository):
             clients.c.merged_into_id.is_(None),
             *_conditions(filters),
         )
+        by_ids = False
         if filters.search:
             search = await self._search(filters.search, scope.organisation_id)
             if search is not None:
                 query = query.where(search)
+                by_ids = _is_id_list(search)
         column = clients.c[sort.column]
         if after is not None:
             key = sa.tuple_(column, clients.c.id)
             bound = sa.tuple_(sa.literal(after[0], column.type), sa.literal(after[1]))
             query = query.where(key < bound if sort.descending else key > bound)
+        # A search's matches, read by primary key, are sorted by an expression of the same order
+        # that no index gives: otherwise the planner walks the sort column's index over every
+        # client of the organisation, checking each against the list of ids.
+        order = _opaque(column) if by_ids else column
         if sort.descending:
-            query = query.order_by(column.desc(), clients.c.id.desc())
+            query = query.order_by(order.desc(), clients.c.id.desc())
         else:
-            query = query.order_by(column.asc(), clients.c.id.asc())
+            query = query.order_by(order.asc(), clients.c.id.asc())
         rows = await self._conn.execute(query.limit(limit))
         return [_client(r._mapping) for r in rows]
 
@@ -501,6 +507,18 @@ def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
         conditions.append(c.updated_at < f.updated_to)
     conditions.extend(custom_field_condition(clients.c.custom_fields, cf) for cf in f.custom)
     return conditions
+
+
+def _is_id_list(condition: sa.ColumnElement[bool]) -> bool:
+    """Whether ``ClientRepository._search`` answered with the matches' ids."""
+    return isinstance(condition, sa.BinaryExpression) and condition.left is clients.c.id
+
+
+def _opaque(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``column`` as an expression of the same order that no index provides."""
+    if isinstance(column.type, sa.String):
+        return column.concat("")
+    return column + sa.literal_column("interval '0 seconds'")
 
 
 def _search(

@@ -47,6 +47,30 @@ class TestSearch:
         assert len(await _ids(factory, admin, "q=7707083893")) == 1
         assert await _ids(factory, admin, f"q={quote('Незабудка')}") == []
 
+    async def test_matches_are_sorted_and_paged_in_every_order(self, factory: Factory) -> None:
+        """A search's matches are read by id and sorted: the order and the cursor are the
+        list's own, whichever column."""
+        _, admin = await factory.admin_session()
+        names = ["Сибирь-Б", "Сибирь-В", "Сибирь-А"]
+        made = {name: (await create_client(factory, admin, name=name))["id"] for name in names}
+        await create_client(factory, admin, name="Урал")
+        by_name = [made[n] for n in sorted(names)]
+        assert await _ids(factory, admin, f"q={quote('сибир')}&sort=name") == by_name
+        assert await _ids(factory, admin, f"q={quote('сибир')}&sort=-name") == by_name[::-1]
+        newest = [made[n] for n in names[::-1]]
+        assert await _ids(factory, admin, f"q={quote('сибир')}&sort=-created_at") == newest
+        paged: list[str] = []
+        query = f"q={quote('сибир')}&sort=name&limit=2"
+        while True:
+            body = json_of(
+                await factory.client.get(f"{API}/clients?{query}", headers=admin.headers), 200
+            )
+            paged.extend(c["id"] for c in body["items"])
+            if not body["next_cursor"]:
+                break
+            query = f"q={quote('сибир')}&sort=name&limit=2&cursor={body['next_cursor']}"
+        assert paged == by_name
+
 
 class TestFilters:
     async def test_by_responsible_temperature_source_tags_kind_and_dates(
