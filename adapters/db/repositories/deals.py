@@ -185,6 +185,9 @@ def _search_branches(
 SEARCH_CANDIDATES = 500
 # The newest deals (in the list's order) a search first matches on, by an index walk.
 SEARCH_WINDOW = 2000
+# This many matches in the window (one deal in 400) and the fragment is frequent enough that a
+# longer walk finds the page sooner than collecting more than SEARCH_CANDIDATES matches would.
+SEARCH_FREQUENT_IN_WINDOW = 5
 
 
 def _keyset(
@@ -408,12 +411,12 @@ class SqlDealRepository(SqlRepository):
         1. the newest SEARCH_WINDOW deals in the sort order (every other filter, the visibility
            and the cursor applied; an index walk), the fragment matched on them: a frequent
            fragment fills its page here;
-        2. the matches collected by a UNION ALL of the two indexed conditions (the title's
-           trigram index; the deals of the clients the clients' trigram index finds), up to
-           SEARCH_CANDIDATES of them, then the page of those rows by primary key: a rare
-           fragment;
-        3. between the two, the sort order walked with both conditions, the clients as a
-           hashed set."""
+        2. for a rare fragment (under SEARCH_FREQUENT_IN_WINDOW matches in that window), the
+           matches collected by a UNION ALL of the two indexed conditions (the title's trigram
+           index; the deals of the clients the clients' trigram index finds), up to
+           SEARCH_CANDIDATES of them, then the page of those rows by primary key;
+        3. otherwise the sort order walked with both conditions, the clients as a hashed
+           set."""
         title, by_client = _search_branches(text, scope.organisation_id)
 
         def ordered(table: sa.FromClause) -> tuple[sa.ColumnElement[Any], ...]:
@@ -435,13 +438,15 @@ class SqlDealRepository(SqlRepository):
         rows = (await self._conn.execute(query)).all()
         if len(rows) == limit:
             return await self._hydrate(rows)
-        branches = [
-            sa.select(deals.c.id).select_from(_STAGE_JOIN).where(*where, condition)
-            for condition in (title, by_client)
-        ]
-        found = sa.union_all(*branches).limit(SEARCH_CANDIDATES + 1)
-        ids = list(dict.fromkeys((await self._conn.execute(found)).scalars()))
-        if len(ids) <= SEARCH_CANDIDATES:
+        ids: builtins.list[UUID] = []
+        if len(rows) < SEARCH_FREQUENT_IN_WINDOW:
+            branches = [
+                sa.select(deals.c.id).select_from(_STAGE_JOIN).where(*where, condition)
+                for condition in (title, by_client)
+            ]
+            found = sa.union_all(*branches).limit(SEARCH_CANDIDATES + 1)
+            ids = list(dict.fromkeys((await self._conn.execute(found)).scalars()))
+        if len(rows) < SEARCH_FREQUENT_IN_WINDOW and len(ids) <= SEARCH_CANDIDATES:
             if not ids:
                 return []
             paged = sa.select(deals).where(

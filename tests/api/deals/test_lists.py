@@ -87,18 +87,24 @@ class TestDealList:
         }
 
     @pytest.mark.parametrize(
-        ("window", "candidates"),
-        [(2000, 500), (1, 500), (1, 2)],
-        ids=["newest-window", "from-matches", "walk"],
+        ("window", "candidates", "frequent"),
+        [(2000, 500, 5), (1, 500, 5), (1, 2, 5), (2000, 500, 1)],
+        ids=["newest-window", "from-matches", "walk-past-candidates", "walk-frequent"],
     )
     async def test_search_pages_title_and_client_matches_within_visibility(
-        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, window: int, candidates: int
+        self,
+        factory: Factory,
+        monkeypatch: pytest.MonkeyPatch,
+        window: int,
+        candidates: int,
+        frequent: int,
     ) -> None:
         """A search matches the newest deals first, else collects its matches by the two
         indexed conditions, or, past SEARCH_CANDIDATES of them, walks the sort order: the same
         deals every way, paged by the cursor without repeats, the caller's visible ones only."""
         monkeypatch.setattr(deal_repository, "SEARCH_WINDOW", window)
         monkeypatch.setattr(deal_repository, "SEARCH_CANDIDATES", candidates)
+        monkeypatch.setattr(deal_repository, "SEARCH_FREQUENT_IN_WINDOW", frequent)
         world = await teams(factory)
         client = await create_client(factory, world.seller, name="ООО «Энергосбыт-Юг»")
         by_title = [
