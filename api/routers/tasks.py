@@ -23,6 +23,7 @@ from api.pagination import Cursor, Limit, decode_cursor, encode_cursor, ident, m
 from api.schemas.base import AwareMoment
 from api.schemas.tasks import TaskCreate, TaskListItem, TaskPage, TaskRead, TaskUpdate
 from domain.activities.model import Task
+from domain.activities.services.tasks import TaskQuery
 from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -61,7 +62,7 @@ async def list_tasks(
     phone to call. Without assignee_id, client_id or deal_id: your own ("my tasks");
     mine=false lists every task you may see. due_from/due_to make a day or week window."""
     found = await service.list_labelled(
-        principal, **asdict(filters), limit=limit + 1, after=_after(cursor)
+        principal, TaskQuery(**asdict(filters)), limit=limit + 1, after=_after(cursor)
     )
     tasks = found.tasks
     last = tasks[limit - 1] if len(tasks) > limit else None
@@ -103,7 +104,7 @@ async def export_tasks(
     async def page(after: Task | None, size: int) -> Sequence[Task]:
         return await service.list(
             principal,
-            **asdict(filters),
+            TaskQuery(**asdict(filters)),
             limit=size,
             after=(after.due_at, after.id) if after else None,
         )

@@ -23,6 +23,21 @@ from domain.staff.services.colleagues import require_active_colleague
 
 
 @dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """What a task list asks for. Without an assignee, client or deal: the caller's own tasks
+    (``mine`` unset); mine=False lists every task the caller may see."""
+
+    assignee_id: UUID | None = None
+    mine: bool | None = None
+    client_id: UUID | None = None
+    deal_id: UUID | None = None
+    done: bool | None = None
+    overdue: bool = False
+    due_from: datetime | None = None
+    due_to: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LabelledTasks:
     tasks: Sequence[Task]
     labels: SubjectLabels
@@ -54,22 +69,12 @@ class TaskService:
     async def list(
         self,
         principal: Principal,
+        query: TaskQuery,
         *,
-        assignee_id: UUID | None = None,
-        mine: bool | None = None,
-        client_id: UUID | None = None,
-        deal_id: UUID | None = None,
-        done: bool | None = None,
-        overdue: bool = False,
-        due_from: datetime | None = None,
-        due_to: datetime | None = None,
         limit: int,
         after: tuple[datetime | None, UUID] | None = None,
     ) -> Sequence[Task]:
-        """Without an assignee, client or deal filter: the caller's own tasks."""
-        task_filter = self._filter(
-            principal, assignee_id, mine, client_id, deal_id, done, overdue, due_from, due_to
-        )
+        task_filter = self._filter(principal, query)
         async with self._uow as uow:
             return await uow.tasks.list(
                 principal.scope_for(Resource.TASKS), task_filter, limit=limit, after=after
@@ -78,46 +83,27 @@ class TaskService:
     async def list_labelled(
         self,
         principal: Principal,
+        query: TaskQuery,
         *,
-        assignee_id: UUID | None = None,
-        mine: bool | None = None,
-        client_id: UUID | None = None,
-        deal_id: UUID | None = None,
-        done: bool | None = None,
-        overdue: bool = False,
-        due_from: datetime | None = None,
-        due_to: datetime | None = None,
         limit: int,
         after: tuple[datetime | None, UUID] | None = None,
     ) -> LabelledTasks:
         """``list``, with the names of the tasks' clients and deals and a phone to call."""
-        task_filter = self._filter(
-            principal, assignee_id, mine, client_id, deal_id, done, overdue, due_from, due_to
-        )
+        task_filter = self._filter(principal, query)
         async with self._uow as uow:
             found = await uow.tasks.list(
                 principal.scope_for(Resource.TASKS), task_filter, limit=limit, after=after
             )
             return LabelledTasks(found, await task_labels(uow, principal, found))
 
-    def _filter(
-        self,
-        principal: Principal,
-        assignee_id: UUID | None,
-        mine: bool | None,
-        client_id: UUID | None,
-        deal_id: UUID | None,
-        done: bool | None,
-        overdue: bool,
-        due_from: datetime | None,
-        due_to: datetime | None,
-    ) -> TaskFilter:
+    def _filter(self, principal: Principal, query: TaskQuery) -> TaskFilter:
         principal.require(Permission.TASKS_READ)
+        mine = query.mine
         if mine is None:
-            mine = assignee_id is None and client_id is None and deal_id is None
+            mine = query.assignee_id is None and query.client_id is None and query.deal_id is None
         assignees: set[UUID] | None = None
-        if assignee_id is not None:
-            assignees = {assignee_id}
+        if query.assignee_id is not None:
+            assignees = {query.assignee_id}
         if mine:
             if principal.user_id is None:
                 raise InvalidInput("mine", "an API key has no tasks of its own")
@@ -126,12 +112,12 @@ class TaskService:
             )
         return TaskFilter(
             assignee_ids=frozenset(assignees) if assignees is not None else None,
-            client_id=client_id,
-            deal_id=deal_id,
-            done=done,
-            overdue_at=self._clock.now() if overdue else None,
-            due_from=due_from,
-            due_to=due_to,
+            client_id=query.client_id,
+            deal_id=query.deal_id,
+            done=query.done,
+            overdue_at=self._clock.now() if query.overdue else None,
+            due_from=query.due_from,
+            due_to=query.due_to,
         )
 
     async def get(self, principal: Principal, task_id: UUID) -> Task:
