@@ -146,16 +146,23 @@ def _conditions(
     return c
 
 
-def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
-    """Title or client name containing ``text``: the title's trigram index, or
-    ``client_id = ANY(ARRAY(...))`` of the clients the clients' trigram index finds (computed
-    once, then deals by client_id), never an OR with a per-row subquery. The planner can then
-    combine both indexes, or walk the sort's index when the fragment is frequent."""
+def _search_parts(text: str, organisation_id: UUID) -> tuple[str, sa.Select[Any]]:
+    """The LIKE pattern of ``text`` and the ids of the clients whose name contains it (the
+    clients' trigram index)."""
     pattern = f"%{_escape_like(text)}%"
     matching_clients = sa.select(clients.c.id).where(
         clients.c.organisation_id == organisation_id,
         clients.c.name.ilike(pattern, escape="\\"),
     )
+    return pattern, matching_clients
+
+
+def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
+    """Title or client name containing ``text``: the title's trigram index, or
+    ``client_id = ANY(ARRAY(...))`` of the clients the clients' trigram index finds (computed
+    once, then deals by client_id), never an OR with a per-row subquery. The planner can then
+    combine both indexes, or walk the sort's index when the fragment is frequent."""
+    pattern, matching_clients = _search_parts(text, organisation_id)
     return sa.or_(
         deals.c.title.ilike(pattern, escape="\\"),
         deals.c.client_id == sa.any_(sa.func.array(matching_clients.scalar_subquery())),
@@ -165,14 +172,10 @@ def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
 def _search_branches(
     text: str, organisation_id: UUID, table: sa.FromClause = deals
 ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
-    """The two indexed halves of ``_search`` on ``table`` (deals, or a subquery of them): the
-    title's trigram index, and deals by client_id (the (organisation, client) index) of the
-    clients the clients' trigram index finds."""
-    pattern = f"%{_escape_like(text)}%"
-    matching_clients = sa.select(clients.c.id).where(
-        clients.c.organisation_id == organisation_id,
-        clients.c.name.ilike(pattern, escape="\\"),
-    )
+    """The two indexed halves of a deal list's search on ``table`` (deals, or a subquery of
+    them): the title's trigram index, and deals by client_id (the (organisation, client)
+    index) of the matching clients, as a set the planner may hash."""
+    pattern, matching_clients = _search_parts(text, organisation_id)
     return (
         table.c.title.ilike(pattern, escape="\\"),
         table.c.client_id.in_(matching_clients),
