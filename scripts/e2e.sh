@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-var_dir=var/e2e
+# E2E_VAR_DIR lets two runs share a machine; E2E_ONLY (frontend/e2e/run.mjs) picks journeys.
+var_dir=${E2E_VAR_DIR:-var/e2e}
 rm -rf "$var_dir"
 mkdir -p "$var_dir"
 log="$var_dir/serve.log"
