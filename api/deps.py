@@ -32,6 +32,7 @@ from domain.deals.services import DealService
 from domain.funnels.services import FunnelService, LossReasonService
 from domain.platform.audit_log import AuditLogService
 from domain.platform.ports import UnitOfWork
+from domain.platform.saved_filters import SavedFilterService
 from domain.platform.services import JobService
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
@@ -188,6 +189,13 @@ def get_follow_up_service(uow: UowDep, clock: ClockDep) -> FollowUpService:
 
 
 FollowUpServiceDep = Annotated[FollowUpService, Depends(get_follow_up_service)]
+
+
+def get_saved_filter_service(uow: UowDep, clock: ClockDep) -> SavedFilterService:
+    return SavedFilterService(uow, clock)
+
+
+SavedFilterServiceDep = Annotated[SavedFilterService, Depends(get_saved_filter_service)]
 
 
 def get_contact_service(uow: UowDep, clock: ClockDep) -> ContactService:

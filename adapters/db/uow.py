@@ -40,6 +40,7 @@ from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepositor
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
+from adapters.db.repositories.saved_filters import SqlSavedFilterRepository
 from adapters.db.repositories.staff import (
     SqlAbsenceRepository,
     SqlDepartmentRepository,
@@ -75,6 +76,7 @@ from domain.platform.audit import AuditRepository
 from domain.platform.messagebus import EventBus
 from domain.platform.model import Job
 from domain.platform.ports import JobRepository
+from domain.platform.saved_filters import SavedFilterRepository
 from domain.shared.errors import Conflict
 from domain.shared.events import DomainEvent
 from domain.staff.ports import (
@@ -146,6 +148,7 @@ class SqlUnitOfWork:
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     webhooks: WebhookRepository
+    saved_filters: SavedFilterRepository
 
     def __init__(
         self,
@@ -231,6 +234,7 @@ class SqlUnitOfWork:
         self.custom_fields = SqlCustomFieldRepository(conn, collect)
         self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn, collect)
         self.webhooks = SqlWebhookRepository(conn, collect)
+        self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

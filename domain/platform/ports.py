@@ -30,6 +30,7 @@ from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
+from domain.platform.saved_filters import SavedFilterRepository
 from domain.shared.scope import Scope
 from domain.staff.ports import (
     AbsenceRepository,
@@ -107,6 +108,7 @@ class UnitOfWork(Protocol):
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     webhooks: WebhookRepository
+    saved_filters: SavedFilterRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

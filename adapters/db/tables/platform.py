@@ -3,7 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from adapters.db.tables.base import created_at, metadata, tenant_pk, user_ref
+from adapters.db.tables.base import created_at, metadata, tenant_pk, user_ref, version
 
 jobs = sa.Table(
     "jobs",
@@ -61,5 +61,26 @@ outbox_events = sa.Table(
         "organisation_id",
         "name",
         "occurred_at",
+    ),
+)
+
+# A user's named filters of a list (the list's URL query string), per list.
+saved_filters = sa.Table(
+    "saved_filters",
+    metadata,
+    *tenant_pk(),
+    *user_ref("user_id", nullable=False),
+    sa.Column("list", sa.String(16), nullable=False),  # clients | deals | tasks
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("query", sa.String(2000), nullable=False),
+    created_at(),
+    version(),
+    sa.Index(
+        "ux_saved_filters_organisation_id_user_id_list_name",
+        "organisation_id",
+        "user_id",
+        "list",
+        sa.text("lower(name)"),
+        unique=True,
     ),
 )
