@@ -28,6 +28,7 @@ from api.pagination import (
 )
 from api.schemas.base import MAX_FILTER_VALUES, AwareMoment, Name
 from api.schemas.clients import (
+    ClientCountRead,
     ClientCreate,
     ClientPage,
     ClientRead,
@@ -40,6 +41,7 @@ from api.schemas.clients import (
     FollowUpUpdate,
     InboundRequestCreate,
     MergedProblem,
+    MergePreviewRead,
     MergeRequest,
     RelationshipTransitionPage,
     RelationshipTransitionRead,
@@ -49,6 +51,7 @@ from api.schemas.clients import (
 from api.schemas.jobs import JobRead
 from domain.clients.model import ClientKind, ClientView, RelationshipType, Temperature
 from domain.clients.ports import ClientFilter, ClientSort
+from domain.clients.services.clients import COUNT_CAP
 from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/clients", tags=["clients"])
@@ -82,7 +85,7 @@ MERGED_404: dict[int | str, dict[str, Any]] = {
 }
 
 
-def client_filters(
+async def client_filters(
     request: Request,
     responsible_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
     relationship_type: Annotated[
@@ -198,6 +201,21 @@ async def list_clients(
         items=[ClientRead.of(v) for v in views[:limit]],
         next_cursor=encode_cursor(_sort_value(last, sort), last.client.id) if last else None,
     )
+
+
+@router.get(
+    "/count",
+    response_model=ClientCountRead,
+    responses=problems(401, 403, 422),
+    description="How many clients GET /clients selects with the same filters, counted up to "
+    "10,000 (capped then). Ask once per filter, not per page.",
+)
+async def count_clients(
+    principal: CurrentPrincipal, service: ClientServiceDep, filters: FiltersDep
+) -> ClientCountRead:
+    cap = COUNT_CAP
+    total = await service.count(principal, filters[0], custom_params=filters[1], cap=cap + 1)
+    return ClientCountRead(total=min(total, cap), capped=total > cap)
 
 
 @router.get(
@@ -348,6 +366,23 @@ async def update_client(
     )
     set_etag(response, view.client.version)
     return ClientRead.of(view)
+
+
+@router.get(
+    "/{client_id}/merge-preview",
+    response_model=MergePreviewRead,
+    responses={**problems(401, 403, 422), **MERGED_404},
+)
+async def preview_client_merge(
+    client_id: UUID,
+    other_id: UUID,
+    principal: CurrentPrincipal,
+    service: ClientServiceDep,
+) -> MergePreviewRead:
+    """What POST /clients/{client_id}/merge with this other_id would do: both clients, how
+    many contacts, deals, tasks, activities, comments and attachments move, and which empty
+    fields of the survivor the other's values fill. Changes nothing."""
+    return MergePreviewRead.of(await service.merge_preview(principal, client_id, other_id))
 
 
 @router.post(

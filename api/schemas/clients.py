@@ -29,6 +29,7 @@ from domain.clients.model import (
     SOURCE_CHANNEL_MAX,
     ClientKind,
     ClientView,
+    MergePreview,
     RelationshipFollowUp,
     RelationshipTransition,
     RelationshipType,
@@ -181,6 +182,14 @@ class ClientRead(Schema):
     created_at: datetime | None
     updated_at: datetime | None
     version: int
+    responsible_name: str | None = Field(default=None, description="The responsible's full name")
+    last_activity_at: datetime | None = Field(
+        default=None, description="When the last call, meeting, e-mail or note was recorded"
+    )
+    next_task_at: datetime | None = Field(
+        default=None, description="Due time of the open task due first (null: none or undated)"
+    )
+    next_task_title: str | None = Field(default=None, description="That task's title")
 
     @classmethod
     def of(cls, view: ClientView) -> ClientRead:
@@ -210,12 +219,40 @@ class ClientRead(Schema):
             created_at=c.created_at,
             updated_at=c.updated_at,
             version=c.version,
+            responsible_name=view.work.responsible_name,
+            last_activity_at=view.work.last_activity_at,
+            next_task_at=view.work.next_task_at,
+            next_task_title=view.work.next_task_title,
         )
 
 
 class ClientPage(Schema):
     items: list[ClientRead]
     next_cursor: str | None
+
+
+class ClientCountRead(Schema):
+    total: int = Field(description="Clients the filters select, counted up to a limit")
+    capped: bool = Field(description="True when there are at least `total`, maybe more")
+
+
+MergeMoves = Literal["contacts", "deals", "tasks", "activities", "comments", "attachments"]
+
+
+class MergePreviewRead(Schema):
+    survivor: ClientRead
+    other: ClientRead
+    moves: dict[MergeMoves, int] = Field(description="How many of the other's records move")
+    filled: list[str] = Field(description="Empty fields of the survivor the other's values fill")
+
+    @classmethod
+    def of(cls, preview: MergePreview) -> MergePreviewRead:
+        return cls(
+            survivor=ClientRead.of(preview.survivor),
+            other=ClientRead.of(preview.other),
+            moves=preview.moves,
+            filled=list(preview.filled),
+        )
 
 
 class DuplicateCandidateRead(Schema):

@@ -4,6 +4,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
+
 from api.schemas.base import Schema
 from domain.activities.ports import TimelineKind
 
@@ -18,6 +20,8 @@ class TimelineItemRead(Schema):
     title: str | None
     body: str | None
     data: dict[str, Any]
+    deal_title: str | None = Field(default=None, description="The title of the deal named")
+    actor_name: str | None = Field(default=None, description="Who did it, by full name")
 
 
 class TimelinePage(Schema):

@@ -241,6 +241,8 @@ class TimelineItem:
     title: str | None
     body: str | None
     data: dict[str, object] = field(default_factory=dict)
+    deal_title: str | None = None
+    actor_name: str | None = None
 
 
 class TimelineQueries(Protocol):

@@ -738,9 +738,46 @@ def _follow_up_priority(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class ClientWork:
+    """Where the work with a client stands, for lists: who owns it, when someone last
+    recorded an activity, and the open task due first."""
+
+    responsible_name: str | None = None
+    last_activity_at: datetime | None = None
+    next_task_at: datetime | None = None
+    next_task_title: str | None = None
+
+
 @dataclass(slots=True)
 class ClientView:
     """A client with its contacts, as reads return it."""
 
     client: Client
     contacts: list[Contact] = field(default_factory=list)
+    work: ClientWork = field(default_factory=ClientWork)
+
+
+@dataclass(frozen=True, slots=True)
+class MergePreview:
+    """What merging ``other`` into ``survivor`` would do: the records that move, and the
+    survivor's empty fields the other's values would fill."""
+
+    survivor: ClientView
+    other: ClientView
+    moves: dict[str, int]
+    filled: list[str]
+
+    @staticmethod
+    def filled_fields(survivor: Client, other: Client) -> list[str]:
+        """The fields ``Client.absorb`` would take from the other client."""
+        filled = [
+            name
+            for name in MERGE_FILLABLE
+            if getattr(survivor, name) in (None, "") and getattr(other, name) not in (None, "")
+        ]
+        if any(t not in survivor.segment_tags for t in other.segment_tags):
+            filled.append("segment_tags")
+        if any(k not in survivor.custom_fields for k in other.custom_fields):
+            filled.append("custom_fields")
+        return filled

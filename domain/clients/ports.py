@@ -14,6 +14,7 @@ from domain.clients.duplicates import DuplicateHit, DuplicatePair, ScanProgress
 from domain.clients.model import (
     Client,
     ClientKind,
+    ClientWork,
     Contact,
     RelationshipFollowUp,
     RelationshipTransition,
@@ -87,6 +88,23 @@ class ClientRepository(Protocol):
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Client]:
         """Visible, unmerged clients in ``sort`` order after the keyset ``after``."""
+        ...
+
+    async def count(self, scope: Scope, filters: ClientFilter, *, cap: int) -> int:
+        """How many visible, unmerged clients ``list`` would give, counted up to ``cap``
+        (a count beyond it is reported as ``cap``)."""
+        ...
+
+    async def work(
+        self, organisation_id: UUID, client_ids: Sequence[UUID]
+    ) -> dict[UUID, ClientWork]:
+        """Responsible's name, last activity and next open task of the given (already
+        visible) clients, in one query."""
+        ...
+
+    async def child_counts(self, organisation_id: UUID, client_id: UUID) -> dict[str, int]:
+        """What a merge would move from this client: contacts, deals, tasks, activities,
+        comments, attachments."""
         ...
 
     async def find_duplicates(

@@ -28,6 +28,7 @@ from adapters.db.tables.clients import (
 )
 from adapters.db.tables.deals import deals
 from adapters.db.tables.records import attachments
+from adapters.db.tables.staff import users
 from domain.clients.duplicates import (
     NAME_BLOCK_LIMIT,
     NAME_SIMILARITY,
@@ -40,6 +41,7 @@ from domain.clients.duplicates import (
 from domain.clients.model import (
     Client,
     ClientKind,
+    ClientWork,
     RelationshipTransition,
     RelationshipType,
     Temperature,
@@ -115,17 +117,7 @@ class SqlClientRepository(SqlRepository):
         limit: int,
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Client]:
-        query = sa.select(clients).where(
-            visible_client(scope),
-            clients.c.merged_into_id.is_(None),
-            *_conditions(filters),
-        )
-        by_ids = False
-        if filters.search:
-            search = await self._search(filters.search, scope.organisation_id)
-            if search is not None:
-                query = query.where(search)
-                by_ids = _is_id_list(search)
+        query, by_ids = await self._filtered(sa.select(clients), scope, filters)
         column = clients.c[sort.column]
         if after is not None:
             key = sa.tuple_(column, clients.c.id)
@@ -141,6 +133,105 @@ class SqlClientRepository(SqlRepository):
             query = query.order_by(order.asc(), clients.c.id.asc())
         rows = await self._conn.execute(query.limit(limit))
         return [_client(r._mapping) for r in rows]
+
+    async def count(self, scope: Scope, filters: ClientFilter, *, cap: int) -> int:
+        query, _ = await self._filtered(sa.select(clients.c.id), scope, filters)
+        capped = query.limit(cap).subquery()
+        return int(await self._conn.scalar(sa.select(sa.func.count()).select_from(capped)) or 0)
+
+    async def _filtered(
+        self, query: sa.Select[Any], scope: Scope, filters: ClientFilter
+    ) -> tuple[sa.Select[Any], bool]:
+        """``query`` restricted to the visible, unmerged clients the filters select, and
+        whether the search answered with the matches' ids."""
+        query = query.where(
+            visible_client(scope),
+            clients.c.merged_into_id.is_(None),
+            *_conditions(filters),
+        )
+        by_ids = False
+        if filters.search:
+            search = await self._search(filters.search, scope.organisation_id)
+            if search is not None:
+                query = query.where(search)
+                by_ids = _is_id_list(search)
+        return query, by_ids
+
+    async def work(
+        self, organisation_id: UUID, client_ids: Sequence[UUID]
+    ) -> dict[UUID, ClientWork]:
+        if not client_ids:
+            return {}
+        c = clients.alias("c")
+        last_activity = (
+            sa.select(sa.func.max(activities.c.occurred_at))
+            .where(
+                activities.c.organisation_id == organisation_id, activities.c.client_id == c.c.id
+            )
+            .scalar_subquery()
+        )
+        next_task = (
+            sa.select(tasks.c.due_at, tasks.c.title)
+            .where(
+                tasks.c.organisation_id == organisation_id,
+                tasks.c.client_id == c.c.id,
+                tasks.c.done_at.is_(None),
+            )
+            .order_by(tasks.c.due_at.asc().nulls_last(), tasks.c.id)
+            .limit(1)
+            .lateral("next_task")
+        )
+        query = (
+            sa.select(
+                c.c.id,
+                users.c.full_name,
+                last_activity.label("last_activity_at"),
+                next_task.c.due_at,
+                next_task.c.title,
+            )
+            .select_from(
+                c.outerjoin(
+                    users,
+                    sa.and_(
+                        users.c.organisation_id == c.c.organisation_id,
+                        users.c.id == c.c.responsible_id,
+                    ),
+                ).outerjoin(next_task, sa.true())
+            )
+            .where(
+                c.c.organisation_id == organisation_id,
+                c.c.id == sa.any_(sa.literal(list(client_ids), ARRAY(clients.c.id.type))),
+            )
+        )
+        return {
+            r.id: ClientWork(
+                responsible_name=r.full_name,
+                last_activity_at=r.last_activity_at,
+                next_task_at=r.due_at,
+                next_task_title=r.title,
+            )
+            for r in await self._conn.execute(query)
+        }
+
+    async def child_counts(self, organisation_id: UUID, client_id: UUID) -> dict[str, int]:
+        names = {
+            "contacts": contacts,
+            "deals": deals,
+            "tasks": tasks,
+            "activities": activities,
+            "comments": comments,
+            "attachments": attachments,
+        }
+        counts = [
+            sa.select(sa.func.count())
+            .select_from(table)
+            .where(table.c.organisation_id == organisation_id, table.c.client_id == client_id)
+            .scalar_subquery()
+            .label(name)
+            for name, table in names.items()
+        ]
+        row = (await self._conn.execute(sa.select(*counts))).one()
+        return {name: int(row._mapping[name]) for name in names}
 
     async def _search(self, text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
         """The search condition. The matching client ids are collected first, by one UNION ALL
@@ -549,8 +640,10 @@ def _search(
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 3 and len(digits) * 2 >= len(re.sub(r"\s", "", text)):
         variants = {digits}
-        if len(digits) == 11 and digits.startswith("8"):
-            variants.add("7" + digits[1:])  # the domestic 8 is the country code 7
+        if digits.startswith("8") and len(digits) <= 11:
+            # The Russian trunk prefix 8 stands for the country code 7: "8 (912) 345" is a
+            # fragment of +7 912 345...; the digits as typed may still be inside a number.
+            variants.add("7" + digits[1:])
         for variant in sorted(variants):  # one index-served lookup each, not an OR
             matches.append(
                 sa.select(contact_phones.c.client_id).where(

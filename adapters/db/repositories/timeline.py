@@ -18,6 +18,7 @@ from adapters.db.tables.activities import activities, comments, tasks
 from adapters.db.tables.clients import relationship_transitions
 from adapters.db.tables.deals import deals, stage_moves
 from adapters.db.tables.funnels import stages
+from adapters.db.tables.staff import users
 from domain.activities.ports import SubjectScopes, TimelineItem, TimelineKind
 
 
@@ -242,7 +243,9 @@ class SqlTimelineQueries(SqlRepository):
                     rt.c.actor_id,
                     sa.null().label("title"),
                     rt.c.reason.label("body"),
-                    _json("from_type", rt.c.from_type, "to_type", rt.c.to_type).label("data"),
+                    _json(
+                        "from_type", rt.c.from_type, "to_type", rt.c.to_type, "reason", rt.c.reason
+                    ).label("data"),
                 ).where(
                     rt.c.organisation_id == org,
                     rt.c.deal_id == deal_id if deal_id is not None else rt.c.client_id == client_id,
@@ -253,7 +256,18 @@ class SqlTimelineQueries(SqlRepository):
         if not branches:
             return []
         merged = sa.union_all(*branches).subquery("timeline")
-        query = sa.select(merged)
+        # The page's deal titles and actors' names by key, in the same statement: a join on
+        # the page's few rows, not a lookup per item.
+        deal = deals.alias("item_deal")
+        query = sa.select(
+            merged, deal.c.title.label("deal_title"), users.c.full_name.label("actor_name")
+        ).select_from(
+            merged.outerjoin(
+                deal, sa.and_(deal.c.organisation_id == org, deal.c.id == merged.c.deal_id)
+            ).outerjoin(
+                users, sa.and_(users.c.organisation_id == org, users.c.id == merged.c.actor_id)
+            )
+        )
         if after is not None:
             query = query.where(
                 sa.tuple_(merged.c.at, merged.c.kind, merged.c.id) < sa.tuple_(*after)
@@ -272,6 +286,8 @@ class SqlTimelineQueries(SqlRepository):
                 title=r.title,
                 body=r.body,
                 data=dict(r.data or {}),
+                deal_title=r.deal_title,
+                actor_name=r.actor_name,
             )
             for r in await self._conn.execute(query)
         ]

@@ -23,7 +23,14 @@ from domain.clients.duplicates import (
     group_hits,
     identity_keys,
 )
-from domain.clients.model import Client, ClientView, Contact, RelationshipTransition
+from domain.clients.model import (
+    Client,
+    ClientView,
+    ClientWork,
+    Contact,
+    MergePreview,
+    RelationshipTransition,
+)
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.clients.services.loading import load_client, phone_region_for
 from domain.platform.audit import record_change
@@ -35,6 +42,9 @@ from domain.shared.errors import InvalidInput
 from domain.shared.patch import UNSET
 from domain.staff.permissions import Permission, Resource
 from domain.staff.services.colleagues import require_active_colleague
+
+# The list's total is counted up to this many clients (see ClientService.count).
+COUNT_CAP = 10_000
 
 PageFetcher = Callable[[ClientView | None, int], Awaitable[Sequence[ClientView]]]
 
@@ -134,7 +144,10 @@ class ClientService:
                     at=self._clock.now(),
                 )
             await uow.commit()
-            return ClientView(client=client, contacts=new_contacts)
+            work = await uow.clients.work(client.organisation_id, [client.id])
+            return ClientView(
+                client=client, contacts=new_contacts, work=work.get(client.id, ClientWork())
+            )
 
     async def get(self, principal: Principal, client_id: UUID) -> ClientView:
         principal.require(Permission.CLIENTS_READ)
@@ -229,6 +242,21 @@ class ClientService:
                 after=after,
             )
             return await self._views(uow, clients)
+
+    async def count(
+        self,
+        principal: Principal,
+        filters: ClientFilter,
+        *,
+        custom_params: Iterable[tuple[str, str]] = (),
+        cap: int = COUNT_CAP,
+    ) -> int:
+        """How many clients the list's filters select, counted up to ``cap``: beyond it the
+        exact figure costs more than it tells."""
+        principal.require(Permission.CLIENTS_READ)
+        async with self._uow as uow:
+            filters = await self._with_custom(uow, principal, filters, custom_params)
+            return await uow.clients.count(principal.scope_for(Resource.CLIENTS), filters, cap=cap)
 
     async def export_pages(
         self,
@@ -375,6 +403,26 @@ class ClientService:
             merged = await load_client(uow, principal, survivor.id)
             return (await self._views(uow, [merged]))[0]
 
+    async def merge_preview(
+        self, principal: Principal, survivor_id: UUID, other_id: UUID
+    ) -> MergePreview:
+        """What ``merge`` would do, without doing it: both clients as they are, how many of
+        the other's records would move, and which empty fields of the survivor it fills."""
+        principal.require(Permission.CLIENTS_WRITE)
+        if survivor_id == other_id:
+            raise InvalidInput("other_id", "a client cannot be merged into itself")
+        async with self._uow as uow:
+            survivor = await load_client(uow, principal, survivor_id)
+            other = await load_client(uow, principal, other_id)
+            moves = await uow.clients.child_counts(principal.organisation_id, other.id)
+            views = await self._views(uow, [survivor, other])
+            return MergePreview(
+                survivor=views[0],
+                other=views[1],
+                moves=moves,
+                filled=MergePreview.filled_fields(survivor, other),
+            )
+
     async def record_inbound_request(
         self, principal: Principal, client_id: UUID, *, channel: str | None = None
     ) -> ClientView:
@@ -437,7 +485,11 @@ class ClientService:
     async def _views(uow: UnitOfWork, clients: Sequence[Client]) -> Sequence[ClientView]:
         if not clients:
             return []
-        contacts = await uow.contacts.list_for_clients(
-            clients[0].organisation_id, [c.id for c in clients]
-        )
-        return [ClientView(client=c, contacts=contacts.get(c.id, [])) for c in clients]
+        organisation_id = clients[0].organisation_id
+        ids = [c.id for c in clients]
+        contacts = await uow.contacts.list_for_clients(organisation_id, ids)
+        work = await uow.clients.work(organisation_id, ids)
+        return [
+            ClientView(client=c, contacts=contacts.get(c.id, []), work=work.get(c.id, ClientWork()))
+            for c in clients
+        ]

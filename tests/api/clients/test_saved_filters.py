@@ -75,9 +75,7 @@ class TestSavedFilters:
         )
         assert response.status_code == 404
 
-    async def test_names_are_unique_per_user_and_list_ignoring_case(
-        self, factory: Factory
-    ) -> None:
+    async def test_names_are_unique_per_user_and_list_ignoring_case(self, factory: Factory) -> None:
         _, _, seller, _ = await two_teams(factory)
         first = await _save(factory, seller, name="Горячие")
         problem = await _save(factory, seller, name="ГОРЯЧИЕ", status=409)
