@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,12 @@ from adapters.logging import configure_logging
 from adapters.settings import Settings, load_settings
 from api.errors import Problem, install_error_handlers
 from api.idempotency import IdempotencyMiddleware
-from api.middleware import BodySizeLimitMiddleware, EdgeHeadersMiddleware, RequestIdMiddleware
+from api.middleware import (
+    BodySizeLimitMiddleware,
+    CompressionMiddleware,
+    EdgeHeadersMiddleware,
+    RequestIdMiddleware,
+)
 from api.routers import (
     absences,
     api_keys,
@@ -97,8 +103,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         path_limits={f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024},
     )
     app.add_middleware(RequestIdMiddleware)
-    # Outermost, so the request id middleware's own 500 gets the headers too.
+    # Outside the request id middleware, so its own 500 gets the headers too.
     app.add_middleware(EdgeHeadersMiddleware)
+    # Outermost: every answer worth it is compressed, except stored files (downloads).
+    app.add_middleware(
+        CompressionMiddleware,
+        skip_paths=re.compile(rf"{API_PREFIX}/attachments/[^/]+/content$"),
+    )
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (

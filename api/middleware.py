@@ -1,5 +1,5 @@
 """ASGI middleware: headers every answer gets, request ids with structured access logs (and the
-answer to unexpected errors), and a request body size limit."""
+answer to unexpected errors), a request body size limit, and response compression."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import uuid
 
 import structlog
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem_response, unexpected_error
+from api.export import XLSX_MEDIA_TYPE
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -165,3 +167,40 @@ class BodySizeLimitMiddleware:
             instance=scope["path"],
         )
         await response(scope, receive, send)
+
+
+class CompressionMiddleware:
+    """Gzips answers worth it: JSON, problems, CSV exports, the SPA's scripts, styles and
+    index.html, for clients that accept gzip.
+
+    Starlette's GZipMiddleware does the work; it already leaves alone event streams (each
+    notification must reach the browser at once), partial answers, already-encoded bodies and
+    compressed media, and bodies under ``minimum_size`` (the header overhead outweighs the
+    gain). Left alone besides: XLSX exports (a zip already) and the paths in ``skip_paths``
+    (stored files, served as uploaded with their exact length for the download progress).
+    Level 6 gives nearly level 9's ratio at a fraction of its CPU time per request."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        minimum_size: int = 1024,
+        compresslevel: int = 6,
+        skip_paths: re.Pattern[str] | None = None,
+    ) -> None:
+        self.app = app
+        self.skip_paths = skip_paths
+        self.gzip = GZipMiddleware(
+            app,
+            minimum_size=minimum_size,
+            compresslevel=compresslevel,
+            exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, XLSX_MEDIA_TYPE),
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (
+            self.skip_paths is not None and self.skip_paths.match(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        await self.gzip(scope, receive, send)

@@ -29,11 +29,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 _SPA_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
+# Vite names every built asset after a hash of its content, so a file under /assets never
+# changes: browsers keep it for a year without asking again. index.html names the current
+# ones and is always revalidated (a cheap 304 while unchanged), so a deploy shows at once.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
 
 class _Assets(StaticFiles):
     async def get_response(self, path: str, scope: Any) -> Response:
         response = await super().get_response(path, scope)
         response.headers.update(_SPA_HEADERS)
+        if response.status_code in (200, 304):
+            response.headers["Cache-Control"] = IMMUTABLE
         return response
 
 
@@ -56,10 +64,12 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
     def spa(request: Request) -> Response:
         path = request.path_params["path"]
         candidate = (dist / path).resolve()
+        # Files outside /assets (index.html, the favicon) keep their names across builds.
+        headers = {"Cache-Control": REVALIDATE, **_SPA_HEADERS}
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            return FileResponse(candidate, headers=_SPA_HEADERS)
+            return FileResponse(candidate, headers=headers)
         if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache", **_SPA_HEADERS})
+            return FileResponse(index, headers=headers)
         return problem_response(
             404, "The web interface is not built; run `make run` (or npm run build in frontend/)"
         )

@@ -176,6 +176,24 @@ class TestNotificationStream:
                 resumed = await EventReader(response).next(2)
         assert json.loads(resumed[1]["data"])["params"]["task_title"] == "two"
 
+    async def test_the_stream_is_never_compressed(
+        self, factory: Factory, container: Container, server: str
+    ) -> None:
+        # A gzipped stream would sit in the compressor's buffer: each event must go out at once.
+        _, admin = await factory.admin_session()
+        await tell(container, admin, "сразу")
+        async with (
+            httpx.AsyncClient(base_url=server, timeout=10) as http,
+            http.stream(
+                "GET",
+                f"{NOTIFICATIONS}/stream",
+                headers={**admin.headers, "Accept-Encoding": "gzip"},
+            ) as response,
+        ):
+            assert "content-encoding" not in response.headers
+            events = await EventReader(response).next(2)
+        assert json.loads(events[1]["data"])["params"]["task_title"] == "сразу"
+
     async def test_needs_a_valid_token(self, server: str) -> None:
         async with httpx.AsyncClient(base_url=server, timeout=10) as http:
             missing = await http.get(f"{NOTIFICATIONS}/stream")
