@@ -42,8 +42,8 @@ async def create_funnel(
     service: FunnelServiceDep,
     response: Response,
 ) -> FunnelRead:
-    """From a template ("sales" or "b2b_project") or from stages (at most 12; more than 7
-    answer with a warning). The organisation's first funnel becomes its default."""
+    """From a template ("sales", "b2b_project" or "simple_sale") or from stages (at most 12;
+    more than 7 answer with a warning). The organisation's first funnel becomes its default."""
     funnel = await service.create(principal, body.to_command())
     set_etag(response, funnel.version)
     return FunnelRead.of(funnel)

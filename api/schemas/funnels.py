@@ -110,7 +110,7 @@ class StageRead(Schema):
 
 class FunnelCreate(Schema):
     template: FunnelTemplate | None = Field(
-        default=None, description="sales or b2b_project: the template's stages"
+        default=None, description="sales, b2b_project or simple_sale: the template's stages"
     )
     name: Name | None = Field(
         default=None,

@@ -96,10 +96,14 @@ class AttachmentService:
         *,
         write: bool,
     ) -> tuple[UUID | None, UUID | None]:
-        """The (client, deal) the caller may read (or write) files of; a deal brings its
-        client. An invisible parent is not found."""
+        """The (client, deal) the caller may read (or attach) files of; a deal brings its
+        client. Attaching needs attachments:write on a parent one sees, not the right to
+        change it: a lawyer files the contract of a deal they only read. An invisible parent
+        is not found."""
+        if write:
+            principal.require(Permission.ATTACHMENTS_WRITE)
         if deal_id is not None:
-            principal.require(Permission.DEALS_WRITE if write else Permission.DEALS_READ)
+            principal.require(Permission.DEALS_READ)
             deal_client = await uow.attachments.deal_client(
                 principal.scope_for(Resource.DEALS), deal_id
             )
@@ -110,7 +114,7 @@ class AttachmentService:
             return deal_client, deal_id
         if client_id is None:
             raise InvalidInput("client_id", "give a client_id or a deal_id")
-        principal.require(Permission.CLIENTS_WRITE if write else Permission.CLIENTS_READ)
+        principal.require(Permission.CLIENTS_READ)
         if not await uow.attachments.client_visible(
             principal.scope_for(Resource.CLIENTS), client_id
         ):
@@ -213,15 +217,12 @@ class AttachmentService:
         return attachment, await self._storage.open(attachment.storage_key)
 
     async def delete(self, principal: Principal, attachment_id: UUID) -> None:
-        _require_any(principal, Permission.CLIENTS_WRITE, Permission.DEALS_WRITE)
+        principal.require(Permission.ATTACHMENTS_WRITE)
         async with self._uow as uow:
             scopes = parent_scopes(principal)
             attachment = await uow.attachments.get(scopes, attachment_id)
             if attachment is None:
                 raise NotFound("Attachment", attachment_id)
-            principal.require(
-                Permission.DEALS_WRITE if attachment.deal_id else Permission.CLIENTS_WRITE
-            )
             await uow.attachments.delete(scopes, attachment_id)
             await record_change(
                 uow,

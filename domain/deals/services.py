@@ -19,11 +19,11 @@ from domain.clients.custom_fields import (
 from domain.deals.commands import CreateDeal, LoseDeal, UpdateDeal
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
 from domain.deals.ports import BoardColumn, DealFilter, DealSort, DealTotals
-from domain.funnels.model import Funnel, Stage
+from domain.funnels.model import Funnel, Stage, StageGroup
 from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.errors import InvalidInput, NotFound, PermissionDenied
 from domain.shared.patch import UNSET
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission, Resource
@@ -218,15 +218,23 @@ class DealService:
     # --- writing -----------------------------------------------------------------------
 
     async def create(self, principal: Principal, command: CreateDeal) -> DealView:
-        principal.require(Permission.DEALS_WRITE)
+        # leads:create (a marketer) opens a deal only as a lead: in a marketing stage.
+        lead_only = not principal.can(Permission.DEALS_WRITE)
+        if lead_only:
+            principal.require(Permission.LEADS_CREATE)
         now = self._clock.now()
         lines = product_lines(command.products)
         async with self._uow as uow:
             org_scope = principal.organisation_scope
+            stage = await _initial_stage(uow, org_scope, command.funnel_id, command.stage_id)
+            if lead_only and stage.group is not StageGroup.MARKETING:
+                raise PermissionDenied(
+                    "The permission leads:create opens a deal only in a marketing stage; "
+                    "choose one (stage_id) or ask for deals:write"
+                )
             await _require_client(uow, principal, command.client_id)
             if command.contact_id is not None:
                 await _require_contact(uow, principal, command.contact_id, command.client_id)
-            stage = await _initial_stage(uow, org_scope, command.funnel_id, command.stage_id)
             responsible = command.responsible_id or principal.user_id
             if responsible is None:
                 raise InvalidInput("responsible_id", "is required when an API key creates a deal")

@@ -56,6 +56,7 @@ class StageGroup(enum.StrEnum):
 class FunnelTemplate(enum.StrEnum):
     SALES = "sales"
     B2B_PROJECT = "b2b_project"
+    SIMPLE_SALE = "simple_sale"
 
 
 def probability_of(

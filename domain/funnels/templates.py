@@ -1,4 +1,5 @@
-"""The two funnels that ship: "Sales" and "B2B project"."""
+"""The funnels that ship: "Sales", "B2B project" and, for simple products sold in a few
+conversations, "Simple sale"."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ _M, _S, _P, _V = StageGroup.MARKETING, StageGroup.SALE, StageGroup.PAPERWORK, St
 TEMPLATE_NAMES: dict[FunnelTemplate, str] = {
     FunnelTemplate.SALES: "Продажи",
     FunnelTemplate.B2B_PROJECT: "B2B-проект",
+    FunnelTemplate.SIMPLE_SALE: "Простая продажа",
 }
 
 TEMPLATES: dict[FunnelTemplate, tuple[StageSpec, ...]] = {
@@ -139,6 +141,44 @@ TEMPLATES: dict[FunnelTemplate, tuple[StageSpec, ...]] = {
             max_days=None,
             expected_result="Закрывающие документы подписаны",
             required_documents=("act",),
+        ),
+    ),
+    FunnelTemplate.SIMPLE_SALE: (
+        StageSpec(
+            name="Контакт",
+            probability=10,
+            group=_M,
+            max_days=2,
+            expected_result="Связались с клиентом, он готов обсудить покупку",
+        ),
+        StageSpec(
+            name="Потребности",
+            probability=25,
+            group=_S,
+            max_days=3,
+            expected_result="Понятно, что нужно клиенту, в какой срок и за какие деньги",
+        ),
+        StageSpec(
+            name="Презентация",
+            probability=50,
+            group=_S,
+            max_days=5,
+            expected_result="Клиент увидел товар и знает цену",
+            required_fields=("amount",),
+        ),
+        StageSpec(
+            name="Возражения",
+            probability=70,
+            group=_S,
+            max_days=5,
+            expected_result="Сомнения клиента сняты",
+        ),
+        StageSpec(
+            name="Закрытие",
+            probability=90,
+            group=_S,
+            max_days=3,
+            expected_result="Клиент подтвердил покупку; остаётся оплата",
         ),
     ),
 }

@@ -27,6 +27,12 @@ class Permission(enum.StrEnum):
     DEALS_WRITE = "deals:write"
     TASKS_READ = "tasks:read"
     TASKS_WRITE = "tasks:write"
+    # Comment on (attach files to) the clients and deals one sees, without changing them:
+    # what a lawyer or an assistant does on a seller's deal.
+    COMMENTS_WRITE = "comments:write"
+    ATTACHMENTS_WRITE = "attachments:write"
+    # Open a deal in a marketing stage (a lead) without the right to change deals afterwards.
+    LEADS_CREATE = "leads:create"
     REPORTS_READ = "reports:read"
     INTAKE_WRITE = "intake:write"
     AUDIT_READ = "audit:read"
@@ -52,6 +58,8 @@ _READ_WORK = {
     Permission.DEALS_WRITE,
     Permission.TASKS_READ,
     Permission.TASKS_WRITE,
+    Permission.COMMENTS_WRITE,
+    Permission.ATTACHMENTS_WRITE,
 }
 
 
@@ -80,7 +88,15 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
     "telemarketer": ("Телемаркетолог", frozenset(_READ_WORK), _vis(Visibility.OWN)),
     "marketer": (
         "Маркетолог",
-        frozenset({Permission.USERS_READ, Permission.CLIENTS_READ, Permission.REPORTS_READ}),
+        frozenset(
+            {
+                Permission.USERS_READ,
+                Permission.CLIENTS_READ,
+                Permission.CLIENTS_WRITE,
+                Permission.LEADS_CREATE,
+                Permission.REPORTS_READ,
+            }
+        ),
         _vis(Visibility.ALL),
     ),
     "assistant": (
@@ -90,7 +106,15 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
     ),
     "lawyer": (
         "Юрист",
-        frozenset({Permission.USERS_READ, Permission.CLIENTS_READ, Permission.DEALS_READ}),
+        frozenset(
+            {
+                Permission.USERS_READ,
+                Permission.CLIENTS_READ,
+                Permission.DEALS_READ,
+                Permission.COMMENTS_WRITE,
+                Permission.ATTACHMENTS_WRITE,
+            }
+        ),
         _vis(Visibility.ALL),
     ),
     "account_manager": ("Аккаунт-менеджер", frozenset(_READ_WORK), _vis(Visibility.OWN)),

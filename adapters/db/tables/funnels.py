@@ -12,7 +12,7 @@ funnels = sa.Table(
     metadata,
     *tenant_pk(),
     sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("template", sa.String(32), nullable=True),  # sales | b2b_project
+    sa.Column("template", sa.String(32), nullable=True),  # sales | b2b_project | simple_sale
     sa.Column("is_default", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("position", sa.SmallInteger, nullable=False, server_default="0"),
     created_at(),

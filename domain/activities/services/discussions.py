@@ -63,7 +63,7 @@ class DiscussionService:
         deal_id: UUID | None = None,
         parent_id: UUID | None = None,
     ) -> Comment:
-        principal.require(Permission.TASKS_WRITE)
+        principal.require(Permission.COMMENTS_WRITE)
         async with self._uow as uow:
             if parent_id is not None:
                 parent = await uow.comments.get(subject_scopes(principal), parent_id)
@@ -97,7 +97,7 @@ class DiscussionService:
         body: str,
         expected_version: int | None = None,
     ) -> Comment:
-        principal.require(Permission.TASKS_WRITE)
+        principal.require(Permission.COMMENTS_WRITE)
         async with self._uow as uow:
             comment = await self._load(uow, principal, comment_id)
             if comment.author_id != principal.user_id:
@@ -112,7 +112,7 @@ class DiscussionService:
     async def delete(
         self, principal: Principal, comment_id: UUID, *, expected_version: int | None = None
     ) -> None:
-        principal.require(Permission.TASKS_WRITE)
+        principal.require(Permission.COMMENTS_WRITE)
         async with self._uow as uow:
             comment = await self._load(uow, principal, comment_id)
             if comment.author_id != principal.user_id and not principal.is_admin:

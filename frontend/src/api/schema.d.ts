@@ -1352,8 +1352,8 @@ export interface paths {
         put?: never;
         /**
          * Create Funnel
-         * @description From a template ("sales" or "b2b_project") or from stages (at most 12; more than 7
-         *     answer with a warning). The organisation's first funnel becomes its default.
+         * @description From a template ("sales", "b2b_project" or "simple_sale") or from stages (at most 12;
+         *     more than 7 answer with a warning). The organisation's first funnel becomes its default.
          */
         post: operations["create_funnel"];
         delete?: never;
@@ -3393,7 +3393,7 @@ export interface components {
         FulfilmentBasis: "paid_invoices" | "won_deals";
         /** FunnelCreate */
         FunnelCreate: {
-            /** @description sales or b2b_project: the template's stages */
+            /** @description sales, b2b_project or simple_sale: the template's stages */
             template?: components["schemas"]["FunnelTemplate"] | null;
             /**
              * Name
@@ -3439,7 +3439,7 @@ export interface components {
          * FunnelTemplate
          * @enum {string}
          */
-        FunnelTemplate: "sales" | "b2b_project";
+        FunnelTemplate: "sales" | "b2b_project" | "simple_sale";
         /** FunnelUpdate */
         FunnelUpdate: {
             /** Name */
@@ -3766,7 +3766,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "reports:read" | "intake:write" | "audit:read" | "webhooks:manage";
+        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "audit:read" | "webhooks:manage";
         /** PermissionCatalogueRead */
         PermissionCatalogueRead: {
             /** Permissions */

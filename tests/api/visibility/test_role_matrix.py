@@ -373,7 +373,7 @@ OWNED: dict[str, Owned] = {
     "list_comments": Owned(lambda r: f"/discussions?deal_id={r.deal}", (P.DEALS_READ,)),
     "create_comment": Owned(
         lambda _: "/discussions",
-        (P.TASKS_WRITE,),
+        (P.COMMENTS_WRITE,),
         201,
         method="POST",
         request=lambda r: {"json": {"body": "Вопрос", "deal_id": str(r.deal)}},
@@ -381,14 +381,14 @@ OWNED: dict[str, Owned] = {
     "get_comment": Owned(lambda r: f"/discussions/{r.comment}", _READ_ITEM, overrides=_DEAL_ITEM),
     "update_comment": Owned(
         lambda r: f"/discussions/{r.comment}",
-        (P.TASKS_WRITE,),
+        (P.COMMENTS_WRITE,),
         method="PATCH",
         request=_json({"body": "Исправлено"}),
         author_only="strict",
     ),
     "delete_comment": Owned(
         lambda r: f"/discussions/{r.comment}",
-        (P.TASKS_WRITE,),
+        (P.COMMENTS_WRITE,),
         204,
         method="DELETE",
         fresh="comment",
@@ -397,7 +397,7 @@ OWNED: dict[str, Owned] = {
     # --- attachments (on the owner's deal) -------------------------------------------------
     "upload_attachment": Owned(
         lambda _: "/attachments",
-        (P.DEALS_WRITE,),
+        (P.ATTACHMENTS_WRITE,),
         201,
         method="POST",
         request=lambda r: {
@@ -414,7 +414,7 @@ OWNED: dict[str, Owned] = {
     ),
     "delete_attachment": Owned(
         lambda r: f"/attachments/{r.attachment}",
-        (P.DEALS_WRITE,),
+        (P.ATTACHMENTS_WRITE,),
         204,
         method="DELETE",
         fresh="attachment",
