@@ -8,6 +8,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ async def database_at_0014(postgres_server_url: str) -> AsyncIterator[str]:
         await _admin_execute(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def _run(url: str, statement: str, **params: object) -> list[sa.Row[tuple[object, ...]]]:
+async def _run(url: str, statement: str, **params: object) -> list[sa.Row[Any]]:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
@@ -55,9 +56,9 @@ async def _role(url: str, org: uuid.UUID, code: str | None, name: str, perms: li
 
 
 async def _permissions(url: str, table: str) -> dict[str, tuple[set[str], int | None]]:
-    version = "version" if table == "roles" else "NULL"
-    rows = await _run(url, f"SELECT name, permissions, {version} FROM {table}")
-    return {row[0]: (set(row[1]), row[2]) for row in rows}
+    version = "version" if table == "roles" else "NULL AS version"
+    rows = await _run(url, f"SELECT name, permissions, {version} FROM {table}")  # noqa: S608
+    return {row.name: (set(row.permissions), row.version) for row in rows}
 
 
 async def test_existing_roles_and_keys_keep_their_reach_and_the_conveyor_roles_widen(

@@ -199,7 +199,8 @@ class TestSimpleSaleTemplate:
         ]
         probabilities = [float(s["probability"]) for s in stages]
         assert probabilities == sorted(probabilities)
-        assert 0 < probabilities[0] and probabilities[-1] < 100
+        assert probabilities[0] > 0
+        assert probabilities[-1] < 100
         assert stages[0]["group"] == "marketing"
         assert all(s["max_days"] for s in stages)
         assert funnel["warnings"] == []
