@@ -45,7 +45,7 @@ from domain.staff.services.users import InvitationService, ProfileService, UserA
 from domain.webhooks.services import WebhookService
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -53,7 +53,7 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_uow(container: ContainerDep) -> UnitOfWork:
+async def get_uow(container: ContainerDep) -> UnitOfWork:
     return container.uow()
 
 
@@ -62,7 +62,7 @@ def get_uow(container: ContainerDep) -> UnitOfWork:
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def get_clock(container: ContainerDep) -> Clock:
+async def get_clock(container: ContainerDep) -> Clock:
     return container.clock
 
 
@@ -72,196 +72,196 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 # One provider and alias per use-case service, so routes never assemble a service themselves.
 
 
-def get_auth_service(uow: UowDep, container: ContainerDep) -> AuthService:
+async def get_auth_service(uow: UowDep, container: ContainerDep) -> AuthService:
     return container.auth_service(uow)
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
-def get_api_key_service(uow: UowDep, container: ContainerDep) -> ApiKeyService:
+async def get_api_key_service(uow: UowDep, container: ContainerDep) -> ApiKeyService:
     return container.api_key_service(uow)
 
 
 ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
 
 
-def get_organisation_service(uow: UowDep, clock: ClockDep) -> OrganisationService:
+async def get_organisation_service(uow: UowDep, clock: ClockDep) -> OrganisationService:
     return OrganisationService(uow, clock)
 
 
 OrganisationServiceDep = Annotated[OrganisationService, Depends(get_organisation_service)]
 
 
-def get_role_service(uow: UowDep, clock: ClockDep) -> RoleService:
+async def get_role_service(uow: UowDep, clock: ClockDep) -> RoleService:
     return RoleService(uow, clock)
 
 
 RoleServiceDep = Annotated[RoleService, Depends(get_role_service)]
 
 
-def get_department_service(uow: UowDep, clock: ClockDep) -> DepartmentService:
+async def get_department_service(uow: UowDep, clock: ClockDep) -> DepartmentService:
     return DepartmentService(uow, clock)
 
 
 DepartmentServiceDep = Annotated[DepartmentService, Depends(get_department_service)]
 
 
-def get_profile_service(uow: UowDep) -> ProfileService:
+async def get_profile_service(uow: UowDep) -> ProfileService:
     return ProfileService(uow)
 
 
 ProfileServiceDep = Annotated[ProfileService, Depends(get_profile_service)]
 
 
-def get_invitation_service(uow: UowDep, container: ContainerDep) -> InvitationService:
+async def get_invitation_service(uow: UowDep, container: ContainerDep) -> InvitationService:
     return InvitationService(uow, container.clock)
 
 
 InvitationServiceDep = Annotated[InvitationService, Depends(get_invitation_service)]
 
 
-def get_user_admin_service(uow: UowDep, clock: ClockDep) -> UserAdminService:
+async def get_user_admin_service(uow: UowDep, clock: ClockDep) -> UserAdminService:
     return UserAdminService(uow, clock)
 
 
 UserAdminServiceDep = Annotated[UserAdminService, Depends(get_user_admin_service)]
 
 
-def get_schedule_service(uow: UowDep, clock: ClockDep) -> ScheduleService:
+async def get_schedule_service(uow: UowDep, clock: ClockDep) -> ScheduleService:
     return ScheduleService(uow, clock)
 
 
 ScheduleServiceDep = Annotated[ScheduleService, Depends(get_schedule_service)]
 
 
-def get_absence_service(uow: UowDep, clock: ClockDep) -> AbsenceService:
+async def get_absence_service(uow: UowDep, clock: ClockDep) -> AbsenceService:
     return AbsenceService(uow, clock)
 
 
 AbsenceServiceDep = Annotated[AbsenceService, Depends(get_absence_service)]
 
 
-def get_job_service(uow: UowDep) -> JobService:
+async def get_job_service(uow: UowDep) -> JobService:
     return JobService(uow)
 
 
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 
 
-def get_audit_log_service(uow: UowDep) -> AuditLogService:
+async def get_audit_log_service(uow: UowDep) -> AuditLogService:
     return AuditLogService(uow)
 
 
 AuditLogServiceDep = Annotated[AuditLogService, Depends(get_audit_log_service)]
 
 
-def get_funnel_service(uow: UowDep, clock: ClockDep) -> FunnelService:
+async def get_funnel_service(uow: UowDep, clock: ClockDep) -> FunnelService:
     return FunnelService(uow, clock)
 
 
 FunnelServiceDep = Annotated[FunnelService, Depends(get_funnel_service)]
 
 
-def get_loss_reason_service(uow: UowDep, clock: ClockDep) -> LossReasonService:
+async def get_loss_reason_service(uow: UowDep, clock: ClockDep) -> LossReasonService:
     return LossReasonService(uow, clock)
 
 
 LossReasonServiceDep = Annotated[LossReasonService, Depends(get_loss_reason_service)]
 
 
-def get_deal_service(uow: UowDep, clock: ClockDep) -> DealService:
+async def get_deal_service(uow: UowDep, clock: ClockDep) -> DealService:
     return DealService(uow, clock)
 
 
 DealServiceDep = Annotated[DealService, Depends(get_deal_service)]
 
 
-def get_client_service(uow: UowDep, clock: ClockDep) -> ClientService:
+async def get_client_service(uow: UowDep, clock: ClockDep) -> ClientService:
     return ClientService(uow, clock)
 
 
 ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
 
 
-def get_follow_up_service(uow: UowDep, clock: ClockDep) -> FollowUpService:
+async def get_follow_up_service(uow: UowDep, clock: ClockDep) -> FollowUpService:
     return FollowUpService(uow, clock)
 
 
 FollowUpServiceDep = Annotated[FollowUpService, Depends(get_follow_up_service)]
 
 
-def get_saved_filter_service(uow: UowDep, clock: ClockDep) -> SavedFilterService:
+async def get_saved_filter_service(uow: UowDep, clock: ClockDep) -> SavedFilterService:
     return SavedFilterService(uow, clock)
 
 
 SavedFilterServiceDep = Annotated[SavedFilterService, Depends(get_saved_filter_service)]
 
 
-def get_contact_service(uow: UowDep, clock: ClockDep) -> ContactService:
+async def get_contact_service(uow: UowDep, clock: ClockDep) -> ContactService:
     return ContactService(uow, clock)
 
 
 ContactServiceDep = Annotated[ContactService, Depends(get_contact_service)]
 
 
-def get_custom_field_service(uow: UowDep, clock: ClockDep) -> CustomFieldService:
+async def get_custom_field_service(uow: UowDep, clock: ClockDep) -> CustomFieldService:
     return CustomFieldService(uow, clock)
 
 
 CustomFieldServiceDep = Annotated[CustomFieldService, Depends(get_custom_field_service)]
 
 
-def get_task_service(uow: UowDep, clock: ClockDep) -> TaskService:
+async def get_task_service(uow: UowDep, clock: ClockDep) -> TaskService:
     return TaskService(uow, clock)
 
 
 TaskServiceDep = Annotated[TaskService, Depends(get_task_service)]
 
 
-def get_activity_service(uow: UowDep, clock: ClockDep) -> ActivityService:
+async def get_activity_service(uow: UowDep, clock: ClockDep) -> ActivityService:
     return ActivityService(uow, clock)
 
 
 ActivityServiceDep = Annotated[ActivityService, Depends(get_activity_service)]
 
 
-def get_discussion_service(uow: UowDep, clock: ClockDep) -> DiscussionService:
+async def get_discussion_service(uow: UowDep, clock: ClockDep) -> DiscussionService:
     return DiscussionService(uow, clock)
 
 
 DiscussionServiceDep = Annotated[DiscussionService, Depends(get_discussion_service)]
 
 
-def get_timeline_service(uow: UowDep) -> TimelineService:
+async def get_timeline_service(uow: UowDep) -> TimelineService:
     return TimelineService(uow)
 
 
 TimelineServiceDep = Annotated[TimelineService, Depends(get_timeline_service)]
 
 
-def get_today_service(uow: UowDep, clock: ClockDep) -> TodayService:
+async def get_today_service(uow: UowDep, clock: ClockDep) -> TodayService:
     return TodayService(uow, clock)
 
 
 TodayServiceDep = Annotated[TodayService, Depends(get_today_service)]
 
 
-def get_notification_service(uow: UowDep, clock: ClockDep) -> NotificationService:
+async def get_notification_service(uow: UowDep, clock: ClockDep) -> NotificationService:
     return NotificationService(uow, clock)
 
 
 NotificationServiceDep = Annotated[NotificationService, Depends(get_notification_service)]
 
 
-def get_reassign_service(uow: UowDep, clock: ClockDep) -> ReassignService:
+async def get_reassign_service(uow: UowDep, clock: ClockDep) -> ReassignService:
     return ReassignService(uow, clock)
 
 
 ReassignServiceDep = Annotated[ReassignService, Depends(get_reassign_service)]
 
 
-def get_attachment_service(uow: UowDep, container: ContainerDep) -> AttachmentService:
+async def get_attachment_service(uow: UowDep, container: ContainerDep) -> AttachmentService:
     return AttachmentService(
         uow,
         container.storage,
@@ -273,7 +273,7 @@ def get_attachment_service(uow: UowDep, container: ContainerDep) -> AttachmentSe
 AttachmentServiceDep = Annotated[AttachmentService, Depends(get_attachment_service)]
 
 
-def get_document_type_service(uow: UowDep, clock: ClockDep) -> DocumentTypeService:
+async def get_document_type_service(uow: UowDep, clock: ClockDep) -> DocumentTypeService:
     return DocumentTypeService(uow, clock)
 
 
@@ -285,7 +285,7 @@ _api_key = APIKeyHeader(
 )
 
 
-def client_ip(request: Request, container: ContainerDep) -> str:
+async def client_ip(request: Request, container: ContainerDep) -> str:
     """The caller's address: the connection's peer, or, when the peer is one of the configured
     TRUSTED_PROXIES, the nearest X-Forwarded-For entry that is not a trusted proxy itself (the
     entries further left are whatever the client chose to send)."""
@@ -324,7 +324,7 @@ def _is_among(address: str, networks: Sequence[IpNetwork]) -> bool:
 ClientIp = Annotated[str, Depends(client_ip)]
 
 
-def no_store(response: Response) -> None:
+async def no_store(response: Response) -> None:
     """For an answer that shows a secret once (a new API key, a webhook signing secret): no
     cache keeps it, nor does the idempotency store, which honours ``no-store``."""
     response.headers["Cache-Control"] = "no-store"
@@ -353,7 +353,7 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def get_notification_feed(container: ContainerDep) -> NotificationFeed:
+async def get_notification_feed(container: ContainerDep) -> NotificationFeed:
     return container.notification_feed()
 
 
@@ -383,7 +383,7 @@ async def get_stream_principal(
 StreamPrincipal = Annotated[Principal, Depends(get_stream_principal)]
 
 
-def get_webhook_service(uow: UowDep, container: ContainerDep) -> WebhookService:
+async def get_webhook_service(uow: UowDep, container: ContainerDep) -> WebhookService:
     return container.webhook_service(uow)
 
 

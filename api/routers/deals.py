@@ -50,7 +50,7 @@ from domain.staff.services.users import user_names
 router = APIRouter(prefix="/deals", tags=["deals"])
 
 
-def deal_filter(
+async def deal_filter(
     funnel_id: UUID | None = None,
     stage_id: Annotated[
         list[UUID] | None, Query(max_length=MAX_FILTER_VALUES, description="Any of these stages")

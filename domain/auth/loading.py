@@ -10,7 +10,6 @@ from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
-from domain.staff.model import DepartmentTree
 from domain.staff.permissions import Permission, Resource
 
 
@@ -19,28 +18,19 @@ async def load_principal(
 ) -> Principal:
     """The caller as the domain sees it: role, permissions, department subtree, and the
     organisation's day by ``clock`` (which decides whom the caller substitutes for)."""
-    user = await uow.users.get_for_auth(organisation_id, user_id)
-    if user is None or not user.is_active:
+    signed_in = await uow.users.get_signed_in(organisation_id, user_id)
+    if signed_in is None or not signed_in.user.is_active:
         raise Unauthenticated("The account does not exist or is deactivated")
-    scope = Principal(
-        organisation_id=organisation_id, user_id=user_id, permissions=frozenset()
-    ).organisation_scope
-    role = await uow.roles.get(scope, user.role_id)
+    role = signed_in.role
     if role is None:
         raise Unauthenticated("The account has no role")
-    organisation = await uow.organisations.get(organisation_id)
-    if organisation is None:
-        raise Unauthenticated("The account does not exist or is deactivated")
-    department_ids: frozenset[UUID] = frozenset()
-    if user.department_id is not None:
-        tree = DepartmentTree(await uow.departments.list(scope))
-        department_ids = tree.subtree(user.department_id)
+    organisation = signed_in.organisation
     return Principal(
         organisation_id=organisation_id,
         user_id=user_id,
         permissions=role.permissions,
         visibility=dict(role.visibility),
-        department_ids=department_ids,
+        department_ids=signed_in.department_ids,
         is_admin=role.is_admin,
         role_id=role.id,
         today=organisation.today(clock.now()),

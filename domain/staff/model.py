@@ -212,6 +212,18 @@ class User:
         self.password_hash = password_hash
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignedInUser:
+    """What every authenticated request needs of its caller, read at once: the user, their role
+    (None when it is gone), their organisation, and their department with every department below
+    it (empty without a department)."""
+
+    user: User
+    role: Role | None
+    organisation: Organisation
+    department_ids: frozenset[UUID]
+
+
 @dataclass(slots=True, kw_only=True)
 class Department:
     id: UUID = field(default_factory=new_id)

@@ -8,7 +8,15 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.shared.scope import Scope
-from domain.staff.model import Absence, Department, Organisation, Role, Schedule, User
+from domain.staff.model import (
+    Absence,
+    Department,
+    Organisation,
+    Role,
+    Schedule,
+    SignedInUser,
+    User,
+)
 
 
 class OrganisationRepository(Protocol):
@@ -39,9 +47,18 @@ class UserRepository(Protocol):
         """Every user's full name in the organisation (for exports and reports)."""
         ...
 
+    async def names_of(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> dict[UUID, str]:
+        """These users' full names, batch-loaded (for the responsible on cards and rows)."""
+        ...
+
     async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
         """Without a caller's scope, for credentials that already name the user and their
         organisation (tokens, links)."""
+        ...
+
+    async def get_signed_in(self, organisation_id: UUID, user_id: UUID) -> SignedInUser | None:
+        """Like ``get_for_auth``, with the role, the organisation and the department subtree
+        in the same read: every authenticated request loads its caller this way."""
         ...
 
     async def list(
@@ -53,8 +70,11 @@ class UserRepository(Protocol):
         department_ids: frozenset[UUID] | None = None,
         is_active: bool | None = None,
         search: str | None = None,
+        owners_visible_in: Scope | None = None,
     ) -> Sequence[User]:
-        """Users ordered by (full_name, id), after the keyset cursor ``after``."""
+        """Users ordered by (full_name, id), after the keyset cursor ``after``; with
+        ``owners_visible_in``, only those whose records that scope sees (the caller, their
+        team, whom they stand in for today)."""
         ...
 
     async def update(self, user: User, expected_version: int) -> None: ...

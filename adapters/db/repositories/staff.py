@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.visibility import visible
 from adapters.db.tables.staff import (
     absences,
     departments,
@@ -29,6 +30,7 @@ from domain.staff.model import (
     Organisation,
     Role,
     Schedule,
+    SignedInUser,
     User,
     WorkingHours,
 )
@@ -199,6 +201,16 @@ class SqlUserRepository(SqlRepository):
         )
         return {r.id: r.full_name for r in rows}
 
+    async def names_of(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> dict[UUID, str]:
+        if not user_ids:
+            return {}
+        rows = await self._conn.execute(
+            sa.select(users.c.id, users.c.full_name).where(
+                users.c.organisation_id == organisation_id, users.c.id.in_(user_ids)
+            )
+        )
+        return {r.id: r.full_name for r in rows}
+
     async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
         row = (
             await self._conn.execute(
@@ -208,6 +220,53 @@ class SqlUserRepository(SqlRepository):
             )
         ).one_or_none()
         return _user(row._mapping) if row else None
+
+    async def get_signed_in(self, organisation_id: UUID, user_id: UUID) -> SignedInUser | None:
+        # One statement: the user, their role and organisation as prefixed columns, and the
+        # department subtree by a recursive CTE on bound parameters (no correlation).
+        the_user = sa.and_(users.c.organisation_id == organisation_id, users.c.id == user_id)
+        subtree = (
+            sa.select(users.c.department_id.label("id"))
+            .where(the_user, users.c.department_id.is_not(None))
+            .cte("subtree", recursive=True)
+        )
+        below = departments.alias("below")
+        subtree = subtree.union(
+            sa.select(below.c.id).where(
+                below.c.organisation_id == organisation_id, below.c.parent_id == subtree.c.id
+            )
+        )
+        row = (
+            await self._conn.execute(
+                sa.select(
+                    users,
+                    *(c.label(f"role__{c.name}") for c in roles.c),
+                    *(c.label(f"organisation__{c.name}") for c in organisations.c),
+                    sa.select(sa.func.array_agg(subtree.c.id))
+                    .scalar_subquery()
+                    .label("department_ids"),
+                )
+                .join(organisations, organisations.c.id == users.c.organisation_id)
+                .outerjoin(
+                    roles,
+                    sa.and_(
+                        roles.c.organisation_id == users.c.organisation_id,
+                        roles.c.id == users.c.role_id,
+                    ),
+                )
+                .where(the_user)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        m = row._mapping
+        role = _prefixed(m, "role__")
+        return SignedInUser(
+            user=_user(m),
+            role=_role(role) if role["id"] is not None else None,
+            organisation=_organisation(_prefixed(m, "organisation__")),
+            department_ids=frozenset(m["department_ids"] or ()),
+        )
 
     async def get_by_email(self, email: str) -> User | None:
         row = (
@@ -226,8 +285,12 @@ class SqlUserRepository(SqlRepository):
         department_ids: frozenset[UUID] | None = None,
         is_active: bool | None = None,
         search: str | None = None,
+        owners_visible_in: Scope | None = None,
     ) -> Sequence[User]:
         query = sa.select(users).where(in_organisation(users, scope))
+        if owners_visible_in is not None:
+            # The owner condition of every scoped list, applied to the people themselves.
+            query = query.where(visible(users.c.id, owners_visible_in))
         if department_ids is not None:
             query = query.where(users.c.department_id.in_(department_ids))
         if is_active is not None:
@@ -291,6 +354,11 @@ def _user_values(u: User) -> dict[str, Any]:
         "department_id": u.department_id,
         "is_active": u.is_active,
     }
+
+
+def _prefixed(m: Any, prefix: str) -> dict[str, Any]:
+    """The columns a joined select labelled ``prefix + name``, by their own names."""
+    return {key[len(prefix) :]: value for key, value in m.items() if key.startswith(prefix)}
 
 
 def _user(m: Any) -> User:

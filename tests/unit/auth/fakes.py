@@ -12,12 +12,20 @@ from uuid import UUID
 from domain.auth.model import ActionToken, ApiKey, RefreshToken
 from domain.platform.model import Job
 from domain.shared.scope import Scope
-from domain.staff.model import Department, Organisation, Role, User
+from domain.staff.model import (
+    Department,
+    DepartmentTree,
+    Organisation,
+    Role,
+    SignedInUser,
+    User,
+)
 
 
 class InMemoryUserRepository:
-    def __init__(self) -> None:
+    def __init__(self, world: InMemoryUnitOfWork) -> None:
         self.rows: dict[UUID, User] = {}
+        self._world = world
 
     async def add(self, user: User) -> None:
         self.rows[user.id] = replace(user)
@@ -29,6 +37,22 @@ class InMemoryUserRepository:
     async def get_for_auth(self, organisation_id: UUID, user_id: UUID) -> User | None:
         user = self.rows.get(user_id)
         return replace(user) if user and user.organisation_id == organisation_id else None
+
+    async def get_signed_in(self, organisation_id: UUID, user_id: UUID) -> SignedInUser | None:
+        user = await self.get_for_auth(organisation_id, user_id)
+        organisation = await self._world.organisations.get(organisation_id)
+        if user is None or organisation is None:
+            return None
+        scope = Scope(organisation_id=organisation_id, user_id=None)
+        tree = DepartmentTree(await self._world.departments.list(scope))
+        return SignedInUser(
+            user=user,
+            role=await self._world.roles.get(scope, user.role_id),
+            organisation=organisation,
+            department_ids=(
+                tree.subtree(user.department_id) if user.department_id else frozenset()
+            ),
+        )
 
     async def update(self, user: User, expected_version: int) -> None:
         assert self.rows[user.id].version == expected_version
@@ -153,7 +177,7 @@ class InMemoryUnitOfWork:
     the use case asked for."""
 
     def __init__(self) -> None:
-        self.users = InMemoryUserRepository()
+        self.users = InMemoryUserRepository(self)
         self.action_tokens = InMemoryActionTokenRepository()
         self.refresh_tokens = InMemoryRefreshTokenRepository()
         self.api_keys = InMemoryApiKeyRepository()
