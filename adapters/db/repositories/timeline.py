@@ -4,6 +4,7 @@ top-N per kind and subject."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -44,237 +45,13 @@ class SqlTimelineQueries(SqlRepository):
         limit: int,
         after: tuple[datetime, str, UUID] | None = None,
     ) -> Sequence[TimelineItem]:
-        org = scopes.organisation_id
-        # The visible deals of the client as an array (one InitPlan), so each branch below
-        # is an index scan on (organisation_id, deal_id, at) for those deals, not a scan of
-        # the organisation's items tested against a set.
-        visible_deal_ids = sa.select(sa.func.array_agg(deals.c.id)).where(
-            deals.c.organisation_id == org,
-            deals.c.client_id == client_id,
-            visible(deals.c.responsible_id, scopes.deals),
-        )
-        # The cast makes it ANY(array), not ANY(subquery).
-        any_visible_deal = sa.any_(
-            sa.cast(visible_deal_ids.scalar_subquery(), ARRAY(deals.c.id.type))
-        )
-
-        def on_subject(table: sa.Table) -> list[sa.ColumnElement[bool]]:
-            """Items of the deal; or of the client itself plus its deals the caller sees: one
-            condition per index-served branch (the client's own items; its deals' items)."""
-            if deal_id is not None:
-                return [sa.and_(table.c.organisation_id == org, table.c.deal_id == deal_id)]
-            own = sa.and_(
-                table.c.organisation_id == org,
-                table.c.client_id == client_id,
-                table.c.deal_id.is_(None),
-            )
-            if not scopes.deal_items:  # without deals:read, nothing of the client's deals
-                return [own]
-            of_deals = sa.and_(table.c.organisation_id == org, table.c.deal_id == any_visible_deal)
-            return [own, of_deals]
-
-        branches: list[sa.Select[Any]] = []
-
-        def top(
-            kind: TimelineKind,
-            query: sa.Select[Any],
-            at: sa.ColumnElement[datetime],
-            ident: sa.ColumnElement[UUID],
-        ) -> None:
-            """A branch as its own top-N, newest first after the cursor, which the index on
-            (organisation_id, client_id or deal_id, at) serves; the outer query merges the
-            branches' few rows. The cursor's order is (at, kind, id) and every row of a branch
-            has the same kind; the kinds differ in their first letter, so Python orders them
-            as the database does."""
-            if after is not None:
-                after_at, after_kind, after_id = after
-                if kind.value == after_kind:
-                    query = query.where(
-                        at <= after_at, sa.tuple_(at, ident) < sa.tuple_(after_at, after_id)
-                    )
-                elif kind.value < after_kind:
-                    query = query.where(at <= after_at)
-                else:
-                    query = query.where(at < after_at)
-            branches.append(query.order_by(at.desc(), ident.desc()).limit(limit))
-
-        if not scopes.tasks:
-            kinds = kinds - {TimelineKind.TASK}
-        if not scopes.deal_items:
-            kinds = kinds - {TimelineKind.STAGE_MOVE}
-        if TimelineKind.TASK in kinds:
-            for condition in on_subject(tasks):
-                top(
-                    TimelineKind.TASK,
-                    sa.select(
-                        tasks.c.created_at.label("at"),
-                        sa.literal(TimelineKind.TASK.value).label("kind"),
-                        tasks.c.id,
-                        tasks.c.client_id,
-                        tasks.c.deal_id,
-                        tasks.c.created_by.label("actor_id"),
-                        tasks.c.title,
-                        tasks.c.description.label("body"),
-                        _json(
-                            "assignee_id",
-                            tasks.c.assignee_id,
-                            "due_at",
-                            tasks.c.due_at,
-                            "done_at",
-                            tasks.c.done_at,
-                            "priority",
-                            tasks.c.priority,
-                        ).label("data"),
-                    ).where(condition),
-                    tasks.c.created_at,
-                    tasks.c.id,
-                )
-        if TimelineKind.ACTIVITY in kinds:
-            for condition in on_subject(activities):
-                top(
-                    TimelineKind.ACTIVITY,
-                    sa.select(
-                        activities.c.occurred_at.label("at"),
-                        sa.literal(TimelineKind.ACTIVITY.value).label("kind"),
-                        activities.c.id,
-                        activities.c.client_id,
-                        activities.c.deal_id,
-                        activities.c.author_id.label("actor_id"),
-                        activities.c.subject.label("title"),
-                        activities.c.body,
-                        _json(
-                            "kind",
-                            activities.c.kind,
-                            "direction",
-                            activities.c.direction,
-                            "duration_seconds",
-                            activities.c.duration_seconds,
-                        ).label("data"),
-                    ).where(condition),
-                    activities.c.occurred_at,
-                    activities.c.id,
-                )
-        if TimelineKind.COMMENT in kinds:
-            for condition in on_subject(comments):
-                top(
-                    TimelineKind.COMMENT,
-                    sa.select(
-                        comments.c.created_at.label("at"),
-                        sa.literal(TimelineKind.COMMENT.value).label("kind"),
-                        comments.c.id,
-                        comments.c.client_id,
-                        comments.c.deal_id,
-                        comments.c.author_id.label("actor_id"),
-                        sa.null().label("title"),
-                        comments.c.body,
-                        _json(
-                            "parent_id", comments.c.parent_id, "edited_at", comments.c.edited_at
-                        ).label("data"),
-                    ).where(condition),
-                    comments.c.created_at,
-                    comments.c.id,
-                )
-        if TimelineKind.STAGE_MOVE in kinds:
-            from_stage = stages.alias("from_stage")
-            to_stage = stages.alias("to_stage")
-            top(
-                TimelineKind.STAGE_MOVE,
-                sa.select(
-                    stage_moves.c.at,
-                    sa.literal(TimelineKind.STAGE_MOVE.value).label("kind"),
-                    stage_moves.c.id,
-                    deals.c.client_id
-                    if deal_id is not None
-                    else sa.literal(client_id, deals.c.client_id.type).label("client_id"),
-                    stage_moves.c.deal_id,
-                    stage_moves.c.by_user_id.label("actor_id"),
-                    sa.null().label("title"),
-                    sa.null().label("body"),
-                    _json(
-                        "move",
-                        stage_moves.c.kind,
-                        "from_stage_id",
-                        stage_moves.c.from_stage_id,
-                        "from_stage",
-                        from_stage.c.name,
-                        "to_stage_id",
-                        stage_moves.c.to_stage_id,
-                        "to_stage",
-                        to_stage.c.name,
-                        "from_status",
-                        stage_moves.c.from_status,
-                        "to_status",
-                        stage_moves.c.to_status,
-                        "seconds_in_previous",
-                        stage_moves.c.seconds_in_previous,
-                    ).label("data"),
-                )
-                .select_from(
-                    # A client's stage moves are those of its visible deals (the index on
-                    # organisation_id, deal_id, at), not a join the planner could drive from
-                    # the organisation's newest moves.
-                    (
-                        stage_moves.join(deals, _of(deals, stage_moves.c.deal_id))
-                        if deal_id is not None
-                        else stage_moves
-                    )
-                    .outerjoin(from_stage, _of(from_stage, stage_moves.c.from_stage_id))
-                    .outerjoin(to_stage, _of(to_stage, stage_moves.c.to_stage_id))
-                )
-                .where(
-                    stage_moves.c.organisation_id == org,
-                    stage_moves.c.deal_id == deal_id
-                    if deal_id is not None
-                    else stage_moves.c.deal_id == any_visible_deal,
-                ),
-                stage_moves.c.at,
-                stage_moves.c.id,
-            )
-        if TimelineKind.RELATIONSHIP in kinds:
-            rt = relationship_transitions
-            top(
-                TimelineKind.RELATIONSHIP,
-                sa.select(
-                    rt.c.at,
-                    sa.literal(TimelineKind.RELATIONSHIP.value).label("kind"),
-                    rt.c.id,
-                    rt.c.client_id,
-                    rt.c.deal_id,
-                    rt.c.actor_id,
-                    sa.null().label("title"),
-                    rt.c.reason.label("body"),
-                    _json(
-                        "from_type", rt.c.from_type, "to_type", rt.c.to_type, "reason", rt.c.reason
-                    ).label("data"),
-                ).where(
-                    rt.c.organisation_id == org,
-                    rt.c.deal_id == deal_id if deal_id is not None else rt.c.client_id == client_id,
-                ),
-                rt.c.at,
-                rt.c.id,
-            )
-        if not branches:
+        query = _statement(scopes, deal_id is not None, kinds, after[1] if after else None)
+        if query is None:
             return []
-        merged = sa.union_all(*branches).subquery("timeline")
-        # The page's deal titles and actors' names by key, in the same statement: a join on
-        # the page's few rows, not a lookup per item.
-        deal = deals.alias("item_deal")
-        query = sa.select(
-            merged, deal.c.title.label("deal_title"), users.c.full_name.label("actor_name")
-        ).select_from(
-            merged.outerjoin(
-                deal, sa.and_(deal.c.organisation_id == org, deal.c.id == merged.c.deal_id)
-            ).outerjoin(
-                users, sa.and_(users.c.organisation_id == org, users.c.id == merged.c.actor_id)
-            )
-        )
+        params: dict[str, object] = {"limit": limit}
+        params["deal_id" if deal_id is not None else "client_id"] = deal_id or client_id
         if after is not None:
-            query = query.where(
-                sa.tuple_(merged.c.at, merged.c.kind, merged.c.id) < sa.tuple_(*after)
-            )
-        query = query.order_by(merged.c.at.desc(), merged.c.kind.desc(), merged.c.id.desc()).limit(
-            limit
-        )
+            params.update(after_at=after[0], after_kind=after[1], after_id=after[2])
         return [
             TimelineItem(
                 at=r.at,
@@ -289,5 +66,254 @@ class SqlTimelineQueries(SqlRepository):
                 deal_title=r.deal_title,
                 actor_name=r.actor_name,
             )
-            for r in await self._conn.execute(query)
+            for r in await self._conn.execute(query, params)
         ]
+
+
+# The page's values travel as parameters, so one statement serves every subject and page of a
+# shape: it is built, and its cache key computed, once per shape instead of on every request.
+_CLIENT_ID = sa.bindparam("client_id", type_=deals.c.client_id.type)
+_DEAL_ID = sa.bindparam("deal_id", type_=deals.c.id.type)
+_LIMIT = sa.bindparam("limit", type_=sa.Integer())
+_AFTER_AT = sa.bindparam("after_at", type_=tasks.c.created_at.type)
+_AFTER_KIND = sa.bindparam("after_kind", type_=sa.String())
+_AFTER_ID = sa.bindparam("after_id", type_=tasks.c.id.type)
+
+
+@functools.lru_cache(maxsize=512)
+def _statement(
+    scopes: SubjectScopes,
+    of_deal: bool,
+    kinds: frozenset[TimelineKind],
+    after_kind: str | None,
+) -> sa.Select[Any] | None:
+    """The timeline of a deal (``of_deal``) or of a client, as the caller ``scopes`` sees it,
+    after a cursor of ``after_kind`` (the branches' conditions depend on it) or from the top;
+    None when the caller may see none of ``kinds``. Cached by shape: a caller's scopes change
+    with their role, department or day, which makes a new entry."""
+    org = scopes.organisation_id
+    client_id = _CLIENT_ID
+    deal_id = _DEAL_ID
+    limit = _LIMIT
+    # The visible deals of the client as an array (one InitPlan), so each branch below
+    # is an index scan on (organisation_id, deal_id, at) for those deals, not a scan of
+    # the organisation's items tested against a set.
+    visible_deal_ids = sa.select(sa.func.array_agg(deals.c.id)).where(
+        deals.c.organisation_id == org,
+        deals.c.client_id == client_id,
+        visible(deals.c.responsible_id, scopes.deals),
+    )
+    # The cast makes it ANY(array), not ANY(subquery).
+    any_visible_deal = sa.any_(sa.cast(visible_deal_ids.scalar_subquery(), ARRAY(deals.c.id.type)))
+
+    def on_subject(table: sa.Table) -> list[sa.ColumnElement[bool]]:
+        """Items of the deal; or of the client itself plus its deals the caller sees: one
+        condition per index-served branch (the client's own items; its deals' items)."""
+        if of_deal:
+            return [sa.and_(table.c.organisation_id == org, table.c.deal_id == deal_id)]
+        own = sa.and_(
+            table.c.organisation_id == org,
+            table.c.client_id == client_id,
+            table.c.deal_id.is_(None),
+        )
+        if not scopes.deal_items:  # without deals:read, nothing of the client's deals
+            return [own]
+        of_deals = sa.and_(table.c.organisation_id == org, table.c.deal_id == any_visible_deal)
+        return [own, of_deals]
+
+    branches: list[sa.Select[Any]] = []
+
+    def top(
+        kind: TimelineKind,
+        query: sa.Select[Any],
+        at: sa.ColumnElement[datetime],
+        ident: sa.ColumnElement[UUID],
+    ) -> None:
+        """A branch as its own top-N, newest first after the cursor, which the index on
+        (organisation_id, client_id or deal_id, at) serves; the outer query merges the
+        branches' few rows. The cursor's order is (at, kind, id) and every row of a branch
+        has the same kind; the kinds differ in their first letter, so Python orders them
+        as the database does."""
+        if after_kind is not None:
+            if kind.value == after_kind:
+                query = query.where(
+                    at <= _AFTER_AT, sa.tuple_(at, ident) < sa.tuple_(_AFTER_AT, _AFTER_ID)
+                )
+            elif kind.value < after_kind:
+                query = query.where(at <= _AFTER_AT)
+            else:
+                query = query.where(at < _AFTER_AT)
+        branches.append(query.order_by(at.desc(), ident.desc()).limit(limit))
+
+    if not scopes.tasks:
+        kinds = kinds - {TimelineKind.TASK}
+    if not scopes.deal_items:
+        kinds = kinds - {TimelineKind.STAGE_MOVE}
+    if TimelineKind.TASK in kinds:
+        for condition in on_subject(tasks):
+            top(
+                TimelineKind.TASK,
+                sa.select(
+                    tasks.c.created_at.label("at"),
+                    sa.literal(TimelineKind.TASK.value).label("kind"),
+                    tasks.c.id,
+                    tasks.c.client_id,
+                    tasks.c.deal_id,
+                    tasks.c.created_by.label("actor_id"),
+                    tasks.c.title,
+                    tasks.c.description.label("body"),
+                    _json(
+                        "assignee_id",
+                        tasks.c.assignee_id,
+                        "due_at",
+                        tasks.c.due_at,
+                        "done_at",
+                        tasks.c.done_at,
+                        "priority",
+                        tasks.c.priority,
+                    ).label("data"),
+                ).where(condition),
+                tasks.c.created_at,
+                tasks.c.id,
+            )
+    if TimelineKind.ACTIVITY in kinds:
+        for condition in on_subject(activities):
+            top(
+                TimelineKind.ACTIVITY,
+                sa.select(
+                    activities.c.occurred_at.label("at"),
+                    sa.literal(TimelineKind.ACTIVITY.value).label("kind"),
+                    activities.c.id,
+                    activities.c.client_id,
+                    activities.c.deal_id,
+                    activities.c.author_id.label("actor_id"),
+                    activities.c.subject.label("title"),
+                    activities.c.body,
+                    _json(
+                        "kind",
+                        activities.c.kind,
+                        "direction",
+                        activities.c.direction,
+                        "duration_seconds",
+                        activities.c.duration_seconds,
+                    ).label("data"),
+                ).where(condition),
+                activities.c.occurred_at,
+                activities.c.id,
+            )
+    if TimelineKind.COMMENT in kinds:
+        for condition in on_subject(comments):
+            top(
+                TimelineKind.COMMENT,
+                sa.select(
+                    comments.c.created_at.label("at"),
+                    sa.literal(TimelineKind.COMMENT.value).label("kind"),
+                    comments.c.id,
+                    comments.c.client_id,
+                    comments.c.deal_id,
+                    comments.c.author_id.label("actor_id"),
+                    sa.null().label("title"),
+                    comments.c.body,
+                    _json(
+                        "parent_id", comments.c.parent_id, "edited_at", comments.c.edited_at
+                    ).label("data"),
+                ).where(condition),
+                comments.c.created_at,
+                comments.c.id,
+            )
+    if TimelineKind.STAGE_MOVE in kinds:
+        from_stage = stages.alias("from_stage")
+        to_stage = stages.alias("to_stage")
+        top(
+            TimelineKind.STAGE_MOVE,
+            sa.select(
+                stage_moves.c.at,
+                sa.literal(TimelineKind.STAGE_MOVE.value).label("kind"),
+                stage_moves.c.id,
+                deals.c.client_id if of_deal else client_id.label("client_id"),
+                stage_moves.c.deal_id,
+                stage_moves.c.by_user_id.label("actor_id"),
+                sa.null().label("title"),
+                sa.null().label("body"),
+                _json(
+                    "move",
+                    stage_moves.c.kind,
+                    "from_stage_id",
+                    stage_moves.c.from_stage_id,
+                    "from_stage",
+                    from_stage.c.name,
+                    "to_stage_id",
+                    stage_moves.c.to_stage_id,
+                    "to_stage",
+                    to_stage.c.name,
+                    "from_status",
+                    stage_moves.c.from_status,
+                    "to_status",
+                    stage_moves.c.to_status,
+                    "seconds_in_previous",
+                    stage_moves.c.seconds_in_previous,
+                ).label("data"),
+            )
+            .select_from(
+                # A client's stage moves are those of its visible deals (the index on
+                # organisation_id, deal_id, at), not a join the planner could drive from
+                # the organisation's newest moves.
+                (
+                    stage_moves.join(deals, _of(deals, stage_moves.c.deal_id))
+                    if of_deal
+                    else stage_moves
+                )
+                .outerjoin(from_stage, _of(from_stage, stage_moves.c.from_stage_id))
+                .outerjoin(to_stage, _of(to_stage, stage_moves.c.to_stage_id))
+            )
+            .where(
+                stage_moves.c.organisation_id == org,
+                stage_moves.c.deal_id == deal_id
+                if of_deal
+                else stage_moves.c.deal_id == any_visible_deal,
+            ),
+            stage_moves.c.at,
+            stage_moves.c.id,
+        )
+    if TimelineKind.RELATIONSHIP in kinds:
+        rt = relationship_transitions
+        top(
+            TimelineKind.RELATIONSHIP,
+            sa.select(
+                rt.c.at,
+                sa.literal(TimelineKind.RELATIONSHIP.value).label("kind"),
+                rt.c.id,
+                rt.c.client_id,
+                rt.c.deal_id,
+                rt.c.actor_id,
+                sa.null().label("title"),
+                rt.c.reason.label("body"),
+                _json(
+                    "from_type", rt.c.from_type, "to_type", rt.c.to_type, "reason", rt.c.reason
+                ).label("data"),
+            ).where(
+                rt.c.organisation_id == org,
+                rt.c.deal_id == deal_id if of_deal else rt.c.client_id == client_id,
+            ),
+            rt.c.at,
+            rt.c.id,
+        )
+    if not branches:
+        return None
+    merged = sa.union_all(*branches).subquery("timeline")
+    # The page's deal titles and actors' names by key, in the same statement: a join on
+    # the page's few rows, not a lookup per item.
+    deal = deals.alias("item_deal")
+    query = sa.select(
+        merged, deal.c.title.label("deal_title"), users.c.full_name.label("actor_name")
+    ).select_from(
+        merged.outerjoin(
+            deal, sa.and_(deal.c.organisation_id == org, deal.c.id == merged.c.deal_id)
+        ).outerjoin(users, sa.and_(users.c.organisation_id == org, users.c.id == merged.c.actor_id))
+    )
+    if after_kind is not None:
+        query = query.where(
+            sa.tuple_(merged.c.at, merged.c.kind, merged.c.id)
+            < sa.tuple_(_AFTER_AT, _AFTER_KIND, _AFTER_ID)
+        )
+    return query.order_by(merged.c.at.desc(), merged.c.kind.desc(), merged.c.id.desc()).limit(limit)
