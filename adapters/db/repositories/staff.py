@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -222,39 +223,9 @@ class SqlUserRepository(SqlRepository):
         return _user(row._mapping) if row else None
 
     async def get_signed_in(self, organisation_id: UUID, user_id: UUID) -> SignedInUser | None:
-        # One statement: the user, their role and organisation as prefixed columns, and the
-        # department subtree by a recursive CTE on bound parameters (no correlation).
-        the_user = sa.and_(users.c.organisation_id == organisation_id, users.c.id == user_id)
-        subtree = (
-            sa.select(users.c.department_id.label("id"))
-            .where(the_user, users.c.department_id.is_not(None))
-            .cte("subtree", recursive=True)
-        )
-        below = departments.alias("below")
-        subtree = subtree.union(
-            sa.select(below.c.id).where(
-                below.c.organisation_id == organisation_id, below.c.parent_id == subtree.c.id
-            )
-        )
         row = (
             await self._conn.execute(
-                sa.select(
-                    users,
-                    *(c.label(f"role__{c.name}") for c in roles.c),
-                    *(c.label(f"organisation__{c.name}") for c in organisations.c),
-                    sa.select(sa.func.array_agg(subtree.c.id))
-                    .scalar_subquery()
-                    .label("department_ids"),
-                )
-                .join(organisations, organisations.c.id == users.c.organisation_id)
-                .outerjoin(
-                    roles,
-                    sa.and_(
-                        roles.c.organisation_id == users.c.organisation_id,
-                        roles.c.id == users.c.role_id,
-                    ),
-                )
-                .where(the_user)
+                _signed_in_statement(), {"organisation_id": organisation_id, "user_id": user_id}
             )
         ).one_or_none()
         if row is None:
@@ -354,6 +325,43 @@ def _user_values(u: User) -> dict[str, Any]:
         "department_id": u.department_id,
         "is_active": u.is_active,
     }
+
+
+@functools.cache
+def _signed_in_statement() -> sa.Select[Any]:
+    """One statement, built once (every request runs it): the user, their role and
+    organisation as prefixed columns, and the department subtree by a recursive CTE on the
+    same parameters (no correlation)."""
+    organisation_id = sa.bindparam("organisation_id", type_=users.c.organisation_id.type)
+    user_id = sa.bindparam("user_id", type_=users.c.id.type)
+    the_user = sa.and_(users.c.organisation_id == organisation_id, users.c.id == user_id)
+    subtree = (
+        sa.select(users.c.department_id.label("id"))
+        .where(the_user, users.c.department_id.is_not(None))
+        .cte("subtree", recursive=True)
+    )
+    below = departments.alias("below")
+    subtree = subtree.union(
+        sa.select(below.c.id).where(
+            below.c.organisation_id == organisation_id, below.c.parent_id == subtree.c.id
+        )
+    )
+    return (
+        sa.select(
+            users,
+            *(c.label(f"role__{c.name}") for c in roles.c),
+            *(c.label(f"organisation__{c.name}") for c in organisations.c),
+            sa.select(sa.func.array_agg(subtree.c.id)).scalar_subquery().label("department_ids"),
+        )
+        .join(organisations, organisations.c.id == users.c.organisation_id)
+        .outerjoin(
+            roles,
+            sa.and_(
+                roles.c.organisation_id == users.c.organisation_id, roles.c.id == users.c.role_id
+            ),
+        )
+        .where(the_user)
+    )
 
 
 def _prefixed(m: Any, prefix: str) -> dict[str, Any]:
