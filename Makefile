@@ -21,7 +21,7 @@ PORT ?= 8000
 # Exits non-zero unless the interpreter it runs in is 3.11.
 IS_PY311 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 
-.PHONY: help install lock frontend-build run test chromium lint typecheck openapi-check \
+.PHONY: help install lock frontend-build bundle-size run test chromium lint typecheck openapi-check \
 	test-python test-frontend e2e fmt openapi clean
 
 help:
@@ -30,7 +30,7 @@ help:
 	@echo "make test            everything CI runs: linters, types, contracts, tests, browser test"
 	@echo "make install         Python venv from requirements.lock and frontend node_modules"
 	@echo "make lock            regenerate requirements.lock from pyproject.toml"
-	@echo "make fmt | lint | typecheck | openapi | frontend-build | e2e | clean"
+	@echo "make fmt | lint | typecheck | openapi | frontend-build | bundle-size | e2e | clean"
 	@echo "make bench-scale     1,000,000 deals into a fresh database, then list/board/search"
 	@echo "                     latencies against their targets (BENCH_ARGS=\"--deals 100000\")"
 
@@ -65,10 +65,15 @@ $(DIST): $(NODE_STAMP) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
 	@touch $@
 
+# Each built asset's gzip size; fails when the sign-in page's first download is over budget.
+bundle-size: frontend-build
+	cd frontend && npm run size
+
 run: install frontend-build
 	$(BIN)/crm serve --host $(HOST) --port $(PORT)
 
-test: install chromium lint typecheck openapi-check test-python test-frontend frontend-build e2e
+test: install chromium lint typecheck openapi-check test-python test-frontend frontend-build \
+	bundle-size e2e
 
 # The browser test drives Debian's Chromium (browsers cannot be downloaded by npm here).
 chromium:

@@ -5,10 +5,14 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router-dom';
 import { AppProviders } from './AppProviders';
 import { createQueryClient } from './api/queryClient';
+import { i18nReady } from './i18n';
 import { createAppRouter } from './router';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+
+// The reader's language first (a chunk of its own unless Russian), so no text flashes in another.
+await i18nReady.catch(() => undefined);
 
 createRoot(root).render(
   <StrictMode>

@@ -1,27 +1,22 @@
-import { Center, Loader } from '@mantine/core';
 import { createBrowserRouter, type RouteObject } from 'react-router-dom';
 import { LoginPage } from './features/auth/LoginPage';
 import { RequireAuth } from './features/auth/RequireAuth';
-import { AppShellLayout } from './features/shell/AppShellLayout';
-import { NotFoundPage } from './features/shell/NotFoundPage';
+import { AppShellLoader, PageLoader } from './features/shell/AppShellLoader';
 import { RouteErrorPage } from './features/shell/RouteErrorPage';
 
-// Each section is its own chunk, fetched when its route is first visited.
+// Each section is its own chunk, fetched when its route is first visited; the sign-in page is
+// the only one in the first download, the shell too is fetched once signed in (AppShellLoader).
 export const routes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: (
-      <Center h="100vh">
-        <Loader />
-      </Center>
-    ),
+    hydrateFallbackElement: <PageLoader />,
     children: [
       { path: '/login', element: <LoginPage /> },
       {
         path: '/',
         element: (
           <RequireAuth>
-            <AppShellLayout />
+            <AppShellLoader />
           </RequireAuth>
         ),
         children: [
@@ -85,7 +80,12 @@ export const routes: RouteObject[] = [
               Component: (await import('./features/profile/ProfilePage')).ProfilePage,
             }),
           },
-          { path: '*', element: <NotFoundPage /> },
+          {
+            path: '*',
+            lazy: async () => ({
+              Component: (await import('./features/shell/NotFoundPage')).NotFoundPage,
+            }),
+          },
         ],
       },
     ],

@@ -1,8 +1,8 @@
-import { notifications } from '@mantine/notifications';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { clearTokens } from '../features/auth/authStore';
 import { i18n } from '../i18n';
-import { ApiError, errorMessage } from './problem';
+import { ApiError } from './problem';
+import { problemText } from './problemText';
 
 declare module '@tanstack/react-query' {
   interface Register {
@@ -17,7 +17,7 @@ declare module '@tanstack/react-query' {
 /**
  * The one place that reacts to failed calls: a 401 that survived the client's refresh ends the
  * session (the route guard then sends the user to /login); any other problem is shown as a
- * notification unless the form that made the call shows it inline.
+ * notification, in the reader's language, unless the form that made the call shows it inline.
  */
 function handleError(error: unknown, { inline }: { inline: boolean }): void {
   if (error instanceof ApiError && error.status === 401) {
@@ -25,11 +25,11 @@ function handleError(error: unknown, { inline }: { inline: boolean }): void {
     return;
   }
   if (inline) return;
-  notifications.show({
-    color: 'red',
-    title: i18n.t('errors.title'),
-    message: errorMessage(error, i18n.t),
-  });
+  const message = problemText(error, i18n.t);
+  // Fetched on the first failure: the toasts are not part of the sign-in page's first download.
+  void import('@mantine/notifications').then(({ notifications }) =>
+    notifications.show({ color: 'red', title: i18n.t('errors.title'), message }),
+  );
 }
 
 function shouldRetry(failureCount: number, error: unknown): boolean {

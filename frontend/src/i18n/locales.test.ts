@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resources } from '.';
+import en from './locales/en.json';
+import ru from './locales/ru.json';
+import uk from './locales/uk.json';
+
+const resources = { ru: { translation: ru }, uk: { translation: uk }, en: { translation: en } };
 
 function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) =>

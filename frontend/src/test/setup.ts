@@ -1,7 +1,11 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 import { DEFAULT_LANGUAGE, i18n } from '../i18n';
+
+// Screens, the shell and the languages other than Russian are chunks loaded on first use; on a
+// busy 2-core machine the first import of one can take longer than the default second.
+configure({ asyncUtilTimeout: 4000 });
 
 // jsdom lacks the layout APIs Mantine asks for.
 Object.defineProperty(window, 'matchMedia', {
