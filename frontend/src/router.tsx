@@ -1,6 +1,7 @@
-import { createBrowserRouter, type RouteObject } from 'react-router-dom';
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router-dom';
 import { LoginPage } from './features/auth/LoginPage';
 import { RequireAuth } from './features/auth/RequireAuth';
+import { settingsRoutes } from './features/settings/routes';
 import { AppShellLoader, PageLoader } from './features/shell/AppShellLoader';
 import { RouteErrorPage } from './features/shell/RouteErrorPage';
 
@@ -65,15 +66,12 @@ export const routes: RouteObject[] = [
           {
             path: 'settings',
             lazy: async () => ({
-              Component: (await import('./features/settings/SettingsPage')).SettingsPage,
+              Component: (await import('./features/settings/SettingsLayout')).SettingsLayout,
             }),
+            children: settingsRoutes,
           },
-          {
-            path: 'webhooks',
-            lazy: async () => ({
-              Component: (await import('./features/webhooks/WebhookList')).WebhookList,
-            }),
-          },
+          // Webhooks live among the settings now; an old link still finds them.
+          { path: 'webhooks', element: <Navigate to="/settings/webhooks" replace /> },
           {
             path: 'profile',
             lazy: async () => ({

@@ -1,10 +1,11 @@
 import type { ParseKeys } from 'i18next';
+import { SETTINGS_PERMISSIONS } from '../settings/sections';
 
 export interface NavItem {
   to: string;
   label: ParseKeys;
-  /** Shown only to callers holding this permission (admins hold every one). */
-  permission?: string;
+  /** Shown only to callers holding this permission, or any of these (admins hold every one). */
+  permission?: string | readonly string[];
   /** Shows the number of the caller's overdue and today's tasks. */
   countsDueTasks?: boolean;
 }
@@ -15,19 +16,17 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
   { to: '/reports', label: 'nav.reports' },
-  { to: '/settings', label: 'nav.settings' },
-  { to: '/webhooks', label: 'nav.webhooks', permission: 'webhooks:manage' },
+  { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 
 export function visibleNavItems(
   user: { role_code?: string | null; permissions: readonly string[] } | undefined,
 ): NavItem[] {
-  return NAV_ITEMS.filter(
-    (item) =>
-      !item.permission ||
-      user?.role_code === 'admin' ||
-      (user?.permissions.includes(item.permission) ?? false),
-  );
+  return NAV_ITEMS.filter((item) => {
+    if (!item.permission || user?.role_code === 'admin') return true;
+    const anyOf = typeof item.permission === 'string' ? [item.permission] : item.permission;
+    return anyOf.some((permission) => user?.permissions.includes(permission) ?? false);
+  });
 }
 
 export function isActive(to: string, pathname: string): boolean {

@@ -1,0 +1,96 @@
+import { Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
+import { markRefusedFields } from './formHelpers';
+import { Refusal } from './Refusal';
+import { useDocumentTypes, useSaveDocumentType, useSetDocumentTypeActive } from './queries';
+
+const CODE = /^[a-z][a-z0-9_]*$/;
+
+/** Kinds of files attached to deals and clients; a stage may require one. */
+export function DocumentTypeSettings() {
+  const { t } = useTranslation();
+  const types = useDocumentTypes();
+  const save = useSaveDocumentType();
+  const setActive = useSetDocumentTypeActive();
+  const form = useForm({
+    initialValues: { name: '', code: '' },
+    validate: {
+      name: (value) => (value.trim() ? null : t('settings.required')),
+      code: (value) => (CODE.test(value) ? null : t('settings.codeInvalid')),
+    },
+    validateInputOnBlur: true,
+  });
+  const add = form.onSubmit((values) =>
+    save.mutate(
+      {
+        type: null,
+        body: { name: values.name.trim(), code: values.code, position: types.data?.length ?? 0 },
+      },
+      {
+        onSuccess: () => form.reset(),
+        onError: (error) => markRefusedFields(form, error, ['name', 'code'], t),
+      },
+    ),
+  );
+
+  return (
+    <Stack>
+      <Title order={3}>{t('settings.documentTypes.title')}</Title>
+      <form onSubmit={add} noValidate>
+        <Group align="flex-start">
+          <TextInput label={t('settings.documentTypes.name')} {...form.getInputProps('name')} />
+          <TextInput
+            label={t('settings.documentTypes.code')}
+            description={t('settings.codeHint')}
+            {...form.getInputProps('code')}
+          />
+          <Button type="submit" mt={24} loading={save.isPending}>
+            {t('settings.documentTypes.add')}
+          </Button>
+        </Group>
+      </form>
+      <Refusal
+        error={save.error ?? setActive.error}
+        labels={{ name: 'settings.documentTypes.name', code: 'settings.documentTypes.code' }}
+      />
+      {types.isPending && <Loader />}
+      {types.isError && (
+        <LoadError onRetry={() => void types.refetch()} retrying={types.isFetching} />
+      )}
+      {types.data && (
+        <Table>
+          <Table.Tbody>
+            {types.data.map((type) => (
+              <Table.Tr key={type.id} data-testid="settings-document-type">
+                <Table.Td>
+                  <Text size="sm" c={type.is_active ? undefined : 'dimmed'}>
+                    {type.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {type.code}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  {!type.is_active && <Badge color="gray">{t('settings.inactive')}</Badge>}
+                </Table.Td>
+                <Table.Td>
+                  <Group justify="flex-end">
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      onClick={() => setActive.mutate({ type, active: !type.is_active })}
+                    >
+                      {type.is_active ? t('settings.deactivate') : t('settings.activate')}
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
