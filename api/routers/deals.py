@@ -61,6 +61,10 @@ async def deal_filter(
     responsible_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
     client_id: UUID | None = None,
     source_channel: Annotated[list[Name] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
+    tag: Annotated[
+        list[Name] | None,
+        Query(max_length=MAX_FILTER_VALUES, description="The client carries any of these tags"),
+    ] = None,
     amount_min: Annotated[NonNegativeAmount | None, Query()] = None,
     amount_max: Annotated[NonNegativeAmount | None, Query()] = None,
     created_from: AwareMoment | None = None,
@@ -85,6 +89,7 @@ async def deal_filter(
         responsible_ids=tuple(responsible_id or ()),
         client_id=client_id,
         source_channels=tuple(source_channel or ()),
+        client_tags=tuple(tag or ()),
         amount_min=amount_min,
         amount_max=amount_max,
         created_from=created_from,

@@ -26,6 +26,7 @@ from api.schemas.users import (
     UsersOnDutyRead,
     UserUpdate,
 )
+from domain.staff.permissions import Resource
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -82,6 +83,13 @@ async def list_users(
     ] = False,
     is_active: bool | None = None,
     q: Annotated[Name | None, Query(max_length=100, description="Part of name or e-mail")] = None,
+    owners_of: Annotated[
+        Resource | None,
+        Query(
+            description="Only colleagues whose records of this kind the caller may see "
+            "(themselves, their team, whom they stand in for today)"
+        ),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> UserPage:
@@ -94,6 +102,7 @@ async def list_users(
         include_subdepartments=include_subdepartments,
         is_active=is_active,
         search=q,
+        owners_of=owners_of,
     )
     last = views[limit - 1].user if len(views) > limit else None
     return UserPage(

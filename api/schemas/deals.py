@@ -175,6 +175,7 @@ class DealRead(Schema):
     )
     status: DealStatus
     responsible_id: UUID
+    responsible_name: str | None = Field(description="The responsible's full name")
     source_channel: str | None
     source_campaign: str | None
     utm: dict[str, str]
@@ -218,6 +219,7 @@ class DealRead(Schema):
             weighted_amount=view.weighted_amount,
             status=d.status,
             responsible_id=d.responsible_id,
+            responsible_name=view.responsible_name,
             source_channel=d.source_channel,
             source_campaign=d.source_campaign,
             utm=d.utm,

@@ -42,6 +42,8 @@ class DealFilter:
     responsible_ids: tuple[UUID, ...] = ()
     client_id: UUID | None = None
     source_channels: tuple[str, ...] = ()
+    # Deals of clients carrying any of these segment tags.
+    client_tags: tuple[str, ...] = ()
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     created_from: datetime | None = None

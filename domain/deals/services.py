@@ -43,6 +43,7 @@ class DealView:
     stage: Stage
     client_name: str | None
     now: datetime
+    responsible_name: str | None = None
 
     @property
     def weighted_amount(self) -> Decimal:
@@ -492,7 +493,11 @@ async def _views(uow: UnitOfWork, deals: Sequence[Deal], now: datetime) -> list[
     organisation_id = deals[0].organisation_id
     stages = await uow.funnels.stages_by_id(organisation_id, list({d.stage_id for d in deals}))
     names = await uow.deals.client_names(organisation_id, list({d.client_id for d in deals}))
-    return [DealView(d, stages[d.stage_id], names.get(d.client_id), now) for d in deals]
+    people = await uow.users.names_of(organisation_id, list({d.responsible_id for d in deals}))
+    return [
+        DealView(d, stages[d.stage_id], names.get(d.client_id), now, people.get(d.responsible_id))
+        for d in deals
+    ]
 
 
 async def _require_client(uow: UnitOfWork, principal: Principal, client_id: UUID) -> None:

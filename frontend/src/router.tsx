@@ -58,12 +58,6 @@ export const routes: RouteObject[] = [
             }),
           },
           {
-            path: 'reports',
-            lazy: async () => ({
-              Component: (await import('./features/reports/ReportsPage')).ReportsPage,
-            }),
-          },
-          {
             path: 'settings',
             lazy: async () => ({
               Component: (await import('./features/settings/SettingsLayout')).SettingsLayout,

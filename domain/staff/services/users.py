@@ -16,7 +16,7 @@ from domain.shared.errors import Conflict, InvalidInput, PermissionDenied
 from domain.shared.patch import UNSET, Patch
 from domain.shared.text import clean_text
 from domain.staff.model import USER_FULL_NAME_MAX, DepartmentTree, User
-from domain.staff.permissions import ADMIN_ROLE_CODE, Permission
+from domain.staff.permissions import ADMIN_ROLE_CODE, Permission, Resource
 from domain.staff.services.colleagues import get_user
 from domain.staff.views import UserView, load_user_views
 
@@ -140,10 +140,14 @@ class UserAdminService:
         include_subdepartments: bool = False,
         is_active: bool | None = None,
         search: str | None = None,
+        owners_of: Resource | None = None,
     ) -> list[UserView]:
-        """Ordered by (full_name, id), after the keyset cursor ``after``."""
+        """Ordered by (full_name, id), after the keyset cursor ``after``; with ``owners_of``,
+        only the colleagues whose records of that kind the caller may see (a head of sales'
+        team, for the team filter of the lists and the board)."""
         principal.require(Permission.USERS_READ)
         scope = principal.organisation_scope
+        owner_scope = principal.scope_for(owners_of) if owners_of is not None else None
         async with self._uow as uow:
             department_ids: frozenset[UUID] | None = None
             if department_id is not None:
@@ -158,6 +162,7 @@ class UserAdminService:
                 department_ids=department_ids,
                 is_active=is_active,
                 search=search.strip() if search and search.strip() else None,
+                owners_visible_in=owner_scope,
             )
             return await load_user_views(uow, scope, users)
 

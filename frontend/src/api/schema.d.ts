@@ -1040,6 +1040,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count Clients
+         * @description How many clients GET /clients selects with the same filters, counted up to 10,000 (capped then). Ask once per filter, not per page.
+         */
+        get: operations["count_clients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/export": {
         parameters: {
             query?: never;
@@ -1120,6 +1140,28 @@ export interface paths {
          * @description Changes only the fields sent. A new name or tax id is checked for duplicates.
          */
         patch: operations["update_client"];
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/merge-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Client Merge
+         * @description What POST /clients/{client_id}/merge with this other_id would do: both clients, how
+         *     many contacts, deals, tasks, activities, comments and attachments move, and which empty
+         *     fields of the survivor the other's values fill. Changes nothing.
+         */
+        get: operations["preview_client_merge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/clients/{client_id}/merge": {
@@ -1222,6 +1264,48 @@ export interface paths {
         head?: never;
         /** Update Relationship Follow Up */
         patch: operations["update_relationship_follow_up"];
+        trace?: never;
+    };
+    "/api/v1/saved-filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Filters
+         * @description The caller's saved filters of one list, by name.
+         */
+        get: operations["list_saved_filters"];
+        put?: never;
+        /**
+         * Create Saved Filter
+         * @description Names are unique per user and list (409 otherwise); at most 50 per list.
+         */
+        post: operations["create_saved_filter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-filters/{filter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Saved Filter */
+        delete: operations["delete_saved_filter"];
+        options?: never;
+        head?: never;
+        /** Update Saved Filter */
+        patch: operations["update_saved_filter"];
         trace?: never;
     };
     "/api/v1/contacts": {
@@ -2399,6 +2483,19 @@ export interface components {
              */
             deal_id?: string | null;
         };
+        /** ClientCountRead */
+        ClientCountRead: {
+            /**
+             * Total
+             * @description Clients the filters select, counted up to a limit
+             */
+            total: number;
+            /**
+             * Capped
+             * @description True when there are at least `total`, maybe more
+             */
+            capped: boolean;
+        };
         /** ClientCreate */
         ClientCreate: {
             /**
@@ -2529,6 +2626,26 @@ export interface components {
             updated_at: string | null;
             /** Version */
             version: number;
+            /**
+             * Responsible Name
+             * @description The responsible's full name
+             */
+            responsible_name?: string | null;
+            /**
+             * Last Activity At
+             * @description When the last call, meeting, e-mail or note was recorded
+             */
+            last_activity_at?: string | null;
+            /**
+             * Next Task At
+             * @description Due time of the open task due first (null: none or undated)
+             */
+            next_task_at?: string | null;
+            /**
+             * Next Task Title
+             * @description That task's title
+             */
+            next_task_title?: string | null;
         };
         /** ClientRef */
         ClientRef: {
@@ -3034,6 +3151,11 @@ export interface components {
              * Format: uuid
              */
             responsible_id: string;
+            /**
+             * Responsible Name
+             * @description The responsible's full name
+             */
+            responsible_name: string | null;
             /** Source Channel */
             source_channel: string | null;
             /** Source Campaign */
@@ -3592,6 +3714,23 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** MergePreviewRead */
+        MergePreviewRead: {
+            survivor: components["schemas"]["ClientRead"];
+            other: components["schemas"]["ClientRead"];
+            /**
+             * Moves
+             * @description How many of the other's records move
+             */
+            moves: {
+                [key: string]: number;
+            };
+            /**
+             * Filled
+             * @description Empty fields of the survivor the other's values fill
+             */
+            filled: string[];
+        };
         /** MergeRequest */
         MergeRequest: {
             /**
@@ -4008,6 +4147,49 @@ export interface components {
             visibility?: {
                 [key: string]: components["schemas"]["Visibility"];
             } | null;
+        };
+        /** SavedFilterCreate */
+        SavedFilterCreate: {
+            /**
+             * List
+             * @enum {string}
+             */
+            list: "clients" | "deals" | "tasks";
+            /** Name */
+            name: string;
+            /**
+             * Query
+             * @description The list's URL query string, e.g. q=ромашка&temperature=hot
+             */
+            query: string;
+        };
+        /** SavedFilterRead */
+        SavedFilterRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * List
+             * @enum {string}
+             */
+            list: "clients" | "deals" | "tasks";
+            /** Name */
+            name: string;
+            /** Query */
+            query: string;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** SavedFilterUpdate */
+        SavedFilterUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Query */
+            query?: string | null;
         };
         /** ScheduleRead */
         ScheduleRead: {
@@ -4444,6 +4626,16 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+            /**
+             * Deal Title
+             * @description The title of the deal named
+             */
+            deal_title?: string | null;
+            /**
+             * Actor Name
+             * @description Who did it, by full name
+             */
+            actor_name?: string | null;
         };
         /**
          * TimelineKind
@@ -5255,6 +5447,8 @@ export interface operations {
                 is_active?: boolean | null;
                 /** @description Part of name or e-mail */
                 q?: string | null;
+                /** @description Only colleagues whose records of this kind the caller may see (themselves, their team, whom they stand in for today) */
+                owners_of?: components["schemas"]["Resource"] | null;
                 /** @description Page size */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -9532,6 +9726,71 @@ export interface operations {
             };
         };
     };
+    count_clients: {
+        parameters: {
+            query?: {
+                responsible_id?: string[] | null;
+                relationship_type?: ("cold" | "potential" | "current" | "permanent")[] | null;
+                source_channel?: string[] | null;
+                temperature?: ("cold" | "warm" | "hot")[] | null;
+                kind?: string | null;
+                /** @description Segment tags */
+                tags?: string[] | null;
+                tags_mode?: string;
+                created_from?: string | null;
+                created_to?: string | null;
+                updated_from?: string | null;
+                updated_to?: string | null;
+                /** @description Part of a client or contact name, a phone (any digits: 345-67, 912345), an e-mail or a tax id */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientCountRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_clients: {
         parameters: {
             query?: {
@@ -9836,6 +10095,70 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_client_merge: {
+        parameters: {
+            query: {
+                other_id: string;
+            };
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergePreviewRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or merged into merged_into_id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["MergedProblem"];
+                    "application/json": components["schemas"]["MergedProblem"];
                 };
             };
             /** @description Invalid input */
@@ -10287,6 +10610,257 @@ export interface operations {
             };
             /** @description Precondition failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_saved_filters: {
+        parameters: {
+            query: {
+                list: "clients" | "deals" | "tasks";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilterRead"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_saved_filter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedFilterCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilterRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_saved_filter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_saved_filter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedFilterUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilterRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11727,6 +12301,8 @@ export interface operations {
                 responsible_id?: string[] | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
+                /** @description The client carries any of these tags */
+                tag?: string[] | null;
                 amount_min?: number | string | null;
                 amount_max?: number | string | null;
                 created_from?: string | null;
@@ -11815,6 +12391,8 @@ export interface operations {
                 responsible_id?: string[] | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
+                /** @description The client carries any of these tags */
+                tag?: string[] | null;
                 amount_min?: number | string | null;
                 amount_max?: number | string | null;
                 created_from?: string | null;
@@ -12226,6 +12804,8 @@ export interface operations {
                 responsible_id?: string[] | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
+                /** @description The client carries any of these tags */
+                tag?: string[] | null;
                 amount_min?: number | string | null;
                 amount_max?: number | string | null;
                 created_from?: string | null;
@@ -12353,6 +12933,8 @@ export interface operations {
                 responsible_id?: string[] | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
+                /** @description The client carries any of these tags */
+                tag?: string[] | null;
                 amount_min?: number | string | null;
                 amount_max?: number | string | null;
                 created_from?: string | null;
@@ -12432,6 +13014,8 @@ export interface operations {
                 responsible_id?: string[] | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
+                /** @description The client carries any of these tags */
+                tag?: string[] | null;
                 amount_min?: number | string | null;
                 amount_max?: number | string | null;
                 created_from?: string | null;

@@ -1,5 +1,5 @@
 import { useDraggable } from '@dnd-kit/core';
-import { ActionIcon, Anchor, Badge, Card, Group, Menu, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Avatar, Badge, Card, Group, Menu, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,11 +9,12 @@ import { formatMoney } from './money';
 import type { DealDragData } from './moveDeal';
 import { useWinDeal, type Deal } from './queries';
 
-export function DealCard({ deal }: { deal: Deal }) {
+/** A board card; `moving` while its move waits for the server (shown, not yet confirmed). */
+export function DealCard({ deal, moving = false }: { deal: Deal; moving?: boolean }) {
   const { t, i18n } = useTranslation();
   const win = useWinDeal();
   const [losing, setLosing] = useState(false);
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
     id: deal.id,
     data: { deal } satisfies DealDragData,
   });
@@ -31,10 +32,11 @@ export function DealCard({ deal }: { deal: Deal }) {
         withBorder
         padding="sm"
         data-testid="deal-card"
+        data-moving={moving || undefined}
+        aria-busy={moving || undefined}
         style={{
-          transform: transform ? `translate3d(${transform.x}px, ${transform.y}px, 0)` : undefined,
-          zIndex: isDragging ? 10 : undefined,
-          opacity: isDragging ? 0.85 : undefined,
+          // The drag overlay follows the pointer; the card itself stays, dimmed, in its column.
+          opacity: isDragging ? 0.4 : moving ? 0.7 : undefined,
           cursor: 'grab',
           touchAction: 'none',
         }}
@@ -100,17 +102,61 @@ export function DealCard({ deal }: { deal: Deal }) {
             {deal.client_name}
           </Text>
         ) : null}
-        <Group justify="space-between" mt={4}>
+        <Group justify="space-between" mt={4} wrap="nowrap">
           <Text size="sm">{formatMoney(deal.amount, deal.currency, i18n.language)}</Text>
-          {deal.is_stale ? (
-            <Badge color="orange" size="xs">
-              {t('deals.stale')}
-            </Badge>
-          ) : null}
+          <Group gap={6} wrap="nowrap">
+            {deal.is_stale ? (
+              <Badge color="orange" size="xs">
+                {t('deals.stale')}
+              </Badge>
+            ) : null}
+            <ResponsibleAvatar name={deal.responsible_name} />
+          </Group>
         </Group>
       </Card>
       {/* Outside the card: events of a portal still bubble to the card's drag listeners. */}
       {losing ? <DealLoseModal deal={deal} onClose={() => setLosing(false)} /> : null}
     </>
+  );
+}
+
+/** The responsible's initials (their full name on hover and for screen readers). */
+export function ResponsibleAvatar({ name }: { name: string | null }) {
+  const { t } = useTranslation();
+  if (!name) return null;
+  const label = t('board.responsible', { name });
+  return (
+    <Tooltip label={name} withinPortal>
+      <Avatar
+        name={name}
+        color="initials"
+        size={24}
+        radius="xl"
+        role="img"
+        aria-label={label}
+        data-testid="responsible-avatar"
+      />
+    </Tooltip>
+  );
+}
+
+/** What a dragged card looks like under the pointer (dnd-kit's DragOverlay). */
+export function DealCardPreview({ deal }: { deal: Deal }) {
+  const { i18n } = useTranslation();
+  return (
+    <Card withBorder padding="sm" shadow="md" style={{ cursor: 'grabbing', width: 256 }}>
+      <Text fw={500} size="sm" lineClamp={2}>
+        {deal.title}
+      </Text>
+      {deal.client_name ? (
+        <Text size="xs" c="dimmed">
+          {deal.client_name}
+        </Text>
+      ) : null}
+      <Group justify="space-between" mt={4} wrap="nowrap">
+        <Text size="sm">{formatMoney(deal.amount, deal.currency, i18n.language)}</Text>
+        <ResponsibleAvatar name={deal.responsible_name} />
+      </Group>
+    </Card>
   );
 }

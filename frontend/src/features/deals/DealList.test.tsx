@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
@@ -181,14 +181,19 @@ describe('DealList', { timeout: 30_000 }, () => {
         return json(200, totals());
       },
     });
-    renderApp(
-      `/deals?view=list&responsible=${adminUser.id}&stage=${STAGE_CONTRACT}&status=lost&q=ключ`,
+    const { user, router } = renderApp(
+      `/deals?view=list&responsible=${adminUser.id}&source=Сайт&tag=VIP&tag=опт&stale=true` +
+        `&no_task=true&stage=${STAGE_CONTRACT}&status=lost&q=ключ`,
     );
 
     expect(await screen.findByText('Сделка 1', {}, { timeout: LOAD })).toBeInTheDocument();
     for (const search of [lists[0]!, sums[0]!]) {
       expect(search.get('funnel_id')).toBe(salesFunnel.id);
       expect(search.getAll('responsible_id')).toEqual([adminUser.id]);
+      expect(search.getAll('source_channel')).toEqual(['Сайт']);
+      expect(search.getAll('tag')).toEqual(['VIP', 'опт']);
+      expect(search.get('stale')).toBe('true');
+      expect(search.get('without_next_task')).toBe('true');
       expect(search.getAll('stage_id')).toEqual([STAGE_CONTRACT]);
       expect(search.getAll('status')).toEqual(['lost']);
       expect(search.get('q')).toBe('ключ');
@@ -197,11 +202,97 @@ describe('DealList', { timeout: 30_000 }, () => {
     expect(screen.getByLabelText('Поиск')).toHaveValue('ключ');
     expect(screen.getByRole('combobox', { name: 'Статус' })).toHaveValue('Проиграна');
     expect(screen.getByRole('combobox', { name: 'Этап' })).toHaveValue('Договор');
+    expect(screen.getByRole('combobox', { name: 'Застрявшие' })).toHaveValue('Только застрявшие');
+    expect(screen.getByRole('checkbox', { name: 'Без следующей задачи' })).toBeChecked();
+    const tags = screen.getByTestId('tag-filter').closest('.mantine-InputWrapper-root');
+    expect(within(tags as HTMLElement).getByText('VIP')).toBeInTheDocument();
+    expect(within(tags as HTMLElement).getByText('опт')).toBeInTheDocument();
+    const team = screen.getByTestId('team-select').closest('.mantine-InputWrapper-root');
     await waitFor(() =>
-      expect(screen.getByRole('combobox', { name: 'Ответственный' })).toHaveValue(
-        adminUser.full_name,
-      ),
+      expect(within(team as HTMLElement).getByText(adminUser.full_name)).toBeInTheDocument(),
     );
+
+    // Unticking a filter asks again without it and keeps the rest in the URL.
+    await user.click(screen.getByRole('checkbox', { name: 'Без следующей задачи' }));
+    await waitFor(() => expect(lists.at(-1)!.get('without_next_task')).toBeNull());
+    const url = new URLSearchParams(router.state.location.search);
+    expect(url.get('no_task')).toBeNull();
+    expect(url.getAll('tag')).toEqual(['VIP', 'опт']);
+
+    // One button clears every filter, keeping the view.
+    await user.click(screen.getByRole('button', { name: 'Сбросить фильтры' }));
+    await waitFor(() => expect(lists.at(-1)!.getAll('tag')).toEqual([]));
+    const cleared = new URLSearchParams(router.state.location.search);
+    expect([...cleared.keys()]).toEqual(['view']);
+    expect(lists.at(-1)!.get('responsible_id')).toBeNull();
+    expect(screen.getByLabelText('Поиск')).toHaveValue('');
+  });
+
+  it('remembers the columns a user chose and exports the filtered list', async () => {
+    setTokens({ access: 'access-1' });
+    const exported: URLSearchParams[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${DEALS}`]: () =>
+        json(200, { items: [row(1, { source_channel: 'Сайт' })], next_cursor: null }),
+      [`GET ${TOTALS}`]: () => json(200, totals()),
+      [`GET ${DEALS}/export`]: (request) => {
+        exported.push(query(request));
+        return new Response('id;title', { status: 200, headers: { 'Content-Type': 'text/csv' } });
+      },
+    });
+    // jsdom has no object URLs: the download hands the file to these.
+    const createObjectURL = vi.fn(() => 'blob:deals');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const { user } = renderApp('/deals?view=list&tag=VIP&sort=amount');
+
+    const table = await screen.findByTestId('deal-list', {}, { timeout: LOAD });
+    const headers = () =>
+      within(table)
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent?.replace(/[↑↓↕]/g, '').trim());
+    expect(headers()).toContain('Клиент');
+    expect(headers()).not.toContain('Источник');
+
+    await user.click(screen.getByRole('button', { name: 'Столбцы' }));
+    await user.click(await screen.findByRole('checkbox', { name: 'Клиент' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Источник' }));
+    await waitFor(() => expect(headers()).not.toContain('Клиент'));
+    expect(headers()).toContain('Источник');
+    expect(within(table).getByText('Сайт')).toBeInTheDocument();
+    const stored = JSON.parse(
+      localStorage.getItem(`crm.deals.list.columns.${adminUser.id}`)!,
+    ) as string[];
+    expect(stored).toContain('source_channel');
+    expect(stored).not.toContain('client');
+
+    await user.click(screen.getByRole('button', { name: 'Экспорт' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Excel (XLSX)' }));
+    await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+    expect(exported).toHaveLength(1);
+    expect(exported[0]!.get('format')).toBe('xlsx');
+    expect(exported[0]!.getAll('tag')).toEqual(['VIP']);
+    expect(exported[0]!.get('sort')).toBe('amount');
+    expect(exported[0]!.get('funnel_id')).toBe(salesFunnel.id);
+  });
+
+  it("shows the columns this user chose before, not another user's choice", async () => {
+    setTokens({ access: 'access-1' });
+    localStorage.setItem(
+      `crm.deals.list.columns.${adminUser.id}`,
+      JSON.stringify(['updated_at', 'amount', 'unknown']),
+    );
+    localStorage.setItem('crm.deals.list.columns.someone-else', JSON.stringify(['amount']));
+    dealApi();
+    renderApp('/deals?view=list');
+
+    const table = await screen.findByTestId('deal-list', {}, { timeout: LOAD });
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((cell) => cell.textContent?.replace(/[↑↓↕]/g, '').trim());
+    // In the list's own order; an unknown name is ignored.
+    expect(headers).toEqual(['Сделка', 'Сумма', 'Изменена']);
   });
 
   it('marks estimated totals with ≈ and says so on hover', async () => {

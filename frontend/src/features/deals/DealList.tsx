@@ -3,31 +3,39 @@ import {
   Badge,
   Button,
   Center,
+  Checkbox,
   Group,
   Loader,
+  Menu,
   Paper,
+  Popover,
   Stack,
   Table,
   Text,
   UnstyledButton,
 } from '@mantine/core';
-import type { ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { useUserName } from '../clients/queries';
+import { problemText } from '../../api/problemText';
 import { LoadError } from '../shell/LoadError';
+import { ResponsibleAvatar } from './DealCard';
 import { Estimated } from './Estimated';
 import { formatMoney } from './money';
 import {
   useDealTotals,
   useDeals,
+  useExportDeals,
+  type Deal,
   type DealListFilters,
   type DealSort,
   type DealStatus,
   type DealTotals,
 } from './queries';
+import { LIST_COLUMNS, useListColumns, type ListColumn } from './listColumns';
 
-type SortColumn = 'amount' | 'expected_close_date' | 'created_at';
+type SortColumn = 'amount' | 'expected_close_date' | 'created_at' | 'updated_at';
 
 // The direction a column starts in when first chosen: the biggest and the newest first, the
 // nearest close date first.
@@ -35,6 +43,7 @@ const FIRST_DIRECTION: Record<SortColumn, 'asc' | 'desc'> = {
   amount: 'desc',
   expected_close_date: 'asc',
   created_at: 'desc',
+  updated_at: 'desc',
 };
 
 const STATUS_COLORS: Record<DealStatus, string> = { open: 'blue', won: 'green', lost: 'red' };
@@ -52,27 +61,21 @@ export function DealList({
   const { t, i18n } = useTranslation();
   const deals = useDeals(filters, sort);
   const totals = useDealTotals(filters);
+  const [columns, setColumns] = useListColumns();
+  const exportDeals = useExportDeals();
   const rows = deals.data?.pages.flatMap((page) => page.items) ?? [];
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short' });
-  // A close date is a calendar day: shown as that day wherever the reader is.
-  const dayFormat = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: 'short',
-    timeZone: 'UTC',
-  });
   const total = totals.data?.currencies.reduce((sum, currency) => sum + currency.count, 0);
 
   const header = (column: SortColumn, label: string) => {
     const descending = sort.startsWith('-');
     const active = sort.replace(/^-/, '') === column;
-    const next = (
-      active
-        ? descending
-          ? column
-          : `-${column}`
-        : FIRST_DIRECTION[column] === 'desc'
-          ? `-${column}`
-          : column
-    ) as DealSort;
+    const next: DealSort = active
+      ? descending
+        ? column
+        : `-${column}`
+      : FIRST_DIRECTION[column] === 'desc'
+        ? `-${column}`
+        : column;
     return (
       <Table.Th aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}>
         <UnstyledButton fw={700} fz="sm" onClick={() => onSort(next)}>
@@ -87,13 +90,57 @@ export function DealList({
 
   return (
     <Stack>
-      <TotalsSummary
-        totals={totals.data}
-        pending={totals.isPending}
-        failed={totals.isError}
-        retrying={totals.isFetching}
-        onRetry={() => void totals.refetch()}
-      />
+      <Group justify="space-between" align="start">
+        <TotalsSummary
+          totals={totals.data}
+          pending={totals.isPending}
+          failed={totals.isError}
+          retrying={totals.isFetching}
+          onRetry={() => void totals.refetch()}
+        />
+        <Group gap="xs">
+          <Popover position="bottom-end" withinPortal>
+            <Popover.Target>
+              <Button variant="default">{t('board.list.columns')}</Button>
+            </Popover.Target>
+            <Popover.Dropdown>
+              <Checkbox.Group
+                label={t('board.list.columnsHint')}
+                value={columns}
+                onChange={(chosen) =>
+                  setColumns(LIST_COLUMNS.filter((column) => chosen.includes(column)))
+                }
+              >
+                <Stack gap={6} mt="xs">
+                  {LIST_COLUMNS.map((column) => (
+                    <Checkbox key={column} value={column} label={columnLabel(column, t)} />
+                  ))}
+                </Stack>
+              </Checkbox.Group>
+            </Popover.Dropdown>
+          </Popover>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button variant="default" loading={exportDeals.isPending}>
+                {t('board.list.export')}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => exportDeals.mutate({ filters, sort, format: 'xlsx' })}>
+                {t('board.list.exportXlsx')}
+              </Menu.Item>
+              <Menu.Item onClick={() => exportDeals.mutate({ filters, sort, format: 'csv' })}>
+                {t('board.list.exportCsv')}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </Group>
+      {exportDeals.isError ? (
+        <Text c="red" size="sm" role="alert">
+          {t('board.list.exportFailed')}: {problemText(exportDeals.error, t)}
+        </Text>
+      ) : null}
       {deals.isPending ? (
         <Center>
           <Loader />
@@ -108,12 +155,14 @@ export function DealList({
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('dealList.deal')}</Table.Th>
-                <Table.Th>{t('dealList.client')}</Table.Th>
-                {header('amount', t('dealList.amount'))}
-                <Table.Th>{t('dealList.stage')}</Table.Th>
-                <Table.Th>{t('dealList.responsible')}</Table.Th>
-                {header('expected_close_date', t('dealList.expectedClose'))}
-                {header('created_at', t('dealList.created'))}
+                {columns.map((column) => {
+                  const label = columnLabel(column, t);
+                  return SORTABLE.has(column) ? (
+                    <Fragment key={column}>{header(column as SortColumn, label)}</Fragment>
+                  ) : (
+                    <Table.Th key={column}>{label}</Table.Th>
+                  );
+                })}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -124,37 +173,14 @@ export function DealList({
                       {deal.title}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td>
-                    {deal.client_name ? (
-                      <Anchor component={Link} to={`/clients/${deal.client_id}`} size="sm">
-                        {deal.client_name}
-                      </Anchor>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    {formatMoney(deal.amount, deal.currency, i18n.language)}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={6}>
-                      <Text size="sm">{deal.stage_name}</Text>
-                      {deal.status !== 'open' ? (
-                        <Badge size="xs" variant="light" color={STATUS_COLORS[deal.status]}>
-                          {t(`dealStatus.${deal.status}`)}
-                        </Badge>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <ResponsibleName id={deal.responsible_id} />
-                  </Table.Td>
-                  <Table.Td>
-                    {deal.expected_close_date
-                      ? dayFormat.format(new Date(deal.expected_close_date))
-                      : ''}
-                  </Table.Td>
-                  <Table.Td>
-                    {deal.created_at ? dateFormat.format(new Date(deal.created_at)) : ''}
-                  </Table.Td>
+                  {columns.map((column) => (
+                    <Table.Td
+                      key={column}
+                      style={NOWRAP.has(column) ? { whiteSpace: 'nowrap' } : undefined}
+                    >
+                      <Cell column={column} deal={deal} />
+                    </Table.Td>
+                  ))}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -194,9 +220,86 @@ export function DealList({
   );
 }
 
-function ResponsibleName({ id }: { id: string }) {
-  const name = useUserName(id);
-  return <Text size="sm">{name.data ?? ''}</Text>;
+const SORTABLE = new Set<ListColumn>(['amount', 'expected_close_date', 'created_at', 'updated_at']);
+const NOWRAP = new Set<ListColumn>(['amount', 'weighted_amount', 'expected_close_date']);
+
+function columnLabel(column: ListColumn, t: TFunction): string {
+  switch (column) {
+    case 'client':
+      return t('dealList.client');
+    case 'amount':
+      return t('dealList.amount');
+    case 'weighted_amount':
+      return t('board.list.weighted');
+    case 'stage':
+      return t('dealList.stage');
+    case 'responsible':
+      return t('dealList.responsible');
+    case 'source_channel':
+      return t('board.list.source');
+    case 'expected_close_date':
+      return t('dealList.expectedClose');
+    case 'created_at':
+      return t('dealList.created');
+    case 'updated_at':
+      return t('board.list.updated');
+  }
+}
+
+/** One cell of a deal's row. */
+function Cell({ column, deal }: { column: ListColumn; deal: Deal }) {
+  const { t, i18n } = useTranslation();
+  const date = (value: string | null) =>
+    value
+      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short' }).format(new Date(value))
+      : '';
+  switch (column) {
+    case 'client':
+      return deal.client_name ? (
+        <Anchor component={Link} to={`/clients/${deal.client_id}`} size="sm">
+          {deal.client_name}
+        </Anchor>
+      ) : null;
+    case 'amount':
+      return formatMoney(deal.amount, deal.currency, i18n.language);
+    case 'weighted_amount':
+      return formatMoney(deal.weighted_amount, deal.currency, i18n.language);
+    case 'stage':
+      return (
+        <Group gap={6}>
+          <Text size="sm">{deal.stage_name}</Text>
+          {deal.status !== 'open' ? (
+            <Badge size="xs" variant="light" color={STATUS_COLORS[deal.status]}>
+              {t(`dealStatus.${deal.status}`)}
+            </Badge>
+          ) : deal.is_stale ? (
+            <Badge size="xs" color="orange">
+              {t('board.list.stale')}
+            </Badge>
+          ) : null}
+        </Group>
+      );
+    case 'responsible':
+      return (
+        <Group gap={6} wrap="nowrap">
+          <ResponsibleAvatar name={deal.responsible_name} />
+          <Text size="sm">{deal.responsible_name ?? ''}</Text>
+        </Group>
+      );
+    case 'source_channel':
+      return deal.source_channel ?? '';
+    case 'expected_close_date':
+      // A close date is a calendar day: shown as that day wherever the reader is.
+      return deal.expected_close_date
+        ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeZone: 'UTC' }).format(
+            new Date(deal.expected_close_date),
+          )
+        : '';
+    case 'created_at':
+      return date(deal.created_at);
+    case 'updated_at':
+      return date(deal.updated_at);
+  }
 }
 
 /** Count, amount and weighted amount of each currency of the filtered deals. */

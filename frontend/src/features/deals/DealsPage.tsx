@@ -1,10 +1,13 @@
 import {
+  Button,
   Center,
+  Checkbox,
   Group,
   Loader,
   SegmentedControl,
   Select,
   Stack,
+  TagsInput,
   Text,
   TextInput,
   Title,
@@ -15,9 +18,9 @@ import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError';
 import { DealBoard } from './DealBoard';
 import { DealList } from './DealList';
-import { useDealParams } from './dealParams';
+import { hasFilters, NO_FILTERS, useDealParams } from './dealParams';
 import { DEAL_STATUSES, useFunnels, type DealFilters } from './queries';
-import { ResponsibleSelect } from './ResponsibleSelect';
+import { TeamSelect } from './TeamSelect';
 
 /** /deals: the funnel's deals as a board or a list, with the same filters, all in the URL. */
 export function DealsPage() {
@@ -30,7 +33,15 @@ export function DealsPage() {
     funnels.data?.[0];
   const stages = [...(funnel?.stages ?? [])].sort((a, b) => a.position - b.position);
   const filters: DealFilters | null = funnel
-    ? { funnelId: funnel.id, responsibleId: params.responsibleId, q: params.q }
+    ? {
+        funnelId: funnel.id,
+        responsibleIds: params.responsibleIds,
+        sources: params.sources,
+        tags: params.tags,
+        stale: params.stale,
+        withoutNextTask: params.withoutNextTask,
+        q: params.q,
+      }
     : null;
 
   // The box shows what is typed at once; the URL (and the request) follows when typing pauses.
@@ -68,7 +79,7 @@ export function DealsPage() {
           />
         </Group>
       </Group>
-      <Group align="end">
+      <Group align="end" gap="sm">
         <TextInput
           label={t('dealList.search')}
           placeholder={t('dealList.searchPlaceholder')}
@@ -78,11 +89,45 @@ export function DealsPage() {
             commitSearch(event.currentTarget.value);
           }}
           type="search"
-          miw={280}
+          miw={240}
         />
-        <ResponsibleSelect
-          value={params.responsibleId}
-          onChange={(responsibleId) => update({ responsibleId })}
+        <TeamSelect
+          value={params.responsibleIds}
+          onChange={(responsibleIds) => update({ responsibleIds })}
+        />
+        <TagsInput
+          label={t('board.source')}
+          placeholder={params.sources.length ? undefined : t('board.anySource')}
+          value={params.sources}
+          onChange={(sources) => update({ sources })}
+          data-testid="source-filter"
+          maxTags={50}
+          clearable
+          maw={260}
+        />
+        <TagsInput
+          label={t('board.tags')}
+          placeholder={params.tags.length ? undefined : t('board.anyTag')}
+          value={params.tags}
+          onChange={(tags) => update({ tags })}
+          data-testid="tag-filter"
+          maxTags={50}
+          clearable
+          maw={260}
+        />
+        <Select
+          label={t('board.staleness')}
+          data={[
+            { value: 'any', label: t('board.staleAny') },
+            { value: 'true', label: t('board.staleOnly') },
+            { value: 'false', label: t('board.freshOnly') },
+          ]}
+          value={params.stale === null ? 'any' : String(params.stale)}
+          onChange={(value) =>
+            update({ stale: value === 'true' ? true : value === 'false' ? false : null })
+          }
+          allowDeselect={false}
+          w={170}
         />
         {params.view === 'list' ? (
           <>
@@ -103,6 +148,23 @@ export function DealsPage() {
               clearable
             />
           </>
+        ) : null}
+        <Checkbox
+          label={t('board.withoutNextTask')}
+          checked={params.withoutNextTask}
+          onChange={(event) => update({ withoutNextTask: event.currentTarget.checked })}
+          mb={8}
+        />
+        {hasFilters(params) ? (
+          <Button
+            variant="subtle"
+            onClick={() => {
+              setSearch('');
+              update(NO_FILTERS);
+            }}
+          >
+            {t('board.resetFilters')}
+          </Button>
         ) : null}
       </Group>
       {funnels.isPending ? (

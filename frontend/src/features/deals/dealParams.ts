@@ -15,18 +15,29 @@ export interface DealParams {
   view: DealView;
   /** null: the default funnel. */
   funnelId: string | null;
-  responsibleId: string | null;
+  /** Any of these responsibles (repeated in the URL); empty: everyone visible. */
+  responsibleIds: string[];
+  sources: string[];
+  tags: string[];
+  stale: boolean | null;
+  withoutNextTask: boolean;
   stageId: string | null;
   status: DealStatus | null;
   q: string;
   sort: DealSort;
 }
 
+type Value = DealParams[keyof DealParams];
+
 // The URL's names, short as people would type them; defaults are left out of the URL.
 const NAMES: Record<keyof DealParams, string> = {
   view: 'view',
   funnelId: 'funnel',
-  responsibleId: 'responsible',
+  responsibleIds: 'responsible',
+  sources: 'source',
+  tags: 'tag',
+  stale: 'stale',
+  withoutNextTask: 'no_task',
   stageId: 'stage',
   status: 'status',
   q: 'q',
@@ -35,12 +46,18 @@ const NAMES: Record<keyof DealParams, string> = {
 const DEFAULTS: DealParams = {
   view: 'board',
   funnelId: null,
-  responsibleId: null,
+  responsibleIds: [],
+  sources: [],
+  tags: [],
+  stale: null,
+  withoutNextTask: false,
   stageId: null,
   status: null,
   q: '',
   sort: DEFAULT_DEAL_SORT,
 };
+// A hostile or mistyped URL cannot ask for more values than the API takes.
+const MAX_VALUES = 50;
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | null {
   return value !== null && (values as readonly string[]).includes(value) ? (value as T) : null;
@@ -48,16 +65,51 @@ function oneOf<T extends string>(values: readonly T[], value: string | null): T 
 
 export function parseDealParams(search: URLSearchParams): DealParams {
   const get = (key: keyof DealParams) => search.get(NAMES[key]) || null;
+  const all = (key: keyof DealParams) =>
+    [...new Set(search.getAll(NAMES[key]).map((value) => value.trim()))]
+      .filter(Boolean)
+      .slice(0, MAX_VALUES);
+  const stale = get('stale');
   return {
     view: oneOf(DEAL_VIEWS, get('view')) ?? DEFAULTS.view,
     funnelId: get('funnelId'),
-    responsibleId: get('responsibleId'),
+    responsibleIds: all('responsibleIds'),
+    sources: all('sources'),
+    tags: all('tags'),
+    stale: stale === 'true' ? true : stale === 'false' ? false : null,
+    withoutNextTask: get('withoutNextTask') === 'true',
     stageId: get('stageId'),
     status: oneOf(DEAL_STATUSES, get('status')),
     q: get('q')?.trim() ?? '',
     sort: oneOf(DEAL_SORTS, get('sort')) ?? DEFAULTS.sort,
   };
 }
+
+/** Whether any filter narrows the deals (the view, funnel and order do not). */
+export function hasFilters(params: DealParams): boolean {
+  return (
+    params.responsibleIds.length > 0 ||
+    params.sources.length > 0 ||
+    params.tags.length > 0 ||
+    params.stale !== null ||
+    params.withoutNextTask ||
+    params.stageId !== null ||
+    params.status !== null ||
+    params.q !== ''
+  );
+}
+
+/** The filters a reset clears. */
+export const NO_FILTERS: Partial<DealParams> = {
+  responsibleIds: [],
+  sources: [],
+  tags: [],
+  stale: null,
+  withoutNextTask: false,
+  stageId: null,
+  status: null,
+  q: '',
+};
 
 /** The deal screen's state in the URL's search params, and a setter that changes some of it. */
 export function useDealParams() {
@@ -67,9 +119,13 @@ export function useDealParams() {
     setSearch(
       (previous) => {
         const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(patch) as [keyof DealParams, string | null][]) {
-          if (value === null || value === '' || value === DEFAULTS[key]) next.delete(NAMES[key]);
-          else next.set(NAMES[key], value);
+        for (const [key, value] of Object.entries(patch) as [keyof DealParams, Value][]) {
+          next.delete(NAMES[key]);
+          if (Array.isArray(value)) {
+            for (const item of value) next.append(NAMES[key], item);
+          } else if (value !== null && value !== '' && value !== DEFAULTS[key]) {
+            next.set(NAMES[key], String(value));
+          }
         }
         return next;
       },

@@ -57,6 +57,7 @@ export const deal: Deal = {
   weighted_amount: '30000.00',
   status: 'open',
   responsible_id: '00000000-0000-4000-8000-000000000001',
+  responsible_name: 'Анна Админова',
   source_channel: null,
   source_campaign: null,
   utm: {},

@@ -35,7 +35,16 @@ export const DEFAULT_DEAL_SORT: DealSort = '-created_at';
 /** What the board and the list show: the same filters select the same deals in both. */
 export interface DealFilters {
   funnelId: string;
-  responsibleId: string | null;
+  /** Any of these people (a head's team filter); empty: everyone the caller may see. */
+  responsibleIds: string[];
+  /** Any of these sources. */
+  sources: string[];
+  /** Deals of clients with any of these tags. */
+  tags: string[];
+  /** true: past the stage's day limit; false: within it; null: either. */
+  stale: boolean | null;
+  /** Open deals without an open task. */
+  withoutNextTask: boolean;
   q: string;
 }
 
@@ -63,15 +72,20 @@ export const dealKeys = {
 };
 
 /** The board's query parameters for these filters (the funnel is in its path). */
-function boardQuery(filters: DealFilters) {
+export function boardQuery(filters: DealFilters) {
+  const many = (values: string[]) => (values.length > 0 ? values : undefined);
   return {
-    responsible_id: filters.responsibleId ? [filters.responsibleId] : undefined,
+    responsible_id: many(filters.responsibleIds),
+    source_channel: many(filters.sources),
+    tag: many(filters.tags),
+    stale: filters.stale ?? undefined,
+    without_next_task: filters.withoutNextTask || undefined,
     q: filters.q || undefined,
   };
 }
 
 /** The query parameters of GET /deals and GET /deals/totals for these filters. */
-function listQuery(filters: DealListFilters) {
+export function listQuery(filters: DealListFilters) {
   return {
     ...boardQuery(filters),
     funnel_id: filters.funnelId,
@@ -153,15 +167,40 @@ export function useDealTotals(filters: DealListFilters) {
   });
 }
 
-/** Colleagues whose name or e-mail holds `q`, for choosing a responsible. */
-export function useUserSearch(q: string) {
+/** Colleagues whose name or e-mail holds `q`, for choosing a responsible; with `dealOwners`,
+ * only those whose deals the caller may see (a head's team, a seller alone). */
+export function useUserSearch(q: string, { dealOwners = false }: { dealOwners?: boolean } = {}) {
   return useQuery({
-    queryKey: ['users', 'search', q] as const,
+    queryKey: ['users', 'search', q, dealOwners] as const,
     staleTime: 5 * 60_000,
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/users', {
-          params: { query: { q: q || undefined, is_active: true, limit: 20 } },
+          params: {
+            query: {
+              q: q || undefined,
+              is_active: true,
+              owners_of: dealOwners ? 'deals' : undefined,
+              limit: 20,
+            },
+          },
+          signal,
+        }),
+      ),
+    select: (page) => page.items,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Clients whose name holds `q`, for the client of a deal added on the board. */
+export function useClientSearch(q: string) {
+  return useQuery({
+    queryKey: ['clients', 'search', q] as const,
+    staleTime: 60_000,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/clients', {
+          params: { query: { q: q || undefined, limit: 20 } },
           signal,
         }),
       ),
@@ -177,6 +216,38 @@ export function useLossReasons() {
   });
 }
 
+/** GET /deals/export: the list's deals (its filters and order) as a file, downloaded with the
+ * session's token. */
+export function useExportDeals() {
+  return useMutation({
+    meta: { inlineErrors: true },
+    mutationFn: async ({
+      filters,
+      sort,
+      format,
+    }: {
+      filters: DealListFilters;
+      sort: DealSort;
+      format: 'csv' | 'xlsx';
+    }) => {
+      const blob = await unwrap(
+        api.GET('/api/v1/deals/export', {
+          params: { query: { ...listQuery(filters), sort, format } },
+          parseAs: 'blob',
+        }),
+      );
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `deals.${format}`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+  });
+}
+
 /** Stage moves and closings change counts and sums of whole columns and lists: the boards,
  * the lists and their totals are refetched. */
 function useInvalidateBoards() {
@@ -189,19 +260,20 @@ function useInvalidateBoards() {
     );
 }
 
-/** POST /deals/{id}/move. The board explains a refusal (missing documents, fields) itself. */
+/** POST /deals/{id}/move with If-Match on the version the card shows: a deal changed
+ * meanwhile is refused (412) rather than moved blindly. The board explains refusals itself. */
 export function useMoveDeal() {
   const invalidateBoards = useInvalidateBoards();
   return useMutation({
     meta: { inlineErrors: true },
-    mutationFn: ({ dealId, stageId }: { dealId: string; stageId: string }) =>
+    mutationFn: ({ deal, stageId }: { deal: Deal; stageId: string }) =>
       unwrap(
         api.POST('/api/v1/deals/{deal_id}/move', {
-          params: { path: { deal_id: dealId } },
+          params: { path: { deal_id: deal.id }, header: { 'If-Match': `"v${deal.version}"` } },
           body: { stage_id: stageId },
         }),
       ),
-    onSuccess: invalidateBoards,
+    onSettled: invalidateBoards,
   });
 }
 

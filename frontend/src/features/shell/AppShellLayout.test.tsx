@@ -18,8 +18,10 @@ describe('AppShellLayout', () => {
     const nav = screen.getByRole('navigation', { name: 'Основная навигация' });
     const links = within(nav).getAllByRole('link');
     expect(links.map((link) => link.getAttribute('href'))).toEqual(
-      expect.arrayContaining(['/', '/clients', '/deals', '/tasks', '/reports', '/settings']),
+      expect.arrayContaining(['/', '/clients', '/deals', '/tasks', '/settings']),
     );
+    // Reports come back with the KPI issue; until then no link leads to a placeholder.
+    expect(links.map((link) => link.getAttribute('href'))).not.toContain('/reports');
     expect(within(nav).getByRole('link', { name: 'Сегодня' })).toHaveAttribute(
       'aria-current',
       'page',

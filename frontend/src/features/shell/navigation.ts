@@ -15,7 +15,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
-  { to: '/reports', label: 'nav.reports' },
   { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 

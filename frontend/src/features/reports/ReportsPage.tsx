@@ -1,7 +1,0 @@
-import { useTranslation } from 'react-i18next';
-import { PlaceholderPage } from '../shell/PlaceholderPage';
-
-export function ReportsPage() {
-  const { t } = useTranslation();
-  return <PlaceholderPage title={t('nav.reports')} />;
-}
