@@ -1,6 +1,6 @@
-import { screen, waitFor } from '@testing-library/react';
-import { render } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { notifications as toasts } from '@mantine/notifications';
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppProviders } from '../../AppProviders';
 import { createQueryClient } from '../../api/queryClient';
 import { i18n } from '../../i18n';
@@ -8,6 +8,7 @@ import { adminUser, json, mockApi } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
 import { NotificationItem } from './NotificationBell';
+import { retryDelay } from './useNotificationStream';
 import type { Notification, NotificationKind } from './queries';
 
 const base = {
@@ -151,35 +152,234 @@ describe('NotificationItem', () => {
   });
 });
 
+/** Stands in for the browser's EventSource, which jsdom lacks; tests push events through it. */
+class FakeEventSource extends EventTarget {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 2;
+  static instances: FakeEventSource[] = [];
+  readyState = FakeEventSource.CONNECTING;
+
+  readonly url: string;
+
+  constructor(url: string) {
+    super();
+    this.url = url;
+    FakeEventSource.instances.push(this);
+  }
+
+  close() {
+    this.readyState = FakeEventSource.CLOSED;
+  }
+
+  open() {
+    this.readyState = FakeEventSource.OPEN;
+    this.dispatchEvent(new Event('open'));
+  }
+
+  send(notification: Notification) {
+    this.dispatchEvent(
+      new MessageEvent('notification', {
+        data: JSON.stringify(notification),
+        lastEventId: notification.id,
+      }),
+    );
+  }
+
+  refuse() {
+    this.readyState = FakeEventSource.CLOSED;
+    this.dispatchEvent(new Event('error'));
+  }
+
+  static latest(): FakeEventSource {
+    const last = FakeEventSource.instances.at(-1);
+    if (!last) throw new Error('no stream was opened');
+    return last;
+  }
+}
+
+/**
+ * The notifications API over a list it keeps: `unread=true` filters it and the read routes
+ * change it, as the server does.
+ */
+function notificationsApi(initial: Notification[], later: Notification[] = []) {
+  let items = initial;
+  const read = (id: string) => {
+    items = items.map((n) => (n.id === id ? { ...n, read_at: n.read_at ?? base.created_at } : n));
+    return items.find((n) => n.id === id);
+  };
+  const readRoutes = Object.fromEntries(
+    [...initial, ...later].map((n) => [
+      `POST /api/v1/notifications/${n.id}/read`,
+      () => json(200, read(n.id)),
+    ]),
+  );
+  const api = mockApi({
+    'GET /api/v1/users/me': () => json(200, adminUser),
+    'GET /api/v1/notifications': (request) => {
+      const unreadOnly = new URL(request.url).searchParams.get('unread') === 'true';
+      return json(200, {
+        items: unreadOnly ? items.filter((n) => n.read_at === null) : items,
+        next_cursor: null,
+      });
+    },
+    'POST /api/v1/notifications/read-all': () => {
+      const marked = items.filter((n) => n.read_at === null).length;
+      items.forEach((n) => read(n.id));
+      return json(200, { marked });
+    },
+    ...readRoutes,
+  });
+  /** What the server stores before it announces it on the stream. */
+  const create = (notification: Notification) => {
+    items = [notification, ...items];
+  };
+  return { ...api, create };
+}
+
+// A page that asks the API nothing but what the shell asks, so no other toast competes.
+const PAGE = '/no-such-page';
+
+const bellNamed = (unread: number | string) =>
+  screen.findByRole('button', { name: `Уведомления, непрочитанных: ${unread}` });
+
 describe('NotificationBell', () => {
-  it('shows the unread count and marks a notification read when opened', async () => {
+  beforeEach(() => {
+    toasts.clean();
+    FakeEventSource.instances = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
     setTokens({ access: 'access-1' });
-    let items: Notification[] = [
+  });
+
+  it('shows the unread count and marks a notification read when opened', async () => {
+    const api = notificationsApi([
       examples.assignment,
       { ...examples.mention, read_at: base.created_at },
-    ];
-    const api = mockApi({
-      'GET /api/v1/users/me': () => json(200, adminUser),
-      'GET /api/v1/tasks': () => json(200, { items: [], next_cursor: null }),
-      'GET /api/v1/notifications': () => json(200, { items, next_cursor: null }),
-      'POST /api/v1/notifications/n1/read': () => {
-        items = items.map((n) => (n.id === 'n1' ? { ...n, read_at: base.created_at } : n));
-        return json(200, items[0]);
-      },
-    });
-    const { user, router } = renderApp('/clients');
+    ]);
+    const { user, router } = renderApp(PAGE);
 
-    const bell = await screen.findByRole(
-      'button',
-      { name: 'Уведомления, непрочитанных: 1' },
-      { timeout: 5000 },
-    );
-    await user.click(bell);
+    await user.click(await bellNamed(1));
     await user.click(await screen.findByText('Вам назначена задача «Позвонить»'));
 
     await waitFor(() =>
       expect(api.callsTo('POST', '/api/v1/notifications/n1/read')).toHaveLength(1),
     );
     await waitFor(() => expect(router.state.location.pathname).toBe('/tasks'));
+    expect(await bellNamed(0)).toBeInTheDocument();
+  });
+
+  it('counts the unread ones on the server, not only the latest shown', async () => {
+    const unread = Array.from({ length: 100 }, (_, i) => ({
+      ...examples.assignment,
+      id: `u${i}`,
+    }));
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/notifications': (request) =>
+        json(200, {
+          items: unread.slice(0, Number(new URL(request.url).searchParams.get('limit'))),
+          next_cursor: 'more',
+        }),
+    });
+    renderApp(PAGE);
+    expect(await bellNamed('99+')).toBeInTheDocument();
+  });
+
+  it('opens the stream with the access token and adds what arrives, with a toast', async () => {
+    const due = { ...examples.reminder, id: 'live-1', created_at: new Date().toISOString() };
+    const server = notificationsApi([], [due]);
+    const { user, router } = renderApp(PAGE);
+    await bellNamed(0);
+    const stream = FakeEventSource.latest();
+    expect(stream.url).toBe('/api/v1/notifications/stream?access_token=access-1');
+    stream.open();
+
+    server.create(due);
+    act(() => stream.send(due));
+
+    expect(await bellNamed(1)).toBeInTheDocument();
+    expect(await screen.findByText('Напоминание')).toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Открыть' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/tasks'));
+    expect(server.callsTo('POST', '/api/v1/notifications/live-1/read')).toHaveLength(1);
+    expect(await bellNamed(0)).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText('Напоминание')).not.toBeInTheDocument());
+
+    // The same notification again (a reconnection's backlog) changes nothing and is not toasted.
+    act(() => stream.send(due));
+    expect(await bellNamed(0)).toBeInTheDocument();
+    expect(screen.queryByText('Напоминание')).not.toBeInTheDocument();
+    await user.click(await bellNamed(0));
+    expect(await screen.findAllByTestId('notification')).toHaveLength(1);
+  });
+
+  it('does not toast the backlog of old unread notifications', async () => {
+    notificationsApi([]);
+    renderApp(PAGE);
+    await bellNamed(0);
+    act(() => FakeEventSource.latest().send({ ...examples.overdue, id: 'old-1' }));
+    expect(await bellNamed(1)).toBeInTheDocument();
+    expect(screen.queryByText('Задача просрочена')).not.toBeInTheDocument();
+  });
+
+  it('a stale-deal alert leads to the deal', async () => {
+    notificationsApi([examples.stale_deal]);
+    const { user, router } = renderApp(PAGE);
+    await user.click(await bellNamed(1));
+    await user.click(await screen.findByText(expected.ru.stale_deal));
+    await waitFor(() =>
+      expect(router.state.location.pathname).toBe(`/deals/${examples.stale_deal.entity_id}`),
+    );
+  });
+
+  it('marks one as read without leaving the page, and all at once', async () => {
+    const api = notificationsApi([examples.assignment, examples.mention]);
+    const { user, router } = renderApp(PAGE);
+
+    await user.click(await bellNamed(2));
+    const [first] = await screen.findAllByRole('button', { name: 'Отметить прочитанным' });
+    await user.click(first!);
+    expect(await bellNamed(1)).toBeInTheDocument();
+    expect(api.callsTo('POST', '/api/v1/notifications/n1/read')).toHaveLength(1);
+    expect(router.state.location.pathname).toBe(PAGE);
+
+    await user.click(screen.getByRole('button', { name: 'Прочитать все' }));
+    await waitFor(() =>
+      expect(api.callsTo('POST', '/api/v1/notifications/read-all')).toHaveLength(1),
+    );
+    expect(await bellNamed(0)).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Отметить прочитанным' }),
+      ).not.toBeInTheDocument(),
+    );
+  });
+
+  it('opens the stream again after the server refused it, and refetches', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const api = notificationsApi([]);
+      renderApp(PAGE);
+      await bellNamed(0);
+      const first = FakeEventSource.latest();
+      const listed = api.callsTo('GET', '/api/v1/notifications').length;
+
+      act(() => first.refuse());
+      await act(() => vi.advanceTimersByTimeAsync(retryDelay(1)));
+
+      await waitFor(() => expect(FakeEventSource.instances).toHaveLength(2));
+      expect(first.readyState).toBe(FakeEventSource.CLOSED);
+      expect(api.callsTo('GET', '/api/v1/notifications').length).toBeGreaterThan(listed);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('retryDelay', () => {
+  it('doubles from one second up to thirty', () => {
+    expect([1, 2, 3, 4, 5, 6, 10].map(retryDelay)).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
   });
 });

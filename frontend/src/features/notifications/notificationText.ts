@@ -70,18 +70,18 @@ export function notificationText(notification: Notification, t: TFunction, langu
   }
 }
 
-/** Where a notification leads in the app. */
+/** Where a notification leads in the app: the record it is about. */
 export function notificationLink(notification: Notification): string | null {
   const p = notification.params;
   switch (notification.entity_type) {
     case 'task':
       return '/tasks';
     case 'deal':
-      return '/deals';
+      return notification.entity_id ? `/deals/${notification.entity_id}` : '/deals';
     case 'client':
       return notification.entity_id ? `/clients/${notification.entity_id}` : null;
     case 'webhook_endpoint':
-      return '/webhooks';
+      return '/settings/webhooks';
     case 'user':
       return '/tasks';
     default:
