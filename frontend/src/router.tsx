@@ -34,6 +34,12 @@ export const routes: RouteObject[] = [
             }),
           },
           {
+            path: 'clients/duplicates',
+            lazy: async () => ({
+              Component: (await import('./features/clients/ClientDuplicates')).ClientDuplicates,
+            }),
+          },
+          {
             path: 'clients/:id',
             lazy: async () => ({
               Component: (await import('./features/clients/ClientCard')).ClientCard,

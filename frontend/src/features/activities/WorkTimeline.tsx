@@ -8,6 +8,34 @@ import type { TimelineItem } from './queries';
 const MOVES = ['created', 'moved', 'won', 'lost', 'reopened'] as const;
 const KINDS = ['call', 'meeting', 'email', 'note'] as const;
 const RELATIONSHIPS = ['cold', 'potential', 'current', 'permanent'] as const;
+const REASONS = [
+  'deal_created',
+  'deal_won',
+  'deal_lost',
+  'deal_reopened',
+  'deal_client_changed',
+  'merge',
+  'activity',
+  'inbound_request',
+] as const;
+
+/** Why the relationship type changed, in words: the server keeps a code ("activity: call"). */
+function reasonText(reason: unknown, t: TFunction): string | null {
+  if (typeof reason !== 'string' || !reason) return null;
+  const [code = '', detail = ''] = reason.split(':').map((part) => part.trim());
+  if (!isOneOf(REASONS, code)) return null;
+  if (code === 'activity') {
+    return t('work.reason.activity', {
+      kind: isOneOf(KINDS, detail) ? t(`activityKind.${detail}`) : t('timelineKind.activity'),
+    });
+  }
+  if (code === 'inbound_request') {
+    return detail
+      ? t('work.reason.inboundRequestVia', { channel: detail })
+      : t('work.reason.inbound_request');
+  }
+  return t(`work.reason.${code}`);
+}
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
@@ -69,7 +97,14 @@ export function WorkTimeline({
   return (
     <Timeline bulletSize={14} lineWidth={2} data-testid="work-timeline">
       {items.map((item) => {
-        const who = item.actor_id ? actorName?.(item.actor_id) : undefined;
+        const who = item.actor_name ?? (item.actor_id ? actorName?.(item.actor_id) : undefined);
+        // A relationship item's body is the server's reason code: it is said in words instead.
+        const body =
+          item.kind === 'relationship'
+            ? reasonText(item.data.reason ?? item.body, t)
+            : item.kind === 'comment' && item.body
+              ? decodeMentions(item.body)
+              : item.body;
         return (
           <Timeline.Item key={`${item.kind}-${item.id}-${item.at}`} title={headline(item, t)}>
             <Text size="xs" c="dimmed">
@@ -79,14 +114,16 @@ export function WorkTimeline({
                 <>
                   {' · '}
                   <Anchor component={Link} to={`/deals/${item.deal_id}`} size="xs">
-                    {t('work.openDeal')}
+                    {item.deal_title
+                      ? t('work.ofDeal', { title: item.deal_title })
+                      : t('work.openDeal')}
                   </Anchor>
                 </>
               ) : null}
             </Text>
-            {item.body ? (
+            {body ? (
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {item.kind === 'comment' ? decodeMentions(item.body) : item.body}
+                {item.kind === 'activity' ? `${t('work.result')}: ${body}` : body}
               </Text>
             ) : null}
           </Timeline.Item>

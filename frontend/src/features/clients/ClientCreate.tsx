@@ -13,8 +13,10 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
+import { ClientMergeDialog } from './ClientMergeDialog';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
 import {
   CLIENT_KINDS,
@@ -90,6 +92,7 @@ export function ClientCreate({ opened, onClose }: { opened: boolean; onClose: ()
   const { t } = useTranslation();
   const navigate = useNavigate();
   const create = useCreateClient();
+  const [merging, setMerging] = useState<{ newId: string; existingId: string } | null>(null);
   const form = useForm<ClientValues>({
     initialValues: INITIAL_VALUES,
     validate: {
@@ -140,93 +143,135 @@ export function ClientCreate({ opened, onClose }: { opened: boolean; onClose: ()
     if (create.variables) send({ ...create.variables, confirm_duplicate: true });
   };
 
+  /** Creates the client as typed, then offers to merge it with the similar one found. */
+  const createAndMerge = (existingId: string) => {
+    if (!create.variables) return;
+    create.mutate(
+      { ...create.variables, confirm_duplicate: true },
+      {
+        onSuccess: (client) => {
+          create.reset();
+          form.reset();
+          onClose();
+          setMerging({ newId: client.id, existingId });
+        },
+      },
+    );
+  };
+
   return (
-    <Modal opened={opened} onClose={close} title={t('clientCreate.title')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {formLevelErrors.length > 0 && (
-            <Alert color="red" role="alert">
-              {formLevelErrors.map((message) => (
-                <div key={message}>{message}</div>
-              ))}
-            </Alert>
-          )}
-          {candidates.length > 0 && (
-            <Alert color="yellow" role="alert" title={t('clientCreate.duplicate')}>
-              <Stack gap="xs">
-                <List size="sm">
-                  {candidates.map((candidate) => (
-                    <List.Item key={candidate.id}>
-                      <CandidateLine candidate={candidate} />
-                    </List.Item>
-                  ))}
-                </List>
-                <Group>
-                  <Button
-                    variant="light"
-                    color="yellow"
-                    loading={create.isPending}
-                    onClick={createAnyway}
-                  >
-                    {t('clientCreate.createAnyway')}
-                  </Button>
-                </Group>
+    <>
+      <Modal opened={opened} onClose={close} title={t('clientCreate.title')} size="lg">
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            {formLevelErrors.length > 0 && (
+              <Alert color="red" role="alert">
+                {formLevelErrors.map((message) => (
+                  <div key={message}>{message}</div>
+                ))}
+              </Alert>
+            )}
+            {candidates.length > 0 && (
+              <Alert color="yellow" role="alert" title={t('clientCreate.duplicate')}>
+                <Stack gap="xs">
+                  <List size="sm">
+                    {candidates.map((candidate) => (
+                      <List.Item key={candidate.id}>
+                        <CandidateLine candidate={candidate} />{' '}
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          color="orange"
+                          loading={create.isPending}
+                          onClick={() => createAndMerge(candidate.client_id ?? candidate.id)}
+                        >
+                          {t('clientMerge.createAndMerge')}
+                        </Button>
+                      </List.Item>
+                    ))}
+                  </List>
+                  <Group>
+                    <Button
+                      variant="light"
+                      color="yellow"
+                      loading={create.isPending}
+                      onClick={createAnyway}
+                    >
+                      {t('clientCreate.createAnyway')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Alert>
+            )}
+            <Group grow align="start">
+              <Select
+                label={t('clientCreate.kind')}
+                data={CLIENT_KINDS.map((value) => ({ value, label: t(`clientKind.${value}`) }))}
+                allowDeselect={false}
+                {...form.getInputProps('kind')}
+              />
+              <Select
+                label={t('clientCreate.temperature')}
+                data={TEMPERATURES.map((value) => ({ value, label: t(`temperature.${value}`) }))}
+                allowDeselect={false}
+                {...form.getInputProps('temperature')}
+              />
+            </Group>
+            <TextInput label={t('clientCreate.name')} required {...form.getInputProps('name')} />
+            <TextInput
+              label={t('clientCreate.inn')}
+              inputMode="numeric"
+              maxLength={12}
+              {...form.getInputProps('inn')}
+            />
+            <Fieldset legend={t('clientCreate.contact')}>
+              <Stack gap="sm">
+                <TextInput
+                  label={t('clientCreate.contactName')}
+                  autoComplete="off"
+                  {...form.getInputProps('contacts.0.full_name')}
+                />
+                <TextInput
+                  label={t('clientCreate.phone')}
+                  type="tel"
+                  autoComplete="off"
+                  {...form.getInputProps('contacts.0.phones.0')}
+                />
+                <TextInput
+                  label={t('clientCreate.email')}
+                  type="email"
+                  autoComplete="off"
+                  {...form.getInputProps('contacts.0.emails.0')}
+                />
               </Stack>
-            </Alert>
-          )}
-          <Group grow align="start">
-            <Select
-              label={t('clientCreate.kind')}
-              data={CLIENT_KINDS.map((value) => ({ value, label: t(`clientKind.${value}`) }))}
-              allowDeselect={false}
-              {...form.getInputProps('kind')}
-            />
-            <Select
-              label={t('clientCreate.temperature')}
-              data={TEMPERATURES.map((value) => ({ value, label: t(`temperature.${value}`) }))}
-              allowDeselect={false}
-              {...form.getInputProps('temperature')}
-            />
-          </Group>
-          <TextInput label={t('clientCreate.name')} required {...form.getInputProps('name')} />
-          <TextInput
-            label={t('clientCreate.inn')}
-            inputMode="numeric"
-            maxLength={12}
-            {...form.getInputProps('inn')}
-          />
-          <Fieldset legend={t('clientCreate.contact')}>
-            <Stack gap="sm">
-              <TextInput
-                label={t('clientCreate.contactName')}
-                autoComplete="off"
-                {...form.getInputProps('contacts.0.full_name')}
-              />
-              <TextInput
-                label={t('clientCreate.phone')}
-                type="tel"
-                autoComplete="off"
-                {...form.getInputProps('contacts.0.phones.0')}
-              />
-              <TextInput
-                label={t('clientCreate.email')}
-                type="email"
-                autoComplete="off"
-                {...form.getInputProps('contacts.0.emails.0')}
-              />
-            </Stack>
-          </Fieldset>
-          <Group justify="end">
-            <Button variant="default" onClick={close}>
-              {t('clientCreate.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('clientCreate.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+            </Fieldset>
+            <Group justify="end">
+              <Button variant="default" onClick={close}>
+                {t('clientCreate.cancel')}
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                {t('clientCreate.submit')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+      {merging ? (
+        <ClientMergeDialog
+          firstId={merging.existingId}
+          otherId={merging.newId}
+          onClose={() => {
+            const { newId } = merging;
+            setMerging(null);
+            void navigate(`/clients/${newId}`);
+          }}
+          onMerged={(survivor) => {
+            setMerging(null);
+            void navigate(`/clients/${survivor.id}`);
+          }}
+        />
+      ) : null}
+    </>
   );
 }
 

@@ -1,73 +1,223 @@
 import {
+  ActionIcon,
+  Alert,
   Anchor,
   Button,
   Center,
   Group,
   Loader,
+  Menu,
+  Modal,
   Select,
   Stack,
   Table,
   Text,
   TextInput,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import { notifications } from '@mantine/notifications';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { problemText } from '../../api/problemText';
+import { UserSelect } from '../activities/UserSelect';
 import { LoadError } from '../shell/LoadError';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { ClientCreate } from './ClientCreate';
+import { highlightPhone, highlightWords } from './highlight';
+import { formatPhone } from './phone';
 import {
   RELATIONSHIP_TYPES,
   TEMPERATURES,
+  useClientCount,
   useClients,
+  useDeleteSavedFilter,
+  useExportClients,
+  useSaveFilter,
+  useSavedFilters,
+  type Client,
+  type ClientFilters,
+  type ClientSort,
   type RelationshipType,
   type Temperature,
 } from './queries';
 
+const SORTS = [
+  'name',
+  '-name',
+  '-created_at',
+  'created_at',
+  '-updated_at',
+] as const satisfies readonly ClientSort[];
+// A row's usual height; the virtualiser measures the real ones.
+const ROW_ESTIMATE = 52;
+// Start loading the next page this many rows before the end.
+const PREFETCH_DISTANCE = 20;
+const COLUMNS = 8;
+
+const isOneOf = <T extends string>(list: readonly T[], value: string | null): value is T =>
+  value !== null && (list as readonly string[]).includes(value);
+
+/** The list's filters as they stand in the URL (so they can be shared, saved and reloaded). */
+function filtersOf(params: URLSearchParams): ClientFilters {
+  const relationship = params.get('relationship_type');
+  const temperature = params.get('temperature');
+  const sort = params.get('sort');
+  return {
+    q: params.get('q')?.trim() ?? '',
+    relationshipType: isOneOf(RELATIONSHIP_TYPES, relationship) ? relationship : null,
+    temperature: isOneOf(TEMPERATURES, temperature) ? temperature : null,
+    responsibleId: params.get('responsible_id') || null,
+    sort: isOneOf(SORTS, sort) ? sort : 'name',
+  };
+}
+
 export function ClientList() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
-  const [search, setSearch] = useState('');
+  const [params, setParams] = useSearchParams();
+  const filters = filtersOf(params);
+  const [search, setSearch] = useState(filters.q);
   const [q] = useDebouncedValue(search.trim(), 300);
-  const [relationshipType, setRelationshipType] = useState<RelationshipType | null>(null);
-  const [temperature, setTemperature] = useState<Temperature | null>(null);
-  const clients = useClients({ q, relationshipType, temperature });
-  const rows = clients.data?.pages.flatMap((page) => page.items) ?? [];
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
   const [creating, { open: openCreate, close: closeCreate }] = useDisclosure(false);
+
+  const setParam = (name: string, value: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      { replace: name === 'q' },
+    );
+
+  // The typed search reaches the URL after the debounce; a URL changed from outside (a saved
+  // filter, the back button) brings its text into the box.
+  useEffect(() => {
+    if (q !== filters.q) setParam('q', q || null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+  const [shownQ, setShownQ] = useState(filters.q);
+  if (shownQ !== filters.q) {
+    setShownQ(filters.q);
+    if (search.trim() !== filters.q) setSearch(filters.q);
+  }
+
+  const clients = useClients(filters);
+  const count = useClientCount(filters);
+  const rows = clients.data?.pages.flatMap((page) => page.items) ?? [];
+  const exportClients = useExportClients();
+  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
+  const timeFormat = new Intl.DateTimeFormat(i18n.language, {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
+
+  const sortBy = (column: 'name' | 'updated_at') => {
+    const current = filters.sort ?? 'name';
+    const next: ClientSort =
+      column === 'name'
+        ? current === 'name'
+          ? '-name'
+          : 'name'
+        : current === '-updated_at'
+          ? 'name'
+          : '-updated_at';
+    setParam('sort', next === 'name' ? null : next);
+  };
+  const arrow = (column: 'name' | 'updated_at') => {
+    const current = filters.sort ?? 'name';
+    if (column === 'name') return current === 'name' ? ' ↑' : current === '-name' ? ' ↓' : '';
+    return current === '-updated_at' ? ' ↓' : '';
+  };
 
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('clients.title')}</Title>
-        <Button onClick={openCreate}>{t('clientCreate.open')}</Button>
+        <Group gap="xs" align="baseline">
+          <Title order={2}>{t('clients.title')}</Title>
+          {count.data ? (
+            <Text c="dimmed" data-testid="client-count">
+              {t(count.data.capped ? 'clientList.totalCapped' : 'clientList.total', {
+                count: count.data.total,
+              })}
+            </Text>
+          ) : null}
+        </Group>
+        <Group gap="xs">
+          <Button variant="default" component={Link} to="/clients/duplicates">
+            {t('clientList.duplicates')}
+          </Button>
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" loading={exportClients.isPending}>
+                {t('clientList.export')}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => exportClients.mutate({ filters, format: 'xlsx' })}>
+                {t('clientList.exportXlsx')}
+              </Menu.Item>
+              <Menu.Item onClick={() => exportClients.mutate({ filters, format: 'csv' })}>
+                {t('clientList.exportCsv')}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+          <Button onClick={openCreate}>{t('clientCreate.open')}</Button>
+        </Group>
       </Group>
       <ClientCreate opened={creating} onClose={closeCreate} />
-      <Group align="end">
+      {exportClients.isError ? (
+        <Alert color="red">
+          {t('clientList.exportFailed')}: {problemText(exportClients.error, t)}
+        </Alert>
+      ) : null}
+      <Group align="end" wrap="wrap">
         <TextInput
           label={t('clients.search')}
           placeholder={t('clients.searchPlaceholder')}
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
           type="search"
-          miw={280}
+          style={{ flex: '1 1 16rem' }}
         />
         <Select
           label={t('clients.relationshipFilter')}
           data={RELATIONSHIP_TYPES.map((value) => ({ value, label: t(`relationship.${value}`) }))}
-          value={relationshipType}
-          onChange={setRelationshipType}
+          value={filters.relationshipType}
+          onChange={(value: RelationshipType | null) => setParam('relationship_type', value)}
           clearable
+          w={170}
         />
         <Select
           label={t('clients.temperatureFilter')}
           data={TEMPERATURES.map((value) => ({ value, label: t(`temperature.${value}`) }))}
-          value={temperature}
-          onChange={setTemperature}
+          value={filters.temperature}
+          onChange={(value: Temperature | null) => setParam('temperature', value)}
           clearable
+          w={150}
         />
+        <div style={{ width: 200 }}>
+          <UserSelect
+            label={t('clients.responsible')}
+            value={filters.responsibleId ?? null}
+            onChange={(value) => setParam('responsible_id', value)}
+            clearable
+          />
+        </div>
+        <Select
+          label={t('clientList.sort')}
+          data={SORTS.map((value) => ({ value, label: t(`clientList.sorts.${value}`) }))}
+          value={filters.sort ?? 'name'}
+          onChange={(value) => setParam('sort', value === 'name' ? null : value)}
+          allowDeselect={false}
+          w={190}
+        />
+        <SavedFilters query={params.toString()} onOpen={(query) => setParams(query)} />
       </Group>
 
       {clients.isPending ? (
@@ -80,50 +230,95 @@ export function ClientList() {
       ) : rows.length === 0 ? (
         <Text c="dimmed">{t('clients.empty')}</Text>
       ) : (
-        <Table highlightOnHover striped>
-          <Table.Thead>
+        <VirtualRows
+          rows={rows}
+          q={filters.q}
+          hasMore={clients.hasNextPage}
+          loadingMore={clients.isFetchingNextPage}
+          failed={clients.isFetchNextPageError}
+          onMore={() => void clients.fetchNextPage()}
+          onOpen={(id) => void navigate(`/clients/${id}`)}
+          header={
             <Table.Tr>
-              <Table.Th>{t('clients.name')}</Table.Th>
+              <Table.Th>
+                <UnstyledButton onClick={() => sortBy('name')} fw={700} fz="sm">
+                  {t('clients.name')}
+                  {arrow('name')}
+                </UnstyledButton>
+              </Table.Th>
+              <Table.Th>{t('clientList.phone')}</Table.Th>
+              <Table.Th>{t('clients.responsible')}</Table.Th>
               <Table.Th>{t('clients.relationshipType')}</Table.Th>
               <Table.Th>{t('clients.temperature')}</Table.Th>
-              <Table.Th>{t('clients.updatedAt')}</Table.Th>
+              <Table.Th>{t('clientList.lastActivity')}</Table.Th>
+              <Table.Th>{t('clientList.nextTask')}</Table.Th>
+              <Table.Th>
+                <UnstyledButton onClick={() => sortBy('updated_at')} fw={700} fz="sm">
+                  {t('clients.updatedAt')}
+                  {arrow('updated_at')}
+                </UnstyledButton>
+              </Table.Th>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((client) => (
-              <Table.Tr
-                key={client.id}
-                onClick={() => void navigate(`/clients/${client.id}`)}
-                style={{ cursor: 'pointer' }}
-              >
-                <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={`/clients/${client.id}`}
-                    fw={500}
-                    onClick={(event) => event.stopPropagation()}
-                  >
-                    {client.name}
-                  </Anchor>
-                  {client.legal_name && client.legal_name !== client.name ? (
-                    <Text size="xs" c="dimmed">
-                      {client.legal_name}
+          }
+          renderRow={(client) => (
+            <>
+              <Table.Td>
+                <Anchor
+                  component={Link}
+                  to={`/clients/${client.id}`}
+                  fw={500}
+                  onClick={(event) => event.stopPropagation()}
+                >
+                  {highlightWords(client.name, filters.q)}
+                </Anchor>
+                {client.legal_name && client.legal_name !== client.name ? (
+                  <Text size="xs" c="dimmed">
+                    {highlightWords(client.legal_name, filters.q)}
+                  </Text>
+                ) : null}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <PhoneCell client={client} q={filters.q} />
+              </Table.Td>
+              <Table.Td>{client.responsible_name ?? '—'}</Table.Td>
+              <Table.Td>
+                <RelationshipBadge value={client.relationship_type} />
+              </Table.Td>
+              <Table.Td>
+                <TemperatureBadge value={client.temperature} />
+              </Table.Td>
+              <Table.Td>
+                {client.last_activity_at
+                  ? timeFormat.format(new Date(client.last_activity_at))
+                  : '—'}
+              </Table.Td>
+              <Table.Td>
+                {client.next_task_title ? (
+                  <>
+                    <Text size="sm" lineClamp={1}>
+                      {client.next_task_title}
                     </Text>
-                  ) : null}
-                </Table.Td>
-                <Table.Td>
-                  <RelationshipBadge value={client.relationship_type} />
-                </Table.Td>
-                <Table.Td>
-                  <TemperatureBadge value={client.temperature} />
-                </Table.Td>
-                <Table.Td>
-                  {client.updated_at ? dateFormat.format(new Date(client.updated_at)) : ''}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                    {client.next_task_at ? (
+                      <Text
+                        size="xs"
+                        c={new Date(client.next_task_at) < new Date() ? 'red' : 'dimmed'}
+                      >
+                        {timeFormat.format(new Date(client.next_task_at))}
+                      </Text>
+                    ) : null}
+                  </>
+                ) : (
+                  <Text size="sm" c="orange">
+                    {t('clientList.noTask')}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {client.updated_at ? dateFormat.format(new Date(client.updated_at)) : ''}
+              </Table.Td>
+            </>
+          )}
+        />
       )}
 
       {clients.hasNextPage ? (
@@ -141,5 +336,203 @@ export function ClientList() {
         <LoadError retrying={clients.isFetching} onRetry={() => void clients.fetchNextPage()} />
       ) : null}
     </Stack>
+  );
+}
+
+/** The first phone of the primary (else the first) contact; a matching one when searching. */
+function PhoneCell({ client, q }: { client: Client; q: string }) {
+  const contacts = [...client.contacts].sort((a, b) => Number(b.is_primary) - Number(a.is_primary));
+  const phones = contacts.flatMap((contact) => contact.phones.map((phone) => phone.e164));
+  const digits = q.replace(/\D/g, '');
+  const wanted =
+    digits.length >= 3
+      ? phones.find((phone) => phone.includes(digits) || phone.includes(`7${digits.slice(1)}`))
+      : undefined;
+  const phone = wanted ?? phones[0];
+  if (!phone) return <>—</>;
+  const text = formatPhone(phone);
+  return (
+    <Anchor href={`tel:${phone}`} size="sm" onClick={(event) => event.stopPropagation()}>
+      {highlightPhone(text, q)}
+    </Anchor>
+  );
+}
+
+/**
+ * The rows in a scroller of their own, virtualised: only the rows in view (and a few around
+ * them) are in the document, so 2,000 loaded clients render as fast as 50. The next page is
+ * asked for as the end comes into view.
+ */
+function VirtualRows({
+  rows,
+  q,
+  header,
+  renderRow,
+  hasMore,
+  loadingMore,
+  failed,
+  onMore,
+  onOpen,
+}: {
+  rows: Client[];
+  q: string;
+  header: ReactNode;
+  renderRow: (client: Client) => ReactNode;
+  hasMore: boolean;
+  loadingMore: boolean;
+  failed: boolean;
+  onMore: () => void;
+  onOpen: (id: string) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_ESTIMATE,
+    getItemKey: (index) => rows[index]!.id,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  const nearEnd = lastIndex >= 0 && lastIndex >= rows.length - PREFETCH_DISTANCE;
+  useEffect(() => {
+    // A failed page waits for the button: no loop of retries while scrolled to the end.
+    if (nearEnd && hasMore && !loadingMore && !failed) onMore();
+  }, [nearEnd, hasMore, loadingMore, failed, onMore]);
+
+  const before = items[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  return (
+    <div
+      ref={scroller}
+      data-testid="client-scroller"
+      style={{ maxHeight: 'max(360px, calc(100dvh - 300px))', overflow: 'auto' }}
+    >
+      <Table highlightOnHover striped stickyHeader miw={960} data-testid="client-list" data-q={q}>
+        <Table.Thead>{header}</Table.Thead>
+        <Table.Tbody>
+          {before > 0 ? (
+            <tr aria-hidden style={{ height: before }}>
+              <td colSpan={COLUMNS} />
+            </tr>
+          ) : null}
+          {items.map((item) => {
+            const client = rows[item.index]!;
+            return (
+              <Table.Tr
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                onClick={() => onOpen(client.id)}
+                style={{ cursor: 'pointer' }}
+              >
+                {renderRow(client)}
+              </Table.Tr>
+            );
+          })}
+          {after > 0 ? (
+            <tr aria-hidden style={{ height: after }}>
+              <td colSpan={COLUMNS} />
+            </tr>
+          ) : null}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
+}
+
+/** The user's named filters of this list, kept on the server: open, save the current, delete. */
+function SavedFilters({ query, onOpen }: { query: string; onOpen: (query: string) => void }) {
+  const { t } = useTranslation();
+  const saved = useSavedFilters();
+  const save = useSaveFilter();
+  const remove = useDeleteSavedFilter();
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+
+  const submit = () => {
+    if (!name.trim()) return;
+    save.mutate(
+      { name: name.trim(), query },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'green', message: t('clientList.filterSaved') });
+          setNaming(false);
+          setName('');
+        },
+      },
+    );
+  };
+
+  return (
+    <>
+      <Menu position="bottom-start" closeOnItemClick>
+        <Menu.Target>
+          <Button variant="default">{t('clientList.savedFilters')}</Button>
+        </Menu.Target>
+        <Menu.Dropdown data-testid="saved-filters">
+          {saved.isError ? (
+            <Menu.Item disabled>{t('errors.loadFailed')}</Menu.Item>
+          ) : (saved.data ?? []).length === 0 ? (
+            <Menu.Item disabled>{t('clientList.noSavedFilters')}</Menu.Item>
+          ) : (
+            (saved.data ?? []).map((filter) => (
+              <Menu.Item
+                key={filter.id}
+                onClick={() => onOpen(filter.query)}
+                rightSection={
+                  <ActionIcon
+                    component="span"
+                    size="xs"
+                    variant="subtle"
+                    color="gray"
+                    aria-label={t('clientList.deleteFilter', { name: filter.name })}
+                    onClick={(event) => {
+                      event.stopPropagation();
+                      remove.mutate(filter.id);
+                    }}
+                  >
+                    ✕
+                  </ActionIcon>
+                }
+              >
+                {filter.name}
+              </Menu.Item>
+            ))
+          )}
+          <Menu.Divider />
+          <Menu.Item onClick={() => setNaming(true)}>{t('clientList.saveFilter')}</Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <Modal opened={naming} onClose={() => setNaming(false)} title={t('clientList.saveFilter')}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            submit();
+          }}
+        >
+          <Stack>
+            <TextInput
+              label={t('clientList.filterName')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              maxLength={100}
+              required
+              data-autofocus
+              error={save.isError ? problemText(save.error, t) : null}
+            />
+            <Group justify="end">
+              <Button variant="default" onClick={() => setNaming(false)}>
+                {t('deals.cancel')}
+              </Button>
+              <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
+                {t('dealPage.save')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
   );
 }

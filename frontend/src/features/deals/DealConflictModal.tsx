@@ -2,14 +2,20 @@ import { Alert, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Change } from './dealChanges';
 
-/** A save refused with 412: the deal changed meanwhile. Lists what changed, offers to reload. */
+/** A save refused with 412: the record (a deal, or a client with other texts) changed
+ * meanwhile. Lists what changed, offers to reload. */
 export function DealConflictModal({
   changes,
   onReload,
   onOverwrite,
   onClose,
   overwriting,
+  title,
+  text,
 }: {
+  /** The dialog's title and explanation when the record is not a deal. */
+  title?: string;
+  text?: string;
   changes: Change[];
   onReload: () => void;
   /** Re-sends the refused edit on top of the fresh deal; absent when there is nothing to send. */
@@ -19,9 +25,9 @@ export function DealConflictModal({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal opened onClose={onClose} title={t('dealPage.conflictTitle')} size="lg">
+    <Modal opened onClose={onClose} title={title ?? t('dealPage.conflictTitle')} size="lg">
       <Stack data-testid="deal-conflict">
-        <Alert color="orange">{t('dealPage.conflictText')}</Alert>
+        <Alert color="orange">{text ?? t('dealPage.conflictText')}</Alert>
         {changes.length === 0 ? (
           <Text c="dimmed">{t('dealPage.conflictNoFields')}</Text>
         ) : (

@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import type { DealUpdate } from './dealQueries';
 
 /**
- * One field of the deal page: shown as text with a pencil; edited in place, saved with Enter or
- * the button, left with Escape. `toPatch` turns the input into the PATCH body or a message.
+ * One field of a record's page (a deal, a client): shown as text with a pencil; edited in
+ * place, saved with Enter or the button, left with Escape. `toPatch` turns the input into the
+ * PATCH body or a message.
  */
-export function InlineField({
+export function InlineField<Patch = DealUpdate>({
   label,
   display,
   initial,
@@ -25,9 +26,9 @@ export function InlineField({
     onChange: (value: string) => void;
     error: string | null;
   }) => ReactNode;
-  toPatch: (value: string) => { patch: DealUpdate } | { error: string };
+  toPatch: (value: string) => { patch: Patch } | { error: string };
   /** Sends the patch; resolves true when saved (false: refused, shown elsewhere). */
-  save: (patch: DealUpdate) => Promise<boolean>;
+  save: (patch: Patch) => Promise<boolean>;
   disabled?: boolean;
   testId?: string;
 }) {
