@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # Outgoing webhooks: the first retry comes within this many seconds, later ones within
     # multiples of it (30 s, 2 min ... 10 h with the default 5).
     webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Lead intake: a form post over this is refused (413) with its beginning kept in the
+    # inbox; the public endpoints read no more than this, whatever MAX_BODY_BYTES says.
+    intake_max_body_bytes: int = Field(default=256 * 1024, gt=0, le=10 * 1024 * 1024)
     # Database budgets. A web request's statement that runs longer, or waits for a lock longer,
     # is cancelled and answered 503 with Retry-After instead of holding a connection and the
     # caller; the worker's jobs (rescans, bulk work) get budgets of their own.

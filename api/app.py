@@ -31,6 +31,7 @@ from api.routers import (
     discussions,
     document_types,
     health,
+    intake,
     jobs,
     notifications,
     organisations,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         max_bytes=settings.max_body_bytes,
         # Uploads have their own limit (plus room for the multipart envelope).
         path_limits={f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024},
+        exempt_posts=re.compile(rf"{API_PREFIX}/intake/forms/[^/]+$"),
     )
     app.add_middleware(RequestIdMiddleware)
     # Outside the request id middleware, so its own 500 gets the headers too.
@@ -143,6 +145,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         api.include_router(router)
     api.include_router(api_keys.router)
     api.include_router(webhooks.router)
+    api.include_router(intake.router)
     app.include_router(api)
     app.include_router(health.router)
     _register_problem_schema(app)

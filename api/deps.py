@@ -30,6 +30,7 @@ from domain.clients.services.custom_fields import CustomFieldService
 from domain.clients.services.follow_ups import FollowUpService
 from domain.deals.services import DealService
 from domain.funnels.services import FunnelService, LossReasonService
+from domain.intake.services import FormService, InboxService, IntakeReceiver
 from domain.platform.audit_log import AuditLogService
 from domain.platform.ports import UnitOfWork
 from domain.platform.saved_filters import SavedFilterService
@@ -388,3 +389,31 @@ async def get_webhook_service(uow: UowDep, container: ContainerDep) -> WebhookSe
 
 
 WebhookServiceDep = Annotated[WebhookService, Depends(get_webhook_service)]
+
+
+async def get_form_service(uow: UowDep, clock: ClockDep) -> FormService:
+    return FormService(uow, clock)
+
+
+FormServiceDep = Annotated[FormService, Depends(get_form_service)]
+
+
+async def get_inbox_service(uow: UowDep, container: ContainerDep) -> InboxService:
+    return InboxService(uow, container.clock, container.inbox_queue)
+
+
+InboxServiceDep = Annotated[InboxService, Depends(get_inbox_service)]
+
+
+async def get_intake_receiver(container: ContainerDep) -> IntakeReceiver:
+    return container.intake_receiver()
+
+
+IntakeReceiverDep = Annotated[IntakeReceiver, Depends(get_intake_receiver)]
+
+
+async def get_intake_max_body(container: ContainerDep) -> int:
+    return container.settings.intake_max_body_bytes
+
+
+IntakeMaxBody = Annotated[int, Depends(get_intake_max_body)]

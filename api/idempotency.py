@@ -41,8 +41,10 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = ("content-type", "location", "etag")
 _MAX_STORED_BODY = 1024 * 1024
-# Sign-in, refresh, sign-out and password links answer with or consume credentials.
-_UNHANDLED_PREFIXES = ("/auth/",)
+# Sign-in, refresh, sign-out and password links answer with or consume credentials. Lead
+# intake's public endpoints store every request first and make a repeated Idempotency-Key
+# (or provider event id) harmless themselves.
+_UNHANDLED_PREFIXES = ("/auth/", "/intake/forms/")
 
 log = structlog.get_logger(__name__)
 

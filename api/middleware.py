@@ -117,17 +117,28 @@ class _BodyTooLarge(HTTPException):
 
 class BodySizeLimitMiddleware:
     """Refuses bodies over ``max_bytes`` with 413, by Content-Length when declared and by
-    counting when streamed. ``path_limits`` gives exact paths (uploads) their own limit."""
+    counting when streamed. ``path_limits`` gives exact paths (uploads) their own limit;
+    POSTs to paths matching ``exempt_posts`` bound their bodies themselves (lead intake keeps
+    the beginning of an oversized post before refusing it)."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, path_limits: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        path_limits: dict[str, int] | None = None,
+        exempt_posts: re.Pattern[str] | None = None,
     ) -> None:
         self.app = app
         self.default_max_bytes = max_bytes
         self.path_limits = path_limits or {}
+        self.exempt_posts = exempt_posts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            self.exempt_posts is not None
+            and scope["method"] == "POST"
+            and self.exempt_posts.match(scope["path"])
+        ):
             await self.app(scope, receive, send)
             return
         max_bytes = self.path_limits.get(scope["path"].rstrip("/"), self.default_max_bytes)

@@ -38,6 +38,7 @@ from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
 from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
+from adapters.db.repositories.intake import SqlIntakeRepository
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.saved_filters import SqlSavedFilterRepository
@@ -72,6 +73,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.ports import IntakeRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.messagebus import EventBus
 from domain.platform.model import Job
@@ -149,6 +151,7 @@ class SqlUnitOfWork:
     relationship_follow_ups: RelationshipFollowUpRepository
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
+    intake: IntakeRepository
 
     def __init__(
         self,
@@ -235,6 +238,7 @@ class SqlUnitOfWork:
         self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn, collect)
         self.webhooks = SqlWebhookRepository(conn, collect)
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
+        self.intake = SqlIntakeRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

@@ -20,6 +20,7 @@ from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS
 from adapters.worker.jobs.clients import rescan_duplicates
 from adapters.worker.jobs.deals import STALE_DEALS
+from adapters.worker.jobs.intake import INBOX_SWEEPER, process_inbox_items
 from adapters.worker.jobs.mail import send_link_mail, send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
@@ -78,8 +79,14 @@ CRON_JOBS = [
     *ACTIVITY_CRONS,
     STALE_DEALS,
     WEBHOOK_RETRIES,
+    INBOX_SWEEPER,
 ]
-FUNCTIONS: list[WorkerCoroutine] = [run_job, dispatch_events, attempt_webhook_deliveries]
+FUNCTIONS: list[WorkerCoroutine] = [
+    run_job,
+    dispatch_events,
+    attempt_webhook_deliveries,
+    process_inbox_items,
+]
 
 
 def worker_for(container: Container, *, burst: bool = False) -> Worker:

@@ -28,6 +28,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.ports import IntakeRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.saved_filters import SavedFilterRepository
@@ -107,6 +108,7 @@ class UnitOfWork(Protocol):
     contacts: ContactRepository
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
+    intake: IntakeRepository
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
 

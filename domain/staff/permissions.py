@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     LEADS_CREATE = "leads:create"
     REPORTS_READ = "reports:read"
     INTAKE_WRITE = "intake:write"
+    # Set up lead intake (forms) and read the raw inbox with its dead letters.
+    INTAKE_MANAGE = "intake:manage"
     AUDIT_READ = "audit:read"
     WEBHOOKS_MANAGE = "webhooks:manage"
 

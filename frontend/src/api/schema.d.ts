@@ -2014,6 +2014,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/forms/{form_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Intake Form
+         * @description A website form's post (no sign-in: the form's key is in the URL). JSON, urlencoded and
+         *     multipart bodies, Tilda's webhook included. The request is stored as it came before this
+         *     answer; a worker reads the lead from it. A repeat with the same Idempotency-Key or Tilda
+         *     tranid is answered again and stored once.
+         */
+        post: operations["post_intake_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/forms/{form_key}/embed.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Intake Form Embed
+         * @description A script that draws a small form (or takes over a ``<form data-crm-form>``) and sends it
+         *     here, with a honeypot, the page's UTM tags and referrer.
+         */
+        get: operations["get_intake_form_embed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/form-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Intake Forms
+         * @description The organisation's website forms, newest first; never their secrets.
+         */
+        get: operations["list_intake_forms"];
+        put?: never;
+        /**
+         * Create Intake Form
+         * @description A new form. Its secret key is in this answer only.
+         */
+        post: operations["create_intake_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/form-settings/{form_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Intake Form */
+        get: operations["get_intake_form"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Intake Form
+         * @description The form goes; what was posted to it stays in the inbox.
+         */
+        delete: operations["delete_intake_form"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Intake Form
+         * @description Change the mapping, funnel, distribution, protection or active flag; the public
+         *     endpoint follows within seconds.
+         */
+        patch: operations["update_intake_form"];
+        trace?: never;
+    };
+    "/api/v1/intake/form-settings/{form_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Intake Form Secret
+         * @description A new secret key, shown only in this answer.
+         */
+        post: operations["rotate_intake_form_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Intake Inbox
+         * @description Every stored inbound request, newest first, filtered by state (``dead`` is the
+         *     dead-letter list) and source; each with what was read from it and why it failed.
+         */
+        get: operations["list_intake_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/inbox/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Intake Inbox Item
+         * @description One stored request with its whole body.
+         */
+        get: operations["get_intake_inbox_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/inbox/{item_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Intake Inbox Item
+         * @description Process a dead, rejected or ignored request again (after fixing the form's mapping,
+         *     say); a worker takes it at once.
+         */
+        post: operations["retry_intake_inbox_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2529,7 +2705,7 @@ export interface components {
             sector?: string | null;
             /** Segment Tags */
             segment_tags?: string[];
-            source?: components["schemas"]["Source"] | null;
+            source?: components["schemas"]["api__schemas__clients__Source"] | null;
             /**
              * Temperature
              * @default cold
@@ -2687,7 +2863,7 @@ export interface components {
             sector?: string | null;
             /** Segment Tags */
             segment_tags?: string[] | null;
-            source?: components["schemas"]["Source"] | null;
+            source?: components["schemas"]["api__schemas__clients__Source"] | null;
             /** Temperature */
             temperature?: ("cold" | "warm" | "hot") | null;
             /** Responsible Id */
@@ -3320,6 +3496,24 @@ export interface components {
          * @enum {string}
          */
         Direction: "inbound" | "outbound";
+        /**
+         * DistributionKind
+         * @description How the form's leads are shared out (applied by the distribution rules, later).
+         * @enum {string}
+         */
+        DistributionKind: "manual" | "round_robin" | "least_loaded" | "by_tag";
+        /** DistributionRuleBody */
+        DistributionRuleBody: {
+            /** @default manual */
+            kind: components["schemas"]["DistributionKind"];
+            /** User Ids */
+            user_ids?: string[];
+            /**
+             * Tag
+             * @description For by_tag: the lead field whose value picks the people
+             */
+            tag?: string | null;
+        };
         /** DocumentTypeCreate */
         DocumentTypeCreate: {
             /** Code */
@@ -3508,6 +3702,201 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
         };
+        /** FormCreate */
+        FormCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Funnel Id
+             * @description Where the form's leads become deals
+             */
+            funnel_id?: string | null;
+            /**
+             * Field Map
+             * @description Per lead field, the form's own field names (matched ignoring case, spaces, dashes and underscores), tried before the defaults: name/имя/fio, phone/телефон/tel, email/почта, comment/комментарий/message, product/товар, company/компания
+             * @example {
+             *       "name": [
+             *         "Как к вам обращаться"
+             *       ],
+             *       "phone": [
+             *         "Ваш телефон"
+             *       ]
+             *     }
+             */
+            field_map?: {
+                [key: string]: string[];
+            };
+            distribution?: components["schemas"]["DistributionRuleBody"];
+            /**
+             * Secret Field
+             * @description The header or body field that carries the form's secret key (Tilda: the API key's name)
+             * @default api-key
+             */
+            secret_field: string;
+            /**
+             * Require Secret
+             * @description Reject posts without the secret: for server-to-server senders (Tilda); a browser form cannot keep a secret
+             * @default false
+             */
+            require_secret: boolean;
+            /**
+             * Honeypot Field
+             * @description A hidden field people never fill in; a post that fills it is ignored
+             * @default website
+             */
+            honeypot_field: string | null;
+            /**
+             * Rate Limit Per Minute
+             * @description Posts a minute from one address; null: no limit
+             * @default 30
+             */
+            rate_limit_per_minute: number | null;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+        };
+        /** FormPage */
+        FormPage: {
+            /** Items */
+            items: components["schemas"]["FormRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** FormPostAccepted */
+        FormPostAccepted: {
+            /**
+             * Id
+             * Format: uuid
+             * @description The stored request, as the inbox lists it
+             */
+            id: string;
+            /**
+             * Duplicate
+             * @description A redelivery of a request already stored
+             */
+            duplicate: boolean;
+        };
+        /** FormRead */
+        FormRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Key
+             * @description The public part of the form's URL
+             */
+            key: string;
+            /**
+             * Post Path
+             * @description Where the site posts: the CRM's address plus this
+             */
+            post_path: string;
+            /**
+             * Embed Path
+             * @description The embeddable script for sites without a builder
+             */
+            embed_path: string;
+            /** Name */
+            name: string;
+            /** Funnel Id */
+            funnel_id: string | null;
+            /** Field Map */
+            field_map: {
+                [key: string]: string[];
+            };
+            distribution: components["schemas"]["DistributionRuleBody"];
+            /** Secret Field */
+            secret_field: string;
+            /** Require Secret */
+            require_secret: boolean;
+            /** Honeypot Field */
+            honeypot_field: string | null;
+            /** Rate Limit Per Minute */
+            rate_limit_per_minute: number | null;
+            /** Is Active */
+            is_active: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** FormUpdate */
+        FormUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Funnel Id */
+            funnel_id?: string | null;
+            /** Field Map */
+            field_map?: {
+                [key: string]: string[];
+            } | null;
+            distribution?: components["schemas"]["DistributionRuleBody"] | null;
+            /** Secret Field */
+            secret_field?: string | null;
+            /** Require Secret */
+            require_secret?: boolean | null;
+            /** Honeypot Field */
+            honeypot_field?: string | null;
+            /** Rate Limit Per Minute */
+            rate_limit_per_minute?: number | null;
+            /** Is Active */
+            is_active?: boolean | null;
+        };
+        /** FormWithSecret */
+        FormWithSecret: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Key
+             * @description The public part of the form's URL
+             */
+            key: string;
+            /**
+             * Post Path
+             * @description Where the site posts: the CRM's address plus this
+             */
+            post_path: string;
+            /**
+             * Embed Path
+             * @description The embeddable script for sites without a builder
+             */
+            embed_path: string;
+            /** Name */
+            name: string;
+            /** Funnel Id */
+            funnel_id: string | null;
+            /** Field Map */
+            field_map: {
+                [key: string]: string[];
+            };
+            distribution: components["schemas"]["DistributionRuleBody"];
+            /** Secret Field */
+            secret_field: string;
+            /** Require Secret */
+            require_secret: boolean;
+            /** Honeypot Field */
+            honeypot_field: string | null;
+            /** Rate Limit Per Minute */
+            rate_limit_per_minute: number | null;
+            /** Is Active */
+            is_active: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Secret
+             * @description Shown in this answer only
+             */
+            secret: string;
+        };
         /**
          * FulfilmentBasis
          * @enum {string}
@@ -3594,6 +3983,89 @@ export interface components {
              */
             channel?: string | null;
         };
+        /** InboxItemRead */
+        InboxItemRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            source: components["schemas"]["domain__intake__model__Source"];
+            /**
+             * Provider
+             * @description The sender's format: "tilda", "generic" ...
+             */
+            provider: string;
+            /**
+             * Channel Id
+             * @description The form (or telephony integration)
+             */
+            channel_id: string | null;
+            /**
+             * Event Key
+             * @description The sender's event id that makes a redelivery harmless
+             */
+            event_key: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Remote Addr */
+            remote_addr: string | null;
+            /** Content Type */
+            content_type: string | null;
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * Body Size
+             * @description Bytes received
+             */
+            body_size: number;
+            /**
+             * Body Text
+             * @description The body as text (declared charset, else UTF-8, else windows-1251; unreadable bytes as U+FFFD); lists show its first 2 KB
+             */
+            body_text: string;
+            /**
+             * Body Truncated
+             * @description body_text shows only the beginning
+             */
+            body_truncated: boolean;
+            state: components["schemas"]["InboxState"];
+            /** Attempts */
+            attempts: number;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /**
+             * Last Error
+             * @description Why it was ignored, rejected or failed
+             */
+            last_error: string | null;
+            /** Processed At */
+            processed_at: string | null;
+            /**
+             * Lead
+             * @description What was read from it: name, phone, email, comment, product, company, source, campaign, utm, referrer, products, fields (the others), notes
+             */
+            lead: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** InboxPage */
+        InboxPage: {
+            /** Items */
+            items: components["schemas"]["InboxItemRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * InboxState
+         * @enum {string}
+         */
+        InboxState: "pending" | "processed" | "ignored" | "rejected" | "dead";
         /** InvitationCreate */
         InvitationCreate: {
             /**
@@ -3672,6 +4144,12 @@ export interface components {
             /** Finished At */
             finished_at: string | null;
         };
+        /**
+         * LeadField
+         * @description What a form field can hold, for the lead.
+         * @enum {string}
+         */
+        LeadField: "name" | "phone" | "email" | "comment" | "product" | "company";
         /** LoginRequest */
         LoginRequest: {
             /**
@@ -3905,7 +4383,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "audit:read" | "webhooks:manage";
+        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "intake:manage" | "audit:read" | "webhooks:manage";
         /** PermissionCatalogueRead */
         PermissionCatalogueRead: {
             /** Permissions */
@@ -4215,23 +4693,6 @@ export interface components {
              */
             time_zone: string;
             days: components["schemas"]["WeekHours"];
-        };
-        /** Source */
-        Source: {
-            /**
-             * Channel
-             * @description e.g. website, call
-             */
-            channel?: string | null;
-            /** Campaign */
-            campaign?: string | null;
-            /**
-             * Utm
-             * @description utm_source, utm_medium, utm_campaign...
-             */
-            utm?: {
-                [key: string]: string;
-            };
         };
         /**
          * SourceRead
@@ -5062,6 +5523,28 @@ export interface components {
             sat?: components["schemas"]["DayHours"] | null;
             sun?: components["schemas"]["DayHours"] | null;
         };
+        /** Source */
+        api__schemas__clients__Source: {
+            /**
+             * Channel
+             * @description e.g. website, call
+             */
+            channel?: string | null;
+            /** Campaign */
+            campaign?: string | null;
+            /**
+             * Utm
+             * @description utm_source, utm_medium, utm_campaign...
+             */
+            utm?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * Source
+         * @enum {string}
+         */
+        domain__intake__model__Source: "form" | "telephony" | "api";
     };
     responses: never;
     parameters: never;
@@ -9301,7 +9784,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `event: notification` with the notification as JSON in `data` and its id as the event id; comment lines as heartbeats */
+            /** @description Server-Sent Events: `event: notification` with the notification as JSON in `data` and its id as the event id; `event: ready` once the unread backlog is sent (what follows is live); comment lines as heartbeats */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14348,6 +14831,688 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_intake_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        /** @description The form's fields as the site sends them; any shape is stored */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormPostAccepted"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_form_embed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_intake_forms: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_intake_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormWithSecret"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                form_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_intake_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                form_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_intake_form: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                form_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotate_intake_form_secret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                form_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormWithSecret"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_intake_inbox: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["InboxState"][];
+                source?: components["schemas"]["domain__intake__model__Source"][];
+                /** @description One form's requests */
+                channel_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_inbox_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItemRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_intake_inbox_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItemRead"];
                 };
             };
             /** @description Unauthorized */
