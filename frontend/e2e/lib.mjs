@@ -14,7 +14,7 @@ export const SELLER_EMAIL = process.env.E2E_SELLER_EMAIL || 'a.sidorov@example.c
 export const SELLER_PASSWORD = process.env.E2E_SELLER_PASSWORD || 'demo-password';
 /** Screenshots and failure shots go here (git-ignored). */
 export const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-export const NAV_PATHS = ['/', '/clients', '/deals', '/tasks', '/reports', '/settings'];
+export const NAV_PATHS = ['/', '/clients', '/deals', '/tasks', '/settings'];
 
 // Labels of the webhooks screen in the three languages the shell may switch to.
 export const L = {
