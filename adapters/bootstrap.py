@@ -13,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.db.pool import ping_when_idle
 from adapters.db.repositories.idempotency import SqlIdempotencyStore
+from adapters.db.repositories.intake import SqlFormDirectory, SqlInboxWriter
 from adapters.db.uow import JobDispatcher, SqlUnitOfWork
 from adapters.mail.dev_mailbox import DevMailbox
 from adapters.notifications.redis_feed import RedisNotificationFeed, RedisNotificationPublisher
 from adapters.queue.arq_queue import ArqJobDispatcher
+from adapters.queue.intake import ArqInboxQueue
 from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.rate_limit import RedisRateLimiter
 from adapters.security.throttle import RedisAttemptThrottle
 from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
@@ -30,6 +33,7 @@ from domain.activities.subscribers import (
 )
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
+from domain.intake.services import InboxProcessor, IntakeReceiver
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
@@ -59,6 +63,10 @@ class Container:
     webhook_sender: HttpxWebhookSender = field(default_factory=HttpxWebhookSender)
     webhook_resolver: LoopHostResolver = field(default_factory=LoopHostResolver)
     webhook_queue: ArqDeliveryQueue = field(init=False)
+    form_directory: SqlFormDirectory = field(init=False)
+    inbox_writer: SqlInboxWriter = field(init=False)
+    inbox_queue: ArqInboxQueue = field(init=False)
+    intake_limiter: RedisRateLimiter = field(init=False)
     # Installed by the HTTP layer (the app, and `crm worker`): webhook payloads are built from
     # the API's read schemas, which adapters may not import.
     webhook_payloads: WebhookPayloadBuilder | None = None
@@ -82,6 +90,10 @@ class Container:
         self.idempotency = SqlIdempotencyStore(self.engine)
         self.storage = make_storage(self.settings)
         self.webhook_queue = ArqDeliveryQueue(self.arq)
+        self.form_directory = SqlFormDirectory(self.engine)
+        self.inbox_writer = SqlInboxWriter(self.engine)
+        self.inbox_queue = ArqInboxQueue(self.arq)
+        self.intake_limiter = RedisRateLimiter(self.redis, namespace="intake-forms")
         self.bus = build_event_bus(self)
 
     def uow(self) -> UnitOfWork:
@@ -125,7 +137,20 @@ class Container:
             base_delay=timedelta(seconds=self.settings.webhook_retry_base_seconds),
         )
 
+    def intake_receiver(self) -> IntakeReceiver:
+        return IntakeReceiver(
+            self.clock,
+            forms=self.form_directory,
+            writer=self.inbox_writer,
+            queue=self.inbox_queue,
+            limiter=self.intake_limiter,
+        )
+
+    def inbox_processor(self) -> InboxProcessor:
+        return InboxProcessor(self.uow, self.clock)
+
     async def aclose(self) -> None:
+        await self.inbox_queue.flush()
         await self.webhook_sender.aclose()
         await self.arq.aclose()
         await self.redis.aclose()
