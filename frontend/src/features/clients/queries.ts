@@ -213,7 +213,6 @@ function useClientChanged() {
     queryClient.setQueryData(clientKeys.detail(client.id), client);
     void queryClient.invalidateQueries({ queryKey: clientKeys.lists() });
     void queryClient.invalidateQueries({ queryKey: clientKeys.counts() });
-    void queryClient.invalidateQueries({ queryKey: clientKeys.timeline(client.id) });
   };
 }
 
