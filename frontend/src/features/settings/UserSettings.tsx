@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Group,
   Loader,
@@ -109,9 +108,13 @@ export function UserSettings() {
                     {user.department_id ? (departmentName.get(user.department_id) ?? '—') : '—'}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={user.is_active ? 'green' : 'gray'} variant="light">
+                    <Text
+                      size="sm"
+                      c={user.is_active ? 'green.9' : 'dimmed'}
+                      style={{ whiteSpace: 'nowrap' }}
+                    >
                       {user.is_active ? t('settings.users.active') : t('settings.users.inactive')}
-                    </Badge>
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">

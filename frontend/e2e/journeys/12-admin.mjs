@@ -1,0 +1,171 @@
+// Issue 10, items 9 and 12: an administrator sets up the team in the settings, and a seller
+// sees the result.
+import {
+  BASE_URL,
+  SELLER_EMAIL,
+  SELLER_PASSWORD,
+  apiHeaders,
+  check,
+  responseTo,
+  screenshot,
+  signIn,
+  signInAs,
+} from '../lib.mjs';
+
+export const tests = [
+  {
+    name: 'an admin creates a user, a funnel stage with a requirement and a custom field, and the seller sees them',
+    run: adminSetsUpTheTeam,
+  },
+  {
+    name: 'a seller finds no settings, and a settings address typed by hand shows no screen',
+    run: sellerHasNoSettings,
+  },
+];
+
+async function adminSetsUpTheTeam(page) {
+  const tag = Date.now().toString(36);
+  await signIn(page);
+
+  // Users: invite a seller into a department.
+  await page.goto(`${BASE_URL}/settings/users`);
+  const menu = page.getByRole('navigation', { name: 'Разделы настроек' });
+  await menu.waitFor();
+  await page.getByTestId('settings-user').first().waitFor();
+  await page.getByRole('button', { name: 'Пригласить пользователя' }).click();
+  const invite = page.getByRole('dialog');
+  const email = `e2e-${tag}@example.com`;
+  await invite.getByLabel(/^E-mail/).fill(email);
+  await invite.getByLabel(/^Имя и фамилия/).fill(`Пётр Новиков ${tag}`);
+  await invite.getByRole('combobox', { name: /^Роль/ }).click();
+  await page.getByRole('option', { name: 'Продавец', exact: true }).click();
+  await invite.getByRole('combobox', { name: /^Отдел/ }).click();
+  // The dropdown's options, not the language switcher's native ones.
+  await page.getByRole('listbox').getByRole('option').first().click();
+  const invited = responseTo(page, 'POST', '/api/v1/users/invitations');
+  await invite.getByRole('button', { name: 'Отправить приглашение' }).click();
+  const invitation = await invited;
+  check(invitation.status() === 201, `the invitation answered ${invitation.status()}`);
+  const newcomer = (await invitation.json()).user;
+  check(newcomer.role_code === 'seller', `the newcomer's role is ${newcomer.role_code}`);
+  check(newcomer.department_id, 'the newcomer is in no department');
+  await page.getByText(`Приглашение отправлено на ${email}`).waitFor();
+  await page.getByTestId('settings-user').filter({ hasText: email }).waitFor();
+  await screenshot(page, 'settings-users');
+
+  // Custom fields: a deal field the new stage will require.
+  await menu.getByRole('link', { name: 'Дополнительные поля' }).click();
+  await page.getByRole('heading', { name: 'Дополнительные поля' }).waitFor();
+  await page.getByRole('button', { name: 'Новое поле' }).click();
+  const fieldDialog = page.getByRole('dialog');
+  const label = `Город доставки ${tag}`;
+  const key = `e2e_city_${tag.replace(/[^a-z0-9]/g, '')}`;
+  await fieldDialog.getByLabel(/^Название/).fill(label);
+  await fieldDialog.getByLabel(/^Код/).fill(key);
+  const fieldCreated = responseTo(page, 'POST', '/api/v1/custom-fields');
+  await fieldDialog.getByRole('button', { name: 'Сохранить' }).click();
+  const field = await fieldCreated;
+  check(field.status() === 201, `the custom field answered ${field.status()}`);
+  await page.getByTestId('settings-custom-field').filter({ hasText: label }).waitFor();
+  await screenshot(page, 'settings-custom-fields');
+
+  // Funnels: a stage of "B2B-проект" that needs the field and a signed contract.
+  await menu.getByRole('link', { name: 'Воронки и этапы' }).click();
+  const funnelSelect = page.getByRole('combobox', { name: 'Воронка' });
+  await funnelSelect.waitFor();
+  await funnelSelect.click();
+  await page.getByRole('option', { name: /^B2B-проект/ }).click();
+  await page.getByTestId('settings-stage').first().waitFor();
+  const before = await page.getByTestId('settings-stage').count();
+  await page.getByRole('button', { name: 'Добавить этап' }).click();
+  const stageDialog = page.getByRole('dialog');
+  const stageName = `Проверка ${tag}`;
+  await stageDialog.getByLabel(/^Название этапа/).fill(stageName);
+  await stageDialog.getByLabel(/^Вероятность сделки/).fill('85');
+  await stageDialog.getByLabel(/^Лимит дней/).fill('3');
+  // A multi-select's input sits under its pills box, which takes the click.
+  await stageDialog
+    .getByRole('combobox', { name: /^Обязательные документы/ })
+    .click({ force: true });
+  await page.getByRole('listbox').getByRole('option', { name: 'Договор', exact: true }).click();
+  // Elsewhere in the form closes the dropdown (Escape would close the dialog too).
+  await stageDialog.getByLabel(/^Название этапа/).click();
+  await stageDialog
+    .getByRole('combobox', { name: /^Обязательные поля сделки/ })
+    .click({ force: true });
+  await page.getByRole('listbox').getByRole('option', { name: label, exact: true }).click();
+  await stageDialog.getByLabel(/^Название этапа/).click();
+  const added = page.waitForResponse(
+    (answer) =>
+      answer.request().method() === 'POST' &&
+      /\/api\/v1\/funnels\/[^/]+\/stages$/.test(answer.url()),
+  );
+  await stageDialog.getByRole('button', { name: 'Сохранить' }).click();
+  const stageAnswer = await added;
+  check(stageAnswer.status() === 201, `the stage answered ${stageAnswer.status()}`);
+  const funnel = await stageAnswer.json();
+  const stage = funnel.stages.find((s) => s.name === stageName);
+  check(stage, 'the new stage is not in the funnel');
+  check(
+    stage.required_fields.includes(`custom:${key}`) &&
+      stage.required_documents.includes('contract'),
+    `the stage's requirements are ${JSON.stringify([stage.required_fields, stage.required_documents])}`,
+  );
+  const rows = page.getByTestId('settings-stage');
+  await rows.nth(before).filter({ hasText: stageName }).waitFor();
+
+  // Drag it one place up with the keyboard, as a screen-reader user would.
+  const reordered = page.waitForResponse(
+    (answer) => answer.request().method() === 'POST' && answer.url().endsWith('/stages/reorder'),
+  );
+  await page.getByRole('button', { name: `Перетащить этап «${stageName}»` }).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  const reorder = await reordered;
+  check(reorder.ok(), `the reorder answered ${reorder.status()}`);
+  const order = (await reorder.json()).stages.map((s) => s.name);
+  check(
+    order.indexOf(stageName) === before - 1,
+    `the stage is at ${order.indexOf(stageName)} of ${JSON.stringify(order)}`,
+  );
+  await rows
+    .nth(before - 1)
+    .filter({ hasText: stageName })
+    .waitFor();
+  await screenshot(page, 'settings-funnel-stages');
+
+  // The seller: the stage is a column of the board, the field is on their deal.
+  await page.context().clearCookies();
+  await page.evaluate(() => localStorage.clear());
+  await signInAs(page, SELLER_EMAIL, SELLER_PASSWORD);
+  const nav = page.getByRole('navigation').first();
+  check(
+    (await nav.locator('a[href="/settings"]').count()) === 0,
+    'the seller is offered the settings',
+  );
+  await page.goto(`${BASE_URL}/deals?funnel=${funnel.id}`);
+  const column = page.locator(`[data-testid="stage-column"][aria-label="${stageName}"]`);
+  await column.waitFor();
+  await screenshot(page, 'seller-board-new-stage');
+
+  const headers = await apiHeaders(page, SELLER_EMAIL, SELLER_PASSWORD);
+  const deals = await page.request.get(`${BASE_URL}/api/v1/deals?limit=1`, { headers });
+  check(deals.ok(), `the seller's deals answered ${deals.status()}`);
+  const deal = (await deals.json()).items[0];
+  check(deal, 'the seller has no deal');
+  await page.goto(`${BASE_URL}/deals/${deal.id}`);
+  await page.getByText(label, { exact: true }).waitFor();
+  await screenshot(page, 'seller-deal-custom-field');
+}
+
+async function sellerHasNoSettings(page) {
+  await signInAs(page, SELLER_EMAIL, SELLER_PASSWORD);
+  await page.goto(`${BASE_URL}/settings/funnels`);
+  await page.getByText(/нет прав ни на один раздел настроек/).waitFor();
+  check(
+    (await page.getByTestId('settings-stage').count()) === 0,
+    'the seller sees the funnel settings',
+  );
+  await screenshot(page, 'seller-no-settings');
+}
