@@ -125,4 +125,66 @@ describe('ClientCreate', () => {
     expect(dialog.queryByRole('alert')).not.toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/clients');
   });
+
+  it('creates the client and merges it into the similar one found', async () => {
+    signIn();
+    let posts = 0;
+    const existing = client(EXISTING_ID, 'Ромашка', { version: 5, responsible_id: OWNER_ID });
+    const created = client(NEW_ID, 'ООО Ромашка');
+    const api = mockApi({
+      ...baseRoutes,
+      [`GET /api/v1/clients/${EXISTING_ID}`]: () => json(200, existing),
+      [`GET /api/v1/clients/${EXISTING_ID}/timeline`]: () =>
+        json(200, { items: [], next_cursor: null }),
+      'POST /api/v1/clients': () => {
+        posts += 1;
+        return posts === 1
+          ? json(
+              409,
+              {
+                type: 'about:blank',
+                title: 'Conflict',
+                status: 409,
+                detail: 'Possible duplicate',
+                candidates: [
+                  { id: EXISTING_ID, name: 'Ромашка', responsible_id: OWNER_ID, reasons: ['inn'] },
+                ],
+              },
+              'application/problem+json',
+            )
+          : json(201, created);
+      },
+      [`GET /api/v1/clients/${EXISTING_ID}/merge-preview`]: () =>
+        json(200, {
+          survivor: existing,
+          other: created,
+          moves: { contacts: 1, deals: 0, tasks: 0, activities: 0, comments: 0, attachments: 0 },
+          filled: ['inn'],
+        }),
+      [`POST /api/v1/clients/${EXISTING_ID}/merge`]: () => json(200, { ...existing, version: 6 }),
+    });
+    const { user, router } = renderApp('/clients');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Новый клиент' }, { timeout: 5000 }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.type(dialog.getByLabelText(/^Название/), 'ООО Ромашка');
+    await user.type(dialog.getByLabelText('ИНН'), '7707083893');
+    await user.click(dialog.getByRole('button', { name: 'Создать' }));
+    const alert = await dialog.findByRole('alert');
+    await user.click(within(alert).getByRole('button', { name: 'Создать и объединить' }));
+
+    const merge = within(await screen.findByTestId('client-merge', {}, { timeout: 5000 }));
+    expect(await merge.findByTestId('merge-moves')).toHaveTextContent('Контактные лица');
+    await user.click(merge.getByRole('button', { name: 'Объединить' }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/clients/${EXISTING_ID}`));
+    expect(JSON.parse(api.callsTo('POST', '/api/v1/clients')[1]!.body)).toMatchObject({
+      confirm_duplicate: true,
+    });
+    const [merged] = api.callsTo('POST', `/api/v1/clients/${EXISTING_ID}/merge`);
+    expect(merged!.headers.get('If-Match')).toBe('"v5"');
+    expect(JSON.parse(merged!.body)).toEqual({ other_id: NEW_ID });
+  });
 });
