@@ -10,8 +10,17 @@ describe('SettingsLayout', () => {
     setTokens({ access: 'access-1' });
     mockApi({
       'GET /api/v1/users/me': () => json(200, adminUser),
-      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
-      'GET /api/v1/departments': () => json(200, []),
+      'GET /api/v1/organisation': () =>
+        json(200, {
+          id: adminUser.organisation_id,
+          name: 'ООО «Ромашка»',
+          currency: 'RUB',
+          time_zone: 'Europe/Moscow',
+          fulfilment_basis: 'paid_invoices',
+          webhooks_allow_private_targets: false,
+          created_at: null,
+          version: 2,
+        }),
     });
     const { router } = renderApp('/settings');
 
@@ -29,8 +38,9 @@ describe('SettingsLayout', () => {
     ]) {
       expect(menu).toHaveTextContent(name);
     }
-    expect(await screen.findByRole('heading', { name: 'Пользователи' })).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe('/settings/users');
+    expect(await screen.findByRole('heading', { name: 'Организация' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/settings/organisation');
+    expect(screen.getByLabelText(/^Название/)).toHaveValue('ООО «Ромашка»');
   });
 
   it('hides settings from a seller and refuses the address typed by hand', async () => {

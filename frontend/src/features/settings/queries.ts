@@ -575,3 +575,28 @@ export function useRevokeApiKey() {
     [settingsKeys.apiKeys()],
   );
 }
+
+// --- the organisation --------------------------------------------------------------------
+
+export function useUpdateOrganisation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { inlineErrors: true },
+    mutationFn: ({
+      organisation,
+      body,
+    }: {
+      organisation: Schemas['OrganisationRead'];
+      body: Schemas['OrganisationUpdate'];
+    }) =>
+      unwrap(
+        api.PATCH('/api/v1/organisation', {
+          params: { header: etag(organisation.version) },
+          body,
+        }),
+      ),
+    onSuccess: (organisation) => queryClient.setQueryData(['organisation'], organisation),
+    // A 412: someone else changed it meanwhile; show their version.
+    onError: () => queryClient.invalidateQueries({ queryKey: ['organisation'] }),
+  });
+}

@@ -4,6 +4,12 @@ import type { RouteObject } from 'react-router-dom';
 // in the sign-in page's bundle.
 export const settingsRoutes: RouteObject[] = [
   {
+    path: 'organisation',
+    lazy: async () => ({
+      Component: (await import('./OrganisationSettings')).OrganisationSettings,
+    }),
+  },
+  {
     path: 'users',
     lazy: async () => ({ Component: (await import('./UserSettings')).UserSettings }),
   },

@@ -11,6 +11,11 @@ export interface SettingsSection {
 }
 
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
+  {
+    path: 'organisation',
+    label: 'settings.nav.organisation',
+    permissions: ['organisation:manage'],
+  },
   { path: 'users', label: 'settings.nav.users', permissions: ['users:manage'] },
   { path: 'roles', label: 'settings.nav.roles', permissions: ['roles:manage'] },
   { path: 'departments', label: 'settings.nav.departments', permissions: ['departments:manage'] },
