@@ -130,9 +130,10 @@ class TestCreateClient:
 
     async def test_a_user_without_clients_write_is_forbidden(self, factory: Factory) -> None:
         org = await factory.organisation()
-        marketer = await factory.login(await factory.user(org, "marketer"))
+        # The lawyer reads clients and files documents, but creates none.
+        lawyer = await factory.login(await factory.user(org, "lawyer"))
         response = await factory.client.post(
-            f"{API}/clients", json={"name": unique_name()}, headers=marketer.headers
+            f"{API}/clients", json={"name": unique_name()}, headers=lawyer.headers
         )
         assert response.status_code == 403
 
