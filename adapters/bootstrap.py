@@ -91,7 +91,9 @@ class Container:
         self.storage = make_storage(self.settings)
         self.webhook_queue = ArqDeliveryQueue(self.arq)
         self.form_directory = SqlFormDirectory(self.engine)
-        self.inbox_writer = SqlInboxWriter(self.engine)
+        self.inbox_writer = SqlInboxWriter(
+            self.engine, statement_timeout_ms=self.settings.db_statement_timeout_ms
+        )
         self.inbox_queue = ArqInboxQueue(self.arq)
         self.intake_limiter = RedisRateLimiter(self.redis, namespace="intake-forms")
         self.bus = build_event_bus(self)
@@ -151,6 +153,7 @@ class Container:
 
     async def aclose(self) -> None:
         await self.inbox_queue.flush()
+        await self.inbox_writer.aclose()
         await self.webhook_sender.aclose()
         await self.arq.aclose()
         await self.redis.aclose()

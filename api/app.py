@@ -146,6 +146,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     api.include_router(api_keys.router)
     api.include_router(webhooks.router)
     api.include_router(intake.router)
+    # Lead intake's public endpoints take the most requests of any (a site's every form post):
+    # routes are matched in order, through every nested router, so these come first.
+    app.include_router(intake.public_router, prefix=API_PREFIX)
     app.include_router(api)
     app.include_router(health.router)
     _register_problem_schema(app)

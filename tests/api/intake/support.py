@@ -8,8 +8,10 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
+from adapters.bootstrap import Container
 from tests.api.deals.support import create_funnel
 from tests.factories import Factory, Session
+from tests.worker import drain_queue
 
 API = "/api/v1"
 SAMPLES = Path(__file__).parent / "samples"
@@ -58,3 +60,9 @@ async def item(factory: Factory, admin: Session, item_id: str) -> dict[str, Any]
     got = await factory.client.get(f"{API}/intake/inbox/{item_id}", headers=admin.headers)
     assert got.status_code == 200, got.text
     return dict(got.json())
+
+
+async def drain(container: Container) -> None:
+    """What the public endpoint noted for the workers is handed over, then processed."""
+    await container.inbox_queue.flush()
+    await drain_queue(container)

@@ -7,8 +7,8 @@ import json
 
 from tests.api.intake.support import (
     API,
-    URLENCODED,
     create_form,
+    drain,
     first_funnel,
     inbox,
     item,
@@ -16,7 +16,6 @@ from tests.api.intake.support import (
     sample,
 )
 from tests.factories import Factory
-from tests.worker import drain_queue
 
 
 class TestFormSettings:
@@ -122,7 +121,7 @@ class TestTildaWebhook:
             factory.client, form["key"], sample("tilda/test_check.urlencoded.txt")
         )
         assert answered.status_code == 200, answered.text
-        await drain_queue(factory.container)
+        await drain(factory.container)
         stored = await item(factory, admin, answered.json()["id"])
         assert stored["state"] == "ignored"
         assert "connection check" in stored["last_error"]
@@ -140,7 +139,7 @@ class TestTildaWebhook:
         assert answered.status_code == 200, answered.text
         assert answered.json()["duplicate"] is False
         assert answered.headers["access-control-allow-origin"] == "*"
-        await drain_queue(factory.container)
+        await drain(factory.container)
         stored = await item(factory, admin, answered.json()["id"])
         assert stored["state"] == "processed", stored
         assert stored["body_size"] == len(body)
@@ -187,7 +186,7 @@ class TestTildaWebhook:
             for _ in range(2)
         ]
         assert keyed[1].json() == {"id": keyed[0].json()["id"], "duplicate": True}
-        await drain_queue(factory.container)
+        await drain(factory.container)
         assert len(await inbox(factory, admin)) == 3
         assert len(await inbox(factory, admin, "?state=processed")) == 3
 
@@ -214,7 +213,7 @@ class TestTildaWebhook:
             f"Name=Пётр&Phone=%2B79123456780&API-key={form['secret']}",
         )
         missing = await post_form(factory.client, form["key"], "Name=Бот&Phone=89120000000")
-        await drain_queue(factory.container)
+        await drain(factory.container)
         header_item = await item(factory, admin, in_header.json()["id"])
         assert header_item["state"] == "processed", header_item
         assert header_item["lead"]["phone"] == "+79123456789"
@@ -248,7 +247,8 @@ class TestGenericForms:
         boundary = "----crmboundary"
         multipart = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="Name"\r\n\r\nJohn Smith\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="tel"\r\n\r\n+44 20 7946 0018\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="tel"\r\n\r\n'
+            "+44 20 7946 0018\r\n"
             f'--{boundary}\r\nContent-Disposition: form-data; name="cv"; filename="cv.pdf"\r\n'
             "Content-Type: application/pdf\r\n\r\n%PDF-1.4 binary\r\n"
             f"--{boundary}--\r\n"
@@ -259,7 +259,7 @@ class TestGenericForms:
             multipart,
             content_type=f"multipart/form-data; boundary={boundary}",
         )
-        await drain_queue(factory.container)
+        await drain(factory.container)
         json_lead = (await item(factory, admin, as_json.json()["id"]))["lead"]
         assert (json_lead["name"], json_lead["phone"], json_lead["email"]) == (
             "Анна",
@@ -284,7 +284,7 @@ class TestGenericForms:
         _, admin = await factory.admin_session()
         form = await create_form(factory, admin)
         posted = await post_form(factory.client, form["key"], "kontakt_nomer=89165550145&zzz=1")
-        await drain_queue(factory.container)
+        await drain(factory.container)
         rejected = await item(factory, admin, posted.json()["id"])
         assert rejected["state"] == "rejected"
         assert "kontakt_nomer" in rejected["last_error"]
@@ -300,7 +300,7 @@ class TestGenericForms:
         )
         assert retried.status_code == 202, retried.text
         assert retried.json()["state"] == "pending"
-        await drain_queue(factory.container)
+        await drain(factory.container)
         processed = await item(factory, admin, posted.json()["id"])
         assert processed["state"] == "processed"
         assert processed["lead"]["phone"] == "+79165550145"
