@@ -78,6 +78,7 @@ class TaskListItem(TaskRead):
 
     client_name: str | None
     deal_title: str | None
+    assignee_name: str | None = Field(description="The assignee's full name")
     phone: str | None = Field(
         description="E.164: the first phone of the client's primary contact (else its oldest)"
     )
@@ -90,6 +91,7 @@ class TaskListItem(TaskRead):
                 **TaskRead.of(task).model_dump(),
                 "client_name": client.name if client else None,
                 "deal_title": labels.deals.get(task.deal_id) if task.deal_id else None,
+                "assignee_name": labels.assignees.get(task.assignee_id),
                 "phone": client.phone if client else None,
             }
         )

@@ -96,10 +96,15 @@ class SubjectRepository(Protocol):
         ...
 
     async def labels(
-        self, scope: Scope, *, client_ids: Sequence[UUID], deal_ids: Sequence[UUID]
+        self,
+        scope: Scope,
+        *,
+        client_ids: Sequence[UUID],
+        deal_ids: Sequence[UUID],
+        assignee_ids: Sequence[UUID] = (),
     ) -> SubjectLabels:
-        """Names of these clients (with a number to call) and titles of these deals, in one
-        round trip per kind whatever their number."""
+        """Names of these clients (with a number to call), titles of these deals and names of
+        these assignees, in one round trip per kind whatever their number."""
         ...
 
 
@@ -116,6 +121,7 @@ class SubjectLabels:
 
     clients: dict[UUID, ClientLabel] = field(default_factory=dict)
     deals: dict[UUID, str] = field(default_factory=dict)
+    assignees: dict[UUID, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,7 +23,7 @@ from adapters.db.repositories.visibility import visible
 from adapters.db.tables.activities import activities, comments, notifications, tasks
 from adapters.db.tables.clients import clients, contact_phones, contacts
 from adapters.db.tables.deals import deals
-from adapters.db.tables.staff import absences, organisations
+from adapters.db.tables.staff import absences, organisations, users
 from domain.activities.model import (
     Activity,
     ActivityKind,
@@ -282,9 +282,21 @@ class SqlSubjectRepository(SqlRepository):
         return found
 
     async def labels(
-        self, scope: Scope, *, client_ids: Sequence[UUID], deal_ids: Sequence[UUID]
+        self,
+        scope: Scope,
+        *,
+        client_ids: Sequence[UUID],
+        deal_ids: Sequence[UUID],
+        assignee_ids: Sequence[UUID] = (),
     ) -> SubjectLabels:
         labels = SubjectLabels()
+        if assignee_ids:
+            rows = await self._conn.execute(
+                sa.select(users.c.id, users.c.full_name).where(
+                    in_organisation(users, scope), users.c.id == sa.any_(_uuids(assignee_ids))
+                )
+            )
+            labels.assignees.update((r.id, r.full_name) for r in rows)
         if deal_ids:
             rows = await self._conn.execute(
                 sa.select(deals.c.id, deals.c.title).where(

@@ -46,12 +46,13 @@ class LabelledTasks:
 async def task_labels(
     uow: UnitOfWork, principal: Principal, tasks: Sequence[Task]
 ) -> SubjectLabels:
-    """The names of these tasks' clients and deals: the caller sees the tasks (as their
-    assignee's), so they may see what the tasks are about."""
+    """The names of these tasks' clients, deals and assignees: the caller sees the tasks (as
+    their assignee's), so they may see what the tasks are about and whose they are."""
     return await uow.activity_subjects.labels(
         principal.organisation_scope,
         client_ids=[t.client_id for t in tasks if t.client_id is not None],
         deal_ids=[t.deal_id for t in tasks if t.deal_id is not None],
+        assignee_ids=[t.assignee_id for t in tasks],
     )
 
 

@@ -4983,6 +4983,11 @@ export interface components {
             /** Deal Title */
             deal_title: string | null;
             /**
+             * Assignee Name
+             * @description The assignee's full name
+             */
+            assignee_name: string | null;
+            /**
              * Phone
              * @description E.164: the first phone of the client's primary contact (else its oldest)
              */
@@ -9893,7 +9898,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `event: notification` with the notification as JSON in `data` and its id as the event id; `event: ready` once the unread backlog is sent (what follows is live); comment lines as heartbeats */
+            /** @description Server-Sent Events: `event: notification` with the notification as JSON in `data` and its id as the event id; comment lines as heartbeats */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -265,6 +265,34 @@ class TestTaskListLabels:
         assert theirs.json()["items"] == []
         assert as_seller.json()["items"] == []
 
+    async def test_each_task_names_its_assignee_for_a_head_looking_at_the_team(
+        self, factory: Factory, client: AsyncClient, container: Container
+    ) -> None:
+        w = await world(factory)
+        await task(client, w.seller_s, client_id=str(await client_of(container, w.org, w.seller)))
+        await task(
+            client, w.colleague_s, client_id=str(await client_of(container, w.org, w.colleague))
+        )
+
+        response = await client.get(TASKS, params={"mine": "false"}, headers=w.head_s.headers)
+
+        assert response.status_code == 200, response.text
+        names = {t["assignee_id"]: t["assignee_name"] for t in response.json()["items"]}
+        assert names == {
+            str(w.seller.id): w.seller.full_name,
+            str(w.colleague.id): w.colleague.full_name,
+        }
+        # The today screen's task items name theirs too.
+        overdue = await task(
+            client,
+            w.seller_s,
+            client_id=str(await client_of(container, w.org, w.seller)),
+            due_at=(now() - timedelta(hours=2)).isoformat(),
+        )
+        summary = await today(client, w.seller_s)
+        item = next(i for i in summary["overdue_tasks"]["items"] if i["id"] == overdue["id"])
+        assert item["assignee_name"] == w.seller.full_name
+
 
 class TestDealsWithoutNextTask:
     async def test_the_filter_lists_open_deals_with_no_open_task_the_caller_sees(

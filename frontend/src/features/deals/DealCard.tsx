@@ -1,5 +1,5 @@
 import { useDraggable } from '@dnd-kit/core';
-import { ActionIcon, Anchor, Avatar, Badge, Card, Group, Menu, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Card, Group, Menu, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { DealLoseModal } from './DealLoseModal';
 import { formatMoney } from './money';
 import type { DealDragData } from './moveDeal';
 import { useWinDeal, type Deal } from './queries';
+import { ResponsibleAvatar } from './ResponsibleAvatar';
 
 /** A board card; `moving` while its move waits for the server (shown, not yet confirmed). */
 export function DealCard({ deal, moving = false }: { deal: Deal; moving?: boolean }) {
@@ -117,26 +118,6 @@ export function DealCard({ deal, moving = false }: { deal: Deal; moving?: boolea
       {/* Outside the card: events of a portal still bubble to the card's drag listeners. */}
       {losing ? <DealLoseModal deal={deal} onClose={() => setLosing(false)} /> : null}
     </>
-  );
-}
-
-/** The responsible's initials (their full name on hover and for screen readers). */
-export function ResponsibleAvatar({ name }: { name: string | null }) {
-  const { t } = useTranslation();
-  if (!name) return null;
-  const label = t('board.responsible', { name });
-  return (
-    <Tooltip label={name} withinPortal>
-      <Avatar
-        name={name}
-        color="initials"
-        size={24}
-        radius="xl"
-        role="img"
-        aria-label={label}
-        data-testid="responsible-avatar"
-      />
-    </Tooltip>
   );
 }
 

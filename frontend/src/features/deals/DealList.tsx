@@ -20,7 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { problemText } from '../../api/problemText';
 import { LoadError } from '../shell/LoadError';
-import { ResponsibleAvatar } from './DealCard';
+import { ResponsibleAvatar } from './ResponsibleAvatar';
 import { Estimated } from './Estimated';
 import { formatMoney } from './money';
 import {

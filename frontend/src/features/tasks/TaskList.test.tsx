@@ -46,6 +46,11 @@ describe('TaskList', () => {
       'tel:+79123456789',
     );
     expect(within(row).getByText('+7 912 345-67-89')).toBeInTheDocument();
+    // Whose task it is: initials and name.
+    expect(within(row).getByText(adminUser.full_name)).toBeInTheDocument();
+    expect(
+      within(row).getByRole('img', { name: `Ответственный: ${adminUser.full_name}` }),
+    ).toHaveTextContent('АА');
     expect(queries[0]?.get('mine')).toBe('true');
     expect(queries[0]?.get('done')).toBe('false');
     expect(screen.queryByText('Отправить КП')).not.toBeInTheDocument();
@@ -116,8 +121,8 @@ describe('TaskList', () => {
 
     await waitFor(() => expect(queries.at(-1)?.get('assignee_id')).toBe('u-2'));
     expect(queries.at(-1)?.get('mine')).toBeNull();
-    expect(usersAsked[0]?.get('department_id')).toBe('dep-1');
-    expect(usersAsked[0]?.get('include_subdepartments')).toBe('true');
+    // The choices are the people whose tasks the head may see, as the server decides.
+    expect(usersAsked[0]?.get('owners_of')).toBe('tasks');
   });
 
   it('says a failed load failed, never "no tasks", and retries', async () => {

@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { useMe } from '../auth/queries';
+import { ResponsibleAvatar } from '../deals/ResponsibleAvatar';
 import { TaskCalendar } from './TaskCalendar';
 import { TaskCompleteModal } from './TaskCompleteModal';
 import { TaskSubject } from './TaskSubject';
@@ -178,6 +179,7 @@ function TaskTable({
               <Table.Th>{t('tasks.task')}</Table.Th>
               <Table.Th>{t('tasks.priority')}</Table.Th>
               <Table.Th>{t('tasks.due')}</Table.Th>
+              <Table.Th>{t('tasks.assignee')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -220,6 +222,12 @@ function TaskTable({
                           {t('tasks.overdue')}
                         </Badge>
                       ) : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <ResponsibleAvatar name={task.assignee_name} />
+                      <Text size="sm">{task.assignee_name ?? ''}</Text>
                     </Group>
                   </Table.Td>
                 </Table.Tr>

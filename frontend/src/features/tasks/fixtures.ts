@@ -27,6 +27,7 @@ export const task = (
   version: 1,
   client_name: 'ООО Ромашка',
   deal_title: null,
+  assignee_name: adminUser.full_name,
   phone: null,
   ...extra,
 });

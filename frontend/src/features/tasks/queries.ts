@@ -195,7 +195,8 @@ export function useCreateNextTask() {
   });
 }
 
-/** The people whose tasks a head may look at: their department and those below it. */
+/** The people whose tasks a head may look at: those whose tasks the caller may see (their
+ * department and those below it, whom they stand in for), as the server decides. */
 export function useTeam(departmentId: string | null | undefined, enabled: boolean) {
   return useQuery({
     queryKey: ['users', 'team', departmentId ?? null] as const,
@@ -204,15 +205,7 @@ export function useTeam(departmentId: string | null | undefined, enabled: boolea
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/users', {
-          params: {
-            query: {
-              ...(departmentId
-                ? { department_id: departmentId, include_subdepartments: true }
-                : {}),
-              is_active: true,
-              limit: 200,
-            },
-          },
+          params: { query: { owners_of: 'tasks', is_active: true, limit: 200 } },
           signal,
         }),
       ),
