@@ -23,3 +23,6 @@ class LeadReceived(DomainEvent):
     email: str | None = None
     source: str | None = None
     campaign: str | None = None
+    # The client and deal it was matched to or opened.
+    client_id: UUID | None = None
+    deal_id: UUID | None = None

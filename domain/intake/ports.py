@@ -43,6 +43,18 @@ class IntakeRepository(Protocol):
         """Its processing state and lead; hands the item's events to the unit of work."""
         ...
 
+    async def open_deal_of(self, organisation_id: UUID, client_id: UUID) -> UUID | None:
+        """The client's most recently created open deal, if any."""
+        ...
+
+    async def first_active_admin(self, organisation_id: UUID) -> UUID | None:
+        """Who takes a lead nobody else is named for (until distribution rules assign it)."""
+        ...
+
+    async def active_users(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these users are active."""
+        ...
+
     async def claim_due(
         self,
         *,

@@ -20,6 +20,7 @@ from uuid import UUID
 
 from domain.auth.principal import Principal
 from domain.intake.events import LeadReceived
+from domain.intake.matching import take_in
 from domain.intake.model import (
     CLAIM_LEASE,
     REFUSED_BODY_EXCERPT,
@@ -240,6 +241,7 @@ class InboxProcessor:
                 "map the form's fields in its settings and retry",
                 lead,
             )
+        lead.update(await take_in(uow, self._clock, item, form, lead))
         return Outcome.processed(lead)
 
 
@@ -260,6 +262,8 @@ def _lead_received(item: InboxItem, lead: Mapping[str, Any], at: datetime) -> Le
         email=lead.get("email") or lead.get("email_raw"),
         source=lead.get("source"),
         campaign=lead.get("campaign"),
+        client_id=UUID(lead["client_id"]) if lead.get("client_id") else None,
+        deal_id=UUID(lead["deal_id"]) if lead.get("deal_id") else None,
     )
 
 

@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.tables.deals import deals
 from adapters.db.tables.intake import intake_forms, intake_inbox
+from adapters.db.tables.staff import roles, users
 from domain.intake.model import (
     DistributionKind,
     DistributionRule,
@@ -28,6 +30,7 @@ from domain.intake.model import (
     Source,
 )
 from domain.shared.scope import Scope
+from domain.staff.permissions import ADMIN_ROLE_CODE
 
 LIST_BODY_EXCERPT = 2048
 _STORE = """
@@ -146,6 +149,51 @@ class SqlIntakeRepository(SqlRepository):
             )
         )
         self._collect(item)
+
+    async def open_deal_of(self, organisation_id: UUID, client_id: UUID) -> UUID | None:
+        found: UUID | None = await self._conn.scalar(
+            sa.select(deals.c.id)
+            .where(
+                deals.c.organisation_id == organisation_id,
+                deals.c.client_id == client_id,
+                deals.c.status == "open",
+            )
+            .order_by(deals.c.created_at.desc(), deals.c.id.desc())
+            .limit(1)
+        )
+        return found
+
+    async def first_active_admin(self, organisation_id: UUID) -> UUID | None:
+        found: UUID | None = await self._conn.scalar(
+            sa.select(users.c.id)
+            .join(
+                roles,
+                sa.and_(
+                    roles.c.organisation_id == users.c.organisation_id,
+                    roles.c.id == users.c.role_id,
+                ),
+            )
+            .where(
+                users.c.organisation_id == organisation_id,
+                users.c.is_active.is_(True),
+                roles.c.code == ADMIN_ROLE_CODE,
+            )
+            .order_by(users.c.created_at, users.c.id)
+            .limit(1)
+        )
+        return found
+
+    async def active_users(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> set[UUID]:
+        if not user_ids:
+            return set()
+        rows = await self._conn.execute(
+            sa.select(users.c.id).where(
+                users.c.organisation_id == organisation_id,
+                users.c.id.in_(user_ids),
+                users.c.is_active.is_(True),
+            )
+        )
+        return {row.id for row in rows}
 
     async def claim_due(
         self,

@@ -101,6 +101,8 @@ class TestProcessing:
         assert payloads[0]["inbox_item_id"] == posted.json()["id"]
         assert payloads[0]["email"] == "oleg@example.com"
         assert payloads[0]["person_name"] == "Олег"
+        lead = (await item(factory, admin, posted.json()["id"]))["lead"]
+        assert payloads[0]["client_id"] == lead["client_id"]
 
 
 class TestWithoutTheQueue:

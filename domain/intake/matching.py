@@ -1,0 +1,166 @@
+"""Taking a lead in: the client and contact it belongs to, and the deal it opens or joins.
+
+A lead whose phone or e-mail belongs to a client (the duplicate control of the clients context,
+across the organisation whoever owns it) is that client's; one that has an open deal joins
+it (the newest), otherwise a deal opens in the first stage of the form's funnel (the default
+funnel when the form names none). A lead nobody knows becomes a new client (a person, or a
+company when the form sent one) with a contact, and a deal. The client and deal are created
+through the clients' and deals' own use cases, acting for the system in the same transaction
+as the inbox item's outcome, so the relationship type, the counters and the events follow as
+for any other client and deal. Who is responsible: the known client's manager; otherwise the
+first active person of the form's distribution rule, else the first active administrator
+(the distribution rules of a later step will choose among people on duty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from domain.auth.principal import Principal
+from domain.clients.commands import CreateClient, NewContact, PhoneInput
+from domain.clients.duplicates import DuplicateReason, identity_keys
+from domain.clients.model import ClientKind
+from domain.clients.services.clients import ClientService
+from domain.deals.commands import CreateDeal
+from domain.deals.services import DealService
+from domain.intake.model import Form, InboxItem
+from domain.platform.ports import UnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidInput
+from domain.shared.scope import Scope
+
+_CONTACT_REASONS = frozenset({DuplicateReason.PHONE, DuplicateReason.EMAIL})
+TITLE_MAX = 200
+
+
+class NobodyToAssign(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__("responsible_id", "the organisation has no active person to take the lead")
+
+
+def system_principal(organisation_id: UUID) -> Principal:
+    """The worker acting for the organisation (as the audit log's "system")."""
+    return Principal(
+        organisation_id=organisation_id, user_id=None, permissions=frozenset(), is_admin=True
+    )
+
+
+async def take_in(
+    uow: UnitOfWork, clock: Clock, item: InboxItem, form: Form, lead: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Matches or creates the client, contact and deal; returns their ids and how it went
+    (``match``: "new_client", "client" or "open_deal")."""
+    organisation_id = item.organisation_id
+    system = system_principal(organisation_id)
+    phones = [lead["phone"]] if lead.get("phone") else []
+    emails = [lead["email"]] if lead.get("email") else []
+    client_id: UUID | None = None
+    responsible_id: UUID | None = None
+    if phones or emails:
+        await uow.clients.lock_identities(
+            organisation_id, identity_keys(phones=phones, emails=emails, inn=None, edrpou=None)
+        )
+        hits = await uow.clients.find_duplicates(
+            organisation_id,
+            name_key=None,
+            phones=phones,
+            emails=emails,
+            inn=None,
+            edrpou=None,
+            exclude_id=None,
+        )
+        known = next((h for h in hits if h.reason in _CONTACT_REASONS), None)
+        if known is not None:
+            client_id = known.id
+            responsible_id = known.responsible_id
+    if client_id is not None:
+        deal_id = await uow.intake.open_deal_of(organisation_id, client_id)
+        if deal_id is not None:
+            return {"client_id": str(client_id), "deal_id": str(deal_id), "match": "open_deal"}
+    if responsible_id is None:
+        responsible_id = await _assignee(uow, organisation_id, form)
+    match = "client"
+    contact_id: UUID | None = None
+    if client_id is None:
+        view = await ClientService(uow, clock).create(
+            system,
+            _new_client(lead, responsible_id),
+            confirm_duplicate=True,
+        )
+        client_id = view.client.id
+        contact_id = view.contacts[0].id if view.contacts else None
+        match = "new_client"
+    found = {"client_id": str(client_id), "match": match}
+    if contact_id is not None:
+        found["contact_id"] = str(contact_id)
+    scope = Scope.organisation_wide(organisation_id)
+    funnel = (
+        await uow.funnels.get(scope, form.funnel_id) if form.funnel_id else None
+    ) or await uow.funnels.default(scope)
+    if funnel is None:
+        found["deal_note"] = "The organisation has no funnel yet: no deal was opened"
+        return found
+    deal = await DealService(uow, clock).create(
+        system,
+        CreateDeal(
+            client_id=client_id,
+            contact_id=contact_id,
+            title=_title(lead, form),
+            funnel_id=funnel.id,
+            responsible_id=responsible_id,
+            source_channel=_cut(lead.get("source"), 100),
+            source_campaign=_cut(lead.get("campaign"), 200),
+            utm=dict(lead.get("utm") or {}),
+        ),
+    )
+    found["deal_id"] = str(deal.deal.id)
+    return found
+
+
+async def _assignee(uow: UnitOfWork, organisation_id: UUID, form: Form) -> UUID:
+    named = form.distribution.user_ids
+    if named:
+        active = await uow.intake.active_users(organisation_id, named)
+        for user_id in named:
+            if user_id in active:
+                return user_id
+    admin = await uow.intake.first_active_admin(organisation_id)
+    if admin is None:
+        raise NobodyToAssign()
+    return admin
+
+
+def _new_client(lead: Mapping[str, Any], responsible_id: UUID) -> CreateClient:
+    person = lead.get("name") or lead.get("phone") or lead.get("email") or "Заявка с сайта"
+    company = lead.get("company")
+    contact = NewContact(
+        full_name=_cut(person, 200) or "—",
+        phones=[PhoneInput(lead["phone"])] if lead.get("phone") else [],
+        emails=[lead["email"]] if lead.get("email") else [],
+        is_primary=True,
+    )
+    return CreateClient(
+        name=_cut(company or person, 200) or "—",
+        kind=ClientKind.COMPANY if company else ClientKind.PERSON,
+        source_channel=_cut(lead.get("source"), 100),
+        source_campaign=_cut(lead.get("campaign"), 200),
+        utm=dict(lead.get("utm") or {}),
+        responsible_id=responsible_id,
+        notes=_cut(lead.get("comment"), 5000),
+        contacts=[contact],
+    )
+
+
+def _title(lead: Mapping[str, Any], form: Form) -> str:
+    subject = lead.get("product") or lead.get("name") or lead.get("phone") or lead.get("email")
+    title = f"{form.name}: {subject}" if subject else form.name
+    return _cut(title, TITLE_MAX) or form.name
+
+
+def _cut(value: Any, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text[:limit] or None
