@@ -102,6 +102,29 @@ describe('ClientList', () => {
     expect(screen.getByLabelText('Поиск')).toHaveValue('ооо ромаш');
   });
 
+  it('says which contact a search matched when the client name did not', async () => {
+    layOut();
+    setTokens({ access: 'access-1' });
+    mockApi({
+      ...baseRoutes,
+      'GET /api/v1/clients': () =>
+        json(200, {
+          items: [
+            client('c-1', 'Альфа Трейд', {
+              contacts: [{ ...contact('+79123456789'), full_name: 'Сергей Лебедев' }],
+            }),
+          ],
+          next_cursor: null,
+        }),
+    });
+    renderApp('/clients?q=%D0%BB%D0%B5%D0%B1%D0%B5%D0%B4');
+
+    const table = within(await screen.findByTestId('client-list', {}, { timeout: 5000 }));
+    expect(table.getByText(/^Контакт:/)).toHaveTextContent('Контакт: Сергей Лебедев');
+    const marks = table.getAllByText((_, element) => element?.tagName === 'MARK');
+    expect(marks.map((mark) => mark.textContent)).toEqual(['Лебед']);
+  });
+
   it('keeps 2,000 loaded clients to a window of rows in the document', async () => {
     layOut();
     setTokens({ access: 'access-1' });

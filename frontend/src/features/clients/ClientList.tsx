@@ -27,7 +27,7 @@ import { UserSelect } from '../activities/UserSelect';
 import { LoadError } from '../shell/LoadError';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { ClientCreate } from './ClientCreate';
-import { highlightPhone, highlightWords } from './highlight';
+import { highlightPhone, highlightWords, matchesWords } from './highlight';
 import { formatPhone } from './phone';
 import {
   RELATIONSHIP_TYPES,
@@ -276,6 +276,7 @@ export function ClientList() {
                     {highlightWords(client.legal_name, filters.q)}
                   </Text>
                 ) : null}
+                <ContactMatch client={client} q={filters.q} />
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <PhoneCell client={client} q={filters.q} />
@@ -337,6 +338,30 @@ export function ClientList() {
       ) : null}
     </Stack>
   );
+}
+
+/** When the search matched a contact's name or e-mail rather than the client's name, which. */
+function ContactMatch({ client, q }: { client: Client; q: string }) {
+  const { t } = useTranslation();
+  if (!q || matchesWords(client.name, q) || matchesWords(client.legal_name ?? '', q)) return null;
+  const lowered = q.trim().toLowerCase();
+  for (const contact of client.contacts) {
+    const email = contact.emails.find((address) => address.includes(lowered));
+    if (matchesWords(contact.full_name, q) || email) {
+      return (
+        <Text size="xs" c="dimmed">
+          {t('clientList.matchedContact')}: {highlightWords(contact.full_name, q)}
+          {email ? (
+            <>
+              {' · '}
+              <mark>{email}</mark>
+            </>
+          ) : null}
+        </Text>
+      );
+    }
+  }
+  return null;
 }
 
 /** The first phone of the primary (else the first) contact; a matching one when searching. */

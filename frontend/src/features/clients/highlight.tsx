@@ -50,6 +50,12 @@ function marked(text: string, ranges: [number, number][]): ReactNode {
   return parts;
 }
 
+/** Whether `text` holds one of the search's words. */
+export function matchesWords(text: string, query: string): boolean {
+  const folded = fold(text);
+  return searchWords(query).some((word) => folded.includes(word));
+}
+
 /** `text` with every occurrence of the search's words marked (case and ё insensitive). */
 export function highlightWords(text: string, query: string): ReactNode {
   const words = searchWords(query);
