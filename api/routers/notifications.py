@@ -73,7 +73,8 @@ async def read_notification(
         200: {
             "description": (
                 "Server-Sent Events: `event: notification` with the notification as JSON in "
-                "`data` and its id as the event id; comment lines as heartbeats"
+                "`data` and its id as the event id; `event: ready` once the unread backlog is "
+                "sent (what follows is live); comment lines as heartbeats"
             ),
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
@@ -113,6 +114,8 @@ async def _events(
         for notification in await service.backlog(principal, since_id=since):
             sent.add(notification.id)
             yield _event(notification)
+        # Everything after this is news: the SPA toasts those, never the backlog.
+        yield "event: ready\ndata: {}\n\n"
         while True:
             live = await listener.next(wait_seconds=HEARTBEAT_SECONDS)
             if live is None:

@@ -146,10 +146,11 @@ class TestNotificationStream:
             assert response.status_code == 200
             assert response.headers["content-type"].startswith("text/event-stream")
             events = EventReader(response)
-            first = await events.next(2)
+            first = await events.next(3)
             assert first[0] == {"retry": "5000"}
             assert json.loads(first[1]["data"])["params"]["task_title"] == "старое"
             assert first[1]["event"] == "notification"
+            assert first[2] == {"event": "ready", "data": "{}"}
             await tell(container, admin, "новое")
             live = await events.next()
             if "comment" in live[0]:  # a heartbeat may come first
