@@ -55,4 +55,8 @@ export const settingsRoutes: RouteObject[] = [
     path: 'webhooks',
     lazy: async () => ({ Component: (await import('../webhooks/WebhookList')).WebhookList }),
   },
+  {
+    path: 'intake-inbox',
+    lazy: async () => ({ Component: (await import('../intake/IntakeInbox')).IntakeInbox }),
+  },
 ];
