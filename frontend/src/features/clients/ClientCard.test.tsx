@@ -111,7 +111,7 @@ describe('ClientCard', () => {
     expect(deals.getByText('Переговоры')).toBeInTheDocument();
     expect(deals.getByText('Открыта')).toBeInTheDocument();
 
-    const timeline = within(await screen.findByTestId('work-timeline'));
+    const timeline = within(await screen.findByTestId('work-timeline', {}, { timeout: 5000 }));
     expect(timeline.getByText('Заявка → Переговоры')).toBeInTheDocument();
     expect(timeline.getAllByRole('link', { name: 'сделка «Поставка станков»' })).toHaveLength(2);
     expect(timeline.getByText('Результат: Договорились о встрече')).toBeInTheDocument();
@@ -208,7 +208,7 @@ describe('ClientCard', () => {
         { timeout: 5000 },
       ),
     );
-    const dialog = within(await screen.findByRole('dialog'));
+    const dialog = within(await screen.findByRole('dialog', {}, { timeout: 5000 }));
     const phone = dialog.getByRole('textbox', { name: 'Телефоны 1' });
     await user.clear(phone);
     await user.type(phone, '8 903 123-45-67');
@@ -238,7 +238,7 @@ describe('ClientCard', () => {
     await user.click(
       await screen.findByRole('button', { name: 'Добавить контакт' }, { timeout: 5000 }),
     );
-    const dialog = within(await screen.findByRole('dialog'));
+    const dialog = within(await screen.findByRole('dialog', {}, { timeout: 5000 }));
     await user.type(dialog.getByRole('textbox', { name: /ФИО/ }), 'Ольга');
     await user.type(dialog.getByRole('textbox', { name: 'Телефоны 1' }), '12');
     await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
@@ -280,11 +280,11 @@ describe('ClientCard', () => {
     const { user } = renderApp(`/clients/${ID}`);
 
     await user.click(await screen.findByRole('button', { name: 'Объединить…' }, { timeout: 5000 }));
-    const dialog = within(await screen.findByTestId('client-merge'));
+    const dialog = within(await screen.findByTestId('client-merge', {}, { timeout: 5000 }));
     await user.click(selectInput(dialog.getAllByLabelText('С каким клиентом объединить')));
     await user.click(await screen.findByRole('option', { name: 'Ромашка ООО' }));
 
-    const moves = within(await dialog.findByTestId('merge-moves'));
+    const moves = within(await dialog.findByTestId('merge-moves', {}, { timeout: 5000 }));
     expect(moves.getByText('Сделки')).toBeInTheDocument();
     expect(moves.getByText('2')).toBeInTheDocument();
     expect(dialog.getByText('Пустые поля заполнятся: ИНН.')).toBeInTheDocument();

@@ -22,11 +22,10 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { problemText } from '../../api/problemText';
 import { UserSelect } from '../activities/UserSelect';
@@ -58,6 +57,7 @@ import {
   fetchClient,
   useClient,
   useClientDeals,
+  useClientCustomFields,
   useClientTimeline,
   useDeleteContact,
   useUpdateClient,
@@ -97,15 +97,6 @@ export function ClientCard() {
     );
   }
   return <ClientDetails key={client.data.id} client={client.data} />;
-}
-
-function useClientCustomFields() {
-  return useQuery({
-    queryKey: ['custom-fields', 'client'] as const,
-    staleTime: 5 * 60_000,
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/custom-fields', { params: { query: { entity: 'client' } }, signal })),
-  });
 }
 
 interface Conflict {

@@ -58,8 +58,8 @@ describe('ClientDuplicates', () => {
     expect(table.getByText('похожее название, телефон')).toBeInTheDocument();
     await user.click(table.getByRole('button', { name: 'Объединить…' }));
 
-    const dialog = within(await screen.findByTestId('client-merge'));
-    const moves = within(await dialog.findByTestId('merge-moves'));
+    const dialog = within(await screen.findByTestId('client-merge', {}, { timeout: 5000 }));
+    const moves = within(await dialog.findByTestId('merge-moves', {}, { timeout: 5000 }));
     expect(moves.getByText('Задачи')).toBeInTheDocument();
     expect(moves.getByText('Файлы')).toBeInTheDocument();
     expect(dialog.getByText('Пустые поля заполнятся: ИНН.')).toBeInTheDocument();

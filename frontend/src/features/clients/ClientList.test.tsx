@@ -69,7 +69,9 @@ describe('ClientList', () => {
     const { router } = renderApp('/clients');
 
     const table = within(await screen.findByTestId('client-list', {}, { timeout: 5000 }));
-    expect(await screen.findByTestId('client-count')).toHaveTextContent('Всего: 2');
+    expect(await screen.findByTestId('client-count', {}, { timeout: 5000 })).toHaveTextContent(
+      'Всего: 2',
+    );
     expect(table.getByText('+7 912 345-67-89')).toBeInTheDocument();
     expect(table.getByText('Пётр Сидоров')).toBeInTheDocument();
     expect(table.getByText('Перезвонить')).toBeInTheDocument();
@@ -139,7 +141,9 @@ describe('ClientList', () => {
     renderApp('/clients');
 
     const table = await screen.findByTestId('client-list', {}, { timeout: 5000 });
-    expect(await screen.findByTestId('client-count')).toHaveTextContent('Всего: 2000');
+    expect(await screen.findByTestId('client-count', {}, { timeout: 5000 })).toHaveTextContent(
+      'Всего: 2000',
+    );
     const rows = table.querySelectorAll('tbody tr[data-index]');
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(60);
@@ -239,7 +243,7 @@ describe('ClientList', () => {
 
     await user.click(await screen.findByRole('button', { name: 'Мои фильтры' }, { timeout: 5000 }));
     await user.click(await screen.findByRole('menuitem', { name: 'Сохранить текущий фильтр…' }));
-    const dialog = within(await screen.findByRole('dialog'));
+    const dialog = within(await screen.findByRole('dialog', {}, { timeout: 5000 }));
     await user.type(dialog.getByLabelText(/Название фильтра/), 'Тёплые');
     await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
     await waitFor(() => expect(api.callsTo('POST', '/api/v1/saved-filters')).toHaveLength(1));

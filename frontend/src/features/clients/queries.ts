@@ -375,3 +375,13 @@ export function useDeleteSavedFilter() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: clientKeys.savedFilters }),
   });
 }
+
+/** The organisation's custom fields of clients, as the card shows and edits them. */
+export function useClientCustomFields() {
+  return useQuery({
+    queryKey: ['custom-fields', 'client'] as const,
+    staleTime: 5 * 60_000,
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/custom-fields', { params: { query: { entity: 'client' } }, signal })),
+  });
+}
