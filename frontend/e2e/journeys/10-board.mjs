@@ -167,6 +167,9 @@ async function sellerDragsCards(page) {
   await page.keyboard.press('Space');
   const live = page.locator('[id^="DndLiveRegion"]');
   await live.getByText(`Сделка «${firstTitle}» над этапом «${stages[from].name}».`).waitFor();
+  // One arrow press carries it to the next column.
+  await page.keyboard.press('ArrowRight');
+  await live.getByText(`Сделка «${firstTitle}» над этапом «${stages[from + 1].name}».`).waitFor();
   await page.keyboard.press('Escape');
   await live.getByText(`Перенос сделки «${firstTitle}» отменён.`).waitFor();
   const instructions = await page.locator('[id^="DndDescribedBy"]').first().textContent();

@@ -10,7 +10,13 @@ import { renderApp } from '../../test/renderApp';
 import { i18n } from '../../i18n';
 import { setTokens } from '../auth/authStore';
 import { board, deal, salesFunnel, STAGE_CONTRACT, STAGE_QUALIFY } from './fixtures';
-import { missingRequirements, useDealMoves, withMoves, type MovingDeal } from './moveDeal';
+import {
+  columnKeyboardCoordinates,
+  missingRequirements,
+  useDealMoves,
+  withMoves,
+  type MovingDeal,
+} from './moveDeal';
 import type { Deal } from './queries';
 import { askForRequirements } from './requirements';
 import { StageRequirementsHost } from './StageRequirementsModal';
@@ -303,6 +309,52 @@ describe('DealBoard column paging', { timeout: 30_000 }, () => {
     fail = false;
     await user.click(first.getByRole('button', { name: 'Показать ещё (1 из 2)' }));
     expect(await first.findByText('Сделка 2')).toBeInTheDocument();
+  });
+});
+
+describe('columnKeyboardCoordinates', () => {
+  const rect = (left: number) => ({
+    left,
+    top: 100,
+    width: 280,
+    height: 600,
+    right: left + 280,
+    bottom: 700,
+  });
+  const context = {
+    collisionRect: { left: 310, top: 120, width: 260, height: 90, right: 570, bottom: 210 },
+    droppableRects: new Map([
+      ['c', rect(600)],
+      ['a', rect(0)],
+      ['b', rect(300)],
+    ]),
+  } as unknown as Parameters<typeof columnKeyboardCoordinates>[1]['context'];
+  const press = (code: string) =>
+    columnKeyboardCoordinates(new KeyboardEvent('keydown', { code }), {
+      active: deal.id,
+      currentCoordinates: { x: 440, y: 165 },
+      context,
+    });
+
+  it('carries the card to the centre of the next or the previous column', () => {
+    // The card's centre is at 440, in column b (300..580): c's centre is 740, a's 140.
+    expect(press('ArrowRight')).toEqual({ x: 740, y: 165 });
+    expect(press('ArrowLeft')).toEqual({ x: 140, y: 165 });
+  });
+
+  it('stays at the ends and ignores up and down', () => {
+    const last = {
+      ...context,
+      collisionRect: { left: 610, top: 120, width: 260, height: 90, right: 870, bottom: 210 },
+    } as typeof context;
+    expect(
+      columnKeyboardCoordinates(new KeyboardEvent('keydown', { code: 'ArrowRight' }), {
+        active: deal.id,
+        currentCoordinates: { x: 740, y: 165 },
+        context: last,
+      }),
+    ).toBeUndefined();
+    expect(press('ArrowDown')).toBeUndefined();
   });
 });
 

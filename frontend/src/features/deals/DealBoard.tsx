@@ -30,7 +30,13 @@ import { DealCard, DealCardPreview } from './DealCard';
 import { DealQuickAdd } from './DealQuickAdd';
 import { Estimated } from './Estimated';
 import { formatMoney } from './money';
-import { useDealMoves, withMoves, type DealDragData, type MovingDeal } from './moveDeal';
+import {
+  columnKeyboardCoordinates,
+  useDealMoves,
+  withMoves,
+  type DealDragData,
+  type MovingDeal,
+} from './moveDeal';
 import { useBoard, useBoardColumnPages, type Board, type Deal, type DealFilters } from './queries';
 import { StageRequirementsHost } from './StageRequirementsModal';
 
@@ -52,7 +58,7 @@ export function DealBoard({ filters }: { filters: DealFilters }) {
   // A small distance before a drag starts lets clicks reach the card's menu.
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: columnKeyboardCoordinates }),
   );
 
   const columns = new Map(board.data?.columns.map((column) => [column.stage_id, column]));
