@@ -199,7 +199,7 @@ function ApiKeyCreate({ onClose }: { onClose: (created: ApiKeyCreated | null) =>
                 <Checkbox
                   key={permission}
                   value={permission}
-                  label={t(permissionLabel(permission))}
+                  label={t(permissionLabel(permission), { defaultValue: permission })}
                 />
               ))}
             </SimpleGrid>

@@ -68,7 +68,7 @@ describe('CustomFieldSettings', () => {
       required: true,
       position: 0,
     });
-  });
+  }, 40_000);
 
   it('says a failed load failed and retries, instead of showing no fields', async () => {
     setTokens({ access: 'access-1' });

@@ -107,7 +107,7 @@ describe('FunnelSettings', () => {
     await waitFor(() =>
       expect(stageNames()).toEqual(['Потребности', 'Контакт', 'Презентация', 'Закрытие']),
     );
-  });
+  }, 40_000);
 
   it('adds a stage with a required document, a required custom field and a day limit', async () => {
     setTokens({ access: 'access-1' });
@@ -153,5 +153,5 @@ describe('FunnelSettings', () => {
       required_documents: ['invoice'],
       required_fields: ['custom:delivery_city'],
     });
-  });
+  }, 40_000);
 });

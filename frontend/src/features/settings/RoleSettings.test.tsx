@@ -34,6 +34,8 @@ describe('RoleSettings', () => {
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/Название/), 'Юрист по договорам');
     await user.click(await within(dialog).findByRole('checkbox', { name: 'Видеть сделки' }));
+    // A permission without a translation yet shows its code, not a key path.
+    expect(within(dialog).getByRole('checkbox', { name: 'reports:export' })).toBeInTheDocument();
     await user.click(
       within(dialog).getByRole('checkbox', { name: 'Комментировать клиентов и сделки' }),
     );
@@ -55,7 +57,7 @@ describe('RoleSettings', () => {
       tasks: 'own',
       activities: 'own',
     });
-  });
+  }, 40_000);
 
   it('marks what the caller does not hold and shows the API refusal to grant it', async () => {
     setTokens({ access: 'access-1' });

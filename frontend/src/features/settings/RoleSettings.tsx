@@ -192,7 +192,7 @@ function RoleEdit({ role, onClose }: { role: Role | null; onClose: () => void })
                     key={permission}
                     value={permission}
                     disabled={readOnly}
-                    label={t(permissionLabel(permission))}
+                    label={t(permissionLabel(permission), { defaultValue: permission })}
                     description={
                       holds(me.data, permission) ? undefined : t('settings.roles.notYours')
                     }

@@ -81,7 +81,7 @@ describe('UserSettings', () => {
       department_id: department.id,
       language: 'ru',
     });
-  });
+  }, 40_000);
 
   it('deactivates a colleague after confirmation with the version it read', async () => {
     setTokens({ access: 'access-1' });

@@ -64,6 +64,8 @@ export const catalogue = {
     'deals:read',
     'deals:write',
     'comments:write',
+    // Added to the API before the SPA learnt its name.
+    'reports:export',
   ],
   resources: ['clients', 'deals', 'tasks', 'activities'],
   visibility_levels: ['own', 'team', 'all'],

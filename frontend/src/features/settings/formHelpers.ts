@@ -23,7 +23,10 @@ export function markRefusedFields(
   form.setErrors(Object.fromEntries(named.map((field) => [field, t('settings.fieldRefused')])));
 }
 
-/** i18next reads ':' as a namespace separator: a permission's key uses '_' instead. */
+/**
+ * i18next reads ':' as a namespace separator: a permission's key uses '_' instead. A permission
+ * added to the API before its translation shows its code (`defaultValue`), never a key path.
+ */
 export const permissionLabel = (permission: string) =>
   `settings.permission.${permission.replace(':', '_')}` as ParseKeys;
 
