@@ -1,15 +1,40 @@
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, mergeThemeOverrides } from '@mantine/core';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, type ReactNode } from 'react';
-import { I18nextProvider } from 'react-i18next';
+import { lazy, Suspense, useMemo, type ReactNode } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { i18n } from './i18n';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 // The toasts' container (with its transitions) is not needed to draw the sign-in page; a toast
 // shown before it arrives is kept in the notifications store and appears when it does.
 const Notifications = lazy(async () => ({
   default: (await import('@mantine/notifications')).Notifications,
 }));
+
+/** The theme, with the labels Mantine's own controls need in the reader's language. */
+function ThemedMantine({ env, children }: { env: 'default' | 'test'; children: ReactNode }) {
+  const { t } = useTranslation();
+  const close = t('notifications.close');
+  const themed = useMemo(
+    () =>
+      mergeThemeOverrides(theme, {
+        components: {
+          // Every toast's close button, wherever it is shown from.
+          Notification: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
+          // A table wider than the screen scrolls; the keyboard must reach it (WCAG 2.1.1).
+          TableScrollContainer: {
+            defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } },
+          },
+        },
+      }),
+    [close],
+  );
+  return (
+    <MantineProvider theme={themed} env={env} cssVariablesResolver={cssVariablesResolver}>
+      {children}
+    </MantineProvider>
+  );
+}
 
 /** Everything a screen needs around it; the tests render screens inside the same providers. */
 export function AppProviders({
@@ -24,12 +49,13 @@ export function AppProviders({
 }) {
   return (
     <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} env={env}>
+      <ThemedMantine env={env}>
         <Suspense fallback={null}>
-          <Notifications position="top-right" />
+          {/* At the bottom: on a phone a toast at the top would cover the header's controls. */}
+          <Notifications position="bottom-right" />
         </Suspense>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-      </MantineProvider>
+      </ThemedMantine>
     </I18nextProvider>
   );
 }

@@ -113,7 +113,12 @@ export function WorkTimeline({
               {linkDeals && item.deal_id ? (
                 <>
                   {' · '}
-                  <Anchor component={Link} to={`/deals/${item.deal_id}`} size="xs">
+                  <Anchor
+                    component={Link}
+                    to={`/deals/${item.deal_id}`}
+                    size="xs"
+                    underline="always"
+                  >
                     {item.deal_title
                       ? t('work.ofDeal', { title: item.deal_title })
                       : t('work.openDeal')}

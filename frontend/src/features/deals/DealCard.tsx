@@ -18,6 +18,9 @@ export function DealCard({ deal, moving = false }: { deal: Deal; moving?: boolea
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
     id: deal.id,
     data: { deal } satisfies DealDragData,
+    // A group, not a button: the card holds a link and a menu, which a button may not (axe
+    // nested-interactive); it stays focusable and moved with the keyboard as before.
+    attributes: { role: 'group', roleDescription: t('a11y.dealCard') },
   });
   const navigate = useNavigate();
   // A drop ends with a click on the card; only a click that started no drag opens the deal.
@@ -33,6 +36,7 @@ export function DealCard({ deal, moving = false }: { deal: Deal; moving?: boolea
         withBorder
         padding="sm"
         data-testid="deal-card"
+        aria-label={deal.title}
         data-moving={moving || undefined}
         aria-busy={moving || undefined}
         style={{

@@ -186,6 +186,11 @@ class FakeEventSource extends EventTarget {
     );
   }
 
+  /** The server's mark after the backlog: what comes next is live. */
+  ready() {
+    this.dispatchEvent(new MessageEvent('ready', { data: '{}' }));
+  }
+
   refuse() {
     this.readyState = FakeEventSource.CLOSED;
     this.dispatchEvent(new Event('error'));
@@ -293,6 +298,7 @@ describe('NotificationBell', () => {
     const stream = FakeEventSource.latest();
     expect(stream.url).toBe('/api/v1/notifications/stream?access_token=access-1');
     stream.open();
+    stream.ready();
 
     server.create(due);
     act(() => stream.send(due));
@@ -313,13 +319,24 @@ describe('NotificationBell', () => {
     expect(await screen.findAllByTestId('notification')).toHaveLength(1);
   });
 
-  it('does not toast the backlog of old unread notifications', async () => {
+  it('counts the backlog the stream sends first but toasts only what comes after it', async () => {
     notificationsApi([]);
     renderApp(PAGE);
     await bellNamed(0);
-    act(() => FakeEventSource.latest().send({ ...examples.overdue, id: 'old-1' }));
+    const stream = FakeEventSource.latest();
+    act(() => {
+      stream.open();
+      stream.send({ ...examples.overdue, id: 'old-1', created_at: new Date().toISOString() });
+    });
     expect(await bellNamed(1)).toBeInTheDocument();
     expect(screen.queryByText('Задача просрочена')).not.toBeInTheDocument();
+
+    act(() => {
+      stream.ready();
+      stream.send({ ...examples.overdue, id: 'new-1', created_at: new Date().toISOString() });
+    });
+    expect(await bellNamed(2)).toBeInTheDocument();
+    expect(await screen.findByText('Задача просрочена')).toBeInTheDocument();
   });
 
   it('a stale-deal alert leads to the deal', async () => {

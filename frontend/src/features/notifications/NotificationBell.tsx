@@ -155,8 +155,9 @@ export function NotificationBell() {
 
   return (
     <Popover width="min(360px, calc(100vw - 16px))" position="bottom-end" shadow="md">
-      <Popover.Target>
-        <Indicator label={countLabel} size={16} disabled={count === 0} offset={4} color="red.8">
+      <Indicator label={countLabel} size={16} disabled={count === 0} offset={4} color="red.8">
+        {/* The button is the target, so it (not the badge) carries the popup's ARIA state. */}
+        <Popover.Target>
           <ActionIcon
             variant="default"
             size="lg"
@@ -164,8 +165,8 @@ export function NotificationBell() {
           >
             <BellIcon />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
+        </Popover.Target>
+      </Indicator>
       <Popover.Dropdown p={0}>
         <Group justify="space-between" p="xs">
           <Text fw={600}>{t('notifications.title')}</Text>
@@ -179,7 +180,12 @@ export function NotificationBell() {
             {t('notifications.readAll')}
           </Button>
         </Group>
-        <ScrollArea.Autosize mah={420}>{list}</ScrollArea.Autosize>
+        <ScrollArea.Autosize
+          mah={420}
+          viewportProps={{ tabIndex: 0, 'aria-label': t('notifications.title') }}
+        >
+          {list}
+        </ScrollArea.Autosize>
       </Popover.Dropdown>
     </Popover>
   );

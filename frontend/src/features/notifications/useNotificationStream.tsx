@@ -9,8 +9,9 @@ import { notificationLink, notificationText } from './notificationText';
 import { notificationKeys, receiveNotification, type Notification } from './queries';
 
 const STREAM_URL = '/api/v1/notifications/stream';
-/** A notification created this long before it arrives is news: anything older is backlog. */
-const FRESH_MS = 2 * 60_000;
+// A burst (the nightly staleness check, a hand-over) toasts its first few; the bell has all.
+const BURST_MS = 30_000;
+const BURST_TOASTS = 3;
 const MAX_RETRY_MS = 30_000;
 
 // What a person should notice at once, with how long its toast stays.
@@ -88,6 +89,9 @@ export function useNotificationStream(
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
+    // The server sends the unread backlog first, then `ready`: only what follows is toasted.
+    let live = false;
+    let toasted: number[] = [];
 
     const receive = (event: MessageEvent<string>) => {
       let notification: Notification;
@@ -97,9 +101,13 @@ export function useNotificationStream(
         return;
       }
       const isNew = receiveNotification(queryClient, notification);
-      const age = Date.now() - new Date(notification.created_at ?? 0).getTime();
-      if (isNew && notification.read_at === null && age < FRESH_MS) {
-        toast(notification);
+      if (isNew && live && notification.read_at === null) {
+        const now = Date.now();
+        toasted = toasted.filter((at) => now - at < BURST_MS);
+        if (toasted.length < BURST_TOASTS) {
+          toasted.push(now);
+          toast(notification);
+        }
         // The today screen and the navigation's counters list the new notifications and tasks.
         void queryClient.invalidateQueries({ queryKey: taskKeys.today() });
       }
@@ -115,6 +123,10 @@ export function useNotificationStream(
       current.addEventListener('open', () => {
         if (attempt > 0) void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
         attempt = 0;
+        live = false;
+      });
+      current.addEventListener('ready', () => {
+        live = true;
       });
       current.addEventListener('notification', receive as EventListener);
       current.addEventListener('error', () => {
