@@ -177,6 +177,8 @@ class TestTwoWebProcesses:
             lines = stream.aiter_lines()
             backlog = await next_event(lines)
             assert json.loads(backlog["data"])["params"]["task_title"] == "backlog"
+            # The backlog ends with "ready"; what follows is live.
+            assert (await next_event(lines))["event"] == "ready"
 
             async with http(web_pair.a) as on_a:
                 created = await on_a.post(
