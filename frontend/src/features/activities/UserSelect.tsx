@@ -3,27 +3,30 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUserName } from '../clients/queries';
-import { useColleagues } from './queries';
+import { useColleagues, type OwnedRecords } from './queries';
 
-/** A colleague chosen by typing part of the name; the server searches the whole organisation. */
+/** A colleague chosen by typing part of the name; the server searches the whole organisation,
+ * or with `ownersOf` only the people whose records of that kind the caller may see (a filter). */
 export function UserSelect({
   label,
   value,
   onChange,
   clearable = false,
   error,
+  ownersOf,
 }: {
   label: string;
   value: string | null;
   onChange: (value: string | null) => void;
   clearable?: boolean;
   error?: string | null;
+  ownersOf?: OwnedRecords;
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
   const chosenName = useUserName(value ?? undefined);
-  const users = useColleagues(q);
+  const users = useColleagues(q, ownersOf);
   const options = (users.data ?? []).map((user) => ({ value: user.id, label: user.full_name }));
   // The chosen colleague stays named when the current search does not find them.
   if (value && !options.some((option) => option.value === value)) {

@@ -120,15 +120,19 @@ export function useDealTimeline(dealId: string) {
   });
 }
 
-/** Active colleagues whose name or e-mail holds `q`. */
-export function useColleagues(q: string) {
+/** Kinds of records that have an owner whose visibility a role decides. */
+export type OwnedRecords = components['schemas']['Resource'];
+
+/** Active colleagues whose name or e-mail holds `q`; with `ownersOf`, only those whose records
+ * of that kind the caller may see (a head's team, for filtering a list by responsible). */
+export function useColleagues(q: string, ownersOf?: OwnedRecords) {
   return useQuery({
-    queryKey: ['users', 'search', q] as const,
+    queryKey: ['users', 'search', q, ownersOf ?? null] as const,
     staleTime: 5 * 60_000,
     queryFn: ({ signal }) =>
       unwrap(
         api.GET('/api/v1/users', {
-          params: { query: { q: q || undefined, is_active: true, limit: 20 } },
+          params: { query: { q: q || undefined, is_active: true, owners_of: ownersOf, limit: 20 } },
           signal,
         }),
       ),

@@ -207,6 +207,7 @@ export function ClientList() {
             value={filters.responsibleId ?? null}
             onChange={(value) => setParam('responsible_id', value)}
             clearable
+            ownersOf="clients"
           />
         </div>
         <Select
