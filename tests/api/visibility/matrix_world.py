@@ -22,6 +22,7 @@ from adapters.db.tables.activities import activities, comments, notifications, t
 from adapters.db.tables.clients import clients, contacts
 from adapters.db.tables.deals import deals
 from adapters.db.tables.funnels import funnels, stages
+from adapters.db.tables.platform import saved_filters
 from adapters.db.tables.staff import absences
 from domain.staff.model import User
 from tests.api.attachments.support import API, insert
@@ -80,6 +81,7 @@ class Records:
     contact: uuid.UUID
     absence: uuid.UUID
     notification: uuid.UUID
+    saved_filter: uuid.UUID
 
 
 @dataclass(slots=True)
@@ -217,6 +219,17 @@ class Builder:
             params={"task_title": "Матрица"},
         )
 
+    async def saved_filter(self, owner: Owner) -> uuid.UUID:
+        return await insert(
+            self.c,
+            saved_filters,
+            organisation_id=owner.org.id,
+            user_id=owner.user.id,
+            list="clients",
+            name=f"Фильтр {uuid.uuid4().hex[:8]}",
+            query="temperature=hot",
+        )
+
     async def attachment(self, owner: Owner, r: Records) -> str:
         # The organisation's admin uploads onto the owner's deal: the file is the deal's.
         uploaded = await self.factory.client.post(
@@ -245,6 +258,7 @@ class Builder:
             contact=uuid.uuid4(),
             absence=await self.absence(owner),
             notification=await self.notification(owner),
+            saved_filter=await self.saved_filter(owner),
         )
         return replace(
             base,
@@ -280,6 +294,8 @@ class Builder:
                 return replace(r, contact=await self.contact(owner, r))
             case "attachment":
                 return replace(r, attachment=await self.attachment(owner, r))
+            case "saved_filter":
+                return replace(r, saved_filter=await self.saved_filter(owner))
             case "absence":
                 return replace(r, absence=await self.absence(owner))
         raise AssertionError(f"no fresh record of kind {kind}")

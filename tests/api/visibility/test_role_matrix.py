@@ -180,6 +180,11 @@ def _own_only(role: str, relation: str) -> int:
     return 200 if relation == "own" else 404
 
 
+def _own_only_answering(success: int) -> Callable[[str, str], int]:
+    """A saved filter is its owner's alone, whatever the role: anyone else's is not found."""
+    return lambda role, relation: success if relation == "own" else 404
+
+
 def _job_reader(role: str) -> int:
     """The job was started by the admin: jobs:read_all reads it, anyone else not."""
     return 200 if P.JOBS_READ_ALL in _permissions(role) else 404
@@ -439,6 +444,25 @@ OWNED: dict[str, Owned] = {
     "read_notification": Owned(
         lambda r: f"/notifications/{r.notification}/read", (), method="POST", expect=_own_only
     ),
+    "preview_client_merge": Owned(
+        lambda r: f"/clients/{r.client}/merge-preview?other_id={r.spare_client}",
+        (P.CLIENTS_WRITE,),
+    ),
+    "update_saved_filter": Owned(
+        lambda r: f"/saved-filters/{r.saved_filter}",
+        (),
+        method="PATCH",
+        request=lambda _: {"json": {"name": f"Фильтр {_tag()}"}},
+        expect=_own_only_answering(200),
+    ),
+    "delete_saved_filter": Owned(
+        lambda r: f"/saved-filters/{r.saved_filter}",
+        (),
+        204,
+        method="DELETE",
+        fresh="saved_filter",
+        expect=_own_only_answering(204),
+    ),
 }
 
 _WEEK = {"mon": {"starts": "09:00", "ends": "18:00"}}
@@ -465,6 +489,19 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         201,
         method="POST",
         request=lambda _: {"json": {"name": f"ООО Новый {_tag()}"}},
+        on_record=False,
+    ),
+    "count_clients": OrgLevel(_at("/clients/count"), (P.CLIENTS_READ,), on_record=False),
+    # Everyone keeps their own saved filters (update and delete are owned rows above).
+    "list_saved_filters": OrgLevel(_at("/saved-filters?list=clients"), None, on_record=False),
+    "create_saved_filter": OrgLevel(
+        _at("/saved-filters"),
+        None,
+        201,
+        method="POST",
+        request=lambda _: {
+            "json": {"list": "deals", "name": f"Фильтр {_tag()}", "query": "stale=true"}
+        },
         on_record=False,
     ),
     "list_client_duplicates": OrgLevel(
