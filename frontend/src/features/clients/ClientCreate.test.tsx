@@ -10,6 +10,9 @@ const EXISTING_ID = '00000000-0000-4000-8000-00000000c102';
 const OWNER_ID = '00000000-0000-4000-8000-000000000002';
 
 const signIn = () => setTokens({ access: 'access-1' });
+// These tests type a whole form key by key and then open the client card: on a loaded machine
+// that outlasts the default 15 s.
+const LONG = 30_000;
 
 const baseRoutes = {
   'GET /api/v1/users/me': () => json(200, adminUser),
@@ -22,76 +25,80 @@ const baseRoutes = {
 };
 
 describe('ClientCreate', () => {
-  it('shows a similar client with its owner and creates anyway on request', async () => {
-    signIn();
-    let posts = 0;
-    const api = mockApi({
-      ...baseRoutes,
-      'POST /api/v1/clients': () => {
-        posts += 1;
-        if (posts === 1) {
-          return json(
-            409,
-            {
-              type: 'about:blank',
-              title: 'Conflict',
-              status: 409,
-              detail: 'Possible duplicate',
-              candidates: [
-                { id: EXISTING_ID, name: 'Ромашка', responsible_id: OWNER_ID, reasons: ['inn'] },
-              ],
-            },
-            'application/problem+json',
-          );
-        }
-        return json(201, client(NEW_ID, 'ООО Ромашка'));
-      },
-    });
-    const { user, router } = renderApp('/clients');
-
-    await user.click(
-      await screen.findByRole('button', { name: 'Новый клиент' }, { timeout: 5000 }),
-    );
-    const dialog = within(await screen.findByRole('dialog'));
-    await user.type(dialog.getByLabelText(/^Название/), 'ООО Ромашка');
-    await user.type(dialog.getByLabelText('ИНН'), '7707083893');
-    await user.type(dialog.getByLabelText('Имя и фамилия контакта'), 'Иван Петров');
-    await user.type(dialog.getByLabelText('Телефон'), '+7 912 345-67-89');
-    await user.click(dialog.getByRole('button', { name: 'Создать' }));
-
-    const alert = await dialog.findByRole('alert');
-    expect(alert).toHaveTextContent('Похожий клиент уже есть:');
-    expect(within(alert).getByRole('link', { name: 'Ромашка' })).toHaveAttribute(
-      'href',
-      `/clients/${EXISTING_ID}`,
-    );
-    await waitFor(() => expect(alert).toHaveTextContent('(ответственный: Борис Продавцов)'));
-
-    await user.click(within(alert).getByRole('button', { name: 'Всё равно создать' }));
-
-    await waitFor(() => expect(router.state.location.pathname).toBe(`/clients/${NEW_ID}`));
-    const [first, second] = api.callsTo('POST', '/api/v1/clients');
-    expect(JSON.parse(first!.body)).toEqual({
-      kind: 'company',
-      name: 'ООО Ромашка',
-      inn: '7707083893',
-      temperature: 'warm',
-      contacts: [
-        {
-          full_name: 'Иван Петров',
-          phones: ['+7 912 345-67-89'],
-          emails: [],
-          is_primary: true,
+  it(
+    'shows a similar client with its owner and creates anyway on request',
+    async () => {
+      signIn();
+      let posts = 0;
+      const api = mockApi({
+        ...baseRoutes,
+        'POST /api/v1/clients': () => {
+          posts += 1;
+          if (posts === 1) {
+            return json(
+              409,
+              {
+                type: 'about:blank',
+                title: 'Conflict',
+                status: 409,
+                detail: 'Possible duplicate',
+                candidates: [
+                  { id: EXISTING_ID, name: 'Ромашка', responsible_id: OWNER_ID, reasons: ['inn'] },
+                ],
+              },
+              'application/problem+json',
+            );
+          }
+          return json(201, client(NEW_ID, 'ООО Ромашка'));
         },
-      ],
-      confirm_duplicate: false,
-    });
-    expect(JSON.parse(second!.body)).toEqual({
-      ...(JSON.parse(first!.body) as object),
-      confirm_duplicate: true,
-    });
-    expect(await screen.findByRole('heading', { name: 'ООО Ромашка' })).toBeInTheDocument();
-  });
+      });
+      const { user, router } = renderApp('/clients');
+
+      await user.click(
+        await screen.findByRole('button', { name: 'Новый клиент' }, { timeout: 5000 }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      await user.type(dialog.getByLabelText(/^Название/), 'ООО Ромашка');
+      await user.type(dialog.getByLabelText('ИНН'), '7707083893');
+      await user.type(dialog.getByLabelText('Имя и фамилия контакта'), 'Иван Петров');
+      await user.type(dialog.getByLabelText('Телефон'), '+7 912 345-67-89');
+      await user.click(dialog.getByRole('button', { name: 'Создать' }));
+
+      const alert = await dialog.findByRole('alert');
+      expect(alert).toHaveTextContent('Похожий клиент уже есть:');
+      expect(within(alert).getByRole('link', { name: 'Ромашка' })).toHaveAttribute(
+        'href',
+        `/clients/${EXISTING_ID}`,
+      );
+      await waitFor(() => expect(alert).toHaveTextContent('(ответственный: Борис Продавцов)'));
+
+      await user.click(within(alert).getByRole('button', { name: 'Всё равно создать' }));
+
+      await waitFor(() => expect(router.state.location.pathname).toBe(`/clients/${NEW_ID}`));
+      const [first, second] = api.callsTo('POST', '/api/v1/clients');
+      expect(JSON.parse(first!.body)).toEqual({
+        kind: 'company',
+        name: 'ООО Ромашка',
+        inn: '7707083893',
+        temperature: 'warm',
+        contacts: [
+          {
+            full_name: 'Иван Петров',
+            phones: ['+7 912 345-67-89'],
+            emails: [],
+            is_primary: true,
+          },
+        ],
+        confirm_duplicate: false,
+      });
+      expect(JSON.parse(second!.body)).toEqual({
+        ...(JSON.parse(first!.body) as object),
+        confirm_duplicate: true,
+      });
+      expect(await screen.findByRole('heading', { name: 'ООО Ромашка' })).toBeInTheDocument();
+    },
+    LONG,
+  );
 
   it('puts a 422 on the INN and on the contact phone under those fields', async () => {
     signIn();
@@ -126,65 +133,74 @@ describe('ClientCreate', () => {
     expect(router.state.location.pathname).toBe('/clients');
   });
 
-  it('creates the client and merges it into the similar one found', async () => {
-    signIn();
-    let posts = 0;
-    const existing = client(EXISTING_ID, 'Ромашка', { version: 5, responsible_id: OWNER_ID });
-    const created = client(NEW_ID, 'ООО Ромашка');
-    const api = mockApi({
-      ...baseRoutes,
-      [`GET /api/v1/clients/${EXISTING_ID}`]: () => json(200, existing),
-      [`GET /api/v1/clients/${EXISTING_ID}/timeline`]: () =>
-        json(200, { items: [], next_cursor: null }),
-      'POST /api/v1/clients': () => {
-        posts += 1;
-        return posts === 1
-          ? json(
-              409,
-              {
-                type: 'about:blank',
-                title: 'Conflict',
-                status: 409,
-                detail: 'Possible duplicate',
-                candidates: [
-                  { id: EXISTING_ID, name: 'Ромашка', responsible_id: OWNER_ID, reasons: ['inn'] },
-                ],
-              },
-              'application/problem+json',
-            )
-          : json(201, created);
-      },
-      [`GET /api/v1/clients/${EXISTING_ID}/merge-preview`]: () =>
-        json(200, {
-          survivor: existing,
-          other: created,
-          moves: { contacts: 1, deals: 0, tasks: 0, activities: 0, comments: 0, attachments: 0 },
-          filled: ['inn'],
-        }),
-      [`POST /api/v1/clients/${EXISTING_ID}/merge`]: () => json(200, { ...existing, version: 6 }),
-    });
-    const { user, router } = renderApp('/clients');
+  it(
+    'creates the client and merges it into the similar one found',
+    async () => {
+      signIn();
+      let posts = 0;
+      const existing = client(EXISTING_ID, 'Ромашка', { version: 5, responsible_id: OWNER_ID });
+      const created = client(NEW_ID, 'ООО Ромашка');
+      const api = mockApi({
+        ...baseRoutes,
+        [`GET /api/v1/clients/${EXISTING_ID}`]: () => json(200, existing),
+        [`GET /api/v1/clients/${EXISTING_ID}/timeline`]: () =>
+          json(200, { items: [], next_cursor: null }),
+        'POST /api/v1/clients': () => {
+          posts += 1;
+          return posts === 1
+            ? json(
+                409,
+                {
+                  type: 'about:blank',
+                  title: 'Conflict',
+                  status: 409,
+                  detail: 'Possible duplicate',
+                  candidates: [
+                    {
+                      id: EXISTING_ID,
+                      name: 'Ромашка',
+                      responsible_id: OWNER_ID,
+                      reasons: ['inn'],
+                    },
+                  ],
+                },
+                'application/problem+json',
+              )
+            : json(201, created);
+        },
+        [`GET /api/v1/clients/${EXISTING_ID}/merge-preview`]: () =>
+          json(200, {
+            survivor: existing,
+            other: created,
+            moves: { contacts: 1, deals: 0, tasks: 0, activities: 0, comments: 0, attachments: 0 },
+            filled: ['inn'],
+          }),
+        [`POST /api/v1/clients/${EXISTING_ID}/merge`]: () => json(200, { ...existing, version: 6 }),
+      });
+      const { user, router } = renderApp('/clients');
 
-    await user.click(
-      await screen.findByRole('button', { name: 'Новый клиент' }, { timeout: 5000 }),
-    );
-    const dialog = within(await screen.findByRole('dialog'));
-    await user.type(dialog.getByLabelText(/^Название/), 'ООО Ромашка');
-    await user.type(dialog.getByLabelText('ИНН'), '7707083893');
-    await user.click(dialog.getByRole('button', { name: 'Создать' }));
-    const alert = await dialog.findByRole('alert');
-    await user.click(within(alert).getByRole('button', { name: 'Создать и объединить' }));
+      await user.click(
+        await screen.findByRole('button', { name: 'Новый клиент' }, { timeout: 5000 }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      await user.type(dialog.getByLabelText(/^Название/), 'ООО Ромашка');
+      await user.type(dialog.getByLabelText('ИНН'), '7707083893');
+      await user.click(dialog.getByRole('button', { name: 'Создать' }));
+      const alert = await dialog.findByRole('alert');
+      await user.click(within(alert).getByRole('button', { name: 'Создать и объединить' }));
 
-    const merge = within(await screen.findByTestId('client-merge', {}, { timeout: 5000 }));
-    expect(await merge.findByTestId('merge-moves')).toHaveTextContent('Контактные лица');
-    await user.click(merge.getByRole('button', { name: 'Объединить' }));
+      const merge = within(await screen.findByTestId('client-merge', {}, { timeout: 5000 }));
+      expect(await merge.findByTestId('merge-moves')).toHaveTextContent('Контактные лица');
+      await user.click(merge.getByRole('button', { name: 'Объединить' }));
 
-    await waitFor(() => expect(router.state.location.pathname).toBe(`/clients/${EXISTING_ID}`));
-    expect(JSON.parse(api.callsTo('POST', '/api/v1/clients')[1]!.body)).toMatchObject({
-      confirm_duplicate: true,
-    });
-    const [merged] = api.callsTo('POST', `/api/v1/clients/${EXISTING_ID}/merge`);
-    expect(merged!.headers.get('If-Match')).toBe('"v5"');
-    expect(JSON.parse(merged!.body)).toEqual({ other_id: NEW_ID });
-  });
+      await waitFor(() => expect(router.state.location.pathname).toBe(`/clients/${EXISTING_ID}`));
+      expect(JSON.parse(api.callsTo('POST', '/api/v1/clients')[1]!.body)).toMatchObject({
+        confirm_duplicate: true,
+      });
+      const [merged] = api.callsTo('POST', `/api/v1/clients/${EXISTING_ID}/merge`);
+      expect(merged!.headers.get('If-Match')).toBe('"v5"');
+      expect(JSON.parse(merged!.body)).toEqual({ other_id: NEW_ID });
+    },
+    LONG,
+  );
 });
