@@ -202,7 +202,7 @@ function AbsenceList() {
     [users.data],
   );
   const day = (iso: string) => new Date(`${iso}T00:00:00`).toLocaleDateString(i18n.language);
-  const items = absences.data?.items ?? [];
+  const items = absences.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <Stack>
@@ -264,6 +264,17 @@ function AbsenceList() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {absences.hasNextPage && (
+        <Group>
+          <Button
+            variant="default"
+            loading={absences.isFetchingNextPage}
+            onClick={() => void absences.fetchNextPage()}
+          >
+            {t('settings.absences.more')}
+          </Button>
+        </Group>
       )}
       {editing !== null && (
         <AbsenceEdit

@@ -1,4 +1,10 @@
-import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryKey,
+} from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 
@@ -228,11 +234,19 @@ export function usePutSchedule() {
   });
 }
 
+/** Absences page by page (the API's keyset cursor); "show more" asks for the next. */
 export function useAbsences() {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: settingsKeys.absences(),
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/absences', { params: { query: { limit: 200 } }, signal })),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/absences', {
+          params: { query: { limit: 100, cursor: pageParam } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
 }
 
