@@ -38,6 +38,18 @@ log = structlog.get_logger(__name__)
 class FieldError(BaseModel):
     loc: list[str | int] = Field(description="Path to the failing field, e.g. ['body', 'email']")
     msg: str
+    code: str | None = Field(
+        default=None,
+        description=(
+            "What is wrong, as a stable code a client can word in its reader's language: the "
+            "validation error's kind (missing, string_too_long, less_than_equal...), "
+            "invalid_input for a domain rule (then only `msg` tells which), invalid otherwise"
+        ),
+    )
+    ctx: dict[str, str] | None = Field(
+        default=None,
+        description="The limits the code names, e.g. {'max_length': '200'} for string_too_long",
+    )
 
 
 class Problem(BaseModel):
@@ -130,7 +142,10 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     errors = None
     if isinstance(exc, InvalidInput):
-        errors = [{"loc": _request_loc(p.loc), "msg": p.msg} for p in exc.problems]
+        errors = [
+            {"loc": _request_loc(p.loc), "msg": p.msg, "code": "invalid_input"}
+            for p in exc.problems
+        ]
     return problem_response(
         status,
         exc.detail,
@@ -241,9 +256,25 @@ def _limit(value: Any) -> str:
     return str(value) if isinstance(value, str | int | float | Decimal) else ""
 
 
+def _field_error(error: Any) -> dict[str, Any]:
+    kind = str(error.get("type", ""))
+    code = kind if kind in _MESSAGES or kind == "invalid_input" else "invalid"
+    item: dict[str, Any] = {
+        "loc": list(error.get("loc", ())),
+        "msg": _fixed_message(error),
+        "code": code,
+    }
+    # The schema's limits only (numbers, allowed values), as in the message.
+    ctx = (error.get("ctx") or {}) if code in _MESSAGES else {}
+    limits = {key: _limit(value) for key, value in ctx.items() if _limit(value)}
+    if limits:
+        item["ctx"] = limits
+    return item
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e.get("loc", ())), "msg": _fixed_message(e)} for e in exc.errors()]
+    errors = [_field_error(e) for e in exc.errors()]
     malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
     if malformed:
         return problem_response(

@@ -1,4 +1,6 @@
 import type { TFunction } from 'i18next';
+import { i18n } from '../i18n';
+import { fieldErrorText } from './fieldErrorText';
 import type { components } from './schema';
 
 /** RFC 9457 problem details, the body of every error response of the API. */
@@ -48,7 +50,10 @@ export function mapProblemToFields(
   const fieldErrors: Record<string, string> = {};
   const otherErrors: string[] = [];
   const known = new Set(fields);
-  for (const { loc, msg } of problem?.errors ?? []) {
+  for (const error of problem?.errors ?? []) {
+    const { loc } = error;
+    // In the reader's language where the server gave the error's code (and its limit).
+    const msg = fieldErrorText(error, i18n.t, i18n.language);
     const path = loc.length > 1 && REQUEST_PARTS.has(String(loc[0])) ? loc.slice(1) : loc;
     let key = path.join('.');
     // `nested`: an error deeper than any field (`contacts.0.phones.0.number`) goes to the

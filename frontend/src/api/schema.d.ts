@@ -3634,6 +3634,18 @@ export interface components {
             loc: (string | number)[];
             /** Msg */
             msg: string;
+            /**
+             * Code
+             * @description What is wrong, as a stable code a client can word in its reader's language: the validation error's kind (missing, string_too_long, less_than_equal...), invalid_input for a domain rule (then only `msg` tells which), invalid otherwise
+             */
+            code?: string | null;
+            /**
+             * Ctx
+             * @description The limits the code names, e.g. {'max_length': '200'} for string_too_long
+             */
+            ctx?: {
+                [key: string]: string;
+            } | null;
         };
         /** FollowUpCreate */
         FollowUpCreate: {
