@@ -91,8 +91,15 @@ export function IntakeInbox() {
                 <Table.Td>
                   {t(`intake.sources.${item.source}`)} · {item.provider}
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={STATE_COLOR[item.state]}>{t(`intake.filters.${item.state}`)}</Badge>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge
+                    color={STATE_COLOR[item.state]}
+                    variant="light"
+                    tt="none"
+                    styles={{ label: { overflow: 'visible' } }}
+                  >
+                    {t(`intake.filters.${item.state}`)}
+                  </Badge>
                   {item.attempts > 0 && (
                     <Text size="xs" c="dimmed">
                       {t('intake.attempts', { count: item.attempts })}
