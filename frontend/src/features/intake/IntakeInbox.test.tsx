@@ -83,12 +83,12 @@ describe('IntakeInbox', () => {
     setTokens({ access: 'access-1' });
     mockApi({
       'GET /api/v1/users/me': () => json(200, adminUser),
-      'GET /api/v1/intake/inbox': () => problem(503, 'The database is busy; retry shortly'),
+      'GET /api/v1/intake/inbox': () => problem(403, 'This requires the permission intake:manage'),
     });
     renderApp('/settings/intake-inbox');
 
     expect(
-      await screen.findByText('The database is busy; retry shortly', {}, { timeout: 5000 }),
+      await screen.findByText('У вас нет прав на это действие.', {}, { timeout: 5000 }),
     ).toBeInTheDocument();
     expect(screen.queryByText('Запросов с таким состоянием нет.')).toBeNull();
   });
