@@ -164,16 +164,41 @@ def _search_parts(text: str, organisation_id: UUID) -> tuple[str, sa.Select[Any]
     return pattern, matching_clients
 
 
+# A trigram index finds a fragment of at least three characters; a shorter one it cannot
+# narrow, so every client would be read to collect the matching ones.
+_TRIGRAM = 3
+
+
+def _is_short(text: str) -> bool:
+    return len(text) < _TRIGRAM
+
+
+def _client_named(
+    text: str, organisation_id: UUID, client_id: sa.ColumnElement[Any]
+) -> sa.ColumnElement[bool]:
+    """The deal's own client (by primary key) has a name containing ``text``: per deal, for
+    fragments too short for the clients' trigram index. A scalar subquery, which the planner
+    cannot turn into a hashed set of every matching client as it may an EXISTS."""
+    name = (
+        sa.select(clients.c.name)
+        .where(clients.c.organisation_id == organisation_id, clients.c.id == client_id)
+        .scalar_subquery()
+    )
+    return name.ilike(f"%{_escape_like(text)}%", escape="\\")
+
+
 def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
     """Title or client name containing ``text``: the title's trigram index, or
     ``client_id = ANY(ARRAY(...))`` of the clients the clients' trigram index finds (computed
     once, then deals by client_id), never an OR with a per-row subquery. The planner can then
-    combine both indexes, or walk the sort's index when the fragment is frequent."""
+    combine both indexes, or walk the sort's index when the fragment is frequent. A fragment
+    too short for the index looks up each deal's client instead."""
     pattern, matching_clients = _search_parts(text, organisation_id)
-    return sa.or_(
-        deals.c.title.ilike(pattern, escape="\\"),
-        deals.c.client_id == sa.any_(sa.func.array(matching_clients.scalar_subquery())),
-    )
+    if _is_short(text):
+        by_client = _client_named(text, organisation_id, deals.c.client_id)
+    else:
+        by_client = deals.c.client_id == sa.any_(sa.func.array(matching_clients.scalar_subquery()))
+    return sa.or_(deals.c.title.ilike(pattern, escape="\\"), by_client)
 
 
 def _search_branches(
@@ -181,8 +206,14 @@ def _search_branches(
 ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
     """The two indexed halves of a deal list's search on ``table`` (deals, or a subquery of
     them): the title's trigram index, and deals by client_id (the (organisation, client)
-    index) of the matching clients, as a set the planner may hash."""
+    index) of the matching clients, as a set the planner may hash. A fragment too short for
+    the clients' trigram index looks up each deal's client instead of reading every client."""
     pattern, matching_clients = _search_parts(text, organisation_id)
+    if _is_short(text):
+        return (
+            table.c.title.ilike(pattern, escape="\\"),
+            _client_named(text, organisation_id, table.c.client_id),
+        )
     return (
         table.c.title.ilike(pattern, escape="\\"),
         table.c.client_id.in_(matching_clients),
@@ -378,11 +409,15 @@ class SqlDealRepository(SqlRepository):
                 return (key.desc(), deals.c.id.desc())
             return (key.asc(), deals.c.id.asc())
 
+        # The stages only for the stale filter: a join the conditions do not need lets the
+        # planner put the stages on the outer side of a nested loop and repeat the (trigram)
+        # scan of deals once per stage.
+        source = _STAGE_JOIN if filters.stale is not None else deals
         if searched:
-            return await self._searched(scope, text, where, sort, limit)
+            return await self._searched(scope, text, where, sort, limit, source)
 
         if not _range_filtered(filters, sort):
-            query = sa.select(deals).select_from(_STAGE_JOIN).where(*where)
+            query = sa.select(deals).select_from(source).where(*where)
             rows = (await self._conn.execute(query.order_by(*ordered(column)).limit(limit))).all()
             return await self._hydrate(rows)
         # Keys first: the page's ids from the range filter's covering index (index-only, then a
@@ -393,7 +428,7 @@ class SqlDealRepository(SqlRepository):
         key = _opaque(column) if _short_close_period(filters) else column
         keys = (
             sa.select(deals.c.id)
-            .select_from(_STAGE_JOIN if filters.stale is not None else deals)
+            .select_from(source)
             .where(*where)
             .order_by(*ordered(key))
             .limit(limit)
@@ -414,6 +449,7 @@ class SqlDealRepository(SqlRepository):
         where: builtins.list[sa.ColumnElement[bool]],
         sort: DealSort,
         limit: int,
+        source: sa.FromClause,
     ) -> Sequence[Deal]:
         """A page of deals whose title or client's name contains ``text``, in three steps, each
         bounded, the first that answers wins:
@@ -437,7 +473,7 @@ class SqlDealRepository(SqlRepository):
 
         recent = (
             sa.select(deals)
-            .select_from(_STAGE_JOIN)
+            .select_from(source)
             .where(*where)
             .order_by(*ordered(deals))
             .limit(SEARCH_WINDOW)
@@ -448,24 +484,24 @@ class SqlDealRepository(SqlRepository):
         rows = (await self._conn.execute(query)).all()
         if len(rows) == limit:
             return await self._hydrate(rows)
-        ids: builtins.list[UUID] = []
-        if len(rows) < SEARCH_FREQUENT_IN_WINDOW:
+        # Step 3 unless step 2 answers: the sort order walked with both conditions.
+        paged = sa.select(deals).select_from(source).where(*where, sa.or_(title, by_client))
+        # No index narrows a fragment shorter than a trigram: collecting its matches would
+        # read every deal, so it goes straight to the walk.
+        if len(rows) < SEARCH_FREQUENT_IN_WINDOW and not _is_short(text):
             branches = [
-                sa.select(deals.c.id).select_from(_STAGE_JOIN).where(*where, condition)
+                sa.select(deals.c.id).select_from(source).where(*where, condition)
                 for condition in (title, by_client)
             ]
             found = sa.union_all(*branches).limit(SEARCH_CANDIDATES + 1)
             ids = list(dict.fromkeys((await self._conn.execute(found)).scalars()))
-        if len(rows) < SEARCH_FREQUENT_IN_WINDOW and len(ids) <= SEARCH_CANDIDATES:
             if not ids:
                 return []
-            paged = sa.select(deals).where(
-                in_organisation(deals, scope), deals.c.id == sa.any_(sa.literal(ids, _UUIDS))
-            )
-        else:
-            paged = (
-                sa.select(deals).select_from(_STAGE_JOIN).where(*where, sa.or_(title, by_client))
-            )
+            if len(ids) <= SEARCH_CANDIDATES:
+                paged = sa.select(deals).where(
+                    in_organisation(deals, scope),
+                    deals.c.id == sa.any_(sa.literal(ids, _UUIDS)),
+                )
         rows = (await self._conn.execute(paged.order_by(*ordered(deals)).limit(limit))).all()
         return await self._hydrate(rows)
 

@@ -141,6 +141,28 @@ class TestDealList:
         assert titles(await listed(factory, world.stranger, "q=нерго")) == {"Энергоаудит чужой"}
         assert titles(await listed(factory, world.seller, "q=такого-нет")) == set()
 
+    @pytest.mark.parametrize("window", [2000, 1], ids=["newest-window", "walk"])
+    async def test_a_fragment_shorter_than_a_trigram_matches_titles_and_client_names(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, window: int
+    ) -> None:
+        """One or two letters are found in titles and clients' names alike, by the newest
+        window or by the walk (no index narrows them), the caller's visible deals only, and
+        the totals agree."""
+        monkeypatch.setattr(deal_repository, "SEARCH_WINDOW", window)
+        world = await teams(factory)
+        client = await create_client(factory, world.seller, name="ТОВ «Їжак»")
+        titled = await create_deal(factory, world.seller, title="Монтаж їжакових дверей")
+        of_client = await create_deal(
+            factory, world.seller, title="Поставка", client_id=client["id"]
+        )
+        await create_deal(factory, world.seller, title="Другое")
+        await create_deal(factory, world.stranger, title="Їжак чужий")
+        expected = {titled["title"], of_client["title"]}
+        assert titles(await listed(factory, world.seller, "q=їж")) == expected
+        assert titles(await listed(factory, world.seller, "q=Ї")) == expected
+        assert titles(await listed(factory, world.seller, "q=ъы")) == set()
+        assert [t["count"] for t in await totals_of(factory, world.seller, "q=їж")] == [2]
+
     async def test_totals_cover_every_selected_deal_with_weighted_amounts(
         self, factory: Factory
     ) -> None:
