@@ -1,6 +1,8 @@
 import type { TFunction } from 'i18next';
 import { i18n } from '../i18n';
 import { fieldErrorText } from './fieldErrorText';
+// A cycle at run time only: problemText checks `instanceof ApiError` when called.
+import { problemText } from './problemText';
 import type { components } from './schema';
 
 /** RFC 9457 problem details, the body of every error response of the API. */
@@ -71,11 +73,10 @@ export function mapProblemToFields(
   return { fieldErrors, otherErrors };
 }
 
-/** The sentence to show a person for a failed call: the server's `detail` when it gave one. */
+/**
+ * The sentence to show a person for a failed call, in their language: worded from the
+ * problem's type (the server writes its `detail` in English), see problemText.
+ */
 export function errorMessage(error: unknown, t: TFunction): string {
-  if (!(error instanceof ApiError)) return t('errors.generic', { status: 0 });
-  if (error.status === 0) return t('errors.network');
-  if (error.problem?.detail) return error.problem.detail;
-  if (error.status === 429) return t('errors.tooManyRequests');
-  return t('errors.generic', { status: error.status });
+  return problemText(error, t);
 }

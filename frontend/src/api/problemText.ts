@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { ApiError } from './problem';
 
 const SLUGS = [
+  'unauthorized',
   'not-found',
   'conflict',
   'forbidden',
@@ -15,6 +16,7 @@ const SLUGS = [
 type Slug = (typeof SLUGS)[number];
 
 const BY_STATUS: Record<number, Slug> = {
+  401: 'unauthorized',
   403: 'forbidden',
   404: 'not-found',
   409: 'conflict',

@@ -65,7 +65,7 @@ describe('LoginPage', () => {
     expect(api.calls).toHaveLength(0);
   });
 
-  it('shows the detail of the problem the server answered', async () => {
+  it('shows the refusal in the reader’s language, not the server’s English', async () => {
     mockApi({
       'POST /api/v1/auth/login': () => problem(401, 'Wrong e-mail or password'),
     });
@@ -74,7 +74,9 @@ describe('LoginPage', () => {
     await user.type(screen.getByLabelText(/Пароль/), 'wrong');
     await user.click(screen.getByRole('button', { name: 'Войти' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Wrong e-mail or password');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Неверная эл. почта или пароль, либо сеанс истёк');
+    expect(alert).not.toHaveTextContent('Wrong e-mail or password');
     expect(getTokens()).toBeNull();
     expect(router.state.location.pathname).toBe('/login');
   });
@@ -89,7 +91,7 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Войти' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'Too many sign-in attempts; retry in 60 s',
+      'Слишком много попыток. Подождите немного и повторите.',
     );
   });
 

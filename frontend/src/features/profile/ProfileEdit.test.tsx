@@ -43,7 +43,10 @@ describe('ProfileEdit', () => {
     await user.type(screen.getByLabelText(/Имя и фамилия/), 'Анна Новая');
     await user.click(screen.getByRole('button', { name: 'Сохранить' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('The profile was changed meanwhile');
+    // In the reader's language, from the problem's kind; never the server's English detail.
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Действие противоречит текущему состоянию записи.');
+    expect(alert).not.toHaveTextContent('The profile was changed meanwhile');
   });
 
   it('saves the changed fields and switches the UI to the chosen language', async () => {
