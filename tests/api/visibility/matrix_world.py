@@ -62,6 +62,9 @@ class Settings:
     seller_role: uuid.UUID
     # An organisation's record another organisation's caller must not reach (audit).
     client: uuid.UUID
+    # A website form and a request posted to it (the inbox).
+    intake_form: uuid.UUID
+    inbox_item: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,9 +376,25 @@ class SettingsBuilder:
     async def user(self, *, is_active: bool = True) -> uuid.UUID:
         return (await self.factory.user(self.org, "seller", is_active=is_active)).id
 
+    async def intake_form(self) -> tuple[uuid.UUID, str]:
+        made = await self._post(
+            "/intake/form-settings", {"name": f"Форма {self._tag()}", "rate_limit_per_minute": None}
+        )
+        return uuid.UUID(made["id"]), str(made["key"])
+
+    async def inbox_item(self, form_key: str) -> uuid.UUID:
+        posted = await self.http.post(
+            f"{API}/intake/forms/{form_key}",
+            content="name=Иван&phone=%2B79123456789".encode(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert posted.status_code == 200, posted.text
+        return uuid.UUID(posted.json()["id"])
+
     async def settings(self, client: uuid.UUID) -> Settings:
         funnel, funnel_stages = await self.funnel()
         webhook = await self.webhook()
+        form, form_key = await self.intake_form()
         return Settings(
             role=await self.role(),
             department=await self.department(),
@@ -394,6 +413,8 @@ class SettingsBuilder:
             inactive_user=await self.user(is_active=False),
             seller_role=self.org.roles["seller"].id,
             client=client,
+            intake_form=form,
+            inbox_item=await self.inbox_item(form_key),
         )
 
     async def fresh(self, kind: str, s: Settings) -> Settings:
@@ -401,6 +422,8 @@ class SettingsBuilder:
         match kind:
             case "role":
                 return replace(s, role=await self.role())
+            case "intake_form":
+                return replace(s, intake_form=(await self.intake_form())[0])
             case "department":
                 return replace(s, department=await self.department())
             case "funnel":

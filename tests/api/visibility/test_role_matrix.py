@@ -467,6 +467,7 @@ OWNED: dict[str, Owned] = {
 
 _WEEK = {"mon": {"starts": "09:00", "ends": "18:00"}}
 _ORG = (P.ORGANISATION_MANAGE,)
+_INTAKE = (P.INTAKE_MANAGE,)
 
 ORG_LEVEL: dict[str, OrgLevel] = {
     # --- me, and everyone's collections ----------------------------------------------------
@@ -803,6 +804,43 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     "send_webhook_test": OrgLevel(
         lambda s: f"/webhooks/{s.webhook}/test", (P.WEBHOOKS_MANAGE,), 202, method="POST"
     ),
+    # --- lead intake: forms and the inbox ---------------------------------------------------
+    "list_intake_forms": OrgLevel(_at("/intake/form-settings"), _INTAKE, on_record=False),
+    "create_intake_form": OrgLevel(
+        _at("/intake/form-settings"),
+        _INTAKE,
+        201,
+        method="POST",
+        request=lambda _: {"json": {"name": f"Форма {_tag()}"}},
+        on_record=False,
+    ),
+    "get_intake_form": OrgLevel(lambda s: f"/intake/form-settings/{s.intake_form}", _INTAKE),
+    "update_intake_form": OrgLevel(
+        lambda s: f"/intake/form-settings/{s.intake_form}",
+        _INTAKE,
+        method="PATCH",
+        request=_json({}),
+    ),
+    "rotate_intake_form_secret": OrgLevel(
+        lambda s: f"/intake/form-settings/{s.intake_form}/rotate-secret", _INTAKE, method="POST"
+    ),
+    "delete_intake_form": OrgLevel(
+        lambda s: f"/intake/form-settings/{s.intake_form}",
+        _INTAKE,
+        204,
+        method="DELETE",
+        fresh="intake_form",
+    ),
+    "list_intake_inbox": OrgLevel(_at("/intake/inbox"), _INTAKE, on_record=False),
+    "get_intake_inbox_item": OrgLevel(lambda s: f"/intake/inbox/{s.inbox_item}", _INTAKE),
+    # The request was just stored and no worker runs here: still pending, it is not retried
+    # (409) by those who may retry; the others are refused before that (403).
+    "retry_intake_inbox_item": OrgLevel(
+        lambda s: f"/intake/inbox/{s.inbox_item}/retry",
+        _INTAKE,
+        method="POST",
+        expect=lambda role: 409 if _holds(role, _INTAKE) else 403,
+    ),
 }
 
 
@@ -848,6 +886,17 @@ PUBLIC: dict[str, Public] = {
         "the e-mailed one-time token is the credential (reset, invitation acceptance)",
         _post("/auth/password/set", json={"token": "x" * 43, "password": "another-horse-42"}),
         422,
+    ),
+    "post_intake_form": Public(
+        "a website posts its form without signing in: the form's key in the URL names it "
+        "(an unknown key is not found)",
+        _post(f"/intake/forms/unknown-{_tag()}", content=b"name=Bot"),
+        404,
+    ),
+    "get_intake_form_embed": Public(
+        "a website loads the form's script without signing in (an unknown key is not found)",
+        lambda p: p.http.get(f"{API}/intake/forms/unknown-{_tag()}/embed.js"),
+        404,
     ),
     "healthz": Public("a liveness probe", lambda p: p.http.get("/healthz"), 200),
     "readyz": Public("a readiness probe", lambda p: p.http.get("/readyz"), 200),
