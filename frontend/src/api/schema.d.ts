@@ -9910,7 +9910,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `event: notification` with the notification as JSON in `data` and its id as the event id; comment lines as heartbeats */
+            /** @description Server-Sent Events: `event: notification` with the notification as JSON in `data` and its id as the event id; `event: ready` once the unread backlog is sent (what follows is live); comment lines as heartbeats */
             200: {
                 headers: {
                     [name: string]: unknown;
