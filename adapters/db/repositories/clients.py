@@ -3,6 +3,7 @@ history."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import AsyncIterator, Sequence
@@ -162,46 +163,9 @@ class SqlClientRepository(SqlRepository):
     ) -> dict[UUID, ClientWork]:
         if not client_ids:
             return {}
-        c = clients.alias("c")
-        last_activity = (
-            sa.select(sa.func.max(activities.c.occurred_at))
-            .where(
-                activities.c.organisation_id == organisation_id, activities.c.client_id == c.c.id
-            )
-            .scalar_subquery()
-        )
-        next_task = (
-            sa.select(tasks.c.due_at, tasks.c.title)
-            .where(
-                tasks.c.organisation_id == organisation_id,
-                tasks.c.client_id == c.c.id,
-                tasks.c.done_at.is_(None),
-            )
-            .order_by(tasks.c.due_at.asc().nulls_last(), tasks.c.id)
-            .limit(1)
-            .lateral("next_task")
-        )
-        query = (
-            sa.select(
-                c.c.id,
-                users.c.full_name,
-                last_activity.label("last_activity_at"),
-                next_task.c.due_at,
-                next_task.c.title,
-            )
-            .select_from(
-                c.outerjoin(
-                    users,
-                    sa.and_(
-                        users.c.organisation_id == c.c.organisation_id,
-                        users.c.id == c.c.responsible_id,
-                    ),
-                ).outerjoin(next_task, sa.true())
-            )
-            .where(
-                c.c.organisation_id == organisation_id,
-                c.c.id == sa.any_(sa.literal(list(client_ids), ARRAY(clients.c.id.type))),
-            )
+        rows = await self._conn.execute(
+            _work_statement(),
+            {"organisation_id": organisation_id, "client_ids": list(client_ids)},
         )
         return {
             r.id: ClientWork(
@@ -210,7 +174,7 @@ class SqlClientRepository(SqlRepository):
                 next_task_at=r.due_at,
                 next_task_title=r.title,
             )
-            for r in await self._conn.execute(query)
+            for r in rows
         }
 
     async def child_counts(self, organisation_id: UUID, client_id: UUID) -> dict[str, int]:
@@ -907,3 +871,47 @@ _SCAN_STORE = sa.text(
     GROUP BY s.a, s.b
     """
 )
+
+
+@functools.cache
+def _work_statement() -> sa.Select[Any]:
+    """The page's responsible names, last activity and next open task, by client: built once
+    (every list page runs it), the organisation and the page's ids as parameters."""
+    organisation_id = sa.bindparam("organisation_id", type_=clients.c.organisation_id.type)
+    client_ids = sa.bindparam("client_ids", type_=ARRAY(clients.c.id.type))
+    c = clients.alias("c")
+    last_activity = (
+        sa.select(sa.func.max(activities.c.occurred_at))
+        .where(activities.c.organisation_id == organisation_id, activities.c.client_id == c.c.id)
+        .scalar_subquery()
+    )
+    next_task = (
+        sa.select(tasks.c.due_at, tasks.c.title)
+        .where(
+            tasks.c.organisation_id == organisation_id,
+            tasks.c.client_id == c.c.id,
+            tasks.c.done_at.is_(None),
+        )
+        .order_by(tasks.c.due_at.asc().nulls_last(), tasks.c.id)
+        .limit(1)
+        .lateral("next_task")
+    )
+    return (
+        sa.select(
+            c.c.id,
+            users.c.full_name,
+            last_activity.label("last_activity_at"),
+            next_task.c.due_at,
+            next_task.c.title,
+        )
+        .select_from(
+            c.outerjoin(
+                users,
+                sa.and_(
+                    users.c.organisation_id == c.c.organisation_id,
+                    users.c.id == c.c.responsible_id,
+                ),
+            ).outerjoin(next_task, sa.true())
+        )
+        .where(c.c.organisation_id == organisation_id, c.c.id == sa.any_(client_ids))
+    )
