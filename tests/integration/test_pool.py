@@ -50,9 +50,7 @@ class TestPingWhenIdle:
             fresh = await conn.scalar(sa.text("SELECT pg_backend_pid()"))
         assert fresh != pid
 
-    async def test_a_connection_used_a_moment_ago_is_not_pinged(
-        self, engines: EngineMaker
-    ) -> None:
+    async def test_a_connection_used_a_moment_ago_is_not_pinged(self, engines: EngineMaker) -> None:
         # Not pinged: the cut-off connection is handed out as it is and fails on first use
         # (which the pool then replaces); this is the cost the idle threshold trades away.
         engine, other = engines(3600.0), engines(3600.0)
