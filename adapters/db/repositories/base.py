@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +32,23 @@ class SqlRepository:
         """Hand the events a saved entity recorded to the unit of work (once each)."""
         if entity.events:
             self._collect_events(take_events(entity))
+
+    async def _newest_first(
+        self,
+        table: sa.Table,
+        *conditions: sa.ColumnElement[bool],
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+    ) -> Sequence[sa.RowMapping]:
+        """A keyset page of ``table``'s rows matching ``conditions``, newest first by
+        (created_at, id), after the cursor ``after``."""
+        query = sa.select(table).where(*conditions)
+        if after is not None:
+            query = query.where(sa.tuple_(table.c.created_at, table.c.id) < sa.tuple_(*after))
+        rows = await self._conn.execute(
+            query.order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+        )
+        return [row._mapping for row in rows]
 
     async def _update_versioned(
         self,

@@ -72,13 +72,8 @@ class SqlIntakeRepository(SqlRepository):
         self, scope: Scope, *, limit: int, after: tuple[datetime, UUID] | None = None
     ) -> Sequence[Form]:
         t = intake_forms
-        query = sa.select(t).where(in_organisation(t, scope))
-        if after is not None:
-            query = query.where(sa.tuple_(t.c.created_at, t.c.id) < sa.tuple_(*after))
-        rows = await self._conn.execute(
-            query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
-        )
-        return [_form(row._mapping) for row in rows]
+        rows = await self._newest_first(t, in_organisation(t, scope), limit=limit, after=after)
+        return [_form(row) for row in rows]
 
     async def update_form(self, form: Form, expected_version: int) -> None:
         await self._update_versioned(

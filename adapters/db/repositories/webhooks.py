@@ -53,13 +53,8 @@ class SqlWebhookRepository(SqlRepository):
         self, scope: Scope, *, limit: int, after: tuple[datetime, UUID] | None = None
     ) -> Sequence[WebhookEndpoint]:
         t = webhook_endpoints
-        query = sa.select(t).where(in_organisation(t, scope))
-        if after is not None:
-            query = query.where(sa.tuple_(t.c.created_at, t.c.id) < sa.tuple_(*after))
-        rows = await self._conn.execute(
-            query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
-        )
-        return [_endpoint(row._mapping) for row in rows]
+        rows = await self._newest_first(t, in_organisation(t, scope), limit=limit, after=after)
+        return [_endpoint(row) for row in rows]
 
     async def update_endpoint(self, endpoint: WebhookEndpoint, expected_version: int) -> None:
         await self._update_versioned(
@@ -176,13 +171,14 @@ class SqlWebhookRepository(SqlRepository):
         after: tuple[datetime, UUID] | None = None,
     ) -> Sequence[WebhookDelivery]:
         t = webhook_deliveries
-        query = sa.select(t).where(in_organisation(t, scope), t.c.endpoint_id == endpoint_id)
-        if after is not None:
-            query = query.where(sa.tuple_(t.c.created_at, t.c.id) < sa.tuple_(*after))
-        rows = await self._conn.execute(
-            query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
+        rows = await self._newest_first(
+            t,
+            in_organisation(t, scope),
+            t.c.endpoint_id == endpoint_id,
+            limit=limit,
+            after=after,
         )
-        return await self._with_attempts([_delivery(row._mapping) for row in rows])
+        return await self._with_attempts([_delivery(row) for row in rows])
 
     async def _with_attempts(self, deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
         if not deliveries:
