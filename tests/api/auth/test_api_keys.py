@@ -127,7 +127,7 @@ class TestCreateApiKey:
         )
         assert response.status_code == 422
         assert response.json()["errors"] == [
-            {"loc": ["body", "expires_at"], "msg": "must be in the future"}
+            {"loc": ["body", "expires_at"], "msg": "must be in the future", "code": "invalid_input"}
         ]
 
     async def test_a_blank_name_is_422(self, factory: Factory) -> None:
