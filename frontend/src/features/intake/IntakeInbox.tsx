@@ -59,7 +59,7 @@ export function IntakeInbox() {
 
   return (
     <Stack>
-      <Title order={2}>{t('intake.inboxTitle')}</Title>
+      <Title order={3}>{t('intake.inboxTitle')}</Title>
       <Text c="dimmed" size="sm">
         {t('intake.inboxIntro')}
       </Text>
