@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError';
 import { markRefusedFields } from './formHelpers';
 import { Refusal } from './Refusal';
+import { RowActions } from './RowActions';
 import { type FollowUp, useDeleteFollowUp, useFollowUps, useSaveFollowUp } from './queries';
 
 type Relationship = FollowUp['relationship_type'];
@@ -80,22 +81,11 @@ export function FollowUpSettings() {
                     {t('settings.followUps.inDays', { count: followUp.due_in_days })}
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing(followUp)}>
-                        {t('settings.edit')}
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => {
-                          if (window.confirm(t('settings.followUps.confirmDelete')))
-                            remove.mutate(followUp);
-                        }}
-                      >
-                        {t('settings.delete')}
-                      </Button>
-                    </Group>
+                    <RowActions
+                      onEdit={() => setEditing(followUp)}
+                      onDelete={() => remove.mutate(followUp)}
+                      confirmText={t('settings.followUps.confirmDelete')}
+                    />
                   </Table.Td>
                 </Table.Tr>
               ))}

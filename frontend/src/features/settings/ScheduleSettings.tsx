@@ -21,6 +21,7 @@ import { useMe } from '../auth/queries';
 import { LoadError } from '../shell/LoadError';
 import { markRefusedFields, userOptions } from './formHelpers';
 import { Refusal } from './Refusal';
+import { RowActions } from './RowActions';
 import {
   type Absence,
   type AbsenceKind,
@@ -242,22 +243,11 @@ function AbsenceList() {
                     {absence.substitute_id ? (names.get(absence.substitute_id) ?? '—') : '—'}
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing(absence)}>
-                        {t('settings.edit')}
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => {
-                          if (window.confirm(t('settings.absences.confirmDelete')))
-                            remove.mutate(absence);
-                        }}
-                      >
-                        {t('settings.delete')}
-                      </Button>
-                    </Group>
+                    <RowActions
+                      onEdit={() => setEditing(absence)}
+                      onDelete={() => remove.mutate(absence)}
+                      confirmText={t('settings.absences.confirmDelete')}
+                    />
                   </Table.Td>
                 </Table.Tr>
               ))}
