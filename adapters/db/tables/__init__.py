@@ -12,6 +12,7 @@ from adapters.db.tables import (
     platform,
     records,
     staff,
+    telephony,
     webhooks,
 )
 from adapters.db.tables.base import metadata
@@ -29,5 +30,6 @@ __all__ = [
     "platform",
     "records",
     "staff",
+    "telephony",
     "webhooks",
 ]

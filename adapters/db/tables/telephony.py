@@ -1,0 +1,114 @@
+"""Telephony (lead intake): the PBX integrations an organisation set up and the calls their
+events report. The events themselves are inbox items (``intake_inbox``, source telephony)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from adapters.db.tables.base import (
+    created_at,
+    metadata,
+    tenant_pk,
+    tenant_ref,
+    updated_at,
+    user_ref,
+    version,
+)
+
+telephony_integrations = sa.Table(
+    "telephony_integrations",
+    metadata,
+    *tenant_pk(),
+    sa.Column("name", sa.String(200), nullable=False),
+    # zadarma, mango, generic: how events are read and signed.
+    sa.Column("provider", sa.String(32), nullable=False),
+    # Zadarma's API key / Mango's vpbx_api_key (Mango signs with it), and the signing secret
+    # (Zadarma's secret, Mango's salt, the generic API's HMAC key).
+    sa.Column("api_key", sa.String(200), nullable=False, server_default=""),
+    sa.Column("secret", sa.String(200), nullable=False),
+    # The company's numbers (E.164), ["+74994509495", ...].
+    sa.Column("numbers", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    # {"100": "<user id>"}: the PBX's extensions and the people behind them.
+    sa.Column("extensions", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
+    # [{"number": "+7...", "source": "yandex", "campaign": "spring"}]: call tracking.
+    sa.Column("tracking", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    *user_ref("default_user_id"),
+    *tenant_ref("funnel_id", "funnels", ondelete="SET NULL"),
+    sa.Column("callback_minutes", sa.Integer, nullable=False, server_default="15"),
+    sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
+    created_at(),
+    version(),
+    sa.Index(
+        "ix_telephony_integrations_organisation_id_created_at",
+        "organisation_id",
+        "created_at",
+        "id",
+    ),
+)
+
+calls = sa.Table(
+    "calls",
+    metadata,
+    *tenant_pk(),
+    # The call outlives its integration (deleted: the call stays, without it).
+    *tenant_ref("integration_id", "telephony_integrations", ondelete="SET NULL"),
+    sa.Column("provider", sa.String(32), nullable=False),
+    # The PBX's id of the whole call (Zadarma pbx_call_id, Mango entry_id).
+    sa.Column("provider_call_id", sa.String(200), nullable=False),
+    sa.Column("direction", sa.String(16), nullable=False),
+    # The outside party in E.164 when it reads as a number, else as sent.
+    sa.Column("client_number", sa.String(64), nullable=True),
+    # The company's number that was called (or called from): the tracking number.
+    sa.Column("company_number", sa.String(64), nullable=True),
+    sa.Column("source", sa.String(100), nullable=True),
+    sa.Column("campaign", sa.String(200), nullable=True),
+    sa.Column("extension", sa.String(64), nullable=True),
+    *user_ref("employee_id"),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("result", sa.String(16), nullable=False),
+    sa.Column("duration_seconds", sa.Integer, nullable=True),
+    sa.Column("talk_seconds", sa.Integer, nullable=True),
+    sa.Column("recording_id", sa.String(300), nullable=True),
+    sa.Column("recording_url", sa.String(2000), nullable=True),
+    sa.Column("disconnect_reason", sa.String(64), nullable=True),
+    *tenant_ref("client_id", "clients", ondelete="SET NULL"),
+    *tenant_ref("contact_id", "contacts", ondelete="SET NULL"),
+    *tenant_ref("deal_id", "deals", ondelete="SET NULL"),
+    *tenant_ref("callback_task_id", "tasks", ondelete="SET NULL"),
+    # The provider's event names seen for this call, in arrival order (capped).
+    sa.Column("events", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    created_at(),
+    updated_at(),
+    sa.UniqueConstraint(
+        "organisation_id",
+        "integration_id",
+        "provider_call_id",
+        name="uq_calls_organisation_id_integration_id_provider_call_id",
+    ),
+    sa.Index("ix_calls_organisation_id_started_at", "organisation_id", "started_at", "id"),
+    # A later answered call finds the missed ones of the same number.
+    sa.Index(
+        "ix_calls_organisation_id_client_number_started_at",
+        "organisation_id",
+        "client_number",
+        "started_at",
+    ),
+    # The timelines of clients and deals.
+    sa.Index(
+        "ix_calls_organisation_id_client_id_started_at",
+        "organisation_id",
+        "client_id",
+        "started_at",
+        "id",
+    ),
+    sa.Index(
+        "ix_calls_organisation_id_deal_id_started_at",
+        "organisation_id",
+        "deal_id",
+        "started_at",
+        "id",
+    ),
+)
