@@ -22,6 +22,8 @@ from api.etag import IfMatch, expected_version, set_etag
 from api.intake_embed import embed_script
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
 from api.schemas.intake import (
+    ORDER_EXAMPLE,
+    ORDER_SCHEMA,
     FormCreate,
     FormPage,
     FormPostAccepted,
@@ -99,6 +101,50 @@ async def post_intake_form(
         f'{{"id":"{receipt.item_id}","duplicate":{"true" if receipt.duplicate else "false"}}}',
         media_type="application/json",
         headers=_CORS,
+    )
+
+
+@public_router.post(
+    "/orders/{form_key}",
+    response_model=FormPostAccepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={
+        200: {"model": FormPostAccepted, "description": "A redelivery of a stored order"},
+        **problems(404, 413, 422, 429),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A web shop's order. It is stored as it came before the answer; "
+            "one that cannot be read is kept as rejected and answered 422 naming each wrong "
+            "field. Send the form's secret key in the header the form names (or "
+            "X-Form-Secret): an order without it is kept as rejected by the worker",
+            "content": {"application/json": {"schema": ORDER_SCHEMA, "example": ORDER_EXAMPLE}},
+        }
+    },
+)
+async def post_intake_order(
+    form_key: FormKey,
+    request: Request,
+    receiver: IntakeReceiverDep,
+    max_body: IntakeMaxBody,
+    remote_addr: ClientIp,
+) -> Response:
+    """A web shop's order to the form's channel: a worker matches the customer to a client like
+    a lead and opens a deal with the order's lines in the form's funnel."""
+    body, too_large = await _bounded_body(request, max_body)
+    receipt = await receiver.receive_order(
+        form_key,
+        body=body,
+        content_type=request.headers.get("content-type"),
+        headers=request.headers.items(),
+        remote_addr=remote_addr,
+        too_large=max_body if too_large else None,
+    )
+    return Response(
+        f'{{"id":"{receipt.item_id}","duplicate":{"true" if receipt.duplicate else "false"}}}',
+        status_code=status.HTTP_200_OK if receipt.duplicate else status.HTTP_202_ACCEPTED,
+        media_type="application/json",
     )
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Name, Schema
+from domain.deals.model import PRODUCT_NAME_MAX
 from domain.intake.model import (
     FIELD_NAME_MAX,
     FORM_NAME_MAX,
@@ -22,7 +23,18 @@ from domain.intake.model import (
     LeadField,
     Source,
 )
+from domain.intake.orders import (
+    COMMENT_MAX,
+    DELIVERY_MAX,
+    MAX_OPTIONS,
+    MAX_ORDER_LINES,
+    OPTION_MAX,
+    ORDER_ID_MAX,
+    PAYMENT_SYSTEM_MAX,
+    SKU_MAX,
+)
 from domain.intake.parsing import decode_text
+from domain.shared.money import NUMBER_MAX_LENGTH, QUANTITY_MAX
 
 FieldName = Annotated[Name, Field(min_length=1, max_length=FIELD_NAME_MAX)]
 FieldMap = Annotated[
@@ -216,3 +228,100 @@ class InboxItemRead(Schema):
 class InboxPage(Schema):
     items: list[InboxItemRead]
     next_cursor: str | None
+
+
+# --- a web shop's order (documented here; read by domain/intake/orders.py) ------------------
+
+_NUMBER = {
+    "oneOf": [{"type": "string", "maxLength": NUMBER_MAX_LENGTH}, {"type": "number"}],
+    "description": "A decimal number, as text (preferred: no rounding on the way) or a number",
+}
+_ORDER_LINE = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "maxLength": PRODUCT_NAME_MAX},
+        "sku": {"type": "string", "maxLength": SKU_MAX},
+        "quantity": {**_NUMBER, "description": f"Above 0, at most {QUANTITY_MAX}; 1 if left out"},
+        "price": {**_NUMBER, "description": "The unit price, from 0; required unless amount"},
+        "amount": {**_NUMBER, "description": "What the line costs (price x quantity if left out)"},
+        "options": {
+            "type": "array",
+            "maxItems": MAX_OPTIONS,
+            "items": {"type": "string", "maxLength": OPTION_MAX},
+        },
+    },
+}
+ORDER_EXAMPLE = {
+    "order_id": "A-10042",
+    "currency": "RUB",
+    "total": "14750.00",
+    "payment_system": "yookassa",
+    "payment_id": "2c4f6a1e-000f-5000-9000-1b68b7a7a9f5",
+    "paid": True,
+    "delivery": "Курьер, Москва",
+    "delivery_price": "300",
+    "customer": {
+        "name": "Тимофей Орлов",
+        "phone": "+7 916 555-01-42",
+        "email": "t.orlov@example.ru",
+    },
+    "comment": "Позвонить перед доставкой",
+    "utm": {"utm_source": "yandex", "utm_medium": "cpc", "utm_campaign": "coffee-autumn"},
+    "lines": [
+        {"name": "Nanopresso", "sku": "NP-01", "quantity": 1, "price": "4500.00"},
+        {"name": "Minipresso GR", "sku": "MP-GR", "quantity": "2", "price": "4975.00"},
+    ],
+}
+ORDER_SCHEMA = {
+    "type": "object",
+    "required": ["order_id", "customer", "lines"],
+    "properties": {
+        "order_id": {
+            "type": "string",
+            "maxLength": ORDER_ID_MAX,
+            "description": "The shop's order number: a redelivery with the same one is stored once",
+        },
+        "currency": {
+            "type": "string",
+            "description": "ISO 4217; the organisation's currency when left out",
+        },
+        "total": {
+            **_NUMBER,
+            "description": "What the customer pays (delivery and discounts included); the "
+            "lines' sum when left out. It becomes the deal's amount",
+        },
+        "payment_system": {"type": "string", "maxLength": PAYMENT_SYSTEM_MAX},
+        "payment_id": {"type": "string", "maxLength": ORDER_ID_MAX},
+        "paid": {"type": "boolean"},
+        "delivery": {"type": "string", "maxLength": DELIVERY_MAX},
+        "delivery_price": _NUMBER,
+        "promocode": {"type": "string", "maxLength": ORDER_ID_MAX},
+        "customer": {
+            "type": "object",
+            "description": "Who ordered: matched to a client by phone or e-mail like a lead; "
+            "needs a name, phone or e-mail",
+            "properties": {
+                "name": {"type": "string"},
+                "phone": {"type": "string"},
+                "email": {"type": "string"},
+                "company": {"type": "string"},
+            },
+        },
+        "comment": {"type": "string", "maxLength": COMMENT_MAX},
+        "utm": {
+            "type": "object",
+            "description": "utm_source, utm_medium, utm_campaign, utm_content, utm_term",
+            "additionalProperties": {"type": "string"},
+        },
+        "lines": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_ORDER_LINES,
+            "items": _ORDER_LINE,
+        },
+    },
+    "additionalProperties": {
+        "description": "Other fields are kept with the lead and shown as its other fields"
+    },
+}

@@ -26,6 +26,7 @@ from domain.clients.services.clients import ClientService
 from domain.deals.commands import CreateDeal
 from domain.deals.services import DealService
 from domain.intake.model import Form, InboxItem
+from domain.intake.orders import Order
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput
@@ -48,10 +49,17 @@ def system_principal(organisation_id: UUID) -> Principal:
 
 
 async def take_in(
-    uow: UnitOfWork, clock: Clock, item: InboxItem, form: Form, lead: Mapping[str, Any]
+    uow: UnitOfWork,
+    clock: Clock,
+    item: InboxItem,
+    form: Form,
+    lead: Mapping[str, Any],
+    *,
+    order: Order | None = None,
 ) -> dict[str, Any]:
     """Matches or creates the client, contact and deal; returns their ids and how it went
-    (``match``: "new_client", "client" or "open_deal")."""
+    (``match``: "new_client", "client" or "open_deal"). An ``order`` is a purchase of its
+    own: it always opens a deal, with the order's lines, total and currency."""
     organisation_id = item.organisation_id
     system = system_principal(organisation_id)
     phones = [lead["phone"]] if lead.get("phone") else []
@@ -75,7 +83,7 @@ async def take_in(
         if known is not None:
             client_id = known.id
             responsible_id = known.responsible_id
-    if client_id is not None:
+    if client_id is not None and order is None:
         deal_id = await uow.intake.open_deal_of(organisation_id, client_id)
         if deal_id is not None:
             return {"client_id": str(client_id), "deal_id": str(deal_id), "match": "open_deal"}
@@ -107,12 +115,13 @@ async def take_in(
         CreateDeal(
             client_id=client_id,
             contact_id=contact_id,
-            title=_title(lead, form),
+            title=_order_title(order, form) if order else _title(lead, form),
             funnel_id=funnel.id,
             responsible_id=responsible_id,
             source_channel=_cut(lead.get("source"), 100),
             source_campaign=_cut(lead.get("campaign"), 200),
             utm=dict(lead.get("utm") or {}),
+            **_order_values(order),
         ),
     )
     found["deal_id"] = str(deal.deal.id)
@@ -157,6 +166,17 @@ def _title(lead: Mapping[str, Any], form: Form) -> str:
     subject = lead.get("product") or lead.get("name") or lead.get("phone") or lead.get("email")
     title = f"{form.name}: {subject}" if subject else form.name
     return _cut(title, TITLE_MAX) or form.name
+
+
+def _order_title(order: Order, form: Form) -> str:
+    title = f"{form.name} №{order.order_id}" if order.order_id else form.name
+    return _cut(title, TITLE_MAX) or form.name
+
+
+def _order_values(order: Order | None) -> dict[str, Any]:
+    if order is None:
+        return {}
+    return {"products": order.product_lines(), "amount": order.total, "currency": order.currency}
 
 
 def _cut(value: Any, limit: int) -> str | None:

@@ -34,11 +34,31 @@ from domain.intake.model import (
     Source,
     field_key,
 )
-from domain.intake.parsing import event_key, is_connection_check, parse_body, read_lead
+from domain.intake.orders import (
+    ORDER_PROVIDER,
+    Order,
+    order_event_key,
+    order_reason,
+    read_shop_order,
+    tilda_order,
+)
+from domain.intake.parsing import (
+    ParsedBody,
+    event_key,
+    is_connection_check,
+    parse_body,
+    read_lead,
+)
 from domain.intake.ports import FormDirectory, InboxQueue, InboxWriter, RateLimiter
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import ContentTooLarge, InvalidInput, NotFound, RateLimited
+from domain.shared.errors import (
+    ContentTooLarge,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+)
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission
 
@@ -149,6 +169,68 @@ class IntakeReceiver:
             log.warning("intake.enqueue_failed item_id=%s error=%s", item.id, type(exc).__name__)
         return Receipt(item.id, duplicate=False)
 
+    async def receive_order(
+        self,
+        form_key: str,
+        *,
+        body: bytes,
+        content_type: str | None,
+        headers: Sequence[tuple[str, str]],
+        remote_addr: str | None,
+        too_large: int | None = None,
+    ) -> Receipt:
+        """Store a shop's order JSON sent to a form's channel. It is read at once, so the shop
+        learns what to fix: one that cannot be read is stored as rejected (shown in the inbox)
+        and InvalidInput raised after; a readable one is stored under its order id, so a
+        redelivery is stored once, and a worker takes it in."""
+        route = await self.form_route(form_key)
+        if route.rate_limit_per_minute is not None and too_large is None:
+            await self._limit(f"{route.form_id}:{remote_addr}", route.rate_limit_per_minute)
+        now = self._clock.now()
+        item = InboxItem(
+            organisation_id=route.organisation_id,
+            source=Source.FORM,
+            provider=ORDER_PROVIDER,
+            channel_id=route.form_id,
+            received_at=now,
+            remote_addr=remote_addr,
+            content_type=content_type[:255] if content_type else None,
+            headers=kept_headers(headers),
+            body=body,
+            body_size=len(body),
+            next_attempt_at=now,
+        )
+        refusal: DomainError | None = None
+        if too_large is not None:
+            item.body = body[:REFUSED_BODY_EXCERPT]
+            refusal = ContentTooLarge(
+                f"The request body is larger than the limit of {too_large} bytes"
+            )
+            item.conclude(Outcome.rejected(refusal.detail), now)
+        else:
+            try:
+                order = read_shop_order(body, content_type).order
+            except InvalidInput as exc:
+                refusal = exc
+                item.conclude(Outcome.rejected(order_reason(exc)), now)
+            else:
+                assert order.order_id is not None
+                item.event_key = f"{route.form_id}:{order_event_key(order.order_id)}"
+        item_id = await self._writer.store(item)
+        if item_id is None:
+            assert item.event_key is not None
+            existing = await self._writer.existing(
+                item.organisation_id, item.source, item.event_key
+            )
+            return Receipt(existing or item.id, duplicate=True)
+        if refusal is not None:
+            raise refusal
+        try:
+            await self._queue.process_soon(item.organisation_id, [item.id])
+        except Exception as exc:  # stored: the sweep processes it when the queue is back
+            log.warning("intake.enqueue_failed item_id=%s error=%s", item.id, type(exc).__name__)
+        return Receipt(item.id, duplicate=False)
+
     async def _limit(self, key: str, limit: int) -> None:
         try:
             wait = await self._limiter.hit(key, limit=limit, window_seconds=RATE_WINDOW_SECONDS)
@@ -218,6 +300,8 @@ class InboxProcessor:
         form = await uow.intake.get_form(scope, item.channel_id) if item.channel_id else None
         if form is None:
             return Outcome.rejected("The form this was posted to has been deleted")
+        if item.provider == ORDER_PROVIDER:
+            return await self._order_outcome(uow, item, form)
         parsed = parse_body(item.body, item.content_type)
         if is_connection_check(parsed):
             return Outcome.ignored("Tilda's connection check, not a lead")
@@ -241,7 +325,38 @@ class InboxProcessor:
                 "map the form's fields in its settings and retry",
                 lead,
             )
-        lead.update(await take_in(uow, self._clock, item, form, lead))
+        try:
+            order = tilda_order(parsed)
+        except InvalidInput as exc:
+            return Outcome.rejected(order_reason(exc), lead)
+        return await self._take_in(uow, item, form, lead, order)
+
+    async def _order_outcome(self, uow: UnitOfWork, item: InboxItem, form: Form) -> Outcome:
+        """A shop's order JSON: it always carries the form's secret (its sender is a server)."""
+        try:
+            shop = read_shop_order(item.body, item.content_type)
+        except InvalidInput as exc:
+            return Outcome.rejected(order_reason(exc))
+        lead = read_lead(ParsedBody(fields=shop.fields, format="json"), form, item.headers)
+        if not _secret_matches(form, None, item.headers):
+            return Outcome.rejected(
+                f"The form's secret key is missing or wrong (header {form.secret_field!r} "
+                "or X-Form-Secret)",
+                lead,
+            )
+        return await self._take_in(uow, item, form, lead, shop.order)
+
+    async def _take_in(
+        self,
+        uow: UnitOfWork,
+        item: InboxItem,
+        form: Form,
+        lead: dict[str, Any],
+        order: Order | None,
+    ) -> Outcome:
+        if order is not None:
+            lead["order"] = order.as_json()
+        lead.update(await take_in(uow, self._clock, item, form, lead, order=order))
         return Outcome.processed(lead)
 
 
