@@ -27,6 +27,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/orders/{form_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Intake Order
+         * @description A web shop's order to the form's channel: a worker matches the customer to a client like
+         *     a lead and opens a deal with the order's lines in the form's funnel.
+         */
+        post: operations["post_intake_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/forms/{form_key}/embed.js": {
         parameters: {
             query?: never;
@@ -5625,6 +5646,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_intake_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                form_key: string;
+            };
+            cookie?: never;
+        };
+        /** @description A web shop's order. It is stored as it came before the answer; one that cannot be read is kept as rejected and answered 422 naming each wrong field. Send the form's secret key in the header the form names (or X-Form-Secret): an order without it is kept as rejected by the worker */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "order_id": "A-10042",
+                 *       "currency": "RUB",
+                 *       "total": "14750.00",
+                 *       "payment_system": "yookassa",
+                 *       "payment_id": "2c4f6a1e-000f-5000-9000-1b68b7a7a9f5",
+                 *       "paid": true,
+                 *       "delivery": "Курьер, Москва",
+                 *       "delivery_price": "300",
+                 *       "customer": {
+                 *         "name": "Тимофей Орлов",
+                 *         "phone": "+7 916 555-01-42",
+                 *         "email": "t.orlov@example.ru"
+                 *       },
+                 *       "comment": "Позвонить перед доставкой",
+                 *       "utm": {
+                 *         "utm_source": "yandex",
+                 *         "utm_medium": "cpc",
+                 *         "utm_campaign": "coffee-autumn"
+                 *       },
+                 *       "lines": [
+                 *         {
+                 *           "name": "Nanopresso",
+                 *           "sku": "NP-01",
+                 *           "quantity": 1,
+                 *           "price": "4500.00"
+                 *         },
+                 *         {
+                 *           "name": "Minipresso GR",
+                 *           "sku": "MP-GR",
+                 *           "quantity": "2",
+                 *           "price": "4975.00"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The shop's order number: a redelivery with the same one is stored once */
+                    order_id: string;
+                    /** @description ISO 4217; the organisation's currency when left out */
+                    currency?: string;
+                    /** @description What the customer pays (delivery and discounts included); the lines' sum when left out. It becomes the deal's amount */
+                    total?: string | number;
+                    payment_system?: string;
+                    payment_id?: string;
+                    paid?: boolean;
+                    delivery?: string;
+                    /** @description A decimal number, as text (preferred: no rounding on the way) or a number */
+                    delivery_price?: string | number;
+                    promocode?: string;
+                    /** @description Who ordered: matched to a client by phone or e-mail like a lead; needs a name, phone or e-mail */
+                    customer: {
+                        name?: string;
+                        phone?: string;
+                        email?: string;
+                        company?: string;
+                    };
+                    comment?: string;
+                    /** @description utm_source, utm_medium, utm_campaign, utm_content, utm_term */
+                    utm?: {
+                        [key: string]: string;
+                    };
+                    lines: {
+                        name: string;
+                        sku?: string;
+                        /** @description Above 0, at most 1000000000; 1 if left out */
+                        quantity?: string | number;
+                        /** @description The unit price, from 0; required unless amount */
+                        price?: string | number;
+                        /** @description What the line costs (price x quantity if left out) */
+                        amount?: string | number;
+                        options?: string[];
+                    }[];
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description A redelivery of a stored order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormPostAccepted"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormPostAccepted"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests */
