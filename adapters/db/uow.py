@@ -36,6 +36,7 @@ from adapters.db.repositories.clients import SqlClientRepository
 from adapters.db.repositories.contacts import SqlContactRepository
 from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
+from adapters.db.repositories.distribution import SqlDistributionRepository
 from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.intake import SqlIntakeRepository
@@ -73,6 +74,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.messagebus import EventBus
@@ -152,6 +154,7 @@ class SqlUnitOfWork:
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
     intake: IntakeRepository
+    distribution: DistributionRepository
 
     def __init__(
         self,
@@ -239,6 +242,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookRepository(conn, collect)
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self.intake = SqlIntakeRepository(conn, collect)
+        self.distribution = SqlDistributionRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

@@ -20,6 +20,7 @@ from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS
 from adapters.worker.jobs.clients import rescan_duplicates
 from adapters.worker.jobs.deals import STALE_DEALS
+from adapters.worker.jobs.distribution import LEAD_ESCALATION
 from adapters.worker.jobs.intake import INBOX_SWEEPER, process_inbox_items
 from adapters.worker.jobs.mail import send_link_mail, send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
@@ -80,6 +81,7 @@ CRON_JOBS = [
     STALE_DEALS,
     WEBHOOK_RETRIES,
     INBOX_SWEEPER,
+    LEAD_ESCALATION,
 ]
 FUNCTIONS: list[WorkerCoroutine] = [
     run_job,

@@ -7,9 +7,11 @@ funnel when the form names none). A lead nobody knows becomes a new client (a pe
 company when the form sent one) with a contact, and a deal. The client and deal are created
 through the clients' and deals' own use cases, acting for the system in the same transaction
 as the inbox item's outcome, so the relationship type, the counters and the events follow as
-for any other client and deal. Who is responsible: the known client's manager; otherwise the
-first active person of the form's distribution rule, else the first active administrator
-(the distribution rules of a later step will choose among people on duty).
+for any other client and deal. Who is responsible is distribution's choice
+(``domain/intake/distribution.py``): the known client's manager or their substitute, else the
+applying distribution rule among the people on duty, else the form's own list, else the first
+active administrator; a lead nobody on duty could take is recorded unassigned with its deal
+held by the head it escalates to. Every lead taken in is recorded (``intake_leads``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from domain.clients.model import ClientKind
 from domain.clients.services.clients import ClientService
 from domain.deals.commands import CreateDeal
 from domain.deals.services import DealService
+from domain.intake.distribution import Choice, Distributor, record_lead
 from domain.intake.model import Form, InboxItem
 from domain.intake.orders import Order
 from domain.platform.ports import UnitOfWork
@@ -83,18 +86,35 @@ async def take_in(
         if known is not None:
             client_id = known.id
             responsible_id = known.responsible_id
+    scope = Scope.organisation_wide(organisation_id)
+    funnel = (
+        await uow.funnels.get(scope, form.funnel_id) if form.funnel_id else None
+    ) or await uow.funnels.default(scope)
+    choice = await Distributor(uow.distribution, uow.departments).choose(
+        organisation_id,
+        clock.now(),
+        lead=lead,
+        form_id=form.id,
+        source=lead.get("source"),
+        funnel_id=funnel.id if funnel else None,
+        responsible_id=responsible_id,
+        form_rule=form.distribution,
+    )
     if client_id is not None and order is None:
         deal_id = await uow.intake.open_deal_of(organisation_id, client_id)
         if deal_id is not None:
-            return {"client_id": str(client_id), "deal_id": str(deal_id), "match": "open_deal"}
-    if responsible_id is None:
-        responsible_id = await _assignee(uow, organisation_id, form)
+            found = {"client_id": str(client_id), "deal_id": str(deal_id), "match": "open_deal"}
+            found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice)
+            return found
+    owner_id = choice.owner_id
+    if owner_id is None:
+        raise NobodyToAssign()
     match = "client"
     contact_id: UUID | None = None
     if client_id is None:
         view = await ClientService(uow, clock).create(
             system,
-            _new_client(lead, responsible_id),
+            _new_client(lead, owner_id),
             confirm_duplicate=True,
         )
         client_id = view.client.id
@@ -103,12 +123,9 @@ async def take_in(
     found = {"client_id": str(client_id), "match": match}
     if contact_id is not None:
         found["contact_id"] = str(contact_id)
-    scope = Scope.organisation_wide(organisation_id)
-    funnel = (
-        await uow.funnels.get(scope, form.funnel_id) if form.funnel_id else None
-    ) or await uow.funnels.default(scope)
     if funnel is None:
         found["deal_note"] = "The organisation has no funnel yet: no deal was opened"
+        found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice)
         return found
     deal = await DealService(uow, clock).create(
         system,
@@ -117,7 +134,7 @@ async def take_in(
             contact_id=contact_id,
             title=_order_title(order, form) if order else _title(lead, form),
             funnel_id=funnel.id,
-            responsible_id=responsible_id,
+            responsible_id=owner_id,
             source_channel=_cut(lead.get("source"), 100),
             source_campaign=_cut(lead.get("campaign"), 200),
             utm=dict(lead.get("utm") or {}),
@@ -125,20 +142,21 @@ async def take_in(
         ),
     )
     found["deal_id"] = str(deal.deal.id)
+    found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice)
     return found
 
 
-async def _assignee(uow: UnitOfWork, organisation_id: UUID, form: Form) -> UUID:
-    named = form.distribution.user_ids
-    if named:
-        active = await uow.intake.active_users(organisation_id, named)
-        for user_id in named:
-            if user_id in active:
-                return user_id
-    admin = await uow.intake.first_active_admin(organisation_id)
-    if admin is None:
-        raise NobodyToAssign()
-    return admin
+async def _lead_of(
+    uow: UnitOfWork,
+    clock: Clock,
+    item: InboxItem,
+    lead: Mapping[str, Any],
+    found: Mapping[str, Any],
+    choice: Choice,
+) -> str:
+    """Records the lead with whom it went to; its id, for the inbox item's outcome."""
+    recorded = await record_lead(uow.distribution, clock.now(), item, lead, found, choice)
+    return str(recorded.id)
 
 
 def _new_client(lead: Mapping[str, Any], responsible_id: UUID) -> CreateClient:

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from domain.activities import handlers as activities
 from domain.clients import handlers as clients
+from domain.intake import handlers as intake
 from domain.platform.messagebus import EventBus
 
 IN_TRANSACTION_HANDLERS: tuple[Callable[[EventBus], None], ...] = (
     clients.register,
     activities.register,
+    intake.register,
 )

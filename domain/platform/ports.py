@@ -28,6 +28,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
@@ -109,6 +110,7 @@ class UnitOfWork(Protocol):
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     intake: IntakeRepository
+    distribution: DistributionRepository
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
 

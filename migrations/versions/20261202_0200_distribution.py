@@ -196,9 +196,15 @@ def upgrade() -> None:
         ["organisation_id", "received_at", "id"],
         unique=False,
     )
+    op.create_index(
+        "ix_activities_organisation_id_author_id_occurred_at",
+        "activities",
+        ["organisation_id", "author_id", "occurred_at"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activities_organisation_id_author_id_occurred_at", table_name="activities")
     op.drop_index("ix_intake_leads_organisation_id_received_at", table_name="intake_leads")
     op.drop_index("ix_intake_leads_organisation_id_deal_id", table_name="intake_leads")
     op.drop_index("ix_intake_leads_organisation_id_assignee_id_status", table_name="intake_leads")

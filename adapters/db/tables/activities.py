@@ -113,6 +113,13 @@ activities = sa.Table(
         "deal_id",
         "occurred_at",
     ),
+    # A manager's calls of the day (the workload view).
+    sa.Index(
+        "ix_activities_organisation_id_author_id_occurred_at",
+        "organisation_id",
+        "author_id",
+        "occurred_at",
+    ),
 )
 
 comments = sa.Table(
