@@ -36,10 +36,10 @@ from adapters.db.repositories.clients import SqlClientRepository
 from adapters.db.repositories.contacts import SqlContactRepository
 from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
-from adapters.db.repositories.distribution import SqlDistributionRepository
 from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.intake import SqlIntakeRepository
+from adapters.db.repositories.intake_reports import SqlIntakeReportQueries
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.saved_filters import SqlSavedFilterRepository
@@ -74,8 +74,8 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
-from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
+from domain.intake.reports import IntakeReportQueries
 from domain.platform.audit import AuditRepository
 from domain.platform.messagebus import EventBus
 from domain.platform.model import Job
@@ -154,7 +154,7 @@ class SqlUnitOfWork:
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
     intake: IntakeRepository
-    distribution: DistributionRepository
+    intake_reports: IntakeReportQueries
 
     def __init__(
         self,
@@ -242,7 +242,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookRepository(conn, collect)
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self.intake = SqlIntakeRepository(conn, collect)
-        self.distribution = SqlDistributionRepository(conn, collect)
+        self.intake_reports = SqlIntakeReportQueries(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

@@ -28,8 +28,8 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
-from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
+from domain.intake.reports import IntakeReportQueries
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.saved_filters import SavedFilterRepository
@@ -110,7 +110,7 @@ class UnitOfWork(Protocol):
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     intake: IntakeRepository
-    distribution: DistributionRepository
+    intake_reports: IntakeReportQueries
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
 
