@@ -29,6 +29,7 @@ from api.routers import (
     custom_fields,
     departments,
     discussions,
+    distribution,
     document_types,
     health,
     intake,
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     api.include_router(webhooks.router)
     api.include_router(intake.router)
     api.include_router(intake_reports.router)
+    api.include_router(distribution.router)
     # Lead intake's public endpoints take the most requests of any (a site's every form post):
     # routes are matched in order, through every nested router, so these come first.
     app.include_router(intake.public_router, prefix=API_PREFIX)

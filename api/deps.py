@@ -30,6 +30,7 @@ from domain.clients.services.custom_fields import CustomFieldService
 from domain.clients.services.follow_ups import FollowUpService
 from domain.deals.services import DealService
 from domain.funnels.services import FunnelService, LossReasonService
+from domain.intake.distribution_services import ResponseTimes, RuleService, WorkloadService
 from domain.intake.reports import IntakeReportService
 from domain.intake.services import FormService, InboxService, IntakeReceiver
 from domain.platform.audit_log import AuditLogService
@@ -425,3 +426,24 @@ async def get_intake_max_body(container: ContainerDep) -> int:
 
 
 IntakeMaxBody = Annotated[int, Depends(get_intake_max_body)]
+
+
+async def get_rule_service(uow: UowDep, clock: ClockDep) -> RuleService:
+    return RuleService(uow, clock)
+
+
+RuleServiceDep = Annotated[RuleService, Depends(get_rule_service)]
+
+
+async def get_response_times(uow: UowDep, clock: ClockDep) -> ResponseTimes:
+    return ResponseTimes(uow, clock)
+
+
+ResponseTimesDep = Annotated[ResponseTimes, Depends(get_response_times)]
+
+
+async def get_workload_service(uow: UowDep, clock: ClockDep) -> WorkloadService:
+    return WorkloadService(uow, clock)
+
+
+WorkloadServiceDep = Annotated[WorkloadService, Depends(get_workload_service)]

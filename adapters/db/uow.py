@@ -36,6 +36,7 @@ from adapters.db.repositories.clients import SqlClientRepository
 from adapters.db.repositories.contacts import SqlContactRepository
 from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
+from adapters.db.repositories.distribution import SqlDistributionRepository
 from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.intake import SqlIntakeRepository
@@ -74,6 +75,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
 from domain.platform.audit import AuditRepository
@@ -155,6 +157,7 @@ class SqlUnitOfWork:
     saved_filters: SavedFilterRepository
     intake: IntakeRepository
     intake_reports: IntakeReportQueries
+    distribution: DistributionRepository
 
     def __init__(
         self,
@@ -243,6 +246,7 @@ class SqlUnitOfWork:
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self.intake = SqlIntakeRepository(conn, collect)
         self.intake_reports = SqlIntakeReportQueries(conn, collect)
+        self.distribution = SqlDistributionRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

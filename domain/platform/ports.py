@@ -28,6 +28,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
 from domain.platform.audit import AuditRepository
@@ -111,6 +112,7 @@ class UnitOfWork(Protocol):
     relationship_follow_ups: RelationshipFollowUpRepository
     intake: IntakeRepository
     intake_reports: IntakeReportQueries
+    distribution: DistributionRepository
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
 
