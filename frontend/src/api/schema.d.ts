@@ -2211,6 +2211,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/distribution-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Distribution Rules
+         * @description The organisation's distribution rules, newest first.
+         */
+        get: operations["list_distribution_rules"];
+        put?: never;
+        /**
+         * Create Distribution Rule
+         * @description A new rule: whom a form's, a source's or a funnel's leads go to, and how.
+         */
+        post: operations["create_distribution_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/distribution-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Distribution Rule */
+        get: operations["get_distribution_rule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Distribution Rule
+         * @description The rule goes; the leads it assigned keep their assignee.
+         */
+        delete: operations["delete_distribution_rule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Distribution Rule
+         * @description Change the fields sent (null clears form, source, funnel, tag, department and
+         *     escalation); the next lead follows the change.
+         */
+        patch: operations["update_distribution_rule"];
+        trace?: never;
+    };
+    "/api/v1/intake/leads/{lead_id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lead Assignment
+         * @description Who has the lead, since when and why (rule, responsible, substitute, escalation), and
+         *     its first response: the assignee's first activity, stage move or call on its deal.
+         */
+        get: operations["get_lead_assignment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/response-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Response Times
+         * @description Per manager whose deals the caller sees: leads assigned in the period, how many were
+         *     answered and are waiting, and the average and median seconds to the first response.
+         */
+        get: operations["get_response_times"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Workload
+         * @description Per person whose deals the caller sees (a head: their team): open leads and deals,
+         *     overdue tasks, today's calls, on duty now, and their newest open deals. Give a deal to
+         *     someone else with PATCH /deals/{id} (responsible_id, If-Match: the card's version); its
+         *     open lead follows.
+         */
+        get: operations["get_workload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2519,6 +2634,12 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
+        /**
+         * Assignment
+         * @description Why the lead went to whom it went.
+         * @enum {string}
+         */
+        Assignment: "responsible" | "substitute" | "round_robin" | "least_loaded" | "by_tag" | "fallback" | "manual" | "escalated";
         /** AttachmentPage */
         AttachmentPage: {
             /** Items */
@@ -4178,6 +4299,54 @@ export interface components {
             finished_at: string | null;
         };
         /**
+         * LeadAssignmentRead
+         * @description Where a lead went and how fast its assignee answered.
+         */
+        LeadAssignmentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Inbox Item Id
+             * Format: uuid
+             */
+            inbox_item_id: string;
+            /** Status */
+            status: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Client Id */
+            client_id: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /**
+             * Assignee Id
+             * @description None: nobody on duty could take it yet
+             */
+            assignee_id: string | null;
+            /** Assigned At */
+            assigned_at: string | null;
+            assignment: components["schemas"]["Assignment"] | null;
+            /** Rule Id */
+            rule_id: string | null;
+            /** Escalate At */
+            escalate_at: string | null;
+            /** Escalated At */
+            escalated_at: string | null;
+            /** First Response At */
+            first_response_at: string | null;
+            /**
+             * Response Seconds
+             * @description From assignment to the first response
+             */
+            response_seconds: number | null;
+        };
+        /**
          * LeadField
          * @description What a form field can hold, for the lead.
          * @enum {string}
@@ -4224,6 +4393,57 @@ export interface components {
             is_active?: boolean | null;
             /** Position */
             position?: number | null;
+        };
+        /** ManagerLoadRead */
+        ManagerLoadRead: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Full Name */
+            full_name: string;
+            /** On Duty */
+            on_duty: boolean;
+            /** Open Leads */
+            open_leads: number;
+            /** Open Deals */
+            open_deals: number;
+            /** Overdue Tasks */
+            overdue_tasks: number;
+            /** Calls Today */
+            calls_today: number;
+            /**
+             * Deals
+             * @description Their newest open deals
+             */
+            deals: components["schemas"]["WorkloadCardRead"][];
+        };
+        /** ManagerResponseRead */
+        ManagerResponseRead: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Leads
+             * @description Leads assigned to them in the period
+             */
+            leads: number;
+            /** Answered */
+            answered: number;
+            /**
+             * Waiting
+             * @description Open leads still without a first response
+             */
+            waiting: number;
+            /** Average Seconds */
+            average_seconds: number | null;
+            /** Median Seconds */
+            median_seconds: number | null;
         };
         /** MergePreviewRead */
         MergePreviewRead: {
@@ -4603,6 +4823,21 @@ export interface components {
          * @enum {string}
          */
         Resource: "clients" | "deals" | "tasks" | "activities";
+        /** ResponseTimesRead */
+        ResponseTimesRead: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** Items */
+            items: components["schemas"]["ManagerResponseRead"][];
+        };
         /** RoleCreate */
         RoleCreate: {
             /** Name */
@@ -4658,6 +4893,140 @@ export interface components {
             visibility?: {
                 [key: string]: components["schemas"]["Visibility"];
             } | null;
+        };
+        /** RuleCreate */
+        RuleCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @description round_robin: in turn; least_loaded: to whoever has the fewest open leads; by_tag: the lead's tag value picks the people, in turn among them
+             * @enum {string}
+             */
+            kind: "round_robin" | "least_loaded" | "by_tag";
+            /**
+             * Form Id
+             * @description A rule applies to one form, one lead source or one funnel; none of them: every lead
+             */
+            form_id?: string | null;
+            /**
+             * Source
+             * @description The lead's source (utm_source, the referring site, or the form's name)
+             */
+            source?: string | null;
+            /** Funnel Id */
+            funnel_id?: string | null;
+            /**
+             * User Ids
+             * @description The people, in turn order
+             */
+            user_ids?: string[];
+            /**
+             * Tag
+             * @description by_tag: the lead field (region, language, product)
+             */
+            tag?: string | null;
+            /** Tag Routes */
+            tag_routes?: components["schemas"]["TagRouteBody"][];
+            /**
+             * Department Id
+             * @description Whose head takes the leads nobody on duty took
+             */
+            department_id?: string | null;
+            /**
+             * Escalate After Minutes
+             * @default 15
+             */
+            escalate_after_minutes: number | null;
+            /**
+             * To Responsible
+             * @description A known client's lead goes to their manager (or substitute)
+             * @default true
+             */
+            to_responsible: boolean;
+            /**
+             * Priority
+             * @default 100
+             */
+            priority: number;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+        };
+        /** RulePage */
+        RulePage: {
+            /** Items */
+            items: components["schemas"]["RuleRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** RuleRead */
+        RuleRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["DistributionKind"];
+            /** Form Id */
+            form_id: string | null;
+            /** Source */
+            source: string | null;
+            /** Funnel Id */
+            funnel_id: string | null;
+            /** User Ids */
+            user_ids: string[];
+            /** Tag */
+            tag: string | null;
+            /** Tag Routes */
+            tag_routes: components["schemas"]["TagRouteBody"][];
+            /** Department Id */
+            department_id: string | null;
+            /** Escalate After Minutes */
+            escalate_after_minutes: number | null;
+            /** To Responsible */
+            to_responsible: boolean;
+            /** Priority */
+            priority: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** RuleUpdate */
+        RuleUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Kind */
+            kind?: ("round_robin" | "least_loaded" | "by_tag") | null;
+            /** Form Id */
+            form_id?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Funnel Id */
+            funnel_id?: string | null;
+            /** User Ids */
+            user_ids?: string[] | null;
+            /** Tag */
+            tag?: string | null;
+            /** Tag Routes */
+            tag_routes?: components["schemas"]["TagRouteBody"][] | null;
+            /** Department Id */
+            department_id?: string | null;
+            /** Escalate After Minutes */
+            escalate_after_minutes?: number | null;
+            /** To Responsible */
+            to_responsible?: boolean | null;
+            /** Priority */
+            priority?: number | null;
+            /** Is Active */
+            is_active?: boolean | null;
         };
         /** SavedFilterCreate */
         SavedFilterCreate: {
@@ -4934,6 +5303,13 @@ export interface components {
              */
             max_days?: number | null;
             group?: components["schemas"]["StageGroup"] | null;
+        };
+        /** TagRouteBody */
+        TagRouteBody: {
+            /** Value */
+            value: string;
+            /** User Ids */
+            user_ids: string[];
         };
         /** TaskCreate */
         TaskCreate: {
@@ -5560,6 +5936,39 @@ export interface components {
             fri?: components["schemas"]["DayHours"] | null;
             sat?: components["schemas"]["DayHours"] | null;
             sun?: components["schemas"]["DayHours"] | null;
+        };
+        /** WorkloadCardRead */
+        WorkloadCardRead: {
+            /**
+             * Deal Id
+             * Format: uuid
+             */
+            deal_id: string;
+            /** Title */
+            title: string;
+            /** Client Name */
+            client_name: string | null;
+            /** Stage Name */
+            stage_name: string | null;
+            /** Amount */
+            amount: number | string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Version
+             * @description For If-Match when the deal is given to someone else
+             */
+            version: number;
+            /**
+             * From Lead
+             * @description The deal has an open lead
+             */
+            from_lead: boolean;
+        };
+        /** WorkloadRead */
+        WorkloadRead: {
+            /** Managers */
+            managers: components["schemas"]["ManagerLoadRead"][];
         };
         /** Source */
         api__schemas__clients__Source: {
@@ -15752,6 +16161,470 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_distribution_rules: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_distribution_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_distribution_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_distribution_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_distribution_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_lead_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadAssignmentRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_response_times: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before until */
+                since?: string | null;
+                /** @description Default: now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseTimesRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_workload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkloadRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
