@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from adapters.db.pool import ping_when_idle
 from adapters.db.repositories.idempotency import SqlIdempotencyStore
 from adapters.db.repositories.intake import SqlFormDirectory, SqlInboxWriter
+from adapters.db.repositories.telephony import SqlIntegrationDirectory
 from adapters.db.uow import JobDispatcher, SqlUnitOfWork
 from adapters.mail.dev_mailbox import DevMailbox
 from adapters.notifications.redis_feed import RedisNotificationFeed, RedisNotificationPublisher
@@ -34,6 +35,7 @@ from domain.activities.subscribers import (
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.intake.services import InboxProcessor, IntakeReceiver
+from domain.intake.telephony import TelephonyReceiver
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
@@ -64,6 +66,7 @@ class Container:
     webhook_resolver: LoopHostResolver = field(default_factory=LoopHostResolver)
     webhook_queue: ArqDeliveryQueue = field(init=False)
     form_directory: SqlFormDirectory = field(init=False)
+    integration_directory: SqlIntegrationDirectory = field(init=False)
     inbox_writer: SqlInboxWriter = field(init=False)
     inbox_queue: ArqInboxQueue = field(init=False)
     intake_limiter: RedisRateLimiter = field(init=False)
@@ -91,6 +94,7 @@ class Container:
         self.storage = make_storage(self.settings)
         self.webhook_queue = ArqDeliveryQueue(self.arq)
         self.form_directory = SqlFormDirectory(self.engine)
+        self.integration_directory = SqlIntegrationDirectory(self.engine)
         self.inbox_writer = SqlInboxWriter(
             self.engine, statement_timeout_ms=self.settings.db_statement_timeout_ms
         )
@@ -150,6 +154,14 @@ class Container:
 
     def inbox_processor(self) -> InboxProcessor:
         return InboxProcessor(self.uow, self.clock)
+
+    def telephony_receiver(self) -> TelephonyReceiver:
+        return TelephonyReceiver(
+            self.clock,
+            directory=self.integration_directory,
+            writer=self.inbox_writer,
+            queue=self.inbox_queue,
+        )
 
     async def aclose(self) -> None:
         await self.inbox_queue.flush()

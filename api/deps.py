@@ -33,6 +33,7 @@ from domain.funnels.services import FunnelService, LossReasonService
 from domain.intake.distribution_services import ResponseTimes, RuleService, WorkloadService
 from domain.intake.reports import IntakeReportService
 from domain.intake.services import FormService, InboxService, IntakeReceiver
+from domain.intake.telephony import TelephonyReceiver, TelephonyService
 from domain.platform.audit_log import AuditLogService
 from domain.platform.ports import UnitOfWork
 from domain.platform.saved_filters import SavedFilterService
@@ -426,6 +427,20 @@ async def get_intake_max_body(container: ContainerDep) -> int:
 
 
 IntakeMaxBody = Annotated[int, Depends(get_intake_max_body)]
+
+
+async def get_telephony_receiver(container: ContainerDep) -> TelephonyReceiver:
+    return container.telephony_receiver()
+
+
+TelephonyReceiverDep = Annotated[TelephonyReceiver, Depends(get_telephony_receiver)]
+
+
+async def get_telephony_service(uow: UowDep, clock: ClockDep) -> TelephonyService:
+    return TelephonyService(uow, clock)
+
+
+TelephonyServiceDep = Annotated[TelephonyService, Depends(get_telephony_service)]
 
 
 async def get_rule_service(uow: UowDep, clock: ClockDep) -> RuleService:

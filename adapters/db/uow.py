@@ -52,6 +52,7 @@ from adapters.db.repositories.staff import (
     SqlScheduleRepository,
     SqlUserRepository,
 )
+from adapters.db.repositories.telephony import SqlTelephonyRepository
 from adapters.db.repositories.timeline import SqlTimelineQueries
 from adapters.db.repositories.today import SqlTodayQueries
 from adapters.db.repositories.webhooks import SqlWebhookRepository
@@ -75,6 +76,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
@@ -156,6 +158,7 @@ class SqlUnitOfWork:
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
     intake: IntakeRepository
+    telephony: TelephonyRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
 
@@ -245,6 +248,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookRepository(conn, collect)
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self.intake = SqlIntakeRepository(conn, collect)
+        self.telephony = SqlTelephonyRepository(conn, collect)
         self.intake_reports = SqlIntakeReportQueries(conn, collect)
         self.distribution = SqlDistributionRepository(conn, collect)
         self._outbox = SqlOutbox(conn)

@@ -50,6 +50,7 @@ from domain.intake.parsing import (
     read_lead,
 )
 from domain.intake.ports import FormDirectory, InboxQueue, InboxWriter, RateLimiter
+from domain.intake.telephony import fold_call_event
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import (
@@ -278,7 +279,12 @@ class InboxProcessor:
                 outcome = await self.outcome_of(uow, item)
                 now = self._clock.now()
                 item.conclude(outcome, now)
-                if outcome.state is InboxState.PROCESSED and outcome.lead is not None:
+                # A call event's outcome shows the call; the call raises its own events.
+                if (
+                    outcome.state is InboxState.PROCESSED
+                    and outcome.lead is not None
+                    and item.source is not Source.TELEPHONY
+                ):
                     item.events.append(_lead_received(item, outcome.lead, now))
                 await uow.intake.save_item(item)
                 await uow.commit()
@@ -293,6 +299,8 @@ class InboxProcessor:
     async def outcome_of(self, uow: UnitOfWork, item: InboxItem) -> Outcome:
         if item.source is Source.FORM:
             return await self._form_outcome(uow, item)
+        if item.source is Source.TELEPHONY:
+            return await fold_call_event(uow, self._clock, item)
         return Outcome.rejected(f"No processing is defined for {item.source.value} requests yet")
 
     async def _form_outcome(self, uow: UnitOfWork, item: InboxItem) -> Outcome:

@@ -28,6 +28,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
@@ -111,6 +112,7 @@ class UnitOfWork(Protocol):
     custom_fields: CustomFieldRepository
     relationship_follow_ups: RelationshipFollowUpRepository
     intake: IntakeRepository
+    telephony: TelephonyRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
     webhooks: WebhookRepository

@@ -1,0 +1,534 @@
+"""Telephony in lead intake: the PBX integrations an organisation sets up (``TelephonyIntegration``)
+and the calls their events report (``Call``).
+
+A PBX posts an event per step of a call (it rings, an extension answers, it ends, a recording
+is ready); each is stored raw in the inbox first, then read into a ``CallEvent`` by its
+provider's reader (``domain/intake/providers.py``) and folded into the call it belongs to, found
+by the PBX's own id of the call. Events may come twice or out of order: folding one keeps what
+is known (the earliest start, the final result once there is one), so the outcome does not
+depend on their order, and a redelivery is stored once by its event key anyway.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from uuid import UUID
+
+import phonenumbers
+
+from domain.intake.events import CallAnswered, CallMissed
+from domain.shared.errors import InvalidInput
+from domain.shared.events import DomainEvent
+from domain.shared.ids import new_id
+from domain.shared.phone import DEFAULT_REGION
+from domain.shared.scope import Scope
+from domain.shared.text import clean_text
+
+INTEGRATION_NAME_MAX = 200
+SECRET_MAX = 200
+SECRET_MIN = 8
+MAX_NUMBERS = 100
+MAX_EXTENSIONS = 500
+MAX_TRACKING = 500
+EXTENSION_MAX = 32
+NUMBER_MAX = 64
+SOURCE_MAX = 100
+CAMPAIGN_MAX = 200
+CALLBACK_MINUTES_MAX = 7 * 24 * 60
+# The provider event names kept on a call (a long IVR walk sends many).
+MAX_CALL_EVENTS = 50
+SECRET_BYTES = 24
+_PHONE_LIKE = re.compile(r"\+?[\d\s()\-.]+")
+
+
+class Provider(enum.StrEnum):
+    ZADARMA = "zadarma"
+    MANGO = "mango"
+    # The CRM's own call-event API: JSON signed with HMAC-SHA256, for any other PBX.
+    GENERIC = "generic"
+
+
+class CallDirection(enum.StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class CallResult(enum.StrEnum):
+    # Not over yet (or its end was never reported).
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    # Nobody answered an inbound call (it rang out, the caller hung up, the queue gave up).
+    MISSED = "missed"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class EventStage(enum.StrEnum):
+    """Where in a call's life an event is."""
+
+    START = "start"
+    ANSWER = "answer"
+    END = "end"
+    RECORDING = "recording"
+    # Any other step: stored and noted on the call, nothing more.
+    OTHER = "other"
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingNumber:
+    """A company number published in one place (an ad, a site, a flyer): a call to it came
+    from that source and campaign."""
+
+    number: str
+    source: str | None = None
+    campaign: str | None = None
+
+
+def phone_key(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
+    """A number as calls are compared: E.164 when it reads as a phone number (PBXs send
+    ``79587628385``, ``+7 958...``, ``8958...``, ``380931775529``), else the text as sent
+    without spaces (an extension, a SIP address, "anonymous"); None when blank."""
+    if raw is None:
+        return None
+    text = str(raw).strip()[:NUMBER_MAX]
+    if _PHONE_LIKE.fullmatch(text):
+        text = re.sub(r"[\s()\-.]", "", text)
+    if not text:
+        return None
+    digits = text.lstrip("+")
+    candidates: list[tuple[str, str | None]] = []
+    if digits.isdigit():
+        # The national reading of the integration's country first (8 912 ..., 0 93 ...),
+        # then a full international number without its plus (PBXs drop it: 79587628385).
+        candidates.append((text, None if text.startswith("+") else region))
+        if len(digits) >= 11 and not text.startswith("+"):
+            candidates.append((f"+{digits}", None))
+    for candidate, country in candidates:
+        try:
+            number = phonenumbers.parse(candidate, country)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return text
+
+
+def _region_of(numbers: Iterable[str]) -> str:
+    for number in numbers:
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+        except phonenumbers.NumberParseException:
+            continue
+        if region in {"RU", "UA", "KZ", "BY"}:
+            return region
+    return DEFAULT_REGION
+
+
+def _numbers(values: Iterable[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for i, raw in enumerate(values):
+        text = clean_text(raw, ("numbers", i), max_length=NUMBER_MAX)
+        key = phone_key(text)
+        if key is None or not key.startswith("+"):
+            raise InvalidInput(("numbers", i), f"is not a phone number: {raw!r}")
+        found.append(key)
+    if len(found) > MAX_NUMBERS:
+        raise InvalidInput("numbers", f"at most {MAX_NUMBERS} numbers")
+    return tuple(dict.fromkeys(found))
+
+
+def _extensions(values: Mapping[str, UUID]) -> dict[str, UUID]:
+    if len(values) > MAX_EXTENSIONS:
+        raise InvalidInput("extensions", f"at most {MAX_EXTENSIONS} extensions")
+    cleaned: dict[str, UUID] = {}
+    for extension, user_id in values.items():
+        name = clean_text(extension, ("extensions", extension), max_length=EXTENSION_MAX)
+        if not re.fullmatch(r"[0-9A-Za-z*#_\-]+", name):
+            raise InvalidInput(
+                ("extensions", extension), "an extension is digits or letters, no spaces"
+            )
+        cleaned[name] = user_id
+    return cleaned
+
+
+def _tracking(values: Iterable[TrackingNumber]) -> tuple[TrackingNumber, ...]:
+    found: dict[str, TrackingNumber] = {}
+    for i, entry in enumerate(values):
+        raw = clean_text(entry.number, ("tracking", i, "number"), max_length=NUMBER_MAX)
+        key = phone_key(raw)
+        if key is None:
+            raise InvalidInput(("tracking", i, "number"), "must not be blank")
+        if key in found:
+            raise InvalidInput(("tracking", i, "number"), "is listed twice")
+        found[key] = TrackingNumber(
+            number=key,
+            source=clean_text(
+                entry.source, ("tracking", i, "source"), max_length=SOURCE_MAX, required=False
+            ),
+            campaign=clean_text(
+                entry.campaign, ("tracking", i, "campaign"), max_length=CAMPAIGN_MAX, required=False
+            ),
+        )
+    if len(found) > MAX_TRACKING:
+        raise InvalidInput("tracking", f"at most {MAX_TRACKING} tracking numbers")
+    return tuple(found.values())
+
+
+def _secret(value: str, name: str) -> str:
+    text = value.strip()
+    if len(text) > SECRET_MAX:
+        raise InvalidInput(name, f"must be at most {SECRET_MAX} characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise InvalidInput(name, "must not contain control characters")
+    return text
+
+
+@dataclass(slots=True, kw_only=True)
+class TelephonyIntegration:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    name: str
+    provider: Provider
+    # Zadarma's API key (its user key) or Mango's vpbx_api_key: Mango sends and signs with it.
+    api_key: str = ""
+    # What events are signed with: Zadarma's secret, Mango's salt, the generic API's key.
+    secret: str = field(default_factory=new_secret)
+    numbers: tuple[str, ...] = ()
+    extensions: dict[str, UUID] = field(default_factory=dict)
+    tracking: tuple[TrackingNumber, ...] = ()
+    # Who takes a missed call from a number no client has (and a new caller's deal).
+    default_user_id: UUID | None = None
+    funnel_id: UUID | None = None
+    callback_minutes: int = 15
+    is_active: bool = True
+    created_at: datetime | None = None
+    version: int = 1
+
+    @classmethod
+    def create(
+        cls, organisation_id: UUID, *, created_at: datetime, **values: Any
+    ) -> TelephonyIntegration:
+        provider = Provider(values.pop("provider"))
+        secret = values.pop("secret", None)
+        integration = cls(
+            organisation_id=organisation_id,
+            name=clean_text(values.pop("name"), "name", max_length=INTEGRATION_NAME_MAX),
+            provider=provider,
+            created_at=created_at,
+        )
+        if secret:
+            integration.secret = _secret(secret, "secret")
+        elif provider is not Provider.GENERIC:
+            # A PBX's secret is chosen there, not here: it must be copied from its settings.
+            raise InvalidInput(
+                "secret", f"copy the signing secret from {provider.value}'s settings"
+            )
+        integration.change(**values)
+        if provider is Provider.MANGO and not integration.api_key:
+            raise InvalidInput("api_key", "Mango Office signs with its API key: copy it too")
+        return integration
+
+    def change(self, **changes: Any) -> None:
+        if "name" in changes:
+            self.name = clean_text(changes["name"], "name", max_length=INTEGRATION_NAME_MAX)
+        if "api_key" in changes:
+            self.api_key = _secret(changes["api_key"] or "", "api_key")
+        if changes.get("secret"):
+            self.secret = _secret(changes["secret"], "secret")
+        if "numbers" in changes:
+            self.numbers = _numbers(changes["numbers"])
+        if "extensions" in changes:
+            self.extensions = _extensions(changes["extensions"])
+        if "tracking" in changes:
+            self.tracking = _tracking(changes["tracking"])
+        if "default_user_id" in changes:
+            self.default_user_id = changes["default_user_id"]
+        if "funnel_id" in changes:
+            self.funnel_id = changes["funnel_id"]
+        if "callback_minutes" in changes:
+            minutes = int(changes["callback_minutes"])
+            if not 1 <= minutes <= CALLBACK_MINUTES_MAX:
+                raise InvalidInput("callback_minutes", f"must be from 1 to {CALLBACK_MINUTES_MAX}")
+            self.callback_minutes = minutes
+        if "is_active" in changes:
+            self.is_active = bool(changes["is_active"])
+
+    @property
+    def region(self) -> str:
+        """The country whose national format the PBX's numbers without a prefix are read in."""
+        return _region_of(self.numbers)
+
+    def tracking_for(self, company_number: str | None) -> TrackingNumber | None:
+        if company_number is None:
+            return None
+        return next((t for t in self.tracking if t.number == company_number), None)
+
+    def user_for(self, extension: str | None) -> UUID | None:
+        return self.extensions.get(extension) if extension else None
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationRoute:
+    """What the public endpoint needs to check and store an event before answering (cached)."""
+
+    organisation_id: UUID
+    integration_id: UUID
+    provider: Provider
+    is_active: bool
+    api_key: str
+    secret: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallEvent:
+    """One provider event, read: what it says about its call. Numbers as sent (``phone_key``
+    reads them with the integration's country)."""
+
+    name: str
+    stage: EventStage
+    call_id: str | None
+    direction: CallDirection | None = None
+    client_number: str | None = None
+    company_number: str | None = None
+    extension: str | None = None
+    at: datetime | None = None
+    started_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    result: CallResult | None = None
+    duration_seconds: int | None = None
+    talk_seconds: int | None = None
+    recording_id: str | None = None
+    recording_url: str | None = None
+    disconnect_reason: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Call:
+    id: UUID = field(default_factory=new_id)
+    organisation_id: UUID
+    integration_id: UUID | None
+    provider: str
+    provider_call_id: str
+    direction: CallDirection = CallDirection.INBOUND
+    client_number: str | None = None
+    company_number: str | None = None
+    source: str | None = None
+    campaign: str | None = None
+    extension: str | None = None
+    employee_id: UUID | None = None
+    started_at: datetime
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    result: CallResult = CallResult.IN_PROGRESS
+    duration_seconds: int | None = None
+    talk_seconds: int | None = None
+    recording_id: str | None = None
+    recording_url: str | None = None
+    disconnect_reason: str | None = None
+    client_id: UUID | None = None
+    contact_id: UUID | None = None
+    deal_id: UUID | None = None
+    callback_task_id: UUID | None = None
+    event_names: list[str] = field(default_factory=list)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    is_new: bool = False
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def is_over(self) -> bool:
+        return self.result is not CallResult.IN_PROGRESS
+
+    @property
+    def is_missed(self) -> bool:
+        return self.direction is CallDirection.INBOUND and self.is_over and not self.was_answered
+
+    @property
+    def was_answered(self) -> bool:
+        return self.result is CallResult.ANSWERED
+
+    def fold(self, event: CallEvent, integration: TelephonyIntegration | None) -> bool:
+        """Takes in what ``event`` says; True when this event ended the call (its result is
+        now known for the first time)."""
+        was_over = self.is_over
+        region = integration.region if integration else DEFAULT_REGION
+        if len(self.event_names) < MAX_CALL_EVENTS:
+            self.event_names.append(event.name)
+        if event.direction is not None and (self.is_new or event.stage is EventStage.END):
+            self.direction = event.direction
+        self.client_number = self.client_number or phone_key(event.client_number, region)
+        if self.company_number is None and event.company_number:
+            self.company_number = phone_key(event.company_number, region)
+            tracked = integration.tracking_for(self.company_number) if integration else None
+            if tracked is not None:
+                self.source, self.campaign = tracked.source, tracked.campaign
+        if event.extension and (self.extension is None or event.stage is EventStage.ANSWER):
+            self.extension = event.extension[:EXTENSION_MAX]
+            employee = integration.user_for(self.extension) if integration else None
+            self.employee_id = employee or self.employee_id
+        started = event.started_at or (event.at if event.stage is EventStage.START else None)
+        if started is not None and (self.is_new or started < self.started_at):
+            self.started_at = started
+        answered = event.answered_at or (event.at if event.stage is EventStage.ANSWER else None)
+        if answered is not None and self.answered_at is None:
+            self.answered_at = answered
+        if event.recording_id:
+            self.recording_id = event.recording_id[:300]
+        if event.recording_url:
+            self.recording_url = event.recording_url[:2000]
+        if event.stage is EventStage.END:
+            self.result = event.result or (
+                CallResult.ANSWERED if self.answered_at else _unanswered(self.direction)
+            )
+            self.ended_at = event.ended_at or (
+                self.started_at + timedelta(seconds=event.duration_seconds)
+                if event.duration_seconds is not None
+                else event.at
+            )
+            if event.duration_seconds is not None:
+                self.duration_seconds = event.duration_seconds
+            elif self.ended_at is not None:
+                self.duration_seconds = max(
+                    0, int((self.ended_at - self.started_at).total_seconds())
+                )
+            if event.talk_seconds is not None:
+                self.talk_seconds = event.talk_seconds
+            elif self.result is CallResult.ANSWERED and self.answered_at and self.ended_at:
+                self.talk_seconds = max(0, int((self.ended_at - self.answered_at).total_seconds()))
+            if event.disconnect_reason:
+                self.disconnect_reason = event.disconnect_reason[:64]
+        self.is_new = False
+        return self.is_over and not was_over
+
+    def record_outcome(
+        self,
+        *,
+        at: datetime,
+        task_id: UUID | None,
+        assignee_id: UUID | None,
+        closed: Iterable[UUID],
+    ) -> None:
+        """The call just ended: integrators hear that it was missed or answered."""
+        common: dict[str, Any] = {
+            "organisation_id": self.organisation_id,
+            "occurred_at": at,
+            "call_id": self.id,
+            "integration_id": self.integration_id,
+            "direction": self.direction.value,
+            "client_number": self.client_number,
+            "company_number": self.company_number,
+            "source": self.source,
+            "campaign": self.campaign,
+            "client_id": self.client_id,
+            "deal_id": self.deal_id,
+            "started_at": self.started_at,
+        }
+        if self.is_missed:
+            self.events.append(
+                CallMissed(
+                    **common, result=self.result.value, task_id=task_id, assignee_id=assignee_id
+                )
+            )
+        elif self.was_answered:
+            self.events.append(
+                CallAnswered(
+                    **common,
+                    employee_id=self.employee_id,
+                    extension=self.extension,
+                    talk_seconds=self.talk_seconds,
+                    recording_id=self.recording_id,
+                    closed_task_ids=tuple(closed),
+                )
+            )
+
+
+def _unanswered(direction: CallDirection) -> CallResult:
+    return CallResult.MISSED if direction is CallDirection.INBOUND else CallResult.NO_ANSWER
+
+
+def new_call(
+    organisation_id: UUID, integration_id: UUID, provider: str, event: CallEvent, *, at: datetime
+) -> Call:
+    """A call first heard of through ``event`` (whichever of its events came first)."""
+    assert event.call_id is not None
+    return Call(
+        organisation_id=organisation_id,
+        integration_id=integration_id,
+        provider=provider,
+        provider_call_id=event.call_id[:200],
+        direction=event.direction or CallDirection.INBOUND,
+        started_at=event.started_at or event.at or at,
+        is_new=True,
+    )
+
+
+# --- ports ----------------------------------------------------------------------------------
+
+
+class TelephonyRepository(Protocol):
+    """Integrations and calls, inside a unit of work."""
+
+    async def add_integration(self, integration: TelephonyIntegration) -> None: ...
+    async def get_integration(
+        self, scope: Scope, integration_id: UUID
+    ) -> TelephonyIntegration | None: ...
+    async def list_integrations(
+        self, scope: Scope, *, limit: int, after: tuple[datetime, UUID] | None = None
+    ) -> Sequence[TelephonyIntegration]:
+        """Newest first, after the keyset cursor (created_at, id)."""
+        ...
+
+    async def update_integration(
+        self, integration: TelephonyIntegration, expected_version: int
+    ) -> None: ...
+    async def delete_integration(self, scope: Scope, integration_id: UUID) -> None: ...
+
+    async def lock_call(self, call: Call) -> Call:
+        """The stored call with ``call``'s provider id, locked for this transaction; ``call``
+        itself (stored now, ``is_new``) when it is the first event of it."""
+        ...
+
+    async def save_call(self, call: Call) -> None:
+        """Its state; hands the call's events to the unit of work."""
+        ...
+
+    async def open_callbacks(
+        self, organisation_id: UUID, client_number: str
+    ) -> Sequence[tuple[UUID, UUID]]:
+        """(task id, assignee id) of the open callback tasks of missed calls from the number,
+        oldest first."""
+        ...
+
+    async def list_calls(
+        self,
+        scope: Scope,
+        *,
+        results: Sequence[CallResult] = (),
+        integration_id: UUID | None = None,
+        client_id: UUID | None = None,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Call]:
+        """Newest first, after the keyset cursor (started_at, id)."""
+        ...
+
+
+class IntegrationDirectory(Protocol):
+    async def route(self, integration_id: UUID) -> IntegrationRoute | None:
+        """The integration behind a public URL, across organisations (it may answer from a
+        short-lived cache)."""
+        ...
