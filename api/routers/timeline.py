@@ -47,8 +47,8 @@ async def get_client_timeline(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> TimelinePage:
-    """Tasks, activities, comments, stage moves and relationship changes of the client and
-    of its deals you see, newest first."""
+    """Tasks, activities, comments, stage moves, relationship changes and phone calls of the
+    client and of its deals you see, newest first."""
     items = await service.for_client(
         principal, client_id, kinds=frozenset(kinds or ()), limit=limit + 1, after=_after(cursor)
     )

@@ -234,6 +234,8 @@ class TimelineKind(enum.StrEnum):
     COMMENT = "comment"
     STAGE_MOVE = "stage_move"
     RELATIONSHIP = "relationship"
+    # A phone call a PBX reported (lead intake's telephony).
+    CALL = "call"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

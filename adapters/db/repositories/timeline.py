@@ -1,5 +1,5 @@
 """The timeline of a client or a deal: a read model over tasks, activities, comments, stage
-moves and relationship transitions, merged in SQL: one UNION ALL per page, newest first, of a
+moves, relationship transitions and calls, merged in SQL: one UNION ALL per page, newest first, of a
 top-N per kind and subject."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from adapters.db.tables.clients import relationship_transitions
 from adapters.db.tables.deals import deals, stage_moves
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.staff import users
+from adapters.db.tables.telephony import calls
 from domain.activities.ports import SubjectScopes, TimelineItem, TimelineKind
 
 
@@ -132,8 +133,8 @@ def _statement(
         """A branch as its own top-N, newest first after the cursor, which the index on
         (organisation_id, client_id or deal_id, at) serves; the outer query merges the
         branches' few rows. The cursor's order is (at, kind, id) and every row of a branch
-        has the same kind; the kinds differ in their first letter, so Python orders them
-        as the database does."""
+        has the same kind; the kinds are lower-case ASCII words, so Python orders them as
+        the database does."""
         if after_kind is not None:
             if kind.value == after_kind:
                 query = query.where(
@@ -298,6 +299,49 @@ def _statement(
             rt.c.at,
             rt.c.id,
         )
+    if TimelineKind.CALL in kinds:
+        for condition in on_subject(calls):
+            top(
+                TimelineKind.CALL,
+                sa.select(
+                    calls.c.started_at.label("at"),
+                    sa.literal(TimelineKind.CALL.value).label("kind"),
+                    calls.c.id,
+                    calls.c.client_id,
+                    calls.c.deal_id,
+                    calls.c.employee_id.label("actor_id"),
+                    sa.null().label("title"),
+                    sa.null().label("body"),
+                    _json(
+                        "direction",
+                        calls.c.direction,
+                        "result",
+                        calls.c.result,
+                        "duration_seconds",
+                        calls.c.duration_seconds,
+                        "talk_seconds",
+                        calls.c.talk_seconds,
+                        "client_number",
+                        calls.c.client_number,
+                        "company_number",
+                        calls.c.company_number,
+                        "source",
+                        calls.c.source,
+                        "campaign",
+                        calls.c.campaign,
+                        "extension",
+                        calls.c.extension,
+                        "recording_id",
+                        calls.c.recording_id,
+                        "recording_url",
+                        calls.c.recording_url,
+                        "callback_task_id",
+                        calls.c.callback_task_id,
+                    ).label("data"),
+                ).where(condition),
+                calls.c.started_at,
+                calls.c.id,
+            )
     if not branches:
         return None
     merged = sa.union_all(*branches).subquery("timeline")

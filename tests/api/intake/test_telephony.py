@@ -226,6 +226,13 @@ class TestZadarma:
         assert call["company_number"] == "+380676597909"
         assert (call["source"], call["campaign"]) == ("google", "brand")
         assert call["duration_seconds"] == 14
+        deal_timeline = await factory.client.get(
+            f"{API}/deals/{call['deal_id']}/timeline", headers=admin.headers
+        )
+        shown = [i for i in deal_timeline.json()["items"] if i["kind"] == "call"]
+        assert [i["actor_name"] for i in shown] == [seller.full_name]
+        assert shown[0]["data"]["recording_id"] == "1647439288.1115107"
+        assert shown[0]["data"]["duration_seconds"] == 14
         assert call["recording_id"] == "1647439288.1115107"
         # A new caller became a client with a contact and a deal, from the tracking source.
         client = (
@@ -270,6 +277,15 @@ class TestZadarma:
         assert str(task["client_id"]) == call["client_id"]
         due = task["due_at"]
         assert before + timedelta(minutes=20) <= due <= datetime.now(UTC) + timedelta(minutes=20)
+        timeline = await factory.client.get(
+            f"{API}/clients/{call['client_id']}/timeline?kinds=call", headers=admin.headers
+        )
+        assert timeline.status_code == 200, timeline.text
+        (shown,) = timeline.json()["items"]
+        assert (shown["kind"], shown["id"]) == ("call", call["id"])
+        assert shown["data"]["direction"] == "inbound"
+        assert shown["data"]["result"] == "missed"
+        assert shown["data"]["client_number"] == "+79165550190"
         (event,) = await outbox(factory, org, "call.missed")
         assert event["task_id"] == str(task["id"])
         assert event["assignee_id"] == str(duty.id)
