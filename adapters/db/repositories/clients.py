@@ -53,8 +53,11 @@ from domain.clients.ports import ClientFilter, ClientSort, RelationshipCounts
 from domain.shared.scope import Scope
 from domain.shared.text import is_searchable
 
-# Up to this many matching clients, a search reads them by primary key (see _search).
+# Up to this many matching clients, a search reads them all, then sorts them (see _search).
 SEARCH_ID_LIMIT = 2000
+# Beyond this many clients whose own name matches, they are read by the names' trigram index
+# rather than one primary-key lookup each (see ClientRepository._search).
+SEARCH_OWN_BY_KEY = 200
 
 
 def visible_client(scope: Scope) -> sa.ColumnElement[bool]:
@@ -118,16 +121,16 @@ class SqlClientRepository(SqlRepository):
         limit: int,
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Client]:
-        query, by_ids = await self._filtered(sa.select(clients), scope, filters)
+        query, few = await self._filtered(sa.select(clients), scope, filters)
         column = clients.c[sort.column]
         if after is not None:
             key = sa.tuple_(column, clients.c.id)
             bound = sa.tuple_(sa.literal(after[0], column.type), sa.literal(after[1]))
             query = query.where(key < bound if sort.descending else key > bound)
-        # A search's matches, read by primary key, are sorted by an expression of the same order
-        # that no index gives: otherwise the planner walks the sort column's index over every
-        # client of the organisation, checking each against the list of ids.
-        order = _opaque(column) if by_ids else column
+        # A search's few matches are read by their keys or their index, then sorted by an
+        # expression of the same order that no index gives: otherwise the planner walks the
+        # sort column's index over every client of the organisation, checking each one.
+        order = _opaque(column) if few else column
         if sort.descending:
             query = query.order_by(order.desc(), clients.c.id.desc())
         else:
@@ -150,13 +153,13 @@ class SqlClientRepository(SqlRepository):
             clients.c.merged_into_id.is_(None),
             *_conditions(filters),
         )
-        by_ids = False
+        few = False
         if filters.search:
             search = await self._search(filters.search, scope.organisation_id)
             if search is not None:
-                query = query.where(search)
-                by_ids = _is_id_list(search)
-        return query, by_ids
+                condition, few = search
+                query = query.where(condition)
+        return query, few
 
     async def work(
         self, organisation_id: UUID, client_ids: Sequence[UUID]
@@ -197,35 +200,49 @@ class SqlClientRepository(SqlRepository):
         row = (await self._conn.execute(sa.select(*counts))).one()
         return {name: int(row._mapping[name]) for name in names}
 
-    async def _search(self, text: str, organisation_id: UUID) -> sa.ColumnElement[bool] | None:
-        """The search condition. The matching client ids are collected first, by one UNION ALL
-        of index-served lookups: when there are at most SEARCH_ID_LIMIT of them (a phone, an
-        e-mail, a rare name) the page is read by primary key (``id = ANY(ids)``, a list the
-        planner sees the size of) and sorted, instead of walking every client of the
-        organisation in the sort order for the few that match. When a search matches more
-        clients than that, walking the sort order finds a page of them soon, so the condition
-        is checked per row (a hashed set of the contact tables' matches)."""
+    async def _search(
+        self, text: str, organisation_id: UUID
+    ) -> tuple[sa.ColumnElement[bool], bool] | None:
+        """The search condition, and whether the page should be sorted apart from the sort
+        column's index (the matches are few enough to read them all and sort them).
+
+        The matching client ids are collected first, by one UNION ALL of index-served lookups.
+        When there are at most SEARCH_ID_LIMIT of them, the matches are read and sorted instead
+        of walking every client of the organisation in the sort order for the few that match:
+        by primary key (``id = ANY(ids)``, a list the planner sees the size of) when they are
+        few, or, when the clients' own names match many (more than SEARCH_OWN_BY_KEY), by the
+        names' trigram index again, OR-ed with the contacts' few matches by key (a bitmap of
+        both), which reads them faster than one key lookup each. When a search matches more
+        clients than SEARCH_ID_LIMIT, walking the sort order finds a page of them soon, so the
+        condition is checked per row (a hashed set of the contact tables' matches)."""
         search = _search(text, organisation_id)
         if search is None:
             return None
         options, matches = search
         if not options and not matches:
-            return sa.false()
-        lookups = list(matches)
+            return sa.false(), False
+        lookups = [m.add_columns(sa.literal(False).label("own")) for m in matches]
         if options:
             lookups.insert(
                 0,
-                sa.select(clients.c.id).where(
+                sa.select(clients.c.id, sa.literal(True).label("own")).where(
                     clients.c.organisation_id == organisation_id, sa.or_(*options)
                 ),
             )
-        found = list(await self._conn.scalars(sa.union_all(*lookups).limit(SEARCH_ID_LIMIT + 1)))
+        found = (await self._conn.execute(sa.union_all(*lookups).limit(SEARCH_ID_LIMIT + 1))).all()
         if len(found) <= SEARCH_ID_LIMIT:
-            ids = sorted(set(found), key=str)
-            return clients.c.id == sa.any_(sa.literal(ids, ARRAY(clients.c.id.type)))
+            own = sum(1 for _, is_own in found if is_own)
+            ids = sorted(
+                {ident for ident, is_own in found if not is_own or own <= SEARCH_OWN_BY_KEY},
+                key=str,
+            )
+            by_key = clients.c.id == sa.any_(sa.literal(ids, ARRAY(clients.c.id.type)))
+            if own <= SEARCH_OWN_BY_KEY:
+                return by_key, True
+            return (sa.or_(*options, by_key) if ids else sa.or_(*options)), True
         if matches:
             options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
-        return sa.or_(*options)
+        return sa.or_(*options), False
 
     async def find_duplicates(
         self,
@@ -562,11 +579,6 @@ def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
         conditions.append(c.updated_at < f.updated_to)
     conditions.extend(custom_field_condition(clients.c.custom_fields, cf) for cf in f.custom)
     return conditions
-
-
-def _is_id_list(condition: sa.ColumnElement[bool]) -> bool:
-    """Whether ``ClientRepository._search`` answered with the matches' ids."""
-    return isinstance(condition, sa.BinaryExpression) and condition.left is clients.c.id
 
 
 def _opaque(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, array
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
 from adapters.db.repositories.clients import visible_client
@@ -75,7 +77,7 @@ class SqlContactRepository(SqlRepository):
     async def get(self, scope: Scope, contact_id: UUID) -> Contact | None:
         row = (
             await self._conn.execute(
-                sa.select(contacts)
+                _with_channels(sa.select(contacts))
                 .join(clients, _of_client())
                 .where(
                     in_organisation(contacts, scope),
@@ -87,7 +89,7 @@ class SqlContactRepository(SqlRepository):
         ).one_or_none()
         if row is None:
             return None
-        return (await self._hydrate([row]))[0]
+        return _hydrate([row])[0]
 
     async def update(self, contact: Contact, expected_version: int) -> None:
         await self._update_versioned(
@@ -113,17 +115,11 @@ class SqlContactRepository(SqlRepository):
         result: dict[UUID, list[Contact]] = {cid: [] for cid in client_ids}
         if not client_ids:
             return result
-        rows = list(
-            await self._conn.execute(
-                sa.select(contacts)
-                .where(
-                    contacts.c.organisation_id == organisation_id,
-                    contacts.c.client_id.in_(client_ids),
-                )
-                .order_by(contacts.c.is_primary.desc(), contacts.c.full_name, contacts.c.id)
-            )
+        rows = await self._conn.execute(
+            _for_clients_statement(),
+            {"organisation_id": organisation_id, "client_ids": list(client_ids)},
         )
-        for contact in await self._hydrate(rows):
+        for contact in _hydrate(rows):
             result.setdefault(contact.client_id, []).append(contact)
         return result
 
@@ -169,8 +165,9 @@ class SqlContactRepository(SqlRepository):
             query = query.where(sa.or_(*options))
         if after is not None:
             query = query.where(sa.tuple_(contacts.c.full_name, contacts.c.id) > sa.tuple_(*after))
-        query = query.order_by(contacts.c.full_name, contacts.c.id).limit(limit)
-        return await self._hydrate(list(await self._conn.execute(query)))
+        page = query.order_by(contacts.c.full_name, contacts.c.id).limit(limit).subquery()
+        paged = _with_channels(sa.select(page), page).order_by(page.c.full_name, page.c.id)
+        return _hydrate(await self._conn.execute(paged))
 
     async def find_duplicates(
         self,
@@ -251,54 +248,77 @@ class SqlContactRepository(SqlRepository):
                 )
         return hits
 
-    async def _hydrate(self, rows: Sequence[Any]) -> Sequence[Contact]:
-        """Contacts with their phones and e-mails, two queries for any number of contacts."""
-        ids = [r.id for r in rows]
-        phones: dict[UUID, list[Phone]] = {i: [] for i in ids}
-        emails: dict[UUID, list[str]] = {i: [] for i in ids}
-        if ids:
-            # The contacts are one organisation's (every caller reads within one).
-            organisation_id = rows[0].organisation_id
-            for p in await self._conn.execute(
-                sa.select(contact_phones)
-                .where(
-                    contact_phones.c.organisation_id == organisation_id,
-                    contact_phones.c.contact_id.in_(ids),
-                )
-                .order_by(contact_phones.c.contact_id, contact_phones.c.position)
-            ):
-                phones[p.contact_id].append(Phone(e164=p.e164, raw=p.raw, kind=PhoneKind(p.kind)))
-            for e in await self._conn.execute(
-                sa.select(contact_emails)
-                .where(
-                    contact_emails.c.organisation_id == organisation_id,
-                    contact_emails.c.contact_id.in_(ids),
-                )
-                .order_by(contact_emails.c.contact_id, contact_emails.c.position)
-            ):
-                emails[e.contact_id].append(e.email)
-        return [
-            Contact(
-                id=r.id,
-                organisation_id=r.organisation_id,
-                client_id=r.client_id,
-                full_name=r.full_name,
-                name_key=r.name_key,
-                position=r.position,
-                phones=phones[r.id],
-                emails=emails[r.id],
-                messengers=[
-                    Messenger(kind=m["kind"], handle=m["handle"]) for m in r.messengers or []
-                ],
-                notes=r.notes,
-                is_primary=r.is_primary,
-                created_by=r.created_by,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                version=r.version,
-            )
-            for r in rows
-        ]
+
+def _with_channels(query: sa.Select[Any], of: Any = contacts) -> sa.Select[Any]:
+    """``query`` of contact rows (of the contacts table, or ``of``, an alias of it) with each
+    contact's phones (e164, raw, kind triples) and e-mails in order, as arrays: one round trip
+    for any number of contacts. Correlated subqueries, evaluated for the rows returned only."""
+    phone = array([contact_phones.c.e164, contact_phones.c.raw, contact_phones.c.kind])
+    phones = (
+        sa.select(sa.func.array_agg(aggregate_order_by(phone, contact_phones.c.position)))
+        .where(
+            contact_phones.c.organisation_id == of.c.organisation_id,
+            contact_phones.c.contact_id == of.c.id,
+        )
+        .scalar_subquery()
+    )
+    emails = (
+        sa.select(
+            sa.func.array_agg(aggregate_order_by(contact_emails.c.email, contact_emails.c.position))
+        )
+        .where(
+            contact_emails.c.organisation_id == of.c.organisation_id,
+            contact_emails.c.contact_id == of.c.id,
+        )
+        .scalar_subquery()
+    )
+    return query.add_columns(
+        sa.type_coerce(phones, ARRAY(sa.String, dimensions=2)).label("channel_phones"),
+        sa.type_coerce(emails, ARRAY(sa.String)).label("channel_emails"),
+    )
+
+
+@functools.cache
+def _for_clients_statement() -> sa.Select[Any]:
+    """The contacts of a page of clients with their phones and e-mails, primary first: built
+    once (every client list page runs it), the organisation and the client ids as parameters."""
+    organisation_id = sa.bindparam("organisation_id", type_=contacts.c.organisation_id.type)
+    client_ids = sa.bindparam("client_ids", type_=ARRAY(contacts.c.client_id.type))
+    return (
+        _with_channels(sa.select(contacts))
+        .where(
+            contacts.c.organisation_id == organisation_id,
+            contacts.c.client_id == sa.any_(client_ids),
+        )
+        .order_by(contacts.c.is_primary.desc(), contacts.c.full_name, contacts.c.id)
+    )
+
+
+def _hydrate(rows: Iterable[Any]) -> list[Contact]:
+    """Contacts from rows of ``_with_channels``."""
+    return [
+        Contact(
+            id=r.id,
+            organisation_id=r.organisation_id,
+            client_id=r.client_id,
+            full_name=r.full_name,
+            name_key=r.name_key,
+            position=r.position,
+            phones=[
+                Phone(e164=e164, raw=raw, kind=PhoneKind(kind))
+                for e164, raw, kind in r.channel_phones or ()
+            ],
+            emails=list(r.channel_emails or ()),
+            messengers=[Messenger(kind=m["kind"], handle=m["handle"]) for m in r.messengers or []],
+            notes=r.notes,
+            is_primary=r.is_primary,
+            created_by=r.created_by,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            version=r.version,
+        )
+        for r in rows
+    ]
 
 
 def _of_client() -> sa.ColumnElement[bool]:

@@ -6,6 +6,9 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+import pytest
+
+from adapters.db.repositories import clients as client_repository
 from tests.api.clients.support import API, create_client, define_field, json_of, two_teams
 from tests.factories import Factory, Session
 
@@ -47,17 +50,28 @@ class TestSearch:
         assert len(await _ids(factory, admin, "q=7707083893")) == 1
         assert await _ids(factory, admin, f"q={quote('Незабудка')}") == []
 
-    async def test_matches_are_sorted_and_paged_in_every_order(self, factory: Factory) -> None:
-        """A search's matches are read by id and sorted: the order and the cursor are the
-        list's own, whichever column."""
+    @pytest.mark.parametrize("own_by_key", [200, 1], ids=["by-key", "by-name-index"])
+    async def test_matches_are_sorted_and_paged_in_every_order(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, own_by_key: int
+    ) -> None:
+        """A search's matches are read (by key, or, when the clients' own names match many, by
+        the names' index with the contacts' matches by key) and sorted: the order and the
+        cursor are the list's own, whichever column."""
+        monkeypatch.setattr(client_repository, "SEARCH_OWN_BY_KEY", own_by_key)
         _, admin = await factory.admin_session()
         names = ["Сибирь-Б", "Сибирь-В", "Сибирь-А"]
         made = {name: (await create_client(factory, admin, name=name))["id"] for name in names}
+        # Found by its contact's name only.
+        made["Байкал"] = (
+            await create_client(
+                factory, admin, name="Байкал", contacts=[{"full_name": "Иван Сибиряков"}]
+            )
+        )["id"]
         await create_client(factory, admin, name="Урал")
-        by_name = [made[n] for n in sorted(names)]
+        by_name = [made[n] for n in sorted(made)]
         assert await _ids(factory, admin, f"q={quote('сибир')}&sort=name") == by_name
         assert await _ids(factory, admin, f"q={quote('сибир')}&sort=-name") == by_name[::-1]
-        newest = [made[n] for n in names[::-1]]
+        newest = [made[n] for n in [*names, "Байкал"][::-1]]
         assert await _ids(factory, admin, f"q={quote('сибир')}&sort=-created_at") == newest
         paged: list[str] = []
         query = f"q={quote('сибир')}&sort=name&limit=2"
