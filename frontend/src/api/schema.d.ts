@@ -69,6 +69,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/telephony/{provider}/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Echo Telephony Check
+         * @description Zadarma's check of the URL: answers the ``zd_echo`` value as the whole body.
+         */
+        get: operations["echo_telephony_check"];
+        put?: never;
+        /**
+         * Post Telephony Event
+         * @description A PBX's call event (no sign-in: the signature is checked with the integration's
+         *     secret). Stored as it came before this answer, then folded into its call by a worker; a
+         *     redelivery is answered again and stored once. A wrong signature: 401, and the event is
+         *     kept as rejected in the inbox.
+         */
+        post: operations["post_telephony_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/telephony/{provider}/{integration_id}/{event_path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Telephony Event At Path
+         * @description The same, for PBXs that post each kind of event to its own path under the URL
+         *     (Mango Office: /events/call, /events/summary, /events/recording ...).
+         */
+        post: operations["post_telephony_event_at_path"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1005,8 +1053,8 @@ export interface paths {
         };
         /**
          * Get Client Timeline
-         * @description Tasks, activities, comments, stage moves and relationship changes of the client and
-         *     of its deals you see, newest first.
+         * @description Tasks, activities, comments, stage moves, relationship changes and phone calls of the
+         *     client and of its deals you see, newest first.
          */
         get: operations["get_client_timeline"];
         put?: never;
@@ -2211,6 +2259,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/telephony-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Telephony Integrations
+         * @description The organisation's PBX integrations, newest first; never their secrets.
+         */
+        get: operations["list_telephony_integrations"];
+        put?: never;
+        /**
+         * Create Telephony Integration
+         * @description A new integration. Its secret is in this answer only.
+         */
+        post: operations["create_telephony_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/telephony-settings/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Telephony Integration */
+        get: operations["get_telephony_integration"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Telephony Integration
+         * @description The integration goes; its calls and stored events stay.
+         */
+        delete: operations["delete_telephony_integration"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Telephony Integration
+         * @description Change numbers, extensions, tracking numbers, secrets or the callback deadline; the
+         *     public endpoint follows within seconds.
+         */
+        patch: operations["update_telephony_integration"];
+        trace?: never;
+    };
+    "/api/v1/intake/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Calls
+         * @description Calls reported by the PBXs, newest first; ``result=missed`` lists the missed ones.
+         */
+        get: operations["list_calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/reports/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Intake Lead Report
+         * @description Leads received in the period by source, campaign, channel (form or telephony
+         *     integration), kind, manager or day: how many, how many have a deal, an assignee, an answer,
+         *     or were spam.
+         */
+        get: operations["get_intake_lead_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/reports/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Intake Call Report
+         * @description Calls started in the period by source, campaign, tracking number, channel (telephony
+         *     integration), manager or day: inbound, outbound, answered, missed and talk time.
+         */
+        get: operations["get_intake_call_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/reports/missed-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Intake Callback Report
+         * @description Missed calls of the period by manager (who must call back), tracking number or day:
+         *     how many were called back and how long that took.
+         */
+        get: operations["get_intake_callback_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/reports/response-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Intake Response Report
+         * @description Per manager, the leads of the period given to them and how fast they first answered
+         *     (average, median, 90th percentile).
+         */
+        get: operations["get_intake_response_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/distribution-rules": {
         parameters: {
             query?: never;
@@ -2800,6 +3003,206 @@ export interface components {
              * @description A deal's file is its client's too
              */
             deal_id?: string | null;
+        };
+        /**
+         * CallDimension
+         * @enum {string}
+         */
+        CallDimension: "source" | "campaign" | "tracking_number" | "channel" | "manager" | "day";
+        /**
+         * CallDirection
+         * @enum {string}
+         */
+        CallDirection: "inbound" | "outbound" | "internal";
+        /** CallEventAccepted */
+        CallEventAccepted: {
+            /**
+             * Id
+             * Format: uuid
+             * @description The stored event, as the inbox lists it
+             */
+            id: string;
+            /**
+             * Duplicate
+             * @description A redelivery of an event already stored
+             */
+            duplicate: boolean;
+        };
+        /** CallPage */
+        CallPage: {
+            /** Items */
+            items: components["schemas"]["CallRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** CallRead */
+        CallRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Integration Id */
+            integration_id: string | null;
+            /** Provider */
+            provider: string;
+            /** Provider Call Id */
+            provider_call_id: string;
+            direction: components["schemas"]["CallDirection"];
+            /**
+             * Client Number
+             * @description The outside party, E.164 when it reads so
+             */
+            client_number: string | null;
+            /**
+             * Company Number
+             * @description The company's number called (tracking)
+             */
+            company_number: string | null;
+            /** Source */
+            source: string | null;
+            /** Campaign */
+            campaign: string | null;
+            /** Extension */
+            extension: string | null;
+            /** Employee Id */
+            employee_id: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Answered At */
+            answered_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            result: components["schemas"]["CallResult"];
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Talk Seconds */
+            talk_seconds: number | null;
+            /** Recording Id */
+            recording_id: string | null;
+            /** Recording Url */
+            recording_url: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /** Contact Id */
+            contact_id: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Callback Task Id */
+            callback_task_id: string | null;
+            /**
+             * Events
+             * @description The provider's events of this call, as they came
+             */
+            events: string[];
+        };
+        /** CallReport */
+        CallReport: {
+            period: components["schemas"]["ReportPeriod"];
+            group_by: components["schemas"]["CallDimension"];
+            /**
+             * Rows
+             * @description The largest groups first (at most 200)
+             */
+            rows: components["schemas"]["CallReportRow"][];
+            total: components["schemas"]["CallReportRow"];
+            /**
+             * Truncated
+             * @description More groups than listed: the smallest were left out of rows
+             */
+            truncated: boolean;
+        };
+        /** CallReportRow */
+        CallReportRow: {
+            /**
+             * Key
+             * @description The group's value: a source, campaign, kind or tracking number as stored, a form's, integration's or user's id, a day (YYYY-MM-DD); null for the rows without one (no campaign, nobody assigned yet); null in the totals
+             */
+            key: string | null;
+            /**
+             * Label
+             * @description What to show for the key: a form's or person's name, else the key
+             */
+            label: string | null;
+            /** Calls */
+            calls: number;
+            /** Inbound */
+            inbound: number;
+            /** Outbound */
+            outbound: number;
+            /** Answered */
+            answered: number;
+            /**
+             * Missed
+             * @description Inbound calls that ended unanswered
+             */
+            missed: number;
+            /**
+             * Talk Seconds
+             * @description Conversation time of the answered calls
+             */
+            talk_seconds: number;
+        };
+        /**
+         * CallResult
+         * @enum {string}
+         */
+        CallResult: "in_progress" | "answered" | "missed" | "busy" | "no_answer" | "cancelled" | "failed";
+        /**
+         * CallbackDimension
+         * @enum {string}
+         */
+        CallbackDimension: "manager" | "tracking_number" | "day";
+        /** CallbackReport */
+        CallbackReport: {
+            period: components["schemas"]["ReportPeriod"];
+            group_by: components["schemas"]["CallbackDimension"];
+            /**
+             * Rows
+             * @description The groups with the most missed calls first (at most 200)
+             */
+            rows: components["schemas"]["CallbackReportRow"][];
+            total: components["schemas"]["CallbackReportRow"];
+            /**
+             * Truncated
+             * @description More groups than listed: the smallest were left out of rows
+             */
+            truncated: boolean;
+        };
+        /** CallbackReportRow */
+        CallbackReportRow: {
+            /**
+             * Key
+             * @description The group's value: a source, campaign, kind or tracking number as stored, a form's, integration's or user's id, a day (YYYY-MM-DD); null for the rows without one (no campaign, nobody assigned yet); null in the totals
+             */
+            key: string | null;
+            /**
+             * Label
+             * @description What to show for the key: a form's or person's name, else the key
+             */
+            label: string | null;
+            /**
+             * Missed
+             * @description Inbound calls that ended unanswered
+             */
+            missed: number;
+            /**
+             * Called Back
+             * @description Missed calls followed by an answered call with the same number, either way (the client called again or was called back)
+             */
+            called_back: number;
+            /**
+             * Average Seconds
+             * @description From the missed call to that call
+             */
+            average_seconds: number | null;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** Max Seconds */
+            max_seconds: number | null;
         };
         /** ClientCountRead */
         ClientCountRead: {
@@ -4347,11 +4750,67 @@ export interface components {
             response_seconds: number | null;
         };
         /**
+         * LeadDimension
+         * @enum {string}
+         */
+        LeadDimension: "source" | "campaign" | "channel" | "kind" | "manager" | "day";
+        /**
          * LeadField
          * @description What a form field can hold, for the lead.
          * @enum {string}
          */
         LeadField: "name" | "phone" | "email" | "comment" | "product" | "company";
+        /** LeadReport */
+        LeadReport: {
+            period: components["schemas"]["ReportPeriod"];
+            group_by: components["schemas"]["LeadDimension"];
+            /**
+             * Rows
+             * @description The largest groups first (at most 200)
+             */
+            rows: components["schemas"]["LeadReportRow"][];
+            total: components["schemas"]["LeadReportRow"];
+            /**
+             * Truncated
+             * @description More groups than listed: the smallest were left out of rows
+             */
+            truncated: boolean;
+        };
+        /** LeadReportRow */
+        LeadReportRow: {
+            /**
+             * Key
+             * @description The group's value: a source, campaign, kind or tracking number as stored, a form's, integration's or user's id, a day (YYYY-MM-DD); null for the rows without one (no campaign, nobody assigned yet); null in the totals
+             */
+            key: string | null;
+            /**
+             * Label
+             * @description What to show for the key: a form's or person's name, else the key
+             */
+            label: string | null;
+            /** Leads */
+            leads: number;
+            /**
+             * With Deal
+             * @description Leads that opened or joined a deal
+             */
+            with_deal: number;
+            /**
+             * Assigned
+             * @description Leads someone was given
+             */
+            assigned: number;
+            /**
+             * Responded
+             * @description Leads whose assignee has answered them
+             */
+            responded: number;
+            /**
+             * Spam
+             * @description Leads marked as spam
+             */
+            spam: number;
+        };
         /** LoginRequest */
         LoginRequest: {
             /**
@@ -4729,6 +5188,11 @@ export interface components {
             /** Time Zone */
             time_zone?: string | null;
         };
+        /**
+         * Provider
+         * @enum {string}
+         */
+        Provider: "zadarma" | "mango" | "generic";
         /** ReadAllResult */
         ReadAllResult: {
             /** Marked */
@@ -4817,12 +5281,78 @@ export interface components {
              */
             at: string;
         };
+        /** ReportPeriod */
+        ReportPeriod: {
+            /**
+             * Date From
+             * Format: date
+             */
+            date_from: string;
+            /**
+             * Date To
+             * Format: date
+             * @description The last day counted (included)
+             */
+            date_to: string;
+            /**
+             * Time Zone
+             * @description The organisation's, in which the days are counted
+             */
+            time_zone: string;
+        };
         /**
          * Resource
          * @description Record resources whose visibility is decided per role.
          * @enum {string}
          */
         Resource: "clients" | "deals" | "tasks" | "activities";
+        /** ResponseReport */
+        ResponseReport: {
+            period: components["schemas"]["ReportPeriod"];
+            /**
+             * Rows
+             * @description Managers with the most leads first
+             */
+            rows: components["schemas"]["ResponseReportRow"][];
+            total: components["schemas"]["ResponseReportRow"];
+            /**
+             * Truncated
+             * @description More groups than listed: the smallest were left out of rows
+             */
+            truncated: boolean;
+        };
+        /** ResponseReportRow */
+        ResponseReportRow: {
+            /**
+             * Key
+             * @description The manager's id; null in the totals
+             */
+            key: string | null;
+            /**
+             * Label
+             * @description The manager's name
+             */
+            label: string | null;
+            /**
+             * Assigned
+             * @description Leads given to the manager
+             */
+            assigned: number;
+            /**
+             * Responded
+             * @description Leads the manager has answered
+             */
+            responded: number;
+            /**
+             * Average Seconds
+             * @description From assignment to the first activity, stage move or call
+             */
+            average_seconds: number | null;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** P90 Seconds */
+            p90_seconds: number | null;
+        };
         /** ResponseTimesRead */
         ResponseTimesRead: {
             /**
@@ -5474,6 +6004,195 @@ export interface components {
             /** Done */
             done?: boolean | null;
         };
+        /** TelephonyIntegrationCreate */
+        TelephonyIntegrationCreate: {
+            /** Name */
+            name: string;
+            provider: components["schemas"]["Provider"];
+            /**
+             * Api Key
+             * @description Mango Office: the vpbx_api_key (required, Mango signs with it); Zadarma: the API key (optional)
+             */
+            api_key?: string | null;
+            /**
+             * Secret
+             * @description Zadarma: the API secret; Mango Office: the salt; generic: left empty, one is made and shown once
+             */
+            secret?: string | null;
+            /**
+             * Numbers
+             * @description The company's numbers, read as E.164
+             */
+            numbers?: string[];
+            /**
+             * Extensions
+             * @description The PBX's extensions and the people behind them
+             * @example {
+             *       "100": "0b7c2f0e-6f53-4e8e-9d61-0d5c9a1e2b11"
+             *     }
+             */
+            extensions?: {
+                [key: string]: string;
+            };
+            /**
+             * Tracking
+             * @description Tracking numbers: a call to one came from its source and campaign
+             */
+            tracking?: components["schemas"]["TrackingNumberBody"][];
+            /**
+             * Default User Id
+             * @description Who calls back a missed caller no client is known for (and is responsible for a new caller's deal)
+             */
+            default_user_id?: string | null;
+            /**
+             * Funnel Id
+             * @description Where a new caller's deal opens
+             */
+            funnel_id?: string | null;
+            /**
+             * Callback Minutes
+             * @description A missed call's callback task is due this long after it
+             * @default 15
+             */
+            callback_minutes: number;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+        };
+        /** TelephonyIntegrationCreated */
+        TelephonyIntegrationCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            provider: components["schemas"]["Provider"];
+            /**
+             * Event Path
+             * @description Where the PBX posts its events: the CRM's address plus this (Mango Office: its base URL; it adds /events/call, /events/summary ...)
+             */
+            event_path: string;
+            /**
+             * Api Key Hint
+             * @description The end of the API key; never all of it
+             */
+            api_key_hint: string | null;
+            /**
+             * Secret Hint
+             * @description The end of the secret; never all of it
+             */
+            secret_hint: string | null;
+            /** Numbers */
+            numbers: string[];
+            /** Extensions */
+            extensions: {
+                [key: string]: string;
+            };
+            /** Tracking */
+            tracking: components["schemas"]["TrackingNumberBody"][];
+            /** Default User Id */
+            default_user_id: string | null;
+            /** Funnel Id */
+            funnel_id: string | null;
+            /** Callback Minutes */
+            callback_minutes: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Secret
+             * @description The signing secret, shown in this answer only
+             */
+            secret: string;
+        };
+        /** TelephonyIntegrationPage */
+        TelephonyIntegrationPage: {
+            /** Items */
+            items: components["schemas"]["TelephonyIntegrationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** TelephonyIntegrationRead */
+        TelephonyIntegrationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            provider: components["schemas"]["Provider"];
+            /**
+             * Event Path
+             * @description Where the PBX posts its events: the CRM's address plus this (Mango Office: its base URL; it adds /events/call, /events/summary ...)
+             */
+            event_path: string;
+            /**
+             * Api Key Hint
+             * @description The end of the API key; never all of it
+             */
+            api_key_hint: string | null;
+            /**
+             * Secret Hint
+             * @description The end of the secret; never all of it
+             */
+            secret_hint: string | null;
+            /** Numbers */
+            numbers: string[];
+            /** Extensions */
+            extensions: {
+                [key: string]: string;
+            };
+            /** Tracking */
+            tracking: components["schemas"]["TrackingNumberBody"][];
+            /** Default User Id */
+            default_user_id: string | null;
+            /** Funnel Id */
+            funnel_id: string | null;
+            /** Callback Minutes */
+            callback_minutes: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** TelephonyIntegrationUpdate */
+        TelephonyIntegrationUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Api Key */
+            api_key?: string | null;
+            /**
+             * Secret
+             * @description A new secret or salt; never shown
+             */
+            secret?: string | null;
+            /** Numbers */
+            numbers?: string[] | null;
+            /** Extensions */
+            extensions?: {
+                [key: string]: string;
+            } | null;
+            /** Tracking */
+            tracking?: components["schemas"]["TrackingNumberBody"][] | null;
+            /** Default User Id */
+            default_user_id?: string | null;
+            /** Funnel Id */
+            funnel_id?: string | null;
+            /** Callback Minutes */
+            callback_minutes?: number | null;
+            /** Is Active */
+            is_active?: boolean | null;
+        };
         /** TimelineItemRead */
         TimelineItemRead: {
             /**
@@ -5516,7 +6235,7 @@ export interface components {
          * TimelineKind
          * @enum {string}
          */
-        TimelineKind: "task" | "activity" | "comment" | "stage_move" | "relationship";
+        TimelineKind: "task" | "activity" | "comment" | "stage_move" | "relationship" | "call";
         /** TimelinePage */
         TimelinePage: {
             /** Items */
@@ -5633,6 +6352,15 @@ export interface components {
              * @description The first ones, due first
              */
             items: components["schemas"]["TaskListItem"][];
+        };
+        /** TrackingNumberBody */
+        TrackingNumberBody: {
+            /** Number */
+            number: string;
+            /** Source */
+            source?: string | null;
+            /** Campaign */
+            campaign?: string | null;
         };
         /** UserPage */
         UserPage: {
@@ -6258,6 +6986,193 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    echo_telephony_check: {
+        parameters: {
+            query: {
+                zd_echo: string;
+            };
+            header?: never;
+            path: {
+                provider: components["schemas"]["Provider"];
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_telephony_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: components["schemas"]["Provider"];
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The PBX's event as it sends it. Zadarma: urlencoded NOTIFY_* fields signed in the Signature header. Mango Office: urlencoded vpbx_api_key, sign, json. Generic: JSON {call_id, event (start|answer|end|recording|other), direction (inbound|outbound), client_number, company_number, extension, started_at, answered_at, ended_at (ISO 8601 with offset), result (answered|missed|busy|no_answer|cancelled|failed), duration_seconds, talk_seconds, recording_url}, signed in X-Signature: sha256=<hex HMAC-SHA256 of the body with the integration's secret> */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallEventAccepted"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_telephony_event_at_path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: components["schemas"]["Provider"];
+                integration_id: string;
+                /** @description Mango: events/call ... */
+                event_path: string;
+            };
+            cookie?: never;
+        };
+        /** @description The PBX's event as it sends it. Zadarma: urlencoded NOTIFY_* fields signed in the Signature header. Mango Office: urlencoded vpbx_api_key, sign, json. Generic: JSON {call_id, event (start|answer|end|recording|other), direction (inbound|outbound), client_number, company_number, extension, started_at, answered_at, ended_at (ISO 8601 with offset), result (answered|missed|busy|no_answer|cancelled|failed), duration_seconds, talk_seconds, recording_url}, signed in X-Signature: sha256=<hex HMAC-SHA256 of the body with the integration's secret> */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallEventAccepted"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -16161,6 +17076,595 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_telephony_integrations: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyIntegrationPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_telephony_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelephonyIntegrationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyIntegrationCreated"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_telephony_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyIntegrationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_telephony_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_telephony_integration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelephonyIntegrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyIntegrationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_calls: {
+        parameters: {
+            query?: {
+                result?: components["schemas"]["CallResult"][];
+                integration_id?: string | null;
+                client_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_lead_report: {
+        parameters: {
+            query?: {
+                group_by?: components["schemas"]["LeadDimension"];
+                /** @description The first day counted, in the organisation's time zone (default: 30 days before date_to) */
+                date_from?: string | null;
+                /** @description The last day counted (default: today); a period is at most 366 days */
+                date_to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_call_report: {
+        parameters: {
+            query?: {
+                group_by?: components["schemas"]["CallDimension"];
+                /** @description The first day counted, in the organisation's time zone (default: 30 days before date_to) */
+                date_from?: string | null;
+                /** @description The last day counted (default: today); a period is at most 366 days */
+                date_to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_callback_report: {
+        parameters: {
+            query?: {
+                group_by?: components["schemas"]["CallbackDimension"];
+                /** @description The first day counted, in the organisation's time zone (default: 30 days before date_to) */
+                date_from?: string | null;
+                /** @description The last day counted (default: today); a period is at most 366 days */
+                date_to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_intake_response_report: {
+        parameters: {
+            query?: {
+                /** @description The first day counted, in the organisation's time zone (default: 30 days before date_to) */
+                date_from?: string | null;
+                /** @description The last day counted (default: today); a period is at most 366 days */
+                date_to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
