@@ -35,6 +35,7 @@ from api.routers import (
     intake,
     intake_reports,
     jobs,
+    lead_inbox,
     notifications,
     organisations,
     reassign,
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     api.include_router(telephony.router)
     api.include_router(intake_reports.router)
     api.include_router(distribution.router)
+    api.include_router(lead_inbox.router)
     # Lead intake's public endpoints take the most requests of any (a site's every form post):
     # routes are matched in order, through every nested router, so these come first.
     app.include_router(intake.public_router, prefix=API_PREFIX)

@@ -31,6 +31,7 @@ from domain.clients.services.follow_ups import FollowUpService
 from domain.deals.services import DealService
 from domain.funnels.services import FunnelService, LossReasonService
 from domain.intake.distribution_services import ResponseTimes, RuleService, WorkloadService
+from domain.intake.lead_inbox_service import LeadInboxService
 from domain.intake.reports import IntakeReportService
 from domain.intake.services import FormService, InboxService, IntakeReceiver
 from domain.intake.telephony import TelephonyReceiver, TelephonyService
@@ -406,6 +407,13 @@ async def get_inbox_service(uow: UowDep, container: ContainerDep) -> InboxServic
 
 
 InboxServiceDep = Annotated[InboxService, Depends(get_inbox_service)]
+
+
+async def get_lead_inbox_service(uow: UowDep, clock: ClockDep) -> LeadInboxService:
+    return LeadInboxService(uow, clock)
+
+
+LeadInboxServiceDep = Annotated[LeadInboxService, Depends(get_lead_inbox_service)]
 
 
 async def get_intake_report_service(uow: UowDep, clock: ClockDep) -> IntakeReportService:

@@ -41,6 +41,7 @@ from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepositor
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.intake import SqlIntakeRepository
 from adapters.db.repositories.intake_reports import SqlIntakeReportQueries
+from adapters.db.repositories.lead_inbox import SqlLeadInboxRepository
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.saved_filters import SqlSavedFilterRepository
@@ -78,6 +79,7 @@ from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
+from domain.intake.lead_inbox import LeadInboxRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
 from domain.platform.audit import AuditRepository
@@ -161,6 +163,7 @@ class SqlUnitOfWork:
     telephony: TelephonyRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
+    lead_inbox: LeadInboxRepository
 
     def __init__(
         self,
@@ -251,6 +254,7 @@ class SqlUnitOfWork:
         self.telephony = SqlTelephonyRepository(conn, collect)
         self.intake_reports = SqlIntakeReportQueries(conn, collect)
         self.distribution = SqlDistributionRepository(conn, collect)
+        self.lead_inbox = SqlLeadInboxRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

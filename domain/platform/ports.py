@@ -30,6 +30,7 @@ from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
+from domain.intake.lead_inbox import LeadInboxRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
 from domain.platform.audit import AuditRepository
@@ -115,6 +116,7 @@ class UnitOfWork(Protocol):
     telephony: TelephonyRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
+    lead_inbox: LeadInboxRepository
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
 

@@ -34,6 +34,8 @@ class Permission(enum.StrEnum):
     # Open a deal in a marketing stage (a lead) without the right to change deals afterwards.
     LEADS_CREATE = "leads:create"
     REPORTS_READ = "reports:read"
+    # Work the lead inbox: see the unassigned and one's own leads, take, convert, mark as spam
+    # (a head, who sees a team's deals, also assigns them).
     INTAKE_WRITE = "intake:write"
     # Set up lead intake (forms) and read the raw inbox with its dead letters.
     INTAKE_MANAGE = "intake:manage"
@@ -62,6 +64,7 @@ _READ_WORK = {
     Permission.TASKS_WRITE,
     Permission.COMMENTS_WRITE,
     Permission.ATTACHMENTS_WRITE,
+    Permission.INTAKE_WRITE,
 }
 
 
