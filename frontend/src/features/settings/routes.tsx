@@ -56,13 +56,13 @@ export const settingsRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('../webhooks/WebhookList')).WebhookList }),
   },
   {
-    path: 'intake-inbox',
-    lazy: async () => ({ Component: (await import('../intake/IntakeInbox')).IntakeInbox }),
+    path: 'distribution',
+    lazy: async () => ({
+      Component: (await import('../intake/DistributionSettings')).DistributionSettings,
+    }),
   },
   {
-    path: 'telephony',
-    lazy: async () => ({
-      Component: (await import('../telephony/TelephonySettings')).TelephonySettings,
-    }),
+    path: 'intake-inbox',
+    lazy: async () => ({ Component: (await import('../intake/IntakeInbox')).IntakeInbox }),
   },
 ];
