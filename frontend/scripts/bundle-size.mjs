@@ -8,13 +8,12 @@ import { gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, process.argv[2] ?? 'dist');
-// Issue 10 asks for under 150 KB. React 19 with React Router 7 are 95 KB of it on their own,
-// i18next with every Russian text of the app 35 (the texts grow with each screen: splitting them
-// per screen is the next step), Mantine's core and the form's inputs about 25, TanStack Query
-// with the API client 20: the page is at about 184 KB with every screen, the shell, the toasts
-// and the other languages split off. The budget holds it there until the texts or the router
-// are split (INITIAL_JS_BUDGET_KB overrides it).
-const BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB ?? 195) * 1024;
+// Issue 10 asks for under 150 KB. The sign-in page downloads React (80 KB with React Router in
+// declarative mode: src/router.tsx), Mantine's core and the form's inputs (about 25), i18next
+// with the sign-in page's texts only (about 24: vite.config.ts picks them; a language's other
+// texts come with the shell) and the API client: about 138 KB. TanStack Query, the shell and
+// every screen are fetched once signed in (INITIAL_JS_BUDGET_KB overrides the budget).
+const BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB ?? 150) * 1024;
 
 const index = join(dist, 'index.html');
 if (!existsSync(index)) {

@@ -42,7 +42,11 @@ export function AppProviders({
   env = 'default',
   children,
 }: {
-  queryClient: QueryClient;
+  /**
+   * For a screen rendered on its own in a test; the app's query cache belongs to the signed-in
+   * app (SignedInApp), which the sign-in page does without.
+   */
+  queryClient?: QueryClient;
   /** 'test' turns off Mantine's transitions and portals, which jsdom cannot run. */
   env?: 'default' | 'test';
   children: ReactNode;
@@ -54,7 +58,11 @@ export function AppProviders({
           {/* At the bottom: on a phone a toast at the top would cover the header's controls. */}
           <Notifications position="bottom-right" />
         </Suspense>
-        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+        {queryClient ? (
+          <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+        ) : (
+          children
+        )}
       </ThemedMantine>
     </I18nextProvider>
   );

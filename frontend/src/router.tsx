@@ -1,101 +1,84 @@
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router-dom';
+import { Navigate, type RouteObject } from 'react-router-dom';
 import { LoginPage } from './features/auth/LoginPage';
 import { RequireAuth } from './features/auth/RequireAuth';
 import { settingsRoutes } from './features/settings/routes';
-import { AppShellLoader, PageLoader } from './features/shell/AppShellLoader';
-import { RouteErrorPage } from './features/shell/RouteErrorPage';
+import { AppShellLoader } from './features/shell/AppShellLoader';
 
 // Each section is its own chunk, fetched when its route is first visited; the sign-in page is
 // the only one in the first download, the shell too is fetched once signed in (AppShellLoader).
 export const routes: RouteObject[] = [
+  { path: '/login', element: <LoginPage /> },
   {
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <PageLoader />,
+    path: '/',
+    element: (
+      <RequireAuth>
+        <AppShellLoader />
+      </RequireAuth>
+    ),
     children: [
-      { path: '/login', element: <LoginPage /> },
       {
-        path: '/',
-        element: (
-          <RequireAuth>
-            <AppShellLoader />
-          </RequireAuth>
-        ),
-        children: [
-          {
-            index: true,
-            lazy: async () => ({
-              Component: (await import('./features/today/TodayPage')).TodayPage,
-            }),
-          },
-          {
-            path: 'clients',
-            lazy: async () => ({
-              Component: (await import('./features/clients/ClientList')).ClientList,
-            }),
-          },
-          {
-            path: 'clients/duplicates',
-            lazy: async () => ({
-              Component: (await import('./features/clients/ClientDuplicates')).ClientDuplicates,
-            }),
-          },
-          {
-            path: 'clients/:id',
-            lazy: async () => ({
-              Component: (await import('./features/clients/ClientCard')).ClientCard,
-            }),
-          },
-          {
-            path: 'deals',
-            lazy: async () => ({
-              Component: (await import('./features/deals/DealsPage')).DealsPage,
-            }),
-          },
-          {
-            path: 'deals/:id',
-            lazy: async () => ({
-              Component: (await import('./features/deals/DealPage')).DealPage,
-            }),
-          },
-          {
-            path: 'tasks',
-            lazy: async () => ({
-              Component: (await import('./features/tasks/TaskList')).TaskList,
-            }),
-          },
-          {
-            path: 'workload',
-            lazy: async () => ({
-              Component: (await import('./features/intake/WorkloadBoard')).WorkloadBoard,
-            }),
-          },
-          {
-            path: 'settings',
-            lazy: async () => ({
-              Component: (await import('./features/settings/SettingsLayout')).SettingsLayout,
-            }),
-            children: settingsRoutes,
-          },
-          // Webhooks live among the settings now; an old link still finds them.
-          { path: 'webhooks', element: <Navigate to="/settings/webhooks" replace /> },
-          {
-            path: 'profile',
-            lazy: async () => ({
-              Component: (await import('./features/profile/ProfilePage')).ProfilePage,
-            }),
-          },
-          {
-            path: '*',
-            lazy: async () => ({
-              Component: (await import('./features/shell/NotFoundPage')).NotFoundPage,
-            }),
-          },
-        ],
+        index: true,
+        lazy: async () => ({
+          Component: (await import('./features/today/TodayPage')).TodayPage,
+        }),
+      },
+      {
+        path: 'clients',
+        lazy: async () => ({
+          Component: (await import('./features/clients/ClientList')).ClientList,
+        }),
+      },
+      {
+        path: 'clients/duplicates',
+        lazy: async () => ({
+          Component: (await import('./features/clients/ClientDuplicates')).ClientDuplicates,
+        }),
+      },
+      {
+        path: 'clients/:id',
+        lazy: async () => ({
+          Component: (await import('./features/clients/ClientCard')).ClientCard,
+        }),
+      },
+      {
+        path: 'deals',
+        lazy: async () => ({
+          Component: (await import('./features/deals/DealsPage')).DealsPage,
+        }),
+      },
+      {
+        path: 'deals/:id',
+        lazy: async () => ({
+          Component: (await import('./features/deals/DealPage')).DealPage,
+        }),
+      },
+      {
+        path: 'tasks',
+        lazy: async () => ({
+          Component: (await import('./features/tasks/TaskList')).TaskList,
+        }),
+      },
+      {
+        path: 'settings',
+        lazy: async () => ({
+          Component: (await import('./features/settings/SettingsLayout')).SettingsLayout,
+        }),
+        children: settingsRoutes,
+      },
+      // Webhooks live among the settings now; an old link still finds them.
+      { path: 'webhooks', element: <Navigate to="/settings/webhooks" replace /> },
+      {
+        path: 'profile',
+        lazy: async () => ({
+          Component: (await import('./features/profile/ProfilePage')).ProfilePage,
+        }),
+      },
+      {
+        path: '*',
+        lazy: async () => ({
+          Component: (await import('./features/shell/NotFoundPage')).NotFoundPage,
+        }),
       },
     ],
   },
 ];
-
-export function createAppRouter() {
-  return createBrowserRouter(routes);
-}

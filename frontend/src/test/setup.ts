@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
-import { DEFAULT_LANGUAGE, i18n } from '../i18n';
+import { DEFAULT_LANGUAGE, i18n, loadAllTexts } from '../i18n';
 
 // Screens, the shell and the languages other than Russian are chunks loaded on first use; on a
 // busy 2-core machine the first import of one can take longer than the default second.
@@ -36,6 +36,9 @@ globalThis.Request = class extends NodeRequest {
     super(typeof input === 'string' ? new URL(input, window.location.href) : input, init);
   }
 };
+
+// Screens rendered on their own (without the shell, which fetches them) need every text.
+await loadAllTexts();
 
 beforeEach(async () => {
   localStorage.clear();

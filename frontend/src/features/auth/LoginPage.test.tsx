@@ -119,4 +119,20 @@ describe('LoginPage', () => {
     expect(screen.queryByRole('button', { name: 'Войти' })).not.toBeInTheDocument();
     await waitFor(() => expect(localStorage.getItem('crm.language')).toBe('en'));
   });
+
+  it('checks a field as the user leaves it and clears the message as they fix it', async () => {
+    mockApi({});
+    const { user } = renderApp('/login');
+    const email = await screen.findByLabelText(/Эл. почта/);
+    await user.type(email, 'admin');
+    expect(screen.queryByText('Введите адрес эл. почты')).not.toBeInTheDocument();
+
+    await user.click(screen.getByLabelText(/Пароль/));
+    expect(await screen.findByText('Введите адрес эл. почты')).toBeInTheDocument();
+    expect(email).toHaveAttribute('aria-invalid', 'true');
+
+    await user.type(email, '@example.com');
+    expect(screen.queryByText('Введите адрес эл. почты')).not.toBeInTheDocument();
+    expect(email).not.toHaveAttribute('aria-invalid', 'true');
+  });
 });

@@ -1,10 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
-import { clearTokens, getTokens, setTokens } from './authStore';
+import { clearTokens, getTokens } from './authStore';
 
 export type CurrentUser = components['schemas']['UserRead'];
-export type Credentials = components['schemas']['LoginRequest'];
 
 export const authKeys = {
   all: ['auth'] as const,
@@ -16,20 +15,6 @@ export function useMe() {
   return useQuery({
     queryKey: authKeys.me(),
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/users/me', { signal })),
-  });
-}
-
-export function useLogin() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    meta: { inlineErrors: true },
-    mutationFn: (credentials: Credentials) =>
-      unwrap(api.POST('/api/v1/auth/login', { body: credentials })),
-    onSuccess: (signedIn) => {
-      // Nothing cached for a previous user may leak into this session.
-      queryClient.clear();
-      setTokens({ access: signedIn.access_token });
-    },
   });
 }
 

@@ -80,4 +80,35 @@ describe('AppShellLayout', () => {
     expect(router.state.location.state).toEqual({ from: '/deals' });
     expect(getTokens()).toBeNull();
   });
+
+  it('starts each sign-in with an empty cache: the next user never sees the last one’s data', async () => {
+    signIn();
+    const seller = {
+      ...adminUser,
+      id: 'seller-1',
+      full_name: 'Сергей Продавцов',
+      email: 'seller@example.com',
+    };
+    let current = adminUser;
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, current),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+      'POST /api/v1/auth/login': () =>
+        json(200, { access_token: 'access-2', token_type: 'bearer', expires_in: 900 }),
+    });
+    const { user } = renderApp('/');
+    expect(await screen.findByTestId('current-user')).toHaveTextContent(adminUser.full_name);
+
+    await user.click(screen.getByRole('button', { name: 'Выйти' }));
+    current = seller;
+    await user.type(await screen.findByLabelText(/Эл. почта/), seller.email);
+    await user.type(screen.getByLabelText(/Пароль/), 'change-me-now');
+    await user.click(screen.getByRole('button', { name: 'Войти' }));
+
+    // Within the cache's 30 s a shared cache would still hold the admin as "me".
+    await waitFor(() =>
+      expect(screen.getByTestId('current-user')).toHaveTextContent(seller.full_name),
+    );
+    expect(screen.getByTestId('current-user')).not.toHaveTextContent(adminUser.full_name);
+  });
 });

@@ -15,7 +15,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
-  { to: '/workload', label: 'nav.workload', permission: 'reports:read' },
   { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 
