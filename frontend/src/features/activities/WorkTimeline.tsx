@@ -8,6 +8,16 @@ import type { TimelineItem } from './queries';
 const MOVES = ['created', 'moved', 'won', 'lost', 'reopened'] as const;
 const KINDS = ['call', 'meeting', 'email', 'note'] as const;
 const RELATIONSHIPS = ['cold', 'potential', 'current', 'permanent'] as const;
+const CALL_DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+const CALL_RESULTS = [
+  'in_progress',
+  'answered',
+  'missed',
+  'busy',
+  'no_answer',
+  'cancelled',
+  'failed',
+] as const;
 const REASONS = [
   'deal_created',
   'deal_won',
@@ -41,6 +51,39 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (list as readonly string[]).includes(value);
 
+/** A call's length as m:ss (or h:mm:ss). */
+function callDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** A call's source and its recording (a link when the PBX gave one). */
+function CallDetails({ data }: { data: TimelineItem['data'] }) {
+  const { t } = useTranslation();
+  const source = text(data.source);
+  const campaign = text(data.campaign);
+  const url = text(data.recording_url);
+  const recording = text(data.recording_id);
+  if (!source && !url && !recording) return null;
+  return (
+    <Text size="sm">
+      {source
+        ? t('telephony.fromSource', { source: campaign ? `${source} / ${campaign}` : source })
+        : null}
+      {source && (url || recording) ? ' · ' : null}
+      {url ? (
+        <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
+          {t('telephony.recording')}
+        </Anchor>
+      ) : recording ? (
+        `${t('telephony.recording')}: ${recording}`
+      ) : null}
+    </Text>
+  );
+}
+
 /** What happened, in words: "Звонок (исходящий)", "Переговоры → Договор", never raw codes. */
 function headline(item: TimelineItem, t: TFunction): string {
   const data = item.data;
@@ -73,6 +116,21 @@ function headline(item: TimelineItem, t: TFunction): string {
     }
     case 'comment':
       return t('timelineKind.comment');
+    case 'call': {
+      const direction = isOneOf(CALL_DIRECTIONS, data.direction)
+        ? t(`telephony.direction.${data.direction}`)
+        : '—';
+      const result = isOneOf(CALL_RESULTS, data.result)
+        ? t(`telephony.result.${data.result}`)
+        : '—';
+      const seconds = typeof data.talk_seconds === 'number' ? data.talk_seconds : null;
+      const headline = t('telephony.timeline', {
+        direction,
+        number: text(data.client_number) ?? '—',
+        result,
+      });
+      return seconds ? `${headline} · ${callDuration(seconds)}` : headline;
+    }
     default:
       return item.title ?? '';
   }
@@ -126,6 +184,7 @@ export function WorkTimeline({
                 </>
               ) : null}
             </Text>
+            {item.kind === 'call' ? <CallDetails data={item.data} /> : null}
             {body ? (
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                 {item.kind === 'activity' ? `${t('work.result')}: ${body}` : body}

@@ -59,4 +59,10 @@ export const settingsRoutes: RouteObject[] = [
     path: 'intake-inbox',
     lazy: async () => ({ Component: (await import('../intake/IntakeInbox')).IntakeInbox }),
   },
+  {
+    path: 'telephony',
+    lazy: async () => ({
+      Component: (await import('../telephony/TelephonySettings')).TelephonySettings,
+    }),
+  },
 ];
