@@ -330,10 +330,16 @@ class DistributionRepository(Protocol):
         ...
 
     async def record_first_response(
-        self, organisation_id: UUID, deal_id: UUID, user_id: UUID, at: datetime
+        self,
+        organisation_id: UUID,
+        deal_id: UUID | None,
+        user_id: UUID,
+        at: datetime,
+        *,
+        client_id: UUID | None = None,
     ) -> None:
-        """Stamps the open leads of ``deal_id`` assigned to ``user_id`` before ``at`` that
-        have no first response yet."""
+        """Stamps the leads of ``deal_id`` (or of ``client_id``) assigned to ``user_id`` before
+        ``at`` that have no first response yet."""
         ...
 
     async def follow_deal_responsible(

@@ -23,6 +23,7 @@ from adapters.db.tables.distribution import (
 )
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.staff import absences, roles, schedules, users
+from adapters.db.tables.telephony import calls
 from domain.intake.distribution import (
     ManagerLoad,
     ManagerResponse,
@@ -232,14 +233,25 @@ class SqlDistributionRepository(SqlRepository):
         return [_lead(row._mapping) for row in rows]
 
     async def record_first_response(
-        self, organisation_id: UUID, deal_id: UUID, user_id: UUID, at: datetime
+        self,
+        organisation_id: UUID,
+        deal_id: UUID | None,
+        user_id: UUID,
+        at: datetime,
+        *,
+        client_id: UUID | None = None,
     ) -> None:
         t = intake_leads
+        about = [t.c.deal_id == deal_id] if deal_id is not None else []
+        if client_id is not None:
+            about.append(t.c.client_id == client_id)
+        if not about:
+            return
         await self._conn.execute(
             sa.update(t)
             .where(
                 t.c.organisation_id == organisation_id,
-                t.c.deal_id == deal_id,
+                sa.or_(*about),
                 t.c.assignee_id == user_id,
                 t.c.first_response_at.is_(None),
                 t.c.assigned_at <= at,
@@ -319,12 +331,22 @@ class SqlDistributionRepository(SqlRepository):
             tasks.c.due_at < now,
             ids=ids,
         )
-        calls = await self._counts(
+        logged = await self._counts(
             activities.c.author_id,
             activities.c.organisation_id == org,
             activities.c.kind == "call",
             activities.c.occurred_at >= day[0],
             activities.c.occurred_at < day[1],
+            ids=ids,
+        )
+        # The PBX's calls the person took or made (the organisation's calls of the day by
+        # their start, then the employee).
+        dialled = await self._counts(
+            calls.c.employee_id,
+            calls.c.organisation_id == org,
+            calls.c.started_at >= day[0],
+            calls.c.started_at < day[1],
+            calls.c.answered_at.is_not(None) | (calls.c.direction == "outbound"),
             ids=ids,
         )
         by_owner: dict[UUID, list[WorkloadCard]] = {}
@@ -348,7 +370,7 @@ class SqlDistributionRepository(SqlRepository):
                 open_leads=leads.get(p.id, 0),
                 open_deals=open_deals.get(p.id, 0),
                 overdue_tasks=overdue.get(p.id, 0),
-                calls_today=calls.get(p.id, 0),
+                calls_today=logged.get(p.id, 0) + dialled.get(p.id, 0),
                 cards=tuple(by_owner.get(p.id, ())),
             )
             for p in people

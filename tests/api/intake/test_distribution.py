@@ -7,6 +7,9 @@ worker."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -531,3 +534,54 @@ class TestWorkload:
         got = await factory.client.get(f"{API}/intake/workload", headers=session.headers)
         assert got.status_code == 200, got.text
         assert [r["user_id"] for r in got.json()["managers"]] == [str(seller.id)]
+
+
+class TestCallsAnswerLeads:
+    async def test_a_call_the_assignee_made_to_the_lead_is_its_first_response_and_counts_today(
+        self, factory: Factory
+    ) -> None:
+        org, admin = await factory.admin_session()
+        seller = await factory.user(org, "seller")
+        await on_duty_always(factory, admin, seller)
+        await create_funnel(factory, admin)
+        form = await create_form(factory, admin)
+        await create_rule(factory, admin, kind="round_robin", user_ids=[str(seller.id)])
+        posted = await post_form(factory.client, form["key"], "name=Зоя&phone=89167900001")
+        await drain(factory.container)
+        assert (await lead_of(factory, admin, posted.json()["id"]))["first_response_at"] is None
+
+        created = await factory.client.post(
+            f"{API}/intake/telephony-settings",
+            json={"name": "АТС", "provider": "generic", "extensions": {"101": str(seller.id)}},
+            headers=admin.headers,
+        )
+        assert created.status_code == 201, created.text
+        integration = created.json()
+        now = datetime.now(UTC)
+        raw = json.dumps(
+            {
+                "call_id": "out-1",
+                "event": "end",
+                "direction": "outbound",
+                "client_number": "+79167900001",
+                "extension": "101",
+                "started_at": now.isoformat(),
+                "answered_at": (now + timedelta(seconds=5)).isoformat(),
+                "ended_at": (now + timedelta(seconds=65)).isoformat(),
+                "result": "answered",
+            }
+        ).encode()
+        signature = hmac.new(integration["secret"].encode(), raw, hashlib.sha256).hexdigest()
+        sent = await factory.client.post(
+            integration["event_path"],
+            content=raw,
+            headers={"content-type": "application/json", "X-Signature": f"sha256={signature}"},
+        )
+        assert sent.status_code == 200, sent.text
+        await drain(factory.container)
+
+        answered = await lead_of(factory, admin, posted.json()["id"])
+        assert answered["first_response_at"] is not None
+        load = await factory.client.get(f"{API}/intake/workload", headers=admin.headers)
+        (row,) = [r for r in load.json()["managers"] if r["user_id"] == str(seller.id)]
+        assert row["calls_today"] == 1
