@@ -36,6 +36,7 @@ from domain.intake.calls import (
     TelephonyIntegration,
     new_call,
 )
+from domain.intake.distribution import Distributor
 from domain.intake.matching import take_in
 from domain.intake.model import (
     REFUSED_BODY_EXCERPT,
@@ -270,20 +271,24 @@ def _as_form(integration: TelephonyIntegration) -> Form:
 
 
 async def callback_assignee(
-    uow: UnitOfWork, integration: TelephonyIntegration, call: Call
+    uow: UnitOfWork, integration: TelephonyIntegration, call: Call, at: datetime
 ) -> UUID | None:
-    """Who is to call a missed caller back: the client's responsible manager, else the
-    employee whose extension rang, else the integration's default person, else the first
-    active administrator (absences are then handed to substitutes by the task's own rule)."""
+    """Who is to call a missed caller back: the client's responsible manager (their
+    substitute while they are away: the distribution's rule for a known client), else whoever
+    of the employee whose extension rang and the integration's default person is on duty,
+    else the first of them who is active, else the first active administrator."""
     organisation_id = call.organisation_id
-    wanted: list[UUID] = []
+    distributor = Distributor(uow.distribution, uow.departments)
     if call.client_id is not None:
         client = await uow.clients.get(Scope.organisation_wide(organisation_id), call.client_id)
         if client is not None and client.responsible_id is not None:
-            wanted.append(client.responsible_id)
-    for candidate in (call.employee_id, integration.default_user_id):
-        if candidate is not None:
-            wanted.append(candidate)
+            standing = await distributor.stand_in_for(organisation_id, client.responsible_id, at)
+            if standing is not None:
+                return standing[0]
+    wanted = [u for u in (call.employee_id, integration.default_user_id) if u is not None]
+    on_duty = await distributor.on_duty(organisation_id, wanted, at)
+    if on_duty:
+        return on_duty[0]
     active = await uow.intake.active_users(organisation_id, wanted)
     for user_id in wanted:
         if user_id in active:
@@ -305,7 +310,7 @@ async def _callback_task(
     if open_tasks:
         call.callback_task_id = open_tasks[0][0]
         return open_tasks[0]
-    wanted = await callback_assignee(uow, integration, call)
+    wanted = await callback_assignee(uow, integration, call, now)
     if wanted is None:
         return None, None
     assignment = await effective_assignee(uow, clock, call.organisation_id, wanted)

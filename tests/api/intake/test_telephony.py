@@ -342,6 +342,39 @@ class TestZadarma:
         assert task["assignee_id"] == owner_user.id
         assert str(task["client_id"]) == known["id"]
 
+    async def test_while_the_responsible_is_away_their_substitute_calls_back(
+        self, factory: Factory
+    ) -> None:
+        org, admin = await factory.admin_session()
+        owner_user = await factory.user(org, "seller")
+        substitute = await factory.user(org, "seller")
+        owner = await factory.login(owner_user)
+        await create_client(
+            factory,
+            owner,
+            name="ИП Лето",
+            contacts=[{"full_name": "Ян", "phones": ["+79165550194"]}],
+        )
+        today = datetime.now(UTC).date()
+        away = await factory.client.post(
+            f"{API}/absences",
+            json={
+                "user_id": str(owner_user.id),
+                "kind": "vacation",
+                "starts_on": (today - timedelta(days=1)).isoformat(),
+                "ends_on": (today + timedelta(days=1)).isoformat(),
+                "substitute_id": str(substitute.id),
+            },
+            headers=admin.headers,
+        )
+        assert away.status_code == 201, away.text
+        integration = await create_integration(factory, admin)
+        body, signature = zadarma_body(**{**MISSED, "caller_id": "79165550194"})
+        await post_event(factory, integration, body, headers=signature)
+        await drain(factory.container)
+        (task,) = await tasks_of(factory, org)
+        assert task["assignee_id"] == substitute.id
+
     async def test_unknown_event_types_and_extra_fields_are_stored_and_shown(
         self, factory: Factory
     ) -> None:
