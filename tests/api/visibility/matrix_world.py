@@ -65,6 +65,8 @@ class Settings:
     # A website form and a request posted to it (the inbox).
     intake_form: uuid.UUID
     inbox_item: uuid.UUID
+    # A PBX integration (telephony).
+    telephony_integration: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +393,12 @@ class SettingsBuilder:
         assert posted.status_code == 200, posted.text
         return uuid.UUID(posted.json()["id"])
 
+    async def telephony_integration(self) -> uuid.UUID:
+        made = await self._post(
+            "/intake/telephony-settings", {"name": f"АТС {self._tag()}", "provider": "generic"}
+        )
+        return uuid.UUID(made["id"])
+
     async def settings(self, client: uuid.UUID) -> Settings:
         funnel, funnel_stages = await self.funnel()
         webhook = await self.webhook()
@@ -415,6 +423,7 @@ class SettingsBuilder:
             client=client,
             intake_form=form,
             inbox_item=await self.inbox_item(form_key),
+            telephony_integration=await self.telephony_integration(),
         )
 
     async def fresh(self, kind: str, s: Settings) -> Settings:
@@ -424,6 +433,8 @@ class SettingsBuilder:
                 return replace(s, role=await self.role())
             case "intake_form":
                 return replace(s, intake_form=(await self.intake_form())[0])
+            case "telephony_integration":
+                return replace(s, telephony_integration=await self.telephony_integration())
             case "department":
                 return replace(s, department=await self.department())
             case "funnel":

@@ -841,6 +841,35 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         method="POST",
         expect=lambda role: 409 if _holds(role, _INTAKE) else 403,
     ),
+    # --- lead intake: telephony --------------------------------------------------------------
+    "list_telephony_integrations": OrgLevel(
+        _at("/intake/telephony-settings"), _INTAKE, on_record=False
+    ),
+    "create_telephony_integration": OrgLevel(
+        _at("/intake/telephony-settings"),
+        _INTAKE,
+        201,
+        method="POST",
+        request=lambda _: {"json": {"name": f"АТС {_tag()}", "provider": "generic"}},
+        on_record=False,
+    ),
+    "get_telephony_integration": OrgLevel(
+        lambda s: f"/intake/telephony-settings/{s.telephony_integration}", _INTAKE
+    ),
+    "update_telephony_integration": OrgLevel(
+        lambda s: f"/intake/telephony-settings/{s.telephony_integration}",
+        _INTAKE,
+        method="PATCH",
+        request=_json({}),
+    ),
+    "delete_telephony_integration": OrgLevel(
+        lambda s: f"/intake/telephony-settings/{s.telephony_integration}",
+        _INTAKE,
+        204,
+        method="DELETE",
+        fresh="telephony_integration",
+    ),
+    "list_calls": OrgLevel(_at("/intake/calls"), _INTAKE, on_record=False),
 }
 
 
@@ -896,6 +925,23 @@ PUBLIC: dict[str, Public] = {
     "get_intake_form_embed": Public(
         "a website loads the form's script without signing in (an unknown key is not found)",
         lambda p: p.http.get(f"{API}/intake/forms/unknown-{_tag()}/embed.js"),
+        404,
+    ),
+    "echo_telephony_check": Public(
+        "a PBX checks its event URL without signing in (an unknown integration is not found)",
+        lambda p: p.http.get(f"{API}/intake/telephony/zadarma/{uuid.uuid4()}?zd_echo=x"),
+        404,
+    ),
+    "post_telephony_event": Public(
+        "a PBX posts call events without signing in: the integration in the URL names it and "
+        "its signature is checked (an unknown integration is not found)",
+        _post(f"/intake/telephony/zadarma/{uuid.uuid4()}", content=b"event=NOTIFY_START"),
+        404,
+    ),
+    "post_telephony_event_at_path": Public(
+        "Mango Office posts each kind of event to its own path (an unknown integration is "
+        "not found)",
+        _post(f"/intake/telephony/mango/{uuid.uuid4()}/events/call", content=b"json=%7B%7D"),
         404,
     ),
     "healthz": Public("a liveness probe", lambda p: p.http.get("/healthz"), 200),
