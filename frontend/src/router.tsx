@@ -58,6 +58,14 @@ export const routes: RouteObject[] = [
           Component: (await import('./features/tasks/TaskList')).TaskList,
         }),
       },
+      // The reports section: lead intake's reports first (KPI reports will join them).
+      { path: 'reports', element: <Navigate to="/reports/intake" replace /> },
+      {
+        path: 'reports/intake',
+        lazy: async () => ({
+          Component: (await import('./features/intake/IntakeReports')).IntakeReports,
+        }),
+      },
       {
         path: 'settings',
         lazy: async () => ({

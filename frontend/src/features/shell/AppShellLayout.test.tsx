@@ -20,8 +20,8 @@ describe('AppShellLayout', () => {
     expect(links.map((link) => link.getAttribute('href'))).toEqual(
       expect.arrayContaining(['/', '/clients', '/deals', '/tasks', '/settings']),
     );
-    // Reports come back with the KPI issue; until then no link leads to a placeholder.
-    expect(links.map((link) => link.getAttribute('href'))).not.toContain('/reports');
+    // The reports section (lead intake's reports) for holders of reports:read.
+    expect(links.map((link) => link.getAttribute('href'))).toContain('/reports');
     expect(within(nav).getByRole('link', { name: 'Сегодня' })).toHaveAttribute(
       'aria-current',
       'page',

@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
+  { to: '/reports', label: 'nav.reports', permission: 'reports:read' },
   { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 
