@@ -134,8 +134,8 @@ async def get_response_times(
 @router.get("/workload", response_model=WorkloadRead, responses=problems(401, 403))
 async def get_workload(principal: CurrentPrincipal, workload: WorkloadServiceDep) -> WorkloadRead:
     """Per person whose deals the caller sees (a head: their team): open leads and deals,
-    overdue tasks, today's calls, on duty now, and their newest open deals. Give a deal to
-    someone else with PATCH /deals/{id} (responsible_id, If-Match: the card's version); its
-    open lead follows."""
+    overdue tasks, today's calls, on duty now, and their most recently changed open deals
+    (20 each). Give a deal to someone else with PATCH /deals/{id} (responsible_id, If-Match:
+    the card's version); its open lead follows."""
     rows = await workload.view(principal)
     return WorkloadRead(managers=[ManagerLoadRead.of(r) for r in rows])

@@ -248,7 +248,7 @@ class ManagerLoadRead(Schema):
     open_deals: int
     overdue_tasks: int
     calls_today: int
-    deals: list[WorkloadCardRead] = Field(description="Their newest open deals")
+    deals: list[WorkloadCardRead] = Field(description="Their most recently changed open deals")
 
     @classmethod
     def of(cls, row: ManagerLoad) -> ManagerLoadRead:

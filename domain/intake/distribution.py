@@ -358,7 +358,8 @@ class DistributionRepository(Protocol):
         limit: int,
     ) -> list[ManagerLoad]:
         """The active people whose deals the scope sees (at most ``limit``, by name): their
-        open leads and deals, overdue tasks, calls in ``day``, and their newest open deals."""
+        open leads and deals, overdue tasks, calls in ``day``, and the ``cards`` open deals of
+        each most recently changed (a deal just given to someone is on top of their column)."""
         ...
 
     async def response_times(

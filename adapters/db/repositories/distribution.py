@@ -398,7 +398,7 @@ class SqlDistributionRepository(SqlRepository):
                 sa.func.row_number()
                 .over(
                     partition_by=deals.c.responsible_id,
-                    order_by=(deals.c.created_at.desc(), deals.c.id.desc()),
+                    order_by=(deals.c.updated_at.desc(), deals.c.id.desc()),
                 )
                 .label("rank"),
             )
