@@ -67,6 +67,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'workload',
+        lazy: async () => ({
+          Component: (await import('./features/intake/WorkloadBoard')).WorkloadBoard,
+        }),
+      },
+      {
         path: 'settings',
         lazy: async () => ({
           Component: (await import('./features/settings/SettingsLayout')).SettingsLayout,

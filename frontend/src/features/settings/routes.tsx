@@ -56,6 +56,12 @@ export const settingsRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('../webhooks/WebhookList')).WebhookList }),
   },
   {
+    path: 'distribution',
+    lazy: async () => ({
+      Component: (await import('../intake/DistributionSettings')).DistributionSettings,
+    }),
+  },
+  {
     path: 'intake-inbox',
     lazy: async () => ({ Component: (await import('../intake/IntakeInbox')).IntakeInbox }),
   },

@@ -40,6 +40,11 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { path: 'api-keys', label: 'settings.nav.apiKeys', permissions: ['api_keys:manage'] },
   { path: 'webhooks', label: 'settings.nav.webhooks', permissions: ['webhooks:manage'] },
   { path: 'intake-inbox', label: 'intake.nav', permissions: ['intake:manage'] },
+  {
+    path: 'distribution',
+    label: 'settings.nav.distribution',
+    permissions: ['intake:manage'],
+  },
   { path: 'telephony', label: 'settings.nav.telephony', permissions: ['intake:manage'] },
 ];
 

@@ -16,6 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
   { to: '/reports', label: 'nav.reports', permission: 'reports:read' },
+  { to: '/workload', label: 'nav.workload', permission: 'reports:read' },
   { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 
