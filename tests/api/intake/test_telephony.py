@@ -621,3 +621,41 @@ class TestSettings:
         _, admin = await factory.admin_session()
         listed = await factory.client.get(f"{API}/webhooks/event-types", headers=admin.headers)
         assert {"call.missed", "call.answered"} <= set(listed.json())
+
+
+class TestHostileInput:
+    async def test_garbage_is_answered_without_a_5xx_and_kept(self, factory: Factory) -> None:
+        _, admin = await factory.admin_session()
+        zadarma = await create_integration(factory, admin)
+        mango = await create_integration(
+            factory, admin, provider="mango", api_key=MANGO_KEY, secret=MANGO_SALT
+        )
+        generic = await create_integration(factory, admin, provider="generic", secret=None)
+        bodies = [b"", b"\xff\xfe\x00\x01", b"event=" + b"%" * 3000, b'{"call_id": [1, {}]}']
+        answers = []
+        ids = set()
+        for integration in (zadarma, mango, generic):
+            for body in bodies:
+                for path in ("", "events/call", "events/x/y"):
+                    posted = await post_event(factory, integration, body, path=path)
+                    answers.append(posted.status_code)
+                    if posted.status_code == 200:
+                        ids.add(posted.json()["id"])
+        assert set(answers) <= {200, 401}
+        assert 401 in answers
+        base = zadarma["event_path"]
+        assert (await factory.client.get(f"{base}?zd_echo={'x' * 500}")).status_code == 422
+        assert (await factory.client.get(f"{base}?zd_echo=a%00b")).status_code == 422
+        assert (await factory.client.post(f"{base}/{'a' * 300}", content=b"x")).status_code == 422
+        assert (await factory.client.post(f"{base}/..%2F..%2Fetc", content=b"x")).status_code in {
+            404,
+            422,
+        }
+        wrong_provider = base.replace("/zadarma/", "/asterisk/")
+        assert (await factory.client.post(wrong_provider, content=b"x")).status_code == 422
+        await drain(factory.container)
+        stored = await inbox(factory, admin, "?source=telephony&limit=200")
+        # Every refused one is kept; an accepted one once (Zadarma's repeats are one event).
+        assert len(stored) == answers.count(401) + len(ids)
+        assert {s["state"] for s in stored} <= {"rejected", "ignored"}
+        assert await calls(factory, admin) == []
