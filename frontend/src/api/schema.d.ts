@@ -2516,9 +2516,9 @@ export interface paths {
         /**
          * Get Workload
          * @description Per person whose deals the caller sees (a head: their team): open leads and deals,
-         *     overdue tasks, today's calls, on duty now, and their newest open deals. Give a deal to
-         *     someone else with PATCH /deals/{id} (responsible_id, If-Match: the card's version); its
-         *     open lead follows.
+         *     overdue tasks, today's calls, on duty now, and their most recently changed open deals
+         *     (20 each). Give a deal to someone else with PATCH /deals/{id} (responsible_id, If-Match:
+         *     the card's version); its open lead follows.
          */
         get: operations["get_workload"];
         put?: never;
@@ -5162,7 +5162,7 @@ export interface components {
             calls_today: number;
             /**
              * Deals
-             * @description Their newest open deals
+             * @description Their most recently changed open deals
              */
             deals: components["schemas"]["WorkloadCardRead"][];
         };
