@@ -58,6 +58,12 @@ export const routes: RouteObject[] = [
           Component: (await import('./features/tasks/TaskList')).TaskList,
         }),
       },
+      {
+        path: 'leads',
+        lazy: async () => ({
+          Component: (await import('./features/intake/LeadInbox')).LeadInbox,
+        }),
+      },
       // The reports section: lead intake's reports first (KPI reports will join them).
       { path: 'reports', element: <Navigate to="/reports/intake" replace /> },
       {

@@ -215,6 +215,7 @@ async function adminOpensEverySection(page) {
     'follow-ups',
     'api-keys',
     'webhooks',
+    'intake-forms',
     'intake-inbox',
   ].map((section) => `/settings/${section}`);
   check(

@@ -38,6 +38,9 @@ export function mockApi(screenRoutes: Record<string, Handler>) {
     'GET /api/v1/notifications': () => json(200, { items: [], next_cursor: null }),
     // ... and so does the navigation's count of due tasks.
     'GET /api/v1/today': () => json(200, emptyToday),
+    // ... and its count of waiting leads.
+    'GET /api/v1/intake/leads/counts': () =>
+      json(200, { open: 0, unassigned: 0, mine: 0, overdue: 0 }),
     ...screenRoutes,
   };
   const calls: {

@@ -62,6 +62,10 @@ export const settingsRoutes: RouteObject[] = [
     }),
   },
   {
+    path: 'intake-forms',
+    lazy: async () => ({ Component: (await import('../intake/FormSettings')).FormSettings }),
+  },
+  {
     path: 'intake-inbox',
     lazy: async () => ({ Component: (await import('../intake/IntakeInbox')).IntakeInbox }),
   },

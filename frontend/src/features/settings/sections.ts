@@ -39,6 +39,7 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { path: 'follow-ups', label: 'settings.nav.followUps', permissions: ['organisation:manage'] },
   { path: 'api-keys', label: 'settings.nav.apiKeys', permissions: ['api_keys:manage'] },
   { path: 'webhooks', label: 'settings.nav.webhooks', permissions: ['webhooks:manage'] },
+  { path: 'intake-forms', label: 'intakeForms.nav', permissions: ['intake:manage'] },
   { path: 'intake-inbox', label: 'intake.nav', permissions: ['intake:manage'] },
   {
     path: 'distribution',

@@ -19,6 +19,7 @@ import { LanguageSwitcher } from '../../i18n/LanguageSwitcher';
 import { useLogout, useMe } from '../auth/queries';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { dueCount, useToday } from '../tasks/queries';
+import { useLeadCounts, waitingCount } from '../intake/leads';
 import { useUpdateMe } from '../profile/queries';
 import { isActive, visibleNavItems } from './navigation';
 import { useFollowUserLanguage } from './useFollowUserLanguage';
@@ -38,6 +39,13 @@ export function AppShellLayout() {
     ),
   });
   const due = dueCount(today.data);
+  // And the leads waiting for anyone or for the caller (intake:write only).
+  const leadCounts = useLeadCounts(
+    Boolean(
+      me.data && (me.data.role_code === 'admin' || me.data.permissions.includes('intake:write')),
+    ),
+  );
+  const waiting = waitingCount(leadCounts.data);
 
   return (
     <AppShell
@@ -114,6 +122,16 @@ export function AppShellLayout() {
                   data-testid={`nav-count-${item.to}`}
                 >
                   {due}
+                </Badge>
+              ) : item.countsLeads && waiting > 0 ? (
+                <Badge
+                  size="sm"
+                  color="blue"
+                  variant="filled"
+                  aria-label={t('nav.leadCount', { count: waiting })}
+                  data-testid={`nav-count-${item.to}`}
+                >
+                  {waiting}
                 </Badge>
               ) : undefined
             }

@@ -8,6 +8,8 @@ export interface NavItem {
   permission?: string | readonly string[];
   /** Shows the number of the caller's overdue and today's tasks. */
   countsDueTasks?: boolean;
+  /** Shows the number of leads waiting for anyone or for the caller. */
+  countsLeads?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -15,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
+  { to: '/leads', label: 'nav.leads', permission: 'intake:write', countsLeads: true },
   { to: '/reports', label: 'nav.reports', permission: 'reports:read' },
   { to: '/workload', label: 'nav.workload', permission: 'reports:read' },
   { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
