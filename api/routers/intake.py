@@ -110,7 +110,7 @@ async def post_intake_form(
     status_code=status.HTTP_202_ACCEPTED,
     responses={
         200: {"model": FormPostAccepted, "description": "A redelivery of a stored order"},
-        **problems(404, 413, 422, 429),
+        **problems(401, 404, 413, 422, 429),
     },
     openapi_extra={
         "requestBody": {
@@ -118,7 +118,8 @@ async def post_intake_form(
             "description": "A web shop's order. It is stored as it came before the answer; "
             "one that cannot be read is kept as rejected and answered 422 naming each wrong "
             "field. Send the form's secret key in the header the form names (or "
-            "X-Form-Secret): an order without it is kept as rejected by the worker",
+            "X-Form-Secret): an order without it is kept as rejected and answered 401; with it "
+            "the form's per-address rate limit does not apply",
             "content": {"application/json": {"schema": ORDER_SCHEMA, "example": ORDER_EXAMPLE}},
         }
     },

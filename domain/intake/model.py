@@ -427,3 +427,6 @@ class FormRoute:
     is_active: bool
     rate_limit_per_minute: int | None
     honeypot_field: str | None = None
+    # For senders that sign in with the form's secret (a shop's orders): checked before storing.
+    secret: str | None = field(default=None, repr=False)
+    secret_field: str = "api-key"  # noqa: S105 - the field's name, not a secret

@@ -59,6 +59,7 @@ from domain.shared.errors import (
     InvalidInput,
     NotFound,
     RateLimited,
+    Unauthenticated,
 )
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission
@@ -180,12 +181,17 @@ class IntakeReceiver:
         remote_addr: str | None,
         too_large: int | None = None,
     ) -> Receipt:
-        """Store a shop's order JSON sent to a form's channel. It is read at once, so the shop
-        learns what to fix: one that cannot be read is stored as rejected (shown in the inbox)
-        and InvalidInput raised after; a readable one is stored under its order id, so a
-        redelivery is stored once, and a worker takes it in."""
+        """Store a shop's order JSON sent to a form's channel. The shop's server signs in with
+        the form's secret (a header named by the form, or X-Form-Secret) and is not held to the
+        form's per-address limit; without it the order is stored as rejected, under that
+        limit, and Unauthenticated raised. It is read at once, so the shop learns what to fix:
+        one that cannot be read is stored as rejected (shown in the inbox) and InvalidInput
+        raised after; a readable one is stored under its order id, so a redelivery is stored
+        once, and a worker takes it in."""
         route = await self.form_route(form_key)
-        if route.rate_limit_per_minute is not None and too_large is None:
+        stored_headers = kept_headers(headers)
+        authentic = route.secret is not None and _secret_matches_route(route, headers)
+        if not authentic and route.rate_limit_per_minute is not None and too_large is None:
             await self._limit(f"{route.form_id}:{remote_addr}", route.rate_limit_per_minute)
         now = self._clock.now()
         item = InboxItem(
@@ -196,13 +202,20 @@ class IntakeReceiver:
             received_at=now,
             remote_addr=remote_addr,
             content_type=content_type[:255] if content_type else None,
-            headers=kept_headers(headers),
+            headers=stored_headers,
             body=body,
             body_size=len(body),
             next_attempt_at=now,
         )
         refusal: DomainError | None = None
-        if too_large is not None:
+        if not authentic:
+            refusal = Unauthenticated(
+                f"The form's secret key is missing or wrong (header {route.secret_field!r} "
+                "or X-Form-Secret)"
+            )
+            item.body = body[:REFUSED_BODY_EXCERPT] if too_large is not None else body
+            item.conclude(Outcome.rejected(refusal.detail), now)
+        elif too_large is not None:
             item.body = body[:REFUSED_BODY_EXCERPT]
             refusal = ContentTooLarge(
                 f"The request body is larger than the limit of {too_large} bytes"
@@ -366,6 +379,17 @@ class InboxProcessor:
             lead["order"] = order.as_json()
         lead.update(await take_in(uow, self._clock, item, form, lead, order=order))
         return Outcome.processed(lead)
+
+
+def _secret_matches_route(route: FormRoute, headers: Sequence[tuple[str, str]]) -> bool:
+    """The form's secret in the header it names, or in X-Form-Secret (raw request headers)."""
+    names = {route.secret_field.lower(), "x-form-secret"}
+    sent = next((value for name, value in headers if name.lower() in names), None)
+    return (
+        sent is not None
+        and route.secret is not None
+        and hmac.compare_digest(sent.strip().encode(), route.secret.encode())
+    )
 
 
 def _secret_matches(form: Form, in_body: str | None, headers: Mapping[str, str]) -> bool:

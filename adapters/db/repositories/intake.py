@@ -336,6 +336,8 @@ class SqlFormDirectory:
                         t.c.is_active,
                         t.c.rate_limit_per_minute,
                         t.c.honeypot_field,
+                        t.c.secret,
+                        t.c.secret_field,
                     ).where(t.c.key == key)
                 )
             ).first()
@@ -346,6 +348,8 @@ class SqlFormDirectory:
                 is_active=row.is_active,
                 rate_limit_per_minute=row.rate_limit_per_minute,
                 honeypot_field=row.honeypot_field,
+                secret=row.secret,
+                secret_field=row.secret_field,
             )
             if row
             else None

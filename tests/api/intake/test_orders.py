@@ -303,21 +303,43 @@ class TestShopOrder:
         kept = await inbox(factory, admin, "?state=rejected&limit=50")
         assert len(kept) == len(cases)
 
-    async def test_an_order_without_the_forms_secret_is_kept_as_rejected(
+    async def test_an_order_without_the_forms_secret_is_refused_and_kept_as_rejected(
         self, factory: Factory
     ) -> None:
         org, admin = await factory.admin_session()
         await create_funnel(factory, admin)
-        form = await create_form(factory, admin)
+        form = await create_form(factory, admin, secret_field="X-Shop-Key")
         unsigned = await _post_order(factory, form, ORDER, secret=None)
-        wrong = await _post_order(factory, form, {**ORDER, "order_id": "B-1"}, secret="nope")
-        assert (unsigned.status_code, wrong.status_code) == (202, 202)
+        wrong = await _post_order(factory, form, ORDER, secret="nope")
+        for refused in (unsigned, wrong):
+            assert refused.status_code == 401, refused.text
+            assert refused.headers["content-type"].startswith("application/problem+json")
         await drain(factory.container)
-        for answered in (unsigned, wrong):
-            stored = await item(factory, admin, answered.json()["id"])
-            assert stored["state"] == "rejected"
-            assert "secret" in stored["last_error"]
+        kept = await inbox(factory, admin)
+        assert [i["state"] for i in kept] == ["rejected", "rejected"]
+        assert all("secret" in i["last_error"] for i in kept)
         assert await _count(factory, "deals", org.id) == 0
+        # The header the form names works as well as X-Form-Secret; the refusals took no key.
+        named = await factory.client.post(
+            f"{API}/intake/orders/{form['key']}",
+            json=ORDER,
+            headers={"X-Shop-Key": form["secret"]},
+        )
+        assert named.status_code == 202, named.text
+        await drain(factory.container)
+        assert (await item(factory, admin, named.json()["id"]))["state"] == "processed"
+
+    async def test_a_shop_is_not_held_to_the_forms_per_address_limit_without_it_is(
+        self, factory: Factory
+    ) -> None:
+        _, admin = await factory.admin_session()
+        form = await create_form(factory, admin, rate_limit_per_minute=2)
+        signed = [
+            await _post_order(factory, form, {**ORDER, "order_id": f"R-{i}"}) for i in range(4)
+        ]
+        assert [a.status_code for a in signed] == [202] * 4
+        unsigned = [await _post_order(factory, form, ORDER, secret=None) for _ in range(3)]
+        assert [a.status_code for a in unsigned] == [401, 401, 429]
 
     async def test_an_unknown_form_is_404(self, factory: Factory) -> None:
         answered = await factory.client.post(
