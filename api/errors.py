@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from adapters.db.errors import sqlstate, transient_failure
 from adapters.logging import failure_fields
 from domain.shared.errors import (
+    FIELD_CODES,
     Conflict,
     ContentTooLarge,
     DomainError,
@@ -42,8 +43,11 @@ class FieldError(BaseModel):
         default=None,
         description=(
             "What is wrong, as a stable code a client can word in its reader's language: the "
-            "validation error's kind (missing, string_too_long, less_than_equal...), "
-            "invalid_input for a domain rule (then only `msg` tells which), invalid otherwise"
+            "validation error's kind (missing, string_too_long, less_than_equal...), a domain "
+            "rule's code (blank, not_a_phone, not_an_email, not_a_number, out_of_range, "
+            "negative, currency_code, control_characters, date_outside_window, not_found), "
+            "invalid_input for a domain rule without one (then only `msg` tells which), "
+            "invalid otherwise"
         ),
     )
     ctx: dict[str, str] | None = Field(
@@ -143,7 +147,8 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     errors = None
     if isinstance(exc, InvalidInput):
         errors = [
-            {"loc": _request_loc(p.loc), "msg": p.msg, "code": "invalid_input"}
+            {"loc": _request_loc(p.loc), "msg": p.msg, "code": p.code}
+            | ({"ctx": dict(p.ctx)} if p.ctx else {})
             for p in exc.problems
         ]
     return problem_response(
@@ -239,11 +244,10 @@ _FALLBACK = "is not valid"
 
 def _fixed_message(error: Any) -> str:
     kind = str(error.get("type", ""))
-    if kind == "invalid_input":  # api/schemas/base.py: one of the domain's fixed texts
-        return str(error.get("msg", _FALLBACK))
     template = _MESSAGES.get(kind)
     if template is None:
-        return _FALLBACK
+        # api/schemas/base.py: one of the domain's fixed texts.
+        return str(error.get("msg", _FALLBACK)) if kind in FIELD_CODES else _FALLBACK
     ctx = error.get("ctx") or {}
     try:
         return template.format(**{k: _limit(v) for k, v in ctx.items()})
@@ -258,15 +262,16 @@ def _limit(value: Any) -> str:
 
 def _field_error(error: Any) -> dict[str, Any]:
     kind = str(error.get("type", ""))
-    code = kind if kind in _MESSAGES or kind == "invalid_input" else "invalid"
+    code = kind if kind in _MESSAGES or kind in FIELD_CODES else "invalid"
     item: dict[str, Any] = {
         "loc": list(error.get("loc", ())),
         "msg": _fixed_message(error),
         "code": code,
     }
     # The schema's limits only (numbers, allowed values), as in the message.
-    ctx = (error.get("ctx") or {}) if code in _MESSAGES else {}
-    limits = {key: _limit(value) for key, value in ctx.items() if _limit(value)}
+    ctx = (error.get("ctx") or {}) if code in _MESSAGES or code in FIELD_CODES else {}
+    # `reason` is a domain rule's sentence (api/schemas/base.py), already the message.
+    limits = {key: _limit(value) for key, value in ctx.items() if key != "reason" and _limit(value)}
     if limits:
         item["ctx"] = limits
     return item

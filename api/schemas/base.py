@@ -27,13 +27,18 @@ from domain.shared.text import without_controls
 
 T = TypeVar("T")
 
-# The error type of every refusal below; api/errors.py passes its message through, as it is
-# one of the domain's fixed texts.
+# The error type of a refusal below without a code of its own (the domain's codes are
+# domain.shared.errors.FIELD_CODES); api/errors.py passes its message through, as it is one of
+# the domain's fixed texts.
 INVALID_INPUT = "invalid_input"
 
 
 def _refusal(exc: InvalidInput) -> PydanticCustomError:
     reason = "; ".join(p.msg for p in exc.problems) or exc.detail
+    if len(exc.problems) == 1:
+        # The rule's own code and limits (blank, string_too_long...), for the client to word.
+        [problem] = exc.problems
+        return PydanticCustomError(problem.code, "{reason}", {"reason": reason, **problem.ctx})
     return PydanticCustomError(INVALID_INPUT, "{reason}", {"reason": reason})
 
 

@@ -21,7 +21,7 @@ from domain.activities.events import (
     TaskOverdue,
     TaskReminderDue,
 )
-from domain.shared.errors import InvalidInput, InvalidTransition
+from domain.shared.errors import NEGATIVE_CODE, InvalidInput, InvalidTransition
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.patch import UNSET
@@ -313,7 +313,7 @@ class Activity:
             self.body, "body", max_length=ACTIVITY_BODY_MAX, required=False, multiline=True
         )
         if self.duration_seconds is not None and self.duration_seconds < 0:
-            raise InvalidInput("duration_seconds", "must not be negative")
+            raise InvalidInput("duration_seconds", "must not be negative", code=NEGATIVE_CODE)
         if self.direction is not None and self.kind not in (ActivityKind.CALL, ActivityKind.EMAIL):
             raise InvalidInput("direction", "only calls and e-mails have a direction")
         if self.occurred_at.tzinfo is None:

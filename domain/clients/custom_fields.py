@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.shared.clock import OUTSIDE_WINDOW, in_window
-from domain.shared.errors import FieldProblem, InvalidInput
+from domain.shared.errors import NOT_FOUND_CODE, FieldProblem, InvalidInput
 from domain.shared.ids import new_id
 from domain.shared.money import Money, bounded_decimal
 from domain.shared.patch import UNSET
@@ -179,7 +179,11 @@ def validate_custom_fields(
     for key, value in values.items():
         definition = by_key.get(key)
         if definition is None:
-            problems.append(FieldProblem(loc=("custom_fields", key), msg="no such custom field"))
+            problems.append(
+                FieldProblem(
+                    loc=("custom_fields", key), msg="no such custom field", code=NOT_FOUND_CODE
+                )
+            )
             continue
         if value is None or value == "":
             continue
@@ -234,7 +238,7 @@ def parse_custom_filters(
         key, _, op_name = name[3:].partition(".")
         definition = by_key.get(key)
         if definition is None:
-            raise InvalidInput(loc, "no such custom field")
+            raise InvalidInput(loc, "no such custom field", code=NOT_FOUND_CODE)
         try:
             op = FilterOp(op_name or "eq")
         except ValueError as exc:

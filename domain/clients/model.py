@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -21,7 +21,7 @@ from domain.clients.events import (
 )
 from domain.clients.legal import validate_edrpou, validate_inn, validate_kpp, validate_ogrn
 from domain.shared.email import NOT_AN_EMAIL, validate_email
-from domain.shared.errors import FieldProblem, InvalidInput
+from domain.shared.errors import NOT_AN_EMAIL_CODE, FieldProblem, InvalidInput
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.patch import UNSET
@@ -131,7 +131,7 @@ def normalise_email(value: str, field_name: str = "emails") -> str:
     """E-mail addresses are compared and stored lower-cased."""
     cleaned = validate_email(value, field_name).lower()
     if "." not in cleaned.partition("@")[2]:
-        raise InvalidInput(field_name, NOT_AN_EMAIL)
+        raise InvalidInput(field_name, NOT_AN_EMAIL, code=NOT_AN_EMAIL_CODE)
     return cleaned
 
 
@@ -479,7 +479,7 @@ def phones_of(
         try:
             e164 = normalise_phone(raw, region=region, field_name=field_name)
         except InvalidInput as exc:
-            problems.extend(FieldProblem(loc=(field_name, index), msg=p.msg) for p in exc.problems)
+            problems.extend(replace(p, loc=(field_name, index)) for p in exc.problems)
             continue
         if all(p.e164 != e164 for p in phones):
             phones.append(Phone(e164=e164, raw=raw.strip()[:64], kind=PhoneKind(kind)))

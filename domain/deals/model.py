@@ -23,7 +23,7 @@ from domain.deals.events import (
 )
 from domain.deals.staleness import CLOSE_FACTOR, limit_seconds, past_limit, whole_days
 from domain.funnels.model import CUSTOM_PREFIX, Stage
-from domain.shared.errors import FieldProblem, InvalidInput, InvalidTransition
+from domain.shared.errors import NEGATIVE_CODE, FieldProblem, InvalidInput, InvalidTransition
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import (
@@ -126,7 +126,7 @@ def lines_total(lines: Sequence[ProductLine]) -> Decimal:
 def non_negative_amount(value: Decimal | int | str, field_name: str) -> Decimal:
     amount = to_amount(value, field_name)
     if amount < 0:
-        raise InvalidInput(field_name, "must not be negative")
+        raise InvalidInput(field_name, "must not be negative", code=NEGATIVE_CODE)
     return amount
 
 

@@ -23,7 +23,13 @@ from domain.funnels.model import Funnel, Stage, StageGroup
 from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, NotFound, PermissionDenied
+from domain.shared.errors import (
+    INVALID_INPUT,
+    NOT_FOUND_CODE,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from domain.shared.patch import UNSET
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission, Resource
@@ -343,7 +349,7 @@ class DealService:
             deal = await _load(uow, principal, deal_id, for_update=True)
             stage = await uow.funnels.get_stage(principal.organisation_scope, stage_id)
             if stage is None:
-                raise InvalidInput("stage_id", "no such stage")
+                raise InvalidInput("stage_id", "no such stage", code=NOT_FOUND_CODE)
             documents = await uow.attachments.document_types_on_deal(
                 principal.scope_for(Resource.DEALS), deal.id
             )
@@ -405,7 +411,9 @@ class DealService:
                     principal.organisation_scope, close.loss_reason_id
                 )
                 if reason is None or not reason.is_active:
-                    raise InvalidInput("loss_reason_id", "no such active loss reason")
+                    raise InvalidInput(
+                        "loss_reason_id", "no such active loss reason", code=NOT_FOUND_CODE
+                    )
                 move = deal.lose(close, at=now, by=principal.user_id)
                 action = "lose"
             elif close == "win":
@@ -503,7 +511,7 @@ async def _views(uow: UnitOfWork, deals: Sequence[Deal], now: datetime) -> list[
 async def _require_client(uow: UnitOfWork, principal: Principal, client_id: UUID) -> None:
     client = await uow.clients.get(principal.scope_for(Resource.CLIENTS), client_id)
     if client is None or client.merged_into_id is not None:
-        raise InvalidInput("client_id", "no such client")
+        raise InvalidInput("client_id", "no such client", code=NOT_FOUND_CODE)
 
 
 async def _require_contact(
@@ -520,7 +528,7 @@ async def _initial_stage(
     if stage_id is not None:
         stage = await uow.funnels.get_stage(scope, stage_id)
         if stage is None or (funnel_id is not None and stage.funnel_id != funnel_id):
-            raise InvalidInput("stage_id", "no such stage in the funnel")
+            raise InvalidInput("stage_id", "no such stage in the funnel", code=NOT_FOUND_CODE)
         return stage
     funnel = (
         await uow.funnels.get(scope, funnel_id)
@@ -531,5 +539,6 @@ async def _initial_stage(
         raise InvalidInput(
             "funnel_id",
             "no such funnel" if funnel_id else "the organisation has no funnel; create one first",
+            code=NOT_FOUND_CODE if funnel_id else INVALID_INPUT,
         )
     return funnel.first_stage

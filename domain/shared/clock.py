@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import OUTSIDE_WINDOW_CODE, InvalidInput
 from domain.shared.text import FieldName
 
 # The dates the product works with. Wider ones are typing slips (year 20245) or probes; they
@@ -23,7 +23,12 @@ def in_window(value: date) -> bool:
 
 def validate_day(value: date, field_name: FieldName) -> date:
     if not in_window(value):
-        raise InvalidInput(field_name, OUTSIDE_WINDOW)
+        raise InvalidInput(
+            field_name,
+            OUTSIDE_WINDOW,
+            code=OUTSIDE_WINDOW_CODE,
+            ctx={"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+        )
     return value
 
 

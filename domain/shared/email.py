@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import NOT_AN_EMAIL_CODE, TOO_LONG_CODE, InvalidInput
 from domain.shared.text import FieldName
 
 # RFC 5321: a local part of at most 64 octets, a path of at most 256 (254 for the address).
@@ -22,9 +22,18 @@ def validate_email(value: str, field_name: FieldName = "email") -> str:
         or not domain
         or any(ch.isspace() or not ch.isprintable() for ch in cleaned)
     ):
-        raise InvalidInput(field_name, NOT_AN_EMAIL)
+        raise InvalidInput(field_name, NOT_AN_EMAIL, code=NOT_AN_EMAIL_CODE)
     if len(local.encode()) > LOCAL_MAX:
-        raise InvalidInput(field_name, f"must have at most {LOCAL_MAX} characters before the @")
+        raise InvalidInput(
+            field_name,
+            f"must have at most {LOCAL_MAX} characters before the @",
+            code=NOT_AN_EMAIL_CODE,
+        )
     if len(cleaned.encode()) > EMAIL_MAX:
-        raise InvalidInput(field_name, f"must be at most {EMAIL_MAX} characters")
+        raise InvalidInput(
+            field_name,
+            f"must be at most {EMAIL_MAX} characters",
+            code=TOO_LONG_CODE,
+            ctx={"max_length": str(EMAIL_MAX)},
+        )
     return cleaned

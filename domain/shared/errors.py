@@ -3,16 +3,51 @@ speaks HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+# What is wrong with a field, as a stable code a client words in its reader's language (the
+# API's FieldError.code); ``msg`` stays the English sentence. A rule without a code of its own
+# is INVALID_INPUT, and only its ``msg`` tells which.
+INVALID_INPUT = "invalid_input"
+BLANK_CODE = "blank"
+TOO_LONG_CODE = "string_too_long"  # ctx max_length, as the schema's own length check
+CONTROL_CHARACTERS_CODE = "control_characters"
+NOT_A_NUMBER_CODE = "not_a_number"
+OUT_OF_RANGE_CODE = "out_of_range"  # ctx max: the largest magnitude
+NEGATIVE_CODE = "negative"
+CURRENCY_CODE_CODE = "currency_code"
+NOT_AN_EMAIL_CODE = "not_an_email"
+NOT_A_PHONE_CODE = "not_a_phone"
+OUTSIDE_WINDOW_CODE = "date_outside_window"  # ctx min, max: the window's first and last day
+NOT_FOUND_CODE = "not_found"  # a referenced record that does not exist or is not visible
+FIELD_CODES = frozenset(
+    {
+        INVALID_INPUT,
+        BLANK_CODE,
+        TOO_LONG_CODE,
+        CONTROL_CHARACTERS_CODE,
+        NOT_A_NUMBER_CODE,
+        OUT_OF_RANGE_CODE,
+        NEGATIVE_CODE,
+        CURRENCY_CODE_CODE,
+        NOT_AN_EMAIL_CODE,
+        NOT_A_PHONE_CODE,
+        OUTSIDE_WINDOW_CODE,
+        NOT_FOUND_CODE,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
-    """One reason a piece of input was refused: ``loc`` is the path to the field."""
+    """One reason a piece of input was refused: ``loc`` is the path to the field, ``code``
+    and ``ctx`` (the limits it names) what a client words, ``msg`` the English sentence."""
 
     loc: tuple[str | int, ...]
     msg: str
+    code: str = INVALID_INPUT
+    ctx: Mapping[str, str] = field(default_factory=dict)
 
 
 class DomainError(Exception):
@@ -93,6 +128,8 @@ class InvalidInput(DomainError):
         field_name: str | Sequence[str | int] | None = None,
         reason: str = "",
         *,
+        code: str = INVALID_INPUT,
+        ctx: Mapping[str, str] | None = None,
         problems: Sequence[FieldProblem] = (),
     ) -> None:
         items = list(problems)
@@ -100,7 +137,12 @@ class InvalidInput(DomainError):
             loc: tuple[str | int, ...] = (
                 (field_name,) if isinstance(field_name, str) else tuple(field_name)
             )
-            items.append(FieldProblem(loc=loc, msg=reason))
+            items.append(FieldProblem(loc=loc, msg=reason, code=code, ctx=dict(ctx or {})))
         self.problems: tuple[FieldProblem, ...] = tuple(items)
         detail = "; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in self.problems)
         super().__init__(detail or reason or self.title)
+
+    def under(self, *prefix: str | int) -> InvalidInput:
+        """The same problems, each path below ``prefix`` (a contact's phone of a new client is
+        ``contacts.0.phones.0``, not ``phones.0``)."""
+        return InvalidInput(problems=[replace(p, loc=(*prefix, *p.loc)) for p in self.problems])

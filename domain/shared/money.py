@@ -11,7 +11,12 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import (
+    CURRENCY_CODE_CODE,
+    NOT_A_NUMBER_CODE,
+    OUT_OF_RANGE_CODE,
+    InvalidInput,
+)
 from domain.shared.text import FieldName
 
 CENT = Decimal("0.01")
@@ -210,12 +215,22 @@ CURRENCY_CODE = "must be an ISO 4217 currency code such as RUB, EUR or USD"
 
 def validate_currency(code: str, field_name: FieldName = "currency") -> str:
     if code not in ISO_4217:
-        raise InvalidInput(field_name, CURRENCY_CODE)
+        raise InvalidInput(field_name, CURRENCY_CODE, code=CURRENCY_CODE_CODE)
     return code
 
 
 def out_of_range(limit: Decimal) -> str:
     return f"must be between -{limit} and {limit}"
+
+
+def _not_a_number(field_name: FieldName) -> InvalidInput:
+    return InvalidInput(field_name, NOT_A_NUMBER, code=NOT_A_NUMBER_CODE)
+
+
+def _out_of_range(field_name: FieldName, limit: Decimal) -> InvalidInput:
+    return InvalidInput(
+        field_name, out_of_range(limit), code=OUT_OF_RANGE_CODE, ctx={"max": str(limit)}
+    )
 
 
 def bounded_decimal(
@@ -225,28 +240,28 @@ def bounded_decimal(
     zero, rounded to ``MAX_PLACES``. Checked before any conversion that could take time;
     raises InvalidInput naming ``field_name``."""
     if isinstance(value, bool):
-        raise InvalidInput(field_name, NOT_A_NUMBER)
+        raise _not_a_number(field_name)
     if isinstance(value, str):
         value = value.strip()
         if len(value) > NUMBER_MAX_LENGTH:
-            raise InvalidInput(field_name, out_of_range(limit))
+            raise _out_of_range(field_name, limit)
     elif isinstance(value, int):
         if abs(value) > limit:  # cheap even for a huge int
-            raise InvalidInput(field_name, out_of_range(limit))
+            raise _out_of_range(field_name, limit)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise InvalidInput(field_name, NOT_A_NUMBER)
+            raise _not_a_number(field_name)
         value = repr(value)
     elif not isinstance(value, Decimal):
-        raise InvalidInput(field_name, NOT_A_NUMBER)
+        raise _not_a_number(field_name)
     try:
         number = Decimal(value)
     except (InvalidOperation, ValueError, TypeError) as exc:
-        raise InvalidInput(field_name, NOT_A_NUMBER) from exc
+        raise _not_a_number(field_name) from exc
     if not number.is_finite():
-        raise InvalidInput(field_name, NOT_A_NUMBER)
+        raise _not_a_number(field_name)
     if number.copy_abs() > limit:  # exact, without the context: cheap for 1e999999999
-        raise InvalidInput(field_name, out_of_range(limit))
+        raise _out_of_range(field_name, limit)
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
         number = number.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding=ROUND_HALF_UP)

@@ -15,7 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Literal, overload
 
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import (
+    BLANK_CODE,
+    CONTROL_CHARACTERS_CODE,
+    TOO_LONG_CODE,
+    InvalidInput,
+)
 
 FieldName = str | Sequence[str | int]
 
@@ -40,7 +45,7 @@ def without_controls(value: str, field: FieldName, *, multiline: bool) -> str:
     single-line text has those as spaces and loses the invisible characters. Raises
     InvalidInput naming ``field``."""
     if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in _LINE_CONTROLS for ch in value):
-        raise InvalidInput(field, CONTROL_CHARACTERS)
+        raise InvalidInput(field, CONTROL_CHARACTERS, code=CONTROL_CHARACTERS_CODE)
     if multiline:
         return value
     return _INVISIBLE.sub("", _LINE_CONTROL.sub(" ", value))
@@ -94,7 +99,7 @@ def clean_text(
     """
     if value is None:
         if required:
-            raise InvalidInput(field, BLANK)
+            raise InvalidInput(field, BLANK, code=BLANK_CODE)
         return None
     cleaned = without_controls(
         unicodedata.normalize("NFC", value.strip()), field, multiline=multiline
@@ -102,10 +107,12 @@ def clean_text(
     cleaned = " ".join(cleaned.split()) if collapse_spaces else cleaned.strip()
     if not cleaned:
         if required:
-            raise InvalidInput(field, BLANK)
+            raise InvalidInput(field, BLANK, code=BLANK_CODE)
         return None
     if len(cleaned) > max_length:
-        raise InvalidInput(field, too_long(max_length))
+        raise InvalidInput(
+            field, too_long(max_length), code=TOO_LONG_CODE, ctx={"max_length": str(max_length)}
+        )
     return cleaned
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from domain.shared.errors import Conflict, InvalidInput
+from domain.shared.errors import NOT_FOUND_CODE, Conflict, InvalidInput
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import validate_currency
@@ -320,7 +320,7 @@ class DepartmentTree:
         if new_parent_id is None:
             return
         if new_parent_id not in self._by_id:
-            raise InvalidInput("parent_id", "no such department")
+            raise InvalidInput("parent_id", "no such department", code=NOT_FOUND_CODE)
         if new_parent_id in self.subtree(department_id):
             raise InvalidInput("parent_id", "a department cannot be placed under itself")
         if len(self.ancestors(new_parent_id)) + 2 > MAX_DEPARTMENT_DEPTH:

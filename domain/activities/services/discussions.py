@@ -12,7 +12,7 @@ from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
-from domain.shared.errors import InvalidInput, NotFound, PermissionDenied
+from domain.shared.errors import NOT_FOUND_CODE, InvalidInput, NotFound, PermissionDenied
 from domain.staff.permissions import Permission
 from domain.staff.services.colleagues import require_active_colleague
 
@@ -68,7 +68,7 @@ class DiscussionService:
             if parent_id is not None:
                 parent = await uow.comments.get(subject_scopes(principal), parent_id)
                 if parent is None:
-                    raise InvalidInput("parent_id", "no such comment")
+                    raise InvalidInput("parent_id", "no such comment", code=NOT_FOUND_CODE)
                 if (client_id is not None and client_id != parent.client_id) or (
                     deal_id is not None and deal_id != parent.deal_id
                 ):

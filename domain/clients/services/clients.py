@@ -86,17 +86,21 @@ class ClientService:
                 by=principal.user_id,
             )
             phone_region_code = await phone_region_for(uow, principal, region)
-            new_contacts = [
-                Contact.create(
-                    c,
-                    organisation_id=principal.organisation_id,
-                    client_id=client.id,
-                    region=phone_region_code,
-                    at=now,
-                    by=principal.user_id,
-                )
-                for c in command.contacts
-            ]
+            new_contacts: list[Contact] = []
+            for index, new_contact in enumerate(command.contacts):
+                try:
+                    contact = Contact.create(
+                        new_contact,
+                        organisation_id=principal.organisation_id,
+                        client_id=client.id,
+                        region=phone_region_code,
+                        at=now,
+                        by=principal.user_id,
+                    )
+                except InvalidInput as exc:
+                    # The form shows it on that contact's field.
+                    raise exc.under("contacts", index) from None
+                new_contacts.append(contact)
             phones = [p.e164 for c in new_contacts for p in c.phones]
             emails = [e for c in new_contacts for e in c.emails]
             # Concurrent creates with the same phone, e-mail or tax id take turns from here,

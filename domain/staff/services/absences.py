@@ -12,7 +12,7 @@ from domain.auth.principal import Principal
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.concurrency import check_version
-from domain.shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from domain.shared.errors import NOT_FOUND_CODE, Conflict, InvalidInput, NotFound, PermissionDenied
 from domain.shared.patch import UNSET, Patch
 from domain.staff.model import Absence, AbsenceKind, DepartmentTree, User
 from domain.staff.permissions import Permission
@@ -116,7 +116,7 @@ class AbsenceService:
         async with self._uow as uow:
             absentee = await uow.users.get(principal.organisation_scope, target)
             if absentee is None:
-                raise InvalidInput("user_id", "no such user")
+                raise InvalidInput("user_id", "no such user", code=NOT_FOUND_CODE)
             staff = await _Staff.load(uow, principal)
             if target != principal.user_id and not staff.manages(principal, absentee):
                 raise PermissionDenied(

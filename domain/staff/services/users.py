@@ -12,7 +12,7 @@ from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.email import validate_email
-from domain.shared.errors import Conflict, InvalidInput, PermissionDenied
+from domain.shared.errors import NOT_FOUND_CODE, Conflict, InvalidInput, PermissionDenied
 from domain.shared.patch import UNSET, Patch
 from domain.shared.text import clean_text
 from domain.staff.model import USER_FULL_NAME_MAX, DepartmentTree, User
@@ -89,13 +89,13 @@ class InvitationService:
                 raise Conflict(f"A user with the e-mail {address} already exists")
             role = await uow.roles.get(scope, role_id)
             if role is None:
-                raise InvalidInput("role_id", "no such role")
+                raise InvalidInput("role_id", "no such role", code=NOT_FOUND_CODE)
             principal.require_grant(role)
             if (
                 department_id is not None
                 and await uow.departments.get(scope, department_id) is None
             ):
-                raise InvalidInput("department_id", "no such department")
+                raise InvalidInput("department_id", "no such department", code=NOT_FOUND_CODE)
             organisation = await uow.organisations.get(principal.organisation_id)
             assert organisation is not None
             user = User(
@@ -196,7 +196,7 @@ class UserAdminService:
                     raise PermissionDenied("You cannot change your own role")
                 role = await uow.roles.get(scope, role_id)
                 if role is None:
-                    raise InvalidInput("role_id", "no such role")
+                    raise InvalidInput("role_id", "no such role", code=NOT_FOUND_CODE)
                 # Both the role taken away and the one given must be within the caller's own.
                 await self._require_grantable_role_of(uow, principal, user)
                 principal.require_grant(role)
@@ -207,7 +207,7 @@ class UserAdminService:
                 and department_id is not None
                 and await uow.departments.get(scope, department_id) is None
             ):
-                raise InvalidInput("department_id", "no such department")
+                raise InvalidInput("department_id", "no such department", code=NOT_FOUND_CODE)
             user.update_profile(
                 full_name=full_name,
                 phone=None if phone is UNSET else (phone or ""),

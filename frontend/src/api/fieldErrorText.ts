@@ -3,7 +3,10 @@ import type { components } from './schema';
 
 type FieldError = components['schemas']['FieldError'];
 
-/** The server's field error codes (pydantic's kinds) by the sentence that words them. */
+/**
+ * The server's field error codes by the sentence that words them: pydantic's kinds, then the
+ * domain rules' own codes (domain/shared/errors.py).
+ */
 const TEXT_BY_CODE: Record<string, string> = {
   missing: 'required',
   extra_forbidden: 'unknownField',
@@ -48,6 +51,16 @@ const TEXT_BY_CODE: Record<string, string> = {
   enum: 'oneOf',
   too_short: 'tooFewItems',
   too_long: 'tooManyItems',
+  blank: 'required',
+  not_a_phone: 'phone',
+  not_an_email: 'email',
+  not_a_number: 'number',
+  out_of_range: 'outOfRange',
+  negative: 'notNegative',
+  currency_code: 'currency',
+  control_characters: 'controlCharacters',
+  date_outside_window: 'dateWindow',
+  not_found: 'notFound',
 };
 
 // The limit each sentence names, and the code's context key that holds it.
@@ -64,8 +77,8 @@ const LIMIT: Record<string, string> = {
 
 /**
  * One field error in the reader's language: worded from its code and the limit it names. A
- * domain rule's own text (code invalid_input) is English, so another language gets a general
- * sentence; an error without a code (an older server) keeps its text.
+ * domain rule without a code of its own (invalid_input) has only its English text, so another
+ * language gets a general sentence; an error without a code (an older server) keeps its text.
  */
 export function fieldErrorText(error: FieldError, t: TFunction, language: string): string {
   const { code, ctx } = error;
@@ -73,6 +86,11 @@ export function fieldErrorText(error: FieldError, t: TFunction, language: string
   if (code === 'invalid_input') return language === 'en' ? error.msg : t('apiField.rejected');
   const sentence = TEXT_BY_CODE[code];
   if (!sentence) return t('apiField.invalid');
+  if (sentence === 'dateWindow') {
+    return ctx?.min && ctx.max
+      ? t('apiField.dateWindow', { min: ctx.min, max: ctx.max })
+      : t('apiField.date');
+  }
   const limitKey = LIMIT[sentence];
   if (!limitKey) return t(`apiField.${sentence}` as 'apiField.required');
   const limit = ctx?.[limitKey];

@@ -70,6 +70,33 @@ describe('fieldErrorText', () => {
     );
   });
 
+  it('words a domain rule’s own code in Russian, Ukrainian and English', async () => {
+    const at = { loc: ['body', 'contacts', 0, 'phones', 0], msg: "is not a phone number: '12'" };
+    const phone = { ...at, code: 'not_a_phone' };
+    const window = {
+      loc: ['body', 'expected_close_date'],
+      msg: 'must be between 1900-01-01 and 2199-12-31',
+      code: 'date_outside_window',
+      ctx: { min: '1900-01-01', max: '2199-12-31' },
+    };
+    const unknown = { loc: ['body', 'funnel_id'], msg: 'no such funnel', code: 'not_found' };
+    expect(fieldErrorText(phone, i18n.t, 'ru')).toBe('Неверный номер телефона');
+    expect(fieldErrorText(window, i18n.t, 'ru')).toBe(
+      'Дата должна быть от 1900-01-01 до 2199-12-31',
+    );
+    expect(fieldErrorText(unknown, i18n.t, 'ru')).toBe('Не найдено или недоступно вам');
+    expect(fieldErrorText({ ...at, msg: 'must not be blank', code: 'blank' }, i18n.t, 'ru')).toBe(
+      'Обязательное поле',
+    );
+    await i18n.changeLanguage('uk');
+    expect(fieldErrorText(phone, i18n.t, 'uk')).toBe('Невірний номер телефону');
+    expect(fieldErrorText(unknown, i18n.t, 'uk')).toBe('Не знайдено або недоступно вам');
+    await i18n.changeLanguage('en');
+    // English readers too get the wording, not the server's sentence with the raw input.
+    expect(fieldErrorText(phone, i18n.t, 'en')).toBe('Not a valid phone number');
+    expect(fieldErrorText({ ...window, ctx: undefined }, i18n.t, 'en')).toBe('Enter a date');
+  });
+
   it('puts the worded errors on the form fields they name', () => {
     const mapped = mapProblemToFields(
       problem(422, 'validation-error', [

@@ -4326,7 +4326,7 @@ export interface components {
             msg: string;
             /**
              * Code
-             * @description What is wrong, as a stable code a client can word in its reader's language: the validation error's kind (missing, string_too_long, less_than_equal...), invalid_input for a domain rule (then only `msg` tells which), invalid otherwise
+             * @description What is wrong, as a stable code a client can word in its reader's language: the validation error's kind (missing, string_too_long, less_than_equal...), a domain rule's code (blank, not_a_phone, not_an_email, not_a_number, out_of_range, negative, currency_code, control_characters, date_outside_window, not_found), invalid_input for a domain rule without one (then only `msg` tells which), invalid otherwise
              */
             code?: string | null;
             /**
@@ -7094,7 +7094,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A web shop's order. It is stored as it came before the answer; one that cannot be read is kept as rejected and answered 422 naming each wrong field. Send the form's secret key in the header the form names (or X-Form-Secret): an order without it is kept as rejected and answered 401; with it the form's per-address rate limit does not apply */
+        /** @description A web shop's order. It is stored as it came before the answer; one that cannot be read is kept as rejected and answered 422 naming each wrong field. Send the form's secret key in the header the form names (or X-Form-Secret): an order without it is kept as rejected by the worker */
         requestBody: {
             content: {
                 /**
@@ -7193,16 +7193,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FormPostAccepted"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
