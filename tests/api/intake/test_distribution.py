@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from adapters.worker.jobs.distribution import escalate_leads
 from domain.intake.distribution_services import LeadEscalation
@@ -131,6 +132,33 @@ class TestRoundRobin:
             [(await deal(factory, admin, lead["deal_id"]))["responsible_id"] for lead in leads]
         )
         assert owners == {str(first.id): 50, str(second.id): 50}
+
+    async def test_workers_processing_at_once_still_take_turns(self, factory: Factory) -> None:
+        """Four workers choose at the same time: the counter's row lock keeps the turn fair."""
+        org, admin = await factory.admin_session()
+        first, second = await sellers(factory, org, 2)
+        await on_duty_always(factory, admin, first, second)
+        await create_funnel(factory, admin)
+        form = await create_form(factory, admin)
+        await create_rule(
+            factory, admin, kind="round_robin", user_ids=[str(first.id), str(second.id)]
+        )
+        posted = [
+            await post_form(factory.client, form["key"], f"name=Гость+{n}&phone=8916701{n:04d}")
+            for n in range(40)
+        ]
+        ids = [UUID(p.json()["id"]) for p in posted]
+        processor = factory.container.inbox_processor()
+        done = await asyncio.gather(
+            *(processor.process_due(ids[n::4], organisation_id=org.id) for n in range(4))
+        )
+        assert sum(done) == 40
+        await drain(factory.container)
+        leads = [await lead_of(factory, admin, p.json()["id"]) for p in posted]
+        assert Counter(lead["assignee_id"] for lead in leads) == {
+            str(first.id): 20,
+            str(second.id): 20,
+        }
 
     async def test_a_person_outside_working_hours_gets_no_leads(self, factory: Factory) -> None:
         org, admin = await factory.admin_session()
