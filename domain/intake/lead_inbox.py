@@ -184,6 +184,11 @@ class LeadInboxRepository(Protocol):
         changed meanwhile."""
         ...
 
+    async def close_missed_calls(self, organisation_id: UUID, phone: str, *, at: datetime) -> None:
+        """The open missed-call leads from ``phone`` are answered: closed, first response
+        ``at``."""
+        ...
+
     async def reaches(self, scope: Scope, user_id: UUID) -> bool:
         """Whether ``user_id`` is among the people whose leads the scope sees."""
         ...

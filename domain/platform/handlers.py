@@ -7,10 +7,12 @@ from collections.abc import Callable
 from domain.activities import handlers as activities
 from domain.clients import handlers as clients
 from domain.intake import handlers as intake
+from domain.intake import lead_inbox_handlers as lead_inbox
 from domain.platform.messagebus import EventBus
 
 IN_TRANSACTION_HANDLERS: tuple[Callable[[EventBus], None], ...] = (
     clients.register,
     activities.register,
     intake.register,
+    lead_inbox.register,
 )

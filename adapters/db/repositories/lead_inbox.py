@@ -18,7 +18,13 @@ from adapters.db.tables.deals import deals
 from adapters.db.tables.distribution import intake_leads
 from adapters.db.tables.intake import intake_forms, intake_inbox
 from adapters.db.tables.staff import users
-from domain.intake.lead_inbox import AssigneeFilter, InboxLead, LeadCounts, LeadFilter
+from domain.intake.lead_inbox import (
+    AssigneeFilter,
+    InboxLead,
+    LeadCounts,
+    LeadFilter,
+    LeadKind,
+)
 from domain.intake.leads import Assignment, LeadStatus
 from domain.shared.scope import Scope
 
@@ -125,6 +131,22 @@ class SqlLeadInboxRepository(SqlRepository):
             )
         ).one()
         return LeadCounts(open=row[0], unassigned=row[1], mine=row[2], overdue=row[3])
+
+    async def close_missed_calls(self, organisation_id: UUID, phone: str, *, at: datetime) -> None:
+        await self._conn.execute(
+            sa.update(_l)
+            .where(
+                _l.c.organisation_id == organisation_id,
+                _l.c.kind == LeadKind.TELEPHONY.value,
+                _l.c.phone == phone,
+                _l.c.status == LeadStatus.OPEN.value,
+            )
+            .values(
+                status=LeadStatus.CLOSED.value,
+                first_response_at=sa.func.coalesce(_l.c.first_response_at, at),
+                version=_l.c.version + 1,
+            )
+        )
 
     async def reaches(self, scope: Scope, user_id: UUID) -> bool:
         ids = await visible_owner_ids(self._conn, scope)

@@ -12,6 +12,7 @@ from httpx import Response
 
 from tests.api.deals.support import create_funnel
 from tests.api.intake.support import API, create_form, drain, item, post_form
+from tests.api.intake.test_telephony import MISSED, create_integration, post_event, zadarma_body
 from tests.factories import Factory, Org, Session
 
 LEADS = f"{API}/intake/leads"
@@ -285,6 +286,50 @@ class TestCloseLead:
         assert [i["id"] for i in await _list(factory, admin, "?status=spam")] == [lead["id"]]
         assert (await _act(factory, caller, lead["id"], "spam")).status_code == 409
         assert (await _act(factory, caller, lead["id"], "take")).status_code == 409
+
+
+class TestMissedCalls:
+    async def test_a_missed_call_waits_in_the_inbox_until_a_call_with_the_number_answers(
+        self, factory: Factory
+    ) -> None:
+        org, admin = await factory.admin_session()
+        await create_funnel(factory, admin)
+        duty = await factory.user(org, "telemarketer")
+        (caller,) = await _people(factory, org, "telemarketer", 1)
+        integration = await create_integration(factory, admin, default_user_id=str(duty.id))
+        body, signature = zadarma_body(**MISSED)
+        missed = await post_event(factory, integration, body, headers=signature)
+        assert missed.status_code == 200, missed.text
+        await drain(factory.container)
+        # Redelivered: still one lead.
+        await post_event(factory, integration, body, headers=signature)
+        await drain(factory.container)
+        (lead,) = await _list(factory, caller, "?kind=telephony")
+        assert lead["phone"] == "+79165550190"
+        assert lead["channel_id"] == integration["id"]
+        assert lead["respond_by"] is not None
+        assert await _list(factory, caller, "?kind=form") == []
+        taken = await _act(factory, caller, lead["id"], "take")
+        assert taken.status_code == 200, taken.text
+        callback = {
+            "event": "NOTIFY_OUT_END",
+            "call_start": "2026-11-30 10:10:00",
+            "pbx_call_id": "out_callback_1",
+            "internal": "",
+            "destination": "89165550190",
+            "duration": "65",
+            "disposition": "answered",
+            "status_code": "16",
+            "is_recorded": "0",
+        }
+        body, signature = zadarma_body(**callback)
+        answered = await post_event(factory, integration, body, headers=signature)
+        assert answered.status_code == 200, answered.text
+        await drain(factory.container)
+        assert await _list(factory, caller) == []
+        (closed,) = await _list(factory, caller, "?status=closed&kind=telephony")
+        assert closed["id"] == lead["id"]
+        assert closed["first_response_at"] is not None
 
 
 class TestLeadInboxAccess:
