@@ -1,11 +1,11 @@
 import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
 import { LANGUAGES, type Language } from '../../i18n';
 import type { CurrentUser } from '../auth/queries';
+import { TimeZoneSelect } from '../shell/TimeZoneSelect';
 import { useUpdateMe, type ProfileUpdate } from './queries';
 
 interface ProfileValues {
@@ -31,11 +31,6 @@ function valuesOf(user: CurrentUser): ProfileValues {
   };
 }
 
-function timeZones(current: string): string[] {
-  const zones = Intl.supportedValuesOf('timeZone');
-  return zones.includes(current) ? zones : [current, ...zones];
-}
-
 export function ProfileEdit({ user }: { user: CurrentUser }) {
   const { t } = useTranslation();
   const update = useUpdateMe({ inlineErrors: true });
@@ -45,7 +40,6 @@ export function ProfileEdit({ user }: { user: CurrentUser }) {
       full_name: (value) => (value.trim() ? null : t('profile.fullNameRequired')),
     },
   });
-  const zones = useMemo(() => timeZones(user.time_zone), [user.time_zone]);
 
   const problem = update.error ? mapProblemToFields(update.error.problem, FIELDS) : null;
   const formLevelErrors =
@@ -111,15 +105,7 @@ export function ProfileEdit({ user }: { user: CurrentUser }) {
           allowDeselect={false}
           {...form.getInputProps('language')}
         />
-        <Select
-          label={t('profile.timeZone')}
-          data={zones}
-          searchable
-          // ~420 zones: render a page of matches, the search narrows them.
-          limit={50}
-          allowDeselect={false}
-          {...form.getInputProps('time_zone')}
-        />
+        <TimeZoneSelect label={t('profile.timeZone')} {...form.getInputProps('time_zone')} />
         <Group>
           <Button type="submit" loading={update.isPending} disabled={!form.isDirty()}>
             {t('profile.save')}

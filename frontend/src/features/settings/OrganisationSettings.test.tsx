@@ -50,4 +50,26 @@ describe('OrganisationSettings', () => {
     expect(calls[0]!.headers.get('If-Match')).toBe('"v2"');
     expect(JSON.parse(calls[1]!.body)).toMatchObject({ currency: 'UAH', name: 'ООО «Ромашка»' });
   });
+
+  it('picks the time zone from the IANA list instead of typing it', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/organisation': () => json(200, organisation),
+      'PATCH /api/v1/organisation': async (request) =>
+        json(200, { ...organisation, ...(await request.json()), version: 3 }),
+    });
+    const { user } = renderApp('/settings/organisation');
+
+    const zone = await screen.findByRole('combobox', { name: /^Часовой пояс/ }, { timeout: 5000 });
+    expect(zone).toHaveValue('Europe/Moscow');
+    await user.clear(zone);
+    await user.type(zone, 'Yekat');
+    await user.click(await screen.findByRole('option', { name: 'Asia/Yekaterinburg' }));
+    await user.click(screen.getByRole('button', { name: 'Сохранить' }));
+
+    expect(await screen.findByText('Сохранено')).toBeInTheDocument();
+    const [patch] = api.callsTo('PATCH', '/api/v1/organisation');
+    expect(JSON.parse(patch!.body)).toMatchObject({ time_zone: 'Asia/Yekaterinburg' });
+  });
 });

@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError';
+import { TimeZoneSelect } from '../shell/TimeZoneSelect';
 import { type Organisation, useOrganisation } from '../webhooks/queries';
 import { markRefusedFields } from './formHelpers';
 import { useUpdateOrganisation } from './queries';
@@ -77,7 +78,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
             form.setFieldValue('currency', event.currentTarget.value.toUpperCase())
           }
         />
-        <TextInput
+        <TimeZoneSelect
           label={t(LABELS.time_zone)}
           description={t('settings.organisation.timeZoneHint')}
           {...form.getInputProps('time_zone')}
