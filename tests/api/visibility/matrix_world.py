@@ -21,6 +21,7 @@ from adapters.bootstrap import Container
 from adapters.db.tables.activities import activities, comments, notifications, tasks
 from adapters.db.tables.clients import clients, contacts
 from adapters.db.tables.deals import deals
+from adapters.db.tables.distribution import intake_leads
 from adapters.db.tables.funnels import funnels, stages
 from adapters.db.tables.platform import saved_filters
 from adapters.db.tables.staff import absences
@@ -87,6 +88,9 @@ class Records:
     absence: uuid.UUID
     notification: uuid.UUID
     saved_filter: uuid.UUID
+    # A lead the owner has taken (on the owner's deal), and the owner (to hand it to).
+    lead: uuid.UUID
+    holder: uuid.UUID
 
 
 @dataclass(slots=True)
@@ -235,6 +239,23 @@ class Builder:
             query="temperature=hot",
         )
 
+    async def lead(self, owner: Owner, r: Records) -> uuid.UUID:
+        now = datetime.now(UTC)
+        return await insert(
+            self.c,
+            intake_leads,
+            organisation_id=owner.org.id,
+            inbox_item_id=uuid.uuid4(),
+            kind="form",
+            person_name="Лид",
+            client_id=r.client,
+            deal_id=r.deal,
+            received_at=now,
+            assignee_id=owner.user.id,
+            assigned_at=now,
+            assignment="manual",
+        )
+
     async def attachment(self, owner: Owner, r: Records) -> str:
         # The organisation's admin uploads onto the owner's deal: the file is the deal's.
         uploaded = await self.factory.client.post(
@@ -264,6 +285,8 @@ class Builder:
             absence=await self.absence(owner),
             notification=await self.notification(owner),
             saved_filter=await self.saved_filter(owner),
+            lead=uuid.uuid4(),
+            holder=owner.user.id,
         )
         return replace(
             base,
@@ -272,6 +295,7 @@ class Builder:
             comment=await self.comment(owner, base),
             attachment=await self.attachment(owner, base),
             contact=await self.contact(owner, base),
+            lead=await self.lead(owner, base),
         )
 
     async def fresh(self, kind: str, owner: Owner, r: Records) -> Records:
@@ -301,6 +325,8 @@ class Builder:
                 return replace(r, attachment=await self.attachment(owner, r))
             case "saved_filter":
                 return replace(r, saved_filter=await self.saved_filter(owner))
+            case "lead":
+                return replace(r, lead=await self.lead(owner, r))
             case "absence":
                 return replace(r, absence=await self.absence(owner))
         raise AssertionError(f"no fresh record of kind {kind}")

@@ -185,6 +185,28 @@ def _own_only_answering(success: int) -> Callable[[str, str], int]:
     return lambda role, relation: success if relation == "own" else 404
 
 
+def _take(role: str, relation: str) -> int:
+    """One's own lead is taken again (nothing changes); a lead someone else has taken is
+    theirs (409) to whoever sees it."""
+    if not _holds(role, (P.INTAKE_WRITE,)):
+        return 403
+    if relation == "other_org" or not _reaches(role, relation, Resource.DEALS):
+        return 404
+    return 200 if relation == "own" else 409
+
+
+def _assign(role: str, relation: str) -> int:
+    """Only a head (team or wider reach over deals) hands leads over, within that reach."""
+    if not _holds(role, (P.INTAKE_WRITE,)):
+        return 403
+    reach = Visibility.ALL if role == "admin" else BUILTIN_ROLES[role][2][Resource.DEALS]
+    if reach is Visibility.OWN:
+        return 403
+    if relation == "other_org" or not _reaches(role, relation, Resource.DEALS):
+        return 404
+    return 200
+
+
 def _job_reader(role: str) -> int:
     """The job was started by the admin: jobs:read_all reads it, anyone else not."""
     return 200 if P.JOBS_READ_ALL in _permissions(role) else 404
@@ -462,6 +484,25 @@ OWNED: dict[str, Owned] = {
         method="DELETE",
         fresh="saved_filter",
         expect=_own_only_answering(204),
+    ),
+    # --- the lead inbox: a lead the owner has taken --------------------------------------
+    "get_lead": Owned(lambda r: f"/intake/leads/{r.lead}", (P.INTAKE_WRITE,)),
+    "take_lead": Owned(
+        lambda r: f"/intake/leads/{r.lead}/take", (P.INTAKE_WRITE,), method="POST", expect=_take
+    ),
+    "assign_lead": Owned(
+        lambda r: f"/intake/leads/{r.lead}/assign",
+        (P.INTAKE_WRITE,),
+        method="POST",
+        request=lambda r: {"json": {"assignee_id": str(r.holder)}},
+        fresh="lead",
+        expect=_assign,
+    ),
+    "convert_lead": Owned(
+        lambda r: f"/intake/leads/{r.lead}/convert", (P.INTAKE_WRITE,), method="POST", fresh="lead"
+    ),
+    "mark_lead_spam": Owned(
+        lambda r: f"/intake/leads/{r.lead}/spam", (P.INTAKE_WRITE,), method="POST", fresh="lead"
     ),
 }
 
@@ -870,6 +911,9 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         fresh="telephony_integration",
     ),
     "list_calls": OrgLevel(_at("/intake/calls"), _INTAKE, on_record=False),
+    # --- the lead inbox -------------------------------------------------------------------
+    "list_leads": OrgLevel(_at("/intake/leads"), (P.INTAKE_WRITE,), on_record=False),
+    "count_leads": OrgLevel(_at("/intake/leads/counts"), (P.INTAKE_WRITE,), on_record=False),
 }
 
 
