@@ -62,7 +62,7 @@ describe('DistributionSettings', () => {
       expect(within(row).getByText('Алексей Сидоров, Олена Коваленко')).toBeInTheDocument(),
     );
     expect(within(row).getByText('через 15 мин')).toBeInTheDocument();
-  });
+  }, 30_000);
 
   it('says there are no rules yet, and adds one; a refused field is marked', async () => {
     setTokens({ access: 'access-1' });
@@ -117,5 +117,5 @@ describe('DistributionSettings', () => {
       escalate_after_minutes: 15,
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-  });
+  }, 30_000);
 });

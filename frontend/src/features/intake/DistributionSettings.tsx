@@ -115,8 +115,12 @@ export function DistributionSettings() {
   const rules = useRules();
   const users = useUsers();
   const remove = useDeleteRule();
+  const forms = useFormOptions();
+  const funnels = useFunnelOptions();
   const [editing, setEditing] = useState<Rule | null | undefined>(undefined);
   const names = new Map((users.data ?? []).map((u) => [u.id, u.full_name]));
+  const formName = (id: string) => forms.find((f) => f.id === id)?.name;
+  const funnelName = (id: string) => funnels.find((f) => f.id === id)?.name;
 
   return (
     <Stack>
@@ -162,11 +166,11 @@ export function DistributionSettings() {
                   <Table.Td>{t(`distribution.kinds.${rule.kind as Kind}`)}</Table.Td>
                   <Table.Td>
                     {rule.form_id
-                      ? t('distribution.targets.form')
+                      ? `${t('distribution.targets.form')}: ${formName(rule.form_id) ?? '…'}`
                       : rule.source
                         ? `${t('distribution.targets.source')}: ${rule.source}`
                         : rule.funnel_id
-                          ? t('distribution.targets.funnel')
+                          ? `${t('distribution.targets.funnel')}: ${funnelName(rule.funnel_id) ?? '…'}`
                           : t('distribution.targets.all')}
                   </Table.Td>
                   <Table.Td>
@@ -221,14 +225,8 @@ function RuleModal({
   const { t } = useTranslation();
   const save = useSaveRule();
   const departments = useDepartments();
-  const forms = useQuery({
-    queryKey: ['intake', 'forms', 'all'],
-    queryFn: ({ signal }) =>
-      unwrap(
-        api.GET('/api/v1/intake/form-settings', { params: { query: { limit: 200 } }, signal }),
-      ),
-  });
-  const funnels = useSettingsFunnels();
+  const forms = useFormOptions();
+  const funnelItems = useFunnelOptions();
   const form = useForm<RuleForm>({
     initialValues: toForm(rule),
     validate: {
@@ -241,9 +239,6 @@ function RuleModal({
   });
   const kinds: Kind[] = ['round_robin', 'least_loaded', 'by_tag'];
   const targets: Target[] = ['all', 'form', 'source', 'funnel'];
-  const funnelItems: { id: string; name: string }[] = Array.isArray(funnels.data)
-    ? funnels.data
-    : ((funnels.data as { items?: { id: string; name: string }[] } | undefined)?.items ?? []);
 
   return (
     <Modal
@@ -283,7 +278,7 @@ function RuleModal({
           {form.values.target === 'form' ? (
             <Select
               label={t('distribution.targets.form')}
-              data={(forms.data?.items ?? []).map((f) => ({ value: f.id, label: f.name }))}
+              data={forms.map((f) => ({ value: f.id, label: f.name }))}
               {...form.getInputProps('form_id')}
             />
           ) : null}
@@ -388,4 +383,21 @@ function RuleModal({
       </form>
     </Modal>
   );
+}
+
+/** The organisation's forms, to name the one a rule applies to (one page of up to 200). */
+function useFormOptions(): { id: string; name: string }[] {
+  const forms = useQuery({
+    queryKey: ['intake', 'forms', 'options'],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/intake/form-settings', { params: { query: { limit: 200 } }, signal }),
+      ),
+  });
+  return forms.data?.items ?? [];
+}
+
+function useFunnelOptions(): { id: string; name: string }[] {
+  const funnels = useSettingsFunnels();
+  return funnels.data ?? [];
 }

@@ -86,7 +86,7 @@ describe('WorkloadBoard', () => {
         ),
       ).toBeInTheDocument(),
     );
-  });
+  }, 30_000);
 
   it('puts a refused card back and says why', async () => {
     setTokens({ access: 'access-1' });
@@ -111,7 +111,7 @@ describe('WorkloadBoard', () => {
         'Сайт: Курс Python',
       ),
     ).toBeNull();
-  });
+  }, 30_000);
 
   it('says when the load could not be read, with a retry', async () => {
     setTokens({ access: 'access-1' });
@@ -123,5 +123,5 @@ describe('WorkloadBoard', () => {
     expect(
       await screen.findByRole('button', { name: 'Повторить' }, { timeout: 8000 }),
     ).toBeInTheDocument();
-  });
+  }, 30_000);
 });
