@@ -61,6 +61,8 @@ export function LeadInbox() {
     kind: 'all',
   });
   const [assigning, setAssigning] = useState<Lead | null>(null);
+  // One clock for the whole list: every card's waiting time and deadline move together.
+  const now = useNow();
   const leads = useLeads(filters);
   const counts = useLeadCounts(true);
   const items = leads.data?.pages.flatMap((page) => page.items) ?? [];
@@ -136,6 +138,7 @@ export function LeadInbox() {
           <LeadCard
             key={lead.id}
             lead={lead}
+            now={now}
             meId={me.data?.id}
             canAssign={canAssign}
             onAssign={() => setAssigning(lead)}
@@ -158,17 +161,18 @@ export function LeadInbox() {
 
 function LeadCard({
   lead,
+  now,
   meId,
   canAssign,
   onAssign,
 }: {
   lead: Lead;
+  now: number;
   meId: string | undefined;
   canAssign: boolean;
   onAssign: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const now = useNow();
   const action = useLeadAction();
   const free = isFree(lead);
   const mine = !free && lead.assignee_id === meId;
