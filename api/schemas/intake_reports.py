@@ -95,13 +95,14 @@ def _report_fields(report: Report[Any], row: type[Schema]) -> dict[str, Any]:
     }
 
 
+_ROWS = "The largest groups first (at most 200); by day, every day of the period in order"
 _TRUNCATED = Field(description="More groups than listed: the smallest were left out of rows")
 
 
 class LeadReport(Schema):
     period: ReportPeriod
     group_by: LeadDimension
-    rows: list[LeadReportRow] = Field(description="The largest groups first (at most 200)")
+    rows: list[LeadReportRow] = Field(description=_ROWS)
     total: LeadReportRow
     truncated: bool = _TRUNCATED
 
@@ -113,7 +114,7 @@ class LeadReport(Schema):
 class CallReport(Schema):
     period: ReportPeriod
     group_by: CallDimension
-    rows: list[CallReportRow] = Field(description="The largest groups first (at most 200)")
+    rows: list[CallReportRow] = Field(description=_ROWS)
     total: CallReportRow
     truncated: bool = _TRUNCATED
 
@@ -126,7 +127,8 @@ class CallbackReport(Schema):
     period: ReportPeriod
     group_by: CallbackDimension
     rows: list[CallbackReportRow] = Field(
-        description="The groups with the most missed calls first (at most 200)"
+        description="The groups with the most missed calls first (at most 200); by day, "
+        "every day of the period in order"
     )
     total: CallbackReportRow
     truncated: bool = _TRUNCATED

@@ -29,7 +29,8 @@ if TYPE_CHECKING:  # the unit of work's port names this module's read model
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 30
-# Groups a report lists, the largest first; the totals always count every row.
+# Groups a report lists, the largest first (by day: every day, in order); the totals always
+# count every row.
 MAX_ROWS = 200
 
 
@@ -197,9 +198,9 @@ class IntakeReportService:
         async with self._uow as uow:
             asked = await self._period(uow, principal, first, last)
             rows, total = await uow.intake_reports.leads(
-                _scope(principal), asked, by, limit=MAX_ROWS + 1
+                _scope(principal), asked, by, limit=_cap(by) + 1
             )
-        return _report(asked, by, rows, total)
+        return _report(asked, by, rows, total, _cap(by))
 
     async def calls(
         self, principal: Principal, by: CallDimension, first: date | None, last: date | None
@@ -208,9 +209,9 @@ class IntakeReportService:
         async with self._uow as uow:
             asked = await self._period(uow, principal, first, last)
             rows, total = await uow.intake_reports.calls(
-                _scope(principal), asked, by, limit=MAX_ROWS + 1
+                _scope(principal), asked, by, limit=_cap(by) + 1
             )
-        return _report(asked, by, rows, total)
+        return _report(asked, by, rows, total, _cap(by))
 
     async def callbacks(
         self, principal: Principal, by: CallbackDimension, first: date | None, last: date | None
@@ -219,9 +220,9 @@ class IntakeReportService:
         async with self._uow as uow:
             asked = await self._period(uow, principal, first, last)
             rows, total = await uow.intake_reports.callbacks(
-                _scope(principal), asked, by, limit=MAX_ROWS + 1
+                _scope(principal), asked, by, limit=_cap(by) + 1
             )
-        return _report(asked, by, rows, total)
+        return _report(asked, by, rows, total, _cap(by))
 
     async def response_times(
         self, principal: Principal, first: date | None, last: date | None
@@ -232,7 +233,7 @@ class IntakeReportService:
             rows, total = await uow.intake_reports.response_times(
                 _scope(principal), asked, limit=MAX_ROWS + 1
             )
-        return _report(asked, "manager", rows, total)
+        return _report(asked, "manager", rows, total, MAX_ROWS)
 
     async def _period(
         self, uow: UnitOfWork, principal: Principal, first: date | None, last: date | None
@@ -248,11 +249,16 @@ def _scope(principal: Principal) -> Scope:
     return principal.scope_for(Resource.DEALS)
 
 
-def _report(asked: Period, by: str, rows: Sequence[Row], total: Row) -> Report[Row]:
+def _cap(by: LeadDimension | CallDimension | CallbackDimension) -> int:
+    """Groups listed: every day of the period by day (in date order), else the largest."""
+    return MAX_PERIOD_DAYS if by.value == "day" else MAX_ROWS
+
+
+def _report(asked: Period, by: str, rows: Sequence[Row], total: Row, cap: int) -> Report[Row]:
     return Report(
         period=asked,
         group_by=str(by),
-        rows=rows[:MAX_ROWS],
+        rows=rows[:cap],
         total=total,
-        truncated=len(rows) > MAX_ROWS,
+        truncated=len(rows) > cap,
     )

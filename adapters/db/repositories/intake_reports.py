@@ -36,11 +36,25 @@ _NOT_OVER = "in_progress"
 _INBOUND = "inbound"
 _OUTBOUND = "outbound"
 _SPAM = "spam"
+# What the reports read of a call.
+_CALL_COLUMNS = (
+    "organisation_id",
+    "started_at",
+    "direction",
+    "result",
+    "client_number",
+    "company_number",
+    "source",
+    "campaign",
+    "integration_id",
+    "employee_id",
+    "callback_task_id",
+)
 
 
 def _day(moment: ColumnElement[Any], period: Period) -> ColumnElement[Any]:
-    """The organisation's calendar day of ``moment``, as text (YYYY-MM-DD)."""
-    return sa.func.to_char(sa.func.timezone(period.time_zone, moment), "YYYY-MM-DD")
+    """The organisation's calendar day of ``moment`` (a date; shown as YYYY-MM-DD)."""
+    return sa.cast(sa.func.timezone(period.time_zone, moment), sa.Date)
 
 
 def _text(column: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -127,7 +141,9 @@ class SqlIntakeReportQueries(SqlRepository):
                 sa.func.count().filter(r.c.status == _SPAM).label("spam"),
             ]
 
-        return await self._measure(inner, aggregates, _lead_row, limit=limit)
+        return await self._measure(
+            inner, aggregates, _lead_row, limit=limit, by_day=by is LeadDimension.DAY
+        )
 
     async def _measure(
         self,
@@ -136,43 +152,49 @@ class SqlIntakeReportQueries(SqlRepository):
         build: Callable[[Any], Row],
         *,
         limit: int,
+        by_day: bool = False,
     ) -> tuple[list[Row], Row]:
         """``inner`` yields one row per lead or call with its ``key`` and ``label``: the
-        groups by (key, label), the largest (first aggregate) first, and the totals."""
+        groups by (key, label), the largest (first aggregate) first (days in order), and the
+        totals, from one pass over the rows (GROUPING SETS: the groups and the grand total;
+        the total's row comes first)."""
         rows = inner.subquery("rows")
         measured = aggregates(rows)
+        is_total = sa.func.grouping(rows.c.key, rows.c.label)
         grouped = (
             sa.select(rows.c.key, rows.c.label, *measured)
-            .group_by(rows.c.key, rows.c.label)
-            .order_by(measured[0].desc(), rows.c.key.asc().nulls_last())
-            .limit(limit)
+            .group_by(sa.func.grouping_sets(sa.tuple_(rows.c.key, rows.c.label), sa.text("()")))
+            .order_by(
+                is_total.desc(),
+                *([] if by_day else [measured[0].desc()]),
+                rows.c.key.asc().nulls_last(),
+            )
+            .limit(limit + 1)
         )
         found = [build(r) for r in await self._conn.execute(grouped)]
-        totals = (
-            await self._conn.execute(
-                sa.select(
-                    sa.null().label("key"), sa.null().label("label"), *aggregates(rows)
-                ).select_from(rows)
-            )
-        ).one()
-        return found, build(totals)
+        return found[1:], found[0]
 
     # --- calls ----------------------------------------------------------------------------
 
-    def _calls_seen(self) -> tuple[Any, ColumnElement[Any]]:
-        """Calls with their owner: who answered, else who was given the callback task."""
+    def _calls_seen(self, c: Any) -> tuple[Any, ColumnElement[Any]]:
+        """Calls (``c``: the table, or a subquery of its columns) with their owner: who
+        answered, else who was given the callback task."""
         task = tasks.alias("callback")
-        joined = calls.outerjoin(
+        joined = c.outerjoin(
             task,
             sa.and_(
-                task.c.organisation_id == calls.c.organisation_id,
-                task.c.id == calls.c.callback_task_id,
+                task.c.organisation_id == c.c.organisation_id,
+                task.c.id == c.c.callback_task_id,
             ),
         )
-        return joined, sa.func.coalesce(calls.c.employee_id, task.c.assignee_id)
+        return joined, sa.func.coalesce(c.c.employee_id, task.c.assignee_id)
 
     def _call_key(
-        self, by: CallDimension | CallbackDimension, period: Period, owner: ColumnElement[Any]
+        self,
+        c: Any,
+        by: CallDimension | CallbackDimension,
+        period: Period,
+        owner: ColumnElement[Any],
     ) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
         """Extra joins, key and label of a calls report's grouping."""
         value = by.value
@@ -181,9 +203,7 @@ class SqlIntakeReportQueries(SqlRepository):
             return (
                 (
                     person,
-                    sa.and_(
-                        person.c.organisation_id == calls.c.organisation_id, person.c.id == owner
-                    ),
+                    sa.and_(person.c.organisation_id == c.c.organisation_id, person.c.id == owner),
                 ),
                 _text(owner),
                 person.c.full_name,
@@ -194,25 +214,25 @@ class SqlIntakeReportQueries(SqlRepository):
                 (
                     line,
                     sa.and_(
-                        line.c.organisation_id == calls.c.organisation_id,
-                        line.c.id == calls.c.integration_id,
+                        line.c.organisation_id == c.c.organisation_id,
+                        line.c.id == c.c.integration_id,
                     ),
                 ),
-                _text(calls.c.integration_id),
+                _text(c.c.integration_id),
                 line.c.name,
             )
         if value == "day":
-            day = _day(calls.c.started_at, period)
+            day = _day(c.c.started_at, period)
             return None, day, day
-        column = calls.c.company_number if value == "tracking_number" else calls.c[value]
+        column = c.c.company_number if value == "tracking_number" else calls.c[value]
         return None, column, column
 
     async def calls(
         self, scope: Scope, period: Period, by: CallDimension, *, limit: int
     ) -> tuple[Sequence[CallRow], CallRow]:
         owners = await visible_owner_ids(self._conn, scope)
-        source, owner = self._calls_seen()
-        extra, key, label = self._call_key(by, period, owner)
+        source, owner = self._calls_seen(calls)
+        extra, key, label = self._call_key(calls, by, period, owner)
         if extra is not None:
             source = source.outerjoin(*extra)
         inner = (
@@ -224,7 +244,7 @@ class SqlIntakeReportQueries(SqlRepository):
                 calls.c.talk_seconds,
             )
             .select_from(source)
-            .where(*self._call_period(scope, period, owner, owners))
+            .where(*self._call_period(calls, scope, period, owner, owners))
         )
 
         def aggregates(r: Any) -> list[ColumnElement[Any]]:
@@ -237,15 +257,22 @@ class SqlIntakeReportQueries(SqlRepository):
                 sa.func.coalesce(sa.func.sum(r.c.talk_seconds), 0).label("talk_seconds"),
             ]
 
-        return await self._measure(inner, aggregates, _call_row, limit=limit)
+        return await self._measure(
+            inner, aggregates, _call_row, limit=limit, by_day=by is CallDimension.DAY
+        )
 
     def _call_period(
-        self, scope: Scope, period: Period, owner: ColumnElement[Any], owners: list[Any] | None
+        self,
+        c: Any,
+        scope: Scope,
+        period: Period,
+        owner: ColumnElement[Any],
+        owners: list[Any] | None,
     ) -> list[ColumnElement[bool]]:
         return [
-            calls.c.organisation_id == scope.organisation_id,
-            calls.c.started_at >= period.starts_at,
-            calls.c.started_at < period.ends_at,
+            c.c.organisation_id == scope.organisation_id,
+            c.c.started_at >= period.starts_at,
+            c.c.started_at < period.ends_at,
             owned_by(owner, owners),
         ]
 
@@ -253,31 +280,44 @@ class SqlIntakeReportQueries(SqlRepository):
         self, scope: Scope, period: Period, by: CallbackDimension, *, limit: int
     ) -> tuple[Sequence[CallbackRow], CallbackRow]:
         owners = await visible_owner_ids(self._conn, scope)
-        source, owner = self._calls_seen()
-        extra, key, label = self._call_key(by, period, owner)
+        # Every call of the organisation from the period's start on (later ones too: a call
+        # missed on the last day may be returned the next), each with the start of the first
+        # answered call, either way, with its number after it: one pass, sorted by number and
+        # start, instead of a look-up per missed call.
+        after = sa.func.min(calls.c.started_at).filter(calls.c.result == _ANSWERED)
+        timeline = (
+            sa.select(
+                *[calls.c[name] for name in _CALL_COLUMNS],
+                sa.case(
+                    (calls.c.client_number.is_(None), None),
+                    else_=after.over(
+                        partition_by=calls.c.client_number,
+                        order_by=calls.c.started_at,
+                        rows=(1, None),
+                    ),
+                ).label("called_back_at"),
+            )
+            .where(
+                calls.c.organisation_id == scope.organisation_id,
+                calls.c.started_at >= period.starts_at,
+            )
+            .subquery("timeline")
+        )
+        source, owner = self._calls_seen(timeline)
+        extra, key, label = self._call_key(timeline, by, period, owner)
         if extra is not None:
             source = source.outerjoin(*extra)
-        later = calls.alias("later")
-        # The first answered call, either way, with the missed call's number after it (on the
-        # index by organisation, number and start).
-        called_back_at = (
-            sa.select(sa.func.min(later.c.started_at))
-            .where(
-                later.c.organisation_id == calls.c.organisation_id,
-                later.c.client_number == calls.c.client_number,
-                later.c.started_at > calls.c.started_at,
-                later.c.result == _ANSWERED,
-            )
-            .scalar_subquery()
-        )
         inner = (
             sa.select(
                 key.label("key"),
                 label.label("label"),
-                _seconds(called_back_at, calls.c.started_at).label("wait"),
+                _seconds(timeline.c.called_back_at, timeline.c.started_at).label("wait"),
             )
             .select_from(source)
-            .where(*self._call_period(scope, period, owner, owners), _missed(calls.c))
+            .where(
+                *self._call_period(timeline, scope, period, owner, owners),
+                _missed(timeline.c),
+            )
         )
 
         def aggregates(r: Any) -> list[ColumnElement[Any]]:
@@ -289,7 +329,9 @@ class SqlIntakeReportQueries(SqlRepository):
                 sa.func.max(r.c.wait).label("longest"),
             ]
 
-        return await self._measure(inner, aggregates, _callback_row, limit=limit)
+        return await self._measure(
+            inner, aggregates, _callback_row, limit=limit, by_day=by is CallbackDimension.DAY
+        )
 
     # --- response time -----------------------------------------------------------------
 

@@ -33,6 +33,12 @@ def _by_key(report: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
     return {row["key"]: row for row in report["rows"]}
 
 
+async def _get_organisation(factory: Factory, session: Session) -> dict[str, Any]:
+    got = await factory.client.get(f"{API}/organisation", headers=session.headers)
+    assert got.status_code == 200, got.text
+    return dict(got.json())
+
+
 async def _today(factory: Factory, session: Session) -> str:
     """The organisation's day now (the reports' days are the organisation's)."""
     organisation = await factory.client.get(f"{API}/organisation", headers=session.headers)
@@ -178,6 +184,31 @@ class TestLeadReport:
         assert too_long["errors"][0]["loc"] == ["query", "date_to"]
         await _report(factory, admin, "leads", "?group_by=colour", status=422)
         await _report(factory, admin, "leads", "?date_from=1000-01-01", status=422)
+
+    async def test_by_day_every_day_in_date_order_in_the_organisations_time_zone(
+        self, factory: Factory
+    ) -> None:
+        org, admin = await factory.admin_session()
+        zone = ZoneInfo((await _get_organisation(factory, admin))["time_zone"])
+        today = datetime.now(UTC).astimezone(zone).date()
+
+        # 00:30 local time is the day before in UTC for the zones east of Greenwich.
+        def at(days_ago: int) -> datetime:
+            day = today - timedelta(days=days_ago)
+            return datetime(day.year, day.month, day.day, 0, 30, tzinfo=zone)
+
+        await _seed_leads(
+            factory,
+            org,
+            *[{"source": "a", "received_at": at(5)} for _ in range(3)],
+            {"source": "a", "received_at": at(2)},
+            *[{"source": "a", "received_at": at(1)} for _ in range(2)],
+        )
+        report = await _report(factory, admin, "leads", "?group_by=day")
+        days = [(today - timedelta(days=n)).isoformat() for n in (5, 2, 1)]
+        assert [(r["key"], r["leads"]) for r in report["rows"]] == list(
+            zip(days, [3, 1, 2], strict=True)
+        )
 
 
 class TestResponseTimes:

@@ -74,6 +74,7 @@ const CHARTED: Record<ReportKind, readonly Measure[]> = {
   'response-times': ['assigned', 'responded'],
 };
 const CHART_ROWS = 15;
+const CHART_DAYS = 31;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 type Figures = Record<string, number | string | null | undefined>;
@@ -134,7 +135,8 @@ export function IntakeReports() {
   const rows = (data?.rows ?? []) as unknown as Figures[];
   const total = data?.total as unknown as Figures | undefined;
   const measures = MEASURES[kind];
-  const charted = rows.slice(0, CHART_ROWS);
+  // The largest groups; by day the last month of the period, in order.
+  const charted = groupBy === 'day' ? rows.slice(-CHART_DAYS) : rows.slice(0, CHART_ROWS);
 
   return (
     <Stack>
