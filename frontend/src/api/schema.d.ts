@@ -3250,7 +3250,7 @@ export interface components {
             group_by: components["schemas"]["CallDimension"];
             /**
              * Rows
-             * @description The largest groups first (at most 200)
+             * @description The largest groups first (at most 200); by day, every day of the period in order
              */
             rows: components["schemas"]["CallReportRow"][];
             total: components["schemas"]["CallReportRow"];
@@ -3307,7 +3307,7 @@ export interface components {
             group_by: components["schemas"]["CallbackDimension"];
             /**
              * Rows
-             * @description The groups with the most missed calls first (at most 200)
+             * @description The groups with the most missed calls first (at most 200); by day, every day of the period in order
              */
             rows: components["schemas"]["CallbackReportRow"][];
             total: components["schemas"]["CallbackReportRow"];
@@ -5049,7 +5049,7 @@ export interface components {
             group_by: components["schemas"]["LeadDimension"];
             /**
              * Rows
-             * @description The largest groups first (at most 200)
+             * @description The largest groups first (at most 200); by day, every day of the period in order
              */
             rows: components["schemas"]["LeadReportRow"][];
             total: components["schemas"]["LeadReportRow"];
@@ -7094,7 +7094,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A web shop's order. It is stored as it came before the answer; one that cannot be read is kept as rejected and answered 422 naming each wrong field. Send the form's secret key in the header the form names (or X-Form-Secret): an order without it is kept as rejected by the worker */
+        /** @description A web shop's order. It is stored as it came before the answer; one that cannot be read is kept as rejected and answered 422 naming each wrong field. Send the form's secret key in the header the form names (or X-Form-Secret): an order without it is kept as rejected and answered 401; with it the form's per-address rate limit does not apply */
         requestBody: {
             content: {
                 /**
@@ -7193,6 +7193,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FormPostAccepted"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
