@@ -914,6 +914,19 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     # --- the lead inbox -------------------------------------------------------------------
     "list_leads": OrgLevel(_at("/intake/leads"), (P.INTAKE_WRITE,), on_record=False),
     "count_leads": OrgLevel(_at("/intake/leads/counts"), (P.INTAKE_WRITE,), on_record=False),
+    # --- lead intake reports (what they count follows the caller's reach over deals) --------
+    "get_intake_lead_report": OrgLevel(
+        _at("/intake/reports/leads"), (P.REPORTS_READ,), on_record=False
+    ),
+    "get_intake_call_report": OrgLevel(
+        _at("/intake/reports/calls"), (P.REPORTS_READ,), on_record=False
+    ),
+    "get_intake_callback_report": OrgLevel(
+        _at("/intake/reports/missed-calls"), (P.REPORTS_READ,), on_record=False
+    ),
+    "get_intake_response_report": OrgLevel(
+        _at("/intake/reports/response-times"), (P.REPORTS_READ,), on_record=False
+    ),
 }
 
 
@@ -964,6 +977,12 @@ PUBLIC: dict[str, Public] = {
         "a website posts its form without signing in: the form's key in the URL names it "
         "(an unknown key is not found)",
         _post(f"/intake/forms/unknown-{_tag()}", content=b"name=Bot"),
+        404,
+    ),
+    "post_intake_order": Public(
+        "a web shop's server posts its orders without signing in as a user: the form's key in "
+        "the URL names it and the form's secret is checked (an unknown key is not found)",
+        _post(f"/intake/orders/unknown-{_tag()}", json={"order_id": "1"}),
         404,
     ),
     "get_intake_form_embed": Public(
