@@ -10,6 +10,14 @@ export const authKeys = {
   me: () => [...authKeys.all, 'me'] as const,
 };
 
+/**
+ * Heads of sales (and admins) look across their team's records; a seller has only their own,
+ * so a filter by colleague would offer them nobody but themselves.
+ */
+export function seesTeam(user: { role_code?: string | null; permissions: readonly string[] }) {
+  return user.role_code === 'admin' || user.permissions.includes('reports:read');
+}
+
 /** The signed-in user, with the permissions the UI uses to show or hide actions. */
 export function useMe() {
   return useQuery({

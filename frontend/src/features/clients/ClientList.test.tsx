@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminUser, json, mockApi, problem } from '../../test/api';
@@ -278,5 +278,36 @@ describe('ClientList', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'CSV' }));
     await waitFor(() => expect(api.callsTo('GET', '/api/v1/clients/export')).toHaveLength(1));
     expect(created).toHaveBeenCalled();
+  });
+
+  it('offers the responsible filter to a head of sales, not to a seller', async () => {
+    layOut();
+    setTokens({ access: 'access-1' });
+    const seller = { ...adminUser, role_code: 'seller', permissions: ['clients:read'] };
+    const list = () => json(200, { items: [client('c-1', 'ООО «Ромашка»')], next_cursor: null });
+    mockApi({
+      ...baseRoutes,
+      'GET /api/v1/users/me': () => json(200, seller),
+      'GET /api/v1/clients': list,
+    });
+    renderApp('/clients');
+    expect(await screen.findByText('ООО «Ромашка»', {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Ответственный' })).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Ответственный')).not.toBeInTheDocument();
+    cleanup();
+
+    const head = {
+      ...seller,
+      role_code: 'head_of_sales',
+      permissions: ['clients:read', 'reports:read'],
+    };
+    mockApi({
+      ...baseRoutes,
+      'GET /api/v1/users/me': () => json(200, head),
+      'GET /api/v1/clients': list,
+    });
+    renderApp('/clients');
+    expect(await screen.findByText('ООО «Ромашка»', {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(screen.getAllByLabelText('Ответственный').length).toBeGreaterThan(0);
   });
 });

@@ -24,6 +24,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { problemText } from '../../api/problemText';
 import { UserSelect } from '../activities/UserSelect';
+import { seesTeam, useMe } from '../auth/queries';
 import { LoadError } from '../shell/LoadError';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { ClientCreate } from './ClientCreate';
@@ -79,6 +80,7 @@ export function ClientList() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
+  const me = useMe();
   const filters = filtersOf(params);
   const [search, setSearch] = useState(filters.q);
   const [q] = useDebouncedValue(search.trim(), 300);
@@ -201,15 +203,17 @@ export function ClientList() {
           clearable
           w={150}
         />
-        <div style={{ width: 200 }}>
-          <UserSelect
-            label={t('clients.responsible')}
-            value={filters.responsibleId ?? null}
-            onChange={(value) => setParam('responsible_id', value)}
-            clearable
-            ownersOf="clients"
-          />
-        </div>
+        {me.data && seesTeam(me.data) && (
+          <div style={{ width: 200 }}>
+            <UserSelect
+              label={t('clients.responsible')}
+              value={filters.responsibleId ?? null}
+              onChange={(value) => setParam('responsible_id', value)}
+              clearable
+              ownersOf="clients"
+            />
+          </div>
+        )}
         <Select
           label={t('clientList.sort')}
           data={SORTS.map((value) => ({ value, label: t(`clientList.sorts.${value}`) }))}

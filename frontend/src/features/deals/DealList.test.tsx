@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
@@ -44,9 +44,14 @@ const pages: Record<string, { items: Deal[]; next_cursor: string | null }> = {
 function dealApi({
   answerTotals = () => json(200, totals()),
   answerBoard = () => json(200, board),
-}: { answerTotals?: () => Response; answerBoard?: (request: Request) => Response } = {}) {
+  me = adminUser,
+}: {
+  answerTotals?: () => Response;
+  answerBoard?: (request: Request) => Response;
+  me?: typeof adminUser;
+} = {}) {
   return mockApi({
-    'GET /api/v1/users/me': () => json(200, adminUser),
+    'GET /api/v1/users/me': () => json(200, me),
     [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
     'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
     'GET /api/v1/funnels': () => json(200, [salesFunnel]),
@@ -389,5 +394,25 @@ describe('DealBoard estimated columns', { timeout: 30_000 }, () => {
     expect(estimated.getByText(`≈ ${money(150000, 'RUB')}`)).toBeInTheDocument();
     expect(estimated.getByText('≈ 1')).toBeInTheDocument();
     expect(within(columns[1]!).queryByText(/≈/)).toBeNull();
+  });
+
+  it('offers the team filter to a head of sales, not to a seller who sees only their own', async () => {
+    setTokens({ access: 'access-1' });
+    const seller = { ...adminUser, role_code: 'seller', permissions: ['deals:read'] };
+    dealApi({ me: seller });
+    renderApp('/deals?view=list');
+    expect(await screen.findByText('Сделка 1', {}, { timeout: LOAD })).toBeInTheDocument();
+    expect(screen.queryByTestId('team-select')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Поиск')).toBeInTheDocument();
+    cleanup();
+
+    const head = {
+      ...seller,
+      role_code: 'head_of_sales',
+      permissions: ['deals:read', 'reports:read'],
+    };
+    dealApi({ me: head });
+    renderApp('/deals?view=list');
+    expect(await screen.findByTestId('team-select', {}, { timeout: LOAD })).toBeInTheDocument();
   });
 });

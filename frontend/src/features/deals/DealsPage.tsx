@@ -15,6 +15,7 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { seesTeam, useMe } from '../auth/queries';
 import { LoadError } from '../shell/LoadError';
 import { DealBoard } from './DealBoard';
 import { DealList } from './DealList';
@@ -26,6 +27,7 @@ import { TeamSelect } from './TeamSelect';
 export function DealsPage() {
   const { t } = useTranslation();
   const funnels = useFunnels();
+  const me = useMe();
   const [params, update] = useDealParams();
   const funnel =
     funnels.data?.find((candidate) => candidate.id === params.funnelId) ??
@@ -91,10 +93,12 @@ export function DealsPage() {
           type="search"
           miw={240}
         />
-        <TeamSelect
-          value={params.responsibleIds}
-          onChange={(responsibleIds) => update({ responsibleIds })}
-        />
+        {me.data && seesTeam(me.data) && (
+          <TeamSelect
+            value={params.responsibleIds}
+            onChange={(responsibleIds) => update({ responsibleIds })}
+          />
+        )}
         <TagsInput
           label={t('board.source')}
           placeholder={params.sources.length ? undefined : t('board.anySource')}

@@ -16,19 +16,12 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { useMe } from '../auth/queries';
+import { seesTeam, useMe } from '../auth/queries';
 import { ResponsibleAvatar } from '../deals/ResponsibleAvatar';
 import { TaskCalendar } from './TaskCalendar';
 import { TaskCompleteModal } from './TaskCompleteModal';
 import { TaskSubject } from './TaskSubject';
-import {
-  seesTeam,
-  useTaskPages,
-  useTeam,
-  type CalendarMode,
-  type Task,
-  type TaskWindow,
-} from './queries';
+import { useTaskPages, useTeam, type CalendarMode, type Task, type TaskWindow } from './queries';
 
 const PRIORITY_COLORS: Record<Task['priority'], string> = {
   low: 'gray',

@@ -9,11 +9,6 @@ export type TodayDeal = components['schemas']['TodayDeal'];
 
 export type CalendarMode = 'day' | 'week';
 
-/** Heads of sales (and admins) look at their team's tasks; a seller has only their own. */
-export function seesTeam(user: { role_code?: string | null; permissions: readonly string[] }) {
-  return user.role_code === 'admin' || user.permissions.includes('reports:read');
-}
-
 /** Which open tasks a list shows: a due window of the reader's calendar, or all of them. */
 export type TaskWindow = 'all' | 'overdue' | 'today' | 'week';
 
