@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         max_bytes=settings.max_body_bytes,
         # Uploads have their own limit (plus room for the multipart envelope).
         path_limits={f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024},
-        exempt_posts=re.compile(rf"{API_PREFIX}/intake/forms/[^/]+$"),
+        exempt_posts=re.compile(rf"{API_PREFIX}/intake/(forms|orders)/[^/]+$"),
     )
     app.add_middleware(RequestIdMiddleware)
     # Outside the request id middleware, so its own 500 gets the headers too.

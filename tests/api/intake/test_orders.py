@@ -341,6 +341,23 @@ class TestShopOrder:
         unsigned = [await _post_order(factory, form, ORDER, secret=None) for _ in range(3)]
         assert [a.status_code for a in unsigned] == [401, 401, 429]
 
+    async def test_an_order_over_any_body_limit_keeps_its_beginning_and_gets_413(
+        self, factory: Factory
+    ) -> None:
+        _, admin = await factory.admin_session()
+        form = await create_form(factory, admin)
+        settings = factory.container.settings
+        # Past the intake limit and the API's own: the order endpoint bounds its body itself.
+        size = max(settings.intake_max_body_bytes, settings.max_body_bytes) + 10_000
+        huge = {**ORDER, "comment": "А" * size}
+        answered = await _post_order(factory, form, huge)
+        assert answered.status_code == 413, answered.text
+        (stored,) = await inbox(factory, admin)
+        assert stored["state"] == "rejected"
+        assert stored["body_size"] == settings.intake_max_body_bytes
+        assert stored["body_truncated"] is True
+        assert stored["body_text"].startswith('{"order_id": "A-10042"')
+
     async def test_an_unknown_form_is_404(self, factory: Factory) -> None:
         answered = await factory.client.post(
             f"{API}/intake/orders/no-such-form", json=ORDER, headers={"x-form-secret": "x"}
