@@ -47,14 +47,19 @@ describe('IntakeReports', () => {
   it('shows the lead report by source, then missed calls by manager with their call-back times', async () => {
     setTokens({ access: 'access-1' });
     const asked: string[] = [];
+    let answerMissed = () => {};
+    const missedAnswer = new Promise<void>((resolve) => {
+      answerMissed = resolve;
+    });
     mockApi({
       'GET /api/v1/users/me': () => json(200, adminUser),
       'GET /api/v1/intake/reports/leads': (request) => {
         asked.push(new URL(request.url).search);
         return json(200, leads);
       },
-      'GET /api/v1/intake/reports/missed-calls': (request) => {
+      'GET /api/v1/intake/reports/missed-calls': async (request) => {
         asked.push(new URL(request.url).search);
+        await missedAnswer;
         return json(200, missed);
       },
     });
@@ -71,6 +76,11 @@ describe('IntakeReports', () => {
     expect(asked[0]).toContain('group_by=source');
 
     await user.click(screen.getByRole('tab', { name: 'Пропущенные' }));
+    // While the missed calls load, the lead report's rows are not shown under their columns.
+    await waitFor(() => expect(asked.some((q) => q.includes('group_by=manager'))).toBe(true));
+    expect(screen.queryByText('yandex')).toBeNull();
+    expect(screen.queryByTestId('report-table')).toBeNull();
+    answerMissed();
     const callbacks = await screen.findByText('Ирина');
     const row = callbacks.closest('tr') as HTMLElement;
     expect(within(row).getByText('1 ч 5 мин')).toBeInTheDocument();

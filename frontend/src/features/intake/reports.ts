@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 
@@ -99,7 +99,13 @@ export function useIntakeReport(query: ReportQuery) {
   return useQuery({
     queryKey: reportKeys.report(query),
     queryFn: ({ signal }) => fetchReport(query, signal),
-    // The figures of the last choice stay on screen while the next ones load.
-    placeholderData: keepPreviousData,
+    // While another period loads, the figures of the last one stay on screen; another report
+    // or grouping has other columns and labels, so it starts empty.
+    placeholderData: (previous, previousQuery) => {
+      const last = previousQuery?.queryKey[2];
+      return last && last.kind === query.kind && last.groupBy === query.groupBy
+        ? previous
+        : undefined;
+    },
   });
 }
