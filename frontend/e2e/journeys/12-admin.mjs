@@ -217,6 +217,8 @@ async function adminOpensEverySection(page) {
     'webhooks',
     'intake-forms',
     'intake-inbox',
+    'distribution',
+    'telephony',
   ].map((section) => `/settings/${section}`);
   check(
     sameList(
