@@ -8,9 +8,13 @@ system user `embedded_postgres` (PostgreSQL refuses to run as root).
 from __future__ import annotations
 
 import atexit
+import fcntl
 import logging
 import subprocess
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -58,7 +62,8 @@ class EmbeddedPostgres:
             if self.data_dir.exists():
                 _clear_stale_state(self.data_dir)
             stop_on_sigterm()
-            self._server = get_server(self.data_dir, cleanup_mode="stop")
+            with _one_start_at_a_time():
+                self._server = get_server(self.data_dir, cleanup_mode="stop")
         return self.url(database)
 
     def url(self, database: str = "postgres") -> str:
@@ -120,6 +125,24 @@ class EmbeddedPostgres:
         if self._server is None:
             raise RuntimeError(f"PostgreSQL in {self.data_dir} is not started")
         return self._server
+
+
+@contextmanager
+def _one_start_at_a_time() -> Iterator[None]:
+    """Serialise starts across processes on this machine.
+
+    As root, embedded-postgres creates its system user with `useradd` and widens permissions
+    along the data and binary paths before `initdb`; two processes doing so at once (pytest-xdist
+    workers on a fresh machine) made one worker's initdb fail and all its tests error. A start
+    takes a few seconds, so waiting for another one costs little.
+    """
+    lock_path = Path(tempfile.gettempdir()) / "crm-embedded-postgres.lock"
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _clear_stale_state(pgdata: Path) -> None:
