@@ -110,6 +110,11 @@ class Container:
             notification_publisher=RedisNotificationPublisher(self.redis),
         )
 
+    def reader(self) -> UnitOfWork:
+        """A unit of work for reads that need no snapshot across statements (loading the
+        caller): autocommit, so no BEGIN and ROLLBACK round trips; it cannot commit."""
+        return SqlUnitOfWork(self.engine, self.dispatcher, bus=self.bus, read_only=True)
+
     def notification_feed(self) -> RedisNotificationFeed:
         return RedisNotificationFeed(self.redis)
 

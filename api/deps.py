@@ -346,7 +346,7 @@ async def get_principal(
 ) -> Principal:
     if bearer is not None:
         claims = container.access_tokens.decode(bearer.credentials)
-        async with container.uow() as uow:
+        async with container.reader() as uow:
             return await load_principal(
                 uow, claims.user_id, claims.organisation_id, clock=container.clock
             )
@@ -379,7 +379,7 @@ async def get_stream_principal(
     if token is None:
         raise Unauthenticated("Sign in: send a Bearer token or an access_token parameter")
     claims = container.access_tokens.decode(token)
-    async with container.uow() as uow:
+    async with container.reader() as uow:
         return await load_principal(
             uow, claims.user_id, claims.organisation_id, clock=container.clock
         )

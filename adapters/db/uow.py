@@ -172,7 +172,13 @@ class SqlUnitOfWork:
         *,
         bus: EventBus,
         notification_publisher: NotificationPublisher | None = None,
+        read_only: bool = False,
     ) -> None:
+        # Read-only: each statement on its own (autocommit), no BEGIN and ROLLBACK round trips
+        # around them; for a single-statement read such as loading the caller on every request.
+        self._read_only = read_only
+        if read_only:
+            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._engine = engine
         self._dispatcher = dispatcher
         self._bus = bus
@@ -189,7 +195,8 @@ class SqlUnitOfWork:
         if self._depth > 1:
             return self
         self._conn = await self._engine.connect()
-        await self._conn.begin()
+        if not self._read_only:
+            await self._conn.begin()
         self._bind(self._conn)
         self._pending_jobs = []
         self._callbacks = []
@@ -283,6 +290,8 @@ class SqlUnitOfWork:
             raise unavailable from exc
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("commit in a read-only unit of work")
         if self._depth > 1:
             return  # the outermost block commits
         assert self._conn is not None, "commit outside a unit of work"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+import sqlalchemy as sa
+
 from adapters.bootstrap import Container
 from tests.factories import Factory
 
@@ -48,3 +51,34 @@ class TestSignedInUser:
         async with container.uow() as uow:
             assert await uow.users.get_signed_in(other.id, org.admin.id) is None
             assert await uow.users.get_signed_in(org.id, uuid.uuid4()) is None
+
+
+class TestReader:
+    """The caller is loaded through ``Container.reader()``: statements without a transaction
+    around them (no BEGIN and ROLLBACK round trips on every request)."""
+
+    async def test_runs_each_statement_on_its_own(self, container: Container) -> None:
+        async with container.reader() as uow:
+            conn = uow._conn  # type: ignore[attr-defined]
+            assert conn is not None
+            first = await conn.scalar(sa.text("SELECT now()"))
+            await conn.execute(sa.text("SELECT pg_sleep(0.01)"))
+            second = await conn.scalar(sa.text("SELECT now()"))
+        # Inside a transaction now() would be the same for both: the transaction's start.
+        assert second > first
+
+    async def test_cannot_commit(self, container: Container) -> None:
+        async with container.reader() as uow:
+            with pytest.raises(RuntimeError, match="read-only"):
+                await uow.commit()
+
+    async def test_leaves_the_pooled_connections_transactional(self, container: Container) -> None:
+        async with container.reader() as uow:
+            await uow.users.get_signed_in(uuid.uuid4(), uuid.uuid4())
+        for _ in range(3):  # whichever pooled connection the next unit of work gets
+            async with container.uow() as uow:
+                conn = uow._conn  # type: ignore[attr-defined]
+                assert conn is not None
+                first = await conn.scalar(sa.text("SELECT now()"))
+                await conn.execute(sa.text("SELECT pg_sleep(0.01)"))
+                assert await conn.scalar(sa.text("SELECT now()")) == first
