@@ -461,8 +461,10 @@ class SqlDealRepository(SqlRepository):
            matches collected by a UNION ALL of the two indexed conditions (the title's trigram
            index; the deals of the clients the clients' trigram index finds), up to
            SEARCH_CANDIDATES of them, then the page of those rows by primary key;
-        3. otherwise the sort order walked with both conditions, the clients as a hashed
-           set."""
+        3. otherwise the sort order walked on from the window's end with both conditions (the
+           clients as a hashed set), after the window's matches.
+
+        A window that held every deal the other filters select answers alone."""
         title, by_client = _search_branches(text, scope.organisation_id)
 
         def ordered(table: sa.FromClause) -> tuple[sa.ColumnElement[Any], ...]:
@@ -471,24 +473,44 @@ class SqlDealRepository(SqlRepository):
                 return (key.desc(), ident.desc())
             return (key.asc(), ident.asc())
 
+        # Step 1, with the window's last row (its position tells whether the window held every
+        # deal; its key is where step 3 walks on from).
         recent = (
-            sa.select(deals)
+            sa.select(deals, sa.func.row_number().over(order_by=ordered(deals)).label("window_row"))
             .select_from(source)
             .where(*where)
             .order_by(*ordered(deals))
             .limit(SEARCH_WINDOW)
-            .subquery("recent")
+            .cte("recent")
         )
         matched = sa.or_(*_search_branches(text, scope.organisation_id, recent))
-        query = sa.select(recent).where(matched).order_by(*ordered(recent)).limit(limit)
-        rows = (await self._conn.execute(query)).all()
-        if len(rows) == limit:
-            return await self._hydrate(rows)
-        # Step 3 unless step 2 answers: the sort order walked with both conditions.
+        hits = (
+            sa.select(recent, sa.false().label("window_end"))
+            .where(matched)
+            .order_by(*ordered(recent))
+            .limit(limit)
+        )
+        end = (
+            sa.select(recent, sa.true().label("window_end"))
+            .order_by(recent.c.window_row.desc())
+            .limit(1)
+        )
+        rows = (await self._conn.execute(sa.union_all(hits, end))).all()
+        matches = [r for r in rows if not r.window_end]
+        window_end = next((r for r in rows if r.window_end), None)
+        if len(matches) == limit or window_end is None or window_end.window_row < SEARCH_WINDOW:
+            return await self._hydrate(matches)  # a full page, or the window held every deal
+        # Step 3 unless step 2 answers: the sort order walked on from the window's end with both
+        # conditions, after the window's matches.
+        after_window = _keyset(
+            deals.c[sort.column],
+            sort.descending,
+            (getattr(window_end, sort.column), window_end.id),
+        )
         paged = sa.select(deals).select_from(source).where(*where, sa.or_(title, by_client))
         # No index narrows a fragment shorter than a trigram: collecting its matches would
         # read every deal, so it goes straight to the walk.
-        if len(rows) < SEARCH_FREQUENT_IN_WINDOW and not _is_short(text):
+        if len(matches) < SEARCH_FREQUENT_IN_WINDOW and not _is_short(text):
             branches = [
                 sa.select(deals.c.id).select_from(source).where(*where, condition)
                 for condition in (title, by_client)
@@ -498,12 +520,16 @@ class SqlDealRepository(SqlRepository):
             if not ids:
                 return []
             if len(ids) <= SEARCH_CANDIDATES:
-                paged = sa.select(deals).where(
+                by_ids = sa.select(deals).where(
                     in_organisation(deals, scope),
                     deals.c.id == sa.any_(sa.literal(ids, _UUIDS)),
                 )
-        rows = (await self._conn.execute(paged.order_by(*ordered(deals)).limit(limit))).all()
-        return await self._hydrate(rows)
+                page = await self._conn.execute(by_ids.order_by(*ordered(deals)).limit(limit))
+                return await self._hydrate(page.all())
+        rest = await self._conn.execute(
+            paged.where(after_window).order_by(*ordered(deals)).limit(limit - len(matches))
+        )
+        return await self._hydrate([*matches, *rest.all()])
 
     async def totals(
         self, scope: Scope, filters: DealFilter, *, now: datetime, exact_up_to: int

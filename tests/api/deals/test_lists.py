@@ -88,8 +88,15 @@ class TestDealList:
 
     @pytest.mark.parametrize(
         ("window", "candidates", "frequent"),
-        [(2000, 500, 5), (1, 500, 5), (1, 2, 5), (2000, 500, 1)],
-        ids=["newest-window", "from-matches", "walk-past-candidates", "walk-frequent"],
+        [(2000, 500, 5), (1, 500, 5), (1, 2, 5), (1, 500, 1), (3, 500, 1), (3, 500, 5)],
+        ids=[
+            "newest-window",
+            "from-matches",
+            "walk-past-candidates",
+            "walk-frequent",
+            "window-then-walk-on",
+            "window-then-matches",
+        ],
     )
     async def test_search_pages_title_and_client_matches_within_visibility(
         self,
@@ -100,8 +107,9 @@ class TestDealList:
         frequent: int,
     ) -> None:
         """A search matches the newest deals first, else collects its matches by the two
-        indexed conditions, or, past SEARCH_CANDIDATES of them, walks the sort order: the same
-        deals every way, paged by the cursor without repeats, the caller's visible ones only."""
+        indexed conditions, or, past SEARCH_CANDIDATES of them, walks the sort order on from
+        the window's end: the same deals every way, paged by the cursor without repeats, the
+        caller's visible ones only."""
         monkeypatch.setattr(deal_repository, "SEARCH_WINDOW", window)
         monkeypatch.setattr(deal_repository, "SEARCH_CANDIDATES", candidates)
         monkeypatch.setattr(deal_repository, "SEARCH_FREQUENT_IN_WINDOW", frequent)
