@@ -1,23 +1,19 @@
 """Lead distribution: the rules (intake:manage), where a lead went and how fast it was
-answered, first-response times per manager, and the heads' workload view."""
+answered (per manager: the intake reports), and the heads' workload view."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.deps import CurrentPrincipal, ResponseTimesDep, RuleServiceDep, WorkloadServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, decode_time_id_cursor, encode_cursor
-from api.schemas.base import Moment
 from api.schemas.distribution import (
     LeadAssignmentRead,
     ManagerLoadRead,
-    ManagerResponseRead,
-    ResponseTimesRead,
     RuleCreate,
     RulePage,
     RuleRead,
@@ -114,21 +110,6 @@ async def get_lead_assignment(
     """Who has the lead, since when and why (rule, responsible, substitute, escalation), and
     its first response: the assignee's first activity, stage move or call on its deal."""
     return LeadAssignmentRead.of(await times.lead(principal, lead_id))
-
-
-@router.get("/response-times", response_model=ResponseTimesRead, responses=problems(401, 403, 422))
-async def get_response_times(
-    principal: CurrentPrincipal,
-    times: ResponseTimesDep,
-    since: Annotated[Moment | None, Query(description="Default: 30 days before until")] = None,
-    until: Annotated[Moment | None, Query(description="Default: now")] = None,
-) -> ResponseTimesRead:
-    """Per manager whose deals the caller sees: leads assigned in the period, how many were
-    answered and are waiting, and the average and median seconds to the first response."""
-    start, end, rows, names = await times.per_manager(principal, since=since, until=until)
-    return ResponseTimesRead(
-        since=start, until=end, items=[ManagerResponseRead.of(r, names) for r in rows]
-    )
 
 
 @router.get("/workload", response_model=WorkloadRead, responses=problems(401, 403))

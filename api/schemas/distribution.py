@@ -18,7 +18,6 @@ from domain.intake.distribution import (
     SOURCE_MAX,
     TAG_VALUE_MAX,
     ManagerLoad,
-    ManagerResponse,
     Rule,
     TagRoute,
     WorkloadCard,
@@ -186,34 +185,6 @@ class LeadAssignmentRead(Schema):
             first_response_at=lead.first_response_at,
             response_seconds=lead.response_seconds,
         )
-
-
-class ManagerResponseRead(Schema):
-    user_id: UUID
-    full_name: str
-    leads: int = Field(description="Leads assigned to them in the period")
-    answered: int
-    waiting: int = Field(description="Open leads still without a first response")
-    average_seconds: int | None
-    median_seconds: int | None
-
-    @classmethod
-    def of(cls, row: ManagerResponse, names: dict[UUID, str]) -> ManagerResponseRead:
-        return cls(
-            user_id=row.user_id,
-            full_name=names.get(row.user_id, ""),
-            leads=row.leads,
-            answered=row.answered,
-            waiting=row.waiting,
-            average_seconds=row.average_seconds,
-            median_seconds=row.median_seconds,
-        )
-
-
-class ResponseTimesRead(Schema):
-    since: datetime
-    until: datetime
-    items: list[ManagerResponseRead]
 
 
 class WorkloadCardRead(Schema):

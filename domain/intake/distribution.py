@@ -243,16 +243,6 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
-class ManagerResponse:
-    user_id: UUID
-    leads: int
-    answered: int
-    waiting: int
-    average_seconds: int | None
-    median_seconds: int | None
-
-
-@dataclass(frozen=True, slots=True)
 class WorkloadCard:
     """An open deal on a manager's column of the workload view."""
 
@@ -360,13 +350,6 @@ class DistributionRepository(Protocol):
         """The active people whose deals the scope sees (at most ``limit``, by name): their
         open leads and deals, overdue tasks, calls in ``day``, and the ``cards`` open deals of
         each most recently changed (a deal just given to someone is on top of their column)."""
-        ...
-
-    async def response_times(
-        self, scope: Scope, *, since: datetime, until: datetime
-    ) -> Sequence[ManagerResponse]:
-        """Per assignee whose records the scope sees: leads assigned in the period, answered,
-        waiting, the average and median seconds to the first response."""
         ...
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from domain.auth.principal import Principal
 from domain.deals.commands import UpdateDeal
 from domain.deals.services import DealService
-from domain.intake.distribution import Distributor, ManagerLoad, ManagerResponse, Rule
+from domain.intake.distribution import Distributor, ManagerLoad, Rule
 from domain.intake.leads import Lead
 from domain.intake.matching import system_principal
 from domain.platform.ports import UnitOfWork
@@ -160,7 +160,8 @@ class LeadEscalation:
 
 
 class ResponseTimes:
-    """First-response times: per lead, and per manager over a period."""
+    """A lead's assignment and first response (per manager over a period: the intake
+    reports)."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -173,23 +174,6 @@ class ResponseTimes:
             if found is None:
                 raise NotFound("Lead", lead_id)
             return found
-
-    async def per_manager(
-        self, principal: Principal, *, since: datetime | None, until: datetime | None
-    ) -> tuple[datetime, datetime, Sequence[ManagerResponse], dict[UUID, str]]:
-        principal.require(Permission.DEALS_READ)
-        end = until or self._clock.now()
-        start = since or end - timedelta(days=30)
-        if end <= start:
-            raise InvalidInput("until", "must be after since")
-        if end - start > timedelta(days=MAX_REPORT_DAYS):
-            raise InvalidInput("since", f"a period spans at most {MAX_REPORT_DAYS} days")
-        async with self._uow as uow:
-            rows = await uow.distribution.response_times(
-                principal.scope_for(Resource.DEALS), since=start, until=end
-            )
-            names = await uow.users.names_of(principal.organisation_id, [r.user_id for r in rows])
-        return start, end, rows, names
 
 
 WORKLOAD_CARDS = 20

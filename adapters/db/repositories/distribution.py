@@ -26,7 +26,6 @@ from adapters.db.tables.staff import absences, roles, schedules, users
 from adapters.db.tables.telephony import calls
 from domain.intake.distribution import (
     ManagerLoad,
-    ManagerResponse,
     Member,
     Rule,
     TagRoute,
@@ -442,45 +441,6 @@ class SqlDistributionRepository(SqlRepository):
                 .order_by(ranked.c.responsible_id, ranked.c.rank)
             )
         ).all()
-
-    async def response_times(
-        self, scope: Scope, *, since: datetime, until: datetime
-    ) -> Sequence[ManagerResponse]:
-        t = intake_leads
-        owners = await visible_owner_ids(self._conn, scope)
-        seconds = sa.func.extract("epoch", t.c.first_response_at - t.c.assigned_at)
-        rows = await self._conn.execute(
-            sa.select(
-                t.c.assignee_id,
-                sa.func.count().label("leads"),
-                sa.func.count(t.c.first_response_at).label("answered"),
-                sa.func.count()
-                .filter(t.c.first_response_at.is_(None), t.c.status == _OPEN)
-                .label("waiting"),
-                sa.func.avg(seconds).label("average"),
-                sa.func.percentile_cont(0.5).within_group(seconds).label("median"),
-            )
-            .where(
-                t.c.organisation_id == scope.organisation_id,
-                t.c.assignee_id.is_not(None),
-                owned_by(t.c.assignee_id, owners),
-                t.c.assigned_at >= since,
-                t.c.assigned_at < until,
-            )
-            .group_by(t.c.assignee_id)
-            .order_by(t.c.assignee_id)
-        )
-        return [
-            ManagerResponse(
-                user_id=r.assignee_id,
-                leads=int(r.leads),
-                answered=int(r.answered),
-                waiting=int(r.waiting),
-                average_seconds=round(r.average) if r.average is not None else None,
-                median_seconds=round(r.median) if r.median is not None else None,
-            )
-            for r in rows
-        ]
 
 
 def _rule_values(r: Rule) -> dict[str, Any]:

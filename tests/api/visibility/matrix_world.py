@@ -68,6 +68,8 @@ class Settings:
     inbox_item: uuid.UUID
     # A PBX integration (telephony).
     telephony_integration: uuid.UUID
+    # A lead distribution rule (round robin over a colleague).
+    distribution_rule: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +427,17 @@ class SettingsBuilder:
         )
         return uuid.UUID(made["id"])
 
+    async def distribution_rule(self) -> uuid.UUID:
+        made = await self._post(
+            "/intake/distribution-rules",
+            {
+                "name": f"Правило {self._tag()}",
+                "kind": "round_robin",
+                "user_ids": [str(await self.user())],
+            },
+        )
+        return uuid.UUID(made["id"])
+
     async def settings(self, client: uuid.UUID) -> Settings:
         funnel, funnel_stages = await self.funnel()
         webhook = await self.webhook()
@@ -450,6 +463,7 @@ class SettingsBuilder:
             intake_form=form,
             inbox_item=await self.inbox_item(form_key),
             telephony_integration=await self.telephony_integration(),
+            distribution_rule=await self.distribution_rule(),
         )
 
     async def fresh(self, kind: str, s: Settings) -> Settings:
@@ -461,6 +475,8 @@ class SettingsBuilder:
                 return replace(s, intake_form=(await self.intake_form())[0])
             case "telephony_integration":
                 return replace(s, telephony_integration=await self.telephony_integration())
+            case "distribution_rule":
+                return replace(s, distribution_rule=await self.distribution_rule())
             case "department":
                 return replace(s, department=await self.department())
             case "funnel":

@@ -504,6 +504,8 @@ OWNED: dict[str, Owned] = {
     "mark_lead_spam": Owned(
         lambda r: f"/intake/leads/{r.lead}/spam", (P.INTAKE_WRITE,), method="POST", fresh="lead"
     ),
+    # Who has a lead and its first response: whoever sees the holder's deals.
+    "get_lead_assignment": Owned(lambda r: f"/intake/leads/{r.lead}/assignment", (P.DEALS_READ,)),
 }
 
 _WEEK = {"mon": {"starts": "09:00", "ends": "18:00"}}
@@ -911,6 +913,45 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         fresh="telephony_integration",
     ),
     "list_calls": OrgLevel(_at("/intake/calls"), _INTAKE, on_record=False),
+    # --- lead distribution ------------------------------------------------------------------
+    "list_distribution_rules": OrgLevel(
+        _at("/intake/distribution-rules"), _INTAKE, on_record=False
+    ),
+    "create_distribution_rule": OrgLevel(
+        _at("/intake/distribution-rules"),
+        _INTAKE,
+        201,
+        method="POST",
+        request=lambda s: {
+            "json": {"name": f"Правило {_tag()}", "kind": "least_loaded", "user_ids": [str(s.user)]}
+        },
+        on_record=False,
+    ),
+    "get_distribution_rule": OrgLevel(
+        lambda s: f"/intake/distribution-rules/{s.distribution_rule}", _INTAKE
+    ),
+    "update_distribution_rule": OrgLevel(
+        lambda s: f"/intake/distribution-rules/{s.distribution_rule}",
+        _INTAKE,
+        method="PATCH",
+        request=_json({}),
+    ),
+    "delete_distribution_rule": OrgLevel(
+        lambda s: f"/intake/distribution-rules/{s.distribution_rule}",
+        _INTAKE,
+        204,
+        method="DELETE",
+        fresh="distribution_rule",
+    ),
+    # Everyone whose deals the caller sees (a seller: themselves), with their names.
+    "get_workload": OrgLevel(
+        _at("/intake/workload"),
+        (P.DEALS_READ,),
+        on_record=False,
+        expect=lambda role: (
+            200 if _holds(role, (P.DEALS_READ,)) and _holds(role, (P.USERS_READ,)) else 403
+        ),
+    ),
     # --- the lead inbox -------------------------------------------------------------------
     "list_leads": OrgLevel(_at("/intake/leads"), (P.INTAKE_WRITE,), on_record=False),
     "count_leads": OrgLevel(_at("/intake/leads/counts"), (P.INTAKE_WRITE,), on_record=False),
