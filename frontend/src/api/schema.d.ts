@@ -2485,27 +2485,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/intake/response-times": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Response Times
-         * @description Per manager whose deals the caller sees: leads assigned in the period, how many were
-         *     answered and are waiting, and the average and median seconds to the first response.
-         */
-        get: operations["get_response_times"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/intake/workload": {
         parameters: {
             query?: never;
@@ -5166,32 +5145,6 @@ export interface components {
              */
             deals: components["schemas"]["WorkloadCardRead"][];
         };
-        /** ManagerResponseRead */
-        ManagerResponseRead: {
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
-            /** Full Name */
-            full_name: string;
-            /**
-             * Leads
-             * @description Leads assigned to them in the period
-             */
-            leads: number;
-            /** Answered */
-            answered: number;
-            /**
-             * Waiting
-             * @description Open leads still without a first response
-             */
-            waiting: number;
-            /** Average Seconds */
-            average_seconds: number | null;
-            /** Median Seconds */
-            median_seconds: number | null;
-        };
         /** MergePreviewRead */
         MergePreviewRead: {
             survivor: components["schemas"]["ClientRead"];
@@ -5640,21 +5593,6 @@ export interface components {
             median_seconds: number | null;
             /** P90 Seconds */
             p90_seconds: number | null;
-        };
-        /** ResponseTimesRead */
-        ResponseTimesRead: {
-            /**
-             * Since
-             * Format: date-time
-             */
-            since: string;
-            /**
-             * Until
-             * Format: date-time
-             */
-            until: string;
-            /** Items */
-            items: components["schemas"]["ManagerResponseRead"][];
         };
         /** RoleCreate */
         RoleCreate: {
@@ -18332,61 +18270,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    get_response_times: {
-        parameters: {
-            query?: {
-                /** @description Default: 30 days before until */
-                since?: string | null;
-                /** @description Default: now */
-                until?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ResponseTimesRead"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
