@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Alert,
   Anchor,
   Button,
@@ -7,7 +6,6 @@ import {
   Group,
   Loader,
   Menu,
-  Modal,
   Select,
   Stack,
   Table,
@@ -17,7 +15,6 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +22,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { problemText } from '../../api/problemText';
 import { UserSelect } from '../activities/UserSelect';
 import { seesTeam, useMe } from '../auth/queries';
+import { SavedFilters } from '../savedFilters/SavedFilters';
 import { LoadError } from '../shell/LoadError';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { ClientCreate } from './ClientCreate';
@@ -35,10 +33,7 @@ import {
   TEMPERATURES,
   useClientCount,
   useClients,
-  useDeleteSavedFilter,
   useExportClients,
-  useSaveFilter,
-  useSavedFilters,
   type Client,
   type ClientFilters,
   type ClientSort,
@@ -222,7 +217,11 @@ export function ClientList() {
           allowDeselect={false}
           w={190}
         />
-        <SavedFilters query={params.toString()} onOpen={(query) => setParams(query)} />
+        <SavedFilters
+          list="clients"
+          query={params.toString()}
+          onOpen={(query) => setParams(query)}
+        />
       </Group>
 
       {clients.isPending ? (
@@ -469,100 +468,5 @@ function VirtualRows({
         </Table.Tbody>
       </Table>
     </div>
-  );
-}
-
-/** The user's named filters of this list, kept on the server: open, save the current, delete. */
-function SavedFilters({ query, onOpen }: { query: string; onOpen: (query: string) => void }) {
-  const { t } = useTranslation();
-  const saved = useSavedFilters();
-  const save = useSaveFilter();
-  const remove = useDeleteSavedFilter();
-  const [naming, setNaming] = useState(false);
-  const [name, setName] = useState('');
-
-  const submit = () => {
-    if (!name.trim()) return;
-    save.mutate(
-      { name: name.trim(), query },
-      {
-        onSuccess: () => {
-          notifications.show({ color: 'green', message: t('clientList.filterSaved') });
-          setNaming(false);
-          setName('');
-        },
-      },
-    );
-  };
-
-  return (
-    <>
-      <Menu position="bottom-start" closeOnItemClick>
-        <Menu.Target>
-          <Button variant="default">{t('clientList.savedFilters')}</Button>
-        </Menu.Target>
-        <Menu.Dropdown data-testid="saved-filters">
-          {saved.isError ? (
-            <Menu.Item disabled>{t('errors.loadFailed')}</Menu.Item>
-          ) : (saved.data ?? []).length === 0 ? (
-            <Menu.Item disabled>{t('clientList.noSavedFilters')}</Menu.Item>
-          ) : (
-            (saved.data ?? []).map((filter) => (
-              <Menu.Item
-                key={filter.id}
-                onClick={() => onOpen(filter.query)}
-                rightSection={
-                  <ActionIcon
-                    component="span"
-                    size="xs"
-                    variant="subtle"
-                    color="gray"
-                    aria-label={t('clientList.deleteFilter', { name: filter.name })}
-                    onClick={(event) => {
-                      event.stopPropagation();
-                      remove.mutate(filter.id);
-                    }}
-                  >
-                    ✕
-                  </ActionIcon>
-                }
-              >
-                {filter.name}
-              </Menu.Item>
-            ))
-          )}
-          <Menu.Divider />
-          <Menu.Item onClick={() => setNaming(true)}>{t('clientList.saveFilter')}</Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
-      <Modal opened={naming} onClose={() => setNaming(false)} title={t('clientList.saveFilter')}>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-        >
-          <Stack>
-            <TextInput
-              label={t('clientList.filterName')}
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              maxLength={100}
-              required
-              data-autofocus
-              error={save.isError ? problemText(save.error, t) : null}
-            />
-            <Group justify="end">
-              <Button variant="default" onClick={() => setNaming(false)}>
-                {t('deals.cancel')}
-              </Button>
-              <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
-                {t('dealPage.save')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
-    </>
   );
 }

@@ -42,7 +42,6 @@ export type ContactCreate = components['schemas']['ContactCreate'];
 export type ContactUpdate = components['schemas']['ContactUpdate'];
 export type MergePreview = components['schemas']['MergePreviewRead'];
 export type DuplicatePair = components['schemas']['DuplicatePairRead'];
-export type SavedFilter = components['schemas']['SavedFilterRead'];
 type ClientDeal = components['schemas']['DealRead'];
 
 export interface ClientFilters {
@@ -77,7 +76,6 @@ export const clientKeys = {
   duplicates: () => [...clientKeys.all, 'duplicates'] as const,
   mergePreview: (survivorId: string, otherId: string) =>
     [...clientKeys.all, 'merge-preview', survivorId, otherId] as const,
-  savedFilters: ['saved-filters', 'clients'] as const,
   detail: (id: string) => [...clientKeys.all, 'detail', id] as const,
   timeline: (id: string) => [...clientKeys.all, 'timeline', id] as const,
 };
@@ -342,37 +340,6 @@ export function useMergeClients() {
       void queryClient.invalidateQueries({ queryKey: clientKeys.duplicates() });
       void queryClient.invalidateQueries({ queryKey: clientKeys.deals(client.id) });
     },
-  });
-}
-
-/** The caller's own saved filters of the client list. */
-export function useSavedFilters() {
-  return useQuery({
-    queryKey: clientKeys.savedFilters,
-    queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/saved-filters', { params: { query: { list: 'clients' } }, signal })),
-  });
-}
-
-export function useSaveFilter() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    meta: { inlineErrors: true },
-    mutationFn: (body: { name: string; query: string }) =>
-      unwrap(api.POST('/api/v1/saved-filters', { body: { list: 'clients', ...body } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: clientKeys.savedFilters }),
-  });
-}
-
-export function useDeleteSavedFilter() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    meta: { inlineErrors: true },
-    mutationFn: (id: string) =>
-      unwrap(
-        api.DELETE('/api/v1/saved-filters/{filter_id}', { params: { path: { filter_id: id } } }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: clientKeys.savedFilters }),
   });
 }
 

@@ -15,7 +15,9 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { seesTeam, useMe } from '../auth/queries';
+import { SavedFilters } from '../savedFilters/SavedFilters';
 import { LoadError } from '../shell/LoadError';
 import { DealBoard } from './DealBoard';
 import { DealList } from './DealList';
@@ -29,6 +31,8 @@ export function DealsPage() {
   const funnels = useFunnels();
   const me = useMe();
   const [params, update] = useDealParams();
+  // A saved filter is the page's whole URL query: view, funnel and every filter.
+  const [urlParams, setUrlParams] = useSearchParams();
   const funnel =
     funnels.data?.find((candidate) => candidate.id === params.funnelId) ??
     funnels.data?.find((candidate) => candidate.is_default) ??
@@ -78,6 +82,11 @@ export function DealsPage() {
             // A stage belongs to its funnel: another funnel starts without one.
             onChange={(value) => value && update({ funnelId: value, stageId: null })}
             allowDeselect={false}
+          />
+          <SavedFilters
+            list="deals"
+            query={urlParams.toString()}
+            onOpen={(query) => setUrlParams(query)}
           />
         </Group>
       </Group>

@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { seesTeam, useMe } from '../auth/queries';
+import { SavedFilters } from '../savedFilters/SavedFilters';
 import { ResponsibleAvatar } from '../deals/ResponsibleAvatar';
 import { TaskCalendar } from './TaskCalendar';
 import { TaskCompleteModal } from './TaskCompleteModal';
@@ -97,6 +98,7 @@ export function TaskList() {
             w={260}
           />
         ) : null}
+        <SavedFilters list="tasks" query={params.toString()} onOpen={(query) => setParams(query)} />
       </Group>
       {view === 'list' ? (
         <TaskTable
