@@ -8,7 +8,12 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import CurrentPrincipal, DocumentTypeServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
-from api.schemas.document_types import DocumentTypeCreate, DocumentTypeRead, DocumentTypeUpdate
+from api.schemas.document_types import (
+    DocumentTypeCreate,
+    DocumentTypeOrder,
+    DocumentTypeRead,
+    DocumentTypeUpdate,
+)
 
 router = APIRouter(prefix="/document-types", tags=["attachments"])
 
@@ -39,6 +44,17 @@ async def create_document_type(
     created = await service.create(principal, **body.model_dump())
     set_etag(response, created.version)
     return DocumentTypeRead.model_validate(created)
+
+
+@router.post(
+    "/reorder", response_model=list[DocumentTypeRead], responses=problems(401, 403, 412, 422)
+)
+async def reorder_document_types(
+    body: DocumentTypeOrder, principal: CurrentPrincipal, service: DocumentTypeServiceDep
+) -> list[DocumentTypeRead]:
+    """Sets the order types are listed in; answers with every type in that order."""
+    found = await service.reorder(principal, body.type_ids)
+    return [DocumentTypeRead.model_validate(t) for t in found]
 
 
 @router.patch(

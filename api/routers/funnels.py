@@ -13,6 +13,7 @@ from api.routers.deals import DealFilterDep, custom_params
 from api.schemas.deals import BoardColumnPage, BoardRead, DealRead, board_cursor
 from api.schemas.funnels import (
     FunnelCreate,
+    FunnelOrder,
     FunnelRead,
     FunnelUpdate,
     StageAdd,
@@ -47,6 +48,16 @@ async def create_funnel(
     funnel = await service.create(principal, body.to_command())
     set_etag(response, funnel.version)
     return FunnelRead.of(funnel)
+
+
+@router.post("/reorder", response_model=list[FunnelRead], responses=problems(401, 403, 412, 422))
+async def reorder_funnels(
+    body: FunnelOrder, principal: CurrentPrincipal, service: FunnelServiceDep
+) -> list[FunnelRead]:
+    """Sets the order funnels are listed in; answers with every funnel in that order. 412 when
+    a funnel changed meanwhile."""
+    funnels = await service.reorder(principal, body.funnel_ids)
+    return [FunnelRead.of(f) for f in funnels]
 
 
 @router.get("/{funnel_id}", response_model=FunnelRead, responses=problems(401, 403, 404))

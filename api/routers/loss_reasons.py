@@ -8,7 +8,12 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import CurrentPrincipal, LossReasonServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
-from api.schemas.loss_reasons import LossReasonCreate, LossReasonRead, LossReasonUpdate
+from api.schemas.loss_reasons import (
+    LossReasonCreate,
+    LossReasonOrder,
+    LossReasonRead,
+    LossReasonUpdate,
+)
 
 router = APIRouter(prefix="/loss-reasons", tags=["funnels"])
 
@@ -39,6 +44,17 @@ async def create_loss_reason(
     reason = await service.create(principal, body.to_command())
     set_etag(response, reason.version)
     return LossReasonRead.model_validate(reason)
+
+
+@router.post(
+    "/reorder", response_model=list[LossReasonRead], responses=problems(401, 403, 412, 422)
+)
+async def reorder_loss_reasons(
+    body: LossReasonOrder, principal: CurrentPrincipal, service: LossReasonServiceDep
+) -> list[LossReasonRead]:
+    """Sets the order reasons are offered in; answers with every reason in that order."""
+    reasons = await service.reorder(principal, body.reason_ids)
+    return [LossReasonRead.model_validate(r) for r in reasons]
 
 
 @router.get("/{reason_id}", response_model=LossReasonRead, responses=problems(401, 403, 404))

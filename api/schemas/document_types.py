@@ -27,3 +27,11 @@ class DocumentTypeUpdate(Schema):
     name: Name | None = Field(default=None, min_length=1, max_length=DOCUMENT_TYPE_NAME_MAX)
     is_active: bool | None = Field(default=None, description="false hides it from new uploads")
     position: int | None = Field(default=None, ge=0, le=1000)
+
+
+class DocumentTypeOrder(Schema):
+    type_ids: list[UUID] = Field(
+        max_length=1000,
+        description="Every document type of the organisation (deactivated ones too), in the "
+        "new order",
+    )

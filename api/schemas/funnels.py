@@ -142,6 +142,12 @@ class FunnelUpdate(Schema):
         )
 
 
+class FunnelOrder(Schema):
+    funnel_ids: list[UUID] = Field(
+        max_length=1000, description="Every funnel of the organisation, in the new order"
+    )
+
+
 class StageOrder(Schema):
     stage_ids: list[UUID] = Field(description="Every stage of the funnel, in the new order")
 

@@ -37,3 +37,11 @@ class LossReasonRead(Schema):
     is_active: bool
     position: int
     version: int
+
+
+class LossReasonOrder(Schema):
+    reason_ids: list[UUID] = Field(
+        max_length=1000,
+        description="Every loss reason of the organisation (deactivated ones too), in the new "
+        "order",
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -27,6 +27,7 @@ from domain.shared.errors import (
     PreconditionFailed,
 )
 from domain.shared.ids import new_id
+from domain.shared.ordering import renumber
 from domain.staff.permissions import Permission, Resource
 
 
@@ -328,6 +329,33 @@ class DocumentTypeService:
                 )
                 await uow.commit()
         return document_type
+
+    async def reorder(
+        self, principal: Principal, type_ids: Sequence[UUID]
+    ) -> Sequence[DocumentType]:
+        """Every type (deactivated ones too) in a new display order; only moved ones change."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        now = self._clock.now()
+        async with self._uow as uow:
+            found = list(
+                await uow.document_types.list(principal.organisation_scope, include_inactive=True)
+            )
+            for document_type, was in renumber(found, type_ids, field="type_ids"):
+                version = document_type.version
+                await uow.document_types.save(document_type, expected_version=version)
+                document_type.version = version + 1
+                await record_change(
+                    uow,
+                    principal,
+                    entity_type="document_type",
+                    entity_id=document_type.id,
+                    action="reorder",
+                    before={"position": was},
+                    after={"position": document_type.position},
+                    at=now,
+                )
+            await uow.commit()
+        return sorted(found, key=lambda t: t.position)
 
 
 def _snapshot(document_type: DocumentType) -> dict[str, object]:

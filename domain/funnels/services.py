@@ -29,6 +29,7 @@ from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.concurrency import check_version
 from domain.shared.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from domain.shared.ordering import renumber
 from domain.shared.patch import UNSET
 from domain.staff.permissions import Permission
 
@@ -134,6 +135,19 @@ class FunnelService:
                 at=self._clock.now(),
             )
             await uow.commit()
+
+    async def reorder(self, principal: Principal, funnel_ids: Sequence[UUID]) -> Sequence[Funnel]:
+        """The organisation's funnels in a new display order; ``funnel_ids`` names each once.
+        Every moved funnel's version goes up, so an edit made against the old one is refused."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        now = self._clock.now()
+        async with self._uow as uow:
+            funnels = list(await uow.funnels.list(principal.organisation_scope))
+            for funnel, was in renumber(funnels, funnel_ids, field="funnel_ids"):
+                await uow.funnels.update_position(funnel, funnel.version)
+                await _record_move(uow, principal, "funnel", funnel.id, was, funnel.position, now)
+            await uow.commit()
+        return sorted(funnels, key=lambda f: f.position)
 
     async def add_stage(
         self,
@@ -272,6 +286,28 @@ class FunnelService:
         )
         await uow.commit()
         return funnel
+
+
+async def _record_move(
+    uow: UnitOfWork,
+    principal: Principal,
+    entity_type: str,
+    entity_id: UUID,
+    was: int,
+    now_at: int,
+    at: datetime,
+) -> None:
+    await record_change(
+        uow,
+        principal,
+        organisation_id=principal.organisation_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action="reorder",
+        before={"position": was},
+        after={"position": now_at},
+        at=at,
+    )
 
 
 def _funnel_snapshot(funnel: Funnel) -> dict[str, Any]:
@@ -418,6 +454,24 @@ class LossReasonService:
             )
             await uow.commit()
             return reason
+
+    async def reorder(
+        self, principal: Principal, reason_ids: Sequence[UUID]
+    ) -> Sequence[LossReason]:
+        """Every reason (deactivated ones too) in a new display order."""
+        principal.require(Permission.ORGANISATION_MANAGE)
+        now = self._clock.now()
+        async with self._uow as uow:
+            reasons = list(
+                await uow.loss_reasons.list(principal.organisation_scope, include_inactive=True)
+            )
+            for reason, was in renumber(reasons, reason_ids, field="reason_ids"):
+                await uow.loss_reasons.update(reason, reason.version)
+                await _record_move(
+                    uow, principal, "loss_reason", reason.id, was, reason.position, now
+                )
+            await uow.commit()
+        return sorted(reasons, key=lambda r: r.position)
 
     async def delete(
         self, principal: Principal, reason_id: UUID, *, expected_version: int | None = None

@@ -124,6 +124,17 @@ class SqlFunnelRepository(SqlRepository):
         if new:
             await self._conn.execute(sa.insert(stages), [_stage_row(s) for s in new])
 
+    async def update_position(self, funnel: Funnel, expected_version: int) -> None:
+        await self._update_versioned(
+            funnels,
+            entity="Funnel",
+            ident=funnel.id,
+            organisation_id=funnel.organisation_id,
+            expected_version=expected_version,
+            values={"position": funnel.position},
+        )
+        funnel.version = expected_version + 1
+
     async def clear_default(self, scope: Scope, *, except_id: UUID) -> None:
         await self._conn.execute(
             sa.update(funnels)

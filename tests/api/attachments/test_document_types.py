@@ -95,3 +95,44 @@ class TestDocumentTypes:
             URL, json={"code": "Договор", "name": "x"}, headers=admin.headers
         )
         assert response.status_code == 422
+
+
+class TestDocumentTypeOrder:
+    async def test_an_admin_reorders_every_type_deactivated_ones_too(
+        self, factory: Factory
+    ) -> None:
+        w = await world(factory)
+        listed = (await factory.client.get(URL, headers=w.admin.headers)).json()
+        retired = listed[1]
+        deactivated = await factory.client.patch(
+            f"{URL}/{retired['id']}", json={"is_active": False}, headers=w.admin.headers
+        )
+        assert deactivated.status_code == 200
+        wanted = [t["id"] for t in (listed[2:] + listed[:2])]
+        reordered = await factory.client.post(
+            f"{URL}/reorder", json={"type_ids": wanted}, headers=w.admin.headers
+        )
+        assert reordered.status_code == 200, reordered.text
+        assert [t["id"] for t in reordered.json()] == wanted
+        assert [t["position"] for t in reordered.json()] == list(range(len(wanted)))
+        again = await factory.client.get(
+            URL, params={"include_inactive": True}, headers=w.seller.headers
+        )
+        assert [t["id"] for t in again.json()] == wanted
+        # Moved ones got a new version: a rename against the old ETag is refused.
+        stale = await factory.client.patch(
+            f"{URL}/{listed[0]['id']}",
+            json={"name": "Договор поставки"},
+            headers={**w.admin.headers, "If-Match": f'"v{listed[0]["version"]}"'},
+        )
+        assert stale.status_code == 412
+
+        partial = await factory.client.post(
+            f"{URL}/reorder", json={"type_ids": wanted[1:]}, headers=w.admin.headers
+        )
+        assert partial.status_code == 422
+        assert partial.headers["content-type"] == "application/problem+json"
+        forbidden = await factory.client.post(
+            f"{URL}/reorder", json={"type_ids": wanted}, headers=w.seller.headers
+        )
+        assert forbidden.status_code == 403

@@ -302,3 +302,64 @@ class TestFunnelAccess:
         ).status_code == 404
         listed = json_of(await factory.client.get(f"{API}/funnels", headers=outsider), 200)
         assert world.funnel["id"] not in {f["id"] for f in listed}
+
+
+class TestFunnelOrder:
+    async def test_an_admin_reorders_the_funnels_and_the_list_follows(
+        self, factory: Factory
+    ) -> None:
+        world = await teams(factory)
+        second = await create_funnel(factory, world.admin)
+        third = await create_funnel(factory, world.admin)
+        wanted = [third["id"], world.funnel["id"], second["id"]]
+        reordered = json_of(
+            await factory.client.post(
+                f"{API}/funnels/reorder", json={"funnel_ids": wanted}, headers=world.admin.headers
+            ),
+            200,
+        )
+        assert [f["id"] for f in reordered] == wanted
+        listed = json_of(
+            await factory.client.get(f"{API}/funnels", headers=world.seller.headers), 200
+        )
+        assert [f["id"] for f in listed] == wanted
+        # A moved funnel's version went up: an edit against the old one is refused.
+        stale = await factory.client.patch(
+            f"{API}/funnels/{third['id']}",
+            json={"name": unique_name("Воронка")},
+            headers={**world.admin.headers, **if_match(third["version"])},
+        )
+        assert stale.status_code == 412
+
+    async def test_the_order_must_name_every_funnel_of_the_organisation_once(
+        self, factory: Factory
+    ) -> None:
+        world = await teams(factory)
+        second = await create_funnel(factory, world.admin)
+        foreign = await create_funnel(factory, world.outsider)
+        url = f"{API}/funnels/reorder"
+        for ids in (
+            [second["id"]],
+            [second["id"], second["id"]],
+            [second["id"], foreign["id"]],
+            [second["id"], world.funnel["id"], foreign["id"]],
+        ):
+            refused = await factory.client.post(
+                url, json={"funnel_ids": ids}, headers=world.admin.headers
+            )
+            assert refused.status_code == 422, ids
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert error_locs(refused) == [["body", "funnel_ids"]]
+        listed = json_of(
+            await factory.client.get(f"{API}/funnels", headers=world.admin.headers), 200
+        )
+        assert [f["id"] for f in listed] == [world.funnel["id"], second["id"]]
+
+    async def test_only_an_organisation_manager_reorders(self, factory: Factory) -> None:
+        world = await teams(factory)
+        forbidden = await factory.client.post(
+            f"{API}/funnels/reorder",
+            json={"funnel_ids": [world.funnel["id"]]},
+            headers=world.head.headers,
+        )
+        assert forbidden.status_code == 403

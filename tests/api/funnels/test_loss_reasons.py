@@ -94,3 +94,49 @@ class TestLossReasons:
             await factory.client.patch(url, json={"name": "X"}, headers=outsider)
         ).status_code == 404
         assert (await factory.client.delete(url, headers=outsider)).status_code == 404
+
+
+class TestLossReasonOrder:
+    async def test_an_admin_reorders_every_reason_deactivated_ones_too(
+        self, factory: Factory
+    ) -> None:
+        world = await teams(factory)
+        url = f"{API}/loss-reasons"
+        everything = json_of(
+            await factory.client.get(
+                url, params={"include_inactive": True}, headers=world.admin.headers
+            ),
+            200,
+        )
+        retired = everything[0]
+        json_of(
+            await factory.client.patch(
+                f"{url}/{retired['id']}", json={"is_active": False}, headers=world.admin.headers
+            ),
+            200,
+        )
+        wanted = [r["id"] for r in reversed(everything)]
+        reordered = json_of(
+            await factory.client.post(
+                f"{url}/reorder", json={"reason_ids": wanted}, headers=world.admin.headers
+            ),
+            200,
+        )
+        assert [r["id"] for r in reordered] == wanted
+        assert [r["position"] for r in reordered] == list(range(len(wanted)))
+        offered = json_of(await factory.client.get(url, headers=world.seller.headers), 200)
+        assert [r["id"] for r in offered] == [i for i in wanted if i != retired["id"]]
+
+        without_retired = await factory.client.post(
+            f"{url}/reorder", json={"reason_ids": wanted[:-1]}, headers=world.admin.headers
+        )
+        assert without_retired.status_code == 422
+        assert without_retired.headers["content-type"] == "application/problem+json"
+        forbidden = await factory.client.post(
+            f"{url}/reorder", json={"reason_ids": wanted}, headers=world.seller.headers
+        )
+        assert forbidden.status_code == 403
+        elsewhere = await factory.client.post(
+            f"{url}/reorder", json={"reason_ids": wanted}, headers=world.outsider.headers
+        )
+        assert elsewhere.status_code == 422

@@ -719,6 +719,15 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         request=lambda s: {"json": {"stage_ids": [str(i) for i in reversed(s.stages)]}},
         fresh="funnel",
     ),
+    # The order must name every funnel; one unknown id is refused (422) once permitted.
+    "reorder_funnels": OrgLevel(
+        _at("/funnels/reorder"),
+        _ORG,
+        method="POST",
+        request=lambda _: {"json": {"funnel_ids": [str(uuid.uuid4())]}},
+        on_record=False,
+        expect=lambda role: 422 if _holds(role, _ORG) else 403,
+    ),
     "list_loss_reasons": OrgLevel(_at("/loss-reasons"), (P.DEALS_READ,), on_record=False),
     "create_loss_reason": OrgLevel(
         _at("/loss-reasons"),
@@ -738,6 +747,14 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         204,
         method="DELETE",
         fresh="loss_reason",
+    ),
+    "reorder_loss_reasons": OrgLevel(
+        _at("/loss-reasons/reorder"),
+        _ORG,
+        method="POST",
+        request=lambda _: {"json": {"reason_ids": [str(uuid.uuid4())]}},
+        on_record=False,
+        expect=lambda role: 422 if _holds(role, _ORG) else 403,
     ),
     # --- custom fields, document types, relationship follow-ups ----------------------------
     "list_custom_fields": OrgLevel(_at("/custom-fields"), None, on_record=False),
@@ -772,6 +789,14 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     ),
     "update_document_type": OrgLevel(
         lambda s: f"/document-types/{s.document_type}", _ORG, method="PATCH", request=_json({})
+    ),
+    "reorder_document_types": OrgLevel(
+        _at("/document-types/reorder"),
+        _ORG,
+        method="POST",
+        request=lambda _: {"json": {"type_ids": [str(uuid.uuid4())]}},
+        on_record=False,
+        expect=lambda role: 422 if _holds(role, _ORG) else 403,
     ),
     "list_relationship_follow_ups": OrgLevel(
         _at("/relationship-follow-ups"), (P.CLIENTS_READ,), on_record=False
