@@ -79,6 +79,12 @@ CHUNK = 25_000  # deals generated and copied at a time
 YEARS = 10
 # migration 0011's triggers on deals, off during the COPY load.
 COUNTER_TRIGGERS = ("deal_counters_insert", "deal_counters_update", "deal_counters_delete")
+# migration 0020's triggers keeping clients' last activity and next task, off during the load.
+CLIENT_WORK_TRIGGERS = tuple(
+    (table, f"clients_work_{kind}_{op}")
+    for table, kind in (("activities", "activity"), ("tasks", "task"))
+    for op in ("insert", "update", "delete")
+)
 BULK_TABLES = (
     "clients",
     "contacts",
@@ -1032,6 +1038,8 @@ async def load(args: argparse.Namespace, servers: Servers, phases: Phases) -> No
                 # rebuilt once after the load instead.
                 for trigger in COUNTER_TRIGGERS:
                     await conn.execute(sa.text(f"ALTER TABLE deals DISABLE TRIGGER {trigger}"))
+                for table, trigger in CLIENT_WORK_TRIGGERS:
+                    await conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
                 await conn.commit()
             gen = Generator(org, datetime.now(UTC), args.seed)
             counts: dict[str, int] = dict.fromkeys(BULK_TABLES, 0)
@@ -1095,6 +1103,16 @@ async def load(args: argparse.Namespace, servers: Servers, phases: Phases) -> No
                 ).scalar_one()
                 await conn.commit()
                 print(f"    {rows:,} counter rows")
+            with phases("client work: triggers back on, clients_work_rebuild"):
+                for table, trigger in CLIENT_WORK_TRIGGERS:
+                    await conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+                rows = (
+                    await conn.execute(
+                        sa.text("SELECT sum(clients_work_rebuild(id)) FROM organisations")
+                    )
+                ).scalar_one()
+                await conn.commit()
+                print(f"    {rows:,} clients with a last activity or a next task")
             with phases("VACUUM ANALYZE"):
                 raw = await _raw(conn)
                 await raw.execute("VACUUM (ANALYZE) " + ", ".join((*BULK_TABLES, "deal_counters")))
@@ -1484,6 +1502,12 @@ def _cases(
         Case("board next page of a column", 20, board_column),
         Case("clients first page", 20, _fixed("/api/v1/clients?limit=50")),
         Case("clients cursor pages", 20, walk("/api/v1/clients?limit=50")),
+        Case(
+            "clients by last activity, pages",
+            20,
+            walk("/api/v1/clients?limit=50&sort=-last_activity_at"),
+        ),
+        Case("clients by next task, pages", 20, walk("/api/v1/clients?limit=50&sort=next_task_at")),
         Case("clients search name", 20, _fixed(f"/api/v1/clients?limit=50&q={quote(fragment)}")),
         Case("clients search phone", 20, _fixed(f"/api/v1/clients?limit=50&q={phone_digits}")),
         Case("single deal", 10, each("/api/v1/deals/{}", 0)),

@@ -5,7 +5,7 @@ A client merged into another answers 404 with ``merged_into_id`` naming the surv
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -24,6 +24,7 @@ from api.pagination import (
     encode_cursor,
     ident,
     moment,
+    nullable,
     text,
 )
 from api.schemas.base import MAX_FILTER_VALUES, AwareMoment, Name
@@ -51,7 +52,7 @@ from api.schemas.clients import (
 from api.schemas.jobs import JobRead
 from domain.clients.model import ClientKind, ClientView, RelationshipType, Temperature
 from domain.clients.ports import ClientFilter, ClientSort
-from domain.clients.services.clients import COUNT_CAP
+from domain.clients.services.clients import COUNT_CAP, sort_key
 from domain.staff.services.users import user_names
 
 router = APIRouter(prefix="/clients", tags=["clients"])
@@ -134,7 +135,13 @@ async def client_filters(
 
 
 FiltersDep = Annotated[tuple[ClientFilter, list[tuple[str, str]]], Depends(client_filters)]
-SortQuery = Annotated[ClientSort, Query(description="name, created_at, updated_at; - for desc")]
+SortQuery = Annotated[
+    ClientSort,
+    Query(
+        description="name, created_at, updated_at, last_activity_at (never contacted: the "
+        "oldest), next_task_at (nothing planned: the latest); - for desc"
+    ),
+]
 _LIST_DESCRIPTION = (
     "Visible clients, filtered. Custom fields filter as cf.<key>=value, and numbers, dates "
     "and money amounts by range as cf.<key>.gte= / cf.<key>.lte=."
@@ -167,13 +174,15 @@ async def create_client(
     return ClientRead.of(view)
 
 
-def _sort_value(view: ClientView, sort: ClientSort) -> CursorValue:
-    value: CursorValue = getattr(view.client, sort.column)
-    return value
+def _cursor_key(view: ClientView, sort: ClientSort) -> tuple[CursorValue, UUID]:
+    value, client_id = sort_key(view, sort)
+    return cast(CursorValue, value), client_id
 
 
 def _decode(cursor: str | None, sort: ClientSort) -> tuple[object, UUID] | None:
-    value: KeyPart[object] = text if sort.column == "name" else moment
+    value: KeyPart[object | None] = text if sort.column == "name" else moment
+    if sort.nullable:
+        value = nullable(value)
     return decode_cursor(cursor, value, ident)
 
 
@@ -199,7 +208,7 @@ async def list_clients(
     last = views[limit - 1] if len(views) > limit else None
     return ClientPage(
         items=[ClientRead.of(v) for v in views[:limit]],
-        next_cursor=encode_cursor(_sort_value(last, sort), last.client.id) if last else None,
+        next_cursor=encode_cursor(*_cursor_key(last, sort)) if last else None,
     )
 
 

@@ -31,6 +31,11 @@ class ClientSort(enum.StrEnum):
     CREATED_AT_DESC = "-created_at"
     UPDATED_AT = "updated_at"
     UPDATED_AT_DESC = "-updated_at"
+    # Never contacted sorts as the oldest activity; nothing planned as the latest next task.
+    LAST_ACTIVITY_AT = "last_activity_at"
+    LAST_ACTIVITY_AT_DESC = "-last_activity_at"
+    NEXT_TASK_AT = "next_task_at"
+    NEXT_TASK_AT_DESC = "-next_task_at"
 
     @property
     def column(self) -> str:
@@ -39,6 +44,17 @@ class ClientSort(enum.StrEnum):
     @property
     def descending(self) -> bool:
         return self.value.startswith("-")
+
+    @property
+    def nullable(self) -> bool:
+        """Whether a client may have no value to sort by."""
+        return self.column in ("last_activity_at", "next_task_at")
+
+    @property
+    def nulls_low(self) -> bool:
+        """Whether a missing value sorts before every value (first ascending, last
+        descending) rather than after them."""
+        return self.column == "last_activity_at"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

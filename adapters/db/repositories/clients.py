@@ -124,17 +124,16 @@ class SqlClientRepository(SqlRepository):
         query, few = await self._filtered(sa.select(clients), scope, filters)
         column = clients.c[sort.column]
         if after is not None:
-            key = sa.tuple_(column, clients.c.id)
-            bound = sa.tuple_(sa.literal(after[0], column.type), sa.literal(after[1]))
-            query = query.where(key < bound if sort.descending else key > bound)
+            query = query.where(_after(column, sort, after))
         # A search's few matches are read by their keys or their index, then sorted by an
         # expression of the same order that no index gives: otherwise the planner walks the
         # sort column's index over every client of the organisation, checking each one.
         order = _opaque(column) if few else column
-        if sort.descending:
-            query = query.order_by(order.desc(), clients.c.id.desc())
-        else:
-            query = query.order_by(order.asc(), clients.c.id.asc())
+        ordered = order.desc() if sort.descending else order.asc()
+        if sort.nullable:
+            nulls_first = sort.nulls_low != sort.descending
+            ordered = ordered.nulls_first() if nulls_first else ordered.nulls_last()
+        query = query.order_by(ordered, clients.c.id.desc() if sort.descending else clients.c.id)
         rows = await self._conn.execute(query.limit(limit))
         return [_client(r._mapping) for r in rows]
 
@@ -174,7 +173,7 @@ class SqlClientRepository(SqlRepository):
             r.id: ClientWork(
                 responsible_name=r.full_name,
                 last_activity_at=r.last_activity_at,
-                next_task_at=r.due_at,
+                next_task_at=r.next_task_at,
                 next_task_title=r.title,
             )
             for r in rows
@@ -581,6 +580,27 @@ def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
+def _after(
+    column: sa.ColumnElement[Any], sort: ClientSort, after: tuple[object, UUID]
+) -> sa.ColumnElement[bool]:
+    """The clients after the keyset ``after`` (value, id) in ``sort`` order; a NULL value
+    sorts before every value when ``sort.nulls_low``, else after them."""
+    value, ident = after
+    forwards = not sort.descending
+    if value is None:
+        # Among the clients without a value, then (when they come first) all those with one.
+        rest = sa.and_(column.is_(None), clients.c.id > ident if forwards else clients.c.id < ident)
+        nulls_first = sort.nulls_low == forwards
+        return sa.or_(rest, column.is_not(None)) if nulls_first else rest
+    key = sa.tuple_(column, clients.c.id)
+    bound = sa.tuple_(sa.literal(value, column.type), sa.literal(ident))
+    beyond = key > bound if forwards else key < bound
+    if sort.nullable and sort.nulls_low != forwards:
+        # The clients without a value come after every value.
+        return sa.or_(beyond, column.is_(None))
+    return beyond
+
+
 def _opaque(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """``column`` as an expression of the same order that no index provides."""
     if isinstance(column.type, sa.String):
@@ -888,15 +908,12 @@ _SCAN_STORE = sa.text(
 @functools.cache
 def _work_statement() -> sa.Select[Any]:
     """The page's responsible names, last activity and next open task, by client: built once
-    (every list page runs it), the organisation and the page's ids as parameters."""
+    (every list page runs it), the organisation and the page's ids as parameters. The two
+    times are the client row's (kept by triggers, migration 0020), the title the first open
+    task's in due order."""
     organisation_id = sa.bindparam("organisation_id", type_=clients.c.organisation_id.type)
     client_ids = sa.bindparam("client_ids", type_=ARRAY(clients.c.id.type))
     c = clients.alias("c")
-    last_activity = (
-        sa.select(sa.func.max(activities.c.occurred_at))
-        .where(activities.c.organisation_id == organisation_id, activities.c.client_id == c.c.id)
-        .scalar_subquery()
-    )
     next_task = (
         sa.select(tasks.c.due_at, tasks.c.title)
         .where(
@@ -912,8 +929,8 @@ def _work_statement() -> sa.Select[Any]:
         sa.select(
             c.c.id,
             users.c.full_name,
-            last_activity.label("last_activity_at"),
-            next_task.c.due_at,
+            c.c.last_activity_at,
+            c.c.next_task_at,
             next_task.c.title,
         )
         .select_from(

@@ -42,6 +42,10 @@ clients = sa.Table(
     sa.Column("notes", sa.Text, nullable=True),
     # Inbound requests (form, call, manual) counted for the "potential" relationship type.
     sa.Column("inbound_requests", sa.Integer, nullable=False, server_default="0"),
+    # Kept by triggers on activities and tasks (migration 0020), for sorting the list: the
+    # latest activity, and the due time of the earliest open task.
+    sa.Column("last_activity_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("next_task_at", sa.DateTime(timezone=True), nullable=True),
     *tenant_ref("merged_into_id", "clients", ondelete="SET NULL"),
     *user_ref("created_by"),
     created_at(),
@@ -57,6 +61,14 @@ clients = sa.Table(
     ),
     sa.Index("ix_clients_organisation_id_created_at_id", "organisation_id", "created_at", "id"),
     sa.Index("ix_clients_organisation_id_updated_at_id", "organisation_id", "updated_at", "id"),
+    # Never (NULL) is the oldest activity: first forwards, last backwards (most recent first).
+    sa.Index(
+        "ix_clients_organisation_id_last_activity_at_id",
+        "organisation_id",
+        sa.text("last_activity_at NULLS FIRST"),
+        "id",
+    ),
+    sa.Index("ix_clients_organisation_id_next_task_at_id", "organisation_id", "next_task_at", "id"),
     sa.Index("ix_clients_organisation_id_responsible_id", "organisation_id", "responsible_id"),
     sa.Index(
         "ix_clients_organisation_id_relationship_type", "organisation_id", "relationship_type"

@@ -50,8 +50,10 @@ PageFetcher = Callable[[ClientView | None, int], Awaitable[Sequence[ClientView]]
 
 
 def sort_key(view: ClientView, sort: ClientSort) -> tuple[object, UUID]:
-    """The keyset of a client in ``sort`` order (for next_cursor)."""
-    return getattr(view.client, sort.column), view.client.id
+    """The keyset of a client in ``sort`` order (for next_cursor). Last activity and next task
+    are the client's work, read with the page from the same row the list sorted by."""
+    holder = view.work if sort.nullable else view.client
+    return getattr(holder, sort.column), view.client.id
 
 
 class ClientService:

@@ -3572,7 +3572,7 @@ export interface components {
          * ClientSort
          * @enum {string}
          */
-        ClientSort: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+        ClientSort: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at" | "last_activity_at" | "-last_activity_at" | "next_task_at" | "-next_task_at";
         /** ClientUpdate */
         ClientUpdate: {
             /** Kind */
@@ -12080,7 +12080,7 @@ export interface operations {
     list_clients: {
         parameters: {
             query?: {
-                /** @description name, created_at, updated_at; - for desc */
+                /** @description name, created_at, updated_at, last_activity_at (never contacted: the oldest), next_task_at (nothing planned: the latest); - for desc */
                 sort?: components["schemas"]["ClientSort"];
                 /** @description Page size */
                 limit?: number;
@@ -12287,7 +12287,7 @@ export interface operations {
             query?: {
                 /** @description csv or xlsx */
                 format?: "csv" | "xlsx";
-                /** @description name, created_at, updated_at; - for desc */
+                /** @description name, created_at, updated_at, last_activity_at (never contacted: the oldest), next_task_at (nothing planned: the latest); - for desc */
                 sort?: components["schemas"]["ClientSort"];
                 responsible_id?: string[] | null;
                 relationship_type?: ("cold" | "potential" | "current" | "permanent")[] | null;

@@ -11,7 +11,7 @@ from httpx import AsyncClient
 
 from adapters.bootstrap import Container
 from tests.api.activities.support import client_of, deal_of, now, world
-from tests.api.clients.support import API, create_client, json_of, two_teams
+from tests.api.clients.support import API, create_client, if_match, json_of, two_teams
 from tests.factories import Factory, Session
 
 
@@ -79,6 +79,139 @@ class TestListColumns:
         )
         assert card["next_task_title"] == "Перезвонить"
         assert card["responsible_name"] == "Пётр Сидоров"
+
+
+async def _post(factory: Factory, session: Session, path: str, body: dict[str, object]) -> dict:
+    response = await factory.client.post(f"{API}/{path}", json=body, headers=session.headers)
+    return json_of(response, 201)  # type: ignore[no-any-return]
+
+
+async def _all_pages(factory: Factory, session: Session, query: str) -> list[str]:
+    """Every client's name, a page of one at a time, following next_cursor."""
+    names: list[str] = []
+    cursor = None
+    while True:
+        url = f"{API}/clients?{query}&limit=1" + (f"&cursor={cursor}" if cursor else "")
+        body = json_of(await factory.client.get(url, headers=session.headers), 200)
+        names += [c["name"] for c in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return names
+
+
+class TestSortByWork:
+    async def test_by_last_activity_and_next_task_in_both_directions_page_by_page(
+        self, factory: Factory
+    ) -> None:
+        """Never contacted sorts as the oldest activity, nothing planned as the furthest task;
+        the values follow the activities and tasks as they are logged, moved, done, deleted."""
+        _, admin = await factory.admin_session()
+        made = {
+            name: await create_client(factory, admin, name=f"{name} Работа")
+            for name in ("Аист", "Бобр", "Волк", "Гусь")
+        }
+        ids = {name: client["id"] for name, client in made.items()}
+        for name, days_ago in (("Аист", 10), ("Бобр", 1), ("Гусь", 5), ("Волк", 30)):
+            at = (now() - timedelta(days=days_ago)).isoformat()
+            activity = await _post(
+                factory,
+                admin,
+                "activities",
+                {"kind": "call", "client_id": ids[name], "occurred_at": at},
+            )
+            if name == "Волк":  # logged by mistake, then deleted: Волк was never contacted
+                gone = await factory.client.delete(
+                    f"{API}/activities/{activity['id']}", headers=admin.headers
+                )
+                assert gone.status_code == 204
+        tasks = {}
+        for name, days in (("Аист", 3), ("Бобр", 1), ("Гусь", 7)):
+            due = (now() + timedelta(days=days)).isoformat()
+            tasks[name] = await _post(
+                factory, admin, "tasks", {"title": "Звонок", "client_id": ids[name], "due_at": due}
+            )
+        # Бобр's only task is done; Гусь's is brought forward to tomorrow + 1 day.
+        done = await factory.client.post(
+            f"{API}/tasks/{tasks['Бобр']['id']}/complete", headers=admin.headers
+        )
+        assert done.status_code == 200
+        moved = await factory.client.patch(
+            f"{API}/tasks/{tasks['Гусь']['id']}",
+            json={"due_at": (now() + timedelta(days=2)).isoformat()},
+            headers={**admin.headers, **if_match(1)},
+        )
+        json_of(moved, 200)
+
+        def named(names: list[str]) -> list[str]:
+            return [f"{n} Работа" for n in names]
+
+        by_id = sorted(("Бобр", "Волк"), key=lambda n: ids[n])
+        expected = {
+            "last_activity_at": named(["Волк", "Аист", "Гусь", "Бобр"]),
+            "-last_activity_at": named(["Бобр", "Гусь", "Аист", "Волк"]),
+            "next_task_at": named(["Гусь", "Аист", *by_id]),
+            "-next_task_at": named([*reversed(by_id), "Аист", "Гусь"]),
+        }
+        for sort, order in expected.items():
+            assert await _all_pages(factory, admin, f"sort={sort}") == order, sort
+            # A search reads its few matches and sorts them apart: the same order.
+            assert await _all_pages(factory, admin, f"sort={sort}&q={quote('работа')}") == order
+
+        # Logging a call does not make an open client form stale.
+        card = await factory.client.get(f"{API}/clients/{ids['Волк']}", headers=admin.headers)
+        assert json_of(card, 200)["last_activity_at"] is None
+        version = card.headers["etag"]
+        await _post(
+            factory,
+            admin,
+            "activities",
+            {"kind": "call", "client_id": ids["Волк"], "occurred_at": now().isoformat()},
+        )
+        card = await factory.client.get(f"{API}/clients/{ids['Волк']}", headers=admin.headers)
+        assert card.headers["etag"] == version
+        assert json_of(card, 200)["last_activity_at"] is not None
+        assert (await _all_pages(factory, admin, "sort=-last_activity_at"))[0] == "Волк Работа"
+
+    async def test_a_merge_carries_the_others_history_into_the_survivors_values(
+        self, factory: Factory
+    ) -> None:
+        _, admin = await factory.admin_session()
+        survivor = await create_client(factory, admin, name="Остаётся")
+        other = await create_client(factory, admin, name="Уходит")
+        called = now() - timedelta(days=1)
+        await _post(
+            factory,
+            admin,
+            "activities",
+            {"kind": "call", "client_id": other["id"], "occurred_at": called.isoformat()},
+        )
+        due = now() + timedelta(days=4)
+        await _post(
+            factory,
+            admin,
+            "tasks",
+            {"title": "Счёт", "client_id": other["id"], "due_at": due.isoformat()},
+        )
+        json_of(
+            await factory.client.post(
+                f"{API}/clients/{survivor['id']}/merge",
+                json={"other_id": other["id"]},
+                headers={**admin.headers, **if_match(1)},
+            ),
+            200,
+        )
+        row = json_of(
+            await factory.client.get(f"{API}/clients/{survivor['id']}", headers=admin.headers),
+            200,
+        )
+        assert row["last_activity_at"][:16] == called.isoformat()[:16]
+        assert row["next_task_at"][:16] == due.isoformat()[:16]
+
+    async def test_a_bad_sort_names_the_field(self, factory: Factory) -> None:
+        _, admin = await factory.admin_session()
+        response = await factory.client.get(f"{API}/clients?sort=last_call", headers=admin.headers)
+        problem = json_of(response, 422)
+        assert problem["errors"][0]["loc"] == ["query", "sort"]
 
 
 class TestCount:

@@ -214,6 +214,21 @@ describe('ClientList', () => {
     expect(router.state.location.search).toBe('?sort=-name');
     await user.click(screen.getByRole('button', { name: 'Изменён' }));
     await waitFor(() => expect(sorts.at(-1)).toBe('-updated_at'));
+    // Last activity: the most recent first, then the longest untouched, then back to names.
+    const last = 'Последнее касание';
+    await user.click(screen.getByRole('button', { name: last }));
+    await waitFor(() => expect(sorts.at(-1)).toBe('-last_activity_at'));
+    expect(screen.getByRole('columnheader', { name: `${last} ↓` })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
+    await user.click(screen.getByRole('button', { name: `${last} ↓` }));
+    await waitFor(() => expect(sorts.at(-1)).toBe('last_activity_at'));
+    await user.click(screen.getByRole('button', { name: `${last} ↑` }));
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+    // The next task: the nearest first.
+    await user.click(screen.getByRole('button', { name: 'Следующая задача' }));
+    await waitFor(() => expect(sorts.at(-1)).toBe('next_task_at'));
   });
 
   it('saves the current filter under a name and opens a saved one', async () => {

@@ -47,7 +47,20 @@ const SORTS = [
   '-created_at',
   'created_at',
   '-updated_at',
+  '-last_activity_at',
+  'last_activity_at',
+  'next_task_at',
+  '-next_task_at',
 ] as const satisfies readonly ClientSort[];
+// A sortable header's first click, and its second (the other direction; a third goes back to
+// the name). Recent activity and the nearest task come first, as a seller looks for them.
+const HEADER_SORTS = {
+  name: ['name', '-name'],
+  last_activity_at: ['-last_activity_at', 'last_activity_at'],
+  next_task_at: ['next_task_at', '-next_task_at'],
+  updated_at: ['-updated_at', 'updated_at'],
+} as const satisfies Record<string, readonly [ClientSort, ClientSort]>;
+type SortableColumn = keyof typeof HEADER_SORTS;
 // A row's usual height; the virtualiser measures the real ones.
 const ROW_ESTIMATE = 52;
 // Start loading the next page this many rows before the end.
@@ -114,22 +127,32 @@ export function ClientList() {
     timeStyle: 'short',
   });
 
-  const sortBy = (column: 'name' | 'updated_at') => {
+  const sortBy = (column: SortableColumn) => {
     const current = filters.sort ?? 'name';
+    const [first, second] = HEADER_SORTS[column];
     const next: ClientSort =
-      column === 'name'
-        ? current === 'name'
-          ? '-name'
-          : 'name'
-        : current === '-updated_at'
-          ? 'name'
-          : '-updated_at';
+      current === first ? second : current === second && column !== 'name' ? 'name' : first;
     setParam('sort', next === 'name' ? null : next);
   };
-  const arrow = (column: 'name' | 'updated_at') => {
+  const arrow = (column: SortableColumn) => {
     const current = filters.sort ?? 'name';
-    if (column === 'name') return current === 'name' ? ' ↑' : current === '-name' ? ' ↓' : '';
-    return current === '-updated_at' ? ' ↓' : '';
+    const [first, second] = HEADER_SORTS[column];
+    if (current !== first && current !== second) return '';
+    return current.startsWith('-') ? ' ↓' : ' ↑';
+  };
+  const sortHeader = (column: SortableColumn, label: string) => {
+    const current = filters.sort ?? 'name';
+    const active = (HEADER_SORTS[column] as readonly ClientSort[]).includes(current);
+    return (
+      <Table.Th
+        aria-sort={active ? (current.startsWith('-') ? 'descending' : 'ascending') : undefined}
+      >
+        <UnstyledButton onClick={() => sortBy(column)} fw={700} fz="sm">
+          {label}
+          {arrow(column)}
+        </UnstyledButton>
+      </Table.Th>
+    );
   };
 
   return (
@@ -244,24 +267,14 @@ export function ClientList() {
           onOpen={(id) => void navigate(`/clients/${id}`)}
           header={
             <Table.Tr>
-              <Table.Th>
-                <UnstyledButton onClick={() => sortBy('name')} fw={700} fz="sm">
-                  {t('clients.name')}
-                  {arrow('name')}
-                </UnstyledButton>
-              </Table.Th>
+              {sortHeader('name', t('clients.name'))}
               <Table.Th>{t('clientList.phone')}</Table.Th>
               <Table.Th>{t('clients.responsible')}</Table.Th>
               <Table.Th>{t('clients.relationshipType')}</Table.Th>
               <Table.Th>{t('clients.temperature')}</Table.Th>
-              <Table.Th>{t('clientList.lastActivity')}</Table.Th>
-              <Table.Th>{t('clientList.nextTask')}</Table.Th>
-              <Table.Th>
-                <UnstyledButton onClick={() => sortBy('updated_at')} fw={700} fz="sm">
-                  {t('clients.updatedAt')}
-                  {arrow('updated_at')}
-                </UnstyledButton>
-              </Table.Th>
+              {sortHeader('last_activity_at', t('clientList.lastActivity'))}
+              {sortHeader('next_task_at', t('clientList.nextTask'))}
+              {sortHeader('updated_at', t('clients.updatedAt'))}
             </Table.Tr>
           }
           renderRow={(client) => (
