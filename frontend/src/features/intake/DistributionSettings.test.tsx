@@ -98,8 +98,11 @@ describe('DistributionSettings', () => {
     await waitFor(() =>
       expect(api.callsTo('POST', '/api/v1/intake/distribution-rules')).toHaveLength(1),
     );
-    // The server refused the name: the field says so, the dialog stays open.
-    expect(await within(dialog).findByText('Сервер не принял это значение')).toBeInTheDocument();
+    // The server refused the name: the field says so in the reader's language (a domain rule
+    // without a code of its own gets the general sentence), the dialog stays open.
+    expect(
+      await within(dialog).findByText('Значение не принято: проверьте его'),
+    ).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Сохранить' }));
     await waitFor(() =>
       expect(api.callsTo('POST', '/api/v1/intake/distribution-rules')).toHaveLength(2),

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { adminUser, json, mockApi } from '../../test/api';
+import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
 import { catalogue } from './fixtures';
@@ -84,5 +84,54 @@ describe('ApiKeySettings', () => {
     expect(
       within(dialog).queryByRole('checkbox', { name: 'Видеть сделки' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('checks the name and the expiry as they are typed and puts server errors on their fields', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/api-keys': () => json(200, []),
+      'GET /api/v1/permissions': () => json(200, catalogue),
+      'POST /api/v1/api-keys': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'name'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+          {
+            loc: ['body', 'expires_at'],
+            msg: 'must be between 2000-01-01 and 2100-12-31',
+            code: 'date_outside_window',
+            ctx: { min: '2000-01-01', max: '2100-12-31' },
+          },
+        ]),
+    });
+    const { user } = renderApp('/settings/api-keys');
+
+    await user.click(await screen.findByRole('button', { name: 'Новый ключ' }, { timeout: 5000 }));
+    const dialog = await screen.findByRole('dialog');
+    const name = within(dialog).getByLabelText(/Название/);
+    await user.click(name);
+    await user.paste('к'.repeat(201));
+    // Said while typing, before anything is sent.
+    expect(name).toHaveAccessibleDescription(/Не длиннее 200 символов/);
+    await user.clear(name);
+    expect(await within(dialog).findByText('Обязательное поле')).toBeInTheDocument();
+    const expires = within(dialog).getByLabelText(/Действует до/);
+    await user.type(expires, '2001-01-01');
+    expect(await within(dialog).findByText('Дата уже прошла')).toBeInTheDocument();
+    await user.clear(expires);
+    await user.type(expires, '2199-01-01');
+    expect(within(dialog).queryByText('Дата уже прошла')).not.toBeInTheDocument();
+
+    await user.type(name, 'Телефония');
+    await user.click(await within(dialog).findByRole('checkbox', { name: 'Видеть клиентов' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Создать' }));
+
+    // Each error on the field that holds it: expires_at is the form's expiry date.
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(expires).toHaveAccessibleDescription(/Дата должна быть от 2000-01-01 до 2100-12-31/);
+    expect(api.callsTo('POST', '/api/v1/api-keys')).toHaveLength(1);
   });
 });

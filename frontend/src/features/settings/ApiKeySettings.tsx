@@ -20,6 +20,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../auth/queries';
 import { LoadError } from '../shell/LoadError';
+import { maxLength, required, rules } from '../../forms/rules';
 import { markRefusedFields, permissionLabel } from './formHelpers';
 import { Refusal } from './Refusal';
 import {
@@ -145,6 +146,16 @@ export function ApiKeySettings() {
   );
 }
 
+// domain/auth/model.py API_KEY_NAME_MAX
+const API_KEY_NAME_MAX = 200;
+
+/** Today in the browser's calendar, as an <input type="date"> writes it. */
+function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 function ApiKeyCreate({ onClose }: { onClose: (created: ApiKeyCreated | null) => void }) {
   const { t } = useTranslation();
   const me = useMe();
@@ -152,9 +163,13 @@ function ApiKeyCreate({ onClose }: { onClose: (created: ApiKeyCreated | null) =>
   const create = useCreateApiKey();
   const form = useForm({
     initialValues: { name: '', permissions: [] as string[], expires_on: '' },
+    validateInputOnChange: true,
     validate: {
-      name: (value) => (value.trim() ? null : t('settings.required')),
+      name: rules(required(t, t('settings.required')), maxLength(t, API_KEY_NAME_MAX)),
       permissions: (value) => (value.length > 0 ? null : t('settings.apiKeys.permissionsNeeded')),
+      // A key that expired before it was made would never work.
+      expires_on: (value) =>
+        value && value < today() ? t('settings.apiKeys.expiresInPast') : null,
     },
   });
   // A key carries at most its creator's permissions: offer only those.
@@ -171,7 +186,9 @@ function ApiKeyCreate({ onClose }: { onClose: (created: ApiKeyCreated | null) =>
       {
         onSuccess: (key) => onClose(key),
         onError: (error) =>
-          markRefusedFields(form, error, ['name', 'permissions', 'expires_at'], t),
+          markRefusedFields(form, error, ['name', 'permissions'], t, {
+            expires_at: 'expires_on',
+          }),
       },
     ),
   );

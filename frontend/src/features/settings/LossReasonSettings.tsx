@@ -2,6 +2,7 @@ import { Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } fr
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { maxLength, required, rules } from '../../forms/rules';
 import { LoadError } from '../shell/LoadError';
 import { markRefusedFields } from './formHelpers';
 import { Refusal } from './Refusal';
@@ -16,7 +17,11 @@ export function LossReasonSettings() {
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const form = useForm({
     initialValues: { name: '' },
-    validate: { name: (value) => (value.trim() ? null : t('settings.required')) },
+    validateInputOnChange: true,
+    validate: {
+      // domain/funnels/model.py LOSS_REASON_NAME_MAX
+      name: rules(required(t, t('settings.required')), maxLength(t, 200)),
+    },
   });
   const add = form.onSubmit((values) =>
     save.mutate(

@@ -1,5 +1,6 @@
 import type { ParseKeys, TFunction } from 'i18next';
-import { mapProblemToFields, type ApiError } from '../../api/problem';
+import type { ApiError } from '../../api/problem';
+import { setServerErrors } from '../../forms/serverErrors';
 import type { Department, User } from './queries';
 
 /** A Mantine form's error setter, which is all a refusal needs of it. */
@@ -8,19 +9,22 @@ interface ErrorsTarget {
 }
 
 /**
- * Puts a refused save on the fields the server names (in the reader's language: the server's
- * own messages are English) and returns nothing more; the form shows <Refusal /> beside it.
+ * Puts a refused save on the fields the server names, each worded in the reader's language
+ * from its code (an error without one, the server's English, gets a general sentence); the
+ * form shows <Refusal /> beside it. `rename` maps a request path to the form field holding it.
  */
 export function markRefusedFields(
   form: ErrorsTarget,
   error: ApiError,
   fields: readonly string[],
   t: TFunction,
+  rename: Record<string, string> = {},
 ): void {
-  const named = Object.keys(
-    mapProblemToFields(error.problem, fields, { nested: true }).fieldErrors,
-  );
-  form.setErrors(Object.fromEntries(named.map((field) => [field, t('settings.fieldRefused')])));
+  setServerErrors(form, error, fields, {
+    nested: true,
+    rename,
+    uncoded: t('settings.fieldRefused'),
+  });
 }
 
 /**
