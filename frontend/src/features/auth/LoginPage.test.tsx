@@ -135,4 +135,26 @@ describe('LoginPage', () => {
     expect(screen.queryByText('Введите адрес эл. почты')).not.toBeInTheDocument();
     expect(email).not.toHaveAttribute('aria-invalid', 'true');
   });
+
+  it('puts the server’s field errors on the fields, not above the form', async () => {
+    mockApi({
+      'POST /api/v1/auth/login': () =>
+        problem(422, 'Invalid input', [
+          { loc: ['body', 'email'], msg: 'must be an e-mail address', code: 'not_an_email' },
+        ]),
+    });
+    const { user } = renderApp('/login');
+    const email = await screen.findByLabelText(/Эл. почта/);
+    await user.type(email, 'admin@localhost');
+    await user.type(screen.getByLabelText(/Пароль/), 'secret');
+    await user.click(screen.getByRole('button', { name: 'Войти' }));
+
+    await waitFor(() =>
+      expect(email).toHaveAccessibleDescription('Введите адрес эл. почты вида name@example.com'),
+    );
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // Fixing the field takes the server's word back.
+    await user.type(email, '.ru');
+    expect(email).not.toHaveAttribute('aria-invalid', 'true');
+  });
 });

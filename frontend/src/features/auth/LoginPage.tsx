@@ -13,7 +13,7 @@ import {
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router-dom';
-import { errorMessage } from '../../api/problem';
+import { ApiError, errorMessage, mapProblemToFields } from '../../api/problem';
 import { LanguageSwitcher } from '../../i18n/LanguageSwitcher';
 import { useIsSignedIn } from './authStore';
 import { useSignIn, type Credentials } from './signIn';
@@ -45,14 +45,17 @@ function useCredentials() {
   const { t } = useTranslation();
   const [values, setValues] = useState<Credentials>({ email: '', password: '' });
   const [problems, setProblems] = useState<Partial<Record<Field, Problem | null>>>({});
+  // What the server said of a field (already in the reader's language), until it is edited.
+  const [refused, setRefused] = useState<Partial<Record<Field, string>>>({});
   const check = (field: Field, value: string) =>
     setProblems((current) => ({ ...current, [field]: RULES[field](value) }));
   const inputProps = (field: Field) => ({
     value: values[field],
-    error: problems[field] ? t(problems[field]) : undefined,
+    error: problems[field] ? t(problems[field]) : refused[field],
     onChange: (event: { currentTarget: { value: string } }) => {
       const { value } = event.currentTarget;
       setValues((current) => ({ ...current, [field]: value }));
+      setRefused((current) => ({ ...current, [field]: undefined }));
       if (problems[field]) check(field, value);
     },
     onBlur: () => {
@@ -65,7 +68,16 @@ function useCredentials() {
     setProblems(found);
     return !found.email && !found.password;
   };
-  return { values, inputProps, validate };
+  /** Puts a refused sign-in's field errors on the fields; true when any field took one. */
+  const refuse = (failure: unknown) => {
+    const { fieldErrors } =
+      failure instanceof ApiError
+        ? mapProblemToFields(failure.problem, ['email', 'password'])
+        : { fieldErrors: {} };
+    setRefused(fieldErrors);
+    return Object.keys(fieldErrors).length > 0;
+  };
+  return { values, inputProps, validate, refuse };
 }
 
 export function LoginPage() {
@@ -74,10 +86,14 @@ export function LoginPage() {
   const signedIn = useIsSignedIn();
   const login = useSignIn();
   const form = useCredentials();
+  // A refusal said on its fields is not repeated above the form.
+  const [onFields, setOnFields] = useState(false);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (form.validate()) {
-      void login.signIn({ email: form.values.email.trim(), password: form.values.password });
+      void login
+        .signIn({ email: form.values.email.trim(), password: form.values.password })
+        .then((failure) => setOnFields(form.refuse(failure)));
     }
   };
 
@@ -93,7 +109,7 @@ export function LoginPage() {
           <form noValidate onSubmit={onSubmit}>
             <Stack>
               <Title order={2}>{t('auth.title')}</Title>
-              {login.error !== null && (
+              {login.error !== null && !onFields && (
                 <Alert color="red" role="alert">
                   {errorMessage(login.error, t)}
                 </Alert>

@@ -13,14 +13,17 @@ export type Credentials = components['schemas']['LoginRequest'];
 export function useSignIn() {
   const [isPending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const signIn = async (credentials: Credentials) => {
+  /** Resolves to the failure (null when signed in), so the form can put field errors on fields. */
+  const signIn = async (credentials: Credentials): Promise<unknown> => {
     setPending(true);
     setError(null);
     try {
       const signedIn = await unwrap(api.POST('/api/v1/auth/login', { body: credentials }));
       setTokens({ access: signedIn.access_token });
+      return null;
     } catch (failure) {
       setError(failure);
+      return failure;
     } finally {
       setPending(false);
     }

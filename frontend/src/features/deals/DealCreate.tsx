@@ -4,6 +4,8 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
+import { maxLength, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { clientKeys } from '../clients/queries';
 import { normaliseAmount } from './money';
 import { useCreateDeal, useFunnels } from './queries';
@@ -16,6 +18,8 @@ interface DealValues {
 }
 
 const FIELDS = ['title', 'amount', 'funnel_id'] as const;
+// domain/deals/model.py DEAL_TITLE_MAX
+const TITLE_MAX = 300;
 
 /** "New deal" for a client: a modal form; the deal lands in the chosen funnel's first stage. */
 export function DealCreate({
@@ -33,8 +37,9 @@ export function DealCreate({
   const create = useCreateDeal();
   const form = useForm<DealValues>({
     initialValues: { title: '', amount: '', funnel_id: null },
+    validateInputOnChange: true,
     validate: {
-      title: (value) => (value.trim() ? null : t('dealCreate.titleRequired')),
+      title: rules(required(t, t('dealCreate.titleRequired')), maxLength(t, TITLE_MAX)),
       amount: (value) =>
         normaliseAmount(value) === undefined ? t('dealCreate.amountInvalid') : null,
     },
@@ -73,9 +78,7 @@ export function DealCreate({
           });
           close();
         },
-        onError: (error) => {
-          form.setErrors(mapProblemToFields(error.problem, FIELDS).fieldErrors);
-        },
+        onError: (error) => setServerErrors(form, error, FIELDS),
       },
     );
   });

@@ -2,7 +2,9 @@ import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Textarea } from '
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../api/problem';
+import { errorMessage, mapProblemToFields } from '../../api/problem';
+import { maxLength, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { useLoseDeal, useLossReasons, type Deal } from './queries';
 
 interface LoseValues {
@@ -13,6 +15,10 @@ interface LoseValues {
   loss_making: boolean;
   public_conflict: boolean;
 }
+
+const FIELDS = ['loss_reason_id', 'comment'] as const;
+// domain/deals/model.py LOSS_COMMENT_MAX
+const COMMENT_MAX = 5000;
 
 export function DealLoseModal({
   deal,
@@ -35,10 +41,20 @@ export function DealLoseModal({
       loss_making: false,
       public_conflict: false,
     },
+    validateInputOnChange: true,
     validate: {
       loss_reason_id: (value) => (value ? null : t('deals.lossReasonRequired')),
+      comment: rules(maxLength(t, COMMENT_MAX)),
     },
   });
+  // A refusal that names a field is said on it; the alert keeps the rest.
+  const problem = lose.error ? mapProblemToFields(lose.error.problem, FIELDS) : null;
+  const formLevelErrors =
+    lose.error && problem
+      ? Object.keys(problem.fieldErrors).length === 0
+        ? [errorMessage(lose.error, t), ...problem.otherErrors]
+        : problem.otherErrors
+      : [];
 
   const submit = form.onSubmit((values) => {
     lose.mutate(
@@ -56,6 +72,7 @@ export function DealLoseModal({
           onLost?.(lost);
           onClose();
         },
+        onError: (error) => setServerErrors(form, error, FIELDS),
       },
     );
   });
@@ -64,11 +81,13 @@ export function DealLoseModal({
     <Modal opened onClose={onClose} title={`${t('deals.loseTitle')}: ${deal.title}`}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {lose.error ? (
+          {formLevelErrors.length > 0 && (
             <Alert color="red" role="alert">
-              {errorMessage(lose.error, t)}
+              {formLevelErrors.map((message) => (
+                <div key={message}>{message}</div>
+              ))}
             </Alert>
-          ) : null}
+          )}
           <Select
             label={t('deals.lossReason')}
             withAsterisk

@@ -19,7 +19,7 @@ describe('ProfileEdit', () => {
     const { user } = renderApp('/profile');
 
     const phone = await screen.findByLabelText('Телефон');
-    await user.type(phone, '12345');
+    await user.type(phone, '+7 000 000 00 00');
     await user.click(screen.getByRole('button', { name: 'Сохранить' }));
 
     await waitFor(() => expect(phone).toHaveAttribute('aria-invalid', 'true'));
@@ -28,7 +28,7 @@ describe('ProfileEdit', () => {
     // The message went to its field, so no general alert repeats it.
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     const [patch] = api.callsTo('PATCH', '/api/v1/users/me');
-    expect(JSON.parse(patch!.body)).toEqual({ phone: '12345' });
+    expect(JSON.parse(patch!.body)).toEqual({ phone: '+7 000 000 00 00' });
   });
 
   it('shows a problem that names no field above the form', async () => {
@@ -65,5 +65,22 @@ describe('ProfileEdit', () => {
     expect(await screen.findByRole('heading', { name: 'Profile' })).toBeInTheDocument();
     const [patch] = api.callsTo('PATCH', '/api/v1/users/me');
     expect(JSON.parse(patch!.body)).toEqual({ language: 'en' });
+  });
+
+  it('checks the name and the phone as they are typed', async () => {
+    signIn();
+    const api = mockApi({ 'GET /api/v1/users/me': () => json(200, adminUser) });
+    const { user } = renderApp('/profile');
+
+    const phone = await screen.findByLabelText('Телефон');
+    await user.type(phone, '12-34');
+    expect(phone).toHaveAccessibleDescription('Неверный номер телефона');
+    await user.type(phone, '567');
+    expect(phone).not.toHaveAttribute('aria-invalid', 'true');
+    const name = screen.getByLabelText(/Имя и фамилия/);
+    await user.clear(name);
+    expect(name).toHaveAccessibleDescription('Введите имя');
+    await user.click(screen.getByRole('button', { name: 'Сохранить' }));
+    expect(api.callsTo('PATCH', '/api/v1/users/me')).toHaveLength(0);
   });
 });

@@ -3,6 +3,8 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
+import { maxLength, phone, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { LANGUAGES, type Language } from '../../i18n';
 import type { CurrentUser } from '../auth/queries';
 import { TimeZoneSelect } from '../shell/TimeZoneSelect';
@@ -36,8 +38,11 @@ export function ProfileEdit({ user }: { user: CurrentUser }) {
   const update = useUpdateMe({ inlineErrors: true });
   const form = useForm<ProfileValues>({
     initialValues: valuesOf(user),
+    validateInputOnChange: true,
     validate: {
-      full_name: (value) => (value.trim() ? null : t('profile.fullNameRequired')),
+      // api/schemas/users.py ProfileUpdate: a name of at most 200, a phone of at most 32.
+      full_name: rules(required(t, t('profile.fullNameRequired')), maxLength(t, 200)),
+      phone: rules(phone(t), maxLength(t, 32)),
     },
   });
 
@@ -66,9 +71,7 @@ export function ProfileEdit({ user }: { user: CurrentUser }) {
           message: t('profile.saved', { lng: saved.language }),
         });
       },
-      onError: (error) => {
-        form.setErrors(mapProblemToFields(error.problem, FIELDS).fieldErrors);
-      },
+      onError: (error) => setServerErrors(form, error, FIELDS),
     });
   });
 

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { adminUser, json, mockApi } from '../../test/api';
+import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
 import { board, salesFunnel } from '../deals/fixtures';
@@ -100,5 +100,66 @@ describe('SavedFilters', { timeout: 30_000 }, () => {
     await user.click(await screen.findByRole('menuitem', { name: /Проигранные/ }));
     await waitFor(() => expect(router.state.location.search).toBe('?view=list&status=lost'));
     await waitFor(() => expect(lists.at(-1)).toContain('status=lost'));
+  });
+
+  it('checks the name as it is typed and puts the server’s refusal on it', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/tasks': () => json(200, { items: [], next_cursor: null }),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/saved-filters': () =>
+        json(200, [{ ...filter('tasks', 'Звонки', ''), id: 'f-1' }]),
+      'PATCH /api/v1/saved-filters/f-1': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'name'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+        ]),
+    });
+    const { user } = renderApp('/tasks');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Мои фильтры' }, { timeout: 10_000 }),
+    );
+    await user.click(
+      await screen.findByLabelText('Переименовать фильтр Звонки', {}, { timeout: 5000 }),
+    );
+    const dialog = within(await screen.findByRole('dialog', { name: 'Переименовать фильтр' }));
+    const name = dialog.getByLabelText(/Название фильтра/);
+    await user.clear(name);
+    // Said while typing: nothing is sent for an empty name.
+    expect(name).toHaveAccessibleDescription('Обязательное поле');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    expect(api.callsTo('PATCH', '/api/v1/saved-filters/f-1')).toHaveLength(0);
+
+    await user.type(name, 'Звонки сегодня');
+    expect(name).not.toHaveAttribute('aria-invalid', 'true');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription('Уберите управляющие символы'));
+  });
+
+  it('says a failed load of the filters failed and retries it', async () => {
+    setTokens({ access: 'access-1' });
+    let fail = true;
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/tasks': () => json(200, { items: [], next_cursor: null }),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/saved-filters': () =>
+        fail ? problem(403, 'denied') : json(200, [filter('tasks', 'Звонки', 'due=today')]),
+    });
+    const { user } = renderApp('/tasks');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Мои фильтры' }, { timeout: 10_000 }),
+    );
+    expect(await screen.findByText('Не удалось загрузить данные.')).toBeInTheDocument();
+    expect(screen.queryByText('Сохранённых фильтров нет')).not.toBeInTheDocument();
+    fail = false;
+    await user.click(screen.getByRole('menuitem', { name: 'Повторить' }));
+    expect(await screen.findByRole('menuitem', { name: /Звонки/ })).toBeInTheDocument();
   });
 });

@@ -2,7 +2,9 @@ import { ActionIcon, Button, Group, Menu, Modal, Stack, TextInput } from '@manti
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { mapProblemToFields } from '../../api/problem';
 import { problemText } from '../../api/problemText';
+import { maxLength, required, rules } from '../../forms/rules';
 import {
   useDeleteSavedFilter,
   useRenameFilter,
@@ -36,7 +38,17 @@ export function SavedFilters({
   // The modal names a new filter (null) or renames one.
   const [naming, setNaming] = useState<{ filter: SavedFilter | null } | null>(null);
   const [name, setName] = useState('');
+  // The name's rule speaks once the name was edited, not on an untouched new form.
+  const [edited, setEdited] = useState(false);
   const pending = naming?.filter ? rename : save;
+  // domain/platform/saved_filters.py NAME_MAX
+  const nameRule = rules(required(t), maxLength(t, 100));
+  const nameError = edited ? nameRule(name) : null;
+  // A refusal that names the name is said on it as the server worded it; any other, in general.
+  const refusal = pending.isError
+    ? (mapProblemToFields(pending.error.problem, ['name']).fieldErrors.name ??
+      problemText(pending.error, t))
+    : null;
 
   const open = (filter: SavedFilter | null) => {
     // The menu closes, or it would keep the keyboard from the name being typed.
@@ -44,12 +56,14 @@ export function SavedFilters({
     save.reset();
     rename.reset();
     setName(filter?.name ?? '');
+    setEdited(false);
     setNaming({ filter });
   };
   const close = () => setNaming(null);
   const submit = () => {
     const trimmed = name.trim();
-    if (!trimmed || !naming) return;
+    setEdited(true);
+    if (nameRule(name) || !naming) return;
     const done = {
       onSuccess: () => {
         notifications.show({
@@ -77,7 +91,12 @@ export function SavedFilters({
         </Menu.Target>
         <Menu.Dropdown data-testid="saved-filters">
           {saved.isError ? (
-            <Menu.Item disabled>{t('errors.loadFailed')}</Menu.Item>
+            <>
+              <Menu.Item disabled>{t('errors.loadFailed')}</Menu.Item>
+              <Menu.Item closeMenuOnClick={false} onClick={() => void saved.refetch()}>
+                {saved.isFetching ? t('savedFilters.loading') : t('errors.retry')}
+              </Menu.Item>
+            </>
           ) : saved.isPending ? (
             <Menu.Item disabled>{t('savedFilters.loading')}</Menu.Item>
           ) : saved.data.length === 0 ? (
@@ -141,17 +160,21 @@ export function SavedFilters({
             <TextInput
               label={t('savedFilters.name')}
               value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
+              onChange={(event) => {
+                setName(event.currentTarget.value);
+                setEdited(true);
+                pending.reset();
+              }}
               maxLength={100}
               required
               data-autofocus
-              error={pending.isError ? problemText(pending.error, t) : null}
+              error={nameError ?? refusal}
             />
             <Group justify="end">
               <Button variant="default" onClick={close}>
                 {t('deals.cancel')}
               </Button>
-              <Button type="submit" loading={pending.isPending} disabled={!name.trim()}>
+              <Button type="submit" loading={pending.isPending}>
                 {t('dealPage.save')}
               </Button>
             </Group>
