@@ -25,6 +25,10 @@ export const tests = [
     name: 'an admin opens every settings section; the lawyer role comments and attaches',
     run: adminOpensEverySection,
   },
+  {
+    name: 'an admin reorders loss reasons and funnels with the keyboard, and hears where they went',
+    run: adminReordersByKeyboard,
+  },
 ];
 
 async function adminSetsUpTheTeam(page) {
@@ -253,6 +257,91 @@ async function adminOpensEverySection(page) {
   check(await checked('Прикреплять документы'), 'the lawyer cannot attach documents');
   check(!(await checked('Создавать и менять сделки')), 'the lawyer changes deals');
   await screenshot(page, 'settings-role-lawyer');
+}
+
+async function adminReordersByKeyboard(page) {
+  await signIn(page);
+
+  // Loss reasons: the second one goes first, and back.
+  await page.goto(`${BASE_URL}/settings/loss-reasons`);
+  const reasons = page.getByTestId('settings-loss-reason');
+  await reasons.nth(1).waitFor();
+  const names = await reasons.evaluateAll((rows) =>
+    rows.map((row) => row.querySelector('p')?.textContent ?? ''),
+  );
+  const second = names[1];
+  let answer = await dragByKeyboard(
+    page,
+    `Перетащить причину «${second}»`,
+    'ArrowUp',
+    '/loss-reasons/reorder',
+  );
+  let order = answer.map((r) => r.name);
+  check(order[0] === second && order[1] === names[0], `the reasons are ${JSON.stringify(order)}`);
+  await reasons.first().filter({ hasText: second }).waitFor();
+  await heard(page, `Причина «${second}» поставлена на место 1.`);
+  await screenshot(page, 'settings-loss-reasons-reordered');
+  answer = await dragByKeyboard(
+    page,
+    `Перетащить причину «${second}»`,
+    'ArrowDown',
+    '/loss-reasons/reorder',
+  );
+  order = answer.map((r) => r.name);
+  check(sameList(order, names), `the reasons went back as ${JSON.stringify(order)}`);
+
+  // Funnels: the last one goes one place up, and back.
+  await page.goto(`${BASE_URL}/settings/funnels`);
+  const funnels = page.getByTestId('settings-funnel-order-row');
+  await funnels.nth(1).waitFor();
+  // The rows read "1. Name" (and the default's badge).
+  const before = await funnels.evaluateAll((rows) =>
+    rows.map((row) => (row.querySelector('p')?.textContent ?? '').replace(/^\d+\. /, '')),
+  );
+  const last = before[before.length - 1];
+  let moved = await dragByKeyboard(
+    page,
+    `Перетащить воронку «${last}»`,
+    'ArrowUp',
+    '/funnels/reorder',
+  );
+  let now = moved.map((f) => f.name);
+  check(now.indexOf(last) === before.length - 2, `the funnels are ${JSON.stringify(now)}`);
+  await heard(page, `Воронка «${last}» поставлена на место ${before.length - 1}.`);
+  await screenshot(page, 'settings-funnels-reordered');
+  moved = await dragByKeyboard(
+    page,
+    `Перетащить воронку «${last}»`,
+    'ArrowDown',
+    '/funnels/reorder',
+  );
+  now = moved.map((f) => f.name);
+  check(sameList(now, before), `the funnels went back as ${JSON.stringify(now)}`);
+}
+
+/** Carries a row one place with the keyboard (Space, an arrow, Space); the API's answer. */
+async function dragByKeyboard(page, handleName, arrow, path) {
+  const answered = page.waitForResponse(
+    (answer) => answer.request().method() === 'POST' && answer.url().endsWith(path),
+  );
+  answered.catch(() => {});
+  await page.waitForLoadState('networkidle');
+  const handle = page.getByRole('button', { name: handleName });
+  // Each key waits for the drag to answer before the next: the handle is pressed while carried.
+  await handle.press('Space');
+  await page.locator('[aria-pressed="true"]').waitFor();
+  await page.keyboard.press(arrow);
+  await page.waitForTimeout(300); // the sensor moves the row on the next animation frames
+  await page.keyboard.press('Space');
+  const answer = await answered;
+  check(answer.ok(), `${path} answered ${answer.status()}`);
+  await page.locator('[aria-pressed="true"]').waitFor({ state: 'detached' });
+  return answer.json();
+}
+
+/** A screen reader heard it (dnd-kit's live region, visually hidden). */
+async function heard(page, text) {
+  await page.getByText(text, { exact: true }).waitFor({ state: 'attached' });
 }
 
 function sameList(left, right) {

@@ -1,19 +1,27 @@
-import { Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError';
 import { markRefusedFields } from './formHelpers';
 import { Refusal } from './Refusal';
-import { useDocumentTypes, useSaveDocumentType, useSetDocumentTypeActive } from './queries';
+import {
+  useDocumentTypes,
+  useReorderDocumentTypes,
+  useSaveDocumentType,
+  useSetDocumentTypeActive,
+} from './queries';
+import { SortableList } from './SortableList';
 
 const CODE = /^[a-z][a-z0-9_]*$/;
 
-/** Kinds of files attached to deals and clients; a stage may require one. */
+/** Kinds of files attached to deals and clients, in the order offered (drag to change it);
+ * a stage may require one. */
 export function DocumentTypeSettings() {
   const { t } = useTranslation();
   const types = useDocumentTypes();
   const save = useSaveDocumentType();
   const setActive = useSetDocumentTypeActive();
+  const reorder = useReorderDocumentTypes();
   const form = useForm({
     initialValues: { name: '', code: '' },
     validate: {
@@ -52,7 +60,7 @@ export function DocumentTypeSettings() {
         </Group>
       </form>
       <Refusal
-        error={save.error ?? setActive.error}
+        error={save.error ?? setActive.error ?? reorder.error}
         labels={{ name: 'settings.documentTypes.name', code: 'settings.documentTypes.code' }}
       />
       {types.isPending && <Loader />}
@@ -60,36 +68,42 @@ export function DocumentTypeSettings() {
         <LoadError onRetry={() => void types.refetch()} retrying={types.isFetching} />
       )}
       {types.data && (
-        <Table>
-          <Table.Tbody>
-            {types.data.map((type) => (
-              <Table.Tr key={type.id} data-testid="settings-document-type">
-                <Table.Td>
-                  <Text size="sm" c={type.is_active ? undefined : 'dimmed'}>
-                    {type.name}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {type.code}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
+        <>
+          <Text size="xs" c="dimmed">
+            {t('settings.documentTypes.order.hint')}
+          </Text>
+          <SortableList
+            items={types.data}
+            texts="settings.documentTypes.order"
+            testId="settings-document-types"
+            rowTestId="settings-document-type"
+            onReorder={(ids) => reorder.mutate(ids)}
+          >
+            {(type, _index, handle) => (
+              <Group justify="space-between" wrap="nowrap">
+                <Group gap="sm" wrap="nowrap">
+                  {handle}
+                  <div>
+                    <Text size="sm" c={type.is_active ? undefined : 'dimmed'}>
+                      {type.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {type.code}
+                    </Text>
+                  </div>
                   {!type.is_active && <Badge color="gray">{t('settings.inactive')}</Badge>}
-                </Table.Td>
-                <Table.Td>
-                  <Group justify="flex-end">
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      onClick={() => setActive.mutate({ type, active: !type.is_active })}
-                    >
-                      {type.is_active ? t('settings.deactivate') : t('settings.activate')}
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                </Group>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  onClick={() => setActive.mutate({ type, active: !type.is_active })}
+                >
+                  {type.is_active ? t('settings.deactivate') : t('settings.activate')}
+                </Button>
+              </Group>
+            )}
+          </SortableList>
+        </>
       )}
     </Stack>
   );

@@ -32,11 +32,13 @@ import {
   useDeleteFunnel,
   useDeleteStage,
   useDocumentTypes,
+  useReorderFunnels,
   useReorderStages,
   useSaveStage,
   useSettingsFunnels,
   useUpdateFunnel,
 } from './queries';
+import { SortableList } from './SortableList';
 import { StageList } from './StageList';
 
 const STANDARD_FIELDS = [
@@ -109,6 +111,7 @@ export function FunnelSettings() {
             onChange={setChosen}
           />
           <FunnelEditor key={funnel.id} funnel={funnel} />
+          {funnels.data.length > 1 && <FunnelOrder funnels={funnels.data} />}
         </>
       )}
       {creating && (
@@ -119,6 +122,38 @@ export function FunnelSettings() {
           }}
         />
       )}
+    </Stack>
+  );
+}
+
+/** The order funnels are listed in (the deal screens' funnel choice, the default aside). */
+function FunnelOrder({ funnels }: { funnels: readonly Funnel[] }) {
+  const { t } = useTranslation();
+  const reorder = useReorderFunnels();
+  return (
+    <Stack gap="xs" mt="md">
+      <Text fw={500}>{t('settings.funnels.order.title')}</Text>
+      <Text size="xs" c="dimmed">
+        {t('settings.funnels.order.hint')}
+      </Text>
+      <Refusal error={reorder.error} />
+      <SortableList
+        items={funnels}
+        texts="settings.funnels.order"
+        testId="settings-funnel-order"
+        rowTestId="settings-funnel-order-row"
+        onReorder={(ids) => reorder.mutate(ids)}
+      >
+        {(item, index, handle) => (
+          <Group gap="sm" wrap="nowrap">
+            {handle}
+            <Text size="sm">
+              {index + 1}. {item.name}
+            </Text>
+            {item.is_default && <Badge size="sm">{t('settings.funnels.default')}</Badge>}
+          </Group>
+        )}
+      </SortableList>
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,14 +6,25 @@ import { maxLength, required, rules } from '../../forms/rules';
 import { LoadError } from '../shell/LoadError';
 import { markRefusedFields } from './formHelpers';
 import { Refusal } from './Refusal';
-import { type LossReason, useDeleteLossReason, useLossReasons, useSaveLossReason } from './queries';
+import {
+  type LossReason,
+  useDeleteLossReason,
+  useLossReasons,
+  useReorderLossReasons,
+  useSaveLossReason,
+} from './queries';
+import { SortableList } from './SortableList';
 
-/** Why deals are lost: the reasons a seller picks from; a used one is retired, not deleted. */
+/**
+ * Why deals are lost: the reasons a seller picks from, in the order offered (drag to change
+ * it); a used one is retired, not deleted.
+ */
 export function LossReasonSettings() {
   const { t } = useTranslation();
   const reasons = useLossReasons();
   const save = useSaveLossReason();
   const remove = useDeleteLossReason();
+  const reorder = useReorderLossReasons();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const form = useForm({
     initialValues: { name: '' },
@@ -55,18 +66,31 @@ export function LossReasonSettings() {
           </Button>
         </Group>
       </form>
-      <Refusal error={save.error ?? remove.error} labels={{ name: 'settings.lossReasons.name' }} />
+      <Refusal
+        error={save.error ?? remove.error ?? reorder.error}
+        labels={{ name: 'settings.lossReasons.name' }}
+      />
       {reasons.isPending && <Loader />}
       {reasons.isError && (
         <LoadError onRetry={() => void reasons.refetch()} retrying={reasons.isFetching} />
       )}
       {reasons.data?.length === 0 && <Text c="dimmed">{t('settings.lossReasons.empty')}</Text>}
       {reasons.data && reasons.data.length > 0 && (
-        <Table>
-          <Table.Tbody>
-            {reasons.data.map((reason) => (
-              <Table.Tr key={reason.id} data-testid="settings-loss-reason">
-                <Table.Td>
+        <>
+          <Text size="xs" c="dimmed">
+            {t('settings.lossReasons.order.hint')}
+          </Text>
+          <SortableList
+            items={reasons.data}
+            texts="settings.lossReasons.order"
+            testId="settings-loss-reasons"
+            rowTestId="settings-loss-reason"
+            onReorder={(ids) => reorder.mutate(ids)}
+          >
+            {(reason, _index, handle) => (
+              <Group justify="space-between" wrap="nowrap">
+                <Group gap="sm" wrap="nowrap">
+                  {handle}
                   {renaming?.id === reason.id ? (
                     <TextInput
                       size="xs"
@@ -86,55 +110,49 @@ export function LossReasonSettings() {
                       {reason.name}
                     </Text>
                   )}
-                </Table.Td>
-                <Table.Td>
                   {!reason.is_active && <Badge color="gray">{t('settings.inactive')}</Badge>}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    {renaming?.id === reason.id ? (
-                      <Button size="xs" onClick={() => rename(reason)}>
-                        {t('settings.save')}
-                      </Button>
-                    ) : (
-                      <Button
-                        size="xs"
-                        variant="default"
-                        onClick={() => setRenaming({ id: reason.id, name: reason.name })}
-                      >
-                        {t('settings.rename')}
-                      </Button>
-                    )}
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      onClick={() =>
-                        save.mutate({ reason, body: { is_active: !reason.is_active } })
-                      }
-                    >
-                      {reason.is_active ? t('settings.deactivate') : t('settings.activate')}
+                </Group>
+                <Group gap="xs" justify="flex-end" wrap="nowrap">
+                  {renaming?.id === reason.id ? (
+                    <Button size="xs" onClick={() => rename(reason)}>
+                      {t('settings.save')}
                     </Button>
+                  ) : (
                     <Button
                       size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => {
-                        if (
-                          window.confirm(
-                            t('settings.lossReasons.confirmDelete', { name: reason.name }),
-                          )
+                      variant="default"
+                      onClick={() => setRenaming({ id: reason.id, name: reason.name })}
+                    >
+                      {t('settings.rename')}
+                    </Button>
+                  )}
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    onClick={() => save.mutate({ reason, body: { is_active: !reason.is_active } })}
+                  >
+                    {reason.is_active ? t('settings.deactivate') : t('settings.activate')}
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => {
+                      if (
+                        window.confirm(
+                          t('settings.lossReasons.confirmDelete', { name: reason.name }),
                         )
-                          remove.mutate(reason);
-                      }}
-                    >
-                      {t('settings.delete')}
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                      )
+                        remove.mutate(reason);
+                    }}
+                  >
+                    {t('settings.delete')}
+                  </Button>
+                </Group>
+              </Group>
+            )}
+          </SortableList>
+        </>
       )}
     </Stack>
   );

@@ -401,6 +401,65 @@ export function useReorderStages() {
   });
 }
 
+/**
+ * Sets the display order of a whole settings list (every id, in the new order): the list
+ * shows it at once, goes back on refusal, and takes the server's answer.
+ */
+function useReorderList<T extends { id: string; position: number }>(
+  listKey: QueryKey,
+  send: (ids: string[]) => Promise<T[]>,
+  refresh: QueryKey[],
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { inlineErrors: true },
+    mutationFn: send,
+    onMutate: async (ids: string[]) => {
+      await queryClient.cancelQueries({ queryKey: listKey });
+      const before = queryClient.getQueryData<T[]>(listKey);
+      queryClient.setQueryData<T[]>(listKey, (items) => {
+        if (!items) return items;
+        const byId = new Map(items.map((item) => [item.id, item]));
+        return ids.flatMap((id, position) => {
+          const item = byId.get(id);
+          return item ? [{ ...item, position }] : [];
+        });
+      });
+      return { before };
+    },
+    onError: (_error, _ids, context) => {
+      if (context?.before) queryClient.setQueryData(listKey, context.before);
+    },
+    onSuccess: (items) => queryClient.setQueryData(listKey, items),
+    onSettled: () =>
+      Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
+}
+
+export function useReorderFunnels() {
+  return useReorderList<Funnel>(
+    [...settingsKeys.funnels(), 'list'],
+    (ids) => unwrap(api.POST('/api/v1/funnels/reorder', { body: { funnel_ids: ids } })),
+    FUNNEL_KEYS,
+  );
+}
+
+export function useReorderLossReasons() {
+  return useReorderList<LossReason>(
+    settingsKeys.lossReasons(),
+    (ids) => unwrap(api.POST('/api/v1/loss-reasons/reorder', { body: { reason_ids: ids } })),
+    [settingsKeys.lossReasons(), ['deals']],
+  );
+}
+
+export function useReorderDocumentTypes() {
+  return useReorderList<DocumentType>(
+    settingsKeys.documentTypes(),
+    (ids) => unwrap(api.POST('/api/v1/document-types/reorder', { body: { type_ids: ids } })),
+    [settingsKeys.documentTypes(), ['document-types']],
+  );
+}
+
 // --- loss reasons, document types, custom fields, follow-ups ---------------------------------
 
 export function useLossReasons() {
