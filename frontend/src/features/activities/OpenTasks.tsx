@@ -2,6 +2,7 @@ import { Badge, Button, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUserName } from '../clients/queries';
+import { LoadError } from '../shell/LoadError';
 import { useOpenTasks, type Task, type WorkSubject } from './queries';
 import { TaskCompleteModal } from './TaskCompleteModal';
 
@@ -14,7 +15,8 @@ export function OpenTasks({ subject }: { subject: WorkSubject }) {
   const [now] = useState(() => Date.now());
 
   if (tasks.isPending) return <Loader size="sm" />;
-  if (tasks.isError) return <Text c="red">{t('errors.loadFailed')}</Text>;
+  if (tasks.isError)
+    return <LoadError onRetry={() => void tasks.refetch()} retrying={tasks.isFetching} />;
   if (tasks.data.length === 0) return <Text c="dimmed">{t('work.noOpenTasks')}</Text>;
   return (
     <Stack gap="xs" data-testid="open-tasks">

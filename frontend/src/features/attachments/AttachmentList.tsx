@@ -12,6 +12,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { problemText } from '../../api/problemText';
 import { AttachmentUpload } from './AttachmentUpload';
 import {
@@ -56,7 +57,7 @@ export function AttachmentList({ owner }: { owner: FileOwner }) {
       {files.isPending ? (
         <Loader size="sm" />
       ) : files.isError ? (
-        <Text c="red">{t('errors.loadFailed')}</Text>
+        <LoadError onRetry={() => void files.refetch()} retrying={files.isFetching} />
       ) : files.data.length === 0 ? (
         <Text c="dimmed">{t('files.none')}</Text>
       ) : (

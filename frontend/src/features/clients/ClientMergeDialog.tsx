@@ -15,6 +15,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { problemText } from '../../api/problemText';
 import {
   useClients,
@@ -73,7 +74,11 @@ export function ClientMergeDialog({
         ) : preview.isPending ? (
           <Loader size="sm" />
         ) : preview.isError ? (
-          <Alert color="red">{problemText(preview.error, t)}</Alert>
+          <LoadError
+            message={problemText(preview.error, t)}
+            onRetry={() => void preview.refetch()}
+            retrying={preview.isFetching}
+          />
         ) : (
           <Comparison
             preview={preview.data}

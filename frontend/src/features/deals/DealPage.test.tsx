@@ -306,4 +306,29 @@ describe('DealPage', { timeout: 40_000 }, () => {
     expect(patch!.headers.get('If-Match')).toBe('"v3"');
     expect(api.callsTo('POST', `${DEAL}/move`)[1]!.headers.get('If-Match')).toBe('"v4"');
   });
+
+  it('says a failed load of the deal and of its history failed and retries them', async () => {
+    let failDeal = true;
+    let failHistory = true;
+    dealPageApi({
+      [`GET ${DEAL}`]: () => (failDeal ? problem(403, 'denied') : json(200, deal)),
+      [`GET ${DEAL}/stage-history`]: () =>
+        failHistory
+          ? problem(403, 'denied')
+          : json(200, { deal_id: deal.id, moves: [], stays: [], time_in_stages: [] }),
+    });
+    const { user } = renderApp(`/deals/${deal.id}`);
+
+    expect(
+      await screen.findByText('Не удалось загрузить данные.', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    failDeal = false;
+    await user.click(screen.getByRole('button', { name: 'Повторить' }));
+    expect(await screen.findByText('Поставка оборудования')).toBeInTheDocument();
+
+    const retry = await screen.findByRole('button', { name: 'Повторить' });
+    failHistory = false;
+    await user.click(retry);
+    expect(await screen.findByText('Сделка ещё не меняла этапов.')).toBeInTheDocument();
+  });
 });

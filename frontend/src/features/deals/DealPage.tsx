@@ -27,6 +27,7 @@ import { UserSelect } from '../activities/UserSelect';
 import { useDealTimeline } from '../activities/queries';
 import { AttachmentList } from '../attachments/AttachmentList';
 import { useClient, useUserName } from '../clients/queries';
+import { LoadError } from '../shell/LoadError';
 import { dealChanges, type Change } from './dealChanges';
 import { DealConflictModal } from './DealConflictModal';
 import { DealLoseModal } from './DealLoseModal';
@@ -69,9 +70,11 @@ export function DealPage() {
   if (!deal.data) {
     return (
       <Stack>
-        <Text c="dimmed">
-          {deal.error?.status === 404 ? t('dealPage.notFound') : t('errors.loadFailed')}
-        </Text>
+        {deal.error?.status === 404 ? (
+          <Text c="dimmed">{t('dealPage.notFound')}</Text>
+        ) : (
+          <LoadError onRetry={() => void deal.refetch()} retrying={deal.isFetching} />
+        )}
         <Anchor component={Link} to="/deals">
           ← {t('dealPage.back')}
         </Anchor>
@@ -470,7 +473,8 @@ function DealTimeline({ dealId }: { dealId: string }) {
   const queryClient = useQueryClient();
   const timeline = useDealTimeline(dealId);
   if (timeline.isPending) return <Loader size="sm" />;
-  if (timeline.isError) return <Text c="red">{t('errors.loadFailed')}</Text>;
+  if (timeline.isError)
+    return <LoadError onRetry={() => void timeline.refetch()} retrying={timeline.isFetching} />;
   if (timeline.data.items.length === 0) return <Text c="dimmed">{t('clients.noTimeline')}</Text>;
   return (
     <WorkTimeline

@@ -1,5 +1,6 @@
 import { Loader, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { formatDuration } from './dealFields';
 import { useStageHistory } from './dealQueries';
 
@@ -12,7 +13,9 @@ export function DealStageHistory({ dealId }: { dealId: string }) {
     timeStyle: 'short',
   });
   if (history.isPending) return <Loader size="sm" />;
-  if (history.isError) return <Text c="red">{t('errors.loadFailed')}</Text>;
+  if (history.isError)
+    return <LoadError onRetry={() => void history.refetch()} retrying={history.isFetching} />;
+  if (history.data.stays.length === 0) return <Text c="dimmed">{t('dealPage.noStays')}</Text>;
   return (
     <Table.ScrollContainer minWidth={420}>
       <Table data-testid="stage-history">

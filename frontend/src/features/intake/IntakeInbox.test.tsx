@@ -91,5 +91,6 @@ describe('IntakeInbox', () => {
       await screen.findByText('У вас нет прав на это действие.', {}, { timeout: 5000 }),
     ).toBeInTheDocument();
     expect(screen.queryByText('Запросов с таким состоянием нет.')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Повторить' })).toBeInTheDocument();
   });
 });

@@ -15,6 +15,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { errorMessage } from '../../api/problem';
 import { type InboxFilter, type InboxItem, useInbox, useRetryInboxItem } from './queries';
 
@@ -70,7 +71,13 @@ export function IntakeInbox() {
         data={FILTERS.map((value) => ({ value, label: t(`intake.filters.${value}`) }))}
       />
       {inbox.isPending && <Loader aria-label={t('intake.loading')} />}
-      {inbox.isError && <Alert color="red">{errorMessage(inbox.error, t)}</Alert>}
+      {inbox.isError && (
+        <LoadError
+          message={errorMessage(inbox.error, t)}
+          onRetry={() => void inbox.refetch()}
+          retrying={inbox.isFetching}
+        />
+      )}
       {inbox.isSuccess && items.length === 0 && <Text>{t('intake.empty')}</Text>}
       {items.length > 0 && (
         <Table data-testid="intake-inbox">

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Group,
   Loader,
   Paper,
@@ -15,6 +14,7 @@ import {
 import type { ParseKeys, TFunction } from 'i18next';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api/problem';
 import {
@@ -192,7 +192,13 @@ export function IntakeReports() {
         </Text>
       )}
       {report.isPending && <Loader aria-label={t('reports.loading')} />}
-      {report.isError && <Alert color="red">{errorMessage(report.error, t)}</Alert>}
+      {report.isError && (
+        <LoadError
+          message={errorMessage(report.error, t)}
+          onRetry={() => void report.refetch()}
+          retrying={report.isFetching}
+        />
+      )}
       {total && (
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} data-testid="report-totals">
           {measures.slice(0, 5).map((name) => (

@@ -144,4 +144,38 @@ describe('WebhookList', () => {
     const polled = api.callsTo('GET', '/api/v1/webhooks/ep-1/deliveries').length;
     expect(polled).toBe(3);
   }, 15_000);
+
+  it('says a failed load failed, never "no endpoints" or "no deliveries", and retries', async () => {
+    setTokens({ access: 'access-1' });
+    let failEndpoints = true;
+    let failDeliveries = true;
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/webhooks': () =>
+        failEndpoints
+          ? problem(403, 'denied')
+          : json(200, { items: [endpoint], next_cursor: null }),
+      'GET /api/v1/webhooks/event-types': () => json(200, ['*', 'deal.won']),
+      'GET /api/v1/webhooks/ep-1/deliveries': () =>
+        failDeliveries
+          ? problem(403, 'denied')
+          : json(200, { items: [delivery], next_cursor: null }),
+    });
+    const { user } = renderApp('/webhooks');
+
+    expect(
+      await screen.findByText('Не удалось загрузить данные.', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Адресов пока нет.')).not.toBeInTheDocument();
+    failEndpoints = false;
+    await user.click(screen.getByRole('button', { name: 'Повторить' }));
+    const row = (await screen.findByText('https://erp.example.com/hooks')).closest('tr');
+
+    await user.click(within(row as HTMLElement).getByRole('button', { name: 'Доставки' }));
+    expect(await screen.findByText('Не удалось загрузить данные.')).toBeInTheDocument();
+    expect(screen.queryByTestId('webhook-delivery')).not.toBeInTheDocument();
+    failDeliveries = false;
+    await user.click(screen.getByRole('button', { name: 'Повторить' }));
+    expect(await screen.findByTestId('webhook-delivery')).toBeInTheDocument();
+  }, 15_000);
 });

@@ -20,6 +20,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadError } from '../shell/LoadError';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
 import {
   type WebhookDelivery,
@@ -65,6 +66,9 @@ export function WebhookList() {
       </Text>
       <WebhookPrivateTargets />
       {endpoints.isPending && <Loader />}
+      {endpoints.isError && (
+        <LoadError onRetry={() => void endpoints.refetch()} retrying={endpoints.isFetching} />
+      )}
       {endpoints.data && endpoints.data.length === 0 && <Text>{t('webhooks.empty')}</Text>}
       {endpoints.data && endpoints.data.length > 0 && (
         <Table>
@@ -266,8 +270,9 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
   const deliveries = useWebhookDeliveries(endpointId);
   const redeliver = useRedeliverWebhook();
   if (deliveries.isPending) return <Loader />;
-  if (!deliveries.data || deliveries.data.length === 0)
-    return <Text>{t('webhooks.noDeliveries')}</Text>;
+  if (deliveries.isError)
+    return <LoadError onRetry={() => void deliveries.refetch()} retrying={deliveries.isFetching} />;
+  if (deliveries.data.length === 0) return <Text>{t('webhooks.noDeliveries')}</Text>;
   return (
     <Stack>
       {deliveries.data.map((delivery: WebhookDelivery) => (
