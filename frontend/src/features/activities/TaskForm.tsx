@@ -12,6 +12,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { mapProblemToFields } from '../../api/problem';
+import { maxLength, required, rules } from '../../forms/rules';
 import { problemText } from '../../api/problemText';
 import { useMe } from '../auth/queries';
 import { localToIso, tomorrowMorning } from './moments';
@@ -62,8 +63,11 @@ export function TaskForm({
       priority: 'normal',
       description: '',
     },
+    // A date pair's order is said as either date changes.
+    validateInputOnChange: ['title', 'due_at', 'remind_at'],
     validate: {
-      title: (value) => (value.trim() ? null : t('work.titleRequired')),
+      // domain/activities/model.py TASK_TITLE_MAX
+      title: rules(required(t, t('work.titleRequired')), maxLength(t, 300)),
       remind_at: (value, values) =>
         value && values.due_at && localToIso(value)! > localToIso(values.due_at)!
           ? t('work.remindAfterDue')

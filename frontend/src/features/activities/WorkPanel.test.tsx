@@ -193,4 +193,23 @@ describe('WorkPanel', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Поставить задачу' }));
     await waitFor(() => expect(api.callsTo('POST', '/api/v1/tasks')).toHaveLength(1));
   }, 40_000);
+
+  it('says a reminder after the due time and an empty title while they are typed', async () => {
+    const { api, user } = renderPanel();
+    await user.click(await screen.findByRole('tab', { name: 'Новая задача' }));
+    const title = screen.getByLabelText(/Что сделать/);
+    await user.type(title, 'П');
+    await user.clear(title);
+    expect(title).toHaveAccessibleDescription('Напишите, что нужно сделать');
+    const due = screen.getByLabelText('Срок');
+    await user.clear(due);
+    await user.type(due, '2025-03-03T11:00');
+    const remind = screen.getByLabelText('Напомнить');
+    await user.type(remind, '2025-03-03T12:00');
+    expect(remind).toHaveAccessibleDescription('Напоминание должно быть не позже срока');
+    await user.clear(remind);
+    await user.type(remind, '2025-03-03T10:00');
+    expect(remind).not.toHaveAttribute('aria-invalid', 'true');
+    expect(api.callsTo('POST', '/api/v1/tasks')).toHaveLength(0);
+  }, 40_000);
 });
