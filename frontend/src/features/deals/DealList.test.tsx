@@ -1,5 +1,5 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
@@ -67,13 +67,74 @@ function dealApi({
   });
 }
 
+/** jsdom lays nothing out: the list's scroller is 600 px high and each row 50 px, so the
+ * virtualiser renders what a browser would. */
+function layOut() {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+  vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockReturnValue(50);
+  vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockReturnValue(1000);
+}
+
+beforeEach(layOut);
+afterEach(() => vi.restoreAllMocks());
+
 describe('DealList', { timeout: 30_000 }, () => {
+  it('keeps 2,000 loaded deals to a window of rows and loads the next page on scrolling', async () => {
+    setTokens({ access: 'access-1' });
+    const many = Array.from({ length: 2000 }, (_, n) => row(n));
+    const cursors: (string | null)[] = [];
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
+      'GET /api/v1/users': () => json(200, { items: [adminUser], next_cursor: null }),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${DEALS}`]: (request) => {
+        const cursor = query(request).get('cursor');
+        cursors.push(cursor);
+        return cursor
+          ? json(200, { items: [row(2000, { title: 'Последняя сделка' })], next_cursor: null })
+          : json(200, { items: many, next_cursor: 'after-2000' });
+      },
+      [`GET ${TOTALS}`]: () =>
+        json(200, totals({ currencies: [{ ...totals().currencies[0]!, count: 2001 }] })),
+    });
+    renderApp('/deals?view=list');
+
+    const table = await screen.findByTestId('deal-list', {}, { timeout: LOAD });
+    await waitFor(() =>
+      expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 2 000 из 2 001'),
+    );
+    const windowed = () => table.querySelectorAll('tbody tr[data-index]');
+    expect(windowed().length).toBeGreaterThan(5);
+    expect(windowed().length).toBeLessThan(60);
+    expect(within(table).getByText('Сделка 0')).toBeInTheDocument();
+    expect(within(table).queryByText('Сделка 1999')).not.toBeInTheDocument();
+    // Far from the end: nothing more is asked for yet.
+    expect(cursors).toEqual([null]);
+
+    // Scrolled to the end: the rows there replace the first ones, and the next page comes.
+    const scroller = screen.getByTestId('deal-scroller');
+    // (Rows not yet drawn count at the estimated height: past them all is the end.)
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: 2000 * 60 });
+    fireEvent.scroll(scroller);
+    expect(await within(table).findByText('Сделка 1999')).toBeInTheDocument();
+    expect(within(table).queryByText('Сделка 0')).not.toBeInTheDocument();
+    await waitFor(() => expect(cursors).toEqual([null, 'after-2000']));
+    await waitFor(() =>
+      expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 2 001 из 2 001'),
+    );
+    expect(windowed().length).toBeLessThan(60);
+  });
+
   it('shows the deals and their totals, and pages by cursor without asking the totals again', async () => {
     setTokens({ access: 'access-1' });
     const api = dealApi();
-    const { user } = renderApp('/deals?view=list');
+    renderApp('/deals?view=list');
 
     const table = within(await screen.findByTestId('deal-list', {}, { timeout: LOAD }));
+    // The end of the list is in view: the next page comes without a click.
+    expect(await table.findByText('Сделка 3')).toBeInTheDocument();
     expect(table.getByRole('link', { name: 'Сделка 1' })).toHaveAttribute(
       'href',
       `/deals/${row(1).id}`,
@@ -83,8 +144,12 @@ describe('DealList', { timeout: 30_000 }, () => {
       'href',
       `/clients/${deal.client_id}`,
     );
-    expect(table.getAllByText('Квалификация')).toHaveLength(2);
-    expect((await table.findAllByText(adminUser.full_name)).length).toBe(2);
+    expect(table.getAllByText('Квалификация')).toHaveLength(3);
+    expect((await table.findAllByText(adminUser.full_name)).length).toBe(3);
+    await waitFor(() =>
+      expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 3 из 4'),
+    );
+    expect(screen.queryByRole('button', { name: 'Показать ещё' })).not.toBeInTheDocument();
 
     const summary = within(screen.getByTestId('deal-totals'));
     expect(summary.getByText(money(450000, 'RUB'))).toBeInTheDocument();
@@ -92,14 +157,6 @@ describe('DealList', { timeout: 30_000 }, () => {
     expect(summary.getByText(money(2000, 'USD'))).toBeInTheDocument();
     expect(summary.getByText(money(400, 'USD'))).toBeInTheDocument();
     expect(summary.queryByText(/≈/)).toBeNull();
-    expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 2 из 4');
-
-    await user.click(screen.getByRole('button', { name: 'Показать ещё' }));
-    expect(await table.findByText('Сделка 3')).toBeInTheDocument();
-    expect(table.getByText('Сделка 1')).toBeInTheDocument();
-    await waitFor(() =>
-      expect(screen.queryByRole('button', { name: 'Показать ещё' })).not.toBeInTheDocument(),
-    );
 
     expect(api.callsTo('GET', DEALS)).toHaveLength(2);
     // Two pages, one question about the totals.
@@ -122,12 +179,9 @@ describe('DealList', { timeout: 30_000 }, () => {
       },
       [`GET ${TOTALS}`]: () => json(200, totals()),
     });
-    const { user } = renderApp('/deals?view=list&status=won&sort=amount');
+    renderApp('/deals?view=list&status=won&sort=amount');
 
-    await user.click(
-      await screen.findByRole('button', { name: 'Показать ещё' }, { timeout: LOAD }),
-    );
-    expect(await screen.findByText('Сделка 2')).toBeInTheDocument();
+    expect(await screen.findByText('Сделка 2', {}, { timeout: LOAD })).toBeInTheDocument();
 
     expect(seen.map((search) => search.get('cursor'))).toEqual([null, 'page-2']);
     for (const search of seen) {
@@ -146,8 +200,10 @@ describe('DealList', { timeout: 30_000 }, () => {
     await waitFor(() => expect(api.callsTo('GET', TOTALS)).toHaveLength(1));
 
     // Sorting by a column header changes the order, not what is counted.
-    await user.click(screen.getByRole('button', { name: /^Сумма/ }));
+    // (Both pages of each order: the end of so short a list is always in view.)
     await waitFor(() => expect(api.callsTo('GET', DEALS)).toHaveLength(2));
+    await user.click(screen.getByRole('button', { name: /^Сумма/ }));
+    await waitFor(() => expect(api.callsTo('GET', DEALS)).toHaveLength(4));
     expect(screen.getByRole('columnheader', { name: /^Сумма/ })).toHaveAttribute(
       'aria-sort',
       'descending',
@@ -161,7 +217,7 @@ describe('DealList', { timeout: 30_000 }, () => {
     expect(await screen.findByText('Монтаж под ключ', {}, { timeout: LOAD })).toBeInTheDocument();
     await waitFor(() => expect(api.callsTo('GET', TOTALS)).toHaveLength(2));
     // The debounce sends the finished word once, to the list and to the totals.
-    expect(api.callsTo('GET', DEALS)).toHaveLength(3);
+    expect(api.callsTo('GET', DEALS)).toHaveLength(5);
     const search = new URLSearchParams(router.state.location.search);
     expect(search.get('view')).toBe('list');
     expect(search.get('q')).toBe('Монтаж');
@@ -309,7 +365,9 @@ describe('DealList', { timeout: 30_000 }, () => {
     const estimated = await summary.findByText(`≈ ${money(450000, 'RUB')}`);
     expect(summary.getByText(`≈ ${money(90000, 'RUB')}`)).toBeInTheDocument();
     expect(summary.getByText('≈ 3')).toBeInTheDocument();
-    expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 2 из ≈ 4');
+    await waitFor(() =>
+      expect(screen.getByTestId('deal-list-shown')).toHaveTextContent('Показано 3 из ≈ 4'),
+    );
 
     await user.hover(estimated);
     expect(await screen.findByText('Оценка: точное значение пересчитывается')).toBeInTheDocument();

@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { problemText } from '../../api/problemText';
 import { LoadError } from '../shell/LoadError';
+import { VirtualRows } from '../shell/VirtualRows';
 import { ResponsibleAvatar } from './ResponsibleAvatar';
 import { Estimated } from './Estimated';
 import { formatMoney } from './money';
@@ -48,7 +49,11 @@ const FIRST_DIRECTION: Record<SortColumn, 'asc' | 'desc'> = {
 
 const STATUS_COLORS: Record<DealStatus, string> = { open: 'blue', won: 'green', lost: 'red' };
 
-/** The deals the filters select as a table, a keyset page at a time, with their totals above. */
+/**
+ * The deals the filters select as a table with their totals above. Only the rows in view are
+ * in the document; the next keyset page loads as the end of the list scrolls near (or on the
+ * button, for whoever does not scroll).
+ */
 export function DealList({
   filters,
   sort,
@@ -65,6 +70,7 @@ export function DealList({
   const exportDeals = useExportDeals();
   const rows = deals.data?.pages.flatMap((page) => page.items) ?? [];
   const total = totals.data?.currencies.reduce((sum, currency) => sum + currency.count, 0);
+  const count = (n: number) => new Intl.NumberFormat(i18n.language).format(n);
 
   const header = (column: SortColumn, label: string) => {
     const descending = sort.startsWith('-');
@@ -150,55 +156,58 @@ export function DealList({
       ) : rows.length === 0 ? (
         <Text c="dimmed">{t('dealList.empty')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table highlightOnHover striped data-testid="deal-list">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('dealList.deal')}</Table.Th>
-                {columns.map((column) => {
-                  const label = columnLabel(column, t);
-                  return SORTABLE.has(column) ? (
-                    <Fragment key={column}>{header(column as SortColumn, label)}</Fragment>
-                  ) : (
-                    <Table.Th key={column}>{label}</Table.Th>
-                  );
-                })}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((deal) => (
-                <Table.Tr key={deal.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/deals/${deal.id}`} fw={500} size="sm">
-                      {deal.title}
-                    </Anchor>
-                  </Table.Td>
-                  {columns.map((column) => (
-                    <Table.Td
-                      key={column}
-                      style={NOWRAP.has(column) ? { whiteSpace: 'nowrap' } : undefined}
-                    >
-                      <Cell column={column} deal={deal} />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
+        <VirtualRows
+          rows={rows}
+          rowKey={(deal) => deal.id}
+          columns={columns.length + 1}
+          hasMore={deals.hasNextPage}
+          loadingMore={deals.isFetchingNextPage}
+          failed={deals.isFetchNextPageError}
+          onMore={() => void deals.fetchNextPage()}
+          scrollerTestId="deal-scroller"
+          tableProps={{ miw: 900, 'data-testid': 'deal-list' }}
+          header={
+            <Table.Tr>
+              <Table.Th>{t('dealList.deal')}</Table.Th>
+              {columns.map((column) => {
+                const label = columnLabel(column, t);
+                return SORTABLE.has(column) ? (
+                  <Fragment key={column}>{header(column as SortColumn, label)}</Fragment>
+                ) : (
+                  <Table.Th key={column}>{label}</Table.Th>
+                );
+              })}
+            </Table.Tr>
+          }
+          renderRow={(deal) => (
+            <>
+              <Table.Td>
+                <Anchor component={Link} to={`/deals/${deal.id}`} fw={500} size="sm">
+                  {deal.title}
+                </Anchor>
+              </Table.Td>
+              {columns.map((column) => (
+                <Table.Td
+                  key={column}
+                  style={NOWRAP.has(column) ? { whiteSpace: 'nowrap' } : undefined}
+                >
+                  <Cell column={column} deal={deal} />
+                </Table.Td>
               ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+            </>
+          )}
+        />
       )}
 
       {rows.length > 0 ? (
         <Group justify="center">
           <Text size="sm" c="dimmed" data-testid="deal-list-shown">
             {total === undefined ? (
-              t('dealList.shown', { shown: rows.length })
+              t('dealList.shown', { shown: count(rows.length) })
             ) : (
               <>
-                {t('dealList.shownOf', { shown: rows.length })}{' '}
-                <Estimated exact={totals.data!.exact}>
-                  {new Intl.NumberFormat(i18n.language).format(total)}
-                </Estimated>
+                {t('dealList.shownOf', { shown: count(rows.length) })}{' '}
+                <Estimated exact={totals.data!.exact}>{count(total)}</Estimated>
               </>
             )}
           </Text>

@@ -54,7 +54,7 @@ export interface DealListFilters extends DealFilters {
   status: DealStatus | null;
 }
 
-const LIST_PAGE_SIZE = 50;
+const LIST_PAGE_SIZE = 100;
 
 export const dealKeys = {
   all: ['deals'] as const,
