@@ -11,7 +11,7 @@ from fastapi import Depends, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from adapters.bootstrap import Container
-from adapters.settings import IpNetwork
+from adapters.settings import IpNetwork, Settings
 from domain.activities.ports import NotificationFeed
 from domain.activities.services.activities import ActivityService
 from domain.activities.services.discussions import DiscussionService
@@ -291,11 +291,15 @@ _api_key = APIKeyHeader(
 
 
 async def client_ip(request: Request, container: ContainerDep) -> str:
+    return caller_address(request, container.settings)
+
+
+def caller_address(request: Request, settings: Settings) -> str:
     """The caller's address: the connection's peer, or, when the peer is one of the configured
     TRUSTED_PROXIES, the nearest X-Forwarded-For entry that is not a trusted proxy itself (the
     entries further left are whatever the client chose to send)."""
     peer = request.client.host if request.client else "unknown"
-    trusted = container.settings.trusted_proxy_networks()
+    trusted = settings.trusted_proxy_networks()
     if not trusted or not _is_among(peer, trusted):
         return peer
     hops = [

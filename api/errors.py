@@ -138,6 +138,11 @@ def _status_for(exc: DomainError) -> tuple[int, str]:
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    return domain_problem(exc, instance=request.url.path)
+
+
+def domain_problem(exc: DomainError, *, instance: str) -> JSONResponse:
+    """The problem answer of a domain error (also for code that runs outside the routes)."""
     status, slug = _status_for(exc)
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimited | Unavailable):
@@ -158,7 +163,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         title=exc.title,
         errors=errors,
         headers=headers,
-        instance=request.url.path,
+        instance=instance,
         extensions=getattr(exc, "extensions", None),
     )
 

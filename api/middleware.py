@@ -16,11 +16,11 @@ from api.errors import problem_response, unexpected_error
 from api.export import XLSX_MEDIA_TYPE
 
 REQUEST_ID_HEADER = "x-request-id"
-_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = structlog.get_logger("crm.http")
 
 
-_EDGE_HEADERS = (
+EDGE_HEADERS = (
     # Browsers render an answer only as the type it declares.
     (b"x-content-type-options", b"nosniff"),
     # Links out of the app do not carry its paths (record ids, search terms) to other sites.
@@ -49,7 +49,7 @@ class EdgeHeadersMiddleware:
                     if not (message["status"] in _BODYLESS and name.lower() == b"content-type")
                 ]
                 present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in _EDGE_HEADERS if h[0] not in present)
+                headers.extend(h for h in EDGE_HEADERS if h[0] not in present)
                 message["headers"] = headers
             await send(message)
 
@@ -71,7 +71,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()

@@ -37,7 +37,14 @@ class ArqInboxQueue:
             self._flusher = asyncio.create_task(self._flush_later())
 
     async def flush(self) -> None:
-        """Hand over everything noted so far, now (tests, shutdown)."""
+        """Hand over everything noted so far, now (tests, shutdown): after the batch the
+        background flush may be sending at this moment, which is no longer pending."""
+        flusher = self._flusher
+        if flusher is not None and not flusher.done():
+            await flusher
+        await self._send_pending()
+
+    async def _send_pending(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, {}
             for organisation_id, ids in batch.items():
@@ -57,4 +64,4 @@ class ArqInboxQueue:
 
     async def _flush_later(self) -> None:
         await asyncio.sleep(self._delay)
-        await self.flush()
+        await self._send_pending()

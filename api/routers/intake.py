@@ -34,13 +34,14 @@ from api.schemas.intake import (
     InboxPage,
 )
 from domain.intake.model import InboxState, Source
+from domain.intake.services import IntakeReceiver
 
 router = APIRouter(prefix="/intake", tags=["intake"])
 # What senders call, without signing in; mounted ahead of every other route (api/app.py).
 public_router = APIRouter(prefix="/intake", tags=["intake"])
 
 FormKey = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
-_CORS = {"Access-Control-Allow-Origin": "*"}
+CORS = {"Access-Control-Allow-Origin": "*"}
 _FORM_BODY = {
     "requestBody": {
         "required": False,
@@ -87,6 +88,15 @@ async def post_intake_form(
     multipart bodies, Tilda's webhook included. The request is stored as it came before this
     answer; a worker reads the lead from it. A repeat with the same Idempotency-Key or Tilda
     tranid is answered again and stored once."""
+    return await accept_form_post(receiver, form_key, request, max_body, remote_addr)
+
+
+async def accept_form_post(
+    receiver: IntakeReceiver, form_key: str, request: Request, max_body: int, remote_addr: str
+) -> Response:
+    """Store a form post and answer it; a domain error (unknown form, rate limit, body over
+    the limit) propagates. Shared with the fast lane (api/intake_fast_lane.py), which serves
+    this route's requests ahead of the middleware."""
     body, too_large = await _bounded_body(request, max_body)
     receipt = await receiver.receive_form_post(
         form_key,
@@ -100,7 +110,7 @@ async def post_intake_form(
     return Response(
         f'{{"id":"{receipt.item_id}","duplicate":{"true" if receipt.duplicate else "false"}}}',
         media_type="application/json",
-        headers=_CORS,
+        headers=CORS,
     )
 
 
@@ -154,7 +164,7 @@ async def preflight_intake_form(form_key: FormKey) -> Response:
     return Response(
         status_code=status.HTTP_204_NO_CONTENT,
         headers={
-            **_CORS,
+            **CORS,
             "Access-Control-Allow-Methods": "POST",
             "Access-Control-Allow-Headers": "content-type, idempotency-key",
             "Access-Control-Max-Age": "86400",

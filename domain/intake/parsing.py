@@ -268,12 +268,20 @@ def event_key(
     body: bytes, content_type: str | None, idempotency_key: str | None
 ) -> tuple[str, str | None]:
     """The sender's format ("tilda" or "generic") and the id that makes its redelivery
-    harmless: the Idempotency-Key header, else Tilda's own ids."""
-    parsed = parse_body(body, content_type) if body else ParsedBody()
+    harmless: the Idempotency-Key header, else Tilda's own ids. A body without any of the
+    names Tilda's posts carry is not parsed (the hot path of every form post)."""
+    lowered = body.lower()
+    maybe_tilda = any(name in lowered for name in _TILDA_NAMES)
+    parsed = parse_body(body, content_type) if maybe_tilda else ParsedBody()
     provider = "tilda" if is_tilda(parsed) else "generic"
     if idempotency_key:
         return provider, f"key:{clean_value(idempotency_key, max_length=255, multiline=False)}"
     return provider, tilda_event_key(parsed.fields, body) if provider == "tilda" else None
+
+
+# Field names of which a Tilda post has at least one (is_tilda): the connection check's
+# "test", a form's "formid", a payment's "tranid".
+_TILDA_NAMES = (b"formid", b"tranid", b"test")
 
 
 def is_tilda(parsed: ParsedBody) -> bool:

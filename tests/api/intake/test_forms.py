@@ -307,9 +307,38 @@ class TestGenericForms:
 
     async def test_an_unknown_or_inactive_form_is_404(self, factory: Factory) -> None:
         _, admin = await factory.admin_session()
-        assert (await post_form(factory.client, "no-such-form", "a=b")).status_code == 404
+        unknown = await post_form(factory.client, "no-such-form", "a=b")
+        assert unknown.status_code == 404
+        # Answered by the fast lane (api/intake_fast_lane.py) as the API answers: a problem a
+        # browser on the site may read, with the edge headers and a request id.
+        assert unknown.headers["content-type"] == "application/problem+json"
+        assert unknown.json()["instance"] == f"{API}/intake/forms/no-such-form"
+        assert unknown.headers["access-control-allow-origin"] == "*"
+        assert unknown.headers["x-content-type-options"] == "nosniff"
+        assert len(unknown.headers["x-request-id"]) == 32
         form = await create_form(factory, admin, is_active=False)
         assert (await post_form(factory.client, form["key"], "a=b")).status_code == 404
+
+    async def test_an_accepted_post_carries_the_headers_every_answer_has(
+        self, factory: Factory
+    ) -> None:
+        _, admin = await factory.admin_session()
+        form = await create_form(factory, admin)
+        posted = await post_form(
+            factory.client,
+            form["key"],
+            "name=Ольга&phone=89165550177",
+            headers={"X-Request-ID": "site-42"},
+        )
+        assert posted.status_code == 200
+        assert posted.headers["x-request-id"] == "site-42"
+        assert posted.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert posted.headers["access-control-allow-origin"] == "*"
+        # Not a Tilda post (none of its field names): stored without an event key.
+        stored = await item(factory, admin, posted.json()["id"])
+        assert (stored["provider"], stored["event_key"]) == ("generic", None)
+        await drain(factory.container)
+        assert (await item(factory, admin, stored["id"]))["lead"]["name"] == "Ольга"
 
     async def test_a_browser_preflight_and_the_embed_script(self, factory: Factory) -> None:
         _, admin = await factory.admin_session()
