@@ -82,7 +82,10 @@ async function adminSetsUpARule(page) {
   const saved = responseTo(page, 'POST', '/api/v1/intake/distribution-rules');
   await dialog.getByRole('button', { name: 'Сохранить' }).click();
   const answer = await saved;
-  check(answer.status() === 201, `the rule was not saved: ${answer.status()} ${await answer.text()}`);
+  check(
+    answer.status() === 201,
+    `the rule was not saved: ${answer.status()} ${await answer.text()}`,
+  );
   const row = page.getByTestId('rule-row').filter({ hasText: 'Сайт по очереди' });
   await row.waitFor();
   check(/По очереди/.test(await row.innerText()), 'the row does not say "in turn"');
@@ -163,7 +166,8 @@ async function headEvensOutTheLoad(page) {
   const patched = await given;
   check(patched.status() === 200, `the deal was not given: ${patched.status()}`);
   check(
-    (await patched.json()).responsible_id === workload.managers.find((m) => m.full_name === MOROZOV).user_id,
+    (await patched.json()).responsible_id ===
+      workload.managers.find((m) => m.full_name === MOROZOV).user_id,
     'the deal has another responsible than the column it was dropped on',
   );
   await target.locator(`[data-testid="workload-card"][aria-label="${title}"]`).first().waitFor();

@@ -15,8 +15,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { problemText } from '../../api/problemText';
@@ -24,6 +23,7 @@ import { UserSelect } from '../activities/UserSelect';
 import { seesTeam, useMe } from '../auth/queries';
 import { SavedFilters } from '../savedFilters/SavedFilters';
 import { LoadError } from '../shell/LoadError';
+import { VirtualRows } from '../shell/VirtualRows';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
 import { ClientCreate } from './ClientCreate';
 import { highlightPhone, highlightWords, matchesWords } from './highlight';
@@ -61,10 +61,6 @@ const HEADER_SORTS = {
   updated_at: ['-updated_at', 'updated_at'],
 } as const satisfies Record<string, readonly [ClientSort, ClientSort]>;
 type SortableColumn = keyof typeof HEADER_SORTS;
-// A row's usual height; the virtualiser measures the real ones.
-const ROW_ESTIMATE = 52;
-// Start loading the next page this many rows before the end.
-const PREFETCH_DISTANCE = 20;
 const COLUMNS = 8;
 
 const isOneOf = <T extends string>(list: readonly T[], value: string | null): value is T =>
@@ -259,12 +255,15 @@ export function ClientList() {
       ) : (
         <VirtualRows
           rows={rows}
-          q={filters.q}
+          rowKey={(client) => client.id}
+          columns={COLUMNS}
+          scrollerTestId="client-scroller"
+          tableProps={{ miw: 960, 'data-testid': 'client-list', 'data-q': filters.q }}
           hasMore={clients.hasNextPage}
           loadingMore={clients.isFetchingNextPage}
           failed={clients.isFetchNextPageError}
           onMore={() => void clients.fetchNextPage()}
-          onOpen={(id) => void navigate(`/clients/${id}`)}
+          onOpen={(client) => void navigate(`/clients/${client.id}`)}
           header={
             <Table.Tr>
               {sortHeader('name', t('clients.name'))}
@@ -397,89 +396,5 @@ function PhoneCell({ client, q }: { client: Client; q: string }) {
     <Anchor href={`tel:${phone}`} size="sm" onClick={(event) => event.stopPropagation()}>
       {highlightPhone(text, q)}
     </Anchor>
-  );
-}
-
-/**
- * The rows in a scroller of their own, virtualised: only the rows in view (and a few around
- * them) are in the document, so 2,000 loaded clients render as fast as 50. The next page is
- * asked for as the end comes into view.
- */
-function VirtualRows({
-  rows,
-  q,
-  header,
-  renderRow,
-  hasMore,
-  loadingMore,
-  failed,
-  onMore,
-  onOpen,
-}: {
-  rows: Client[];
-  q: string;
-  header: ReactNode;
-  renderRow: (client: Client) => ReactNode;
-  hasMore: boolean;
-  loadingMore: boolean;
-  failed: boolean;
-  onMore: () => void;
-  onOpen: (id: string) => void;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_ESTIMATE,
-    getItemKey: (index) => rows[index]!.id,
-    overscan: 10,
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? -1;
-  const nearEnd = lastIndex >= 0 && lastIndex >= rows.length - PREFETCH_DISTANCE;
-  useEffect(() => {
-    // A failed page waits for the button: no loop of retries while scrolled to the end.
-    if (nearEnd && hasMore && !loadingMore && !failed) onMore();
-  }, [nearEnd, hasMore, loadingMore, failed, onMore]);
-
-  const before = items[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
-  return (
-    <div
-      ref={scroller}
-      data-testid="client-scroller"
-      style={{ maxHeight: 'max(360px, calc(100dvh - 300px))', overflow: 'auto' }}
-    >
-      <Table highlightOnHover striped stickyHeader miw={960} data-testid="client-list" data-q={q}>
-        <Table.Thead>{header}</Table.Thead>
-        <Table.Tbody>
-          {before > 0 ? (
-            <tr aria-hidden style={{ height: before }}>
-              <td colSpan={COLUMNS} />
-            </tr>
-          ) : null}
-          {items.map((item) => {
-            const client = rows[item.index]!;
-            return (
-              <Table.Tr
-                key={item.key}
-                data-index={item.index}
-                ref={virtualizer.measureElement}
-                onClick={() => onOpen(client.id)}
-                style={{ cursor: 'pointer' }}
-              >
-                {renderRow(client)}
-              </Table.Tr>
-            );
-          })}
-          {after > 0 ? (
-            <tr aria-hidden style={{ height: after }}>
-              <td colSpan={COLUMNS} />
-            </tr>
-          ) : null}
-        </Table.Tbody>
-      </Table>
-    </div>
   );
 }
