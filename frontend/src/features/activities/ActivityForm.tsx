@@ -16,6 +16,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mapProblemToFields } from '../../api/problem';
 import { problemText } from '../../api/problemText';
+import { maxLength, numberBetween, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { isoToLocal, localToIso } from './moments';
 import {
   ACTIVITY_KINDS,
@@ -36,7 +38,13 @@ interface ActivityValues {
   next: boolean;
 }
 
-const FIELDS = ['kind', 'direction', 'subject', 'body', 'occurred_at', 'duration_seconds'] as const;
+const FIELDS = ['kind', 'direction', 'subject', 'result', 'occurred_at', 'minutes'] as const;
+// The request's names for the fields the form calls otherwise.
+const RENAME = { body: 'result', duration_seconds: 'minutes' };
+// domain/activities/model.py ACTIVITY_SUBJECT_MAX, ACTIVITY_BODY_MAX; schemas: a week at most.
+const SUBJECT_MAX = 300;
+const BODY_MAX = 50_000;
+const MINUTES_MAX = 7 * 24 * 60;
 const WITH_DIRECTION: readonly ActivityKind[] = ['call', 'email'];
 const WITH_DURATION: readonly ActivityKind[] = ['call', 'meeting'];
 
@@ -58,12 +66,26 @@ export function ActivityForm({ subject }: { subject: WorkSubject }) {
       minutes: '',
       next: true,
     },
+    validateInputOnChange: true,
     validate: {
-      result: (value) => (value.trim() ? null : t('work.resultRequired')),
+      subject: maxLength(t, SUBJECT_MAX),
+      result: rules(required(t, t('work.resultRequired')), maxLength(t, BODY_MAX)),
       occurred_at: (value) => (localToIso(value) ? null : t('work.invalidValue')),
+      // Only a call or a meeting shows (and sends) its length.
+      minutes: (value, values) =>
+        WITH_DURATION.includes(values.kind) ? numberBetween(t, 0, MINUTES_MAX)(value) : null,
     },
   });
-  const problem = create.error ? mapProblemToFields(create.error.problem, FIELDS) : null;
+  // What the refusal names no field for is said above the form; the rest is on its field.
+  const problem = create.error
+    ? mapProblemToFields(create.error.problem, [...FIELDS, ...Object.keys(RENAME)])
+    : null;
+  const formLevelErrors =
+    create.error && problem
+      ? Object.keys(problem.fieldErrors).length === 0
+        ? [problemText(create.error, t), ...problem.otherErrors]
+        : problem.otherErrors
+      : [];
   const kind = form.values.kind;
 
   const submit = form.onSubmit((values) => {
@@ -93,6 +115,11 @@ export function ActivityForm({ subject }: { subject: WorkSubject }) {
           form.reset();
           create.reset();
         },
+        onError: (error) =>
+          setServerErrors(form, error, FIELDS, {
+            rename: RENAME,
+            uncoded: t('work.invalidValue'),
+          }),
       },
     );
   });
@@ -114,9 +141,11 @@ export function ActivityForm({ subject }: { subject: WorkSubject }) {
   return (
     <form onSubmit={submit} noValidate aria-label={t('work.logActivity')}>
       <Stack gap="sm">
-        {create.error ? (
+        {formLevelErrors.length > 0 ? (
           <Alert color="red" role="alert">
-            {problemText(create.error, t)}
+            {formLevelErrors.map((message) => (
+              <div key={message}>{message}</div>
+            ))}
           </Alert>
         ) : null}
         <SegmentedControl
@@ -134,13 +163,7 @@ export function ActivityForm({ subject }: { subject: WorkSubject }) {
             {...form.getInputProps('direction')}
           />
         ) : null}
-        <TextInput
-          label={t('work.subject')}
-          {...form.getInputProps('subject')}
-          error={
-            form.errors.subject ?? (problem?.fieldErrors.subject ? t('work.invalidValue') : null)
-          }
-        />
+        <TextInput label={t('work.subject')} {...form.getInputProps('subject')} />
         <Textarea
           label={t('work.result')}
           placeholder={t(`work.resultHint.${kind}`)}
@@ -148,7 +171,6 @@ export function ActivityForm({ subject }: { subject: WorkSubject }) {
           autosize
           minRows={2}
           {...form.getInputProps('result')}
-          error={form.errors.result ?? (problem?.fieldErrors.body ? t('work.invalidValue') : null)}
         />
         <Group grow align="start">
           <TextInput

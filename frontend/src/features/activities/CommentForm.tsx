@@ -3,9 +3,15 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { mapProblemToFields } from '../../api/problem';
 import { problemText } from '../../api/problemText';
+import { maxLength, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { encodeMentions, mentionQuery, type Mention } from './mentions';
 import { useColleagues, useCreateComment, type WorkSubject } from './queries';
+
+// domain/activities/model.py COMMENT_BODY_MAX
+const BODY_MAX = 10_000;
 
 /** A comment; typing @ and part of a name offers colleagues, who are notified once. */
 export function CommentForm({ subject }: { subject: WorkSubject }) {
@@ -18,10 +24,20 @@ export function CommentForm({ subject }: { subject: WorkSubject }) {
   const colleagues = useColleagues(query);
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  const check = rules(required(t, t('work.commentRequired')), maxLength(t, BODY_MAX));
+  // The body is the only field: a refusal naming it is said under it, anything else above.
+  const problem = create.error ? mapProblemToFields(create.error.problem, ['body']) : null;
+  const formLevelErrors =
+    create.error && problem
+      ? Object.keys(problem.fieldErrors).length === 0
+        ? [problemText(create.error, t), ...problem.otherErrors]
+        : problem.otherErrors
+      : [];
 
   const change = (value: string, caret: number) => {
     setText(value);
-    setError(null);
+    // Checked as typed, like the forms built on useForm.
+    setError(check(value));
     setTyping(mentionQuery(value, caret));
   };
 
@@ -43,8 +59,9 @@ export function CommentForm({ subject }: { subject: WorkSubject }) {
   };
 
   const submit = () => {
-    if (!text.trim()) {
-      setError(t('work.commentRequired'));
+    const invalid = check(text);
+    if (invalid) {
+      setError(invalid);
       return;
     }
     create.mutate(
@@ -56,6 +73,13 @@ export function CommentForm({ subject }: { subject: WorkSubject }) {
           setMentions([]);
           create.reset();
         },
+        onError: (failure) =>
+          setServerErrors(
+            { setErrors: (errors) => setError(errors.body ?? null) },
+            failure,
+            ['body'],
+            { uncoded: t('work.invalidValue') },
+          ),
       },
     );
   };
@@ -64,9 +88,11 @@ export function CommentForm({ subject }: { subject: WorkSubject }) {
 
   return (
     <Stack gap="sm">
-      {create.error ? (
+      {formLevelErrors.length > 0 ? (
         <Alert color="red" role="alert">
-          {problemText(create.error, t)}
+          {formLevelErrors.map((message) => (
+            <div key={message}>{message}</div>
+          ))}
         </Alert>
       ) : null}
       <div style={{ position: 'relative' }}>

@@ -194,6 +194,74 @@ describe('WorkPanel', () => {
     await waitFor(() => expect(api.callsTo('POST', '/api/v1/tasks')).toHaveLength(1));
   }, 40_000);
 
+  it('checks an activity as it is typed and puts a refusal on the fields it names', async () => {
+    const { api, user } = renderPanel({
+      'POST /api/v1/activities': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'body'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+          {
+            loc: ['body', 'subject'],
+            msg: 'String should have at most 300 characters',
+            code: 'string_too_long',
+            ctx: { max_length: '300' },
+          },
+        ]),
+    });
+    const subject = await screen.findByLabelText('Тема');
+    await user.click(subject);
+    await user.paste('т'.repeat(301));
+    // Said while typing, before anything is sent.
+    expect(subject).toHaveAccessibleDescription('Не длиннее 300 символов');
+    await user.clear(subject);
+    expect(subject).not.toHaveAttribute('aria-invalid', 'true');
+    const result = screen.getByLabelText(/Результат/);
+    await user.type(result, 'Д');
+    await user.clear(result);
+    expect(result).toHaveAccessibleDescription('Опишите результат');
+    expect(api.callsTo('POST', '/api/v1/activities')).toHaveLength(0);
+
+    await user.type(subject, 'Цена');
+    await user.type(result, 'Ждут договор');
+    await user.click(screen.getByRole('button', { name: 'Записать' }));
+    await waitFor(() => expect(api.callsTo('POST', '/api/v1/activities')).toHaveLength(1));
+    // The request's body is the form's result: each error on its own field, in Russian.
+    await waitFor(() => expect(result).toHaveAccessibleDescription('Уберите управляющие символы'));
+    expect(subject).toHaveAccessibleDescription('Не длиннее 300 символов');
+    expect(screen.queryByText(/Проверьте введённые данные/)).not.toBeInTheDocument();
+  }, 40_000);
+
+  it('checks a comment as it is typed and puts a refusal of its text under it', async () => {
+    const { api, user } = renderPanel({
+      'POST /api/v1/discussions': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'body'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+        ]),
+    });
+    await user.click(await screen.findByRole('tab', { name: 'Комментарий' }));
+    const area = screen.getByRole('textbox', { name: 'Комментарий' });
+    await user.click(area);
+    await user.paste('к'.repeat(10_001));
+    expect(area).toHaveAccessibleDescription(/Не длиннее 10000 символов/);
+    await user.clear(area);
+    expect(area).toHaveAccessibleDescription(/Напишите комментарий/);
+    await user.type(area, 'Посмотри договор');
+    expect(area).not.toHaveAttribute('aria-invalid', 'true');
+    expect(api.callsTo('POST', '/api/v1/discussions')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Отправить' }));
+    await waitFor(() => expect(api.callsTo('POST', '/api/v1/discussions')).toHaveLength(1));
+    await waitFor(() => expect(area).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(screen.queryByText(/Проверьте введённые данные/)).not.toBeInTheDocument();
+  }, 40_000);
+
   it('says a reminder after the due time and an empty title while they are typed', async () => {
     const { api, user } = renderPanel();
     await user.click(await screen.findByRole('tab', { name: 'Новая задача' }));
