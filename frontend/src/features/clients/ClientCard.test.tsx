@@ -231,7 +231,20 @@ describe('ClientCard', () => {
       ...routes,
       [`GET /api/v1/clients/${ID}`]: () => json(200, romashka),
       [`POST /api/v1/clients/${ID}/contacts`]: () =>
-        problem(422, 'Invalid input', [{ loc: ['body', 'phones', 0], msg: 'not a phone number' }]),
+        problem(422, 'Invalid input', [
+          { loc: ['body', 'phones', 0], msg: 'not a phone number' },
+          {
+            loc: ['body', 'phones', 1, 'number'],
+            msg: 'String should have at most 64 characters',
+            code: 'string_too_long',
+            ctx: { max_length: '64' },
+          },
+          {
+            loc: ['body', 'position'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+        ]),
     });
     const { user } = renderApp(`/clients/${ID}`);
 
@@ -240,10 +253,35 @@ describe('ClientCard', () => {
     );
     const dialog = within(await screen.findByRole('dialog', {}, { timeout: 5000 }));
     await user.type(dialog.getByRole('textbox', { name: /ФИО/ }), 'Ольга');
-    await user.type(dialog.getByRole('textbox', { name: 'Телефоны 1' }), '12');
+    const first = dialog.getByRole('textbox', { name: 'Телефоны 1' });
+    // Said while typing, before anything is sent.
+    await user.type(first, '12');
+    expect(first).toHaveAccessibleDescription('Неверный номер телефона');
+    await user.type(first, '3 45 67');
+    expect(first).not.toHaveAttribute('aria-invalid', 'true');
+    const mail = dialog.getByRole('textbox', { name: 'Эл. почта 1' });
+    await user.type(mail, 'olga@');
+    expect(mail).toHaveAccessibleDescription('Введите адрес эл. почты вида name@example.com');
+    await user.type(mail, 'example.com');
+    // An empty input is not sent: the second number sent is the third input.
+    await user.click(dialog.getByRole('button', { name: '+ телефон' }));
+    await user.click(dialog.getByRole('button', { name: '+ телефон' }));
+    const third = dialog.getByRole('textbox', { name: 'Телефоны 3' });
+    await user.type(third, '+7 912 345-67-89');
     await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
-    expect(await dialog.findByText('Проверьте значение')).toBeInTheDocument();
+
+    // The server's English without a code gets a general sentence; coded ones their own.
+    await waitFor(() => expect(first).toHaveAccessibleDescription('Проверьте значение'));
+    expect(third).toHaveAccessibleDescription('Не длиннее 64 символов');
+    expect(dialog.getByRole('textbox', { name: 'Телефоны 2' })).not.toHaveAttribute(
+      'aria-invalid',
+      'true',
+    );
+    expect(dialog.getByRole('textbox', { name: 'Должность' })).toHaveAccessibleDescription(
+      'Уберите управляющие символы',
+    );
     expect(screen.queryByText('not a phone number')).not.toBeInTheDocument();
+    expect(dialog.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('merges another client into this one after showing what moves', async () => {

@@ -107,7 +107,16 @@ describe('ClientCreate', () => {
       'POST /api/v1/clients': () =>
         problem(422, 'Invalid input', [
           { loc: ['body', 'inn'], msg: 'Неверная контрольная сумма ИНН' },
-          { loc: ['body', 'contacts', 0, 'phones', 0], msg: 'Неизвестный формат номера' },
+          {
+            loc: ['body', 'contacts', 0, 'phones', 0, 'number'],
+            msg: 'not a phone number',
+            code: 'not_a_phone',
+          },
+          {
+            loc: ['body', 'contacts', 0, 'emails', 0],
+            msg: 'not an e-mail address',
+            code: 'not_an_email',
+          },
         ]),
     });
     const { user, router } = renderApp('/clients');
@@ -121,16 +130,53 @@ describe('ClientCreate', () => {
     await user.type(inn, '1234567890');
     await user.type(dialog.getByLabelText('Имя и фамилия контакта'), 'Иван Петров');
     const phone = dialog.getByLabelText('Телефон');
-    await user.type(phone, '12');
+    await user.type(phone, '+7 000 000-00-00');
+    const mail = dialog.getByLabelText('Эл. почта');
+    await user.type(mail, 'ivan@example');
+    expect(phone).not.toHaveAttribute('aria-invalid', 'true');
     await user.click(dialog.getByRole('button', { name: 'Создать' }));
 
     await waitFor(() => expect(inn).toHaveAttribute('aria-invalid', 'true'));
     expect(inn).toHaveAccessibleDescription('Неверная контрольная сумма ИНН');
-    expect(phone).toHaveAccessibleDescription('Неизвестный формат номера');
+    // Coded errors in Russian; a path below the phone (its number) is the phone's.
+    expect(phone).toHaveAccessibleDescription('Неверный номер телефона');
+    expect(mail).toHaveAccessibleDescription('Введите адрес эл. почты вида name@example.com');
     expect(dialog.getByLabelText(/^Название/)).not.toHaveAttribute('aria-invalid', 'true');
     // Every message found its field: no general alert repeats them.
     expect(dialog.queryByRole('alert')).not.toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/clients');
+  });
+
+  it('checks the name, phone and e-mail as they are typed', async () => {
+    signIn();
+    const api = mockApi(baseRoutes);
+    const { user } = renderApp('/clients');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Новый клиент' }, { timeout: 5000 }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    const name = dialog.getByLabelText(/^Название/);
+    // Nothing is said of a field not yet typed in.
+    expect(name).not.toHaveAttribute('aria-invalid', 'true');
+    await user.click(name);
+    await user.paste('Р'.repeat(301));
+    expect(name).toHaveAccessibleDescription('Не длиннее 300 символов');
+    await user.clear(name);
+    expect(name).toHaveAccessibleDescription('Введите название');
+    const phone = dialog.getByLabelText('Телефон');
+    await user.type(phone, '12');
+    expect(phone).toHaveAccessibleDescription('Неверный номер телефона');
+    await user.type(phone, '3 45 67');
+    expect(phone).not.toHaveAttribute('aria-invalid', 'true');
+    const mail = dialog.getByLabelText('Эл. почта');
+    await user.type(mail, 'ivan example.com');
+    expect(mail).toHaveAccessibleDescription('Введите адрес эл. почты вида name@example.com');
+    await user.click(dialog.getByRole('button', { name: 'Создать' }));
+    expect(dialog.getByLabelText('Имя и фамилия контакта')).toHaveAccessibleDescription(
+      'Укажите имя контакта',
+    );
+    expect(api.callsTo('POST', '/api/v1/clients')).toHaveLength(0);
   });
 
   it(

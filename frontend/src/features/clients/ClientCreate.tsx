@@ -18,6 +18,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { ClientMergeDialog } from './ClientMergeDialog';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
+import { email, maxLength, phone, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import {
   CLIENT_KINDS,
   TEMPERATURES,
@@ -54,6 +56,11 @@ const FIELDS = [
   'contacts.0.phones.0',
   'contacts.0.emails.0',
 ] as const;
+
+// domain/clients/model.py CLIENT_NAME_MAX, CONTACT_NAME_MAX; api/schemas/contacts.py PhoneIn
+const NAME_MAX = 300;
+const CONTACT_NAME_MAX = 300;
+const PHONE_MAX = 64;
 
 const INITIAL_VALUES: ClientValues = {
   kind: 'company',
@@ -95,15 +102,24 @@ export function ClientCreate({ opened, onClose }: { opened: boolean; onClose: ()
   const [merging, setMerging] = useState<{ newId: string; existingId: string } | null>(null);
   const form = useForm<ClientValues>({
     initialValues: INITIAL_VALUES,
-    validate: {
-      name: (value) => (value.trim() ? null : t('clientCreate.nameRequired')),
-      contacts: {
-        full_name: (value, values) => {
-          const contact = values.contacts[0];
-          const wanted = Boolean(contact?.phones[0]?.trim() || contact?.emails[0]?.trim());
-          return wanted && !value.trim() ? t('clientCreate.contactNameRequired') : null;
-        },
-      },
+    validateInputOnChange: true,
+    // By path, as the fields are named: Mantine's rule records cannot reach a list of strings.
+    validate: (values) => {
+      const contact = values.contacts[0]!;
+      const wanted = Boolean(contact.phones[0]?.trim() || contact.emails[0]?.trim());
+      return {
+        name: rules(
+          required(t, t('clientCreate.nameRequired')),
+          maxLength(t, NAME_MAX),
+        )(values.name),
+        'contacts.0.full_name': rules(
+          (value: string) =>
+            wanted && !value.trim() ? t('clientCreate.contactNameRequired') : null,
+          maxLength(t, CONTACT_NAME_MAX),
+        )(contact.full_name),
+        'contacts.0.phones.0': rules(phone(t), maxLength(t, PHONE_MAX))(contact.phones[0]),
+        'contacts.0.emails.0': email(t)(contact.emails[0]),
+      };
     },
   });
 
@@ -131,9 +147,7 @@ export function ClientCreate({ opened, onClose }: { opened: boolean; onClose: ()
         close();
         void navigate(`/clients/${client.id}`);
       },
-      onError: (error) => {
-        form.setErrors(mapProblemToFields(error.problem, FIELDS, { nested: true }).fieldErrors);
-      },
+      onError: (error) => setServerErrors(form, error, FIELDS, { nested: true }),
     });
   };
 

@@ -14,9 +14,15 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { ApiError, mapProblemToFields } from '../../api/problem';
 import { problemText } from '../../api/problemText';
+import { email, maxLength, phone, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { useSaveContact, type Contact, type ContactUpdate } from './queries';
 
 const MAX_VALUES = 20;
+// domain/clients/model.py CONTACT_NAME_MAX, POSITION_MAX; api/schemas/contacts.py PhoneIn
+const NAME_MAX = 300;
+const POSITION_MAX = 200;
+const PHONE_MAX = 64;
 
 interface Values {
   full_name: string;
@@ -26,15 +32,24 @@ interface Values {
   is_primary: boolean;
 }
 
-/** The form's fields by the paths the server names in a 422 (`phones.1`, `emails.0`). */
-function fieldsOf(values: Values): string[] {
-  return [
-    'full_name',
-    'position',
-    'is_primary',
-    ...values.phones.map((_, index) => `phones.${index}`),
-    ...values.emails.map((_, index) => `emails.${index}`),
-  ];
+const FIELDS = ['full_name', 'position', 'is_primary'] as const;
+const LIST_PATHS = (['phones', 'emails'] as const).flatMap((name) =>
+  Array.from({ length: MAX_VALUES }, (_, index) => `${name}.${index}`),
+);
+
+/**
+ * The paths the server names in a 422 (`phones.1`) by the input that holds them: empty inputs
+ * are not sent, so the second number sent may be the third input.
+ */
+function sentPaths(values: Values): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const name of ['phones', 'emails'] as const) {
+    let sent = 0;
+    values[name].forEach((value, index) => {
+      if (value.trim()) paths[`${name}.${sent++}`] = `${name}.${index}`;
+    });
+  }
+  return paths;
 }
 
 /**
@@ -63,11 +78,42 @@ export function ContactEditor({
       emails: contact?.emails.length ? [...contact.emails] : [''],
       is_primary: contact?.is_primary ?? false,
     },
-    validate: {
-      full_name: (value) => (value.trim() ? null : t('clientPage.contactNameRequired')),
-    },
+    validateInputOnChange: true,
+    // By path, as the inputs are named: Mantine's rule records cannot reach a list of strings.
+    validate: (values) => ({
+      full_name: rules(
+        required(t, t('clientPage.contactNameRequired')),
+        maxLength(t, NAME_MAX),
+      )(values.full_name),
+      position: maxLength(t, POSITION_MAX)(values.position),
+      ...Object.fromEntries(
+        values.phones.map((value, index) => [
+          `phones.${index}`,
+          rules(phone(t), maxLength(t, PHONE_MAX))(value),
+        ]),
+      ),
+      ...Object.fromEntries(
+        values.emails.map((value, index) => [`emails.${index}`, email(t)(value)]),
+      ),
+    }),
   });
   const duplicate = save.error instanceof ApiError && save.error.status === 409;
+  // A refusal naming an input is said under it; what names none, above the form.
+  const problem =
+    save.error instanceof ApiError && !duplicate
+      ? mapProblemToFields(save.error.problem, [...FIELDS, ...LIST_PATHS], { nested: true })
+      : null;
+  const formLevelErrors =
+    save.isError && !duplicate
+      ? !problem || Object.keys(problem.fieldErrors).length === 0
+        ? [
+            problemText(save.error, t, (field) =>
+              t(`clientPage.field.${field.split('.')[0]}`, { defaultValue: field }),
+            ),
+            ...(problem?.otherErrors ?? []),
+          ]
+        : problem.otherErrors
+      : [];
 
   const submit = (values: Values, confirmDuplicate = false) => {
     const phones = values.phones.map((phone) => phone.trim()).filter(Boolean);
@@ -93,12 +139,11 @@ export function ContactEditor({
         },
         onError: (error) => {
           if (!(error instanceof ApiError) || error.status !== 422) return;
-          const mapped = mapProblemToFields(error.problem, fieldsOf(values), { nested: true });
-          form.setErrors(
-            Object.fromEntries(
-              Object.keys(mapped.fieldErrors).map((field) => [field, t('clientPage.invalidValue')]),
-            ),
-          );
+          setServerErrors(form, error, FIELDS, {
+            nested: true,
+            rename: sentPaths(values),
+            uncoded: t('clientPage.invalidValue'),
+          });
         },
       },
     );
@@ -150,11 +195,11 @@ export function ContactEditor({
     >
       <form onSubmit={form.onSubmit((values) => submit(values))} noValidate>
         <Stack>
-          {save.isError && !duplicate && form.isValid() ? (
+          {formLevelErrors.length > 0 ? (
             <Alert color="red" role="alert">
-              {problemText(save.error, t, (field) =>
-                t(`clientPage.field.${field.split('.')[0]}`, { defaultValue: field }),
-              )}
+              {formLevelErrors.map((message) => (
+                <div key={message}>{message}</div>
+              ))}
             </Alert>
           ) : null}
           {duplicate ? (
