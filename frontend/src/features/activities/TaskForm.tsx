@@ -12,8 +12,9 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { mapProblemToFields } from '../../api/problem';
-import { maxLength, required, rules } from '../../forms/rules';
 import { problemText } from '../../api/problemText';
+import { maxLength, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { useMe } from '../auth/queries';
 import { localToIso, tomorrowMorning } from './moments';
 import { PRIORITIES, useCreateTask, type Priority, type Task, type WorkSubject } from './queries';
@@ -74,7 +75,10 @@ export function TaskForm({
           : null,
     },
   });
+  // A refusal naming a field is said under it, in the reader's language from its code; what
+  // names none is said above the form.
   const problem = create.error ? mapProblemToFields(create.error.problem, FIELDS) : null;
+  const named = Object.keys(problem?.fieldErrors ?? {}).length > 0;
 
   const submit = form.onSubmit((values) => {
     create.mutate(
@@ -98,18 +102,16 @@ export function TaskForm({
           create.reset();
           onCreated?.(task);
         },
+        onError: (error) =>
+          setServerErrors(form, error, FIELDS, { uncoded: t('work.invalidValue') }),
       },
     );
   });
 
-  const fieldError = (name: (typeof FIELDS)[number]) =>
-    (form.errors[name] as string | undefined) ??
-    (problem?.fieldErrors[name] ? t('work.invalidValue') : null);
-
   return (
     <form onSubmit={submit} noValidate aria-label={t('work.newTask')}>
       <Stack gap="sm">
-        {create.error ? (
+        {create.error && !named ? (
           <Alert color="red" role="alert">
             {problemText(create.error, t, (field) =>
               field in FIELD_LABELS
@@ -117,31 +119,30 @@ export function TaskForm({
                 : undefined,
             )}
           </Alert>
+        ) : create.error && problem && problem.otherErrors.length > 0 ? (
+          <Alert color="red" role="alert">
+            {problem.otherErrors.map((message) => (
+              <div key={message}>{message}</div>
+            ))}
+          </Alert>
         ) : null}
-        <TextInput
-          label={t('work.taskTitle')}
-          withAsterisk
-          {...form.getInputProps('title')}
-          error={fieldError('title')}
-        />
+        <TextInput label={t('work.taskTitle')} withAsterisk {...form.getInputProps('title')} />
         <UserSelect
           label={t('work.assignee')}
           value={form.values.assignee_id ?? me.data?.id ?? null}
           onChange={(value) => form.setFieldValue('assignee_id', value)}
-          error={fieldError('assignee_id')}
+          error={form.errors.assignee_id as string | undefined}
         />
         <Group grow align="start">
           <TextInput
             type="datetime-local"
             label={t('work.due')}
             {...form.getInputProps('due_at')}
-            error={fieldError('due_at')}
           />
           <TextInput
             type="datetime-local"
             label={t('work.remind')}
             {...form.getInputProps('remind_at')}
-            error={fieldError('remind_at')}
           />
         </Group>
         <Stack gap={4}>

@@ -211,6 +211,53 @@ describe('DealBoard quick add and filters', { timeout: 30_000 }, () => {
     expect(screen.queryByText(/Missing permission/)).toBeNull();
   });
 
+  it('checks the quick add as typed and puts a refused field under it in words', async () => {
+    setTokens({ access: 'access-1' });
+    const client = { id: '00000000-0000-4000-8000-00000000c777', name: 'ООО Василёк' };
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      [`GET ${BOARD}`]: () => json(200, board),
+      'GET /api/v1/clients': () => json(200, { items: [client], next_cursor: null }),
+      'POST /api/v1/deals': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'title'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+          { loc: ['body', 'amount'], msg: 'bad amount' },
+        ]),
+    });
+    const { user } = renderApp('/deals');
+
+    const columns = await screen.findAllByTestId('stage-column', {}, { timeout: LOAD });
+    const first = within(columns[0]!);
+    await user.click(first.getByRole('button', { name: 'Добавить сделку на этап «Квалификация»' }));
+    const form = within(await first.findByTestId('quick-add'));
+    const title = form.getByLabelText(/Название/);
+    await user.click(title);
+    await user.paste('М'.repeat(301));
+    // Said while typing, before anything is sent.
+    expect(title).toHaveAccessibleDescription(/Не длиннее 300 символов/);
+    await user.clear(title);
+    await user.type(title, 'Монтаж');
+    expect(title).not.toHaveAttribute('aria-invalid', 'true');
+    const amount = form.getByLabelText('Сумма');
+    await user.type(amount, 'много');
+    expect(amount).toHaveAccessibleDescription(i18n.t('dealCreate.amountInvalid'));
+    await user.clear(amount);
+    await user.type(amount, '100');
+    await user.click(form.getByRole('combobox', { name: /Клиент/ }));
+    await user.click(await screen.findByRole('option', { name: 'ООО Василёк' }));
+    await user.click(form.getByRole('button', { name: 'Добавить' }));
+
+    await waitFor(() => expect(api.callsTo('POST', '/api/v1/deals')).toHaveLength(1));
+    await waitFor(() => expect(title).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(amount).toHaveAccessibleDescription('Сервер не принял это значение');
+    expect(form.queryByRole('alert')).toBeNull();
+  });
+
   it('asks the board with the filters the URL names, and the team among visible owners', async () => {
     setTokens({ access: 'access-1' });
     const boards: URLSearchParams[] = [];

@@ -4,8 +4,9 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { mapProblemToFields } from '../../api/problem';
 import { problemText } from '../../api/problemText';
+import { maxLength, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import { normaliseAmount } from './money';
 import { useClientSearch, useCreateDeal, type Board } from './queries';
 
@@ -18,6 +19,8 @@ interface QuickAddValues {
 }
 
 const FIELDS = ['title', 'client_id', 'amount'] as const;
+// domain/deals/model.py DEAL_TITLE_MAX
+const TITLE_MAX = 300;
 
 /** A deal added at the top of a board column: title, client and amount, in that stage. */
 export function DealQuickAdd({
@@ -38,9 +41,10 @@ export function DealQuickAdd({
   const form = useForm<QuickAddValues>({
     mode: 'controlled',
     initialValues: { title: '', client_id: null, amount: '' },
-    validateInputOnBlur: true,
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
     validate: {
-      title: (value) => (value.trim() ? null : t('dealCreate.titleRequired')),
+      title: rules(required(t, t('dealCreate.titleRequired')), maxLength(t, TITLE_MAX)),
       client_id: (value) => (value ? null : t('board.clientRequired')),
       amount: (value) =>
         normaliseAmount(value) === undefined ? t('dealCreate.amountInvalid') : null,
@@ -72,12 +76,12 @@ export function DealQuickAdd({
           onClose();
         },
         onError: (error) => {
-          // The server's messages are English: a field it names gets the translated sentence.
-          const named = Object.keys(mapProblemToFields(error.problem, FIELDS).fieldErrors);
-          form.setErrors(
-            Object.fromEntries(named.map((field) => [field, t('board.fieldRefused')])),
-          );
-          if (named.length === 0) setFailure(problemText(error, t, label));
+          // Each field the server names gets its own error, worded from its code.
+          const { fieldErrors, otherErrors } = setServerErrors(form, error, FIELDS, {
+            uncoded: t('board.fieldRefused'),
+          });
+          if (Object.keys(fieldErrors).length === 0) setFailure(problemText(error, t, label));
+          else if (otherErrors.length > 0) setFailure(otherErrors.join('; '));
         },
       },
     );
