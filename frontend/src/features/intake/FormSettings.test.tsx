@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { adminUser, json, mockApi } from '../../test/api';
+import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
 import type { InboxItem, IntakeForm } from './forms';
@@ -131,6 +131,45 @@ describe('FormSettings', () => {
       phone: ['Ваш телефон'],
     });
   }, 40_000);
+
+  it('checks the name and the rate limit as typed and puts a refused name on it', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, []),
+      'GET /api/v1/intake/form-settings': () => json(200, { items: [form], next_cursor: null }),
+      'POST /api/v1/intake/form-settings': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'name'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+        ]),
+    });
+    const { user } = renderApp('/settings/intake-forms');
+    await screen.findByRole('region', { name: 'Заявка на курс' }, { timeout: 5000 });
+
+    await user.click(screen.getByRole('button', { name: 'Создать форму' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const name = dialog.getByRole('textbox', { name: /Название/ });
+    // Said while typing, before anything is sent or the field is left.
+    await user.type(name, 'О');
+    await user.clear(name);
+    expect(name).toHaveAccessibleDescription(/Введите название/);
+    await user.type(name, 'Обратный звонок');
+    expect(name).not.toHaveAttribute('aria-invalid', 'true');
+    const limit = dialog.getByLabelText('Заявок в минуту с одного адреса');
+    await user.clear(limit);
+    await user.type(limit, '0');
+    expect(limit).toHaveAccessibleDescription(/От 1 до 100 000/);
+    await user.clear(limit);
+    await user.type(limit, '60');
+    await user.click(dialog.getByRole('button', { name: 'Создать форму' }));
+
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(api.callsTo('POST', '/api/v1/intake/form-settings')).toHaveLength(1);
+  }, 30_000);
 
   it('says when there are no forms yet', async () => {
     setTokens({ access: 'access-1' });

@@ -42,6 +42,7 @@ import {
   useUpdateIntakeForm,
   webhookUrl,
 } from './forms';
+import { maxLength, required, rules } from '../../forms/rules';
 
 interface FormValues {
   name: string;
@@ -367,9 +368,11 @@ function FormFields({
   const values = useForm<FormValues>({
     mode: 'controlled',
     initialValues: initialValues(form),
-    validateInputOnBlur: true,
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
     validate: {
-      name: (value) => (value.trim() ? null : t('intakeForms.nameRequired')),
+      // domain/intake/model.py FORM_NAME_MAX
+      name: rules(required(t, t('intakeForms.nameRequired')), maxLength(t, 200)),
       rate_limit_per_minute: (value) =>
         value === '' || (Number(value) >= 1 && Number(value) <= 100_000)
           ? null

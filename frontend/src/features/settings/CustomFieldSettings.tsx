@@ -28,6 +28,7 @@ import {
   useDeleteCustomField,
   useUpdateCustomField,
 } from './queries';
+import { maxLength, required, rules } from '../../forms/rules';
 
 type Entity = CustomField['entity'];
 type FieldType = CustomField['type'];
@@ -175,14 +176,16 @@ function CustomFieldEdit({
       position: field?.position ?? 0,
     },
     validate: {
-      label: (value) => (value.trim() ? null : t('settings.required')),
+      // domain/clients/custom_fields.py LABEL_MAX
+      label: rules(required(t, t('settings.required')), maxLength(t, 200)),
       key: (value) => (field || KEY.test(value) ? null : t('settings.codeInvalid')),
       options: (value, values) =>
         values.type === 'enum' && value.length === 0
           ? t('settings.customFields.optionsNeeded')
           : null,
     },
-    validateInputOnBlur: true,
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
   });
   const failed = field ? update.error : create.error;
 

@@ -23,6 +23,7 @@ import {
   useSaveDepartment,
   useUsers,
 } from './queries';
+import { maxLength, required, rules } from '../../forms/rules';
 
 /** The department tree: each department with its head; add, move, rename, delete. */
 export function DepartmentSettings() {
@@ -145,8 +146,10 @@ function DepartmentEdit({
       parent_id: parentId,
       head_id: department?.head_id ?? null,
     },
-    validate: { name: (value: string) => (value.trim() ? null : t('settings.required')) },
-    validateInputOnBlur: true,
+    // domain/staff/model.py DEPARTMENT_NAME_MAX
+    validate: { name: rules(required(t, t('settings.required')), maxLength(t, 200)) },
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
   });
   // A department cannot move below itself: leave it and its subtree out of the parents.
   const below = new Set<string>();

@@ -11,6 +11,7 @@ import {
   useSetDocumentTypeActive,
 } from './queries';
 import { SortableList } from './SortableList';
+import { maxLength, required, rules } from '../../forms/rules';
 
 const CODE = /^[a-z][a-z0-9_]*$/;
 
@@ -25,10 +26,15 @@ export function DocumentTypeSettings() {
   const form = useForm({
     initialValues: { name: '', code: '' },
     validate: {
-      name: (value) => (value.trim() ? null : t('settings.required')),
-      code: (value) => (CODE.test(value) ? null : t('settings.codeInvalid')),
+      // domain/attachments/model.py DOCUMENT_TYPE_NAME_MAX; api/schemas: a code of 64 at most
+      name: rules(required(t, t('settings.required')), maxLength(t, 200)),
+      code: rules(
+        (value: string) => (CODE.test(value) ? null : t('settings.codeInvalid')),
+        maxLength(t, 64),
+      ),
     },
-    validateInputOnBlur: true,
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
   });
   const add = form.onSubmit((values) =>
     save.mutate(

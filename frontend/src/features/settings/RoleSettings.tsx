@@ -31,6 +31,7 @@ import {
   useSaveRole,
 } from './queries';
 import { holds } from './sections';
+import { maxLength, required, rules } from '../../forms/rules';
 
 /** Roles: the built-in ones and the organisation's own, with permissions and visibility. */
 export function RoleSettings() {
@@ -141,8 +142,10 @@ function RoleEdit({ role, onClose }: { role: Role | null; onClose: () => void })
       permissions: role?.permissions ?? [],
       visibility: { ...(role?.visibility ?? {}) },
     },
-    validate: { name: (value) => (value.trim() ? null : t('settings.required')) },
-    validateInputOnBlur: true,
+    // domain/staff/model.py ROLE_NAME_MAX
+    validate: { name: rules(required(t, t('settings.required')), maxLength(t, 100)) },
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
   });
   const resources = catalogue.data?.resources ?? [];
   const levels = catalogue.data?.visibility_levels ?? ['own', 'team', 'all'];

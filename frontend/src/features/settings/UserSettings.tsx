@@ -27,6 +27,7 @@ import {
   useUpdateUser,
   useUsers,
 } from './queries';
+import { maxLength, phone, required, rules } from '../../forms/rules';
 
 const LABELS = {
   email: 'settings.users.email',
@@ -185,10 +186,13 @@ function UserEdit({ user, onClose }: { user: User | null; onClose: () => void })
         user || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())
           ? null
           : t('settings.users.emailInvalid'),
-      full_name: (value) => (value.trim() ? null : t('settings.required')),
+      // domain/staff/model.py USER_FULL_NAME_MAX; api/schemas/users.py: a phone of 32 at most
+      full_name: rules(required(t, t('settings.required')), maxLength(t, 200)),
       role_id: (value) => (value ? null : t('settings.required')),
+      phone: rules(phone(t), maxLength(t, 32)),
     },
-    validateInputOnBlur: true,
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
   });
   const failed = user ? update.error : invite.error;
 

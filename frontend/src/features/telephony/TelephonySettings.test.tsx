@@ -1,8 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
-import { adminUser, json, mockApi } from '../../test/api';
+import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { WorkTimeline } from '../activities/WorkTimeline';
 import { setTokens } from '../auth/authStore';
@@ -87,6 +87,49 @@ describe('TelephonySettings', () => {
       tracking: [{ number: '+7 499 450-94-97', source: 'google', campaign: null }],
       callback_minutes: 15,
     });
+  }, 30_000);
+  it('checks the name and a tracking number as typed and puts a refused name on it', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, []),
+      'GET /api/v1/intake/telephony-settings': () => json(200, { items: [], next_cursor: null }),
+      'POST /api/v1/intake/telephony-settings': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'name'],
+            msg: 'must not contain control characters',
+            code: 'control_characters',
+          },
+        ]),
+    });
+    const { user } = renderApp('/settings/telephony');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Подключить АТС' }, { timeout: 5000 }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    const name = dialog.getByLabelText(/Название/);
+    await user.click(name);
+    await user.paste('А'.repeat(201));
+    // Said while typing, before anything is sent or the field is left.
+    expect(name).toHaveAccessibleDescription(/Не длиннее 200 символов/);
+    await user.clear(name);
+    expect(name).toHaveAccessibleDescription(/Обязательное поле/);
+    await user.type(name, 'Zadarma');
+    await user.click(dialog.getByRole('button', { name: 'Добавить номер' }));
+    const number = dialog.getByLabelText('Номер');
+    expect(number).not.toHaveAttribute('aria-invalid', 'true');
+    await user.click(number);
+    await user.paste('7'.repeat(65));
+    expect(number).toHaveAccessibleDescription(/Не длиннее 64 символов/);
+    await user.clear(number);
+    await user.type(number, '+7 499 450-94-97');
+    await user.type(dialog.getByLabelText(/Секретный ключ API Zadarma/), 'secret');
+    await user.click(dialog.getByRole('button', { name: 'Создать' }));
+
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(api.callsTo('POST', '/api/v1/intake/telephony-settings')).toHaveLength(1);
   }, 30_000);
 });
 

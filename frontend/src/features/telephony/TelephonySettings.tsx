@@ -37,6 +37,7 @@ import {
   useTelephonyIntegrations,
   useUpdateTelephonyIntegration,
 } from './queries';
+import { maxLength, required, rules } from '../../forms/rules';
 
 const PROVIDERS: readonly Provider[] = ['zadarma', 'mango', 'generic'];
 const FIELDS = [
@@ -230,9 +231,11 @@ function IntegrationEditor({
       callback_minutes: integration?.callback_minutes ?? 15,
       is_active: integration?.is_active ?? true,
     },
-    validateInputOnBlur: true,
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
     validate: {
-      name: (value) => (value.trim() ? null : t('settings.required')),
+      // domain/intake/calls.py INTEGRATION_NAME_MAX, EXTENSION_MAX, NUMBER_MAX
+      name: rules(required(t, t('settings.required')), maxLength(t, 200)),
       secret: (value, values) =>
         integration || values.provider === 'generic' || value.trim()
           ? null
@@ -242,12 +245,15 @@ function IntegrationEditor({
       callback_minutes: (value) =>
         Number(value) >= 1 && Number(value) <= 10080 ? null : t('telephony.minutesRange'),
       extensions: {
-        extension: (value) =>
-          /^[0-9A-Za-z*#_-]+$/.test(value.trim()) ? null : t('telephony.extensionInvalid'),
+        extension: rules(
+          (value: string) =>
+            /^[0-9A-Za-z*#_-]+$/.test(value.trim()) ? null : t('telephony.extensionInvalid'),
+          maxLength(t, 32),
+        ),
         user_id: (value) => (value ? null : t('settings.required')),
       },
       tracking: {
-        number: (value) => (value.trim() ? null : t('settings.required')),
+        number: rules(required(t, t('settings.required')), maxLength(t, 64)),
       },
     },
   });
