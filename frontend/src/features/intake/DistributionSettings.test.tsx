@@ -121,4 +121,50 @@ describe('DistributionSettings', () => {
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   }, 30_000);
+
+  it('checks a rule as typed and puts a refused tag value on the row that holds it', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi(
+      routes([], {
+        'POST /api/v1/intake/distribution-rules': () =>
+          problem(422, 'Invalid', [
+            {
+              loc: ['body', 'tag_routes', 0, 'value'],
+              msg: 'must not contain control characters',
+              code: 'control_characters',
+            },
+          ]),
+      }),
+    );
+    const { user } = renderApp('/settings/distribution');
+    await user.click(
+      await screen.findByRole('button', { name: 'Добавить правило' }, { timeout: 5000 }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    const name = dialog.getByLabelText(/Название/);
+    await user.click(name);
+    await user.paste('П'.repeat(201));
+    // Said while typing, before anything is sent.
+    expect(name).toHaveAccessibleDescription(/Не длиннее 200 символов/);
+    await user.clear(name);
+    expect(name).toHaveAccessibleDescription(/Заполните поле/);
+    await user.type(name, 'По городу');
+
+    await user.click(dialog.getByRole('combobox', { name: 'Способ' }));
+    await user.click(await screen.findByRole('option', { name: 'По тегу' }));
+    const tag = dialog.getByLabelText(/Поле лида/);
+    await user.type(tag, 'city');
+    await user.click(dialog.getByRole('button', { name: 'Добавить значение' }));
+    await user.click(dialog.getByRole('button', { name: 'Добавить значение' }));
+    const [empty, second] = dialog.getAllByRole('textbox', { name: 'Значение' });
+    await user.type(second!, 'Москва');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+
+    await waitFor(() =>
+      expect(api.callsTo('POST', '/api/v1/intake/distribution-rules')).toHaveLength(1),
+    );
+    // The first route sent is the second row: the empty one was not sent.
+    await waitFor(() => expect(second).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(empty).not.toHaveAttribute('aria-invalid', 'true');
+  }, 30_000);
 });

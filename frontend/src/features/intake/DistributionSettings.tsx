@@ -23,6 +23,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { problemText } from '../../api/problemText';
+import { maxLength, required, rules } from '../../forms/rules';
 import { markRefusedFields, userOptions } from '../settings/formHelpers';
 import { useDepartments, useSettingsFunnels, useUsers } from '../settings/queries';
 import { RowActions } from '../settings/RowActions';
@@ -107,6 +108,29 @@ function toBody(values: RuleForm): RuleCreate {
     priority: Number(values.priority),
     is_active: values.is_active,
   };
+}
+
+// domain/intake/distribution.py RULE_NAME_MAX, SOURCE_MAX, TAG_VALUE_MAX; model.py TAG_MAX
+const RULE_NAME_MAX = 200;
+const SOURCE_MAX = 100;
+const TAG_MAX = 64;
+const TAG_VALUE_MAX = 100;
+
+/**
+ * A refused tag route's path (`tag_routes.1.value`) by the row that holds it: rows without a
+ * value are not sent, so the second route sent may be the third row.
+ */
+function sentRoutes(values: RuleForm): Record<string, string> {
+  const paths: Record<string, string> = {};
+  let sent = 0;
+  values.tag_routes.forEach((route, index) => {
+    if (!route.value.trim()) return;
+    for (const field of ['value', 'user_ids']) {
+      paths[`tag_routes.${sent}.${field}`] = `tag_routes.${index}.${field}`;
+    }
+    sent += 1;
+  });
+  return paths;
 }
 
 /** Settings › Distribution: whom a form's, a source's or a funnel's leads go to, and how. */
@@ -229,12 +253,18 @@ function RuleModal({
   const funnelItems = useFunnelOptions();
   const form = useForm<RuleForm>({
     initialValues: toForm(rule),
+    // A field is checked once it changed, so an untouched one says nothing.
+    validateInputOnChange: true,
     validate: {
-      name: (v) => (v.trim() ? null : t('distribution.required')),
+      name: rules(required(t, t('distribution.required')), maxLength(t, RULE_NAME_MAX)),
+      source: (v, values) => (values.target === 'source' ? maxLength(t, SOURCE_MAX)(v) : null),
       user_ids: (v, values) =>
         values.kind !== 'by_tag' && v.length === 0 ? t('distribution.needPeople') : null,
       tag: (v, values) =>
-        values.kind === 'by_tag' && !v.trim() ? t('distribution.required') : null,
+        values.kind === 'by_tag'
+          ? rules(required(t, t('distribution.required')), maxLength(t, TAG_MAX))(v)
+          : null,
+      tag_routes: { value: maxLength(t, TAG_VALUE_MAX) },
     },
   });
   const kinds: Kind[] = ['round_robin', 'least_loaded', 'by_tag'];
@@ -254,7 +284,7 @@ function RuleModal({
             {
               onSuccess: onClose,
               onError: (error) => {
-                markRefusedFields(form, error, FIELDS, t);
+                markRefusedFields(form, error, FIELDS, t, sentRoutes(values));
                 notifications.show({ color: 'red', message: problemText(error, t) });
               },
             },

@@ -109,6 +109,53 @@ describe('FunnelSettings', () => {
     );
   }, 40_000);
 
+  it('checks a funnel’s name as typed when renaming or creating one, and puts refusals on their fields', async () => {
+    setTokens({ access: 'access-1' });
+    const refused = (loc: (string | number)[]) =>
+      problem(422, 'Invalid input', [
+        { loc, msg: 'must not contain control characters', code: 'control_characters' },
+      ]);
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, [funnel]),
+      'GET /api/v1/document-types': () => json(200, documentTypes),
+      'GET /api/v1/custom-fields': () => json(200, [customField]),
+      'PATCH /api/v1/funnels/funnel-1': () => refused(['body', 'name']),
+      'POST /api/v1/funnels': () => refused(['body', 'stages', 0, 'name']),
+    });
+    const { user } = renderApp('/settings/funnels');
+
+    const name = await screen.findByLabelText('Название воронки', {}, { timeout: 5000 });
+    // An emptied name says it is required instead of the button silently doing nothing.
+    await user.clear(name);
+    expect(name).toHaveAccessibleDescription(/Обязательное поле/);
+    await user.click(name);
+    await user.paste('В'.repeat(201));
+    expect(name).toHaveAccessibleDescription(/Не длиннее 200 символов/);
+    await user.clear(name);
+    await user.type(name, 'Опт');
+    expect(name).not.toHaveAttribute('aria-invalid', 'true');
+    await user.click(screen.getByRole('button', { name: 'Переименовать' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(api.callsTo('PATCH', '/api/v1/funnels/funnel-1')).toHaveLength(1);
+
+    await user.click(screen.getByRole('button', { name: 'Новая воронка' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.click(dialog.getByRole('combobox', { name: 'Основа' }));
+    await user.click(await screen.findByRole('option', { name: 'Пустая воронка' }));
+    const first = dialog.getByLabelText(/Первый этап/);
+    expect(first).not.toHaveAttribute('aria-invalid', 'true');
+    await user.type(first, 'Н');
+    await user.clear(first);
+    expect(first).toHaveAccessibleDescription(/Обязательное поле/);
+    await user.type(first, 'Новая заявка');
+    await user.type(dialog.getByLabelText(/Название воронки/), 'Партнёры');
+    await user.click(dialog.getByRole('button', { name: 'Создать' }));
+    // The request's first stage is the form's first stage field.
+    await waitFor(() => expect(first).toHaveAccessibleDescription(/Уберите управляющие символы/));
+    expect(api.callsTo('POST', '/api/v1/funnels')).toHaveLength(1);
+  }, 30_000);
+
   it('adds a stage with a required document, a required custom field and a day limit', async () => {
     setTokens({ access: 'access-1' });
     const api = mockApi({

@@ -20,6 +20,7 @@ import type { ParseKeys } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError';
+import { maxLength, required, rules } from '../../forms/rules';
 import { markRefusedFields } from './formHelpers';
 import { Refusal } from './Refusal';
 import {
@@ -158,6 +159,10 @@ function FunnelOrder({ funnels }: { funnels: readonly Funnel[] }) {
   );
 }
 
+// domain/funnels/model.py FUNNEL_NAME_MAX, STAGE_NAME_MAX
+const FUNNEL_NAME_MAX = 200;
+const STAGE_NAME_MAX = 200;
+
 function FunnelEditor({ funnel }: { funnel: Funnel }) {
   const { t } = useTranslation();
   const update = useUpdateFunnel();
@@ -165,30 +170,43 @@ function FunnelEditor({ funnel }: { funnel: Funnel }) {
   const reorder = useReorderStages();
   const removeStage = useDeleteStage();
   const requirementLabel = useRequirementLabel();
-  const [name, setName] = useState(funnel.name);
   const [editing, setEditing] = useState<Stage | 'new' | null>(null);
+  const rename = useForm({
+    initialValues: { name: funnel.name },
+    validateInputOnChange: true,
+    validate: { name: rules(required(t, t('settings.required')), maxLength(t, FUNNEL_NAME_MAX)) },
+  });
+  const name = rename.values.name;
+  const submitRename = rename.onSubmit((values) =>
+    update.mutate(
+      { funnel, body: { name: values.name.trim() } },
+      { onError: (error) => markRefusedFields(rename, error, ['name'], t) },
+    ),
+  );
 
   return (
     <Stack>
-      <Group align="flex-end">
-        <TextInput
-          label={t('settings.funnels.name')}
-          value={name}
-          onChange={(event) => setName(event.currentTarget.value)}
-        />
-        <Button
-          variant="default"
-          disabled={!name.trim() || name.trim() === funnel.name}
-          loading={update.isPending}
-          onClick={() => update.mutate({ funnel, body: { name: name.trim() } })}
-        >
-          {t('settings.funnels.rename')}
-        </Button>
+      <Group align="flex-start">
+        <form onSubmit={submitRename} noValidate>
+          <Group align="flex-start">
+            <TextInput label={t('settings.funnels.name')} {...rename.getInputProps('name')} />
+            <Button
+              type="submit"
+              variant="default"
+              mt={24}
+              disabled={name.trim() === funnel.name}
+              loading={update.isPending}
+            >
+              {t('settings.funnels.rename')}
+            </Button>
+          </Group>
+        </form>
         {funnel.is_default ? (
-          <Badge mb={8}>{t('settings.funnels.default')}</Badge>
+          <Badge mt={30}>{t('settings.funnels.default')}</Badge>
         ) : (
           <Button
             variant="default"
+            mt={24}
             onClick={() => update.mutate({ funnel, body: { is_default: true } })}
           >
             {t('settings.funnels.makeDefault')}
@@ -197,6 +215,7 @@ function FunnelEditor({ funnel }: { funnel: Funnel }) {
         <Button
           variant="subtle"
           color="red"
+          mt={24}
           onClick={() => {
             if (window.confirm(t('settings.funnels.confirmDelete', { name: funnel.name })))
               remove.mutate(funnel);
@@ -247,11 +266,19 @@ function FunnelCreate({ onClose }: { onClose: (created: Funnel | null) => void }
   const create = useCreateFunnel();
   const form = useForm({
     initialValues: { source: 'simple_sale' as FunnelTemplate | 'blank', name: '', firstStage: '' },
+    validateInputOnChange: true,
+    // A template names the funnel and its stages: only a blank one needs them typed.
     validate: {
       name: (value, values) =>
-        values.source === 'blank' && !value.trim() ? t('settings.required') : null,
+        rules(
+          (text: string) =>
+            values.source === 'blank' ? required(t, t('settings.required'))(text) : null,
+          maxLength(t, FUNNEL_NAME_MAX),
+        )(value),
       firstStage: (value, values) =>
-        values.source === 'blank' && !value.trim() ? t('settings.required') : null,
+        values.source === 'blank'
+          ? rules(required(t, t('settings.required')), maxLength(t, STAGE_NAME_MAX))(value)
+          : null,
     },
   });
   const submit = form.onSubmit((values) =>
@@ -269,7 +296,8 @@ function FunnelCreate({ onClose }: { onClose: (created: Funnel | null) => void }
           },
       {
         onSuccess: (created) => onClose(created),
-        onError: (error) => markRefusedFields(form, error, ['name', 'stages'], t),
+        onError: (error) =>
+          markRefusedFields(form, error, ['name'], t, { 'stages.0.name': 'firstStage' }),
       },
     ),
   );

@@ -25,15 +25,27 @@ export function LossReasonSettings() {
   const save = useSaveLossReason();
   const remove = useDeleteLossReason();
   const reorder = useReorderLossReasons();
-  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  // The reason being renamed; its new name is in renameForm, checked the same way.
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const nameRules = {
+    // domain/funnels/model.py LOSS_REASON_NAME_MAX
+    name: rules(required(t, t('settings.required')), maxLength(t, 200)),
+  };
   const form = useForm({
     initialValues: { name: '' },
     validateInputOnChange: true,
-    validate: {
-      // domain/funnels/model.py LOSS_REASON_NAME_MAX
-      name: rules(required(t, t('settings.required')), maxLength(t, 200)),
-    },
+    validate: nameRules,
   });
+  const renameForm = useForm({
+    initialValues: { name: '' },
+    validateInputOnChange: true,
+    validate: nameRules,
+  });
+  const startRenaming = (reason: LossReason) => {
+    renameForm.setValues({ name: reason.name });
+    renameForm.clearErrors();
+    setRenaming(reason.id);
+  };
   const add = form.onSubmit((values) =>
     save.mutate(
       { reason: null, body: { name: values.name.trim() } },
@@ -43,11 +55,15 @@ export function LossReasonSettings() {
       },
     ),
   );
+  // An empty or too long name is said under the box, not silently ignored.
   const rename = (reason: LossReason) => {
-    if (!renaming?.name.trim()) return;
+    if (renameForm.validate().hasErrors) return;
     save.mutate(
-      { reason, body: { name: renaming.name.trim() } },
-      { onSuccess: () => setRenaming(null) },
+      { reason, body: { name: renameForm.values.name.trim() } },
+      {
+        onSuccess: () => setRenaming(null),
+        onError: (error) => markRefusedFields(renameForm, error, ['name'], t),
+      },
     );
   };
 
@@ -91,14 +107,11 @@ export function LossReasonSettings() {
               <Group justify="space-between" wrap="nowrap">
                 <Group gap="sm" wrap="nowrap">
                   {handle}
-                  {renaming?.id === reason.id ? (
+                  {renaming === reason.id ? (
                     <TextInput
                       size="xs"
                       aria-label={t('settings.lossReasons.name')}
-                      value={renaming.name}
-                      onChange={(event) =>
-                        setRenaming({ id: reason.id, name: event.currentTarget.value })
-                      }
+                      {...renameForm.getInputProps('name')}
                       onKeyDown={(event) => {
                         if (event.key === 'Enter') rename(reason);
                         if (event.key === 'Escape') setRenaming(null);
@@ -113,16 +126,12 @@ export function LossReasonSettings() {
                   {!reason.is_active && <Badge color="gray">{t('settings.inactive')}</Badge>}
                 </Group>
                 <Group gap="xs" justify="flex-end" wrap="nowrap">
-                  {renaming?.id === reason.id ? (
+                  {renaming === reason.id ? (
                     <Button size="xs" onClick={() => rename(reason)}>
                       {t('settings.save')}
                     </Button>
                   ) : (
-                    <Button
-                      size="xs"
-                      variant="default"
-                      onClick={() => setRenaming({ id: reason.id, name: reason.name })}
-                    >
+                    <Button size="xs" variant="default" onClick={() => startRenaming(reason)}>
                       {t('settings.rename')}
                     </Button>
                   )}

@@ -83,6 +83,8 @@ describe('WebhookList', () => {
     await user.click(screen.getByRole('button', { name: 'Добавить адрес' }));
     const url = await screen.findByLabelText(/URL/);
     await user.type(url, 'http://10.0.0.1/x');
+    await user.click(screen.getByRole('combobox', { name: 'События' }));
+    await user.click(await screen.findByRole('option', { name: 'deal.won' }));
     await user.click(screen.getByRole('button', { name: 'Сохранить' }));
     expect(await screen.findByText('must point at a public address')).toBeInTheDocument();
 
@@ -109,6 +111,56 @@ describe('WebhookList', () => {
     await waitFor(() =>
       expect(api.calls.some((c) => c.path.endsWith('/dl-1/redeliver'))).toBe(true),
     );
+  });
+
+  it('checks the address, the events and the description as typed and puts refusals on their fields', async () => {
+    setTokens({ access: 'access-1' });
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/webhooks': () => json(200, { items: [endpoint], next_cursor: null }),
+      'GET /api/v1/webhooks/event-types': () => json(200, ['*', 'deal.lost', 'deal.won']),
+      'POST /api/v1/webhooks': () =>
+        problem(422, 'Invalid input', [
+          {
+            loc: ['body', 'description'],
+            msg: "String should match pattern '^[^\\x00-\\x08]*$'",
+            code: 'control_characters',
+          },
+        ]),
+    });
+    const { user } = renderApp('/webhooks');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Добавить адрес' }, { timeout: 5000 }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    const url = dialog.getByLabelText(/URL/);
+    await user.type(url, 'crm.example.com');
+    // Said while typing, before anything is sent.
+    expect(url).toHaveAccessibleDescription(/Введите адрес вида https:\/\//);
+    await user.clear(url);
+    expect(url).toHaveAccessibleDescription(/Обязательное поле/);
+    await user.type(url, 'https://crm.example.com/in');
+    expect(url).not.toHaveAttribute('aria-invalid', 'true');
+    const description = dialog.getByLabelText('Описание');
+    await user.click(description);
+    await user.paste('о'.repeat(501));
+    expect(description).toHaveAccessibleDescription(/Не длиннее 500 символов/);
+    await user.clear(description);
+    await user.type(description, 'ERP');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    expect(await dialog.findByText('Выберите хотя бы одно событие')).toBeInTheDocument();
+    expect(api.callsTo('POST', '/api/v1/webhooks')).toHaveLength(0);
+
+    await user.click(dialog.getByRole('combobox', { name: 'События' }));
+    await user.click(await screen.findByRole('option', { name: 'deal.won' }));
+    expect(dialog.queryByText('Выберите хотя бы одно событие')).not.toBeInTheDocument();
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() =>
+      expect(description).toHaveAccessibleDescription(/Уберите управляющие символы/),
+    );
+    expect(api.callsTo('POST', '/api/v1/webhooks')).toHaveLength(1);
+    expect(dialog.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('keeps the open delivery log fresh while a delivery waits for the worker', async () => {

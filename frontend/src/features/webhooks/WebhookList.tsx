@@ -22,6 +22,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError';
 import { errorMessage, mapProblemToFields } from '../../api/problem';
+import { maxLength, required, rules } from '../../forms/rules';
+import { setServerErrors } from '../../forms/serverErrors';
 import {
   type WebhookDelivery,
   type WebhookEndpoint,
@@ -37,6 +39,9 @@ import {
 import { WebhookPrivateTargets } from './WebhookPrivateTargets';
 
 const FIELDS = ['url', 'events', 'description'] as const;
+// domain/webhooks/model.py MAX_URL_LENGTH, MAX_DESCRIPTION_LENGTH
+const URL_MAX = 2000;
+const DESCRIPTION_MAX = 500;
 
 interface FormValues {
   url: string;
@@ -207,12 +212,27 @@ function WebhookEdit({
       description: endpoint?.description ?? '',
       is_active: endpoint?.is_active ?? true,
     },
+    validateInputOnChange: true,
+    validate: {
+      url: rules(
+        required(t),
+        // http(s) only, as the server takes (it then checks where the address resolves).
+        (value: string) => (/^https?:\/\/\S+$/i.test(value.trim()) ? null : t('apiField.url')),
+        maxLength(t, URL_MAX),
+      ),
+      events: (value) => (value.length > 0 ? null : t('webhooks.eventsNeeded')),
+      description: maxLength(t, DESCRIPTION_MAX),
+    },
   });
   const failed = endpoint ? update.error : create.error;
+  // A refusal naming a field is said under it; only one naming none is said above the form.
+  const unplaced =
+    failed &&
+    Object.keys(mapProblemToFields(failed.problem, FIELDS, { nested: true }).fieldErrors).length ===
+      0;
 
   const submit = form.onSubmit((values) => {
-    const onError = (error: { problem: Parameters<typeof mapProblemToFields>[0] }) =>
-      form.setErrors(mapProblemToFields(error.problem, FIELDS, { nested: true }).fieldErrors);
+    const onError = (error: unknown) => setServerErrors(form, error, FIELDS, { nested: true });
     if (endpoint) {
       update.mutate({ endpoint, body: values }, { onSuccess: onClose, onError });
     } else {
@@ -228,7 +248,7 @@ function WebhookEdit({
 
   return (
     <Modal opened onClose={onClose} title={endpoint ? t('webhooks.edit') : t('webhooks.add')}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
             label={t('webhooks.url')}
@@ -251,8 +271,10 @@ function WebhookEdit({
             label={t('webhooks.active')}
             {...form.getInputProps('is_active', { type: 'checkbox' })}
           />
-          {failed && !failed.problem?.errors && (
-            <Alert color="red">{errorMessage(failed, t)}</Alert>
+          {failed && unplaced && (
+            <Alert color="red" role="alert">
+              {errorMessage(failed, t)}
+            </Alert>
           )}
           <Group justify="flex-end">
             <Button type="submit" loading={create.isPending || update.isPending}>
