@@ -41,7 +41,14 @@ export function UserSelect({
       searchable
       onSearchChange={setSearch}
       filter={({ options: found }) => found}
-      nothingFoundMessage={users.isFetching ? t('work.searching') : t('work.nobody')}
+      // A failed search says so (typing again asks again), never "nobody".
+      nothingFoundMessage={
+        users.isError
+          ? t('errors.loadFailed')
+          : users.isFetching
+            ? t('work.searching')
+            : t('work.nobody')
+      }
       clearable={clearable}
       error={error}
     />

@@ -125,7 +125,13 @@ function OtherPicker({ exclude, onPick }: { exclude: string; onPick: (id: string
       searchValue={search}
       onSearchChange={setSearch}
       filter={({ options: all }) => all}
-      nothingFoundMessage={found.isFetching ? t('clientMerge.searching') : t('clients.empty')}
+      nothingFoundMessage={
+        found.isError
+          ? t('errors.loadFailed')
+          : found.isFetching
+            ? t('clientMerge.searching')
+            : t('clients.empty')
+      }
       onChange={(value) => value && onPick(value)}
       data-autofocus
     />

@@ -9,6 +9,7 @@ import { setServerErrors } from '../../forms/serverErrors';
 import { clientKeys } from '../clients/queries';
 import { normaliseAmount } from './money';
 import { useCreateDeal, useFunnels } from './queries';
+import { LoadError } from '../shell/LoadError';
 
 interface DealValues {
   title: string;
@@ -100,6 +101,9 @@ export function DealCreate({
             inputMode="decimal"
             {...form.getInputProps('amount')}
           />
+          {funnels.isError ? (
+            <LoadError onRetry={() => void funnels.refetch()} retrying={funnels.isFetching} />
+          ) : null}
           <Select
             label={t('dealCreate.funnel')}
             data={(funnels.data ?? []).map((funnel) => ({ value: funnel.id, label: funnel.name }))}

@@ -76,4 +76,31 @@ describe('DealLoseModal', () => {
     // Said on the field, not repeated above the form.
     expect(within(screen.getByRole('dialog')).queryByRole('alert')).not.toBeInTheDocument();
   });
+
+  it('says the reasons failed to load and reads them again on retry', async () => {
+    setTokens({ access: 'access-1' });
+    let down = true;
+    const api = mockApi({
+      'GET /api/v1/loss-reasons': () =>
+        down
+          ? problem(503, 'Service unavailable')
+          : json(200, [{ id: REASON, name: 'Дорого', is_active: true, position: 0, version: 1 }]),
+    });
+    const user = userEvent.setup();
+    render(
+      <AppProviders queryClient={createQueryClient()} env="test">
+        <DealLoseModal deal={deal} onClose={() => undefined} />
+      </AppProviders>,
+    );
+    expect(
+      await screen.findByText('Не удалось загрузить данные.', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    down = false;
+    await user.click(screen.getByRole('button', { name: 'Повторить' }));
+    await waitFor(() => expect(screen.queryByText('Не удалось загрузить данные.')).toBeNull());
+    const [reasonInput] = await screen.findAllByLabelText(/Причина проигрыша/);
+    await user.click(reasonInput!);
+    expect(await screen.findByText('Дорого')).toBeInTheDocument();
+    expect(api.callsTo('GET', '/api/v1/loss-reasons').length).toBeGreaterThan(1);
+  });
 });

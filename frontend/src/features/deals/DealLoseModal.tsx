@@ -6,6 +6,7 @@ import { errorMessage, mapProblemToFields } from '../../api/problem';
 import { maxLength, rules } from '../../forms/rules';
 import { setServerErrors } from '../../forms/serverErrors';
 import { useLoseDeal, useLossReasons, type Deal } from './queries';
+import { LoadError } from '../shell/LoadError';
 
 interface LoseValues {
   loss_reason_id: string | null;
@@ -88,6 +89,10 @@ export function DealLoseModal({
               ))}
             </Alert>
           )}
+          {reasons.isError ? (
+            // The reasons could not be read: said so with a retry, not an empty list.
+            <LoadError onRetry={() => void reasons.refetch()} retrying={reasons.isFetching} />
+          ) : null}
           <Select
             label={t('deals.lossReason')}
             withAsterisk

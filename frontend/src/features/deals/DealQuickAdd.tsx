@@ -115,7 +115,11 @@ export function DealQuickAdd({
             // The server already matched the name; the list shows what it found.
             filter={({ options }) => options}
             nothingFoundMessage={
-              clients.isFetching ? t('dealList.searching') : t('board.noClients')
+              clients.isError
+                ? t('errors.loadFailed')
+                : clients.isFetching
+                  ? t('dealList.searching')
+                  : t('board.noClients')
             }
             {...form.getInputProps('client_id')}
           />

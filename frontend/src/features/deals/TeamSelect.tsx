@@ -45,7 +45,13 @@ export function TeamSelect({
       searchValue={search}
       onSearchChange={setSearch}
       filter={({ options: found }) => found}
-      nothingFoundMessage={users.isFetching ? t('dealList.searching') : t('dealList.nobody')}
+      nothingFoundMessage={
+        users.isError
+          ? t('errors.loadFailed')
+          : users.isFetching
+            ? t('dealList.searching')
+            : t('dealList.nobody')
+      }
       clearable
       miw={220}
       maw={360}
