@@ -29,6 +29,7 @@ import {
   useUpdateCustomField,
 } from './queries';
 import { maxLength, required, rules } from '../../forms/rules';
+import { RowActions } from './RowActions';
 
 type Entity = CustomField['entity'];
 type FieldType = CustomField['type'];
@@ -106,26 +107,11 @@ export function CustomFieldSettings() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing(field)}>
-                        {t('settings.edit')}
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => {
-                          if (
-                            window.confirm(
-                              t('settings.customFields.confirmDelete', { label: field.label }),
-                            )
-                          )
-                            remove.mutate(field);
-                        }}
-                      >
-                        {t('settings.delete')}
-                      </Button>
-                    </Group>
+                    <RowActions
+                      onEdit={() => setEditing(field)}
+                      onDelete={() => remove.mutate(field)}
+                      confirmText={t('settings.customFields.confirmDelete', { label: field.label })}
+                    />
                   </Table.Td>
                 </Table.Tr>
               ))}

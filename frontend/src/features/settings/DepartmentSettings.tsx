@@ -24,6 +24,7 @@ import {
   useUsers,
 } from './queries';
 import { maxLength, required, rules } from '../../forms/rules';
+import { DeleteButton } from './RowActions';
 
 /** The department tree: each department with its head; add, move, rename, delete. */
 export function DepartmentSettings() {
@@ -94,21 +95,10 @@ export function DepartmentSettings() {
                 >
                   {t('settings.edit')}
                 </Button>
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => {
-                    if (
-                      window.confirm(
-                        t('settings.departments.confirmDelete', { name: department.name }),
-                      )
-                    )
-                      remove.mutate(department);
-                  }}
-                >
-                  {t('settings.delete')}
-                </Button>
+                <DeleteButton
+                  onDelete={() => remove.mutate(department)}
+                  confirmText={t('settings.departments.confirmDelete', { name: department.name })}
+                />
               </Group>
             </Group>
           </Paper>

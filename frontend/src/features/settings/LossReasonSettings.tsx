@@ -14,6 +14,7 @@ import {
   useSaveLossReason,
 } from './queries';
 import { SortableList } from './SortableList';
+import { DeleteButton } from './RowActions';
 
 /**
  * Why deals are lost: the reasons a seller picks from, in the order offered (drag to change
@@ -142,21 +143,10 @@ export function LossReasonSettings() {
                   >
                     {reason.is_active ? t('settings.deactivate') : t('settings.activate')}
                   </Button>
-                  <Button
-                    size="xs"
-                    variant="subtle"
-                    color="red"
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          t('settings.lossReasons.confirmDelete', { name: reason.name }),
-                        )
-                      )
-                        remove.mutate(reason);
-                    }}
-                  >
-                    {t('settings.delete')}
-                  </Button>
+                  <DeleteButton
+                    onDelete={() => remove.mutate(reason)}
+                    confirmText={t('settings.lossReasons.confirmDelete', { name: reason.name })}
+                  />
                 </Group>
               </Group>
             )}

@@ -1,6 +1,29 @@
 import { Button, Group } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
+/** A settings row's "Delete" button: it asks `confirmText` first. */
+export function DeleteButton({
+  onDelete,
+  confirmText,
+}: {
+  onDelete: () => void;
+  confirmText: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Button
+      size="xs"
+      variant="subtle"
+      color="red"
+      onClick={() => {
+        if (window.confirm(confirmText)) onDelete();
+      }}
+    >
+      {t('settings.delete')}
+    </Button>
+  );
+}
+
 /** A settings row's "Edit" and "Delete" buttons; deleting asks `confirmText` first. */
 export function RowActions({
   onEdit,
@@ -17,16 +40,7 @@ export function RowActions({
       <Button size="xs" variant="default" onClick={onEdit}>
         {t('settings.edit')}
       </Button>
-      <Button
-        size="xs"
-        variant="subtle"
-        color="red"
-        onClick={() => {
-          if (window.confirm(confirmText)) onDelete();
-        }}
-      >
-        {t('settings.delete')}
-      </Button>
+      <DeleteButton onDelete={onDelete} confirmText={confirmText} />
     </Group>
   );
 }
