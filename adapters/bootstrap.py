@@ -36,6 +36,7 @@ from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
 from domain.intake.services import InboxProcessor, IntakeReceiver
 from domain.intake.telephony import TelephonyReceiver
+from domain.karma.subscribers import KARMA_EVENTS, KarmaSubscriber
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
@@ -186,6 +187,9 @@ def build_event_bus(container: Container) -> EventBus:
     notifications = NotificationSubscriber(container.uow)
     for event_type in NOTIFIED_EVENTS:
         bus.subscribe(event_type, notifications)
+    karma = KarmaSubscriber(container.uow)
+    for event_type in KARMA_EVENTS:
+        bus.subscribe(event_type, karma)
     bus.subscribe_to_every_event(
         WebhookFanOut(container.uow, container.clock, container.webhook_queue)
     )

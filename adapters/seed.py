@@ -1,6 +1,7 @@
 """The demo organisation, created once on first start: realistic Russian-language data for a
 sales team — 3 departments, 12 users, both funnels, 2,000 clients with contacts, 5,000 deals
-with stage histories over the last 12 months, tasks and activities.
+with stage histories over the last 12 months, tasks and activities, and invoices with payments
+on the sellers' won deals.
 
 Staff, roles and funnels go through the domain services; the bulk of clients and deals is
 written with set-based inserts (through the same tables the repositories use), so a first
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters import seed_data as words
 from adapters.bootstrap import Container
 from adapters.db.tables.activities import activities, tasks
+from adapters.db.tables.billing import invoice_number_sequences, invoice_payments, invoices
 from adapters.db.tables.clients import (
     clients,
     contact_emails,
@@ -33,12 +35,16 @@ from adapters.db.tables.clients import (
     relationship_transitions,
 )
 from adapters.db.tables.deals import deal_products, deals, stage_moves
+from adapters.db.tables.loyalty import surveys
 from domain.auth.loading import load_principal
 from domain.clients.model import contact_name_key, derive_relationship, name_key
 from domain.clients.services.clients import ClientService
 from domain.funnels.commands import CreateFunnel
 from domain.funnels.model import Funnel, FunnelTemplate
 from domain.funnels.services import FunnelService, LossReasonService
+from domain.karma.services import recalculate_all
+from domain.kpi.model import Metric, Period, PeriodKind, Plan
+from domain.shared.scope import Scope
 from domain.staff.model import Department, User
 from domain.staff.services.organisations import provision_organisation
 
@@ -103,7 +109,54 @@ async def seed_demo(container: Container, *, now: datetime | None = None) -> See
     # The bulk rows bypassed the unit of work and its handlers: find their duplicate pairs
     # the way the rescan job does.
     await ClientService(container.uow(), container.clock).rescan_duplicates(org.id)
+    await _plans(container, org, now or container.clock.now())
+    await _surveys(container, org, now or container.clock.now())
+    # The bulk deals and invoices raised no events either: every client's karma from them.
+    await recalculate_all(container.uow, org.id, _no_progress)
     return SeedResult(created=True, organisation_id=str(org.id))
+
+
+async def _no_progress(_percent: int, _note: str | None) -> None:
+    """The seed reports no job progress."""
+
+
+# Deals closed this many days before seeding have their loyalty survey; about half answered.
+SURVEY_DAYS = 120
+_SCORES = (3, 5, 6, 7, 8, 8, 9, 9, 9, 10, 10, 10)
+
+
+async def _surveys(container: Container, org: _Org, now: datetime) -> None:
+    """A survey for each deal closed lately, as closing it through the app would have made;
+    drawn from a generator of their own, so the rest of the demo stays as it was."""
+    rng = random.Random(SEED + 1)  # noqa: S311 (reproducible demo data, not secrets)
+    async with container.engine.begin() as conn:
+        closed = await conn.execute(
+            sa.select(deals.c.id, deals.c.client_id, deals.c.responsible_id, deals.c.closed_at)
+            .where(
+                deals.c.organisation_id == org.id,
+                deals.c.status != "open",
+                deals.c.closed_at >= now - timedelta(days=SURVEY_DAYS),
+            )
+            .order_by(deals.c.closed_at, deals.c.id)
+        )
+        rows = []
+        for deal in closed:
+            answered_at = deal.closed_at + timedelta(hours=rng.uniform(2, 240))
+            answered = rng.random() < 0.5 and answered_at < now
+            rows.append(
+                {
+                    "id": uuid4(),
+                    "organisation_id": org.id,
+                    "client_id": deal.client_id,
+                    "deal_id": deal.id,
+                    "responsible_id": deal.responsible_id,
+                    "score": rng.choice(_SCORES) if answered else None,
+                    "answered_at": answered_at if answered else None,
+                    "created_at": deal.closed_at,
+                }
+            )
+        if rows:
+            await conn.execute(sa.insert(surveys), rows)
 
 
 async def analyze(container: Container, tables: Sequence[sa.TableClause]) -> None:
@@ -160,6 +213,49 @@ async def _staff(container: Container) -> _Org:
     return org
 
 
+# Monthly targets of each seller (and the head, who sells too) for the current month, and the
+# sales department's turnover: what the Plans screen and the leaderboard show on a first start.
+SELLER_MONTHLY_TARGETS = {
+    Metric.TURNOVER: Decimal(1_500_000),
+    Metric.WON_DEALS: Decimal(6),
+    Metric.CALLS: Decimal(120),
+    Metric.MEETINGS: Decimal(12),
+}
+
+
+async def _plans(container: Container, org: _Org, now: datetime) -> None:
+    """The sellers' plans for the organisation's current month, through the domain; written
+    after the bulk data and from no random draw, so the rest of the demo stays as it was."""
+    async with container.uow() as uow:
+        organisation = await uow.organisations.get(org.id)
+        today = organisation.today(now) if organisation else now.date()
+        period = Period.of(PeriodKind.MONTH, today.replace(day=1))
+        scope = Scope.organisation_wide(org.id)
+        sales = next(d for d in await uow.departments.list(scope) if d.parent_id is None)
+        subjects: list[tuple[UUID | None, UUID | None, Metric, Decimal]] = [
+            (seller, None, metric, target)
+            for seller in org.sellers
+            for metric, target in SELLER_MONTHLY_TARGETS.items()
+        ]
+        subjects.append(
+            (None, sales.id, Metric.TURNOVER, SELLER_MONTHLY_TARGETS[Metric.TURNOVER] * 5)
+        )
+        for user_id, department_id, metric, target in subjects:
+            await uow.plans.add(
+                Plan.new(
+                    organisation_id=org.id,
+                    user_id=user_id,
+                    department_id=department_id,
+                    metric=metric,
+                    period=period,
+                    target=target,
+                    at=now,
+                    by=org.admin.id,
+                )
+            )
+        await uow.commit()
+
+
 async def _funnels(container: Container, org: _Org) -> None:
     async with container.uow() as uow:
         admin = await load_principal(uow, org.admin.id, org.id, clock=container.clock)
@@ -189,6 +285,8 @@ class _Rows:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     transitions: list[dict[str, Any]] = field(default_factory=list)
+    invoices: list[dict[str, Any]] = field(default_factory=list)
+    payments: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def _bulk(container: Container, org: _Org, rng: random.Random, now: datetime) -> None:
@@ -197,10 +295,24 @@ async def _bulk(container: Container, org: _Org, rng: random.Random, now: dateti
     client_info = [_client(rows, org, rng, now, owners) for _ in range(CLIENTS)]
     outcomes: dict[UUID, list[str]] = defaultdict(list)
     for _ in range(DEALS):
-        client_id, contact_id, responsible_id, since = rng.choice(client_info)
-        status = _deal(rows, org, rng, now, client_id, contact_id, responsible_id, since)
+        client_id, contact_id, responsible_id = rng.choice(client_info)
+        status = _deal(rows, org, rng, now, client_id, contact_id, responsible_id)
         outcomes[client_id].append(status)
+    first_deal: dict[UUID, datetime] = {}
+    last_purchase: dict[UUID, datetime] = {}
+    for deal_row in rows.deals:
+        client_id = deal_row["client_id"]
+        first_deal[client_id] = min(deal_row["created_at"], first_deal.get(client_id, now))
+        if deal_row["status"] == "won":
+            last_purchase[client_id] = max(
+                deal_row["closed_at"], last_purchase.get(client_id, deal_row["closed_at"])
+            )
+    for row in (*rows.clients, *rows.contacts):
+        first = first_deal.get(row.get("client_id") or row["id"])
+        if first is not None and first < row["created_at"]:
+            row["created_at"] = row["updated_at"] = first - timedelta(days=1)
     for client_row in rows.clients:
+        client_row["last_purchase_at"] = last_purchase.get(client_row["id"])
         statuses = outcomes.get(client_row["id"], [])
         relationship = derive_relationship(
             won_deals=statuses.count("won"),
@@ -220,6 +332,7 @@ async def _bulk(container: Container, org: _Org, rng: random.Random, now: dateti
                     "at": client_row["updated_at"],
                 }
             )
+    _invoices(rows, org, now)
     async with container.engine.begin() as conn:
         for table, data in (
             (clients, rows.clients),
@@ -232,8 +345,16 @@ async def _bulk(container: Container, org: _Org, rng: random.Random, now: dateti
             (tasks, rows.tasks),
             (activities, rows.activities),
             (relationship_transitions, rows.transitions),
+            (invoices, rows.invoices),
+            (invoice_payments, rows.payments),
         ):
             await _insert(conn, table, data)
+        # Numbers issued from here on continue after the demo's.
+        await conn.execute(
+            sa.insert(invoice_number_sequences).values(
+                organisation_id=org.id, last_number=len(rows.invoices)
+            )
+        )
 
 
 _BULK_TABLES = (
@@ -247,6 +368,8 @@ _BULK_TABLES = (
     tasks,
     activities,
     relationship_transitions,
+    invoices,
+    invoice_payments,
 )
 
 
@@ -257,7 +380,7 @@ async def _insert(conn: AsyncConnection, table: sa.Table, data: Sequence[dict[st
 
 def _client(
     rows: _Rows, org: _Org, rng: random.Random, now: datetime, owners: list[UUID]
-) -> tuple[UUID, UUID, UUID, datetime]:
+) -> tuple[UUID, UUID, UUID]:
     is_company = rng.random() < 0.8
     name = words.company_name(rng) if is_company else words.person_name(rng)
     created = now - timedelta(days=rng.uniform(30, 540))
@@ -334,7 +457,7 @@ def _client(
             }
         )
     assert primary is not None
-    return client_id, primary, responsible_id, created
+    return client_id, primary, responsible_id
 
 
 def _deal(
@@ -345,21 +468,20 @@ def _deal(
     client_id: UUID,
     contact_id: UUID,
     responsible_id: UUID,
-    client_since: datetime,
 ) -> str:
     funnel = org.funnels[0] if rng.random() < 0.8 else org.funnels[1]
     stages = funnel.stages
     deal_id = uuid4()
-    earliest = max(client_since, now - timedelta(days=365))
-    created = earliest + (now - earliest) * rng.random()
+    # Evenly over the year (a client met later is dated back to its first deal, in _bulk):
+    # drawn after the client's own date, deals would crowd into the last weeks.
+    created = now - timedelta(days=365) * rng.random()
     outcome = rng.choices(("won", "lost", "open"), weights=(30, 25, 45))[0]
     reached = len(stages) - 1 if outcome == "won" else rng.randint(0, len(stages) - 2)
-    # Days spent in each stage passed (and in the last one when closed), squeezed so that
-    # the history ends before now.
+    # Days spent in each stage passed (and in the last one when closed). A history that would
+    # run past now is cut there: the deal stands where it is by now, still open, as a young deal
+    # does (squeezing it into the time left would pile closings up in the days before seeding).
     days = [rng.uniform(0.5, (s.max_days or 10) * 1.3) for s in stages[: reached + 1]]
-    passed = days[:reached] + ([days[reached]] if outcome != "open" else [])
-    total = sum(passed) * 86400
-    scale = min(1.0, (now - created).total_seconds() * 0.95 / total) if total else 1.0
+    cutoff = now - timedelta(minutes=5)
     at = created
     previous_entered = created
     lines = [rng.choice(words.PRODUCTS) for _ in range(rng.randint(1, 3))]
@@ -384,8 +506,12 @@ def _deal(
     moves: list[dict[str, Any]] = [
         _move(org, deal_id, "created", None, stages[0].id, None, "open", None, at, responsible_id)
     ]
+    planned = outcome
     for index in range(1, reached + 1):
-        at = previous_entered + timedelta(seconds=days[index - 1] * 86400 * scale)
+        at = previous_entered + timedelta(days=days[index - 1])
+        if at > cutoff:
+            reached, outcome = index - 1, "open"
+            break
         moves.append(
             _move(
                 org,
@@ -410,10 +536,10 @@ def _deal(
         "loss_making": False,
         "public_conflict": False,
     }
+    if outcome in ("won", "lost") and previous_entered + timedelta(days=days[reached]) > cutoff:
+        outcome = "open"
     if outcome in ("won", "lost"):
-        closed_at = previous_entered + timedelta(seconds=days[reached] * 86400 * scale)
-        # Not in the future, and never before the deal entered its last stage.
-        closed_at = max(previous_entered, min(closed_at, now - timedelta(minutes=5)))
+        closed_at = previous_entered + timedelta(days=days[reached])
         moves.append(
             _move(
                 org,
@@ -428,13 +554,16 @@ def _deal(
                 responsible_id,
             )
         )
+    if planned == "lost":
+        # Drawn for every deal meant to be lost, so the draws after it do not depend on now.
+        drawn = {
+            "loss_reason_id": rng.choice(org.loss_reasons),
+            "lost_tender": rng.random() < 0.1,
+            "loss_making": rng.random() < 0.05,
+            "public_conflict": rng.random() < 0.02,
+        }
         if outcome == "lost":
-            loss = {
-                "loss_reason_id": rng.choice(org.loss_reasons),
-                "lost_tender": rng.random() < 0.1,
-                "loss_making": rng.random() < 0.05,
-                "public_conflict": rng.random() < 0.02,
-            }
+            loss = drawn
     rows.moves.extend(moves)
     title = f"{lines[0][0]} — {rng.choice(words.COMPANY_WORDS)}"
     rows.deals.append(
@@ -463,6 +592,66 @@ def _deal(
     )
     _work(rows, org, rng, now, deal_id, client_id, responsible_id, created, outcome)
     return outcome
+
+
+def _invoices(rows: _Rows, org: _Org, now: datetime) -> None:
+    """An invoice for each won deal of the sellers, dated the day it was won: most paid (in one
+    or two payments within three weeks), some partly paid, a few still unpaid, so the paid
+    turnover has data by month and by seller. A generator of its own, so the rest of the demo
+    stays as it was."""
+    rng = random.Random(SEED + 1)  # noqa: S311 (reproducible demo data, not secrets)
+    sellers = set(org.sellers)
+    won = [
+        d
+        for d in rows.deals
+        if d["status"] == "won" and d["responsible_id"] in sellers and d["amount"] > 0
+    ]
+    won.sort(key=lambda d: d["closed_at"])
+    today = now.date()
+    for number, deal in enumerate(won, start=1):
+        issued = deal["closed_at"]
+        amount: Decimal = deal["amount"]
+        invoice_id = uuid4()
+        fate = rng.choices(("paid", "partly_paid", "issued"), weights=(75, 15, 10))[0]
+        parts: list[Decimal] = []
+        if fate == "paid":
+            first = (amount * Decimal(rng.choice((1, 1, 0.5, 0.3)))).quantize(Decimal("0.01"))
+            parts = [first, amount - first] if first < amount else [amount]
+        elif fate == "partly_paid":
+            parts = [(amount * Decimal("0.5")).quantize(Decimal("0.01"))]
+        paid_days = sorted(
+            min(today, (issued + timedelta(days=rng.randint(0, 21))).date()) for _ in parts
+        )
+        for part, day in zip(parts, paid_days, strict=True):
+            rows.payments.append(
+                {
+                    "id": uuid4(),
+                    "organisation_id": org.id,
+                    "invoice_id": invoice_id,
+                    "paid_on": day,
+                    "amount": part,
+                    "created_by": deal["responsible_id"],
+                    "created_at": issued,
+                }
+            )
+        rows.invoices.append(
+            {
+                "id": invoice_id,
+                "organisation_id": org.id,
+                "deal_id": deal["id"],
+                "client_id": deal["client_id"],
+                "number": str(number),
+                "issued_on": issued.date(),
+                "due_on": (issued + timedelta(days=14)).date(),
+                "amount": amount,
+                "currency": deal["currency"],
+                "status": fate,
+                "paid_on": paid_days[-1] if fate == "paid" else None,
+                "created_by": deal["responsible_id"],
+                "created_at": issued,
+                "updated_at": issued,
+            }
+        )
 
 
 def _move(

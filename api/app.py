@@ -7,7 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from adapters.bootstrap import Container, build
 from adapters.logging import configure_logging
@@ -23,24 +23,32 @@ from api.middleware import (
 )
 from api.routers import (
     absences,
+    analytics,
     api_keys,
     attachments,
     audit,
     auth,
+    billing,
     contacts,
     custom_fields,
     departments,
     discussions,
     distribution,
     document_types,
+    employee_karma,
     health,
     intake,
     intake_reports,
     jobs,
+    karma,
+    kpi,
     lead_inbox,
+    loyalty,
+    marketing,
     notifications,
     organisations,
     reassign,
+    retention,
     roles,
     saved_filters,
     schedules,
@@ -126,8 +134,33 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # Outside everything: website form posts answered without the stack (its docstring).
     app.add_middleware(IntakeFormFastLane, prefix=API_PREFIX)
 
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (
+    # Lead intake's public endpoints take the most requests of any (a site's every form post).
+    # Routes are matched in order, each router's routes in turn, so the public ones come first,
+    # then the screens used all day (deals, the board, clients, timelines, tasks), then the
+    # rest. Each router is included straight into the app: an enclosing router would make
+    # every request match its way through all the routes more than once.
+    routers = (
+        intake.public_router,
+        telephony.public_router,
+        loyalty.public_router,
+        deals_routes.router,
+        funnels_routes.router,
+        clients_routes.router,
+        contacts.router,
+        timeline.router,
+        tasks.router,
+        today.router,
+        activities_routes.router,
+        notifications.router,
+        discussions.router,
+        billing.router,
+        kpi.router,
+        karma.router,
+        employee_karma.router,
+        analytics.router,
+        retention.router,
+        marketing.router,
+        loyalty.router,
         auth.router,
         users.router,
         jobs.router,
@@ -139,35 +172,21 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         attachments.router,
         document_types.router,
         audit.router,
-        tasks.router,
-        activities_routes.router,
-        discussions.router,
-        notifications.router,
-        timeline.router,
-        today.router,
         reassign.router,
-        clients_routes.router,
         clients_routes.follow_ups_router,
         saved_filters.router,
-        contacts.router,
         custom_fields.router,
-        funnels_routes.router,
         loss_reasons_routes.router,
-        deals_routes.router,
-    ):
-        api.include_router(router)
-    api.include_router(api_keys.router)
-    api.include_router(webhooks.router)
-    api.include_router(intake.router)
-    api.include_router(telephony.router)
-    api.include_router(intake_reports.router)
-    api.include_router(distribution.router)
-    api.include_router(lead_inbox.router)
-    # Lead intake's public endpoints take the most requests of any (a site's every form post):
-    # routes are matched in order, through every nested router, so these come first.
-    app.include_router(intake.public_router, prefix=API_PREFIX)
-    app.include_router(telephony.public_router, prefix=API_PREFIX)
-    app.include_router(api)
+        api_keys.router,
+        webhooks.router,
+        intake.router,
+        telephony.router,
+        intake_reports.router,
+        distribution.router,
+        lead_inbox.router,
+    )
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     _register_problem_schema(app)
     mount_spa(app, settings.frontend_dist)

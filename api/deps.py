@@ -11,6 +11,9 @@ from fastapi import Depends, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from adapters.bootstrap import Container
+from adapters.db.repositories.analytics import SqlFunnelAnalyticsQueries
+from adapters.db.repositories.sales_analytics import SqlSalesQueries
+from adapters.db.repositories.worktime import SqlWorkTimeQueries
 from adapters.settings import IpNetwork, Settings
 from domain.activities.ports import NotificationFeed
 from domain.activities.services.activities import ActivityService
@@ -20,10 +23,14 @@ from domain.activities.services.reassignment import ReassignService
 from domain.activities.services.tasks import TaskService
 from domain.activities.services.timeline import TimelineService
 from domain.activities.services.today import TodayService
+from domain.analytics.sales import SalesService
+from domain.analytics.services import AnalyticsService
+from domain.analytics.worktime import WorkTimeService
 from domain.attachments.services import AttachmentService, DocumentTypeService
 from domain.auth.loading import load_principal
 from domain.auth.principal import Principal
 from domain.auth.services import ApiKeyService, AuthService
+from domain.billing.services import InvoiceService
 from domain.clients.services.clients import ClientService
 from domain.clients.services.contacts import ContactService
 from domain.clients.services.custom_fields import CustomFieldService
@@ -35,10 +42,16 @@ from domain.intake.lead_inbox_service import LeadInboxService
 from domain.intake.reports import IntakeReportService
 from domain.intake.services import FormService, InboxService, IntakeReceiver
 from domain.intake.telephony import TelephonyReceiver, TelephonyService
+from domain.karma.employee_services import EmployeeKarmaService
+from domain.karma.services import KarmaService
+from domain.kpi.services import KpiService
+from domain.loyalty.services import LoyaltyService
+from domain.marketing.services import MarketingService
 from domain.platform.audit_log import AuditLogService
 from domain.platform.ports import UnitOfWork
 from domain.platform.saved_filters import SavedFilterService
 from domain.platform.services import JobService
+from domain.retention.services import RetentionService
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
 from domain.staff.services.absences import AbsenceService
@@ -180,6 +193,13 @@ async def get_deal_service(uow: UowDep, clock: ClockDep) -> DealService:
 
 
 DealServiceDep = Annotated[DealService, Depends(get_deal_service)]
+
+
+async def get_invoice_service(uow: UowDep, clock: ClockDep) -> InvoiceService:
+    return InvoiceService(uow, clock)
+
+
+InvoiceServiceDep = Annotated[InvoiceService, Depends(get_invoice_service)]
 
 
 async def get_client_service(uow: UowDep, clock: ClockDep) -> ClientService:
@@ -474,3 +494,80 @@ async def get_workload_service(uow: UowDep, clock: ClockDep) -> WorkloadService:
 
 
 WorkloadServiceDep = Annotated[WorkloadService, Depends(get_workload_service)]
+
+
+async def get_kpi_service(uow: UowDep, clock: ClockDep) -> KpiService:
+    return KpiService(uow, clock)
+
+
+KpiServiceDep = Annotated[KpiService, Depends(get_kpi_service)]
+
+
+async def get_retention_service(uow: UowDep, clock: ClockDep) -> RetentionService:
+    return RetentionService(uow, clock)
+
+
+RetentionServiceDep = Annotated[RetentionService, Depends(get_retention_service)]
+
+
+async def get_marketing_service(uow: UowDep, clock: ClockDep) -> MarketingService:
+    return MarketingService(uow, clock)
+
+
+MarketingServiceDep = Annotated[MarketingService, Depends(get_marketing_service)]
+
+
+async def get_loyalty_service(
+    uow: UowDep, clock: ClockDep, container: ContainerDep
+) -> LoyaltyService:
+    return LoyaltyService(uow, clock, container.secrets)
+
+
+LoyaltyServiceDep = Annotated[LoyaltyService, Depends(get_loyalty_service)]
+
+
+async def get_employee_karma_service(uow: UowDep, clock: ClockDep) -> EmployeeKarmaService:
+    return EmployeeKarmaService(uow, clock)
+
+
+EmployeeKarmaServiceDep = Annotated[EmployeeKarmaService, Depends(get_employee_karma_service)]
+
+
+def get_public_base(container: ContainerDep) -> str:
+    """Where the web app is reached from outside (links sent to clients)."""
+    return container.settings.public_base
+
+
+PublicBaseDep = Annotated[str, Depends(get_public_base)]
+
+
+async def get_karma_service(uow: UowDep, clock: ClockDep) -> KarmaService:
+    return KarmaService(uow, clock)
+
+
+KarmaServiceDep = Annotated[KarmaService, Depends(get_karma_service)]
+
+
+async def get_analytics_service(
+    uow: UowDep, clock: ClockDep, container: ContainerDep
+) -> AnalyticsService:
+    return AnalyticsService(uow, clock, SqlFunnelAnalyticsQueries(container.engine))
+
+
+AnalyticsServiceDep = Annotated[AnalyticsService, Depends(get_analytics_service)]
+
+
+async def get_work_time_service(
+    uow: UowDep, clock: ClockDep, container: ContainerDep
+) -> WorkTimeService:
+    return WorkTimeService(uow, clock, SqlWorkTimeQueries(container.engine))
+
+
+WorkTimeServiceDep = Annotated[WorkTimeService, Depends(get_work_time_service)]
+
+
+async def get_sales_service(uow: UowDep, clock: ClockDep, container: ContainerDep) -> SalesService:
+    return SalesService(uow, clock, SqlSalesQueries(container.engine))
+
+
+SalesServiceDep = Annotated[SalesService, Depends(get_sales_service)]

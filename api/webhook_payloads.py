@@ -8,7 +8,8 @@ An integrator receives, for every event::
 ``event`` holds the event's own fields (which fields changed, the previous assignee, the loss
 flags...); ``data`` is the record the event names as the API returns it (``DealRead`` for
 ``deal.*``, ``ClientRead`` for ``client.*`` and ``clients.merged``, ``ContactRead``,
-``TaskRead``, ``ActivityRead``, ``CommentRead``, ``AttachmentRead``, ``AbsenceRead``), read at
+``TaskRead``, ``ActivityRead``, ``CommentRead``, ``AttachmentRead``, ``InvoiceRead``,
+``AbsenceRead``), read at
 the first attempt with an organisation-wide scope; when the record no longer exists ``data``
 repeats the event's fields. ``version`` changes only when this shape does.
 
@@ -29,6 +30,7 @@ from adapters.bootstrap import Container
 from api.schemas.absences import AbsenceRead
 from api.schemas.activities import ActivityRead
 from api.schemas.attachments import AttachmentRead
+from api.schemas.billing import InvoiceRead
 from api.schemas.clients import ClientRead
 from api.schemas.contacts import ContactRead
 from api.schemas.deals import DealRead
@@ -39,6 +41,7 @@ from domain.activities.services.discussions import DiscussionService
 from domain.activities.services.tasks import TaskService
 from domain.attachments.services import AttachmentService
 from domain.auth.principal import Principal
+from domain.billing.services import InvoiceService
 from domain.clients.services.clients import ClientService
 from domain.clients.services.contacts import ContactService
 from domain.deals.services import DealService
@@ -93,6 +96,11 @@ async def _absence(c: Container, system: Principal, ident: UUID) -> dict[str, An
     return AbsenceRead.model_validate(absence).model_dump(mode="json")
 
 
+async def _invoice(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    view = await InvoiceService(c.uow(), c.clock).get(system, ident)
+    return InvoiceRead.of(view).model_dump(mode="json")
+
+
 # Event name prefix -> (the event field naming the record, how to read it).
 LOADERS: dict[str, tuple[str, RecordLoader]] = {
     "deal.": ("deal_id", _deal),
@@ -103,6 +111,7 @@ LOADERS: dict[str, tuple[str, RecordLoader]] = {
     "activity.": ("activity_id", _activity),
     "comment.": ("comment_id", _comment),
     "attachment.": ("attachment_id", _attachment),
+    "invoice.": ("invoice_id", _invoice),
     "user.absence_": ("absence_id", _absence),
 }
 

@@ -11,10 +11,13 @@ GET /api/v1/intake/inbox by the form; the anchor: counted by its run marker). Th
 endpoint's rate as a share of the anchor's (the goal: at least 75 %, p99 under 50 ms at 64
 connections, none lost).
 
-The load is sent over plain keep-alive HTTP/1.1 connections by a minimal client in this file
-(an HTTP library would cost more CPU than the server under test on a small machine). It signs
-in as --email (the demo admin by default), creates a form without a rate limit for the run,
-and deletes it afterwards (its requests stay in the inbox). Loopback only, bounded in count.
+The load is sent over keep-alive HTTP/1.1 connections by wrk when it is on the PATH (Debian's
+package wrk: a C load generator, so the server under test keeps most of a small machine's
+cores; bench/ingest_wrk.lua builds the requests and collects the ids), otherwise, and always
+for call events, by a minimal client in this file (an HTTP library would cost more CPU than the
+server under test). ``--driver`` chooses. It signs in as --email (the demo admin by default),
+creates a form without a rate limit for the run, and deletes it afterwards (its requests stay
+in the inbox). Loopback only, bounded in count.
 ``--calls-url`` (a telephony integration's path, e.g. /api/v1/intake/telephony/zadarma/<id>)
 adds N Zadarma NOTIFY_START events, signed with ``--zadarma-secret``.
 """
@@ -28,7 +31,11 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -60,6 +67,13 @@ class Result:
     accepted: int = 0
     errors: int = 0
     seconds: float = 0.0
+    # Set when the load generator reports its own percentiles (wrk) instead of latencies_ms.
+    percentiles_ms: dict[int, float] | None = None
+
+    def percentile(self, pct: int) -> float:
+        if self.percentiles_ms is not None:
+            return self.percentiles_ms[pct]
+        return _percentile(self.latencies_ms, pct)
 
     def record(self, status: int, body: bytes, latency_ms: float) -> None:
         self.latencies_ms.append(latency_ms)
@@ -145,6 +159,52 @@ async def _send_all(base: str, requests: list[Request], connections: int) -> Res
     return result
 
 
+WRK_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ingest_wrk.lua")
+WRK_THREADS = 2
+
+
+def _send_wrk(base: str, path: str, run: str, count: int, connections: int) -> Result:
+    """``count`` form posts (the same bodies as form_posts) sent by wrk over ``connections``
+    connections. Its threads stop after their share of answers and say so with a file; wrk
+    runs until interrupted, so it is interrupted then, and writes its figures. The rate is
+    counted over the time until the last thread was done."""
+    wrk = shutil.which("wrk")
+    assert wrk is not None
+    with tempfile.TemporaryDirectory(prefix="ingest-wrk-") as folder:
+        env = {
+            **os.environ,
+            "INGEST_RUN": run,
+            "INGEST_PATH": path,
+            "INGEST_COUNT": str(count),
+            "INGEST_THREADS": str(WRK_THREADS),
+            "INGEST_DIR": folder,
+        }
+        command = [wrk, "-t", str(WRK_THREADS), "-c", str(connections), "-d", "600s"]
+        command += ["--timeout", "30s", "-s", WRK_SCRIPT, base.rstrip("/") + path]
+        started = time.perf_counter()
+        # The command is wrk with our own arguments (the targets are checked to be loopback).
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+        markers = [os.path.join(folder, f"done-{i}") for i in range(WRK_THREADS)]
+        while not all(os.path.exists(m) for m in markers) and process.poll() is None:
+            time.sleep(0.005)
+        seconds = time.perf_counter() - started
+        process.send_signal(signal.SIGINT)  # wrk stops, then its done() writes the figures
+        if process.wait(timeout=60) not in (0, -signal.SIGINT):
+            raise SystemExit(f"wrk failed with exit code {process.returncode}")
+        with open(os.path.join(folder, "summary")) as f:
+            requests, p50, p99, non_2xx, errors = f.read().split()
+        with open(os.path.join(folder, "ids")) as f:
+            ids = [line.strip() for line in f if line.strip()]
+    result = Result(seconds=seconds, errors=int(errors))
+    result.percentiles_ms = {50: float(p50), 99: float(p99)}
+    total = int(requests)
+    result.accepted = total - int(non_2xx)
+    # wrk counts the answers, not their statuses: the non-2xx ones are shown as 0.
+    result.statuses = {202: result.accepted, **({0: int(non_2xx)} if int(non_2xx) else {})}
+    result.accepted_ids = ids
+    return result
+
+
 def form_posts(path: str, run: str, count: int) -> list[Request]:
     return [
         Request(
@@ -185,8 +245,8 @@ def report(label: str, result: Result, lost: int | None) -> None:
     non_2xx = total - result.accepted
     print(
         f"{label:<28} {total:>7} requests in {result.seconds:6.2f} s = {rate:8.0f}/s  "
-        f"p50 {_percentile(result.latencies_ms, 50):6.1f} ms  "
-        f"p99 {_percentile(result.latencies_ms, 99):6.1f} ms  "
+        f"p50 {result.percentile(50):6.1f} ms  "
+        f"p99 {result.percentile(99):6.1f} ms  "
         f"non-2xx {non_2xx}  connection errors {result.errors}  "
         f"lost {'?' if lost is None else lost}"
     )
@@ -219,13 +279,24 @@ async def main(args: argparse.Namespace) -> int:
         raise SystemExit(f"--posts and --calls: at most {MAX_REQUESTS}")
     run = uuid.uuid4().hex[:12]
     calls = args.calls if args.calls_url else 0
+    driver = args.driver
+    if driver == "auto":
+        driver = "wrk" if shutil.which("wrk") and not calls else "python"
+    if driver == "wrk" and (calls or not shutil.which("wrk")):
+        raise SystemExit("--driver wrk: wrk must be on the PATH and sends form posts only")
+    print(f"load generator: {'wrk' if driver == 'wrk' else 'the asyncio client of this file'}")
     anchor_rate = real_rate = None
     failed = False
     if args.anchor:
-        posts = form_posts("/ingest", run, args.posts) + call_events(
-            "/ingest", run, calls, args.zadarma_secret
-        )
-        result = await _send_all(args.anchor, posts, args.connections)
+        if driver == "wrk":
+            result = await asyncio.to_thread(
+                _send_wrk, args.anchor, "/ingest", run, args.posts, args.connections
+            )
+        else:
+            posts = form_posts("/ingest", run, args.posts) + call_events(
+                "/ingest", run, calls, args.zadarma_secret
+            )
+            result = await _send_all(args.anchor, posts, args.connections)
         async with httpx.AsyncClient(base_url=args.anchor, timeout=60) as client:
             counted = (await client.get("/ingest/count", params={"run": run})).json()["count"]
         report("anchor (Starlette+asyncpg)", result, max(0, result.accepted - counted))
@@ -244,18 +315,25 @@ async def main(args: argparse.Namespace) -> int:
         created.raise_for_status()
         form = created.json()
         try:
-            requests = form_posts(form["post_path"], run, args.posts)
-            if calls:
-                requests += call_events(args.calls_url, run, calls, args.zadarma_secret)
-            result = await _send_all(args.base, requests, args.connections)
+            if driver == "wrk":
+                result = await asyncio.to_thread(
+                    _send_wrk, args.base, form["post_path"], run, args.posts, args.connections
+                )
+                expected = args.posts
+            else:
+                requests = form_posts(form["post_path"], run, args.posts)
+                if calls:
+                    requests += call_events(args.calls_url, run, calls, args.zadarma_secret)
+                result = await _send_all(args.base, requests, args.connections)
+                expected = len(requests)
             stored = await _stored_ids(client, headers, {"channel_id": form["id"]})
             if calls:
                 stored |= await _stored_ids(client, headers, {"source": "telephony"})
             lost = len(set(result.accepted_ids) - stored)
             report("intake endpoint (CRM)", result, lost)
             real_rate = sum(result.statuses.values()) / result.seconds
-            p99 = _percentile(result.latencies_ms, 99)
-            failed = lost > 0 or result.accepted < len(requests)
+            p99 = result.percentile(99)
+            failed = lost > 0 or result.accepted < expected
             if args.settle:
                 deadline = time.monotonic() + args.settle
                 while time.monotonic() < deadline:
@@ -292,6 +370,12 @@ if __name__ == "__main__":
     parser.add_argument("--calls-url", default=None)
     parser.add_argument("--zadarma-secret", default=None)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--driver",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="the load generator: wrk when on the PATH and no call events are sent (auto)",
+    )
     parser.add_argument("--settle", type=float, default=0, help="seconds to wait for the worker")
     parser.add_argument("--email", default="admin@example.com")
     parser.add_argument("--password", default="change-me-now")

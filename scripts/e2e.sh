@@ -28,6 +28,10 @@ stop_server() {
   if [ "$status" -ne 0 ]; then
     echo "e2e: failed; last lines of $log:" >&2
     tail -n 60 "$log" >&2 || true
+    if [ -s frontend/test-results/summary.txt ]; then
+      echo "e2e: the journeys that failed:" >&2
+      cat frontend/test-results/summary.txt >&2
+    fi
   fi
   exit "$status"
 }
@@ -35,6 +39,7 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+rm -f frontend/test-results/summary.txt
 echo "e2e: starting the app on $base_url"
 .venv/bin/python - "$base_url/healthz" "$server" <<'PY'
 import os, sys, time

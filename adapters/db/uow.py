@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
@@ -32,18 +33,25 @@ from adapters.db.repositories.auth import (
     SqlApiKeyRepository,
     SqlRefreshTokenRepository,
 )
+from adapters.db.repositories.billing import SqlInvoiceRepository
 from adapters.db.repositories.clients import SqlClientRepository
 from adapters.db.repositories.contacts import SqlContactRepository
 from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
 from adapters.db.repositories.distribution import SqlDistributionRepository
+from adapters.db.repositories.employee_karma import SqlEmployeeKarmaRepository
 from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
 from adapters.db.repositories.intake import SqlIntakeRepository
 from adapters.db.repositories.intake_reports import SqlIntakeReportQueries
+from adapters.db.repositories.karma import SqlKarmaRepository
+from adapters.db.repositories.kpi import SqlKpiQueries, SqlPlanRepository
 from adapters.db.repositories.lead_inbox import SqlLeadInboxRepository
+from adapters.db.repositories.loyalty import SqlSurveyRepository
+from adapters.db.repositories.marketing import SqlMarketingRepository
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
+from adapters.db.repositories.retention import SqlRetentionRepository
 from adapters.db.repositories.saved_filters import SqlSavedFilterRepository
 from adapters.db.repositories.staff import (
     SqlAbsenceRepository,
@@ -69,6 +77,7 @@ from domain.activities.ports import (
 )
 from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.billing.ports import InvoiceRepository
 from domain.clients.ports import (
     ClientRepository,
     ContactRepository,
@@ -82,11 +91,17 @@ from domain.intake.distribution import DistributionRepository
 from domain.intake.lead_inbox import LeadInboxRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
+from domain.karma.employee_ports import EmployeeKarmaRepository
+from domain.karma.ports import KarmaRepository
+from domain.kpi.ports import KpiQueries, PlanRepository
+from domain.loyalty.ports import SurveyRepository
+from domain.marketing.ports import MarketingRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.messagebus import EventBus
 from domain.platform.model import Job
 from domain.platform.ports import JobRepository
 from domain.platform.saved_filters import SavedFilterRepository
+from domain.retention.ports import RetentionRepository
 from domain.shared.errors import Conflict
 from domain.shared.events import DomainEvent
 from domain.staff.ports import (
@@ -128,6 +143,18 @@ class JobDispatcher(Protocol):
         ...
 
 
+# The autocommit variant of each engine, made once: execution_options builds a new engine
+# proxy each time, and a read-only unit of work is opened on every request (the caller).
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        found = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
 class SqlUnitOfWork:
     organisations: OrganisationRepository
     roles: RoleRepository
@@ -143,6 +170,14 @@ class SqlUnitOfWork:
     funnels: FunnelRepository
     loss_reasons: LossReasonRepository
     deals: DealRepository
+    invoices: InvoiceRepository
+    plans: PlanRepository
+    retention: RetentionRepository
+    marketing: MarketingRepository
+    surveys: SurveyRepository
+    employee_karma: EmployeeKarmaRepository
+    kpi: KpiQueries
+    karma: KarmaRepository
     attachments: AttachmentRepository
     document_types: DocumentTypeRepository
     notifications: NotificationRepository
@@ -178,7 +213,7 @@ class SqlUnitOfWork:
         # around them; for a single-statement read such as loading the caller on every request.
         self._read_only = read_only
         if read_only:
-            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+            engine = _autocommit(engine)
         self._engine = engine
         self._dispatcher = dispatcher
         self._bus = bus
@@ -239,6 +274,14 @@ class SqlUnitOfWork:
         self.funnels = SqlFunnelRepository(conn, collect)
         self.loss_reasons = SqlLossReasonRepository(conn, collect)
         self.deals = SqlDealRepository(conn, collect)
+        self.invoices = SqlInvoiceRepository(conn, collect)
+        self.plans = SqlPlanRepository(conn, collect)
+        self.retention = SqlRetentionRepository(conn, collect)
+        self.marketing = SqlMarketingRepository(conn, collect)
+        self.surveys = SqlSurveyRepository(conn, collect)
+        self.employee_karma = SqlEmployeeKarmaRepository(conn, collect)
+        self.kpi = SqlKpiQueries(conn, collect)
+        self.karma = SqlKarmaRepository(conn, collect)
         self.attachments = SqlAttachmentRepository(conn, collect)
         self.document_types = SqlDocumentTypeRepository(conn, collect)
         self.notifications = SqlNotificationRepository(
@@ -260,7 +303,9 @@ class SqlUnitOfWork:
         self.intake = SqlIntakeRepository(conn, collect)
         self.telephony = SqlTelephonyRepository(conn, collect)
         self.intake_reports = SqlIntakeReportQueries(conn, collect)
-        self.distribution = SqlDistributionRepository(conn, collect)
+        self.distribution = SqlDistributionRepository(
+            conn, collect, turns=_autocommit(self._engine)
+        )
         self.lead_inbox = SqlLeadInboxRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 

@@ -22,18 +22,22 @@ from adapters.worker.jobs.clients import rescan_duplicates
 from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.distribution import LEAD_ESCALATION
 from adapters.worker.jobs.intake import INBOX_SWEEPER, process_inbox_items
+from adapters.worker.jobs.karma import recalculate_karma
 from adapters.worker.jobs.mail import send_link_mail, send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
+from adapters.worker.jobs.retention import RETENTION_SWEEP
 from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliveries
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import LINK_MAIL_JOB, MAIL_JOB
 from domain.clients.duplicates import RESCAN_JOB
+from domain.karma.services import RECALCULATE_JOB
 
 log = structlog.get_logger(__name__)
 
 HANDLERS: dict[str, Handler] = {
     RESCAN_JOB: rescan_duplicates,
+    RECALCULATE_JOB: recalculate_karma,
     MAIL_JOB: send_mail,
     LINK_MAIL_JOB: send_link_mail,
 }
@@ -82,6 +86,7 @@ CRON_JOBS = [
     WEBHOOK_RETRIES,
     INBOX_SWEEPER,
     LEAD_ESCALATION,
+    RETENTION_SWEEP,
 ]
 FUNCTIONS: list[WorkerCoroutine] = [
     run_job,

@@ -93,12 +93,15 @@ def number(limit: Decimal, *, ge: Decimal | None = None, gt: Decimal | None = No
 if TYPE_CHECKING:
     Amount = Decimal
     NonNegativeAmount = Decimal
+    PositiveAmount = Decimal
     Quantity = Decimal
     Percent = Decimal
 else:
     # Money: finite, at most AMOUNT_MAX either side of zero (numeric(18, 2)).
     Amount = number(AMOUNT_MAX)
     NonNegativeAmount = number(AMOUNT_MAX, ge=Decimal(0))
+    # Invoice and payment amounts: above 0.
+    PositiveAmount = number(AMOUNT_MAX, gt=Decimal(0))
     # Product quantities: above 0, at most QUANTITY_MAX.
     Quantity = number(QUANTITY_MAX, gt=Decimal(0))
     # Percentages such as a stage's win probability: 0 to 100.

@@ -16,6 +16,9 @@ class AssignmentReason(enum.StrEnum):
     REASSIGNED = "reassigned"  # someone gave it to another person
     HAND_OVER = "hand_over"  # the assignee is away; their substitute takes it
     BULK = "bulk"  # an administrator moved a leaver's records
+    # A daily job made it (a sleeping client's reactivation, a cross-sell offer): such tasks come
+    # by the dozen at once and wait on the today screen, so nobody is notified of each one.
+    SCHEDULED = "scheduled"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.activities.events import AssignmentReason
 from domain.activities.model import Priority, Task
 from domain.clients.events import ClientRelationshipChanged
 from domain.clients.model import RelationshipType
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import UnitOfWork
+from domain.retention.events import ClientFellAsleep, CrossSellDue
 from domain.shared.scope import Scope
 
 
@@ -37,5 +39,59 @@ async def create_follow_up_tasks(event: ClientRelationshipChanged, uow: UnitOfWo
         await uow.tasks.add(task)
 
 
+REACTIVATION_ORIGIN = "reactivation"
+CROSS_SELL_ORIGIN = "cross_sell"
+REACTIVATION_DUE = timedelta(days=3)
+CROSS_SELL_DUE = timedelta(days=2)
+_TITLE_MAX = 300
+
+
+def _title(text: str) -> str:
+    return text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1] + "…"
+
+
+async def create_reactivation_task(event: ClientFellAsleep, uow: UnitOfWork) -> None:
+    """A sleeping client's responsible is asked to wake it up."""
+    last = event.last_purchase_at.date().isoformat()
+    task = Task(
+        organisation_id=event.organisation_id,
+        client_id=event.client_id,
+        title=_title(f"Реактивировать клиента: {event.client_name}"),
+        description=(
+            f"Последняя покупка {last}: больше {event.sleeping_days} дн. без покупок. "
+            "Узнайте, что изменилось, и предложите следующую покупку."
+        ),
+        assignee_id=event.responsible_id,
+        due_at=event.occurred_at + REACTIVATION_DUE,
+        priority=Priority.NORMAL,
+        origin=REACTIVATION_ORIGIN,
+        created_at=event.occurred_at,
+        updated_at=event.occurred_at,
+    )
+    task.record_creation(at=event.occurred_at, by=None, reason=AssignmentReason.SCHEDULED)
+    await uow.tasks.add(task)
+
+
+async def create_cross_sell_task(event: CrossSellDue, uow: UnitOfWork) -> None:
+    """After a sale, the deal's responsible is reminded to offer what goes with it."""
+    task = Task(
+        organisation_id=event.organisation_id,
+        client_id=event.client_id,
+        deal_id=event.deal_id,
+        title=_title(f"Предложить: {event.suggestion}"),
+        description=f"Допродажа после сделки «{event.deal_title}».",
+        assignee_id=event.responsible_id,
+        due_at=event.occurred_at + CROSS_SELL_DUE,
+        priority=Priority.NORMAL,
+        origin=CROSS_SELL_ORIGIN,
+        created_at=event.occurred_at,
+        updated_at=event.occurred_at,
+    )
+    task.record_creation(at=event.occurred_at, by=None, reason=AssignmentReason.SCHEDULED)
+    await uow.tasks.add(task)
+
+
 def register(bus: EventBus) -> None:
     bus.handle(ClientRelationshipChanged, create_follow_up_tasks)
+    bus.handle(ClientFellAsleep, create_reactivation_task)
+    bus.handle(CrossSellDue, create_cross_sell_task)

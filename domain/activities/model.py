@@ -136,8 +136,15 @@ class Task:
             "deal_id": self.deal_id,
         }
 
-    def record_creation(self, *, at: datetime, by: UUID | None) -> None:
-        """A new task: created, and assigned to its first assignee."""
+    def record_creation(
+        self,
+        *,
+        at: datetime,
+        by: UUID | None,
+        reason: AssignmentReason = AssignmentReason.CREATED,
+    ) -> None:
+        """A new task: created, and assigned to its first assignee (``reason`` says why: a
+        person's task, or one a scheduled job made)."""
         ids = self._ids()
         self.events.append(
             TaskCreated(
@@ -151,7 +158,7 @@ class Task:
                 actor_id=by,
                 assignee_id=self.assignee_id,
                 previous_assignee_id=None,
-                reason=AssignmentReason.CREATED,
+                reason=reason,
             )
         )
 

@@ -175,11 +175,12 @@ def _task_notices(event: TaskEvent, task: Task | None) -> list[Notice]:
     match event:
         case TaskAssigned():
             # Told only if the task is still theirs; nobody is told what they did themself,
-            # and a bulk move is summed up in one notice by the reassignment itself.
+            # a bulk move is summed up in one notice by the reassignment itself, and the tasks
+            # of the daily retention sweep wait on the today screen (dozens would bury the rest).
             if (
                 task.assignee_id != event.assignee_id
                 or event.actor_id == event.assignee_id
-                or event.reason is AssignmentReason.BULK
+                or event.reason in (AssignmentReason.BULK, AssignmentReason.SCHEDULED)
             ):
                 return []
             assignee = event.assignee_id

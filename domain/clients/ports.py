@@ -79,6 +79,8 @@ class RelationshipCounts:
     won_deals: int
     open_deals: int
     inbound_requests: int
+    # When the latest won deal was won: the client's last purchase (sleeping clients).
+    last_purchase_at: datetime | None = None
 
 
 class ClientRepository(Protocol):
@@ -171,6 +173,12 @@ class ClientRepository(Protocol):
     async def relationship_counts(
         self, organisation_id: UUID, client_id: UUID
     ) -> RelationshipCounts: ...
+    async def set_last_purchase(
+        self, organisation_id: UUID, client_id: UUID, at: datetime | None
+    ) -> None:
+        """Store when the client last bought (a no-op when it is already so)."""
+        ...
+
     async def add_transition(self, transition: RelationshipTransition) -> None: ...
     async def list_transitions(
         self,

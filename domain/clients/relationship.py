@@ -30,6 +30,7 @@ async def recompute_relationship(
     if client is None or client.merged_into_id is not None:
         return
     counts = await uow.clients.relationship_counts(organisation_id, client_id)
+    await uow.clients.set_last_purchase(organisation_id, client_id, counts.last_purchase_at)
     new_type = derive_relationship(
         won_deals=counts.won_deals,
         open_deals=counts.open_deals,

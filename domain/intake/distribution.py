@@ -288,6 +288,12 @@ class DistributionRepository(Protocol):
         the transaction ends, so choices under one rule are made one at a time."""
         ...
 
+    async def take_turn(self, organisation_id: UUID, key: UUID) -> int:
+        """The counter ``key`` moved on by one in a transaction of its own, committed at once:
+        leads taken in at the same time each get the next turn without waiting for the others
+        to finish (a lead whose processing fails and is retried takes a new turn)."""
+        ...
+
     async def members(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> list[Member]:
         """The active ones of these people, in no particular order."""
         ...
@@ -506,7 +512,12 @@ class Distributor:
         eligible = await self.on_duty(organisation_id, pool, at)
         if not eligible:
             return None
-        turn = await self._repo.advance(organisation_id, counter)
+        # Round robin needs only the next turn; least loaded reads the others' open leads, so
+        # its choices under one rule are made one at a time (the counter's row lock).
+        if kind is DistributionKind.LEAST_LOADED:
+            turn = await self._repo.advance(organisation_id, counter)
+        else:
+            turn = await self._repo.take_turn(organisation_id, counter)
         start = (turn - 1) % len(eligible)
         rotated = eligible[start:] + eligible[:start]
         if kind is DistributionKind.LEAST_LOADED:

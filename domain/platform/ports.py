@@ -20,6 +20,7 @@ from domain.activities.ports import (
 )
 from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.billing.ports import InvoiceRepository
 from domain.clients.ports import (
     ClientRepository,
     ContactRepository,
@@ -33,9 +34,15 @@ from domain.intake.distribution import DistributionRepository
 from domain.intake.lead_inbox import LeadInboxRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
+from domain.karma.employee_ports import EmployeeKarmaRepository
+from domain.karma.ports import KarmaRepository
+from domain.kpi.ports import KpiQueries, PlanRepository
+from domain.loyalty.ports import SurveyRepository
+from domain.marketing.ports import MarketingRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.saved_filters import SavedFilterRepository
+from domain.retention.ports import RetentionRepository
 from domain.shared.scope import Scope
 from domain.staff.ports import (
     AbsenceRepository,
@@ -98,6 +105,14 @@ class UnitOfWork(Protocol):
     funnels: FunnelRepository
     loss_reasons: LossReasonRepository
     deals: DealRepository
+    invoices: InvoiceRepository
+    plans: PlanRepository
+    retention: RetentionRepository
+    marketing: MarketingRepository
+    surveys: SurveyRepository
+    employee_karma: EmployeeKarmaRepository
+    kpi: KpiQueries
+    karma: KarmaRepository
     attachments: AttachmentRepository
     document_types: DocumentTypeRepository
     notifications: NotificationRepository

@@ -21,6 +21,12 @@ NOT_AN_EMAIL_CODE = "not_an_email"
 NOT_A_PHONE_CODE = "not_a_phone"
 OUTSIDE_WINDOW_CODE = "date_outside_window"  # ctx min, max: the window's first and last day
 NOT_FOUND_CODE = "not_found"  # a referenced record that does not exist or is not visible
+# A number above the largest value a rule allows at this moment (a payment above what is left
+# to pay): the schema's own bound code, ctx le, so a client words both alike.
+AT_MOST_CODE = "less_than_equal"
+# Below the smallest value allowed (ctx ge), or not above a bound (ctx gt), likewise.
+AT_LEAST_CODE = "greater_than_equal"
+ABOVE_CODE = "greater_than"
 FIELD_CODES = frozenset(
     {
         INVALID_INPUT,

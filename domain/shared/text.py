@@ -44,6 +44,11 @@ def without_controls(value: str, field: FieldName, *, multiline: bool) -> str:
     length): refused when it holds a control character other than a line break or a tab;
     single-line text has those as spaces and loses the invisible characters. Raises
     InvalidInput naming ``field``."""
+    if value.isprintable():
+        # No control, format (bidi, zero-width) or surrogate character, no line break or tab:
+        # nothing to refuse or remove. The common case, and every stored row read back, so
+        # the scan below runs for the rest only.
+        return value
     if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in _LINE_CONTROLS for ch in value):
         raise InvalidInput(field, CONTROL_CHARACTERS, code=CONTROL_CHARACTERS_CODE)
     if multiline:
@@ -55,6 +60,12 @@ def is_searchable(value: str) -> bool:
     """Whether a search text holds something to look for: a letter or a digit. Punctuation
     alone finds nothing rather than everything."""
     return any(ch.isalnum() for ch in value)
+
+
+def search_key(value: str) -> str:
+    """A search fragment in the form stored search keys take (deal titles' ``title_key``):
+    lower-cased, ё as е, so a match ignores case and the two spellings of е."""
+    return value.lower().replace("ё", "е")
 
 
 @overload

@@ -25,6 +25,9 @@ class Permission(enum.StrEnum):
     CLIENTS_WRITE = "clients:write"
     DEALS_READ = "deals:read"
     DEALS_WRITE = "deals:write"
+    # Issue, edit and cancel invoices and record payments on the deals one sees (reading them
+    # is deals:read): a seller on their own deals, a head on their department's.
+    INVOICES_WRITE = "invoices:write"
     TASKS_READ = "tasks:read"
     TASKS_WRITE = "tasks:write"
     # Comment on (attach files to) the clients and deals one sees, without changing them:
@@ -40,7 +43,16 @@ class Permission(enum.StrEnum):
     # Set up lead intake (forms) and read the raw inbox with its dead letters.
     INTAKE_MANAGE = "intake:manage"
     AUDIT_READ = "audit:read"
+    # Set plans (KPI targets) for the people and departments one sees; reading plan against
+    # fact needs no permission (the deals scope applies).
+    KPI_MANAGE = "kpi:manage"
+    # Edit the karma rules (which recalculates every client) and adjust a client's karma by
+    # hand with a reason; reading karma needs only seeing the client.
+    KARMA_MANAGE = "karma:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    # Enter what sources and campaigns cost per month (marketing effectiveness); reading the
+    # costs and the report needs reports:read or this.
+    MARKETING_MANAGE = "marketing:manage"
 
 
 class Resource(enum.StrEnum):
@@ -60,6 +72,7 @@ _READ_WORK = {
     Permission.CLIENTS_WRITE,
     Permission.DEALS_READ,
     Permission.DEALS_WRITE,
+    Permission.INVOICES_WRITE,
     Permission.TASKS_READ,
     Permission.TASKS_WRITE,
     Permission.COMMENTS_WRITE,
@@ -85,6 +98,7 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
                 Permission.REPORTS_READ,
                 Permission.AUDIT_READ,
                 Permission.JOBS_READ_ALL,
+                Permission.KPI_MANAGE,
             }
         ),
         _vis(Visibility.TEAM),
@@ -100,6 +114,7 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
                 Permission.CLIENTS_WRITE,
                 Permission.LEADS_CREATE,
                 Permission.REPORTS_READ,
+                Permission.MARKETING_MANAGE,
             }
         ),
         _vis(Visibility.ALL),

@@ -4,7 +4,7 @@
 //   CHROMIUM_PATH  the browser binary (default /usr/bin/chromium)
 //   E2E_ONLY       run only the journeys whose name or file contains this text
 // Each file in journeys/ exports `tests`: [{ name, run(page), viewport? }], run in file order.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 import { RESULTS, check } from './lib.mjs';
@@ -46,6 +46,7 @@ async function main() {
 
   let passed = 0;
   let failed = 0;
+  const failures = [];
   try {
     for (const test of selected) {
       const context = await browser.newContext({
@@ -69,9 +70,13 @@ async function main() {
         failed += 1;
         const shot = `${RESULTS}failure-${selected.indexOf(test) + 1}.png`;
         await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-        console.log(`  ✗ ${test.name} (${Date.now() - started} ms)`);
-        console.log(`    at ${page.url()}: ${error.message.split('\n').join('\n    ')}`);
-        console.log(`    screenshot: ${shot}`);
+        const report = [
+          `  ✗ ${test.name} (${test.file}, ${Date.now() - started} ms)`,
+          `    at ${page.url()}: ${error.message.split('\n').join('\n    ')}`,
+          `    screenshot: ${shot}`,
+        ].join('\n');
+        failures.push(report);
+        console.log(report);
       } finally {
         await context.close();
       }
@@ -80,6 +85,9 @@ async function main() {
     await browser.close();
   }
   console.log(`e2e: ${passed} passed, ${failed} failed`);
+  // scripts/e2e.sh prints this again after the server's log, so that the end of a CI log names
+  // the failed journeys.
+  writeFileSync(`${RESULTS}summary.txt`, [...failures, `e2e: ${passed} passed, ${failed} failed`, ''].join('\n'));
   return failed === 0 ? 0 : 1;
 }
 

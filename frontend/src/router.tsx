@@ -8,6 +8,13 @@ import { AppShellLoader } from './features/shell/AppShellLoader';
 // the only one in the first download, the shell too is fetched once signed in (AppShellLoader).
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
+  // The client's loyalty survey, opened from the link sent to them: no sign-in.
+  {
+    path: '/survey/:token',
+    lazy: async () => ({
+      Component: (await import('./features/loyalty/PublicSurveyPage')).PublicSurveyPage,
+    }),
+  },
   {
     path: '/',
     element: (
@@ -20,6 +27,12 @@ export const routes: RouteObject[] = [
         index: true,
         lazy: async () => ({
           Component: (await import('./features/today/TodayPage')).TodayPage,
+        }),
+      },
+      {
+        path: 'dashboard',
+        lazy: async () => ({
+          Component: (await import('./features/dashboard/DashboardPage')).DashboardPage,
         }),
       },
       {
@@ -64,12 +77,62 @@ export const routes: RouteObject[] = [
           Component: (await import('./features/intake/LeadInbox')).LeadInbox,
         }),
       },
+      {
+        path: 'plans',
+        lazy: async () => ({
+          Component: (await import('./features/kpi/PlansPage')).PlansPage,
+        }),
+      },
+      {
+        path: 'plans/leaderboard',
+        lazy: async () => ({
+          Component: (await import('./features/kpi/LeaderboardPage')).LeaderboardPage,
+        }),
+      },
+      {
+        path: 'karma',
+        lazy: async () => ({
+          Component: (await import('./features/karma/EmployeeKarmaPage')).EmployeeKarmaPage,
+        }),
+      },
+      {
+        path: 'analytics/funnel',
+        lazy: async () => ({
+          Component: (await import('./features/analytics/FunnelAnalyticsPage')).FunnelAnalyticsPage,
+        }),
+      },
+      {
+        path: 'analytics/sales',
+        lazy: async () => ({
+          Component: (await import('./features/analytics/SalesStructurePage')).SalesStructurePage,
+        }),
+      },
+      // Client retention: the ABC report and the sleeping clients, switched by tabs.
+      { path: 'retention', element: <Navigate to="/retention/abc" replace /> },
+      {
+        path: 'retention/abc',
+        lazy: async () => ({
+          Component: (await import('./features/retention/AbcPage')).AbcPage,
+        }),
+      },
+      {
+        path: 'retention/sleeping',
+        lazy: async () => ({
+          Component: (await import('./features/retention/SleepingClientsPage')).SleepingClientsPage,
+        }),
+      },
       // The reports section: lead intake's reports first (KPI reports will join them).
       { path: 'reports', element: <Navigate to="/reports/intake" replace /> },
       {
         path: 'reports/intake',
         lazy: async () => ({
           Component: (await import('./features/intake/IntakeReports')).IntakeReports,
+        }),
+      },
+      {
+        path: 'marketing',
+        lazy: async () => ({
+          Component: (await import('./features/marketing/MarketingPage')).MarketingPage,
         }),
       },
       {

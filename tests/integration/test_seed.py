@@ -4,7 +4,10 @@ holding on it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 import sqlalchemy as sa
@@ -62,6 +65,42 @@ class TestDemoSeed:
         assert again.created is False
         assert UUID(again.organisation_id) == demo
 
+    async def test_sellers_won_deals_carry_invoices_mostly_paid_and_consistent(
+        self, demo: UUID, container: Container
+    ) -> None:
+        paid = await _scalar(
+            container,
+            "SELECT count(*) FROM invoices WHERE organisation_id = :org AND status = 'paid'",
+            demo,
+        )
+        unpaid = await _scalar(
+            container,
+            "SELECT count(*) FROM invoices WHERE organisation_id = :org AND status <> 'paid'",
+            demo,
+        )
+        assert paid > unpaid > 0
+        # Every invoice is on a won deal, and its status is what its payments say.
+        inconsistent = await _scalar(
+            container,
+            """
+            SELECT count(*) FROM invoices i
+            JOIN deals d ON d.organisation_id = i.organisation_id AND d.id = i.deal_id
+            LEFT JOIN LATERAL (
+                SELECT coalesce(sum(p.amount), 0) AS paid, max(p.paid_on) AS last
+                FROM invoice_payments p
+                WHERE p.organisation_id = i.organisation_id AND p.invoice_id = i.id
+            ) p ON true
+            WHERE i.organisation_id = :org AND (
+                d.status <> 'won'
+                OR i.status <> CASE WHEN p.paid = 0 THEN 'issued'
+                                    WHEN p.paid < i.amount THEN 'partly_paid' ELSE 'paid' END
+                OR i.paid_on IS DISTINCT FROM CASE WHEN p.paid >= i.amount THEN p.last END
+            )
+            """,
+            demo,
+        )
+        assert inconsistent == 0
+
     async def test_histories_span_the_last_twelve_months_and_end_where_deals_stand(
         self, demo: UUID, container: Container
     ) -> None:
@@ -86,6 +125,109 @@ class TestDemoSeed:
             demo,
         )
         assert mismatched == 0
+
+    async def test_deals_close_at_the_pace_of_the_year_not_all_just_before_seeding(
+        self, demo: UUID, container: Container
+    ) -> None:
+        # A history that would run past now stays open where it stands by now, so the last
+        # fortnight closes about as many deals as an average fortnight of the year.
+        last, average = await _pace(container, demo)
+        assert average > 0
+        assert last < 2 * average, (last, average)
+
+    async def test_last_purchases_agree_with_the_won_deals_and_some_clients_sleep(
+        self, demo: UUID, container: Container
+    ) -> None:
+        wrong = await _scalar(
+            container,
+            """
+            SELECT count(*) FROM clients c
+            WHERE c.organisation_id = :org AND c.last_purchase_at IS DISTINCT FROM (
+                SELECT max(closed_at) FROM deals
+                WHERE organisation_id = c.organisation_id AND client_id = c.id
+                    AND status = 'won')
+            """,
+            demo,
+        )
+        assert wrong == 0
+        sleeping = await _scalar(
+            container,
+            """
+            SELECT count(*) FROM clients WHERE organisation_id = :org
+                AND relationship_type IN ('current', 'permanent')
+                AND last_purchase_at < now() - interval '90 days'
+            """,
+            demo,
+        )
+        assert sleeping > 10
+
+    async def test_the_work_time_rollup_counts_every_seeded_event(
+        self, demo: UUID, container: Container
+    ) -> None:
+        # The seed writes its events with plain inserts: the triggers count them as they go,
+        # to the very rows work_time_rebuild makes of them (rolled back afterwards).
+        query = sa.text(
+            "SELECT hour_at, user_id, calls, meetings, tasks_done, stage_moves "
+            "FROM work_time_hours WHERE organisation_id = :org "
+            "AND (calls, meetings, tasks_done, stage_moves) <> (0, 0, 0, 0)"
+        )
+        async with container.engine.connect() as conn:
+            kept = {tuple(r) for r in await conn.execute(query, {"org": demo})}
+        async with container.engine.connect() as conn, conn.begin() as transaction:
+            await conn.execute(sa.text("SELECT work_time_rebuild(:org)"), {"org": demo})
+            rebuilt = {tuple(r) for r in await conn.execute(query, {"org": demo})}
+            await transaction.rollback()
+        assert len(kept) > 100
+        assert kept == rebuilt
+
+    async def test_lately_closed_deals_have_surveys_and_some_answers(
+        self, demo: UUID, container: Container
+    ) -> None:
+        answered = await _scalar(
+            container,
+            "SELECT count(*) FROM surveys WHERE organisation_id = :org AND score IS NOT NULL",
+            demo,
+        )
+        unanswered = await _scalar(
+            container,
+            "SELECT count(*) FROM surveys WHERE organisation_id = :org AND score IS NULL",
+            demo,
+        )
+        assert answered > 20
+        assert unanswered > 20
+
+    async def test_the_heads_karma_is_the_mean_of_their_teams(
+        self, demo: UUID, client: AsyncClient
+    ) -> None:
+        admin = await _login(client, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD)
+        today = datetime.now(ZoneInfo("Europe/Moscow")).date()
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        response = await client.get(
+            "/api/v1/karma/employees", params={"month": last_month.isoformat()}, headers=admin
+        )
+        assert response.status_code == 200, response.text
+        karma = {r["name"]: Decimal(r["score"]) for r in response.json()["items"]}
+        # The head of sales: her sellers, and the heads of the two departments below.
+        team = ["Алексей Сидоров", "Олена Коваленко", "Дмитрий Морозов"]
+        team += ["Мария Иванова", "Николай Новиков"]
+        mean = (sum(karma[name] for name in team) / len(team)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        assert karma["Ирина Петрова"] == mean
+        assert karma["Николай Новиков"] == (
+            (karma["Елена Соколова"] + karma["Павел Волков"]) / 2
+        ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert any(karma[name] != 0 for name in team)
+
+    async def test_clients_have_karma_from_their_seeded_history(
+        self, demo: UUID, container: Container
+    ) -> None:
+        scored = await _scalar(
+            container,
+            "SELECT count(*) FROM karma_scores WHERE organisation_id = :org AND score <> 0",
+            demo,
+        )
+        assert scored > 100
 
     async def test_relationship_types_agree_with_the_deals(
         self, demo: UUID, container: Container
@@ -127,3 +269,39 @@ class TestDemoSeed:
         assert found.status_code == 200
         assert found.json()["items"]
         assert all("сибирь" in c["name"].lower() for c in found.json()["items"])
+
+    async def test_the_sellers_have_plans_for_this_month_and_the_leaderboard_ranks_them(
+        self, demo: UUID, client: AsyncClient
+    ) -> None:
+        seller = await _login(client, "a.sidorov@example.com", DEMO_STAFF_PASSWORD)
+        plans = (await client.get("/api/v1/kpi/plans", headers=seller)).json()["items"]
+        assert {p["metric"] for p in plans} == {"turnover", "won_deals", "calls", "meetings"}
+        period = {"period": "month", "start": plans[0]["period_start"]}
+        mine = (await client.get("/api/v1/kpi/fulfilment", params=period, headers=seller)).json()
+        assert len(mine["employees"]) == 1
+        board = (await client.get("/api/v1/kpi/leaderboard", params=period, headers=seller)).json()
+        assert len(board["items"]) == 4  # the three sellers and their head
+        head = await _login(client, "i.petrova@example.com", DEMO_STAFF_PASSWORD)
+        team = (await client.get("/api/v1/kpi/fulfilment", params=period, headers=head)).json()
+        sales = next(d for d in team["departments"] if d["department_id"] is None)
+        turnover = next(m for m in sales["metrics"] if m["metric"] == "turnover")
+        assert turnover["plan"] == "7500000.00"
+
+
+async def _pace(container: Container, org: UUID) -> tuple[float, float]:
+    """Deals closed in the last 14 days, and per 14 days over the 50 weeks before them."""
+    async with container.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.text(
+                    """
+                    SELECT count(*) FILTER (WHERE closed_at >= now() - interval '14 days'),
+                           count(*) FILTER (WHERE closed_at < now() - interval '14 days'
+                                            AND closed_at >= now() - interval '364 days') / 25.0
+                    FROM deals WHERE organisation_id = :org AND status <> 'open'
+                    """
+                ),
+                {"org": org},
+            )
+        ).one()
+    return float(row[0]), float(row[1])

@@ -34,6 +34,7 @@ DIRECTORY_UNIQUES = {
     "uq_action_tokens_token_hash": "an invitation or reset link carries only its token",
     "uq_api_keys_prefix": "an API key is found by its prefix before it is verified",
     "uq_intake_forms_key": "a website form's post is routed by the key in its URL alone",
+    "uq_surveys_token_hash": "a client opens a loyalty survey by the token in its link alone",
 }
 
 _TENANT_TABLES = """

@@ -228,13 +228,20 @@ class SqlClientRepository(SqlRepository):
                     clients.c.organisation_id == organisation_id, sa.or_(*options)
                 ),
             )
-        found = (await self._conn.execute(sa.union_all(*lookups).limit(SEARCH_ID_LIMIT + 1))).all()
-        if len(found) <= SEARCH_ID_LIMIT:
-            own = sum(1 for _, is_own in found if is_own)
-            ids = sorted(
-                {ident for ident, is_own in found if not is_own or own <= SEARCH_OWN_BY_KEY},
-                key=str,
-            )
+        # One row back, however many match: how many (up to the limit), how many by their own
+        # name, the contacts' matches and the first own ones (used only when they are few).
+        found = sa.union_all(*lookups).limit(SEARCH_ID_LIMIT + 1).subquery("found")
+        own_ids = sa.func.array_agg(found.c.id).filter(found.c.own)
+        counted = sa.select(
+            sa.func.count(),
+            sa.func.count().filter(found.c.own),
+            sa.func.array_agg(sa.distinct(found.c.id)).filter(sa.not_(found.c.own)),
+            sa.type_coerce(own_ids, ARRAY(clients.c.id.type))[1 : SEARCH_OWN_BY_KEY + 1],
+        )
+        total, own, others, first_own = (await self._conn.execute(counted)).one()
+        if total <= SEARCH_ID_LIMIT:
+            chosen = [*(others or ()), *((first_own or ()) if own <= SEARCH_OWN_BY_KEY else ())]
+            ids = sorted(set(chosen), key=str)
             by_key = clients.c.id == sa.any_(sa.literal(ids, ARRAY(clients.c.id.type)))
             if own <= SEARCH_OWN_BY_KEY:
                 return by_key, True
@@ -482,6 +489,7 @@ class SqlClientRepository(SqlRepository):
                 sa.select(
                     sa.func.count().filter(deals.c.status == "won").label("won"),
                     sa.func.count().filter(deals.c.status == "open").label("open"),
+                    sa.func.max(deals.c.closed_at).filter(deals.c.status == "won").label("last"),
                 ).where(deals.c.organisation_id == organisation_id, deals.c.client_id == client_id)
             )
         ).one()
@@ -494,6 +502,20 @@ class SqlClientRepository(SqlRepository):
             won_deals=int(row.won or 0),
             open_deals=int(row.open or 0),
             inbound_requests=int(inbound or 0),
+            last_purchase_at=row.last,
+        )
+
+    async def set_last_purchase(
+        self, organisation_id: UUID, client_id: UUID, at: datetime | None
+    ) -> None:
+        await self._conn.execute(
+            sa.update(clients)
+            .where(
+                clients.c.organisation_id == organisation_id,
+                clients.c.id == client_id,
+                clients.c.last_purchase_at.is_distinct_from(at),
+            )
+            .values(last_purchase_at=at)
         )
 
     async def add_transition(self, transition: RelationshipTransition) -> None:

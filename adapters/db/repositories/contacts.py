@@ -272,9 +272,11 @@ def _with_channels(query: sa.Select[Any], of: Any = contacts) -> sa.Select[Any]:
         )
         .scalar_subquery()
     )
+    # The arrays as asyncpg decodes them (lists of strings): SQLAlchemy's ARRAY type would
+    # walk every element again in Python for a no-op item processor.
     return query.add_columns(
-        sa.type_coerce(phones, ARRAY(sa.String, dimensions=2)).label("channel_phones"),
-        sa.type_coerce(emails, ARRAY(sa.String)).label("channel_emails"),
+        sa.type_coerce(phones, sa.types.NullType()).label("channel_phones"),
+        sa.type_coerce(emails, sa.types.NullType()).label("channel_emails"),
     )
 
 

@@ -24,12 +24,14 @@ from adapters.db.repositories.deal_totals import (
     counter_totals,
     filtered_totals,
 )
+from adapters.db.repositories.matching import contains
 from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
 from adapters.db.tables.activities import tasks
 from adapters.db.tables.clients import clients
 from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
+from domain.clients.model import name_key
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
 from domain.deals.ports import (
     BoardColumn,
@@ -42,7 +44,7 @@ from domain.deals.ports import (
 from domain.deals.staleness import CLOSE_FACTOR, SECONDS_PER_DAY
 from domain.shared.ids import new_id
 from domain.shared.scope import Scope
-from domain.shared.text import is_searchable
+from domain.shared.text import is_searchable, search_key
 
 _UUIDS = ARRAY(PG_UUID(as_uuid=True))
 
@@ -153,15 +155,19 @@ def _conditions(
     return c
 
 
-def _search_parts(text: str, organisation_id: UUID) -> tuple[str, sa.Select[Any]]:
-    """The LIKE pattern of ``text`` and the ids of the clients whose name contains it (the
-    clients' trigram index)."""
-    pattern = f"%{_escape_like(text)}%"
+def _search_parts(text: str, organisation_id: UUID) -> tuple[str, str, sa.Select[Any]]:
+    """The LIKE pattern of ``text`` for the titles' key, the client-name key searched for,
+    and the ids of the clients whose name holds it. Both compare stored keys, so the check on
+    each row a search walks past is a byte-wise LIKE rather than an ILIKE that lower-cases
+    every value: ``title_key`` (the title lower-cased, ё as е) and the clients' ``name_key``,
+    as the client search compares them (also without quotes and legal forms, so «Сибирь» and
+    ООО Сибирь find the same clients)."""
+    pattern = f"%{_escape_like(search_key(text))}%"
+    key = name_key(text)
     matching_clients = sa.select(clients.c.id).where(
-        clients.c.organisation_id == organisation_id,
-        clients.c.name.ilike(pattern, escape="\\"),
+        clients.c.organisation_id == organisation_id, contains(clients.c.name_key, key)
     )
-    return pattern, matching_clients
+    return pattern, key, matching_clients
 
 
 # A trigram index finds a fragment of at least three characters; a shorter one it cannot
@@ -174,48 +180,48 @@ def _is_short(text: str) -> bool:
 
 
 def _client_named(
-    text: str, organisation_id: UUID, client_id: sa.ColumnElement[Any]
+    key: str, organisation_id: UUID, client_id: sa.ColumnElement[Any]
 ) -> sa.ColumnElement[bool]:
-    """The deal's own client (by primary key) has a name containing ``text``: per deal, for
-    fragments too short for the clients' trigram index. A scalar subquery, which the planner
-    cannot turn into a hashed set of every matching client as it may an EXISTS."""
+    """The deal's own client (by primary key) has a name key containing ``key``: per deal,
+    for fragments too short for the clients' trigram index. A scalar subquery, which the
+    planner cannot turn into a hashed set of every matching client as it may an EXISTS."""
     name = (
-        sa.select(clients.c.name)
+        sa.select(clients.c.name_key)
         .where(clients.c.organisation_id == organisation_id, clients.c.id == client_id)
         .scalar_subquery()
     )
-    return name.ilike(f"%{_escape_like(text)}%", escape="\\")
+    return contains(name, key)
 
 
 def _search(text: str, organisation_id: UUID) -> sa.ColumnElement[bool]:
-    """Title or client name containing ``text``: the title's trigram index, or
+    """Title or client name containing ``text``: the title key's trigram index, or
     ``client_id = ANY(ARRAY(...))`` of the clients the clients' trigram index finds (computed
     once, then deals by client_id), never an OR with a per-row subquery. The planner can then
     combine both indexes, or walk the sort's index when the fragment is frequent. A fragment
     too short for the index looks up each deal's client instead."""
-    pattern, matching_clients = _search_parts(text, organisation_id)
-    if _is_short(text):
-        by_client = _client_named(text, organisation_id, deals.c.client_id)
+    pattern, key, matching_clients = _search_parts(text, organisation_id)
+    if _is_short(key):
+        by_client = _client_named(key, organisation_id, deals.c.client_id)
     else:
         by_client = deals.c.client_id == sa.any_(sa.func.array(matching_clients.scalar_subquery()))
-    return sa.or_(deals.c.title.ilike(pattern, escape="\\"), by_client)
+    return sa.or_(deals.c.title_key.like(pattern, escape="\\"), by_client)
 
 
 def _search_branches(
     text: str, organisation_id: UUID, table: sa.FromClause = deals
 ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
     """The two indexed halves of a deal list's search on ``table`` (deals, or a subquery of
-    them): the title's trigram index, and deals by client_id (the (organisation, client)
+    them): the title key's trigram index, and deals by client_id (the (organisation, client)
     index) of the matching clients, as a set the planner may hash. A fragment too short for
     the clients' trigram index looks up each deal's client instead of reading every client."""
-    pattern, matching_clients = _search_parts(text, organisation_id)
-    if _is_short(text):
+    pattern, key, matching_clients = _search_parts(text, organisation_id)
+    if _is_short(key):
         return (
-            table.c.title.ilike(pattern, escape="\\"),
-            _client_named(text, organisation_id, table.c.client_id),
+            table.c.title_key.like(pattern, escape="\\"),
+            _client_named(key, organisation_id, table.c.client_id),
         )
     return (
-        table.c.title.ilike(pattern, escape="\\"),
+        table.c.title_key.like(pattern, escape="\\"),
         table.c.client_id.in_(matching_clients),
     )
 
@@ -458,7 +464,7 @@ class SqlDealRepository(SqlRepository):
            and the cursor applied; an index walk), the fragment matched on them: a frequent
            fragment fills its page here;
         2. for a rare fragment (under SEARCH_FREQUENT_IN_WINDOW matches in that window), the
-           matches collected by a UNION ALL of the two indexed conditions (the title's trigram
+           matches collected by a UNION ALL of the two indexed conditions (the title key's trigram
            index; the deals of the clients the clients' trigram index finds), up to
            SEARCH_CANDIDATES of them, then the page of those rows by primary key;
         3. otherwise the sort order walked on from the window's end with both conditions (the
@@ -473,15 +479,17 @@ class SqlDealRepository(SqlRepository):
                 return (key.desc(), ident.desc())
             return (key.asc(), ident.asc())
 
-        # Step 1, with the window's last row (its position tells whether the window held every
-        # deal; its key is where step 3 walks on from).
+        # Step 1: the window's matches, read in the sort order until the page is full (the
+        # window is inlined, so a frequent fragment reads only the rows up to its page), with
+        # the window's last row: its key by the sort's index alone, then that row. None when
+        # the window held every deal; otherwise step 3 walks on from it.
         recent = (
-            sa.select(deals, sa.func.row_number().over(order_by=ordered(deals)).label("window_row"))
+            sa.select(deals)
             .select_from(source)
             .where(*where)
             .order_by(*ordered(deals))
             .limit(SEARCH_WINDOW)
-            .cte("recent")
+            .subquery("recent")
         )
         matched = sa.or_(*_search_branches(text, scope.organisation_id, recent))
         hits = (
@@ -490,15 +498,22 @@ class SqlDealRepository(SqlRepository):
             .order_by(*ordered(recent))
             .limit(limit)
         )
-        end = (
-            sa.select(recent, sa.true().label("window_end"))
-            .order_by(recent.c.window_row.desc())
+        last_id = (
+            sa.select(deals.c.id)
+            .select_from(source)
+            .where(*where)
+            .order_by(*ordered(deals))
+            .offset(SEARCH_WINDOW - 1)
             .limit(1)
+            .scalar_subquery()
+        )
+        end = sa.select(deals, sa.true().label("window_end")).where(
+            in_organisation(deals, scope), deals.c.id == last_id
         )
         rows = (await self._conn.execute(sa.union_all(hits, end))).all()
         matches = [r for r in rows if not r.window_end]
         window_end = next((r for r in rows if r.window_end), None)
-        if len(matches) == limit or window_end is None or window_end.window_row < SEARCH_WINDOW:
+        if len(matches) == limit or window_end is None:
             return await self._hydrate(matches)  # a full page, or the window held every deal
         # Step 3 unless step 2 answers: the sort order walked on from the window's end with both
         # conditions, after the window's matches.
@@ -510,7 +525,8 @@ class SqlDealRepository(SqlRepository):
         paged = sa.select(deals).select_from(source).where(*where, sa.or_(title, by_client))
         # No index narrows a fragment shorter than a trigram: collecting its matches would
         # read every deal, so it goes straight to the walk.
-        if len(matches) < SEARCH_FREQUENT_IN_WINDOW and not _is_short(text):
+        short = _is_short(text) or _is_short(name_key(text))
+        if len(matches) < SEARCH_FREQUENT_IN_WINDOW and not short:
             branches = [
                 sa.select(deals.c.id).select_from(source).where(*where, condition)
                 for condition in (title, by_client)

@@ -9,8 +9,14 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.base import (
+    EventCollector,
+    SqlRepository,
+    discard_events,
+    in_organisation,
+)
 from adapters.db.repositories.staff import _absence, _schedule
 from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
 from adapters.db.tables.activities import activities, tasks
@@ -41,6 +47,18 @@ _OPEN = LeadStatus.OPEN.value
 
 
 class SqlDistributionRepository(SqlRepository):
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        collect: EventCollector = discard_events,
+        *,
+        turns: AsyncEngine | None = None,
+    ) -> None:
+        """``turns``: an autocommit engine for ``take_turn`` (without one, a turn is taken
+        in the caller's transaction)."""
+        super().__init__(connection, collect)
+        self._turns = turns
+
     # --- rules ------------------------------------------------------------------------------
 
     async def add_rule(self, rule: Rule) -> None:
@@ -96,15 +114,13 @@ class SqlDistributionRepository(SqlRepository):
     # --- choosing ---------------------------------------------------------------------------
 
     async def advance(self, organisation_id: UUID, key: UUID) -> int:
-        t = distribution_counters
-        statement = insert(t).values(organisation_id=organisation_id, id=key, position=1)
-        position: int = await self._conn.scalar(
-            statement.on_conflict_do_update(
-                index_elements=[t.c.organisation_id, t.c.id],
-                set_={"position": t.c.position + 1},
-            ).returning(t.c.position)
-        )
-        return position
+        return await _advance(self._conn, organisation_id, key)
+
+    async def take_turn(self, organisation_id: UUID, key: UUID) -> int:
+        if self._turns is None:
+            return await self.advance(organisation_id, key)
+        async with self._turns.connect() as conn:  # autocommit: the row is free at once
+            return await _advance(conn, organisation_id, key)
 
     async def members(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> list[Member]:
         if not user_ids:
@@ -538,3 +554,15 @@ def _lead(m: Any) -> Lead:
         created_at=m["created_at"],
         version=m["version"],
     )
+
+
+async def _advance(conn: AsyncConnection, organisation_id: UUID, key: UUID) -> int:
+    t = distribution_counters
+    statement = insert(t).values(organisation_id=organisation_id, id=key, position=1)
+    position: int = await conn.scalar(
+        statement.on_conflict_do_update(
+            index_elements=[t.c.organisation_id, t.c.id],
+            set_={"position": t.c.position + 1},
+        ).returning(t.c.position)
+    )
+    return position

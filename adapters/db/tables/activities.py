@@ -68,6 +68,14 @@ tasks = sa.Table(
     sa.Index(
         "ix_tasks_organisation_id_deal_id_created_at", "organisation_id", "deal_id", "created_at"
     ),
+    # Tasks done in a period and by whom (the work-time map).
+    sa.Index(
+        "ix_tasks_organisation_id_done_at",
+        "organisation_id",
+        "done_at",
+        postgresql_include=["done_by"],
+        postgresql_where=sa.text("done_at IS NOT NULL"),
+    ),
     sa.Index(
         "ix_tasks_pending_reminders",
         "remind_at",
@@ -119,6 +127,13 @@ activities = sa.Table(
         "organisation_id",
         "author_id",
         "occurred_at",
+    ),
+    # Everyone's activities of a period (the work-time map), read from the index alone.
+    sa.Index(
+        "ix_activities_organisation_id_occurred_at",
+        "organisation_id",
+        "occurred_at",
+        postgresql_include=["author_id", "kind"],
     ),
 )
 

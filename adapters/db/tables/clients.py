@@ -17,6 +17,12 @@ from adapters.db.tables.base import (
     version,
 )
 
+# The clients that can fall asleep: buyers (current, permanent) not merged into another.
+SLEEPING_CANDIDATE = (
+    "relationship_type IN ('current', 'permanent') AND merged_into_id IS NULL"
+    " AND last_purchase_at IS NOT NULL"
+)
+
 clients = sa.Table(
     "clients",
     metadata,
@@ -46,12 +52,22 @@ clients = sa.Table(
     # latest activity, and the due time of the earliest open task.
     sa.Column("last_activity_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("next_task_at", sa.DateTime(timezone=True), nullable=True),
+    # When the latest won deal was won, kept with the relationship type (migration 0026):
+    # sleeping clients are current or permanent ones whose last purchase is long ago.
+    sa.Column("last_purchase_at", sa.DateTime(timezone=True), nullable=True),
     *tenant_ref("merged_into_id", "clients", ondelete="SET NULL"),
     *user_ref("created_by"),
     created_at(),
     updated_at(),
     version(),
     sa.Index("ix_clients_organisation_id_name_id", "organisation_id", "name", "id"),
+    sa.Index(
+        "ix_clients_sleeping",
+        "organisation_id",
+        "last_purchase_at",
+        "id",
+        postgresql_where=sa.text(SLEEPING_CANDIDATE),
+    ),
     # Deleting a client (or an organisation) clears merged_into_id of the clients merged into
     # it: without an index every deleted client scanned the whole table.
     sa.Index(

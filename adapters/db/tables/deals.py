@@ -16,6 +16,9 @@ from adapters.db.tables.base import (
     version,
 )
 
+# Generated from the title: what the deal search compares with a fragment (search_key).
+TITLE_KEY = "lower(translate(title, 'Ёё', 'Ее'))"
+
 deals = sa.Table(
     "deals",
     metadata,
@@ -23,6 +26,8 @@ deals = sa.Table(
     *tenant_ref("client_id", "clients", ondelete="RESTRICT", nullable=False),
     *tenant_ref("contact_id", "contacts", ondelete="SET NULL"),
     sa.Column("title", sa.String(300), nullable=False),
+    # The title as searched (migration 0022): lower-cased, ё as е, kept by PostgreSQL.
+    sa.Column("title_key", sa.Text, sa.Computed(TITLE_KEY, persisted=True), nullable=True),
     money("amount"),
     sa.Column("currency", sa.String(3), nullable=False),
     money("expected_margin", nullable=True),
@@ -80,6 +85,29 @@ deals = sa.Table(
         "id",
     ),
     sa.Index("ix_deals_organisation_id_client_id", "organisation_id", "client_id"),
+    # The forecast's open deals of a period, and a client's earlier purchases (migration 0031).
+    sa.Index(
+        "ix_deals_open_expected_close",
+        "organisation_id",
+        "expected_close_date",
+        postgresql_include=["responsible_id", "stage_id", "currency", "amount"],
+        postgresql_where=sa.text("status = 'open'"),
+    ),
+    sa.Index(
+        "ix_deals_client_won",
+        "organisation_id",
+        "client_id",
+        "closed_at",
+        postgresql_where=sa.text("status = 'won'"),
+    ),
+    # Deals won (or lost) in a period, for plan fulfilment (index-only sums by responsible).
+    sa.Index(
+        "ix_deals_organisation_id_status_closed_at",
+        "organisation_id",
+        "status",
+        "closed_at",
+        postgresql_include=["responsible_id", "currency", "amount", "expected_margin"],
+    ),
     sa.Index(
         "ix_deals_organisation_id_status_stage_entered_at",
         "organisation_id",
@@ -96,6 +124,16 @@ deals = sa.Table(
         postgresql_include=["responsible_id", "currency", "amount"],
         postgresql_where=sa.text("status = 'open'"),
     ),
+    # The funnel analytics' cohort of open deals, for what depends on now (their current stays
+    # and staleness); the rest of a cohort's figures come from its rollup (migration 0034).
+    sa.Index(
+        "ix_deals_cohort_open",
+        "organisation_id",
+        "funnel_id",
+        "created_at",
+        postgresql_include=["stage_id", "stage_entered_at", "responsible_id", "source_channel"],
+        postgresql_where=sa.text("status = 'open'"),
+    ),
     sa.Index(
         "ix_deals_custom_fields",
         "custom_fields",
@@ -103,10 +141,10 @@ deals = sa.Table(
         postgresql_ops={"custom_fields": "jsonb_path_ops"},
     ),
     sa.Index(
-        "ix_deals_title_trgm",
-        "title",
+        "ix_deals_title_key_trgm",
+        "title_key",
         postgresql_using="gin",
-        postgresql_ops={"title": "gin_trgm_ops"},
+        postgresql_ops={"title_key": "gin_trgm_ops"},
     ),
 )
 

@@ -40,6 +40,11 @@ globalThis.Request = class extends NodeRequest {
 // Screens rendered on their own (without the shell, which fetches them) need every text.
 await loadAllTexts();
 
+// The toasts' container is a lazy chunk (AppProviders); imported once here, a test's first toast
+// does not wait for a cold import on a busy machine, where the toast could close (autoClose) or
+// the test's wait run out before it shows.
+await import('@mantine/notifications');
+
 beforeEach(async () => {
   localStorage.clear();
   await i18n.changeLanguage(DEFAULT_LANGUAGE);

@@ -50,14 +50,20 @@ class TestSearch:
         assert len(await _ids(factory, admin, "q=7707083893")) == 1
         assert await _ids(factory, admin, f"q={quote('Незабудка')}") == []
 
-    @pytest.mark.parametrize("own_by_key", [200, 1], ids=["by-key", "by-name-index"])
+    @pytest.mark.parametrize(
+        ("own_by_key", "id_limit"),
+        [(200, 2000), (1, 2000), (200, 2)],
+        ids=["by-key", "by-name-index", "many-walk-the-order"],
+    )
     async def test_matches_are_sorted_and_paged_in_every_order(
-        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, own_by_key: int
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, own_by_key: int, id_limit: int
     ) -> None:
         """A search's matches are read (by key, or, when the clients' own names match many, by
-        the names' index with the contacts' matches by key) and sorted: the order and the
-        cursor are the list's own, whichever column."""
+        the names' index with the contacts' matches by key) and sorted, or, past
+        SEARCH_ID_LIMIT of them, found by walking the sort order: the order, the cursor and
+        the count are the list's own, whichever column."""
         monkeypatch.setattr(client_repository, "SEARCH_OWN_BY_KEY", own_by_key)
+        monkeypatch.setattr(client_repository, "SEARCH_ID_LIMIT", id_limit)
         _, admin = await factory.admin_session()
         names = ["Сибирь-Б", "Сибирь-В", "Сибирь-А"]
         made = {name: (await create_client(factory, admin, name=name))["id"] for name in names}
@@ -84,6 +90,10 @@ class TestSearch:
                 break
             query = f"q={quote('сибир')}&sort=name&limit=2&cursor={body['next_cursor']}"
         assert paged == by_name
+        counted = await factory.client.get(
+            f"{API}/clients/count?q={quote('сибир')}", headers=admin.headers
+        )
+        assert json_of(counted, 200) == {"total": 4, "capped": False}
 
 
 class TestFilters:

@@ -5,6 +5,7 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -77,6 +78,12 @@ class TestDealList:
         assert titles(await listed(factory, s, f"client_id={client['id']}")) == {big["title"]}
         assert titles(await listed(factory, s, "q=поставк")) == {big["title"]}
         assert titles(await listed(factory, s, "q=РОМАШКА")) == {big["title"]}
+        # Client names compare as the client search compares them: without the legal form
+        # and punctuation, ё as е.
+        assert titles(await listed(factory, s, "q=ООО Ромашка-север")) == {big["title"]}
+        assert titles(await listed(factory, s, f"q={quote('«ромашка')}")) == {big["title"]}
+        # Titles ignore case and ё against е too (their stored key).
+        assert titles(await listed(factory, s, "q=БОЛЬШАЯ ПОСТАВКА")) == {big["title"]}
         assert titles(
             await listed(factory, s, "expected_close_from=2026-06-01&expected_close_to=2026-06-30")
         ) == {big["title"]}
@@ -85,6 +92,21 @@ class TestDealList:
             small["title"],
             big["title"],
         }
+
+    @pytest.mark.parametrize("window", [2000, 1], ids=["newest-window", "from-matches"])
+    async def test_search_compares_e_and_yo_alike_in_titles_and_client_names(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, window: int
+    ) -> None:
+        monkeypatch.setattr(deal_repository, "SEARCH_WINDOW", window)
+        world = await teams(factory)
+        client = await create_client(factory, world.seller, name="ООО «Зелёный берег»")
+        fir = await create_deal(factory, world.seller, title="Ёлочные игрушки, опт")
+        shore = await create_deal(factory, world.seller, title="Поставка", client_id=client["id"])
+        await create_deal(factory, world.seller, title="Другое")
+        assert titles(await listed(factory, world.seller, "q=елочн")) == {fir["title"]}
+        assert titles(await listed(factory, world.seller, "q=ЁЛОЧН")) == {fir["title"]}
+        assert titles(await listed(factory, world.seller, "q=зеленый")) == {shore["title"]}
+        assert titles(await listed(factory, world.seller, "q=зелёный")) == {shore["title"]}
 
     @pytest.mark.parametrize(
         ("window", "candidates", "frequent"),

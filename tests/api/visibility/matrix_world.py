@@ -19,10 +19,12 @@ from httpx import AsyncClient
 
 from adapters.bootstrap import Container
 from adapters.db.tables.activities import activities, comments, notifications, tasks
+from adapters.db.tables.billing import invoice_payments, invoices
 from adapters.db.tables.clients import clients, contacts
 from adapters.db.tables.deals import deals
 from adapters.db.tables.distribution import intake_leads
 from adapters.db.tables.funnels import funnels, stages
+from adapters.db.tables.kpi import kpi_plans
 from adapters.db.tables.platform import saved_filters
 from adapters.db.tables.staff import absences
 from domain.staff.model import User
@@ -33,6 +35,8 @@ PUBLIC_HOOK = "https://93.184.215.14/hooks"  # a literal public address: nothing
 
 # Absences of one person must not overlap: every absence the matrix makes gets its own days.
 _ABSENCE_DAYS = itertools.count()
+# Plans are unique per subject, metric and period: every plan the matrix makes has its own week.
+_PLAN_WEEKS = itertools.count()
 
 
 def absence_days() -> tuple[str, str]:
@@ -70,6 +74,10 @@ class Settings:
     telephony_integration: uuid.UUID
     # A lead distribution rule (round robin over a colleague).
     distribution_rule: uuid.UUID
+    # A cross-sell reminder rule (retention).
+    cross_sell_rule: uuid.UUID
+    # A month's cost of a source (marketing).
+    marketing_cost: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +101,11 @@ class Records:
     # A lead the owner has taken (on the owner's deal), and the owner (to hand it to).
     lead: uuid.UUID
     holder: uuid.UUID
+    # A partly paid invoice on the owner's deal, and its payment.
+    invoice: uuid.UUID
+    payment: uuid.UUID
+    # A plan for the owner (a week's turnover).
+    plan: uuid.UUID
 
 
 @dataclass(slots=True)
@@ -241,6 +254,18 @@ class Builder:
             query="temperature=hot",
         )
 
+    async def plan(self, owner: Owner) -> uuid.UUID:
+        return await insert(
+            self.c,
+            kpi_plans,
+            organisation_id=owner.org.id,
+            user_id=owner.user.id,
+            metric="turnover",
+            period_kind="week",
+            period_start=date(2030, 1, 7) + timedelta(weeks=next(_PLAN_WEEKS)),
+            target=1000,
+        )
+
     async def lead(self, owner: Owner, r: Records) -> uuid.UUID:
         now = datetime.now(UTC)
         return await insert(
@@ -257,6 +282,37 @@ class Builder:
             assigned_at=now,
             assignment="manual",
         )
+
+    async def invoice(
+        self, owner: Owner, r: Records, *, paid: bool = True
+    ) -> tuple[uuid.UUID, uuid.UUID]:
+        """An invoice on the owner's deal with one payment (``paid``), or with none."""
+        org = owner.org.id
+        invoice = await insert(
+            self.c,
+            invoices,
+            organisation_id=org,
+            deal_id=r.deal,
+            client_id=r.client,
+            number=f"M-{uuid.uuid4().hex[:12]}",
+            issued_on=date(2026, 3, 2),
+            amount=100000,
+            currency="RUB",
+            status="partly_paid" if paid else "issued",
+            created_by=owner.user.id,
+        )
+        if not paid:
+            return invoice, uuid.uuid4()
+        payment = await insert(
+            self.c,
+            invoice_payments,
+            organisation_id=org,
+            invoice_id=invoice,
+            paid_on=date(2026, 3, 3),
+            amount=10,
+            created_by=owner.user.id,
+        )
+        return invoice, payment
 
     async def attachment(self, owner: Owner, r: Records) -> str:
         # The organisation's admin uploads onto the owner's deal: the file is the deal's.
@@ -289,9 +345,15 @@ class Builder:
             saved_filter=await self.saved_filter(owner),
             lead=uuid.uuid4(),
             holder=owner.user.id,
+            invoice=uuid.uuid4(),
+            payment=uuid.uuid4(),
+            plan=await self.plan(owner),
         )
+        invoice, payment = await self.invoice(owner, base)
         return replace(
             base,
+            invoice=invoice,
+            payment=payment,
             task=await self.task(owner, base),
             activity=await self.activity(owner, base),
             comment=await self.comment(owner, base),
@@ -329,8 +391,13 @@ class Builder:
                 return replace(r, saved_filter=await self.saved_filter(owner))
             case "lead":
                 return replace(r, lead=await self.lead(owner, r))
+            case "invoice" | "unpaid_invoice":
+                invoice, payment = await self.invoice(owner, r, paid=kind == "invoice")
+                return replace(r, invoice=invoice, payment=payment)
             case "absence":
                 return replace(r, absence=await self.absence(owner))
+            case "plan":
+                return replace(r, plan=await self.plan(owner))
         raise AssertionError(f"no fresh record of kind {kind}")
 
 
@@ -438,6 +505,20 @@ class SettingsBuilder:
         )
         return uuid.UUID(made["id"])
 
+    async def cross_sell_rule(self) -> uuid.UUID:
+        made = await self._post(
+            "/retention/cross-sell-rules",
+            {"product_pattern": f"Товар {self._tag()}", "after_days": 30, "suggestion": "Сервис"},
+        )
+        return uuid.UUID(made["id"])
+
+    async def marketing_cost(self) -> uuid.UUID:
+        made = await self._post(
+            "/marketing/costs",
+            {"month": "2026-11-01", "source": f"Источник {self._tag()}", "amount": "100"},
+        )
+        return uuid.UUID(made["id"])
+
     async def settings(self, client: uuid.UUID) -> Settings:
         funnel, funnel_stages = await self.funnel()
         webhook = await self.webhook()
@@ -464,6 +545,8 @@ class SettingsBuilder:
             inbox_item=await self.inbox_item(form_key),
             telephony_integration=await self.telephony_integration(),
             distribution_rule=await self.distribution_rule(),
+            cross_sell_rule=await self.cross_sell_rule(),
+            marketing_cost=await self.marketing_cost(),
         )
 
     async def fresh(self, kind: str, s: Settings) -> Settings:
@@ -477,6 +560,10 @@ class SettingsBuilder:
                 return replace(s, telephony_integration=await self.telephony_integration())
             case "distribution_rule":
                 return replace(s, distribution_rule=await self.distribution_rule())
+            case "cross_sell_rule":
+                return replace(s, cross_sell_rule=await self.cross_sell_rule())
+            case "marketing_cost":
+                return replace(s, marketing_cost=await self.marketing_cost())
             case "department":
                 return replace(s, department=await self.department())
             case "funnel":

@@ -29,6 +29,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -207,6 +208,28 @@ def _assign(role: str, relation: str) -> int:
     return 200
 
 
+def _plan_week() -> str:
+    """A Monday of its own, so no two cells set the same plan."""
+    return (date(2100, 1, 4) + timedelta(weeks=random.randint(0, 4000))).isoformat()
+
+
+def _plan_setter(role: str) -> int:
+    """The colleague is in no department: only an administrator reaches them; a head's own
+    department is covered in tests/api/kpi/test_plans.py."""
+    if not _holds(role, (P.KPI_MANAGE,)):
+        return 403
+    return 201 if role == "admin" else 422
+
+
+def _loss_making_flag(role: str, relation: str) -> int:
+    """The matrix's deal is open: only a won deal is flagged (409 to whoever may edit it)."""
+    if not _holds(role, (P.DEALS_WRITE,)):
+        return 403
+    if relation == "other_org" or not _reaches(role, relation, Resource.DEALS):
+        return 404
+    return 409
+
+
 def _job_reader(role: str) -> int:
     """The job was started by the admin: jobs:read_all reads it, anyone else not."""
     return 200 if P.JOBS_READ_ALL in _permissions(role) else 404
@@ -216,6 +239,12 @@ def _sees_all(role: str) -> int:
     """A client of the admin (who is in no department) is seen only with visibility all."""
     reach = Visibility.ALL if role == "admin" else BUILTIN_ROLES[role][2][Resource.CLIENTS]
     return 200 if P.CLIENTS_READ in _permissions(role) and reach is Visibility.ALL else 404
+
+
+def _survey_link(role: str, relation: str) -> int:
+    """403 without deals:write; otherwise 404: out of sight, or (the matrix's open deal) no
+    survey to link to yet."""
+    return 404 if _holds(role, (P.DEALS_WRITE,)) else 403
 
 
 def _deal_item_for_non_deal_readers() -> dict[tuple[str, str], int]:
@@ -229,15 +258,18 @@ def _deal_item_for_non_deal_readers() -> dict[tuple[str, str], int]:
     }
 
 
-def _unseen_as_invalid(needs: tuple[Permission, ...]) -> dict[tuple[str, str], int]:
-    """A deal is created for a client named in the body: a client the caller cannot see is
-    "no such client" (422), the answer for one that does not exist, rather than 404."""
+def _unseen_as_invalid(
+    needs: tuple[Permission, ...], resource: Resource = Resource.CLIENTS
+) -> dict[tuple[str, str], int]:
+    """A deal is created for a client named in the body (an invoice for a deal): a client the
+    caller cannot see is "no such client" (422), the answer for one that does not exist,
+    rather than 404."""
     return {
         (role, relation): 422
         for role in ROLES
         if _holds(role, needs)
         for relation in RELATIONS
-        if not _reaches(role, relation, Resource.CLIENTS)
+        if not _reaches(role, relation, resource)
     }
 
 
@@ -307,6 +339,15 @@ OWNED: dict[str, Owned] = {
         overrides=_unseen_as_invalid((P.DEALS_WRITE,)),
     ),
     "get_deal": Owned(lambda r: f"/deals/{r.deal}", (P.DEALS_READ,)),
+    # The matrix's deal is open: it has no survey yet, so a caller who may reach it reads
+    # null, and a link cannot be issued (tests/api/loyalty covers closed deals).
+    "get_deal_survey": Owned(lambda r: f"/deals/{r.deal}/survey", (P.DEALS_READ,)),
+    "issue_survey_link": Owned(
+        lambda r: f"/deals/{r.deal}/survey/link",
+        (P.DEALS_WRITE,),
+        method="POST",
+        expect=_survey_link,
+    ),
     "update_deal": Owned(
         lambda r: f"/deals/{r.deal}", (P.DEALS_WRITE,), method="PATCH", request=_json({})
     ),
@@ -333,6 +374,86 @@ OWNED: dict[str, Owned] = {
     "get_deal_timeline": Owned(lambda r: f"/deals/{r.deal}/timeline", (P.DEALS_READ,)),
     "get_deal_stage_history": Owned(lambda r: f"/deals/{r.deal}/stage-history", (P.DEALS_READ,)),
     "list_deal_audit": Owned(lambda r: f"/deals/{r.deal}/audit", (P.DEALS_READ,)),
+    # --- karma: read with the client, adjusted with karma:manage, flagged by who may edit
+    # the client or the (won) deal; setting and removing a flag again changes nothing ---
+    "get_client_karma": Owned(lambda r: f"/clients/{r.client}/karma", (P.CLIENTS_READ,)),
+    "list_client_karma_entries": Owned(
+        lambda r: f"/clients/{r.client}/karma/entries", (P.CLIENTS_READ,)
+    ),
+    "adjust_client_karma": Owned(
+        lambda r: f"/clients/{r.client}/karma/adjustments",
+        (P.KARMA_MANAGE,),
+        201,
+        method="POST",
+        request=_json({"points": "1", "reason": "матрица"}),
+    ),
+    "flag_client_public_conflict": Owned(
+        lambda r: f"/clients/{r.client}/karma/public-conflict",
+        (P.CLIENTS_WRITE,),
+        method="PUT",
+        request=_json({}),
+    ),
+    "unflag_client_public_conflict": Owned(
+        lambda r: f"/clients/{r.client}/karma/public-conflict",
+        (P.CLIENTS_WRITE,),
+        204,
+        method="DELETE",
+    ),
+    "list_deal_karma_flags": Owned(lambda r: f"/deals/{r.deal}/karma/flags", (P.DEALS_READ,)),
+    "flag_deal_loss_making": Owned(
+        lambda r: f"/deals/{r.deal}/karma/loss-making",
+        (P.DEALS_WRITE,),
+        method="PUT",
+        request=_json({}),
+        expect=_loss_making_flag,
+    ),
+    "unflag_deal_loss_making": Owned(
+        lambda r: f"/deals/{r.deal}/karma/loss-making", (P.DEALS_WRITE,), 204, method="DELETE"
+    ),
+    # --- invoices (on the owner's deal): read with deals:read, changed with invoices:write ---
+    "get_plan": Owned(lambda r: f"/kpi/plans/{r.plan}", ()),
+    "update_plan": Owned(
+        lambda r: f"/kpi/plans/{r.plan}",
+        (P.KPI_MANAGE,),
+        method="PATCH",
+        request=_json({"target": "2000"}),
+        fresh="plan",
+    ),
+    "delete_plan": Owned(
+        lambda r: f"/kpi/plans/{r.plan}", (P.KPI_MANAGE,), 204, method="DELETE", fresh="plan"
+    ),
+    "list_deal_invoices": Owned(lambda r: f"/deals/{r.deal}/invoices", (P.DEALS_READ,)),
+    "create_invoice": Owned(
+        lambda _: "/invoices",
+        (P.INVOICES_WRITE,),
+        201,
+        method="POST",
+        request=lambda r: {"json": {"deal_id": str(r.deal), "amount": "10"}},
+        overrides=_unseen_as_invalid((P.INVOICES_WRITE,), Resource.DEALS),
+    ),
+    "get_invoice": Owned(lambda r: f"/invoices/{r.invoice}", (P.DEALS_READ,)),
+    "update_invoice": Owned(
+        lambda r: f"/invoices/{r.invoice}", (P.INVOICES_WRITE,), method="PATCH", request=_json({})
+    ),
+    "cancel_invoice": Owned(
+        lambda r: f"/invoices/{r.invoice}/cancel",
+        (P.INVOICES_WRITE,),
+        method="POST",
+        fresh="unpaid_invoice",
+    ),
+    "record_invoice_payment": Owned(
+        lambda r: f"/invoices/{r.invoice}/payments",
+        (P.INVOICES_WRITE,),
+        201,
+        method="POST",
+        request=_json({"amount": "1"}),
+    ),
+    "delete_invoice_payment": Owned(
+        lambda r: f"/invoices/{r.invoice}/payments/{r.payment}",
+        (P.INVOICES_WRITE,),
+        method="DELETE",
+        fresh="invoice",
+    ),
     # --- tasks -----------------------------------------------------------------------------
     "create_task": Owned(
         lambda _: "/tasks",
@@ -510,6 +631,7 @@ OWNED: dict[str, Owned] = {
 
 _WEEK = {"mon": {"starts": "09:00", "ends": "18:00"}}
 _ORG = (P.ORGANISATION_MANAGE,)
+_MARKETING_READ = (P.REPORTS_READ, P.MARKETING_MANAGE)
 _INTAKE = (P.INTAKE_MANAGE,)
 
 ORG_LEVEL: dict[str, OrgLevel] = {
@@ -557,6 +679,164 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     "list_deals": OrgLevel(_at("/deals"), (P.DEALS_READ,), on_record=False),
     "export_deals": OrgLevel(_at("/deals/export"), (P.DEALS_READ,), on_record=False),
     "deal_totals": OrgLevel(_at("/deals/totals"), (P.DEALS_READ,), on_record=False),
+    "list_invoices": OrgLevel(_at("/invoices"), (P.DEALS_READ,), on_record=False),
+    # Figures over the deals the caller sees (tests/api/analytics checks who sees which).
+    "get_nps": OrgLevel(
+        _at("/kpi/nps?from=2026-11-01&to=2026-11-30"), (P.DEALS_READ,), on_record=False
+    ),
+    "get_funnel_analytics": OrgLevel(
+        _at("/analytics/funnel?from=2026-11-01&to=2026-11-30"), (P.DEALS_READ,), on_record=False
+    ),
+    "get_sales_structure": OrgLevel(
+        _at("/analytics/sales?from=2026-11-01&to=2026-11-30"), (P.DEALS_READ,), on_record=False
+    ),
+    # Over the employees the caller sees (tests/api/analytics/test_work_time.py).
+    "get_work_time_map": OrgLevel(
+        _at("/analytics/work-time?from=2026-11-01&to=2026-11-30"),
+        (P.DEALS_READ,),
+        on_record=False,
+    ),
+    # --- kpi: plans are read within the deals scope, set with kpi:manage; fulfilment needs
+    # only signing in (its rows follow the scope) and the leaderboard is open by design ---
+    "list_plans": OrgLevel(_at("/kpi/plans"), None, on_record=False),
+    "create_plan": OrgLevel(
+        _at("/kpi/plans"),
+        (P.KPI_MANAGE,),
+        201,
+        method="POST",
+        request=lambda s: {
+            "json": {
+                "user_id": str(s.user),
+                "metric": "calls",
+                "period_kind": "week",
+                "period_start": _plan_week(),
+                "target": "10",
+            }
+        },
+        on_record=False,
+        expect=_plan_setter,
+    ),
+    "get_fulfilment": OrgLevel(
+        _at("/kpi/fulfilment?period=month&start=2026-12-01"), None, on_record=False
+    ),
+    "get_leaderboard": OrgLevel(
+        _at("/kpi/leaderboard?period=month&start=2026-12-01"), None, on_record=False
+    ),
+    # --- karma: the rules are read by everyone and changed with karma:manage (a job
+    # recalculates every client); the sector averages are an aggregate over all clients ---
+    "get_karma_rules": OrgLevel(_at("/karma/rules"), None, on_record=False),
+    "update_karma_rules": OrgLevel(
+        _at("/karma/rules"),
+        (P.KARMA_MANAGE,),
+        method="PUT",
+        request=_json({"rules": [{"kind": "lost_tender", "weight": "-10"}]}),
+        on_record=False,
+    ),
+    # --- employee karma: read by everyone (rows follow the deals scope), criteria changed and
+    # months closed with karma:manage (tests/api/karma/test_employee_karma.py) ---
+    "get_employee_karma_rules": OrgLevel(_at("/karma/employee-rules"), None, on_record=False),
+    "put_employee_karma_rules": OrgLevel(
+        _at("/karma/employee-rules"),
+        (P.KARMA_MANAGE,),
+        method="PUT",
+        request=_json(
+            {
+                "weights": {
+                    "won_deal": "10",
+                    "upsell": "5",
+                    "promoter": "3",
+                    "detractor": "-3",
+                    "plan_fulfilment": "20",
+                    "overdue_task": "-2",
+                },
+                "bonus_per_point": "100",
+            }
+        ),
+        on_record=False,
+    ),
+    "get_employee_karma": OrgLevel(_at("/karma/employees?month=2026-11-01"), None, on_record=False),
+    "list_karma_periods": OrgLevel(_at("/karma/periods"), None, on_record=False),
+    "close_karma_period": OrgLevel(
+        _at("/karma/periods/2026-10-01/close"), (P.KARMA_MANAGE,), method="POST", on_record=False
+    ),
+    # A month the matrix never closes: who may read statements is told there is none.
+    "get_bonus_statement": OrgLevel(
+        _at("/karma/periods/2026-09-01/bonus-statement.xlsx"),
+        (P.KARMA_MANAGE, P.REPORTS_READ),
+        on_record=False,
+        expect=lambda role: 404 if _holds(role, (P.KARMA_MANAGE, P.REPORTS_READ)) else 403,
+    ),
+    "list_karma_sectors": OrgLevel(_at("/karma/sectors"), (P.CLIENTS_READ,), on_record=False),
+    # --- retention: ABC over the deals the caller sees, sleeping clients over the clients
+    # they see (tests/api/retention checks who sees which); settings and cross-sell rules are
+    # read by everyone and changed by who manages the organisation ---
+    "get_abc_report": OrgLevel(_at("/retention/abc"), (P.DEALS_READ,), on_record=False),
+    "list_sleeping_clients": OrgLevel(
+        _at("/retention/sleeping"), (P.CLIENTS_READ,), on_record=False
+    ),
+    "get_retention_settings": OrgLevel(_at("/retention/settings"), None, on_record=False),
+    "put_retention_settings": OrgLevel(
+        _at("/retention/settings"),
+        _ORG,
+        method="PUT",
+        request=_json({"abc_a_share": "80", "abc_b_share": "15", "sleeping_days": 90}),
+        on_record=False,
+    ),
+    "list_cross_sell_rules": OrgLevel(_at("/retention/cross-sell-rules"), None, on_record=False),
+    "create_cross_sell_rule": OrgLevel(
+        _at("/retention/cross-sell-rules"),
+        _ORG,
+        201,
+        method="POST",
+        request=lambda _: {
+            "json": {"product_pattern": f"Товар {_tag()}", "after_days": 7, "suggestion": "Сервис"}
+        },
+        on_record=False,
+    ),
+    "update_cross_sell_rule": OrgLevel(
+        lambda s: f"/retention/cross-sell-rules/{s.cross_sell_rule}",
+        _ORG,
+        method="PATCH",
+        request=_json({"after_days": 14}),
+    ),
+    "delete_cross_sell_rule": OrgLevel(
+        lambda s: f"/retention/cross-sell-rules/{s.cross_sell_rule}",
+        _ORG,
+        204,
+        method="DELETE",
+        fresh="cross_sell_rule",
+    ),
+    # --- marketing: costs are entered with marketing:manage and read with it or
+    # reports:read; the report's deals follow the deals scope (tests/api/marketing) ---
+    "list_marketing_costs": OrgLevel(_at("/marketing/costs"), _MARKETING_READ, on_record=False),
+    "create_marketing_cost": OrgLevel(
+        _at("/marketing/costs"),
+        (P.MARKETING_MANAGE,),
+        201,
+        method="POST",
+        request=lambda _: {
+            "json": {"month": "2026-10-01", "source": f"Источник {_tag()}", "amount": "10"}
+        },
+        on_record=False,
+    ),
+    "update_marketing_cost": OrgLevel(
+        lambda s: f"/marketing/costs/{s.marketing_cost}",
+        (P.MARKETING_MANAGE,),
+        method="PATCH",
+        request=_json({"amount": "150"}),
+    ),
+    "delete_marketing_cost": OrgLevel(
+        lambda s: f"/marketing/costs/{s.marketing_cost}",
+        (P.MARKETING_MANAGE,),
+        204,
+        method="DELETE",
+        fresh="marketing_cost",
+    ),
+    "get_marketing_effectiveness": OrgLevel(
+        _at("/marketing/effectiveness?from=2026-11-01&to=2026-11-30"),
+        _MARKETING_READ,
+        on_record=False,
+    ),
     "list_tasks": OrgLevel(_at("/tasks"), (P.TASKS_READ,), on_record=False),
     # Everyone has a day; the sections they may not read come back empty (test_today.py).
     "get_today": OrgLevel(_at("/today"), None, on_record=False),
@@ -1049,6 +1329,18 @@ PUBLIC: dict[str, Public] = {
         "a web shop's server posts its orders without signing in as a user: the form's key in "
         "the URL names it and the form's secret is checked (an unknown key is not found)",
         _post(f"/intake/orders/unknown-{_tag()}", json={"order_id": "1"}),
+        404,
+    ),
+    "get_public_survey": Public(
+        "a client opens the loyalty survey from its link; the token in it is the credential "
+        "(an unknown token is not found)",
+        lambda p: p.http.get(f"{API}/public/surveys/{'x' * 43}"),
+        404,
+    ),
+    "answer_public_survey": Public(
+        "a client answers the loyalty survey from its link without an account (an unknown "
+        "token is not found)",
+        _post(f"/public/surveys/{'x' * 43}", json={"score": 9}),
         404,
     ),
     "get_intake_form_embed": Public(

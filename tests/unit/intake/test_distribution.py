@@ -43,6 +43,9 @@ class FakeRepository:
         self.counters[key] = self.counters.get(key, 0) + 1
         return self.counters[key]
 
+    async def take_turn(self, organisation_id: UUID, key: UUID) -> int:
+        return await self.advance(organisation_id, key)
+
     async def members(self, organisation_id: UUID, user_ids: Sequence[UUID]) -> list[Member]:
         return [self.people[u] for u in user_ids if u in self.people]
 

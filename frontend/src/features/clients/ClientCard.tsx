@@ -34,6 +34,7 @@ import { WorkTimeline } from '../activities/WorkTimeline';
 import { DealConflictModal } from '../deals/DealConflictModal';
 import { DealCreate } from '../deals/DealCreate';
 import { InlineField } from '../deals/InlineField';
+import { KarmaPanel } from '../karma/KarmaPanel';
 import { formatMoney } from '../deals/money';
 import { LoadError } from '../shell/LoadError';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
@@ -269,6 +270,7 @@ function ClientDetails({ client }: { client: Client }) {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
             <WorkPanel subject={{ clientId: client.id }} />
+            <KarmaPanel clientId={client.id} />
             <Title order={3}>{t('clients.timeline')}</Title>
             <ClientTimeline clientId={client.id} />
           </Stack>

@@ -60,6 +60,7 @@ function dealPageApi(
         time_in_stages: [],
       }),
     'GET /api/v1/attachments': () => json(200, { items: [], next_cursor: null }),
+    [`GET ${DEAL}/invoices`]: () => json(200, { items: [], next_cursor: null }),
     'GET /api/v1/document-types': () => json(200, documentTypes),
     'GET /api/v1/tasks': () => json(200, { items: [], next_cursor: null }),
     [`GET ${DEAL}/timeline`]: () => json(200, { items: [], next_cursor: null }),

@@ -26,6 +26,9 @@ import { WorkTimeline } from '../activities/WorkTimeline';
 import { UserSelect } from '../activities/UserSelect';
 import { useDealTimeline } from '../activities/queries';
 import { AttachmentList } from '../attachments/AttachmentList';
+import { InvoicePanel } from '../billing/InvoicePanel';
+import { DealLossMaking } from '../karma/DealLossMaking';
+import { DealSurveyPanel } from '../loyalty/DealSurveyPanel';
 import { useClient, useUserName } from '../clients/queries';
 import { LoadError } from '../shell/LoadError';
 import { dealChanges, type Change } from './dealChanges';
@@ -302,6 +305,10 @@ function DealDetails({ deal }: { deal: Deal }) {
             </Card>
             <Title order={3}>{t('dealField.products')}</Title>
             <DealProducts deal={deal} save={save} disabled={false} />
+            <Title order={3}>{t('dealPage.invoices')}</Title>
+            <InvoicePanel deal={deal} />
+            <DealLossMaking deal={deal} />
+            <DealSurveyPanel deal={deal} />
             <Title order={3}>{t('dealPage.history')}</Title>
             <DealStageHistory dealId={deal.id} />
             <Title order={3}>{t('dealPage.files')}</Title>

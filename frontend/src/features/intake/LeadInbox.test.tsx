@@ -140,7 +140,7 @@ describe('LeadInbox', () => {
       await screen.findByText(
         'Действие противоречит текущему состоянию записи.',
         {},
-        { timeout: 5000 },
+        { timeout: 10_000 },
       ),
     ).toBeInTheDocument();
   });

@@ -48,6 +48,22 @@ export const settingsRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('./FollowUpSettings')).FollowUpSettings }),
   },
   {
+    path: 'karma',
+    lazy: async () => ({
+      Component: (await import('../karma/KarmaRulesSettings')).KarmaRulesSettings,
+    }),
+  },
+  {
+    path: 'karma-employees',
+    lazy: async () => ({
+      Component: (await import('../karma/EmployeeKarmaSettings')).EmployeeKarmaSettings,
+    }),
+  },
+  {
+    path: 'retention',
+    lazy: async () => ({ Component: (await import('./RetentionSettings')).RetentionSettings }),
+  },
+  {
     path: 'api-keys',
     lazy: async () => ({ Component: (await import('./ApiKeySettings')).ApiKeySettings }),
   },

@@ -37,6 +37,13 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     permissions: ['organisation:manage'],
   },
   { path: 'follow-ups', label: 'settings.nav.followUps', permissions: ['organisation:manage'] },
+  { path: 'karma', label: 'settings.nav.karma', permissions: ['karma:manage'] },
+  {
+    path: 'karma-employees',
+    label: 'settings.nav.karmaEmployees',
+    permissions: ['karma:manage'],
+  },
+  { path: 'retention', label: 'settings.nav.retention', permissions: ['organisation:manage'] },
   { path: 'api-keys', label: 'settings.nav.apiKeys', permissions: ['api_keys:manage'] },
   { path: 'webhooks', label: 'settings.nav.webhooks', permissions: ['webhooks:manage'] },
   { path: 'intake-forms', label: 'intakeForms.nav', permissions: ['intake:manage'] },

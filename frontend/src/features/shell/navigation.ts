@@ -14,12 +14,22 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'nav.today', countsDueTasks: true },
+  // The head's morning view over the deals the caller sees.
+  { to: '/dashboard', label: 'nav.dashboard', permission: 'deals:read' },
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
+  // Everyone has plan figures (their own at least) and sees the leaderboard.
+  { to: '/plans', label: 'nav.plans' },
+  // Everyone sees their own month's karma (a head the team's, an admin everyone's).
+  { to: '/karma', label: 'nav.karma' },
+  { to: '/analytics/funnel', label: 'nav.analytics', permission: 'deals:read' },
+  // The ABC report ranks deals the caller sees; /retention opens it, sleeping clients beside.
+  { to: '/retention', label: 'nav.retention', permission: 'deals:read' },
   { to: '/leads', label: 'nav.leads', permission: 'intake:write', countsLeads: true },
   { to: '/reports', label: 'nav.reports', permission: 'reports:read' },
   { to: '/workload', label: 'nav.workload', permission: 'reports:read' },
+  { to: '/marketing', label: 'nav.marketing', permission: ['reports:read', 'marketing:manage'] },
   { to: '/settings', label: 'nav.settings', permission: SETTINGS_PERMISSIONS },
 ];
 
