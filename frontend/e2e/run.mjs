@@ -87,7 +87,10 @@ async function main() {
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   // scripts/e2e.sh prints this again after the server's log, so that the end of a CI log names
   // the failed journeys.
-  writeFileSync(`${RESULTS}summary.txt`, [...failures, `e2e: ${passed} passed, ${failed} failed`, ''].join('\n'));
+  writeFileSync(
+    `${RESULTS}summary.txt`,
+    [...failures, `e2e: ${passed} passed, ${failed} failed`, ''].join('\n'),
+  );
   return failed === 0 ? 0 : 1;
 }
 
