@@ -13,29 +13,36 @@ from domain.analytics.model import MAX_PERIOD_DAYS, FunnelAnalyticsFilter
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
+# The query parameters every analytics view shares: a period of whole days of the
+# organisation's time zone, both ends inclusive, and the usual narrowing filters.
+FirstDay = Annotated[Day, Query(alias="from", description="The period's first day")]
+LastDay = Annotated[
+    Day,
+    Query(
+        alias="to",
+        description=f"The period's last day, inclusive; at most {MAX_PERIOD_DAYS} days after from",
+    ),
+]
+ResponsibleFilter = Annotated[UUID | None, Query(description="Deals of this user")]
+DepartmentFilter = Annotated[
+    UUID | None, Query(description="Deals of the users of this department and its sub-departments")
+]
+SourceFilter = Annotated[Name | None, Query(description="The deals' source channel")]
+FunnelFilter = Annotated[
+    UUID | None, Query(description="The organisation's default funnel when absent")
+]
+
 
 @router.get("/funnel", response_model=FunnelAnalyticsRead, responses=problems(401, 403, 404, 422))
 async def get_funnel_analytics(
     principal: CurrentPrincipal,
     service: AnalyticsServiceDep,
-    first_day: Annotated[Day, Query(alias="from", description="The period's first day")],
-    last_day: Annotated[
-        Day,
-        Query(
-            alias="to",
-            description=f"The period's last day, inclusive; at most {MAX_PERIOD_DAYS} days "
-            "after from",
-        ),
-    ],
-    funnel_id: Annotated[
-        UUID | None, Query(description="The organisation's default funnel when absent")
-    ] = None,
-    responsible_id: Annotated[UUID | None, Query(description="Deals of this user")] = None,
-    department_id: Annotated[
-        UUID | None,
-        Query(description="Deals of the users of this department and its sub-departments"),
-    ] = None,
-    source: Annotated[Name | None, Query(description="The deals' source channel")] = None,
+    first_day: FirstDay,
+    last_day: LastDay,
+    funnel_id: FunnelFilter = None,
+    responsible_id: ResponsibleFilter = None,
+    department_id: DepartmentFilter = None,
+    source: SourceFilter = None,
 ) -> FunnelAnalyticsRead:
     """Funnel analytics (deals:read) over a cohort: the funnel's deals created in the period
     (days of the organisation's time zone, both ends inclusive) that the caller sees (a seller
@@ -62,11 +69,8 @@ async def get_funnel_analytics(
 async def get_work_time_map(
     principal: CurrentPrincipal,
     service: WorkTimeServiceDep,
-    first_day: Annotated[Day, Query(alias="from", description="The period's first day")],
-    last_day: Annotated[
-        Day,
-        Query(alias="to", description=f"The period's last day; at most {MAX_PERIOD_DAYS} days"),
-    ],
+    first_day: FirstDay,
+    last_day: LastDay,
     user_id: Annotated[UUID | None, Query(description="One employee")] = None,
     department_id: Annotated[
         UUID | None, Query(description="The employees of this department and below it")
@@ -90,17 +94,14 @@ async def get_work_time_map(
 async def get_sales_structure(
     principal: CurrentPrincipal,
     service: SalesServiceDep,
-    first_day: Annotated[Day, Query(alias="from", description="The period's first day")],
-    last_day: Annotated[
-        Day,
-        Query(alias="to", description=f"The period's last day; at most {MAX_PERIOD_DAYS} days"),
-    ],
-    funnel_id: UUID | None = None,
-    responsible_id: Annotated[UUID | None, Query(description="Deals of this user")] = None,
-    department_id: Annotated[
-        UUID | None, Query(description="Deals of this department and below it")
+    first_day: FirstDay,
+    last_day: LastDay,
+    funnel_id: Annotated[
+        UUID | None, Query(description="Deals of this funnel; all when absent")
     ] = None,
-    source: Annotated[Name | None, Query(description="The deals' source channel")] = None,
+    responsible_id: ResponsibleFilter = None,
+    department_id: DepartmentFilter = None,
+    source: SourceFilter = None,
 ) -> SalesStructureRead:
     """The structure of the period's sales over the deals the caller sees (deals:read): won
     deals, the share of repeat purchases and among them upsells (only products the client had

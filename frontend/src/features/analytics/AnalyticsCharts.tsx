@@ -3,40 +3,12 @@ import { BarChart, FunnelChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+
+import { EChart } from '../charts/EChart';
 
 // Only the funnel and bar charts, drawn as SVG: this module (and ECharts with it) is a chunk of
 // the analytics screen alone, fetched after its figures are drawn.
 echarts.use([FunnelChart, BarChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
-
-type Option = echarts.EChartsCoreOption;
-
-function Chart({ option, title, height }: { option: Option; title: string; height: number }) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const host = element.current;
-    if (!host) return undefined;
-    const drawn = echarts.init(host, undefined, { renderer: 'svg' });
-    chart.current = drawn;
-    const observer = new ResizeObserver(() => drawn.resize());
-    observer.observe(host);
-    return () => {
-      observer.disconnect();
-      drawn.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-    chart.current?.resize();
-  });
-
-  // The tables beside the charts hold the same figures for screen readers.
-  return <div ref={element} role="img" aria-label={title} style={{ width: '100%', height }} />;
-}
 
 export interface FunnelStep {
   name: string;
@@ -51,8 +23,8 @@ export function StageFunnelChart({ steps, title }: { steps: FunnelStep[]; title:
   const theme = useMantineTheme();
   const top = Math.max(1, ...steps.map((s) => s.reached));
   return (
-    <Chart
-      title={title}
+    <EChart
+      label={title}
       height={Math.max(160, steps.length * 56)}
       option={{
         animation: false,
@@ -94,8 +66,8 @@ export function LossReasonsChart({
 }) {
   const theme = useMantineTheme();
   return (
-    <Chart
-      title={title}
+    <EChart
+      label={title}
       height={Math.max(120, labels.length * 28 + 40)}
       option={{
         animation: false,
@@ -133,8 +105,8 @@ export function ProductDemandChart({
 }) {
   const theme = useMantineTheme();
   return (
-    <Chart
-      title={title}
+    <EChart
+      label={title}
       height={Math.max(160, products.length * 40 + 60)}
       option={{
         animation: false,

@@ -8,7 +8,8 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+
+import { EChart } from '../charts/EChart';
 
 // Every chart of the dashboard, drawn as SVG: this module (and ECharts with it) is one chunk of
 // the dashboard alone, fetched after the widgets' figures are on screen.
@@ -22,38 +23,6 @@ echarts.use([
   VisualMapComponent,
   SVGRenderer,
 ]);
-
-type Option = echarts.EChartsCoreOption;
-
-/**
- * One chart. `label` is what a screen reader hears: the chart's title and, where no table beside
- * it holds the figures, a summary of them.
- */
-function Chart({ option, label, height }: { option: Option; label: string; height: number }) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const host = element.current;
-    if (!host) return undefined;
-    const drawn = echarts.init(host, undefined, { renderer: 'svg' });
-    chart.current = drawn;
-    const observer = new ResizeObserver(() => drawn.resize());
-    observer.observe(host);
-    return () => {
-      observer.disconnect();
-      drawn.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-    chart.current?.resize();
-  });
-
-  return <div ref={element} role="img" aria-label={label} style={{ width: '100%', height }} />;
-}
 
 export interface PlanBars {
   names: string[];
@@ -76,7 +45,7 @@ export function PlanFactChart({
 }) {
   const theme = useMantineTheme();
   return (
-    <Chart
+    <EChart
       label={title}
       height={Math.max(160, bars.names.length * 44 + 64)}
       option={{
@@ -120,7 +89,7 @@ export interface FunnelStep {
 export function ConversionChart({ steps, title }: { steps: FunnelStep[]; title: string }) {
   const theme = useMantineTheme();
   return (
-    <Chart
+    <EChart
       label={title}
       height={Math.max(120, steps.length * 28 + 24)}
       option={{
@@ -161,7 +130,7 @@ export function LossReasonsPie({
 }) {
   const theme = useMantineTheme();
   return (
-    <Chart
+    <EChart
       label={title}
       height={220}
       option={{
@@ -213,7 +182,7 @@ export function WorkTimeHeatmap({
   const theme = useMantineTheme();
   const top = Math.max(1, ...cells.map((c) => c.value));
   return (
-    <Chart
+    <EChart
       label={`${title}. ${summary}`}
       height={260}
       option={{
