@@ -30,6 +30,28 @@ _NUMBER_ATTEMPTS = 1000
 _EXTERNAL_TAKEN = "A record with this external_source and external_id exists already"
 
 
+def payments_received(
+    organisation_id: UUID, first_day: date, end_day: date, currency: str
+) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]]]:
+    """The payments received in [first_day, end_day) on invoices in ``currency``, joined with
+    their invoices and deals (for the deal's responsible, client and funnel), and the
+    conditions that pick them: what turnover on the paid-invoices basis is summed over, for
+    plans (per responsible) as for ABC (per client)."""
+    joined = invoice_payments.join(
+        invoices,
+        sa.and_(
+            invoices.c.organisation_id == invoice_payments.c.organisation_id,
+            invoices.c.id == invoice_payments.c.invoice_id,
+        ),
+    ).join(deals, _OF_DEAL)
+    return joined, [
+        invoice_payments.c.organisation_id == organisation_id,
+        invoice_payments.c.paid_on >= first_day,
+        invoice_payments.c.paid_on < end_day,
+        invoices.c.currency == currency,
+    ]
+
+
 def _visible_invoices(scope: Scope) -> sa.Select[Any]:
     return (
         sa.select(invoices)

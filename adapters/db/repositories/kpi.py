@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.billing import payments_received
 from adapters.db.repositories.visibility import owned_by, visible
 from adapters.db.tables.activities import activities
-from adapters.db.tables.billing import invoice_payments, invoices
+from adapters.db.tables.billing import invoice_payments
 from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deals
 from adapters.db.tables.funnels import stages
@@ -242,30 +243,11 @@ def _fact_selects(q: FactQuery) -> list[sa.Select[Any]]:
         )
 
     if q.turnover_from_payments:
+        paid, received = payments_received(org, q.first_day, q.end_day, q.currency)
         turnover = (
             grouped(responsible, Metric.TURNOVER.value, sa.func.sum(invoice_payments.c.amount))
-            .select_from(invoice_payments)
-            .join(
-                invoices,
-                sa.and_(
-                    invoices.c.organisation_id == invoice_payments.c.organisation_id,
-                    invoices.c.id == invoice_payments.c.invoice_id,
-                ),
-            )
-            .join(
-                deals,
-                sa.and_(
-                    deals.c.organisation_id == invoices.c.organisation_id,
-                    deals.c.id == invoices.c.deal_id,
-                ),
-            )
-            .where(
-                invoice_payments.c.organisation_id == org,
-                invoice_payments.c.paid_on >= q.first_day,
-                invoice_payments.c.paid_on < q.end_day,
-                invoices.c.currency == q.currency,
-                *of_deals,
-            )
+            .select_from(paid)
+            .where(*received, *of_deals)
             .group_by(responsible)
         )
     else:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from adapters.db.repositories.base import SqlRepository
+from adapters.db.repositories.billing import payments_received
 from adapters.db.repositories.visibility import owned_by, visible_owner_ids
 from adapters.db.tables.billing import invoice_payments, invoices
 from adapters.db.tables.clients import clients
@@ -507,30 +508,11 @@ def _per_client(organisation_id: UUID, q: AbcQuery, owners: list[UUID] | None) -
     basis), or won deals' amounts or expected margins; only positive sums rank."""
     if q.basis is AbcBasis.TURNOVER and q.turnover_from_payments:
         amount = sa.func.sum(invoice_payments.c.amount)
+        paid, received = payments_received(organisation_id, q.first_day, q.end_day, q.currency)
         return (
             sa.select(invoices.c.client_id.label("client_id"), amount.label("amount"))
-            .select_from(invoice_payments)
-            .join(
-                invoices,
-                sa.and_(
-                    invoices.c.organisation_id == invoice_payments.c.organisation_id,
-                    invoices.c.id == invoice_payments.c.invoice_id,
-                ),
-            )
-            .join(
-                deals,
-                sa.and_(
-                    deals.c.organisation_id == invoices.c.organisation_id,
-                    deals.c.id == invoices.c.deal_id,
-                ),
-            )
-            .where(
-                invoice_payments.c.organisation_id == organisation_id,
-                invoice_payments.c.paid_on >= q.first_day,
-                invoice_payments.c.paid_on < q.end_day,
-                invoices.c.currency == q.currency,
-                owned_by(deals.c.responsible_id, owners),
-            )
+            .select_from(paid)
+            .where(*received, owned_by(deals.c.responsible_id, owners))
             .group_by(invoices.c.client_id)
             .having(amount > 0)
         )
