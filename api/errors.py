@@ -3,6 +3,7 @@ every error the API returns, request validation included."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.db.errors import sqlstate, transient_failure
 from adapters.logging import failure_fields
+from domain.karma.employees import ClosedPeriodChange, PeriodAlreadyClosed, PeriodNotOver
 from domain.shared.errors import (
     FIELD_CODES,
     Conflict,
@@ -59,12 +61,23 @@ class FieldError(BaseModel):
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
-    type: str
+    type: str = Field(
+        description=(
+            f"{TYPE_BASE}<kind>. Besides the kind each status implies (not-found, conflict, "
+            "forbidden, invalid-input...), a 409 may be: period-already-closed (closing a "
+            "month that is closed already), period-not-over (closing a month before it "
+            "ends), period-closed (a change to a plan or marketing cost whose months are all "
+            "closed); `period` names the period's first day"
+        )
+    )
     title: str
     status: int
     detail: str
     instance: str | None = None
     errors: list[FieldError] | None = None
+    period: date | None = Field(
+        default=None, description="The first day of the period a period-* problem is about"
+    )
 
 
 STATUS_BY_ERROR: dict[type[DomainError], tuple[int, str]] = {
@@ -76,6 +89,10 @@ STATUS_BY_ERROR: dict[type[DomainError], tuple[int, str]] = {
     RateLimited: (429, "rate-limited"),
     InvalidInput: (422, "invalid-input"),
     InvalidTransition: (409, "invalid-transition"),
+    # Subclasses are looked up first (the MRO), so these are 409s of their own kind.
+    PeriodAlreadyClosed: (409, "period-already-closed"),
+    PeriodNotOver: (409, "period-not-over"),
+    ClosedPeriodChange: (409, "period-closed"),
     ContentTooLarge: (413, "content-too-large"),
     Unavailable: (503, "unavailable"),
 }

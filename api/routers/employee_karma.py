@@ -103,7 +103,8 @@ async def close_karma_period(
     month: MonthPath, principal: CurrentPrincipal, service: EmployeeKarmaServiceDep
 ) -> MonthKarmaRead:
     """Close a month that is over (karma:manage): every active employee's karma and bonus are
-    stored as they are now and never change again (409 when closed already or not over)."""
+    stored as they are now and never change again, nor do the month's plans and marketing
+    costs (409 period-already-closed, or period-not-over before the month ends)."""
     return MonthKarmaRead.of(await service.close(principal, month))
 
 

@@ -82,7 +82,7 @@ async def list_client_karma_entries(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> KarmaEntryPage:
-    """The client's karma entries, newest first."""
+    """The client's karma entries, newest first; a manual adjustment names its author."""
     entries = await service.entries(
         principal, client_id, limit=limit + 1, after=decode_time_id_cursor(cursor)
     )
@@ -106,7 +106,8 @@ async def adjust_client_karma(
     service: KarmaServiceDep,
 ) -> KarmaEntryRead:
     """Add points to (or take them from) the client's karma by hand, with a reason
-    (karma:manage)."""
+    (karma:manage). The entry records the caller as its author and the time; neither is taken
+    from the body."""
     entry = await service.adjust(principal, client_id, points=body.points, reason=body.reason)
     return KarmaEntryRead.of(entry)
 

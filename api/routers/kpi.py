@@ -68,13 +68,13 @@ async def list_plans(
     "/plans",
     response_model=PlanRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problems(401, 403, 422),
+    responses=problems(401, 403, 409, 422),
 )
 async def create_plan(
     body: PlanCreate, principal: CurrentPrincipal, service: KpiServiceDep, response: Response
 ) -> PlanRead:
     """Set a plan for a user or a department one sees (kpi:manage); one per subject, metric
-    and period (422 on period_start otherwise)."""
+    and period (422 on period_start otherwise); not in closed months (409 period-closed)."""
     return _read(await service.create_plan(principal, body.to_command()), response)
 
 
@@ -86,7 +86,9 @@ async def get_plan(
 
 
 @router.patch(
-    "/plans/{plan_id}", response_model=PlanRead, responses=problems(401, 403, 404, 412, 422)
+    "/plans/{plan_id}",
+    response_model=PlanRead,
+    responses=problems(401, 403, 404, 409, 412, 422),
 )
 async def update_plan(
     plan_id: UUID,
@@ -96,7 +98,8 @@ async def update_plan(
     response: Response,
     if_match: IfMatch = None,
 ) -> PlanRead:
-    """Change a plan's target (kpi:manage)."""
+    """Change a plan's target (kpi:manage); a plan of closed months no longer changes (409
+    period-closed)."""
     plan = await service.update_plan(
         principal, plan_id, body.to_command(), expected_version=expected_version(if_match)
     )
@@ -106,11 +109,12 @@ async def update_plan(
 @router.delete(
     "/plans/{plan_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(401, 403, 404, 412),
+    responses=problems(401, 403, 404, 409, 412),
 )
 async def delete_plan(
     plan_id: UUID, principal: CurrentPrincipal, service: KpiServiceDep, if_match: IfMatch = None
 ) -> None:
+    """Remove a plan (kpi:manage), unless its months are closed (409 period-closed)."""
     await service.delete_plan(principal, plan_id, expected_version=expected_version(if_match))
 
 

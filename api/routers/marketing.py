@@ -61,7 +61,8 @@ async def create_marketing_cost(
     body: CostCreate, principal: CurrentPrincipal, service: MarketingServiceDep, response: Response
 ) -> CostRead:
     """What a source (or one of its campaigns) cost in a month (marketing:manage); one per
-    month, source and campaign (409 otherwise: change that one)."""
+    month, source and campaign (409 conflict otherwise: change that one); not in a closed
+    month (409 period-closed)."""
     cost = await service.create_cost(
         principal,
         month=body.month,
@@ -75,7 +76,9 @@ async def create_marketing_cost(
 
 
 @router.patch(
-    "/costs/{cost_id}", response_model=CostRead, responses=problems(401, 403, 404, 412, 422)
+    "/costs/{cost_id}",
+    response_model=CostRead,
+    responses=problems(401, 403, 404, 409, 412, 422),
 )
 async def update_marketing_cost(
     cost_id: UUID,
@@ -85,7 +88,8 @@ async def update_marketing_cost(
     response: Response,
     if_match: IfMatch = None,
 ) -> CostRead:
-    """A new amount or comment (marketing:manage)."""
+    """A new amount or comment (marketing:manage), unless the month is closed (409
+    period-closed)."""
     cost = await service.update_cost(
         principal,
         cost_id,
@@ -101,7 +105,7 @@ async def update_marketing_cost(
 @router.delete(
     "/costs/{cost_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(401, 403, 404, 412),
+    responses=problems(401, 403, 404, 409, 412),
 )
 async def delete_marketing_cost(
     cost_id: UUID,
@@ -109,6 +113,7 @@ async def delete_marketing_cost(
     service: MarketingServiceDep,
     if_match: IfMatch = None,
 ) -> None:
+    """Remove a cost (marketing:manage), unless its month is closed (409 period-closed)."""
     await service.delete_cost(principal, cost_id, expected_version=expected_version(if_match))
 
 

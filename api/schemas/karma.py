@@ -93,7 +93,11 @@ class KarmaEntryRead(Schema):
     source_kind: SourceKind
     source_id: UUID
     occurred_at: datetime
-    created_by: UUID | None
+    created_by: UUID | None = Field(
+        description="Who made a manual adjustment (the caller, never taken from the request)"
+    )
+    created_by_name: str | None = Field(description="Their full name")
+    created_at: datetime | None = Field(description="When the entry was written")
 
     @classmethod
     def of(cls, e: KarmaEntry) -> KarmaEntryRead:
@@ -106,6 +110,8 @@ class KarmaEntryRead(Schema):
             source_id=e.source_id,
             occurred_at=e.occurred_at,
             created_by=e.created_by,
+            created_by_name=e.created_by_name,
+            created_at=e.created_at,
         )
 
 

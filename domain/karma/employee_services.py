@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from domain.auth.principal import Principal
 from domain.karma.employees import (
+    ClosedPeriodChange,
     Criterion,
     EmployeeFacts,
     EmployeeKarma,
@@ -171,12 +172,10 @@ class EmployeeKarmaService:
         async with self._uow as uow:
             organisation = await _organisation(uow, principal.organisation_id)
             if organisation.today(now) < period.end:
-                raise PeriodNotOver(
-                    f"The month ends on {period.last_day.isoformat()}: close it after that"
-                )
+                raise PeriodNotOver(period.start, period.last_day)
             result = await self._month(uow, organisation, period)
             if result.closed is not None:
-                raise PeriodAlreadyClosed("This month is closed already")
+                raise PeriodAlreadyClosed(period.start)
             closed = KarmaPeriod(
                 organisation_id=organisation.id,
                 start=period.start,
@@ -240,6 +239,23 @@ class EmployeeKarmaService:
 
 def _ranked(rows: Sequence[EmployeeKarma]) -> tuple[EmployeeKarma, ...]:
     return tuple(sorted(rows, key=lambda r: (-r.score, r.name, str(r.user_id))))
+
+
+async def refuse_closed_period(
+    uow: UnitOfWork, organisation_id: UUID, first_day: date, end: date
+) -> None:
+    """ClosedPeriodChange when every month that [first_day, end) touches is closed. Plans and
+    marketing costs call this before they change: a closed month's plan fulfilment is frozen
+    in its karma and bonuses, and what the month reported must keep adding up to them. A
+    period with a month still open (a quarter whose last month is not closed) stays editable."""
+    months: list[date] = []
+    month = first_day.replace(day=1)
+    while month < end:
+        months.append(month)
+        month = Period(PeriodKind.MONTH, month).end
+    closed = await uow.employee_karma.closed_months(organisation_id, months[0], end)
+    if closed.issuperset(months):
+        raise ClosedPeriodChange(first_day, months[-1])
 
 
 async def _plan_percents(

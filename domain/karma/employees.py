@@ -13,7 +13,8 @@ A head's karma is the mean of their direct team's: the members of the department
 own team's mean; a head without a team keeps their own score.
 
 Closing a month stores each employee's score and bonus (max(score, 0) x the rate per point);
-a closed month is read from what was stored and can no longer change.
+a closed month is read from what was stored and can no longer change, nor can its plans and
+marketing costs (ClosedPeriodChange).
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from domain.shared.errors import (
     AT_LEAST_CODE,
     AT_MOST_CODE,
     NOT_A_NUMBER_CODE,
-    Conflict,
     FieldProblem,
     InvalidInput,
+    PeriodConflict,
 )
 from domain.shared.events import DomainEvent, event
 
@@ -62,12 +63,41 @@ DEFAULT_WEIGHTS: Mapping[Criterion, Decimal] = {
 DEFAULT_BONUS_PER_POINT = Decimal("100.00")
 
 
-class PeriodAlreadyClosed(Conflict):
-    pass
+class PeriodAlreadyClosed(PeriodConflict):
+    """Closing a month that is closed already (perhaps by someone a moment before)."""
+
+    title = "Period already closed"
+
+    def __init__(self, start: date) -> None:
+        super().__init__(start, f"The month {start:%Y-%m} is closed already")
 
 
-class PeriodNotOver(Conflict):
-    pass
+class PeriodNotOver(PeriodConflict):
+    """Closing a month before its last day has passed in the organisation's time zone."""
+
+    title = "Period not over"
+
+    def __init__(self, start: date, last_day: date) -> None:
+        super().__init__(
+            start,
+            f"The month {start:%Y-%m} ends on {last_day.isoformat()}: close it after that",
+        )
+
+
+class ClosedPeriodChange(PeriodConflict):
+    """A change to something of a period whose months are all closed (a plan, a month's
+    marketing costs): closing a month fixes its figures for good, bonuses included."""
+
+    title = "Period closed"
+
+    def __init__(self, start: date, last_month: date) -> None:
+        detail = (
+            f"The month {start:%Y-%m} is closed: what falls in it no longer changes"
+            if (start.year, start.month) == (last_month.year, last_month.month)
+            else f"The months {start:%Y-%m} to {last_month:%Y-%m} are closed: what falls in "
+            "them no longer changes"
+        )
+        super().__init__(start, detail)
 
 
 @webhook_only

@@ -145,8 +145,11 @@ class KarmaEntry:
     source_kind: SourceKind
     source_id: UUID
     occurred_at: datetime
+    # Who wrote a manual adjustment (None for entries the rules make, and for an API key) and
+    # when; the name is read with the entry for its history, never stored with it.
     created_by: UUID | None = None
     created_at: datetime | None = None
+    created_by_name: str | None = None
 
     @classmethod
     def adjustment(

@@ -167,9 +167,10 @@ class KarmaService:
     ) -> list[KarmaEntry]:
         async with self._uow as uow:
             await load_client(uow, principal, client_id)
-            return await uow.karma.entries(
+            found = await uow.karma.entries(
                 principal.organisation_id, client_id, limit=limit, after=after
             )
+            return await _with_authors(uow, principal.organisation_id, found)
 
     async def adjust(
         self, principal: Principal, client_id: UUID, *, points: Decimal, reason: str
@@ -186,6 +187,7 @@ class KarmaService:
                 at=self._clock.now(),
             )
             await uow.karma.add_manual(entry)
+            (entry,) = await _with_authors(uow, principal.organisation_id, [entry])
             await uow.commit()
             return entry
 
@@ -273,3 +275,15 @@ class KarmaService:
         principal.require(Permission.CLIENTS_READ)
         async with self._uow as uow:
             return await uow.karma.sectors(principal.organisation_id)
+
+
+async def _with_authors(
+    uow: UnitOfWork, organisation_id: UUID, entries: Sequence[KarmaEntry]
+) -> list[KarmaEntry]:
+    """The entries with their authors' names, so a client's history says who adjusted it."""
+    authors = {e.created_by for e in entries if e.created_by is not None}
+    names = await uow.users.names_of(organisation_id, list(authors))
+    for entry in entries:
+        if entry.created_by is not None:
+            entry.created_by_name = names.get(entry.created_by)
+    return list(entries)

@@ -16,6 +16,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.auth.principal import Principal
+from domain.karma.employee_services import refuse_closed_period
 from domain.kpi.commands import CreatePlan, UpdatePlan
 from domain.kpi.model import Metric, Period, PeriodKind, Plan, fulfilment_percent
 from domain.kpi.ports import DepartmentNode, FactQuery, Person, PlanFilter, UserFacts
@@ -191,6 +192,7 @@ class KpiService:
             ):
                 field_name = "user_id" if plan.user_id is not None else "department_id"
                 raise InvalidInput(field_name, "no such subject", code=NOT_FOUND_CODE)
+            await _refuse_closed(uow, plan)
             await uow.plans.add(plan)
             await _audit(uow, principal, plan, "create", None, plan.snapshot(), now)
             await uow.commit()
@@ -210,6 +212,7 @@ class KpiService:
             plan = await _load(uow, principal, plan_id, for_update=True)
             before = plan.snapshot()
             if update.target is not UNSET and plan.change_target(update.target, at=now):
+                await _refuse_closed(uow, plan)
                 version = plan.version if expected_version is None else expected_version
                 await uow.plans.update(plan, version)
                 await _audit(uow, principal, plan, "update", before, plan.snapshot(), now)
@@ -225,6 +228,7 @@ class KpiService:
             plan = await _load(uow, principal, plan_id, for_update=True)
             if expected_version is not None and expected_version != plan.version:
                 raise PreconditionFailed("Plan was changed by someone else; reload and try again")
+            await _refuse_closed(uow, plan)
             await uow.plans.delete(plan.organisation_id, plan.id)
             await _audit(uow, principal, plan, "delete", plan.snapshot(), None, now)
             await uow.commit()
@@ -330,6 +334,11 @@ async def _organisation(uow: UnitOfWork, organisation_id: UUID) -> Organisation:
     if organisation is None:
         raise NotFound("Organisation", organisation_id)
     return organisation
+
+
+async def _refuse_closed(uow: UnitOfWork, plan: Plan) -> None:
+    """A plan whose period lies in closed months no longer changes (ClosedPeriodChange)."""
+    await refuse_closed_period(uow, plan.organisation_id, plan.period.start, plan.period.end)
 
 
 async def _load(

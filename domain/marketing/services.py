@@ -14,6 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.auth.principal import Principal
+from domain.karma.employee_services import refuse_closed_period
 from domain.marketing.model import Effectiveness, MarketingCost, effectiveness
 from domain.marketing.ports import CostFilter, FiguresQuery
 from domain.platform.audit import record_change
@@ -100,6 +101,7 @@ class MarketingService:
                 at=now,
                 by=principal.user_id,
             )
+            await _refuse_closed(uow, cost)
             await uow.marketing.add(cost)
             await record_change(
                 uow,
@@ -131,6 +133,7 @@ class MarketingService:
             before = cost.snapshot()
             version = cost.version if expected_version is None else expected_version
             if cost.change(amount=amount, comment=comment, clear_comment=clear_comment, at=now):
+                await _refuse_closed(uow, cost)
                 await uow.marketing.update(cost, version)
                 await record_change(
                     uow,
@@ -156,6 +159,7 @@ class MarketingService:
             cost = await _cost(uow, principal, cost_id)
             if expected_version is not None and expected_version != cost.version:
                 raise PreconditionFailed("The cost was changed by someone else; reload it")
+            await _refuse_closed(uow, cost)
             await uow.marketing.delete(cost.organisation_id, cost.id)
             await record_change(
                 uow,
@@ -225,6 +229,11 @@ async def _organisation(uow: UnitOfWork, organisation_id: UUID) -> Organisation:
     if organisation is None:
         raise NotFound("Organisation", organisation_id)
     return organisation
+
+
+async def _refuse_closed(uow: UnitOfWork, cost: MarketingCost) -> None:
+    """A closed month's costs no longer change (ClosedPeriodChange)."""
+    await refuse_closed_period(uow, cost.organisation_id, cost.month, _next_month(cost.month))
 
 
 async def _cost(uow: UnitOfWork, principal: Principal, cost_id: UUID) -> MarketingCost:

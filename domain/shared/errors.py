@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
 
 # What is wrong with a field, as a stable code a client words in its reader's language (the
 # API's FieldError.code); ``msg`` stays the English sentence. A rule without a code of its own
@@ -78,6 +80,21 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     title = "Conflict"
+
+
+class PeriodConflict(Conflict):
+    """A change refused because of where a period stands (closed, or not over yet). Each kind
+    is a subclass with a problem type of its own, so a client tells "closed already" from "this
+    change falls in a closed period" without reading the English detail; ``period`` (the
+    period's first day) travels as the problem's extension member of that name."""
+
+    def __init__(self, period: date, detail: str) -> None:
+        self.period = period
+        super().__init__(detail)
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"period": self.period.isoformat()}
 
 
 class PermissionDenied(DomainError):

@@ -201,6 +201,16 @@ class SqlEmployeeKarmaRepository(SqlRepository):
         )
         return [_period(r) for r in rows]
 
+    async def closed_months(self, organisation_id: UUID, first: date, end: date) -> set[date]:
+        rows = await self._conn.execute(
+            sa.select(karma_periods.c.period_start).where(
+                karma_periods.c.organisation_id == organisation_id,
+                karma_periods.c.period_start >= first,
+                karma_periods.c.period_start < end,
+            )
+        )
+        return set(rows.scalars())
+
     async def close(self, period: KarmaPeriod, rows: Sequence[EmployeeKarma]) -> None:
         result = await self._conn.execute(
             insert(karma_periods)
@@ -215,7 +225,7 @@ class SqlEmployeeKarmaRepository(SqlRepository):
             .on_conflict_do_nothing()
         )
         if result.rowcount != 1:
-            raise PeriodAlreadyClosed("This month is closed already")
+            raise PeriodAlreadyClosed(period.start)
         if rows:
             await self._conn.execute(
                 sa.insert(karma_period_scores),

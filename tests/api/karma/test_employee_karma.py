@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from httpx import Response
 
 from adapters.db.tables.deals import deals
 from adapters.db.tables.staff import departments
@@ -53,6 +54,18 @@ async def month_karma(factory: Factory, session: Session, month: date) -> dict[s
 
 def scores(result: dict[str, Any]) -> dict[str, str]:
     return {r["user_id"]: r["score"] for r in result["items"]}
+
+
+def assert_period_problem(response: Response, kind: str, period: date) -> None:
+    """A 409 of its own problem type whose detail and `period` name the month."""
+    body = response.json()
+    assert (response.status_code, body["type"], body["period"]) == (
+        409,
+        f"https://crm.example/problems/{kind}",
+        period.isoformat(),
+    )
+    assert response.headers["content-type"] == "application/problem+json"
+    assert f"{period:%Y-%m}" in body["detail"]
 
 
 async def team(factory: Factory) -> Any:
@@ -151,7 +164,7 @@ class TestEmployeeKarma:
         not_over = await factory.client.post(
             f"{API}/karma/periods/{this.isoformat()}/close", headers=w.admin.headers
         )
-        assert not_over.status_code == 409
+        assert_period_problem(not_over, "period-not-over", this)
         closed = json_of(
             await factory.client.post(
                 f"{API}/karma/periods/{last.isoformat()}/close", headers=w.admin.headers
@@ -180,7 +193,7 @@ class TestEmployeeKarma:
         again = await factory.client.post(
             f"{API}/karma/periods/{last.isoformat()}/close", headers=w.admin.headers
         )
-        assert again.status_code == 409
+        assert_period_problem(again, "period-already-closed", last)
         periods = json_of(
             await factory.client.get(f"{API}/karma/periods", headers=w.admin.headers), 200
         )
@@ -257,3 +270,130 @@ class TestEmployeeKarma:
             f"{API}/karma/employees", params={"month": "2026-11-15"}, headers=w.admin.headers
         )
         assert error_locs(mid_month) == [["query", "month"]]
+
+
+class TestClosedMonths:
+    """A closed month's plans and marketing costs no longer change: 409 period-closed, told
+    apart from a month closed already and from a plain conflict."""
+
+    async def test_plans_of_closed_months_no_longer_change(self, factory: Factory) -> None:
+        w = await world(factory)
+        this, last = months()
+        plans = {}
+        for kind, start in (("month", last), ("month", this), ("quarter", quarter_of(last))):
+            plans[(kind, start)] = json_of(
+                await factory.client.post(
+                    f"{API}/kpi/plans",
+                    json=plan_body(w.seller.user.id, kind, start, metric="won_deals"),
+                    headers=w.admin.headers,
+                ),
+                201,
+            )
+        await close(factory, w.admin, last)
+
+        closed_plan = plans[("month", last)]
+        changed = await factory.client.patch(
+            f"{API}/kpi/plans/{closed_plan['id']}", json={"target": "7"}, headers=w.admin.headers
+        )
+        assert_period_problem(changed, "period-closed", last)
+        removed = await factory.client.delete(
+            f"{API}/kpi/plans/{closed_plan['id']}", headers=w.admin.headers
+        )
+        assert_period_problem(removed, "period-closed", last)
+        added = await factory.client.post(
+            f"{API}/kpi/plans",
+            json=plan_body(w.seller.user.id, "month", last, metric="turnover"),
+            headers=w.admin.headers,
+        )
+        assert_period_problem(added, "period-closed", last)
+        kept = json_of(
+            await factory.client.get(
+                f"{API}/kpi/plans/{closed_plan['id']}", headers=w.admin.headers
+            ),
+            200,
+        )
+        assert kept["version"] == closed_plan["version"]
+        # The open month, and a quarter with a month still open, change as before.
+        for key in (("month", this), ("quarter", quarter_of(last))):
+            json_of(
+                await factory.client.patch(
+                    f"{API}/kpi/plans/{plans[key]['id']}",
+                    json={"target": "9"},
+                    headers=w.admin.headers,
+                ),
+                200,
+            )
+
+    async def test_a_closed_months_marketing_costs_no_longer_change(self, factory: Factory) -> None:
+        w = await world(factory)
+        this, last = months()
+        costs = {
+            month: json_of(
+                await factory.client.post(
+                    f"{API}/marketing/costs",
+                    json=cost_body(month),
+                    headers=w.admin.headers,
+                ),
+                201,
+            )
+            for month in (last, this)
+        }
+        twice = await factory.client.post(
+            f"{API}/marketing/costs", json=cost_body(this), headers=w.admin.headers
+        )
+        assert (twice.status_code, twice.json()["type"]) == (
+            409,
+            "https://crm.example/problems/conflict",
+        )
+        await close(factory, w.admin, last)
+
+        cost = costs[last]
+        changed = await factory.client.patch(
+            f"{API}/marketing/costs/{cost['id']}", json={"amount": "1"}, headers=w.admin.headers
+        )
+        assert_period_problem(changed, "period-closed", last)
+        removed = await factory.client.delete(
+            f"{API}/marketing/costs/{cost['id']}", headers=w.admin.headers
+        )
+        assert_period_problem(removed, "period-closed", last)
+        added = await factory.client.post(
+            f"{API}/marketing/costs",
+            json={**cost_body(last), "campaign": "Осень"},
+            headers=w.admin.headers,
+        )
+        assert_period_problem(added, "period-closed", last)
+        json_of(
+            await factory.client.patch(
+                f"{API}/marketing/costs/{costs[this]['id']}",
+                json={"amount": "1"},
+                headers=w.admin.headers,
+            ),
+            200,
+        )
+
+
+def quarter_of(month: date) -> date:
+    return month.replace(month=(month.month - 1) // 3 * 3 + 1)
+
+
+def plan_body(user_id: uuid.UUID, kind: str, start: date, *, metric: str) -> dict[str, str]:
+    return {
+        "user_id": str(user_id),
+        "metric": metric,
+        "period_kind": kind,
+        "period_start": start.isoformat(),
+        "target": "5",
+    }
+
+
+def cost_body(month: date) -> dict[str, str]:
+    return {"month": month.isoformat(), "source": "yandex", "amount": "1000"}
+
+
+async def close(factory: Factory, session: Session, month: date) -> None:
+    json_of(
+        await factory.client.post(
+            f"{API}/karma/periods/{month.isoformat()}/close", headers=session.headers
+        ),
+        200,
+    )

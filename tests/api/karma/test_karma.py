@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 
 from domain.deals.events import DealLost
 from domain.karma.subscribers import KarmaSubscriber
+from domain.shared.scope import Visibility
+from domain.staff.model import Role
+from domain.staff.permissions import Permission, Resource
 from tests.api.deals.support import API, create_client, create_deal, error_locs, json_of, teams
 from tests.api.karma.support import basis, entries, karma, lose, score, set_rules, win
-from tests.factories import Factory
+from tests.factories import Factory, Org, Session
 from tests.worker import drain_queue
 
 
@@ -223,6 +226,52 @@ class TestManualAdjustment:
         # A rules change keeps manual entries.
         await set_rules(factory, w.admin, [{"kind": "lost_tender", "weight": "-1"}])
         assert score(await karma(factory, w.seller, client["id"])) == Decimal("12.5")
+
+    async def test_the_author_is_the_caller_and_the_history_names_them_with_the_reason(
+        self, factory: Factory
+    ) -> None:
+        w = await teams(factory)
+        client = await create_client(factory, w.seller)
+        keeper = await karma_keeper(factory, w.org)
+        url = f"{API}/clients/{client['id']}/karma/adjustments"
+        spoofed = await factory.client.post(
+            url,
+            json={"points": "3", "reason": "От имени админа", "created_by": str(w.admin.user.id)},
+            headers=keeper.headers,
+        )
+        assert spoofed.status_code == 422
+        assert ["body", "created_by"] in error_locs(spoofed)
+        made = json_of(
+            await factory.client.post(
+                url, json={"points": "-4", "reason": "Сорвал сроки оплаты"}, headers=keeper.headers
+            ),
+            201,
+        )
+        author = (str(keeper.user.id), keeper.user.full_name)
+        assert (made["created_by"], made["created_by_name"]) == author
+        written = datetime.fromisoformat(made["created_at"])
+        assert abs(datetime.now(UTC) - written).total_seconds() < 60
+        # The client card's history, as the seller who owns the client reads it.
+        history = await entries(factory, w.seller, client["id"])
+        assert [
+            (e["reason"], e["points"], e["created_by"], e["created_by_name"], e["created_at"])
+            for e in history
+        ] == [("Сорвал сроки оплаты", "-4.00", *author, made["created_at"])]
+
+
+async def karma_keeper(factory: Factory, org: Org) -> Session:
+    """A user whose custom role adjusts karma (karma:manage) for every client, nothing more."""
+    role = Role.custom(
+        org.id,
+        name="Хранитель кармы",
+        permissions=[Permission.KARMA_MANAGE, Permission.CLIENTS_READ],
+        visibility={Resource.CLIENTS: Visibility.ALL},
+    )
+    async with factory.container.uow() as uow:
+        await uow.roles.add(role)
+        await uow.commit()
+    org.roles["karma_keeper"] = role
+    return await factory.login(await factory.user(org, "karma_keeper"))
 
 
 class TestExpectedKarma:

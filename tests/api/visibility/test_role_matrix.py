@@ -814,8 +814,9 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         (P.MARKETING_MANAGE,),
         201,
         method="POST",
+        # Not 2026-10: close_karma_period closes it, and a closed month's costs stay as they are.
         request=lambda _: {
-            "json": {"month": "2026-10-01", "source": f"Источник {_tag()}", "amount": "10"}
+            "json": {"month": "2026-11-01", "source": f"Источник {_tag()}", "amount": "10"}
         },
         on_record=False,
     ),
