@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Schema
+from domain.analytics.histogram import MEDIAN_PRECISION
 from domain.analytics.model import (
     AverageDeal,
     CurrencyAmount,
@@ -19,6 +20,11 @@ from domain.analytics.sales import SalesStructure
 from domain.analytics.worktime import WorkCounts, WorkTimeMap
 
 _PERCENT = "Percent, one decimal"
+# The rollup keeps a histogram of durations, not every duration: a median is read back from it.
+_ESTIMATED = (
+    "estimated from a histogram of the durations (log-scale bins), within "
+    f"{MEDIAN_PRECISION:.1%} of the exact median (or half a second below one second)"
+)
 
 
 class StageAnalyticsRead(Schema):
@@ -42,7 +48,7 @@ class StageAnalyticsRead(Schema):
         "that ended (moved on, won or lost) and the open deals' current stays counted to now"
     )
     median_hours: Decimal | None = Field(
-        description="Median (percentile_cont 0.5) of the same stays, hours"
+        description=f"Median (percentile_cont 0.5) of the same stays, hours, {_ESTIMATED}"
     )
     stale: int = Field(
         description="Open deals of the cohort in the stage now past its day limit (the "
@@ -89,7 +95,7 @@ class FunnelTotalsRead(Schema):
     cycle_average_days: Decimal | None = Field(
         description="Average days from creation to closing of the won deals, one decimal"
     )
-    cycle_median_days: Decimal | None = Field(description="Their median, days")
+    cycle_median_days: Decimal | None = Field(description=f"Their median, days, {_ESTIMATED}")
 
     @classmethod
     def of(cls, t: FunnelTotals) -> FunnelTotalsRead:

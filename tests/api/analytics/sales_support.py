@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from adapters.bootstrap import Container
 from adapters.db.tables.deals import deal_products, deals
 from adapters.db.tables.sales import sales_days, sales_deals, sales_product_days
+from tests.api.analytics.rollup_support import Counted, Rows, kept_and_rebuilt
 from tests.api.attachments.support import API, make_deal
 from tests.api.deals.support import json_of
 from tests.factories import Factory, Session
@@ -71,27 +72,16 @@ async def sales(factory: Factory, session: Session, **params: Any) -> dict[str, 
     return json_of(response, 200)  # type: ignore[no-any-return]
 
 
-_ROLLUPS = (
+_ROLLUPS: tuple[Counted, ...] = (
     (sales_deals, None),
-    (sales_days, sales_days.c.won),
-    (sales_product_days, sales_product_days.c.asked_quantity + sales_product_days.c.sold_quantity),
+    (sales_days, sales_days.c.won != 0),
+    (
+        sales_product_days,
+        sales_product_days.c.asked_quantity + sales_product_days.c.sold_quantity != 0,
+    ),
 )
 
 
-async def rollups(container: Container, org: uuid.UUID) -> dict[str, set[tuple[Any, ...]]]:
-    """The organisation's rows of the three tables, rows left at zero aside."""
-    found: dict[str, set[tuple[Any, ...]]] = {}
-    async with container.engine.connect() as conn:
-        for table, weight in _ROLLUPS:
-            query = sa.select(table).where(table.c.organisation_id == org)
-            if weight is not None:
-                query = query.where(weight != 0)
-            found[table.name] = {tuple(r) for r in await conn.execute(query)}
-    return found
-
-
-async def rebuilt(container: Container, org: uuid.UUID) -> dict[str, set[tuple[Any, ...]]]:
-    """The rows ``sales_rebuild`` computes from the deals, in place of the triggers' ones."""
-    async with container.engine.begin() as conn:
-        await conn.execute(sa.select(sa.func.sales_rebuild(org)))
-    return await rollups(container, org)
+async def kept_and_rebuilt_sales(container: Container, org: uuid.UUID) -> tuple[Rows, Rows]:
+    """The rows the triggers kept, and the ones ``sales_rebuild`` computes from the deals."""
+    return await kept_and_rebuilt(container, org, "sales_rebuild", _ROLLUPS)

@@ -3,6 +3,7 @@ into the database at chosen moments (their own lanes test how the API records th
 
 from __future__ import annotations
 
+import statistics
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,13 +11,43 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from adapters.bootstrap import Container
 from adapters.db.tables.deals import deals, stage_moves
+from adapters.db.tables.funnel_rollup import (
+    funnel_cohort_bins,
+    funnel_cohort_deals,
+    funnel_cohort_stages,
+)
 from adapters.db.tables.funnels import loss_reasons
+from domain.analytics.histogram import MEDIAN_PRECISION
 from domain.staff.model import User
+from tests.api.analytics.rollup_support import Counted
 from tests.api.attachments.support import API, World, insert, make_client, make_deal, world
 from tests.api.deals.support import create_funnel, json_of, unique_name
 from tests.factories import Factory, Org, Session
+
+# The cohort rollup's tables (migration 0034), each row counting when a figure in it is not 0.
+FUNNEL_ROLLUP: tuple[Counted, ...] = (
+    (
+        funnel_cohort_deals,
+        sa.or_(
+            funnel_cohort_deals.c.deals != 0,
+            funnel_cohort_deals.c.amount != 0,
+            funnel_cohort_deals.c.cycle_seconds != 0,
+        ),
+    ),
+    (
+        funnel_cohort_stages,
+        sa.or_(
+            funnel_cohort_stages.c.reached != 0,
+            funnel_cohort_stages.c.stays != 0,
+            funnel_cohort_stages.c.stay_seconds != 0,
+        ),
+    ),
+    (funnel_cohort_bins, funnel_cohort_bins.c.n != 0),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +57,28 @@ class Step:
 
     hours: float
     to: str
+
+
+@dataclass(frozen=True, slots=True)
+class Estimated:
+    """A median as the API gives it, estimated from the rollup's histogram: equal to a figure
+    (a string with one decimal) within MEDIAN_PRECISION of the exact median of ``values``, plus
+    the half tenth the figure is rounded by."""
+
+    values: tuple[float, ...]
+
+    def __eq__(self, figure: object) -> bool:
+        if not isinstance(figure, str):
+            return NotImplemented
+        exact = statistics.median(self.values)
+        return abs(float(figure) - exact) <= exact * MEDIAN_PRECISION + 0.05
+
+    def __repr__(self) -> str:
+        return f"≈{statistics.median(self.values)} (±{MEDIAN_PRECISION:.1%})"
+
+
+def estimated(*values: float) -> Estimated:
+    return Estimated(values)
 
 
 @dataclass(slots=True)
