@@ -42,7 +42,7 @@ from api.schemas.deals import (
     StageHistoryRead,
 )
 from domain.deals.model import DealStatus
-from domain.deals.ports import DealFilter, DealSort
+from domain.deals.ports import DealDays, DealFilter, DealSort
 from domain.deals.services import DealView
 from domain.staff.permissions import Permission
 from domain.staff.services.users import user_names
@@ -50,15 +50,36 @@ from domain.staff.services.users import user_names
 router = APIRouter(prefix="/deals", tags=["deals"])
 
 
+def custom_params(request: Request) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.query_params.multi_items() if k.startswith("cf.")]
+
+
 async def deal_filter(
+    request: Request,
+    principal: CurrentPrincipal,
+    service: DealServiceDep,
     funnel_id: UUID | None = None,
     stage_id: Annotated[
         list[UUID] | None, Query(max_length=MAX_FILTER_VALUES, description="Any of these stages")
+    ] = None,
+    reached_stage_id: Annotated[
+        UUID | None,
+        Query(
+            description="Entered this stage at any time (moved into it, created in it or in it "
+            "now), as the funnel analytics count a stage reached"
+        ),
     ] = None,
     status: Annotated[
         list[DealStatus] | None, Query(max_length=MAX_FILTER_VALUES, description="Any of these")
     ] = None,
     responsible_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
+    department_id: Annotated[
+        UUID | None,
+        Query(
+            description="The responsible is in this department or one below it (among the "
+            "deals the caller sees)"
+        ),
+    ] = None,
     client_id: UUID | None = None,
     source_channel: Annotated[list[Name] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
     tag: Annotated[
@@ -69,6 +90,23 @@ async def deal_filter(
     amount_max: Annotated[NonNegativeAmount | None, Query()] = None,
     created_from: AwareMoment | None = None,
     created_to: Annotated[AwareMoment | None, Query(description="Exclusive")] = None,
+    created_on_from: Annotated[
+        Day | None, Query(description="Created on this day or later (the organisation's days)")
+    ] = None,
+    created_on_to: Annotated[
+        Day | None, Query(description="Created on this day or earlier (the organisation's days)")
+    ] = None,
+    closed_from: Annotated[
+        Day | None, Query(description="Won or lost on this day or later (the organisation's days)")
+    ] = None,
+    closed_to: Annotated[
+        Day | None,
+        Query(description="Won or lost on this day or earlier (the organisation's days)"),
+    ] = None,
+    loss_reason_id: Annotated[
+        list[UUID] | None,
+        Query(max_length=MAX_FILTER_VALUES, description="Lost for any of these reasons"),
+    ] = None,
     expected_close_from: Day | None = None,
     expected_close_to: Annotated[Day | None, Query(description="Inclusive")] = None,
     stale: Annotated[
@@ -81,12 +119,15 @@ async def deal_filter(
         Name | None, Query(max_length=100, description="Part of the title or client name")
     ] = None,
 ) -> DealFilter:
-    """Custom fields filter as cf.<key>=value, cf.<key>.gte= and cf.<key>.lte=."""
-    return DealFilter(
+    """Custom fields filter as cf.<key>=value, cf.<key>.gte= and cf.<key>.lte=. Days are the
+    organisation's calendar days, in its time zone; a period ending before it starts is 422."""
+    filters = DealFilter(
         funnel_id=funnel_id,
         stage_ids=tuple(stage_id or ()),
+        reached_stage_id=reached_stage_id,
         statuses=tuple(status or ()),
         responsible_ids=tuple(responsible_id or ()),
+        department_id=department_id,
         client_id=client_id,
         source_channels=tuple(source_channel or ()),
         client_tags=tuple(tag or ()),
@@ -94,20 +135,26 @@ async def deal_filter(
         amount_max=amount_max,
         created_from=created_from,
         created_to=created_to,
+        loss_reason_ids=tuple(loss_reason_id or ()),
         expected_close_from=expected_close_from,
         expected_close_to=expected_close_to,
         stale=stale,
         without_next_task=without_next_task,
         search=q,
     )
+    days = DealDays(
+        created_on_from=created_on_from,
+        created_on_to=created_on_to,
+        closed_from=closed_from,
+        closed_to=closed_to,
+    )
+    return await service.resolve_filters(principal, filters, custom_params(request), days)
 
 
+# The filters of every deal list (the list, its totals and export, the board), resolved once
+# per request: custom fields by their definitions, days by the organisation's time zone.
 DealFilterDep = Annotated[DealFilter, Depends(deal_filter)]
 SortQuery = Annotated[DealSort, Query(description="A field; prefix - for descending")]
-
-
-def custom_params(request: Request) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in request.query_params.multi_items() if k.startswith("cf.")]
 
 
 def _sort_value(view: DealView, sort: DealSort) -> CursorValue:
@@ -125,7 +172,6 @@ def _decode(cursor: str | None, sort: DealSort) -> tuple[object, UUID] | None:
 
 @router.get("", response_model=DealPage, responses=problems(401, 403, 422))
 async def list_deals(
-    request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
     service: DealServiceDep,
@@ -135,7 +181,6 @@ async def list_deals(
 ) -> DealPage:
     """Visible deals, filtered and sorted; totals over everything the filters select come from
     GET /deals/totals, asked for once per filter."""
-    filters = await service.resolve_filters(principal, filters, custom_params(request))
     views = await service.list(
         principal, filters, sort=sort, limit=limit + 1, after=_decode(cursor, sort)
     )
@@ -148,7 +193,6 @@ async def list_deals(
 
 @router.get("/totals", response_model=DealTotalsRead, responses=problems(401, 403, 422))
 async def deal_totals(
-    request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
     service: DealServiceDep,
@@ -159,14 +203,14 @@ async def deal_totals(
     out. Ask once per filter, not per page.
 
     `exact` says whether the figures are exact. They always are when the filters are among
-    funnel_id, stage_id, status and responsible_id: they come from counters that every change
-    of a deal keeps exact in its own transaction. With any other filter (source, amount, dates,
-    stale, search, custom fields, client) they are counted deal by deal, exactly, when that is
-    cheap: the database's planner expects at most 10,000 deals, found without reading many
-    more, and counting finds at most 10,000. Otherwise they are an estimate (`exact: false`):
-    the exact totals of the funnel, stage, status and responsible part, scaled by the share of
-    a random sample of those deals that the other filters keep."""
-    filters = await service.resolve_filters(principal, filters, custom_params(request))
+    funnel_id, stage_id, status, responsible_id and department_id: they come from counters
+    that every change of a deal keeps exact in its own transaction. With any other filter
+    (reached stage, source, amount, dates, loss reasons, stale, search, custom fields, client)
+    they are counted deal by deal, exactly, when that is cheap: the database's planner expects
+    at most 10,000 deals, found without reading many more, and counting finds at most 10,000.
+    Otherwise they are an estimate (`exact: false`): the exact totals of the funnel, stage,
+    status, responsible and department part, scaled by the share of a random sample of those
+    deals that the other filters keep."""
     return DealTotalsRead.of(await service.totals(principal, filters))
 
 
@@ -222,7 +266,6 @@ def _export_row(view: DealView, names: dict[UUID, str]) -> tuple[object, ...]:
     responses={**export_openapi_responses(), **problems(401, 403, 422)},
 )
 async def export_deals(
-    request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
     service: DealServiceDep,
@@ -233,7 +276,6 @@ async def export_deals(
 ) -> StreamingResponse:
     """The filtered list as CSV or XLSX, streamed; the same filters as the list."""
     principal.require(Permission.DEALS_READ)
-    filters = await service.resolve_filters(principal, filters, custom_params(request))
 
     async def page(after: DealView | None, size: int) -> Sequence[DealView]:
         key = (_sort_value(after, sort), after.deal.id) if after else None

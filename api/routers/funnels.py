@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from api.deps import CurrentPrincipal, DealServiceDep, FunnelServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, decode_cursor, ident, moment
-from api.routers.deals import DealFilterDep, custom_params
+from api.routers.deals import DealFilterDep
 from api.schemas.deals import BoardColumnPage, BoardRead, DealRead, board_cursor
 from api.schemas.funnels import (
     FunnelCreate,
@@ -203,7 +203,6 @@ async def reorder_stages(
 @router.get("/{funnel_id}/board", response_model=BoardRead, responses=problems(401, 403, 404, 422))
 async def get_funnel_board(
     funnel_id: UUID,
-    request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
     service: DealServiceDep,
@@ -213,7 +212,6 @@ async def get_funnel_board(
     the first cards, for the kanban board. A column's `exact` is false when its count and
     totals are an estimate, as in GET /deals/totals: filters beyond stage, status and
     responsible selecting more deals than are cheap to count."""
-    filters = await service.resolve_filters(principal, filters, custom_params(request))
     board = await service.board(principal, funnel_id, filters, per_stage=per_stage)
     return BoardRead.of(board)
 
@@ -226,7 +224,6 @@ async def get_funnel_board(
 async def get_funnel_board_column(
     funnel_id: UUID,
     column_id: Annotated[UUID, Path(description="The column's stage")],
-    request: Request,
     filters: DealFilterDep,
     principal: CurrentPrincipal,
     service: DealServiceDep,
@@ -235,7 +232,6 @@ async def get_funnel_board_column(
 ) -> BoardColumnPage:
     """The next cards of one board column (open visible deals of the stage, most recently
     entered first), after the column's next_cursor; takes the board's filters."""
-    filters = await service.resolve_filters(principal, filters, custom_params(request))
     views = await service.board_column(
         principal,
         funnel_id,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from domain.clients.custom_fields import CustomFieldFilter
 from domain.deals.model import Deal, DealStatus, StageMove
+from domain.shared.errors import AT_LEAST_CODE, InvalidInput
 from domain.shared.scope import Scope
 
 
@@ -38,6 +40,8 @@ class DealSort(enum.StrEnum):
 class DealFilter:
     funnel_id: UUID | None = None
     stage_ids: tuple[UUID, ...] = ()
+    # Deals that entered this stage at any time (the funnel analytics' "reached").
+    reached_stage_id: UUID | None = None
     statuses: tuple[DealStatus, ...] = ()
     responsible_ids: tuple[UUID, ...] = ()
     client_id: UUID | None = None
@@ -48,6 +52,12 @@ class DealFilter:
     amount_max: Decimal | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    # Closed (won or lost) at or after closed_from and before closed_to.
+    closed_from: datetime | None = None
+    closed_to: datetime | None = None
+    loss_reason_ids: tuple[UUID, ...] = ()
+    # Deals whose responsible is in this department or a department below it.
+    department_id: UUID | None = None
     expected_close_from: date | None = None
     expected_close_to: date | None = None
     stale: bool | None = None
@@ -55,6 +65,63 @@ class DealFilter:
     without_next_task: bool = False
     search: str | None = None
     custom: tuple[CustomFieldFilter, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealDays:
+    """Days of the organisation's calendar (in its time zone, both ends inclusive) that narrow
+    a deal list, named as the list's query parameters: the service turns them into DealFilter's
+    moments, so a link from a figure counted per organisation day (the dashboard's, the funnel
+    analytics') selects the same deals whatever the viewer's own time zone."""
+
+    created_on_from: date | None = None
+    created_on_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.created_on_from, self.created_on_to, self.closed_from, self.closed_to))
+
+    def applied(self, filters: DealFilter, time_zone: str) -> DealFilter:
+        """``filters`` narrowed to these days in ``time_zone``: a period's first day from its
+        midnight, its last day until the next midnight (exclusive). A creation period meets
+        created_from/created_to given as moments (the later start, the earlier end).
+        InvalidInput, on the query parameter, when a period ends before it starts."""
+        _require_order(self.created_on_from, self.created_on_to, "created_on")
+        _require_order(self.closed_from, self.closed_to, "closed")
+        zone = ZoneInfo(time_zone)
+
+        def start(day: date | None) -> datetime | None:
+            return None if day is None else datetime.combine(day, time(), zone)
+
+        def end(day: date | None) -> datetime | None:
+            return None if day is None else datetime.combine(day + timedelta(days=1), time(), zone)
+
+        return replace(
+            filters,
+            created_from=_latest(filters.created_from, start(self.created_on_from)),
+            created_to=_earliest(filters.created_to, end(self.created_on_to)),
+            closed_from=start(self.closed_from),
+            closed_to=end(self.closed_to),
+        )
+
+
+def _require_order(first: date | None, last: date | None, name: str) -> None:
+    if first is not None and last is not None and last < first:
+        raise InvalidInput(
+            ("query", f"{name}_to"),
+            f"must not be before {name}_from",
+            code=AT_LEAST_CODE,
+            ctx={"ge": first.isoformat()},
+        )
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from domain.clients.custom_fields import (
 )
 from domain.deals.commands import CreateDeal, LoseDeal, UpdateDeal
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
-from domain.deals.ports import BoardColumn, DealFilter, DealSort, DealTotals
+from domain.deals.ports import BoardColumn, DealDays, DealFilter, DealSort, DealTotals
 from domain.funnels.model import Funnel, Stage, StageGroup
 from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
@@ -142,17 +142,29 @@ class DealService:
             )
 
     async def resolve_filters(
-        self, principal: Principal, filters: DealFilter, params: Sequence[tuple[str, str]]
+        self,
+        principal: Principal,
+        filters: DealFilter,
+        params: Sequence[tuple[str, str]],
+        days: DealDays | None = None,
     ) -> DealFilter:
-        """``filters`` with the custom-field filters of the cf.* query parameters."""
+        """``filters`` with the custom-field filters of the cf.* query parameters and the
+        ``days`` as moments of the organisation's time zone."""
         custom = [(name, value) for name, value in params if name.startswith("cf.")]
-        if not custom:
+        if not custom and not days:
             return filters
         async with self._uow as uow:
-            definitions = await uow.custom_fields.list(
-                principal.organisation_scope, FieldEntity.DEAL
-            )
-        return replace(filters, custom=tuple(parse_custom_filters(definitions, custom)))
+            if custom:
+                definitions = await uow.custom_fields.list(
+                    principal.organisation_scope, FieldEntity.DEAL
+                )
+                filters = replace(filters, custom=tuple(parse_custom_filters(definitions, custom)))
+            if days:
+                organisation = await uow.organisations.get(principal.organisation_id)
+                if organisation is None:
+                    raise NotFound("Organisation", principal.organisation_id)
+                filters = days.applied(filters, organisation.time_zone)
+        return filters
 
     async def board(
         self, principal: Principal, funnel_id: UUID, filters: DealFilter, *, per_stage: int

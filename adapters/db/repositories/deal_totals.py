@@ -1,11 +1,12 @@
 """Deal totals (count, amount, weighted amount per currency) that cost nothing on the page path.
 
 Filters on the counters' dimensions only (funnel, stages, statuses, responsibles, and the
-caller's visibility as a set of responsibles) are answered from ``deal_counters``, kept exact
-by triggers (migration 0011): a sum over a few hundred rows, whatever the number of deals.
+caller's visibility and the department filter as a set of responsibles) are answered from
+``deal_counters``, kept exact by triggers (migration 0011): a sum over a few hundred rows,
+whatever the number of deals.
 
-Any other filter (source, amount, dates, stale, search, custom fields, client...) narrows the
-counters' answer for the same dimensions (the base):
+Any other filter (source, amount, dates, loss reasons, stale, search, custom fields,
+client...) narrows the counters' answer for the same dimensions (the base):
 
 - when counting them is cheap, the filtered deals are aggregated with ``LIMIT exact_up_to + 1``:
   exact when that many did not come back. Cheap is the planner's opinion of that very query
@@ -54,18 +55,22 @@ Key = tuple[UUID | None, str]
 
 
 def counter_part(f: DealFilter) -> DealFilter:
-    """The part of ``f`` the counters answer."""
+    """The part of ``f`` the counters answer; the department among it, as it narrows the set
+    of responsibles (``owners``) the counters are read for."""
     return DealFilter(
         funnel_id=f.funnel_id,
         stage_ids=f.stage_ids,
         statuses=f.statuses,
         responsible_ids=f.responsible_ids,
+        department_id=f.department_id,
     )
 
 
 def beyond_counters(f: DealFilter) -> DealFilter:
     """The rest of ``f``: what the counters cannot answer."""
-    return replace(f, funnel_id=None, stage_ids=(), statuses=(), responsible_ids=())
+    return replace(
+        f, funnel_id=None, stage_ids=(), statuses=(), responsible_ids=(), department_id=None
+    )
 
 
 def counted(f: DealFilter) -> bool:
@@ -79,8 +84,8 @@ def counter_conditions(
     organisation_id: UUID, owners: list[UUID] | None, f: DealFilter
 ) -> list[sa.ColumnElement[bool]]:
     """The counter rows of the deals the counter part of ``f`` selects among those of
-    ``owners`` (None: every owner); the primary key (organisation, responsible, ...) serves
-    them."""
+    ``owners`` (None: every owner; the department filter already narrowed them); the
+    primary key (organisation, responsible, ...) serves them."""
     c = deal_counters.c
     where = [c.organisation_id == organisation_id, owned_by(c.responsible_id, owners)]
     if f.funnel_id is not None:

@@ -25,7 +25,12 @@ from adapters.db.repositories.deal_totals import (
     filtered_totals,
 )
 from adapters.db.repositories.matching import contains
-from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
+from adapters.db.repositories.visibility import (
+    narrowed_to_department,
+    owned_by,
+    visible,
+    visible_owner_ids,
+)
 from adapters.db.tables.activities import tasks
 from adapters.db.tables.clients import clients
 from adapters.db.tables.counters import deal_counters
@@ -102,6 +107,22 @@ def without_next_task_sql() -> list[sa.ColumnElement[bool]]:
     return [deals.c.status == DealStatus.OPEN.value, sa.not_(open_task)]
 
 
+def reached_sql(stage_id: UUID) -> sa.ColumnElement[bool]:
+    """The deal entered the stage at some time, as the funnel analytics count "reached"
+    (domain/analytics/model.py): a move into it (its creation in it is one) or being in it now;
+    one probe of the moves' (organisation, deal) index per deal."""
+    moved_in = (
+        sa.select(sa.literal(1))
+        .where(
+            stage_moves.c.organisation_id == deals.c.organisation_id,
+            stage_moves.c.deal_id == deals.c.id,
+            stage_moves.c.to_stage_id == stage_id,
+        )
+        .exists()
+    )
+    return sa.or_(deals.c.stage_id == stage_id, moved_in)
+
+
 def _visible_deal(scope: Scope) -> sa.ColumnElement[bool]:
     return sa.and_(in_organisation(deals, scope), visible(deals.c.responsible_id, scope))
 
@@ -109,11 +130,15 @@ def _visible_deal(scope: Scope) -> sa.ColumnElement[bool]:
 def _conditions(
     f: DealFilter, now: datetime, organisation_id: UUID
 ) -> list[sa.ColumnElement[bool]]:
+    """Every filter but the department, which narrows the visible owners instead
+    (``SqlDealRepository._owners``)."""
     c: list[sa.ColumnElement[bool]] = []
     if f.funnel_id is not None:
         c.append(deals.c.funnel_id == f.funnel_id)
     if f.stage_ids:
         c.append(deals.c.stage_id.in_(f.stage_ids))
+    if f.reached_stage_id is not None:
+        c.append(reached_sql(f.reached_stage_id))
     if f.statuses:
         c.append(deals.c.status.in_([s.value for s in f.statuses]))
     if f.responsible_ids:
@@ -137,6 +162,16 @@ def _conditions(
         c.append(deals.c.created_at >= f.created_from)
     if f.created_to is not None:
         c.append(deals.c.created_at < f.created_to)
+    if f.closed_from is not None or f.closed_to is not None:
+        # Only won and lost deals carry a close time; saying so lets the (organisation, status,
+        # closed_at) index serve the period.
+        c.append(deals.c.status.in_([DealStatus.WON.value, DealStatus.LOST.value]))
+    if f.closed_from is not None:
+        c.append(deals.c.closed_at >= f.closed_from)
+    if f.closed_to is not None:
+        c.append(deals.c.closed_at < f.closed_to)
+    if f.loss_reason_ids:
+        c.append(deals.c.loss_reason_id.in_(f.loss_reason_ids))
     if f.expected_close_from is not None:
         c.append(deals.c.expected_close_date >= f.expected_close_from)
     if f.expected_close_to is not None:
@@ -283,12 +318,18 @@ def _opaque(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
 
 
 def _open_in_stage(
-    scope: Scope, filters: DealFilter, now: datetime, stage: sa.ColumnElement[bool]
+    scope: Scope,
+    owners: builtins.list[UUID] | None,
+    filters: DealFilter,
+    now: datetime,
+    stage: sa.ColumnElement[bool],
 ) -> builtins.list[sa.ColumnElement[bool]]:
-    """Visible open deals of ``stage`` the board's filters select: the board index's shape
-    (organisation, stage, status = 'open'), whatever else the filters add."""
+    """Open deals of ``stage`` of the ``owners`` (``SqlDealRepository._owners``) the board's
+    filters select: the board index's shape (organisation, stage, status = 'open'), whatever
+    else the filters add."""
     return [
-        _visible_deal(scope),
+        in_organisation(deals, scope),
+        owned_by(deals.c.responsible_id, owners),
         stage,
         deals.c.status == DealStatus.OPEN.value,
         *_conditions(filters, now, scope.organisation_id),
@@ -385,11 +426,19 @@ class SqlDealRepository(SqlRepository):
         )
         return [_move(r._mapping) for r in rows]
 
-    async def _listed_deal(self, scope: Scope) -> sa.ColumnElement[bool]:
-        """``_visible_deal`` with visibility as ``responsible_id = ANY(:owners)``, the owners read
-        once per request, so the organisation's (organisation_id, responsible_id, ...) indexes
-        serve it."""
+    async def _owners(self, scope: Scope, filters: DealFilter) -> builtins.list[UUID] | None:
+        """The responsibles whose deals the caller may see (None: everyone's), narrowed to the
+        filters' department subtree: read once per request."""
         owners = await visible_owner_ids(self._conn, scope)
+        return await narrowed_to_department(
+            self._conn, owners, scope.organisation_id, filters.department_id
+        )
+
+    async def _listed_deal(self, scope: Scope, filters: DealFilter) -> sa.ColumnElement[bool]:
+        """``_visible_deal`` with visibility (and the department filter) as ``responsible_id =
+        ANY(:owners)``, so the organisation's (organisation_id, responsible_id, ...) indexes
+        serve it."""
+        owners = await self._owners(scope, filters)
         return sa.and_(in_organisation(deals, scope), owned_by(deals.c.responsible_id, owners))
 
     async def list(
@@ -406,7 +455,10 @@ class SqlDealRepository(SqlRepository):
         text = (filters.search or "").strip()
         searched = bool(text) and is_searchable(text)
         listed = replace(filters, search=None) if searched else filters
-        where = [await self._listed_deal(scope), *_conditions(listed, now, scope.organisation_id)]
+        where = [
+            await self._listed_deal(scope, filters),
+            *_conditions(listed, now, scope.organisation_id),
+        ]
         if after is not None:
             where.append(_keyset(column, sort.descending, after))
 
@@ -551,7 +603,7 @@ class SqlDealRepository(SqlRepository):
         self, scope: Scope, filters: DealFilter, *, now: datetime, exact_up_to: int
     ) -> DealTotals:
         """From the counters (adapters/db/repositories/deal_totals.py explains)."""
-        owners = await visible_owner_ids(self._conn, scope)
+        owners = await self._owners(scope, filters)
         organisation_id = scope.organisation_id
         part = counter_part(filters)
         base = await counter_totals(
@@ -593,7 +645,7 @@ class SqlDealRepository(SqlRepository):
         # counters cannot answer, as GET /deals/totals (exact when few, estimated otherwise).
         # The funnel filter the board's route passes is dropped, the stages implying it.
         in_funnel = replace(filters, funnel_id=None) if filters.funnel_id == funnel_id else filters
-        owners = await visible_owner_ids(self._conn, scope)
+        owners = await self._owners(scope, filters)
         part = counter_part(in_funnel)
         figures = base = await counter_totals(
             self._conn,
@@ -634,7 +686,7 @@ class SqlDealRepository(SqlRepository):
         top = (
             sa.select(deals)
             .select_from(_STAGE_JOIN)
-            .where(*_open_in_stage(scope, filters, now, deals.c.stage_id == column.c.id))
+            .where(*_open_in_stage(scope, owners, filters, now, deals.c.stage_id == column.c.id))
             .order_by(deals.c.stage_entered_at.desc(), deals.c.id.desc())
             .limit(per_stage + 1)
             .lateral("top")
@@ -681,10 +733,11 @@ class SqlDealRepository(SqlRepository):
         limit: int,
         after: tuple[datetime, UUID] | None = None,
     ) -> Sequence[Deal]:
+        owners = await self._owners(scope, filters)
         query = (
             sa.select(deals)
             .select_from(_STAGE_JOIN)
-            .where(*_open_in_stage(scope, filters, now, deals.c.stage_id == stage_id))
+            .where(*_open_in_stage(scope, owners, filters, now, deals.c.stage_id == stage_id))
         )
         if after is not None:
             query = query.where(sa.tuple_(deals.c.stage_entered_at, deals.c.id) < sa.tuple_(*after))

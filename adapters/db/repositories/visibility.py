@@ -12,13 +12,14 @@ put in the scope from its clock, not the database's date.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.db.tables.staff import absences, users
+from adapters.db.tables.staff import absences, departments, users
 from domain.shared.scope import Scope, Visibility
 
 
@@ -36,6 +37,24 @@ def team_member_ids(scope: Scope) -> sa.Select[tuple[object]]:
     return sa.select(users.c.id).where(
         users.c.organisation_id == scope.organisation_id,
         users.c.department_id.in_(scope.department_ids),
+    )
+
+
+def subtree_members(organisation_id: UUID, department_id: UUID) -> sa.Select[Any]:
+    """The users of the department and of every department below it (a recursive CTE)."""
+    tree = (
+        sa.select(departments.c.id)
+        .where(departments.c.organisation_id == organisation_id, departments.c.id == department_id)
+        .cte("tree", recursive=True)
+    )
+    below = departments.alias("below")
+    tree = tree.union_all(
+        sa.select(below.c.id).where(
+            below.c.organisation_id == organisation_id, below.c.parent_id == tree.c.id
+        )
+    )
+    return sa.select(users.c.id).where(
+        users.c.organisation_id == organisation_id, users.c.department_id.in_(sa.select(tree.c.id))
     )
 
 
@@ -73,6 +92,24 @@ async def visible_owner_ids(conn: AsyncConnection, scope: Scope) -> list[UUID] |
         found: list[object] = list(await conn.scalars(query))
         ids.update(i for i in found if isinstance(i, UUID))
     return sorted(ids, key=str)
+
+
+async def narrowed_to_department(
+    conn: AsyncConnection,
+    owners: list[UUID] | None,
+    organisation_id: UUID,
+    department_id: UUID | None,
+) -> list[UUID] | None:
+    """``visible_owner_ids``' answer narrowed to the members of a department's subtree, read
+    once per request, so "deals of this department" is the same ``owner = ANY(:ids)`` as
+    visibility (no join per row), and a department beyond the caller's sight adds no one."""
+    if department_id is None:
+        return owners
+    found: list[object] = list(await conn.scalars(subtree_members(organisation_id, department_id)))
+    members = {i for i in found if isinstance(i, UUID)}
+    if owners is not None:
+        members.intersection_update(owners)
+    return sorted(members, key=str)
 
 
 def owned_by(owner: sa.ColumnElement[object], ids: list[UUID] | None) -> sa.ColumnElement[bool]:

@@ -29,10 +29,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.repositories.analytics import SqlFunnelAnalyticsQueries
-from adapters.db.repositories.visibility import owned_by, visible_owner_ids
+from adapters.db.repositories.visibility import owned_by, subtree_members, visible_owner_ids
 from adapters.db.tables.activities import activities, tasks
 from adapters.db.tables.deals import stage_moves
-from adapters.db.tables.staff import departments, users
+from adapters.db.tables.staff import users
 from adapters.db.tables.worktime import work_time_hours
 from domain.analytics.worktime import (
     METRICS,
@@ -43,24 +43,6 @@ from domain.analytics.worktime import (
     WorkTimeQuery,
 )
 from domain.shared.scope import Scope
-
-
-def _subtree_members(organisation_id: UUID, department_id: UUID) -> sa.Select[Any]:
-    """The users of the department and of every department below it."""
-    tree = (
-        sa.select(departments.c.id)
-        .where(departments.c.organisation_id == organisation_id, departments.c.id == department_id)
-        .cte("tree", recursive=True)
-    )
-    below = departments.alias("below")
-    tree = tree.union_all(
-        sa.select(below.c.id).where(
-            below.c.organisation_id == organisation_id, below.c.parent_id == tree.c.id
-        )
-    )
-    return sa.select(users.c.id).where(
-        users.c.organisation_id == organisation_id, users.c.department_id.in_(sa.select(tree.c.id))
-    )
 
 
 class SqlWorkTimeQueries(SqlFunnelAnalyticsQueries):
@@ -124,9 +106,7 @@ def _whose(
     """The conditions on an employee column: the caller sees them, and they are the one
     employee or of the department's subtree asked for."""
     # One CTE of the department's tree, however many sources use it.
-    members = (
-        None if q.department_id is None else _subtree_members(organisation_id, q.department_id)
-    )
+    members = None if q.department_id is None else subtree_members(organisation_id, q.department_id)
 
     def whose(column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[bool]]:
         conditions = [owned_by(column, owners)]

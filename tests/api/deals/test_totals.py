@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -14,13 +13,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from adapters.db.repositories import deal_totals
 from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deals
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.staff import absences
-from api.deps import ClockDep, UowDep, get_deal_service
-from domain.deals.services import DealService
 from tests.api.attachments.support import insert
 from tests.api.deals.support import (
     API,
@@ -382,22 +378,6 @@ class TestTotals:
         assert (await totals(factory, world.stranger, "source_channel=сайт"))[
             "currencies"
         ] == expected(sited)
-
-
-@pytest.fixture
-def exact_up_to_one(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Totals beyond the counters are exact up to one deal only; an estimate samples the whole
-    table (so that here it comes out right, whatever else the table holds)."""
-
-    def service(uow: UowDep, clock: ClockDep) -> DealService:
-        return DealService(uow, clock, exact_totals_up_to=1)
-
-    monkeypatch.setattr(deal_totals, "SAMPLE_ROWS", 10**12)
-    app.dependency_overrides[get_deal_service] = service
-    try:
-        yield
-    finally:
-        del app.dependency_overrides[get_deal_service]
 
 
 @pytest.mark.usefixtures("exact_up_to_one")
