@@ -51,6 +51,7 @@ from bench.scale import (  # noqa: E402
     _measure_case,
     add_analytics_rows,
     load,
+    load_average,
     loaded_deals,
     start_servers,
 )
@@ -204,6 +205,7 @@ def main() -> int:
         args.seed = SEED
         args.rescan_seconds = 120.0
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"load average at start: {load_average()}")
     failed: list[str] = []
     with contextlib.ExitStack() as stack:
         servers = start_servers(stack)
@@ -213,6 +215,7 @@ def main() -> int:
         finally:
             if loaded_here and not args.keep:
                 asyncio.run(_admin(servers, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+            print(f"load average at end: {load_average()}")
     if loaded_here and not args.keep:
         for sub, server in (("pg", servers.embedded_pg), ("redis", servers.embedded_redis)):
             if server is not None:

@@ -13,7 +13,8 @@ PostgreSQL under var/bench/pg (BENCH_DIR moves var/bench). Redis is REDIS_URL, o
 one under var/bench/redis. The organisation is the demo's
 (`crm seed-demo` code: 12 users, 3 departments, both funnels), plus custom fields, plus the bulk
 written with COPY while the bulk tables' keys, indexes and foreign keys are dropped (re-created
-afterwards, which also checks every reference), then ANALYZE and the duplicate rescan.
+afterwards, which also checks every reference) and the triggers keeping the rollups are off
+(ROLLUPS: each rebuilt once afterwards), then ANALYZE and the duplicate rescan.
 
 The measurements run against `crm web` started on a free port, as the administrator and as a
 seller: 2 warm-up requests, then --repeat requests per line (each line also stops after
@@ -77,19 +78,74 @@ SELLER_EMAIL = "a.sidorov@example.com"
 SEED = 20261209
 CHUNK = 25_000  # deals generated and copied at a time
 YEARS = 10
-# migration 0011's triggers on deals, off during the COPY load.
-COUNTER_TRIGGERS = ("deal_counters_insert", "deal_counters_update", "deal_counters_delete")
-# migration 0020's triggers keeping clients' last activity and next task, off during the load.
-CLIENT_WORK_TRIGGERS = tuple(
-    (table, f"clients_work_{kind}_{op}")
-    for table, kind in (("activities", "activity"), ("tasks", "task"))
-    for op in ("insert", "update", "delete")
-)
-# migration 0032's triggers keeping the work-time rollup, off during the load.
-WORK_TIME_TRIGGERS = tuple(
-    (table, f"work_time_{table}_{op}")
-    for table in ("activities", "tasks", "stage_moves")
-    for op in ("insert", "update", "delete")
+_WRITES = ("insert", "update", "delete")
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """Figures the database keeps exact with triggers on the bulk tables. The COPY load turns
+    these triggers off (they would run once per batch, reading what each batch touched) and
+    turns them back on afterwards, then ``rebuild(org)`` recomputes the rollup once, set-based,
+    per organisation: the same state the triggers would have reached, in a fraction of the
+    time."""
+
+    name: str
+    triggers: tuple[tuple[str, str], ...]  # (table, trigger)
+    rebuild: str  # a function(org uuid) returning a bigint, ``counts`` says what of
+    counts: str
+    tables: tuple[str, ...] = ()  # its own tables, counted and analyzed after the rebuild
+
+
+ROLLUPS = (
+    Rollup(  # migration 0011
+        "deal counters",
+        tuple(("deals", f"deal_counters_{op}") for op in _WRITES),
+        "deal_counters_rebuild",
+        "counter rows",
+        ("deal_counters",),
+    ),
+    Rollup(  # migration 0020: clients' last activity and next task (columns of clients)
+        "client work",
+        tuple(
+            (table, f"clients_work_{kind}_{op}")
+            for table, kind in (("activities", "activity"), ("tasks", "task"))
+            for op in _WRITES
+        ),
+        "clients_work_rebuild",
+        "clients with a last activity or a next task",
+    ),
+    Rollup(  # migration 0032
+        "work time",
+        tuple(
+            (table, f"work_time_{table}_{op}")
+            for table in ("activities", "tasks", "stage_moves")
+            for op in _WRITES
+        ),
+        "work_time_rebuild",
+        "employee-hours",
+        ("work_time_hours",),
+    ),
+    Rollup(  # migration 0033
+        "sales structure",
+        (
+            *(("deals", f"sales_deals_{op}") for op in _WRITES),
+            ("deals", "sales_deal_forget"),
+            *(("deal_products", f"sales_lines_{op}") for op in _WRITES),
+        ),
+        "sales_rebuild",
+        "day rows of won deals",
+        ("sales_deals", "sales_days", "sales_product_days"),
+    ),
+    Rollup(  # migration 0034
+        "funnel cohorts",
+        (
+            *(("deals", f"funnel_rollup_{op}") for op in _WRITES),
+            *(("stage_moves", f"funnel_rollup_moves_{op}") for op in _WRITES),
+        ),
+        "funnel_rollup_rebuild",
+        "deals in cohorts",
+        ("funnel_cohort_deals", "funnel_cohort_stages", "funnel_cohort_bins"),
+    ),
 )
 BULK_TABLES = (
     "clients",
@@ -987,6 +1043,13 @@ def _env(servers: Servers) -> dict[str, str]:
     }
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages and the cores: a bench's figures mean little
+    without how busy the machine was."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
 class Phases:
     def __init__(self) -> None:
         self.lines: list[tuple[str, float]] = []
@@ -1083,6 +1146,22 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+async def _rebuild(conn: AsyncConnection, rollup: Rollup) -> str:
+    """Turns ``rollup``'s triggers back on and rebuilds it for every organisation, in one
+    transaction; what it holds then, as a line."""
+    for table, trigger in rollup.triggers:
+        await conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+    # Only this module's constants are interpolated.
+    rebuild = f"SELECT sum({rollup.rebuild}(id)) FROM organisations"  # noqa: S608
+    rebuilt = int(await conn.scalar(sa.text(rebuild)) or 0)  # a numeric sum, NULL for none
+    sizes = []
+    for table in rollup.tables:
+        rows = await conn.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+        sizes.append(f"{table} {rows:,}")
+    await conn.commit()
+    return f"{rebuilt:,} {rollup.counts}" + (f" ({', '.join(sizes)} rows)" if sizes else "")
+
+
 async def load(args: argparse.Namespace, servers: Servers, phases: Phases) -> None:
     with phases("fresh database and migrations"):
         await _admin(
@@ -1133,12 +1212,11 @@ async def load(args: argparse.Namespace, servers: Servers, phases: Phases) -> No
                 for statement in indexes:
                     name = statement.split(" INDEX ", 1)[1].split(" ON ", 1)[0]
                     await conn.execute(sa.text(f"DROP INDEX {name}"))
-                # The deal counters' triggers would upsert for every COPY batch; they are
-                # rebuilt once after the load instead.
-                for trigger in COUNTER_TRIGGERS:
-                    await conn.execute(sa.text(f"ALTER TABLE deals DISABLE TRIGGER {trigger}"))
-                for table, trigger in (*CLIENT_WORK_TRIGGERS, *WORK_TIME_TRIGGERS):
-                    await conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+                for rollup in ROLLUPS:
+                    for table, trigger in rollup.triggers:
+                        await conn.execute(
+                            sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+                        )
                 await conn.commit()
             gen = Generator(org, datetime.now(UTC), args.seed)
             counts: dict[str, int] = dict.fromkeys(BULK_TABLES, 0)
@@ -1192,36 +1270,9 @@ async def load(args: argparse.Namespace, servers: Servers, phases: Phases) -> No
                             sa.text(f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}")
                         )
                 await conn.commit()
-            with phases("deal counters: triggers back on, deal_counters_rebuild"):
-                for trigger in COUNTER_TRIGGERS:
-                    await conn.execute(sa.text(f"ALTER TABLE deals ENABLE TRIGGER {trigger}"))
-                rows = (
-                    await conn.execute(
-                        sa.text("SELECT sum(deal_counters_rebuild(id)) FROM organisations")
-                    )
-                ).scalar_one()
-                await conn.commit()
-                print(f"    {rows:,} counter rows")
-            with phases("client work: triggers back on, clients_work_rebuild"):
-                for table, trigger in CLIENT_WORK_TRIGGERS:
-                    await conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
-                rows = (
-                    await conn.execute(
-                        sa.text("SELECT sum(clients_work_rebuild(id)) FROM organisations")
-                    )
-                ).scalar_one()
-                await conn.commit()
-                print(f"    {rows:,} clients with a last activity or a next task")
-            with phases("work time: triggers back on, work_time_rebuild"):
-                for table, trigger in WORK_TIME_TRIGGERS:
-                    await conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
-                rows = (
-                    await conn.execute(
-                        sa.text("SELECT sum(work_time_rebuild(id)) FROM organisations")
-                    )
-                ).scalar_one()
-                await conn.commit()
-                print(f"    {rows:,} employee-hours in the work-time rollup")
+            for rollup in ROLLUPS:
+                with phases(f"{rollup.name}: triggers back on, {rollup.rebuild}"):
+                    print(f"    {await _rebuild(conn, rollup)}")
             with phases("clients' last purchase (sleeping clients) from the won deals"):
                 result = await conn.execute(sa.text(LAST_PURCHASE_FILL))
                 await conn.commit()
@@ -1234,7 +1285,11 @@ async def load(args: argparse.Namespace, servers: Servers, phases: Phases) -> No
                 await raw.execute(
                     "VACUUM (ANALYZE) "
                     + ", ".join(
-                        (*BULK_TABLES, "deal_counters", "work_time_hours", *ANALYTICS_TABLES)
+                        (
+                            *BULK_TABLES,
+                            *(t for rollup in ROLLUPS for t in rollup.tables),
+                            *ANALYTICS_TABLES,
+                        )
                     )
                 )
         with phases("check the deals' invariants"):
@@ -1691,9 +1746,7 @@ def main() -> int:
     args.repeat = max(1, min(args.repeat, 500))
     keep = args.keep or args.only_load or args.only_measure
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    load1 = os.getloadavg()
-    cores = os.cpu_count()
-    print(f"load average at start: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} ({cores} cores)")
+    print(f"load average at start: {load_average()}")
     servers: Servers | None = None
     failed: list[str] = []
     try:
@@ -1712,8 +1765,7 @@ def main() -> int:
             for sub in ("pg", "redis"):
                 if (servers.embedded_pg if sub == "pg" else servers.embedded_redis) is not None:
                     shutil.rmtree(BENCH_DIR / sub, ignore_errors=True)
-        load2 = os.getloadavg()
-        print(f"load average at end: {load2[0]:.2f} {load2[1]:.2f} {load2[2]:.2f}")
+        print(f"load average at end: {load_average()}")
     if failed:
         print(f"FAILED: {', '.join(failed)}")
         return 1

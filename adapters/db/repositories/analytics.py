@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.db.repositories.base import plan_with_values
 from adapters.db.repositories.deals import stale_sql
 from adapters.db.repositories.visibility import owned_by, visible, visible_owner_ids
 from adapters.db.tables.deals import deals
@@ -347,6 +348,7 @@ class SqlFunnelAnalyticsQueries:
 
     async def cohort(self, scope: Scope, query: CohortQuery) -> CohortFigures:
         async with self._engine.connect() as conn:
+            await plan_with_values(conn)
             owners = await visible_owner_ids(conn, scope)
             rows = await conn.execute(_statement(scope, query, owners))
             return _figures(rows)

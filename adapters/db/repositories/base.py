@@ -21,6 +21,24 @@ def discard_events(events: list[DomainEvent]) -> None:
     """Outside a unit of work (seeding, one-off reads) nobody collects events."""
 
 
+_CUSTOM_PLANS = sa.text("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+async def plan_with_values(conn: AsyncConnection) -> None:
+    """Has PostgreSQL plan the rest of this transaction's statements for their values.
+
+    asyncpg prepares each statement once per pooled connection, and from its sixth execution
+    PostgreSQL may keep a generic plan, made without the values: it cannot tell that a
+    ``status = $1`` is 'open' (so a partial index on open deals is out), how long the period
+    is, nor which organisation. For the analytics' aggregates over a period that plan is often
+    far worse: at 1,000,000 deals plan fulfilment went from 0.2 to 2.5 s from the sixth request
+    on, the funnel analytics for a quarter from 170 to 330 ms, the sales structure from 185 to
+    290 ms. Planning again costs under a millisecond against statements of tens or hundreds.
+    LOCAL: the hot statements of the lists and cards on the same connection keep their cached
+    plans."""
+    await conn.execute(_CUSTOM_PLANS)
+
+
 class SqlRepository:
     def __init__(
         self, connection: AsyncConnection, collect: EventCollector = discard_events

@@ -16,7 +16,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.base import SqlRepository, in_organisation, plan_with_values
 from adapters.db.repositories.billing import payments_received
 from adapters.db.repositories.visibility import owned_by, visible
 from adapters.db.tables.activities import activities
@@ -207,6 +207,7 @@ class SqlKpiQueries(SqlRepository):
     async def facts(self, query: FactQuery) -> dict[UUID, UserFacts]:
         if not query.user_ids:
             return {}
+        await plan_with_values(self._conn)
         rows = await self._conn.execute(sa.union_all(*_fact_selects(query)))
         found: dict[UUID, UserFacts] = {}
         for row in rows:

@@ -13,7 +13,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from adapters.db.repositories.base import SqlRepository
+from adapters.db.repositories.base import SqlRepository, plan_with_values
 from adapters.db.repositories.visibility import owned_by, visible_owner_ids
 from adapters.db.tables.deals import deals, stage_moves
 from adapters.db.tables.funnels import funnels, stages
@@ -136,6 +136,7 @@ class SqlMarketingRepository(SqlRepository):
         return [(r.id, r.name) for r in rows]
 
     async def figures(self, scope: Scope, query: FiguresQuery) -> Sequence[SourceFigures]:
+        await plan_with_values(self._conn)
         owners = await visible_owner_ids(self._conn, scope)
         org = scope.organisation_id
         costs = (

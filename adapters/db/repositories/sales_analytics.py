@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.repositories.analytics import SqlFunnelAnalyticsQueries, _department_subtree
+from adapters.db.repositories.base import plan_with_values
 from adapters.db.repositories.visibility import owned_by, visible_owner_ids
 from adapters.db.tables.sales import sales_days, sales_product_days
 from adapters.db.tables.staff import users
@@ -42,6 +43,7 @@ class SqlSalesQueries(SqlFunnelAnalyticsQueries):
     async def sales(self, scope: Scope, query: SalesQuery) -> SalesFigures:
         org = scope.organisation_id
         async with self._engine.connect() as conn:
+            await plan_with_values(conn)
             owners = await visible_owner_ids(conn, scope)
             won_rows = list(await conn.execute(_won(org, query, owners)))
             products = list(await conn.execute(_demand(org, query, owners)))
