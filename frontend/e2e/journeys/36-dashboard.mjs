@@ -30,6 +30,10 @@ export const tests = [
     run: winningMovesThePlan,
   },
   {
+    name: "dashboard: a loss reason's count opens exactly the lost deals behind it",
+    run: lossReasonOpensItsDeals,
+  },
+  {
     name: 'dashboard: the head sees every widget, on a phone too, with no serious axe violation',
     run: headSeesEveryWidget,
     viewport: { width: 390, height: 844 },
@@ -154,6 +158,51 @@ async function winningMovesThePlan(page) {
   } finally {
     if (basis !== 'won_deals') await setBasis(basis);
   }
+}
+
+const isoDay = (d) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/**
+ * The demo head of sales opens the dashboard over the last 365 days, clicks the count of the
+ * loss reasons widget's first reason and lands on the deals list of that reason (a chip names
+ * it), lost, in the funnel and created on the period's days; the list's totals count exactly
+ * the number clicked.
+ */
+async function lossReasonOpensItsDeals(page) {
+  const today = new Date();
+  const from = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 364);
+  await signInAs(page, HEAD_EMAIL, HEAD_PASSWORD);
+  await page.goto(`${BASE_URL}/dashboard?period=custom&from=${isoDay(from)}&to=${isoDay(today)}`);
+  const widget = page.getByTestId('loss-widget');
+  const link = widget.getByRole('table').getByRole('link').first();
+  await link.waitFor();
+  const count = figure(await link.innerText());
+  const reason = (
+    await link.locator('xpath=ancestor::tr').locator('td').first().innerText()
+  ).trim();
+
+  const totals = responseTo(page, 'GET', '/api/v1/deals/totals');
+  await link.click();
+  await page.waitForURL((url) => url.pathname === '/deals' && url.searchParams.has('loss_reason'));
+  const answer = await totals;
+  check(answer.ok(), `the deals' totals answered ${answer.status()}`);
+  const asked = new URL(answer.url()).searchParams;
+  check(
+    asked.getAll('loss_reason_id').length === 1 &&
+      asked.getAll('status').join() === 'lost' &&
+      asked.get('created_on_from') === isoDay(from) &&
+      asked.get('created_on_to') === isoDay(today),
+    `the list was asked for ${asked.toString()}`,
+  );
+  const body = await answer.json();
+  const listed = body.currencies.reduce((sum, c) => sum + c.count, 0);
+  check(
+    body.exact && listed === count,
+    `the list counts ${listed} deals behind the figure ${count}`,
+  );
+  await page.getByTestId('deal-filter-chips').getByText(`Причина проигрыша: ${reason}`).waitFor();
+  await screenshot(page, 'dashboard-loss-reason-deals');
 }
 
 /**

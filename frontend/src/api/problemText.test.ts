@@ -36,6 +36,24 @@ describe('problemText', () => {
     );
   });
 
+  it('tells the closed-month conflicts apart and names the month in the reader’s words', async () => {
+    const closedMonth = (type: string) =>
+      new ApiError(409, { ...problem(409, type), period: '2026-11-01' });
+    expect(problemText(closedMonth('period-already-closed'), i18n.t)).toBe(
+      'Месяц «ноябрь 2026 г.» уже закрыт: сохранённые значения больше не меняются.',
+    );
+    expect(problemText(closedMonth('period-not-over'), i18n.t)).toBe(
+      'Месяц «ноябрь 2026 г.» ещё не закончился: закрыть его можно с первого дня следующего месяца.',
+    );
+    expect(problemText(closedMonth('period-closed'), i18n.t)).toBe(
+      'Месяц «ноябрь 2026 г.» закрыт: то, что к нему относится, больше не меняется.',
+    );
+    await i18n.changeLanguage('en');
+    expect(problemText(closedMonth('period-closed'), i18n.t)).toBe(
+      'The month November 2026 is closed: what falls in it no longer changes.',
+    );
+  });
+
   it('says the server was not reached, or gives the status of an unknown answer', () => {
     expect(problemText(new ApiError(0, null), i18n.t)).toBe(i18n.t('errors.network'));
     expect(problemText(new ApiError(418, null), i18n.t)).toBe(

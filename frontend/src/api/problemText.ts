@@ -1,10 +1,15 @@
 import type { TFunction } from 'i18next';
+import { i18n } from '../i18n';
 import { ApiError } from './problem';
 
 const SLUGS = [
   'unauthorized',
   'not-found',
   'conflict',
+  // 409s about a closed month: closing it again, closing it early, changing what falls in it.
+  'period-already-closed',
+  'period-not-over',
+  'period-closed',
   'forbidden',
   'precondition-failed',
   'invalid-input',
@@ -52,8 +57,18 @@ export function problemText(
     .map((path) => path.join('.'))
     .filter(Boolean)
     .map((field) => label(field) ?? field);
-  const text = t(`apiProblem.${slug}`);
+  const text = t(`apiProblem.${slug}`, { period: periodLabel(error.problem?.period) });
   return fields.length > 0
     ? `${text} ${t('apiProblem.fields', { fields: [...new Set(fields)].join(', ') })}`
     : text;
+}
+
+/** The month a period-* problem names (its first day), as the reader says it: "November 2026". */
+function periodLabel(period: string | null | undefined): string | undefined {
+  if (!period) return undefined;
+  return new Intl.DateTimeFormat(i18n.language, {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${period}T00:00:00Z`));
 }

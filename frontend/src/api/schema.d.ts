@@ -181,13 +181,14 @@ export interface paths {
          *     out. Ask once per filter, not per page.
          *
          *     `exact` says whether the figures are exact. They always are when the filters are among
-         *     funnel_id, stage_id, status and responsible_id: they come from counters that every change
-         *     of a deal keeps exact in its own transaction. With any other filter (source, amount, dates,
-         *     stale, search, custom fields, client) they are counted deal by deal, exactly, when that is
-         *     cheap: the database's planner expects at most 10,000 deals, found without reading many
-         *     more, and counting finds at most 10,000. Otherwise they are an estimate (`exact: false`):
-         *     the exact totals of the funnel, stage, status and responsible part, scaled by the share of
-         *     a random sample of those deals that the other filters keep.
+         *     funnel_id, stage_id, status, responsible_id and department_id: they come from counters
+         *     that every change of a deal keeps exact in its own transaction. With any other filter
+         *     (reached stage, source, amount, dates, loss reasons, stale, search, custom fields, client)
+         *     they are counted deal by deal, exactly, when that is cheap: the database's planner expects
+         *     at most 10,000 deals, found without reading many more, and counting finds at most 10,000.
+         *     Otherwise they are an estimate (`exact: false`): the exact totals of the funnel, stage,
+         *     status, responsible and department part, scaled by the share of a random sample of those
+         *     deals that the other filters keep.
          */
         get: operations["deal_totals"];
         put?: never;
@@ -1270,7 +1271,7 @@ export interface paths {
         /**
          * Create Plan
          * @description Set a plan for a user or a department one sees (kpi:manage); one per subject, metric
-         *     and period (422 on period_start otherwise).
+         *     and period (422 on period_start otherwise); not in closed months (409 period-closed).
          */
         post: operations["create_plan"];
         delete?: never;
@@ -1290,13 +1291,17 @@ export interface paths {
         get: operations["get_plan"];
         put?: never;
         post?: never;
-        /** Delete Plan */
+        /**
+         * Delete Plan
+         * @description Remove a plan (kpi:manage), unless its months are closed (409 period-closed).
+         */
         delete: operations["delete_plan"];
         options?: never;
         head?: never;
         /**
          * Update Plan
-         * @description Change a plan's target (kpi:manage).
+         * @description Change a plan's target (kpi:manage); a plan of closed months no longer changes (409
+         *     period-closed).
          */
         patch: operations["update_plan"];
         trace?: never;
@@ -1419,7 +1424,7 @@ export interface paths {
         };
         /**
          * List Client Karma Entries
-         * @description The client's karma entries, newest first.
+         * @description The client's karma entries, newest first; a manual adjustment names its author.
          */
         get: operations["list_client_karma_entries"];
         put?: never;
@@ -1442,7 +1447,8 @@ export interface paths {
         /**
          * Adjust Client Karma
          * @description Add points to (or take them from) the client's karma by hand, with a reason
-         *     (karma:manage).
+         *     (karma:manage). The entry records the caller as its author and the time; neither is taken
+         *     from the body.
          */
         post: operations["adjust_client_karma"];
         delete?: never;
@@ -1593,7 +1599,8 @@ export interface paths {
         /**
          * Close Karma Period
          * @description Close a month that is over (karma:manage): every active employee's karma and bonus are
-         *     stored as they are now and never change again (409 when closed already or not over).
+         *     stored as they are now and never change again, nor do the month's plans and marketing
+         *     costs (409 period-already-closed, or period-not-over before the month ends).
          */
         post: operations["close_karma_period"];
         delete?: never;
@@ -1825,7 +1832,8 @@ export interface paths {
         /**
          * Create Marketing Cost
          * @description What a source (or one of its campaigns) cost in a month (marketing:manage); one per
-         *     month, source and campaign (409 otherwise: change that one).
+         *     month, source and campaign (409 conflict otherwise: change that one); not in a closed
+         *     month (409 period-closed).
          */
         post: operations["create_marketing_cost"];
         delete?: never;
@@ -1844,13 +1852,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete Marketing Cost */
+        /**
+         * Delete Marketing Cost
+         * @description Remove a cost (marketing:manage), unless its month is closed (409 period-closed).
+         */
         delete: operations["delete_marketing_cost"];
         options?: never;
         head?: never;
         /**
          * Update Marketing Cost
-         * @description A new amount or comment (marketing:manage).
+         * @description A new amount or comment (marketing:manage), unless the month is closed (409
+         *     period-closed).
          */
         patch: operations["update_marketing_cost"];
         trace?: never;
@@ -6116,7 +6128,7 @@ export interface components {
             cycle_average_days: number | string | null;
             /**
              * Cycle Median Days
-             * @description Their median, days
+             * @description Their median, days, estimated from a histogram of the durations (log-scale bins), within 4.4% of the exact median (or half a second below one second)
              */
             cycle_median_days: number | string | null;
         };
@@ -6500,8 +6512,21 @@ export interface components {
              * Format: date-time
              */
             occurred_at: string;
-            /** Created By */
+            /**
+             * Created By
+             * @description Who made a manual adjustment (the caller, never taken from the request)
+             */
             created_by: string | null;
+            /**
+             * Created By Name
+             * @description Their full name
+             */
+            created_by_name: string | null;
+            /**
+             * Created At
+             * @description When the entry was written
+             */
+            created_at: string | null;
         };
         /** KarmaFlagIn */
         KarmaFlagIn: {
@@ -7460,7 +7485,10 @@ export interface components {
          * @description RFC 9457 problem details.
          */
         Problem: {
-            /** Type */
+            /**
+             * Type
+             * @description https://crm.example/problems/<kind>. Besides the kind each status implies (not-found, conflict, forbidden, invalid-input...), a 409 may be: period-already-closed (closing a month that is closed already), period-not-over (closing a month before it ends), period-closed (a change to a plan or marketing cost whose months are all closed); `period` names the period's first day
+             */
             type: string;
             /** Title */
             title: string;
@@ -7472,6 +7500,11 @@ export interface components {
             instance?: string | null;
             /** Errors */
             errors?: components["schemas"]["FieldError"][] | null;
+            /**
+             * Period
+             * @description The first day of the period a period-* problem is about
+             */
+            period?: string | null;
         };
         /** ProductDemandRead */
         ProductDemandRead: {
@@ -8229,7 +8262,7 @@ export interface components {
             average_hours: number | string | null;
             /**
              * Median Hours
-             * @description Median (percentile_cont 0.5) of the same stays, hours
+             * @description Median (percentile_cont 0.5) of the same stays, hours, estimated from a histogram of the durations (log-scale bins), within 4.4% of the exact median (or half a second below one second)
              */
             median_hours: number | string | null;
             /**
@@ -10033,9 +10066,13 @@ export interface operations {
                 funnel_id?: string | null;
                 /** @description Any of these stages */
                 stage_id?: string[] | null;
+                /** @description Entered this stage at any time (moved into it, created in it or in it now), as the funnel analytics count a stage reached */
+                reached_stage_id?: string | null;
                 /** @description Any of these */
                 status?: components["schemas"]["DealStatus"][] | null;
                 responsible_id?: string[] | null;
+                /** @description The responsible is in this department or one below it (among the deals the caller sees) */
+                department_id?: string | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
                 /** @description The client carries any of these tags */
@@ -10045,6 +10082,16 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Exclusive */
                 created_to?: string | null;
+                /** @description Created on this day or later (the organisation's days) */
+                created_on_from?: string | null;
+                /** @description Created on this day or earlier (the organisation's days) */
+                created_on_to?: string | null;
+                /** @description Won or lost on this day or later (the organisation's days) */
+                closed_from?: string | null;
+                /** @description Won or lost on this day or earlier (the organisation's days) */
+                closed_to?: string | null;
+                /** @description Lost for any of these reasons */
+                loss_reason_id?: string[] | null;
                 expected_close_from?: string | null;
                 /** @description Inclusive */
                 expected_close_to?: string | null;
@@ -10162,9 +10209,13 @@ export interface operations {
                 funnel_id?: string | null;
                 /** @description Any of these stages */
                 stage_id?: string[] | null;
+                /** @description Entered this stage at any time (moved into it, created in it or in it now), as the funnel analytics count a stage reached */
+                reached_stage_id?: string | null;
                 /** @description Any of these */
                 status?: components["schemas"]["DealStatus"][] | null;
                 responsible_id?: string[] | null;
+                /** @description The responsible is in this department or one below it (among the deals the caller sees) */
+                department_id?: string | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
                 /** @description The client carries any of these tags */
@@ -10174,6 +10225,16 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Exclusive */
                 created_to?: string | null;
+                /** @description Created on this day or later (the organisation's days) */
+                created_on_from?: string | null;
+                /** @description Created on this day or earlier (the organisation's days) */
+                created_on_to?: string | null;
+                /** @description Won or lost on this day or later (the organisation's days) */
+                closed_from?: string | null;
+                /** @description Won or lost on this day or earlier (the organisation's days) */
+                closed_to?: string | null;
+                /** @description Lost for any of these reasons */
+                loss_reason_id?: string[] | null;
                 expected_close_from?: string | null;
                 /** @description Inclusive */
                 expected_close_to?: string | null;
@@ -10243,9 +10304,13 @@ export interface operations {
                 funnel_id?: string | null;
                 /** @description Any of these stages */
                 stage_id?: string[] | null;
+                /** @description Entered this stage at any time (moved into it, created in it or in it now), as the funnel analytics count a stage reached */
+                reached_stage_id?: string | null;
                 /** @description Any of these */
                 status?: components["schemas"]["DealStatus"][] | null;
                 responsible_id?: string[] | null;
+                /** @description The responsible is in this department or one below it (among the deals the caller sees) */
+                department_id?: string | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
                 /** @description The client carries any of these tags */
@@ -10255,6 +10320,16 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Exclusive */
                 created_to?: string | null;
+                /** @description Created on this day or later (the organisation's days) */
+                created_on_from?: string | null;
+                /** @description Created on this day or earlier (the organisation's days) */
+                created_on_to?: string | null;
+                /** @description Won or lost on this day or later (the organisation's days) */
+                closed_from?: string | null;
+                /** @description Won or lost on this day or earlier (the organisation's days) */
+                closed_to?: string | null;
+                /** @description Lost for any of these reasons */
+                loss_reason_id?: string[] | null;
                 expected_close_from?: string | null;
                 /** @description Inclusive */
                 expected_close_to?: string | null;
@@ -11571,9 +11646,13 @@ export interface operations {
                 per_stage?: number;
                 /** @description Any of these stages */
                 stage_id?: string[] | null;
+                /** @description Entered this stage at any time (moved into it, created in it or in it now), as the funnel analytics count a stage reached */
+                reached_stage_id?: string | null;
                 /** @description Any of these */
                 status?: components["schemas"]["DealStatus"][] | null;
                 responsible_id?: string[] | null;
+                /** @description The responsible is in this department or one below it (among the deals the caller sees) */
+                department_id?: string | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
                 /** @description The client carries any of these tags */
@@ -11583,6 +11662,16 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Exclusive */
                 created_to?: string | null;
+                /** @description Created on this day or later (the organisation's days) */
+                created_on_from?: string | null;
+                /** @description Created on this day or earlier (the organisation's days) */
+                created_on_to?: string | null;
+                /** @description Won or lost on this day or later (the organisation's days) */
+                closed_from?: string | null;
+                /** @description Won or lost on this day or earlier (the organisation's days) */
+                closed_to?: string | null;
+                /** @description Lost for any of these reasons */
+                loss_reason_id?: string[] | null;
                 expected_close_from?: string | null;
                 /** @description Inclusive */
                 expected_close_to?: string | null;
@@ -11661,9 +11750,13 @@ export interface operations {
                 limit?: number;
                 /** @description Any of these stages */
                 stage_id?: string[] | null;
+                /** @description Entered this stage at any time (moved into it, created in it or in it now), as the funnel analytics count a stage reached */
+                reached_stage_id?: string | null;
                 /** @description Any of these */
                 status?: components["schemas"]["DealStatus"][] | null;
                 responsible_id?: string[] | null;
+                /** @description The responsible is in this department or one below it (among the deals the caller sees) */
+                department_id?: string | null;
                 client_id?: string | null;
                 source_channel?: string[] | null;
                 /** @description The client carries any of these tags */
@@ -11673,6 +11766,16 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Exclusive */
                 created_to?: string | null;
+                /** @description Created on this day or later (the organisation's days) */
+                created_on_from?: string | null;
+                /** @description Created on this day or earlier (the organisation's days) */
+                created_on_to?: string | null;
+                /** @description Won or lost on this day or later (the organisation's days) */
+                closed_from?: string | null;
+                /** @description Won or lost on this day or earlier (the organisation's days) */
+                closed_to?: string | null;
+                /** @description Lost for any of these reasons */
+                loss_reason_id?: string[] | null;
                 expected_close_from?: string | null;
                 /** @description Inclusive */
                 expected_close_to?: string | null;
@@ -15409,6 +15512,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input */
             422: {
                 headers: {
@@ -15523,6 +15636,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Precondition failed */
             412: {
                 headers: {
@@ -15593,6 +15716,16 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16714,7 +16847,7 @@ export interface operations {
             query: {
                 /** @description The period's first day */
                 from: string;
-                /** @description The period's last day; at most 366 days */
+                /** @description The period's last day, inclusive; at most 366 days after from */
                 to: string;
                 /** @description One employee */
                 user_id?: string | null;
@@ -16783,12 +16916,13 @@ export interface operations {
             query: {
                 /** @description The period's first day */
                 from: string;
-                /** @description The period's last day; at most 366 days */
+                /** @description The period's last day, inclusive; at most 366 days after from */
                 to: string;
+                /** @description Deals of this funnel; all when absent */
                 funnel_id?: string | null;
                 /** @description Deals of this user */
                 responsible_id?: string | null;
-                /** @description Deals of this department and below it */
+                /** @description Deals of the users of this department and its sub-departments */
                 department_id?: string | null;
                 /** @description The deals' source channel */
                 source?: string | null;
@@ -17488,6 +17622,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Precondition failed */
             412: {
                 headers: {
@@ -17558,6 +17702,16 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -109,7 +109,7 @@ describe('FunnelAnalyticsPage', () => {
   it('shows the stages, totals and loss reasons of the period in the URL', async () => {
     setTokens({ access: 'access-1' });
     const asked = api();
-    renderApp('/analytics/funnel?from=2026-11-01&to=2026-11-30');
+    const { user } = renderApp('/analytics/funnel?from=2026-11-01&to=2026-11-30');
 
     const stages = await screen.findByRole('table', { name: 'Этапы' }, { timeout: 5000 });
     const first = within(stages).getByRole('row', { name: /Квалификация/ });
@@ -117,13 +117,21 @@ describe('FunnelAnalyticsPage', () => {
       within(first)
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
-    ).toEqual(['Квалификация', '7', '85,7 %', '100,0 %', '39,7 ч', '10,0 ч', '0']);
+    ).toEqual(['Квалификация', '7', '85,7 %', '100,0 %', '39,7 ч', '≈\u00a010,0 ч', '0']);
     const last = within(stages).getByRole('row', { name: /Договор/ });
     expect(
       within(last)
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
-    ).toEqual(['Договор', '6', '—', '85,7 %', '12,0 ч', '8,0 ч', '1']);
+    ).toEqual(['Договор', '6', '—', '85,7 %', '12,0 ч', '≈\u00a08,0 ч', '1']);
+    // Medians are read from the rollup's histograms: estimates, and the page says how close.
+    expect(screen.getByText(/Медианы \(≈\) оценочные, с точностью до 4,4\s%/)).toBeInTheDocument();
+    await user.hover(within(first).getByText('≈ 10,0 ч'));
+    expect(
+      await screen.findByText(
+        'Оценка по гистограмме длительностей: не дальше 4,4 % от точной медианы',
+      ),
+    ).toBeInTheDocument();
 
     const totals = screen.getByTestId('analytics-totals');
     expect(within(totals).getByRole('group', { name: 'Доля выигранных' })).toHaveTextContent(
@@ -133,7 +141,7 @@ describe('FunnelAnalyticsPage', () => {
       within(totals).getByRole('group', { name: 'Средняя выигранная сделка' }).textContent,
     ).toContain(`${formatMoney('3000.00', 'RUB', 'ru')} · ${formatMoney('500.00', 'USD', 'ru')}`);
     expect(within(totals).getByRole('group', { name: 'Длительность цикла' })).toHaveTextContent(
-      '3,0 дн.медиана 2,1 дн.',
+      '3,0 дн.медиана ≈ 2,1 дн.',
     );
     expect(within(totals).getByRole('group', { name: 'Сделок за период' })).toHaveTextContent(
       'выиграно 3, проиграно 3, в работе 1',
@@ -147,6 +155,21 @@ describe('FunnelAnalyticsPage', () => {
       `Дорого2${formatMoney('400.00', 'EUR', 'ru')} · ${formatMoney('3000.00', 'RUB', 'ru')}`,
     );
     expect(within(losses).getByRole('row', { name: /Без причины/ })).toBeInTheDocument();
+    // A count opens the deals behind it: the period's cohort that reached the stage, lost for
+    // that reason, or stale in that stage now.
+    const cohort = `funnel=${salesFunnel.id}&created_from=2026-11-01&created_to=2026-11-30`;
+    expect(within(losses).getByRole('link', { name: '2' })).toHaveAttribute(
+      'href',
+      `/deals?view=list&${cohort}&status=lost&loss_reason=r-1`,
+    );
+    expect(within(first).getByRole('link', { name: '7' })).toHaveAttribute(
+      'href',
+      `/deals?view=list&${cohort}&reached_stage=${STAGE_QUALIFY}`,
+    );
+    expect(within(last).getByRole('link', { name: '1' })).toHaveAttribute(
+      'href',
+      `/deals?view=list&${cohort}&stage=${STAGE_CONTRACT}&stale=true`,
+    );
 
     expect(asked[0]?.get('from')).toBe('2026-11-01');
     expect(asked[0]?.get('to')).toBe('2026-11-30');

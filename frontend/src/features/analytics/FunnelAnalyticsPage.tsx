@@ -1,14 +1,28 @@
-import { Loader, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Loader,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api/problem';
 import { formatMoney } from '../deals/money';
+import { cohortDealsLink, type Cohort } from '../dashboard/links';
 import { useFunnels } from '../deals/queries';
 import { LoadError } from '../shell/LoadError';
 import type * as Charts from './AnalyticsCharts';
 import { AnalyticsTabs } from './AnalyticsTabs';
+import { EstimatedMedian } from './EstimatedMedian';
 import { useAnalyticsFilters } from './filterParams';
 import { AnalyticsFilterBar } from './filters';
+import { useMedianPrecision } from './medianPrecision';
 import { useFunnelAnalytics, type FunnelAnalytics } from './queries';
 
 // ECharts comes with the charts only, after the figures are on screen: one chunk, asked once.
@@ -56,15 +70,25 @@ export function FunnelAnalyticsPage() {
           retrying={analytics.isFetching}
         />
       )}
-      {data && <Figures data={data} language={language} />}
+      {data && <Figures data={data} cohort={params} language={language} />}
     </Stack>
   );
 }
 
 type Figure = string | number | null;
 
-function Figures({ data, language }: { data: FunnelAnalytics; language: string }) {
+/** The figures; a count opens the deals behind it (the cohort narrowed to what it counts). */
+function Figures({
+  data,
+  cohort,
+  language,
+}: {
+  data: FunnelAnalytics;
+  cohort: Cohort;
+  language: string;
+}) {
   const { t } = useTranslation();
+  const precision = useMedianPrecision();
   const count = new Intl.NumberFormat(language);
   const tenth = new Intl.NumberFormat(language, {
     minimumFractionDigits: 1,
@@ -105,7 +129,10 @@ function Figures({ data, language }: { data: FunnelAnalytics; language: string }
           {totals.average_won.length > 1 && t('analytics.perCurrency')}
         </Card>
         <Card label={t('analytics.cycle')} value={days(totals.cycle_average_days)}>
-          {t('analytics.median', { value: days(totals.cycle_median_days) })}
+          {t('analytics.median')}{' '}
+          <EstimatedMedian value={totals.cycle_median_days}>
+            {days(totals.cycle_median_days)}
+          </EstimatedMedian>
         </Card>
       </SimpleGrid>
       {totals.deals === 0 ? (
@@ -147,19 +174,46 @@ function Figures({ data, language }: { data: FunnelAnalytics; language: string }
             {data.stages.map((stage) => (
               <Table.Tr key={stage.stage_id}>
                 <Table.Td>{stage.name}</Table.Td>
-                <Table.Td ta="right">{count.format(stage.reached)}</Table.Td>
+                <Table.Td ta="right">
+                  <Anchor
+                    component={Link}
+                    to={cohortDealsLink(cohort, data.funnel_id, { reached_stage: stage.stage_id })}
+                    size="sm"
+                  >
+                    {count.format(stage.reached)}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td ta="right">{percent(stage.conversion_to_next)}</Table.Td>
                 <Table.Td ta="right">{percent(stage.conversion_from_first)}</Table.Td>
                 <Table.Td ta="right">{hours(stage.average_hours)}</Table.Td>
-                <Table.Td ta="right">{hours(stage.median_hours)}</Table.Td>
-                <Table.Td ta="right">{count.format(stage.stale)}</Table.Td>
+                <Table.Td ta="right">
+                  <EstimatedMedian value={stage.median_hours}>
+                    {hours(stage.median_hours)}
+                  </EstimatedMedian>
+                </Table.Td>
+                <Table.Td ta="right">
+                  {stage.stale > 0 ? (
+                    <Anchor
+                      component={Link}
+                      to={cohortDealsLink(cohort, data.funnel_id, {
+                        stage: stage.stage_id,
+                        stale: 'true',
+                      })}
+                      size="sm"
+                    >
+                      {count.format(stage.stale)}
+                    </Anchor>
+                  ) : (
+                    count.format(stage.stale)
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
       <Text size="xs" c="dimmed">
-        {t('analytics.timeHint')}
+        {t('analytics.timeHint')} {t('analytics.medianHint', { precision })}
       </Text>
       <Title order={3} size="h4">
         {t('analytics.lossTitle')}
@@ -187,7 +241,22 @@ function Figures({ data, language }: { data: FunnelAnalytics; language: string }
               {data.loss_reasons.map((r) => (
                 <Table.Tr key={r.reason_id ?? 'none'}>
                   <Table.Td>{reasonName(r.name)}</Table.Td>
-                  <Table.Td ta="right">{count.format(r.count)}</Table.Td>
+                  <Table.Td ta="right">
+                    {r.reason_id ? (
+                      <Anchor
+                        component={Link}
+                        to={cohortDealsLink(cohort, data.funnel_id, {
+                          status: 'lost',
+                          loss_reason: r.reason_id,
+                        })}
+                        size="sm"
+                      >
+                        {count.format(r.count)}
+                      </Anchor>
+                    ) : (
+                      count.format(r.count)
+                    )}
+                  </Table.Td>
                   <Table.Td ta="right">
                     {r.amounts.map((a) => formatMoney(a.amount, a.currency, language)).join(' · ')}
                   </Table.Td>

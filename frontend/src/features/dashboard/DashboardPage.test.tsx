@@ -7,7 +7,7 @@ import { formatMoney } from '../deals/money';
 import { salesFunnel, STAGE_CONTRACT, STAGE_QUALIFY } from '../deals/fixtures';
 import { periodStart } from '../kpi/period';
 import { visibleNavItems } from '../shell/navigation';
-import { planPeriod, presetDays } from './filters';
+import { periodDays, planPeriod, presetDays } from './filters';
 import type {
   AbcReport,
   Effectiveness,
@@ -275,6 +275,12 @@ describe('DashboardPage', () => {
     setTokens({ access: 'access-1' });
     const { asked } = api(head);
     renderApp('/dashboard');
+    // The links carry the dashboard's period: the funnel's cohort was created on its days,
+    // a plan's fact was won on the plan period's.
+    const days = presetDays('month');
+    const cohort = `created_from=${days.from}&created_to=${days.to}`;
+    const planDays = periodDays(planPeriod(days));
+    const won = `status=won&closed_from=${planDays.from}&closed_to=${planDays.to}`;
 
     const plan = within(await screen.findByTestId('plan-widget', {}, { timeout: 8000 }));
     const row = await plan.findByTestId(`plan-row-${SELLER}`);
@@ -284,7 +290,7 @@ describe('DashboardPage', () => {
     expect(within(row).getByTestId('plan-percent')).toHaveTextContent('50,0 %');
     expect(within(row).getByRole('link', { name: 'Алексей Сидоров' })).toHaveAttribute(
       'href',
-      `/deals?view=list&responsible=${SELLER}`,
+      `/deals?view=list&${won}&responsible=${SELLER}`,
     );
     expect(
       within(plan.getByTestId(`plan-row-${OTHER}`)).getByTestId('plan-percent'),
@@ -303,10 +309,10 @@ describe('DashboardPage', () => {
       within(stage)
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
-    ).toEqual(['Квалификация', '7', '85,7 %', '39,7 ч', '10,0 ч']);
+    ).toEqual(['Квалификация', '7', '85,7 %', '39,7 ч', '≈\u00a010,0 ч']);
     expect(within(stage).getByRole('link', { name: '7' })).toHaveAttribute(
       'href',
-      `/deals?view=list&funnel=${salesFunnel.id}&stage=${STAGE_QUALIFY}`,
+      `/deals?view=list&funnel=${salesFunnel.id}&${cohort}&reached_stage=${STAGE_QUALIFY}`,
     );
 
     const losses = within(await widget('Причины отказа'));
@@ -314,8 +320,10 @@ describe('DashboardPage', () => {
     expect(losses.getByRole('row', { name: /Без причины/ })).toHaveTextContent('1');
     expect(losses.getByRole('link', { name: '2' })).toHaveAttribute(
       'href',
-      `/deals?view=list&funnel=${salesFunnel.id}&status=lost`,
+      `/deals?view=list&funnel=${salesFunnel.id}&${cohort}&status=lost&loss_reason=r-1`,
     );
+    // Deals lost without a reason have no filter to open them by.
+    expect(losses.queryByRole('link', { name: '1' })).toBeNull();
 
     const sources = within(await widget('Источники и окупаемость'));
     const yandex = sources.getByRole('row', { name: /yandex/ });
@@ -395,10 +403,25 @@ describe('DashboardPage', () => {
     expect(asked.funnel?.[0]?.get('department_id')).toBe(DEPARTMENT);
     expect(asked['work-time']?.[0]?.get('department_id')).toBe(DEPARTMENT);
 
+    // The lists behind the figures keep the department.
+    expect(
+      within(screen.getByTestId(`plan-department-${DEPARTMENT}`)).getByRole('link'),
+    ).toHaveAttribute('href', expect.stringContaining(`&department=${DEPARTMENT}`));
+
     await user.type(screen.getByLabelText('Источник'), 'site');
     await waitFor(() => expect(asked.funnel?.at(-1)?.get('source')).toBe('site'), {
       timeout: 3000,
     });
+    const days = presetDays('month');
+    const losses = within(await widget('Причины отказа'));
+    await waitFor(() =>
+      expect(losses.getByRole('link', { name: '2' })).toHaveAttribute(
+        'href',
+        `/deals?view=list&funnel=${salesFunnel.id}&created_from=${days.from}` +
+          `&created_to=${days.to}&department=${DEPARTMENT}&source=site&status=lost` +
+          '&loss_reason=r-1',
+      ),
+    );
   }, 30_000);
 
   it('shows a seller no sources widget and no department filter', async () => {

@@ -1,28 +1,22 @@
 import {
   Anchor,
   Badge,
-  Group,
   Loader,
   Paper,
   SegmentedControl,
   SimpleGrid,
-  Stack,
   Table,
   Text,
-  Title,
 } from '@mantine/core';
-import type { UseQueryResult } from '@tanstack/react-query';
-import { lazy, Suspense, useId, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import type { ApiError } from '../../api/problem';
-import { errorMessage } from '../../api/problem';
+import { EstimatedMedian } from '../analytics/EstimatedMedian';
 import { formatMoney } from '../deals/money';
 import { periodLabel, type PeriodValue } from '../kpi/period';
-import { LoadError } from '../shell/LoadError';
 import type * as Charts from './DashboardCharts';
 import type { DashboardFilters } from './filters';
-import { analyticsLink, dealsLink } from './links';
+import { analyticsLink, cohortDealsLink, dealsLink, wonDealsLink } from './links';
 import {
   SLEEPING_SHOWN,
   useDashboardAbc,
@@ -36,6 +30,7 @@ import {
   type SubjectFulfilment,
   type WorkTime,
 } from './queries';
+import { WidgetCard } from './WidgetCard';
 
 // ECharts comes with the charts only, after the figures are on screen: one chunk, asked once.
 let charts: Promise<typeof Charts> | undefined;
@@ -45,7 +40,6 @@ const ConversionChart = lazy(async () => ({ default: (await loadCharts()).Conver
 const LossReasonsPie = lazy(async () => ({ default: (await loadCharts()).LossReasonsPie }));
 const WorkTimeHeatmap = lazy(async () => ({ default: (await loadCharts()).WorkTimeHeatmap }));
 
-type Filter = 'period' | 'funnel' | 'department' | 'source';
 type Figure = string | number | null;
 
 /** How figures read in the reader's language. */
@@ -67,88 +61,6 @@ function useFormat() {
     money: (value: Figure, currency: string) =>
       value === null ? '—' : formatMoney(value, currency, language),
   };
-}
-
-/**
- * One widget: its title, which of the dashboard's filters it follows, a link to the page with
- * the whole report, and its own loading and error state, so one failing widget leaves the
- * others drawn.
- */
-function WidgetCard({
-  title,
-  testId,
-  applies,
-  more,
-  query,
-  action,
-  children,
-}: {
-  title: string;
-  testId: string;
-  applies: readonly Filter[];
-  more?: string;
-  query: Pick<
-    UseQueryResult<unknown, ApiError>,
-    'isPending' | 'isError' | 'error' | 'isFetching'
-  > & {
-    refetch: () => unknown;
-  };
-  action?: ReactNode;
-  children: () => ReactNode;
-}) {
-  const { t } = useTranslation();
-  const heading = useId();
-  return (
-    <Paper
-      component="section"
-      aria-labelledby={heading}
-      withBorder
-      p="md"
-      h="100%"
-      data-testid={testId}
-    >
-      <Stack gap="xs">
-        <Group justify="space-between" align="flex-start">
-          <Stack gap={0}>
-            <Title order={3} size="h4" id={heading}>
-              {title}
-            </Title>
-            <Text size="xs" c="dimmed">
-              {applies.length === 0
-                ? t('dashboard.noFilters')
-                : t('dashboard.applies', {
-                    list: applies.map((f) => t(`dashboard.filterNames.${f}`)).join(', '),
-                  })}
-            </Text>
-          </Stack>
-          <Group gap="xs" wrap="nowrap">
-            {action}
-            {more && (
-              <Anchor
-                component={Link}
-                to={more}
-                size="sm"
-                aria-label={t('dashboard.openReport', { title })}
-              >
-                {t('dashboard.open')}
-              </Anchor>
-            )}
-          </Group>
-        </Group>
-        {query.isPending ? (
-          <Loader size="sm" aria-label={t('dashboard.loading')} />
-        ) : query.isError ? (
-          <LoadError
-            message={errorMessage(query.error, t)}
-            retrying={query.isFetching}
-            onRetry={() => void query.refetch()}
-          />
-        ) : (
-          children()
-        )}
-      </Stack>
-    </Paper>
-  );
 }
 
 function ChartSlot({ children }: { children: ReactNode }) {
@@ -181,8 +93,7 @@ export function PlanWidget({
       more="/plans"
       query={query}
     >
-      {() => {
-        const data = query.data!;
+      {(data) => {
         const money = (value: Figure) => f.money(value, data.currency);
         const charted = data.employees
           .filter((row) => {
@@ -222,7 +133,7 @@ export function PlanWidget({
               caption={t('dashboard.plan.employees')}
               rows={data.employees}
               money={money}
-              link={(row) => dealsLink({ responsible: row.id })}
+              link={(row) => wonDealsLink(period, { responsible: row.id })}
               testId={(row) => `plan-row-${row.id}`}
             />
             {data.departments.length > 0 && (
@@ -230,6 +141,7 @@ export function PlanWidget({
                 caption={t('dashboard.plan.departments')}
                 rows={data.departments}
                 money={money}
+                link={(row) => wonDealsLink(period, { department: row.id })}
                 testId={(row) => `plan-department-${row.id}`}
               />
             )}
@@ -333,36 +245,34 @@ export function LeaderboardWidget({
       applies={['period']}
       more="/plans/leaderboard"
       query={query}
+      isEmpty={(data) => data.items.length === 0}
+      emptyText={t('dashboard.leaderboard.empty')}
     >
-      {() =>
-        query.data!.items.length === 0 ? (
-          <Text c="dimmed">{t('dashboard.leaderboard.empty')}</Text>
-        ) : (
-          <Table aria-label={t('dashboard.leaderboard.title')}>
-            <Table.Tbody>
-              {query.data!.items.slice(0, 5).map((entry) => (
-                <Table.Tr key={entry.user_id}>
-                  <Table.Td w={32}>{entry.rank}</Table.Td>
-                  <Table.Td>
-                    {linksTo(entry.user_id) ? (
-                      <Anchor
-                        component={Link}
-                        to={dealsLink({ responsible: entry.user_id })}
-                        size="sm"
-                      >
-                        {entry.name}
-                      </Anchor>
-                    ) : (
-                      entry.name
-                    )}
-                  </Table.Td>
-                  <Table.Td ta="right">{f.percent(entry.percent)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )
-      }
+      {(data) => (
+        <Table aria-label={t('dashboard.leaderboard.title')}>
+          <Table.Tbody>
+            {data.items.slice(0, 5).map((entry) => (
+              <Table.Tr key={entry.user_id}>
+                <Table.Td w={32}>{entry.rank}</Table.Td>
+                <Table.Td>
+                  {linksTo(entry.user_id) ? (
+                    <Anchor
+                      component={Link}
+                      to={wonDealsLink(period, { responsible: entry.user_id })}
+                      size="sm"
+                    >
+                      {entry.name}
+                    </Anchor>
+                  ) : (
+                    entry.name
+                  )}
+                </Table.Td>
+                <Table.Td ta="right">{f.percent(entry.percent)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
     </WidgetCard>
   );
 }
@@ -379,74 +289,74 @@ export function FunnelWidget({ filters }: { filters: DashboardFilters }) {
       applies={['period', 'funnel', 'department', 'source']}
       more={analyticsLink(filters)}
       query={query}
+      isEmpty={(data) => data.totals.deals === 0}
+      emptyText={t('dashboard.funnel.empty')}
     >
-      {() => {
-        const data = query.data!;
-        if (data.totals.deals === 0) return <Text c="dimmed">{t('dashboard.funnel.empty')}</Text>;
-        return (
-          <>
-            <Text size="sm">
-              {t('dashboard.funnel.summary', {
-                funnel: data.funnel_name,
-                deals: f.count(data.totals.deals),
-                winRate: f.percent(data.totals.win_rate),
+      {(data) => (
+        <>
+          <Text size="sm">
+            {t('dashboard.funnel.summary', {
+              funnel: data.funnel_name,
+              deals: f.count(data.totals.deals),
+              winRate: f.percent(data.totals.win_rate),
+            })}
+          </Text>
+          <ChartSlot>
+            <ConversionChart
+              title={t('dashboard.funnel.chart')}
+              steps={data.stages.map((stage, index) => {
+                const previous = index > 0 ? data.stages[index - 1] : undefined;
+                const reached = f.count(stage.reached);
+                return {
+                  name: stage.name,
+                  reached: stage.reached,
+                  label: previous
+                    ? `${reached} (${f.percent(previous.conversion_to_next)})`
+                    : reached,
+                };
               })}
-            </Text>
-            <ChartSlot>
-              <ConversionChart
-                title={t('dashboard.funnel.chart')}
-                steps={data.stages.map((stage, index) => {
-                  const previous = index > 0 ? data.stages[index - 1] : undefined;
-                  const reached = f.count(stage.reached);
-                  return {
-                    name: stage.name,
-                    reached: stage.reached,
-                    label: previous
-                      ? `${reached} (${f.percent(previous.conversion_to_next)})`
-                      : reached,
-                  };
-                })}
-              />
-            </ChartSlot>
-            <Table.ScrollContainer minWidth={420}>
-              <Table striped withTableBorder aria-label={t('dashboard.funnel.stages')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('dashboard.funnel.stage')}</Table.Th>
-                    <Table.Th ta="right">{t('dashboard.funnel.reached')}</Table.Th>
-                    <Table.Th ta="right">{t('dashboard.funnel.conversion')}</Table.Th>
-                    <Table.Th ta="right">{t('dashboard.funnel.average')}</Table.Th>
-                    <Table.Th ta="right">{t('dashboard.funnel.median')}</Table.Th>
+            />
+          </ChartSlot>
+          <Table.ScrollContainer minWidth={420}>
+            <Table striped withTableBorder aria-label={t('dashboard.funnel.stages')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('dashboard.funnel.stage')}</Table.Th>
+                  <Table.Th ta="right">{t('dashboard.funnel.reached')}</Table.Th>
+                  <Table.Th ta="right">{t('dashboard.funnel.conversion')}</Table.Th>
+                  <Table.Th ta="right">{t('dashboard.funnel.average')}</Table.Th>
+                  <Table.Th ta="right">{t('dashboard.funnel.median')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.stages.map((stage) => (
+                  <Table.Tr key={stage.stage_id}>
+                    <Table.Td>{stage.name}</Table.Td>
+                    <Table.Td ta="right">
+                      <Anchor
+                        component={Link}
+                        size="sm"
+                        to={cohortDealsLink(filters, data.funnel_id, {
+                          reached_stage: stage.stage_id,
+                        })}
+                      >
+                        {f.count(stage.reached)}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td ta="right">{f.percent(stage.conversion_to_next)}</Table.Td>
+                    <Table.Td ta="right">{f.hours(stage.average_hours)}</Table.Td>
+                    <Table.Td ta="right">
+                      <EstimatedMedian value={stage.median_hours}>
+                        {f.hours(stage.median_hours)}
+                      </EstimatedMedian>
+                    </Table.Td>
                   </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.stages.map((stage) => (
-                    <Table.Tr key={stage.stage_id}>
-                      <Table.Td>{stage.name}</Table.Td>
-                      <Table.Td ta="right">
-                        <Anchor
-                          component={Link}
-                          size="sm"
-                          to={dealsLink({
-                            funnel: data.funnel_id,
-                            stage: stage.stage_id,
-                            source: filters.source,
-                          })}
-                        >
-                          {f.count(stage.reached)}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td ta="right">{f.percent(stage.conversion_to_next)}</Table.Td>
-                      <Table.Td ta="right">{f.hours(stage.average_hours)}</Table.Td>
-                      <Table.Td ta="right">{f.hours(stage.median_hours)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </>
-        );
-      }}
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </>
+      )}
     </WidgetCard>
   );
 }
@@ -464,14 +374,11 @@ export function LossReasonsWidget({ filters }: { filters: DashboardFilters }) {
       applies={['period', 'funnel', 'department', 'source']}
       more={analyticsLink(filters)}
       query={query}
+      isEmpty={(data) => data.loss_reasons.length === 0}
+      emptyText={t('dashboard.loss.empty')}
     >
-      {() => {
-        const data = query.data!;
-        if (data.loss_reasons.length === 0) {
-          return <Text c="dimmed">{t('dashboard.loss.empty')}</Text>;
-        }
+      {(data) => {
         const name = (reason: string | null) => reason ?? t('dashboard.loss.noReason');
-        const lost = dealsLink({ funnel: data.funnel_id, status: 'lost', source: filters.source });
         return (
           <>
             <ChartSlot>
@@ -486,9 +393,21 @@ export function LossReasonsWidget({ filters }: { filters: DashboardFilters }) {
                   <Table.Tr key={reason.reason_id ?? 'none'}>
                     <Table.Td>{name(reason.name)}</Table.Td>
                     <Table.Td ta="right">
-                      <Anchor component={Link} to={lost} size="sm">
-                        {f.count(reason.count)}
-                      </Anchor>
+                      {reason.reason_id ? (
+                        <Anchor
+                          component={Link}
+                          to={cohortDealsLink(filters, data.funnel_id, {
+                            status: 'lost',
+                            loss_reason: reason.reason_id,
+                          })}
+                          size="sm"
+                        >
+                          {f.count(reason.count)}
+                        </Anchor>
+                      ) : (
+                        // Deals lost without a reason (only imported ones) have no filter.
+                        f.count(reason.count)
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -513,50 +432,46 @@ export function MarketingWidget({ filters }: { filters: DashboardFilters }) {
       applies={['period', 'funnel']}
       more="/marketing"
       query={query}
+      isEmpty={(data) => data.items.length === 0}
+      emptyText={t('dashboard.marketing.empty')}
     >
-      {() => {
-        const data = query.data!;
-        if (data.items.length === 0) {
-          return <Text c="dimmed">{t('dashboard.marketing.empty')}</Text>;
-        }
-        return (
-          <Table.ScrollContainer minWidth={420}>
-            <Table striped withTableBorder aria-label={t('dashboard.marketing.title')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('dashboard.marketing.source')}</Table.Th>
-                  <Table.Th ta="right">{t('dashboard.marketing.cost')}</Table.Th>
-                  <Table.Th ta="right">{t('dashboard.marketing.revenue')}</Table.Th>
-                  <Table.Th ta="right">{t('dashboard.marketing.roi')}</Table.Th>
+      {(data) => (
+        <Table.ScrollContainer minWidth={420}>
+          <Table striped withTableBorder aria-label={t('dashboard.marketing.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('dashboard.marketing.source')}</Table.Th>
+                <Table.Th ta="right">{t('dashboard.marketing.cost')}</Table.Th>
+                <Table.Th ta="right">{t('dashboard.marketing.revenue')}</Table.Th>
+                <Table.Th ta="right">{t('dashboard.marketing.roi')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.items.slice(0, 8).map((row) => (
+                <Table.Tr key={`${row.source ?? ''}\u0000${row.campaign ?? ''}`}>
+                  <Table.Td>
+                    {row.source ? (
+                      <Anchor component={Link} to={dealsLink({ source: row.source })} size="sm">
+                        {row.source}
+                      </Anchor>
+                    ) : (
+                      t('dashboard.marketing.noSource')
+                    )}
+                    {row.campaign && (
+                      <Text size="xs" c="dimmed">
+                        {row.campaign}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">{f.money(row.cost, data.currency)}</Table.Td>
+                  <Table.Td ta="right">{f.money(row.revenue, data.currency)}</Table.Td>
+                  <Table.Td ta="right">{f.percent(row.return_on_spend)}</Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.slice(0, 8).map((row) => (
-                  <Table.Tr key={`${row.source ?? ''}\u0000${row.campaign ?? ''}`}>
-                    <Table.Td>
-                      {row.source ? (
-                        <Anchor component={Link} to={dealsLink({ source: row.source })} size="sm">
-                          {row.source}
-                        </Anchor>
-                      ) : (
-                        t('dashboard.marketing.noSource')
-                      )}
-                      {row.campaign && (
-                        <Text size="xs" c="dimmed">
-                          {row.campaign}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">{f.money(row.cost, data.currency)}</Table.Td>
-                    <Table.Td ta="right">{f.money(row.revenue, data.currency)}</Table.Td>
-                    <Table.Td ta="right">{f.percent(row.return_on_spend)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        );
-      }}
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
     </WidgetCard>
   );
 }
@@ -578,33 +493,31 @@ export function AbcWidget({ filters }: { filters: DashboardFilters }) {
       applies={['period']}
       more={report()}
       query={query}
+      isEmpty={(data) => data.clients === 0}
+      emptyText={t('dashboard.abc.empty')}
     >
-      {() => {
-        const data = query.data!;
-        if (data.clients === 0) return <Text c="dimmed">{t('dashboard.abc.empty')}</Text>;
-        return (
-          <SimpleGrid cols={3} spacing="xs">
-            {data.classes.map((c) => (
-              <Paper
-                key={c.abc_class}
-                withBorder
-                p="xs"
-                role="group"
-                aria-label={t('dashboard.abc.class', { class: c.abc_class })}
-              >
-                <Anchor component={Link} to={report(c.abc_class)} fw={700} size="lg">
-                  {t('dashboard.abc.class', { class: c.abc_class })}
-                </Anchor>
-                <Text size="sm">{t('dashboard.abc.clients', { count: f.count(c.clients) })}</Text>
-                <Text size="sm">{f.money(c.amount, data.currency)}</Text>
-                <Text size="xs" c="dimmed">
-                  {t('dashboard.abc.share', { share: f.percent(c.share) })}
-                </Text>
-              </Paper>
-            ))}
-          </SimpleGrid>
-        );
-      }}
+      {(data) => (
+        <SimpleGrid cols={3} spacing="xs">
+          {data.classes.map((c) => (
+            <Paper
+              key={c.abc_class}
+              withBorder
+              p="xs"
+              role="group"
+              aria-label={t('dashboard.abc.class', { class: c.abc_class })}
+            >
+              <Anchor component={Link} to={report(c.abc_class)} fw={700} size="lg">
+                {t('dashboard.abc.class', { class: c.abc_class })}
+              </Anchor>
+              <Text size="sm">{t('dashboard.abc.clients', { count: f.count(c.clients) })}</Text>
+              <Text size="sm">{f.money(c.amount, data.currency)}</Text>
+              <Text size="xs" c="dimmed">
+                {t('dashboard.abc.share', { share: f.percent(c.share) })}
+              </Text>
+            </Paper>
+          ))}
+        </SimpleGrid>
+      )}
     </WidgetCard>
   );
 }
@@ -622,8 +535,7 @@ export function SleepingWidget() {
       more="/retention/sleeping"
       query={query}
     >
-      {() => {
-        const data = query.data!;
+      {(data) => {
         const count = f.count(data.total);
         return (
           <>
@@ -678,13 +590,12 @@ export function NpsWidget({ filters }: { filters: DashboardFilters }) {
       testId="nps-widget"
       applies={['period']}
       query={query}
+      isEmpty={(data) => !data.total || data.total.answers === 0}
+      emptyText={t('dashboard.nps.empty')}
     >
-      {() => {
-        const data = query.data!;
-        if (!data.total || data.total.answers === 0) {
-          return <Text c="dimmed">{t('dashboard.nps.empty')}</Text>;
-        }
-        return (
+      {(data) =>
+        // isEmpty has ruled out a missing total; `data.total &&` tells the compiler so.
+        data.total && (
           <>
             <Text
               fw={700}
@@ -711,8 +622,8 @@ export function NpsWidget({ filters }: { filters: DashboardFilters }) {
               </Table.Tbody>
             </Table>
           </>
-        );
-      }}
+        )
+      }
     </WidgetCard>
   );
 }
@@ -760,8 +671,7 @@ export function WorkTimeWidget({ filters }: { filters: DashboardFilters }) {
         />
       }
     >
-      {() => {
-        const data = query.data!;
+      {(data) => {
         const top = busiest(data, metric);
         const summary = top
           ? t('dashboard.workTime.peak', {

@@ -49,6 +49,11 @@ export function planPeriod(filters: Pick<DashboardFilters, 'from' | 'to'>): Peri
   return { kind: 'month', start: periodStart('month', first) };
 }
 
+/** A plan period's first and last day, inclusive. */
+export function periodDays(period: PeriodValue): { from: string; to: string } {
+  return { from: period.start, to: dayBefore(shiftPeriod(period.kind, period.start, 1)) };
+}
+
 // The URL's names, short as people would type them; the defaults are left out of the URL.
 const NAMES = {
   preset: 'period',

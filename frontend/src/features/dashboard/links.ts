@@ -1,10 +1,48 @@
-import type { DashboardFilters } from './filters';
+import type { PeriodValue } from '../kpi/period';
+import { periodDays, type DashboardFilters } from './filters';
 
-/** The deals list with these filters, in its URL's names (see deals/dealParams.ts). */
-export function dealsLink(filters: Record<string, string | null | undefined>): string {
+/** Deal list filters in its URL's names (see deals/dealParams.ts); empty values are left out. */
+type DealsQuery = Record<string, string | null | undefined>;
+
+/** The deals list with these filters. */
+export function dealsLink(filters: DealsQuery): string {
   const query = new URLSearchParams({ view: 'list' });
   for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
   return `/deals?${query.toString()}`;
+}
+
+/** A funnel analytics cohort as the dashboard and the analytics screens narrow it. */
+export interface Cohort {
+  /** The period's first and last day, inclusive. */
+  from: string;
+  to: string;
+  departmentId: string | null;
+  source: string | null;
+  responsibleId?: string | null;
+}
+
+/**
+ * The deals behind a funnel figure: the funnel analytics' cohort (the funnel's deals created on
+ * the period's days, of the responsible, department and source asked for), narrowed further by
+ * `narrow` (a status, a loss reason, a stage).
+ */
+export function cohortDealsLink(cohort: Cohort, funnelId: string, narrow: DealsQuery = {}): string {
+  return dealsLink({
+    funnel: funnelId,
+    created_from: cohort.from,
+    created_to: cohort.to,
+    responsible: cohort.responsibleId,
+    department: cohort.departmentId,
+    source: cohort.source,
+    ...narrow,
+  });
+}
+
+/** The deals won on a plan period's days (a plan's fact in deals), narrowed by `narrow` (a
+ * responsible, a department). */
+export function wonDealsLink(period: PeriodValue, narrow: DealsQuery = {}): string {
+  const { from, to } = periodDays(period);
+  return dealsLink({ status: 'won', closed_from: from, closed_to: to, ...narrow });
 }
 
 /** The funnel analytics page over the dashboard's filters, in its URL's names. */

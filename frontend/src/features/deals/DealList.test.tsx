@@ -289,6 +289,72 @@ describe('DealList', { timeout: 30_000 }, () => {
     expect(screen.getByLabelText('Поиск')).toHaveValue('');
   });
 
+  it('sends the filters a dashboard link brings and shows each as a removable chip', async () => {
+    setTokens({ access: 'access-1' });
+    const lists: URLSearchParams[] = [];
+    const sums: URLSearchParams[] = [];
+    const department = '00000000-0000-4000-8000-0000000000d1';
+    const reason = '00000000-0000-4000-8000-0000000000e1';
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/funnels': () => json(200, [salesFunnel]),
+      'GET /api/v1/departments': () =>
+        json(200, [{ id: department, name: 'Отдел продаж', parent_id: null }]),
+      'GET /api/v1/loss-reasons': () => json(200, [{ id: reason, name: 'Дорого' }]),
+      [`GET ${DEALS}`]: (request) => {
+        lists.push(query(request));
+        return json(200, { items: [row(1)], next_cursor: null });
+      },
+      [`GET ${TOTALS}`]: (request) => {
+        sums.push(query(request));
+        return json(200, totals());
+      },
+    });
+    const { user, router } = renderApp(
+      `/deals?view=list&funnel=${salesFunnel.id}&created_from=2026-11-01&created_to=2026-11-30` +
+        `&department=${department}&status=lost&loss_reason=${reason}` +
+        `&reached_stage=${STAGE_CONTRACT}&closed_from=2026-12-01&closed_to=not-a-day`,
+    );
+
+    expect(await screen.findByText('Сделка 1', {}, { timeout: LOAD })).toBeInTheDocument();
+    for (const search of [lists[0]!, sums[0]!]) {
+      expect(search.get('department_id')).toBe(department);
+      expect(search.get('reached_stage_id')).toBe(STAGE_CONTRACT);
+      expect(search.getAll('loss_reason_id')).toEqual([reason]);
+      expect(search.get('created_on_from')).toBe('2026-11-01');
+      expect(search.get('created_on_to')).toBe('2026-11-30');
+      expect(search.get('closed_from')).toBe('2026-12-01');
+      // A mistyped day is left out rather than refused by the server.
+      expect(search.get('closed_to')).toBeNull();
+      expect(search.getAll('status')).toEqual(['lost']);
+    }
+    const chips = within(screen.getByTestId('deal-filter-chips'));
+    expect(await chips.findByText('Отдел: Отдел продаж')).toBeInTheDocument();
+    expect(await chips.findByText('Причина проигрыша: Дорого')).toBeInTheDocument();
+    expect(chips.getByText('Дошли до этапа: Договор')).toBeInTheDocument();
+    const days = new Intl.DateTimeFormat('ru', { dateStyle: 'medium', timeZone: 'UTC' });
+    const day = (value: string) => days.format(new Date(`${value}T00:00:00Z`));
+    expect(
+      chips.getByText(`Созданы ${day('2026-11-01')} – ${day('2026-11-30')}`),
+    ).toBeInTheDocument();
+    expect(chips.getByText(`Закрыты с ${day('2026-12-01')}`)).toBeInTheDocument();
+
+    // Removing a chip asks again without that filter and keeps the others in the URL.
+    await user.click(
+      chips.getByRole('button', { name: 'Убрать фильтр: Причина проигрыша: Дорого' }),
+    );
+    await waitFor(() => expect(lists.at(-1)!.get('loss_reason_id')).toBeNull());
+    expect(lists.at(-1)!.get('department_id')).toBe(department);
+    const url = new URLSearchParams(router.state.location.search);
+    expect(url.get('loss_reason')).toBeNull();
+    expect(url.get('department')).toBe(department);
+
+    // A period's chip removes both its ends.
+    await user.click(chips.getByRole('button', { name: /^Убрать фильтр: Созданы/ }));
+    await waitFor(() => expect(lists.at(-1)!.get('created_on_from')).toBeNull());
+    expect(lists.at(-1)!.get('created_on_to')).toBeNull();
+  });
+
   it('remembers the columns a user chose and exports the filtered list', async () => {
     setTokens({ access: 'access-1' });
     const exported: URLSearchParams[] = [];

@@ -20,6 +20,7 @@ import { seesTeam, useMe } from '../auth/queries';
 import { SavedFilters } from '../savedFilters/SavedFilters';
 import { LoadError } from '../shell/LoadError';
 import { DealBoard } from './DealBoard';
+import { DealFilterChips } from './DealFilterChips';
 import { DealList } from './DealList';
 import { hasFilters, NO_FILTERS, useDealParams } from './dealParams';
 import { DEAL_STATUSES, useFunnels, type DealFilters } from './queries';
@@ -46,6 +47,13 @@ export function DealsPage() {
         tags: params.tags,
         stale: params.stale,
         withoutNextTask: params.withoutNextTask,
+        reachedStageId: params.reachedStageId,
+        departmentId: params.departmentId,
+        lossReasonId: params.lossReasonId,
+        createdFrom: params.createdFrom,
+        createdTo: params.createdTo,
+        closedFrom: params.closedFrom,
+        closedTo: params.closedTo,
         q: params.q,
       }
     : null;
@@ -180,6 +188,7 @@ export function DealsPage() {
           </Button>
         ) : null}
       </Group>
+      <DealFilterChips params={params} stages={stages} onRemove={update} />
       {funnels.isPending ? (
         <Center>
           <Loader />

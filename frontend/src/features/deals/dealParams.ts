@@ -23,6 +23,16 @@ export interface DealParams {
   withoutNextTask: boolean;
   stageId: string | null;
   status: DealStatus | null;
+  /** Deals that entered this stage at any time (a funnel figure's "reached"). */
+  reachedStageId: string | null;
+  /** The responsible is in this department or one below it. */
+  departmentId: string | null;
+  lossReasonId: string | null;
+  /** Days (YYYY-MM-DD) of the organisation's calendar, both ends inclusive; null: open. */
+  createdFrom: string | null;
+  createdTo: string | null;
+  closedFrom: string | null;
+  closedTo: string | null;
   q: string;
   sort: DealSort;
 }
@@ -40,6 +50,13 @@ const NAMES: Record<keyof DealParams, string> = {
   withoutNextTask: 'no_task',
   stageId: 'stage',
   status: 'status',
+  reachedStageId: 'reached_stage',
+  departmentId: 'department',
+  lossReasonId: 'loss_reason',
+  createdFrom: 'created_from',
+  createdTo: 'created_to',
+  closedFrom: 'closed_from',
+  closedTo: 'closed_to',
   q: 'q',
   sort: 'sort',
 };
@@ -53,11 +70,20 @@ const DEFAULTS: DealParams = {
   withoutNextTask: false,
   stageId: null,
   status: null,
+  reachedStageId: null,
+  departmentId: null,
+  lossReasonId: null,
+  createdFrom: null,
+  createdTo: null,
+  closedFrom: null,
+  closedTo: null,
   q: '',
   sort: DEFAULT_DEAL_SORT,
 };
 // A hostile or mistyped URL cannot ask for more values than the API takes.
 const MAX_VALUES = 50;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | null {
   return value !== null && (values as readonly string[]).includes(value) ? (value as T) : null;
@@ -70,6 +96,11 @@ export function parseDealParams(search: URLSearchParams): DealParams {
       .filter(Boolean)
       .slice(0, MAX_VALUES);
   const stale = get('stale');
+  // A mistyped day is dropped rather than sent to be refused.
+  const day = (key: keyof DealParams) => {
+    const value = get(key);
+    return value !== null && DAY.test(value) ? value : null;
+  };
   return {
     view: oneOf(DEAL_VIEWS, get('view')) ?? DEFAULTS.view,
     funnelId: get('funnelId'),
@@ -80,10 +111,31 @@ export function parseDealParams(search: URLSearchParams): DealParams {
     withoutNextTask: get('withoutNextTask') === 'true',
     stageId: get('stageId'),
     status: oneOf(DEAL_STATUSES, get('status')),
+    reachedStageId: get('reachedStageId'),
+    departmentId: get('departmentId'),
+    lossReasonId: get('lossReasonId'),
+    createdFrom: day('createdFrom'),
+    createdTo: day('createdTo'),
+    closedFrom: day('closedFrom'),
+    closedTo: day('closedTo'),
     q: get('q')?.trim() ?? '',
     sort: oneOf(DEAL_SORTS, get('sort')) ?? DEFAULTS.sort,
   };
 }
+
+/**
+ * The filters that arrive by a link (the dashboard's and the analytics' numbers) and have no
+ * control of their own on the page: shown as chips, each removed on its own.
+ */
+export const CHIP_FILTERS = [
+  'reachedStageId',
+  'departmentId',
+  'lossReasonId',
+  'createdFrom',
+  'createdTo',
+  'closedFrom',
+  'closedTo',
+] as const satisfies readonly (keyof DealParams)[];
 
 /** Whether any filter narrows the deals (the view, funnel and order do not). */
 export function hasFilters(params: DealParams): boolean {
@@ -95,6 +147,7 @@ export function hasFilters(params: DealParams): boolean {
     params.withoutNextTask ||
     params.stageId !== null ||
     params.status !== null ||
+    CHIP_FILTERS.some((key) => params[key] !== null) ||
     params.q !== ''
   );
 }
@@ -108,6 +161,7 @@ export const NO_FILTERS: Partial<DealParams> = {
   withoutNextTask: false,
   stageId: null,
   status: null,
+  ...Object.fromEntries(CHIP_FILTERS.map((key) => [key, null])),
   q: '',
 };
 

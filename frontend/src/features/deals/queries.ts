@@ -45,6 +45,16 @@ export interface DealFilters {
   stale: boolean | null;
   /** Open deals without an open task. */
   withoutNextTask: boolean;
+  /** Deals that entered this stage at any time, as the funnel analytics count "reached". */
+  reachedStageId: string | null;
+  /** The responsible is in this department or one below it (within what the caller sees). */
+  departmentId: string | null;
+  lossReasonId: string | null;
+  /** Days of the organisation's calendar, both ends inclusive (a dashboard figure's period). */
+  createdFrom: string | null;
+  createdTo: string | null;
+  closedFrom: string | null;
+  closedTo: string | null;
   q: string;
 }
 
@@ -80,6 +90,13 @@ export function boardQuery(filters: DealFilters) {
     tag: many(filters.tags),
     stale: filters.stale ?? undefined,
     without_next_task: filters.withoutNextTask || undefined,
+    reached_stage_id: filters.reachedStageId ?? undefined,
+    department_id: filters.departmentId ?? undefined,
+    loss_reason_id: filters.lossReasonId ? [filters.lossReasonId] : undefined,
+    created_on_from: filters.createdFrom ?? undefined,
+    created_on_to: filters.createdTo ?? undefined,
+    closed_from: filters.closedFrom ?? undefined,
+    closed_to: filters.closedTo ?? undefined,
     q: filters.q || undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { adminUser, json, mockApi, problem } from '../../test/api';
+import { adminUser, json, mockApi } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
 import { periodStart, shiftPeriod } from '../kpi/period';
@@ -182,7 +182,17 @@ describe('EmployeeKarmaPage', () => {
       'GET /api/v1/karma/periods': () => json(200, { items: [] }),
       'GET /api/v1/karma/employees': () => json(200, month(previous)),
       [`POST /api/v1/karma/periods/${previous}/close`]: () =>
-        problem(409, 'This month is closed already'),
+        json(
+          409,
+          {
+            type: 'https://crm.example/problems/period-already-closed',
+            title: 'Period already closed',
+            status: 409,
+            detail: 'The month is closed already',
+            period: previous,
+          },
+          'application/problem+json',
+        ),
     });
     const { user } = renderApp(`/karma?month=${previous}`);
 
@@ -193,7 +203,7 @@ describe('EmployeeKarmaPage', () => {
       within(await screen.findByRole('dialog')).getByRole('button', { name: 'Закрыть навсегда' }),
     );
     expect(await screen.findByTestId('karma-close-error')).toHaveTextContent(
-      'Этот месяц уже закрыт: показаны сохранённые значения.',
+      /^Месяц «.+ \d{4} г\.» уже закрыт: сохранённые значения больше не меняются\.$/,
     );
   });
 

@@ -16,7 +16,6 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ApiError } from '../../api/problem';
 import { problemText } from '../../api/problemText';
 import { useMe } from '../auth/queries';
 import { formatMoney } from '../deals/money';
@@ -178,9 +177,7 @@ export function EmployeeKarmaPage() {
           </Group>
           {close.isError && (
             <Alert color="red" role="alert" data-testid="karma-close-error">
-              {close.error instanceof ApiError && close.error.status === 409
-                ? t(over ? 'employeeKarma.closedAlready' : 'employeeKarma.notOver')
-                : problemText(close.error, t)}
+              {problemText(close.error, t)}
             </Alert>
           )}
           {download.isError && (

@@ -45,6 +45,8 @@ const entry = (over: Partial<KarmaEntry>): KarmaEntry => ({
   source_id: 'd-1',
   occurred_at: '2025-03-01T10:00:00Z',
   created_by: null,
+  created_by_name: null,
+  created_at: '2025-03-01T10:00:00Z',
   ...over,
 });
 
@@ -65,11 +67,18 @@ function routes(me: typeof adminUser, karma: ClientKarma, entries: KarmaEntry[])
 }
 
 describe('KarmaPanel', () => {
-  it('shows the score, its history and the latest entries with their reasons', async () => {
+  it('shows the score, its history and the latest entries with their reasons and authors', async () => {
     setTokens({ access: 'access-1' });
     mockApi(
       routes(adminUser, scored, [
-        entry({ id: 'e-2', kind: 'manual', points: '5.00', reason: 'Рекомендовал нас' }),
+        entry({
+          id: 'e-2',
+          kind: 'manual',
+          points: '5.00',
+          reason: 'Рекомендовал нас',
+          created_by: adminUser.id,
+          created_by_name: 'Ирина Карпова',
+        }),
         entry({}),
       ]),
     );
@@ -82,8 +91,10 @@ describe('KarmaPanel', () => {
     ).toHaveTextContent('2025-03-01:-10 2025-03-02:-5');
     const entries = await panel.findAllByTestId('karma-entry');
     expect(entries[0]).toHaveTextContent('Ручная корректировка: Рекомендовал нас');
+    expect(entries[0]).toHaveTextContent('автор: Ирина Карпова');
     expect(entries[0]).toHaveTextContent('+5');
     expect(entries[1]).toHaveTextContent('Проигранный тендер');
+    expect(entries[1]).not.toHaveTextContent('автор');
     expect(entries[1]).toHaveTextContent('-10');
   });
 

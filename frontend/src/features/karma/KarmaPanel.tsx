@@ -37,7 +37,8 @@ function usePoints() {
 }
 
 /** A client's karma: the score (or its sector's average as expected), its history, the latest
- * entries; a manual adjustment for karma:manage holders and the public-conflict flag. */
+ * entries (a manual adjustment with its reason and author); a manual adjustment for
+ * karma:manage holders and the public-conflict flag. */
 export function KarmaPanel({ clientId }: { clientId: string }) {
   const { t } = useTranslation();
   const karma = useClientKarma(clientId);
@@ -121,6 +122,9 @@ function KarmaEntries({ clientId }: { clientId: string }) {
             </Text>
             <Text size="xs" c="dimmed">
               {date.format(new Date(entry.occurred_at))}
+              {entry.created_by_name
+                ? ` · ${t('karma.adjustedBy', { name: entry.created_by_name })}`
+                : ''}
             </Text>
           </Stack>
           <Text size="sm" fw={600} c={Number(entry.points) < 0 ? 'red' : 'green'}>

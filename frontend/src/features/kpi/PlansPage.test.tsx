@@ -141,4 +141,38 @@ describe('PlanFormModal', () => {
     expect(patch?.headers.get('If-Match')).toBe('"v4"');
     expect(JSON.parse(patch?.body ?? '{}')).toEqual({ target: '2000000' });
   });
+
+  it('says the plan of a closed month no longer changes, naming the month', async () => {
+    setTokens({ access: 'access-1' });
+    const start = periodStart('month', new Date());
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/kpi/fulfilment': () => json(200, fulfilment(start)),
+      'GET /api/v1/kpi/plans': () =>
+        json(200, { items: [{ id: 'plan-1', version: 4 }], next_cursor: null }),
+      'PATCH /api/v1/kpi/plans/plan-1': () =>
+        json(
+          409,
+          {
+            type: 'https://crm.example/problems/period-closed',
+            title: 'Period closed',
+            status: 409,
+            detail: 'The month is closed',
+            period: '2026-10-01',
+          },
+          'application/problem+json',
+        ),
+    });
+    const { user } = renderApp('/plans');
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Поставить план' }, { timeout: 5000 }),
+    );
+    await user.type(screen.getByRole('textbox', { name: /План$/ }), '100');
+    await user.click(screen.getByRole('button', { name: 'Сохранить' }));
+
+    expect(await within(screen.getByRole('dialog')).findByRole('alert')).toHaveTextContent(
+      'Месяц «октябрь 2026 г.» закрыт: то, что к нему относится, больше не меняется.',
+    );
+  });
 });

@@ -16,6 +16,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { errorMessage, type ApiError } from '../../api/problem';
+import { problemSlug } from '../../api/problemText';
 import { formatMoney } from '../deals/money';
 import { markRefusedFields } from '../settings/formHelpers';
 import { LoadError } from '../shell/LoadError';
@@ -35,10 +36,11 @@ const thisMonth = () => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 };
 
-/** A refused save in the reader's words: a 409 is a cost already entered for the month. */
+/** A refused save in the reader's words: a plain conflict is a cost already entered for the
+ * month; a closed month is worded as such (problemText, by the problem's type). */
 function refusalText(error: ApiError | null, t: TFunction): string | null {
   if (!error) return null;
-  if (error.status === 409) return t('marketing.costs.exists');
+  if (problemSlug(error) === 'conflict') return t('marketing.costs.exists');
   if (error.status === 412) return t('marketing.costs.stale');
   return errorMessage(error, t);
 }

@@ -197,6 +197,33 @@ describe('MarketingPage', () => {
     );
   });
 
+  it('says a closed month’s costs no longer change, apart from a cost entered already', async () => {
+    setTokens({ access: 'access-1' });
+    api(marketer, () =>
+      json(
+        409,
+        {
+          type: 'https://crm.example/problems/period-closed',
+          title: 'Period closed',
+          status: 409,
+          detail: 'The month 2026-10 is closed',
+          period: '2026-10-01',
+        },
+        'application/problem+json',
+      ),
+    );
+    const { user } = renderApp('/marketing');
+    const form = await screen.findByRole('form', { name: 'Добавить расход' });
+    await user.clear(within(form).getByLabelText('Месяц'));
+    await user.type(within(form).getByLabelText('Месяц'), '2026-10');
+    await user.type(within(form).getByLabelText('Источник', { selector: 'input' }), 'phone');
+    await user.type(within(form).getByLabelText('Сумма'), '100');
+    await user.click(within(form).getByRole('button', { name: 'Добавить расход' }));
+    expect(await within(form).findByRole('alert')).toHaveTextContent(
+      'Месяц «октябрь 2026 г.» закрыт: то, что к нему относится, больше не меняется.',
+    );
+  });
+
   it('marks the fields a 422 names', async () => {
     setTokens({ access: 'access-1' });
     api(marketer, () =>
