@@ -329,6 +329,11 @@ describe('DashboardPage', () => {
     const yandex = sources.getByRole('row', { name: /yandex/ });
     expect(yandex.textContent).toContain(formatMoney('10000.00', 'RUB', 'ru'));
     expect(yandex).toHaveTextContent('200,0 %');
+    // The source opens the leads it counts: its deals created in the report's whole months.
+    expect(within(yandex).getByRole('link', { name: 'yandex' })).toHaveAttribute(
+      'href',
+      '/deals?view=list&source=yandex&created_from=2026-12-01&created_to=2026-12-31',
+    );
 
     const classes = within(await widget('ABC-анализ клиентов'));
     const a = classes.getByRole('group', { name: 'Класс A' });

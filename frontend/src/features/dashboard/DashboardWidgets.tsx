@@ -16,7 +16,7 @@ import { formatMoney } from '../deals/money';
 import { periodLabel, type PeriodValue } from '../kpi/period';
 import type * as Charts from './DashboardCharts';
 import type { DashboardFilters } from './filters';
-import { analyticsLink, cohortDealsLink, dealsLink, wonDealsLink } from './links';
+import { analyticsLink, cohortDealsLink, sourceLeadsLink, wonDealsLink } from './links';
 import {
   SLEEPING_SHOWN,
   useDashboardAbc,
@@ -451,7 +451,11 @@ export function MarketingWidget({ filters }: { filters: DashboardFilters }) {
                 <Table.Tr key={`${row.source ?? ''}\u0000${row.campaign ?? ''}`}>
                   <Table.Td>
                     {row.source ? (
-                      <Anchor component={Link} to={dealsLink({ source: row.source })} size="sm">
+                      <Anchor
+                        component={Link}
+                        to={sourceLeadsLink(data.first_month, data.last_month, row.source)}
+                        size="sm"
+                      >
                         {row.source}
                       </Anchor>
                     ) : (

@@ -45,6 +45,14 @@ export function wonDealsLink(period: PeriodValue, narrow: DealsQuery = {}): stri
   return dealsLink({ status: 'won', closed_from: from, closed_to: to, ...narrow });
 }
 
+/** The leads a marketing row counts: the deals from `source` created in the report's whole
+ * months (`firstMonth` to `lastMonth`, each a month's first day). The deals list has no
+ * campaign filter, so a source's campaigns share one list. */
+export function sourceLeadsLink(firstMonth: string, lastMonth: string, source: string): string {
+  const { to } = periodDays({ kind: 'month', start: lastMonth });
+  return dealsLink({ source, created_from: firstMonth, created_to: to });
+}
+
 /** The funnel analytics page over the dashboard's filters, in its URL's names. */
 export function analyticsLink(filters: DashboardFilters): string {
   const query = new URLSearchParams({ from: filters.from, to: filters.to });
