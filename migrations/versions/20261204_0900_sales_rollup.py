@@ -55,8 +55,10 @@ go with it by cascade.
 
 Rollup rows reaching zero are kept (at 0), as the deal counters' are; readers skip them.
 ``sales_rebuild(org)`` (this migration's backfill, the bench after its COPY load, a repair)
-recomputes an organisation's rows from its deals and keeps only non-empty ones; it holds SHARE
-locks on deals and deal_products while it runs, so nothing it reads changes under it.
+recomputes an organisation's rows from its deals and keeps only non-empty ones, inserted in
+key order (a period's rows then fill neighbouring heap pages, as the triggers' rows added day
+by day do); it holds SHARE locks on deals and deal_products while it runs, so nothing it reads
+changes under it.
 
 Revision ID: 0033
 Revises: 0032
@@ -495,12 +497,17 @@ FUNCTIONS = [
                count(*) FILTER (WHERE cross_sell)
         FROM sales_deals
         WHERE organisation_id = org
-        GROUP BY 1, 2, 3, 4, 5, 6;
+        GROUP BY 1, 2, 3, 4, 5, 6
+        -- In key order, so a period's rows lie together on the heap: the readers scan a
+        -- range of days, and rows inserted as they come scatter a quarter's 75,000
+        -- product-day rows over 29,000 pages at 1,000,000 deals.
+        ORDER BY 1, 2, 3, 4, 5, 6;
         GET DIAGNOSTICS written = ROW_COUNT;
         INSERT INTO sales_product_days (
             {_PRODUCT_KEY}, asked_deals, asked_quantity, sold_deals, sold_quantity, sold_amount
         )
-        {_demand("(" + _lines("deals", "deal_products", 1, "d.organisation_id = org") + ")")};
+        {_demand("(" + _lines("deals", "deal_products", 1, "d.organisation_id = org") + ")")}
+        ORDER BY 1, 2, 3, 4, 5, 6, 7;
         RETURN written;
     END
     $$

@@ -16,7 +16,12 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from adapters.db.repositories.base import SqlRepository, in_organisation, plan_with_values
+from adapters.db.repositories.base import (
+    SqlRepository,
+    in_organisation,
+    plan_with_values,
+    price_index_probes_as_cached,
+)
 from adapters.db.repositories.billing import payments_received
 from adapters.db.repositories.visibility import owned_by, visible
 from adapters.db.tables.activities import activities
@@ -208,6 +213,8 @@ class SqlKpiQueries(SqlRepository):
         if not query.user_ids:
             return {}
         await plan_with_values(self._conn)
+        if query.turnover_from_payments:
+            await price_index_probes_as_cached(self._conn)
         rows = await self._conn.execute(sa.union_all(*_fact_selects(query)))
         found: dict[UUID, UserFacts] = {}
         for row in rows:

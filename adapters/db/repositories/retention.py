@@ -15,7 +15,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from adapters.db.repositories.base import SqlRepository
+from adapters.db.repositories.base import SqlRepository, price_index_probes_as_cached
 from adapters.db.repositories.billing import payments_received
 from adapters.db.repositories.visibility import owned_by, visible_owner_ids
 from adapters.db.tables.billing import invoice_payments, invoices
@@ -183,6 +183,8 @@ class SqlRetentionRepository(SqlRepository):
 
     async def abc(self, scope: Scope, query: AbcQuery) -> AbcReport:
         owners = await visible_owner_ids(self._conn, scope)
+        if _from_payments(query):
+            await price_index_probes_as_cached(self._conn)
         per = _per_client(scope.organisation_id, query, owners).cte("per")
         order = (per.c.amount.desc(), per.c.client_id)
         ranked = sa.select(
@@ -503,10 +505,14 @@ class SqlRetentionRepository(SqlRepository):
         )
 
 
+def _from_payments(q: AbcQuery) -> bool:
+    return q.basis is AbcBasis.TURNOVER and q.turnover_from_payments
+
+
 def _per_client(organisation_id: UUID, q: AbcQuery, owners: list[UUID] | None) -> sa.Select[Any]:
     """(client_id, amount) of the period: payments received (turnover on the paid-invoices
     basis), or won deals' amounts or expected margins; only positive sums rank."""
-    if q.basis is AbcBasis.TURNOVER and q.turnover_from_payments:
+    if _from_payments(q):
         amount = sa.func.sum(invoice_payments.c.amount)
         paid, received = payments_received(organisation_id, q.first_day, q.end_day, q.currency)
         return (
