@@ -10,16 +10,18 @@ from api.deps import CurrentPrincipal, InvoiceServiceDep
 from api.errors import problems
 from api.etag import IfMatch, expected_version, set_etag
 from api.pagination import Cursor, Limit, day, decode_cursor, encode_cursor, ident
-from api.schemas.base import MAX_FILTER_VALUES, Day
+from api.schemas.base import MAX_FILTER_VALUES, Currency, Day
 from api.schemas.billing import (
     InvoiceCreate,
     InvoicePage,
     InvoiceRead,
     InvoiceUpdate,
     PaymentCreate,
+    PaymentListItem,
+    PaymentListPage,
 )
 from domain.billing.model import InvoiceStatus
-from domain.billing.ports import InvoiceFilter
+from domain.billing.ports import InvoiceFilter, PaymentFilter
 from domain.billing.services import InvoiceView
 
 router = APIRouter(tags=["billing"])
@@ -64,6 +66,43 @@ async def list_invoices(
         principal, filters, limit=limit + 1, after=decode_cursor(cursor, day, ident)
     )
     return _page(views, limit)
+
+
+@router.get("/payments", response_model=PaymentListPage, responses=problems(401, 403, 422))
+async def list_payments(
+    principal: CurrentPrincipal,
+    service: InvoiceServiceDep,
+    paid_from: Day | None = None,
+    paid_to: Annotated[Day | None, Query(description="Inclusive; not before paid_from")] = None,
+    responsible_id: Annotated[
+        list[UUID] | None,
+        Query(max_length=MAX_FILTER_VALUES, description="The deal's responsible is any of these"),
+    ] = None,
+    department_id: Annotated[
+        UUID | None,
+        Query(description="The deal's responsible is in this department or one below it"),
+    ] = None,
+    currency: Annotated[Currency | None, Query(description="The invoice's currency")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> PaymentListPage:
+    """Payments received on the invoices of the deals the caller sees, newest payment date
+    first: the rows behind turnover on the paid-invoices basis."""
+    filters = PaymentFilter(
+        paid_from=paid_from,
+        paid_to=paid_to,
+        responsible_ids=tuple(responsible_id or ()),
+        department_id=department_id,
+        currency=currency,
+    )
+    lines = await service.list_payments(
+        principal, filters, limit=limit + 1, after=decode_cursor(cursor, day, ident)
+    )
+    last = lines[limit - 1] if len(lines) > limit else None
+    return PaymentListPage(
+        items=[PaymentListItem.of(line) for line in lines[:limit]],
+        next_cursor=encode_cursor(last.paid_on, last.id) if last else None,
+    )
 
 
 @router.get(

@@ -26,6 +26,7 @@ from domain.billing.model import (
     InvoiceStatus,
     Payment,
 )
+from domain.billing.ports import PaymentLine
 from domain.billing.services import InvoiceView
 from domain.shared.errors import InvalidInput
 
@@ -192,4 +193,31 @@ class InvoiceRead(Schema):
 
 class InvoicePage(Schema):
     items: list[InvoiceRead]
+    next_cursor: str | None
+
+
+class PaymentListItem(Schema):
+    """A received payment with what it was paid on: its invoice, deal, client and the deal's
+    responsible (whose turnover it counts towards)."""
+
+    id: UUID
+    paid_on: date
+    amount: Decimal
+    currency: str = Field(description="The invoice's")
+    invoice_id: UUID
+    invoice_number: str
+    deal_id: UUID
+    deal_title: str
+    client_id: UUID = Field(description="The invoice's client")
+    client_name: str
+    responsible_id: UUID = Field(description="The deal's responsible")
+    responsible_name: str
+
+    @classmethod
+    def of(cls, line: PaymentLine) -> PaymentListItem:
+        return cls.model_validate(line)
+
+
+class PaymentListPage(Schema):
+    items: list[PaymentListItem]
     next_cursor: str | None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
@@ -21,6 +22,37 @@ class InvoiceFilter:
     issued_to: date | None = None  # inclusive
     client_id: UUID | None = None
     deal_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentFilter:
+    """Which payments a list shows: received in [paid_from, paid_to] (inclusive days), on
+    deals of these responsibles or of a department's subtree, in one currency."""
+
+    paid_from: date | None = None
+    paid_to: date | None = None
+    responsible_ids: tuple[UUID, ...] = ()
+    department_id: UUID | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentLine:
+    """A payment as a list shows it: with its invoice, deal, client and the deal's
+    responsible, read in the one query that found it."""
+
+    id: UUID
+    paid_on: date
+    amount: Decimal
+    currency: str
+    invoice_id: UUID
+    invoice_number: str
+    deal_id: UUID
+    deal_title: str
+    client_id: UUID
+    client_name: str
+    responsible_id: UUID
+    responsible_name: str
 
 
 class InvoiceRepository(Protocol):
@@ -55,6 +87,18 @@ class InvoiceRepository(Protocol):
         after: tuple[date, UUID] | None = None,
     ) -> Sequence[Invoice]:
         """Visible invoices, newest invoice date first, after the keyset (issued_on, id)."""
+        ...
+
+    async def list_payments(
+        self,
+        scope: Scope,
+        filters: PaymentFilter,
+        *,
+        limit: int,
+        after: tuple[date, UUID] | None = None,
+    ) -> Sequence[PaymentLine]:
+        """Payments on invoices whose deal the caller may see, newest payment date first,
+        after the keyset (paid_on, id)."""
         ...
 
     async def number_taken(

@@ -15,12 +15,12 @@ from domain.auth.principal import Principal
 from domain.billing.commands import IssueInvoice, RecordPayment, UpdateInvoice
 from domain.billing.errors import InvoiceNumberTaken
 from domain.billing.model import Invoice, invoice_number
-from domain.billing.ports import InvoiceFilter
+from domain.billing.ports import InvoiceFilter, PaymentFilter, PaymentLine
 from domain.deals.model import Deal
 from domain.platform.audit import record_change
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import NOT_FOUND_CODE, InvalidInput, NotFound
+from domain.shared.errors import AT_LEAST_CODE, NOT_FOUND_CODE, InvalidInput, NotFound
 from domain.shared.patch import UNSET
 from domain.staff.permissions import Permission, Resource
 
@@ -81,6 +81,31 @@ class InvoiceService:
                 after=after,
             )
             return await _views(uow, invoices)
+
+    async def list_payments(
+        self,
+        principal: Principal,
+        filters: PaymentFilter,
+        *,
+        limit: int,
+        after: tuple[date, UUID] | None = None,
+    ) -> Sequence[PaymentLine]:
+        """Payments received on the invoices the caller may read, newest first: what turnover
+        on the paid-invoices basis sums, row by row. InvalidInput on ``paid_to`` when the
+        period ends before it starts."""
+        principal.require(Permission.DEALS_READ)
+        first, last = filters.paid_from, filters.paid_to
+        if first is not None and last is not None and last < first:
+            raise InvalidInput(
+                ("query", "paid_to"),
+                "must not be before paid_from",
+                code=AT_LEAST_CODE,
+                ctx={"ge": first.isoformat()},
+            )
+        async with self._uow as uow:
+            return await uow.invoices.list_payments(
+                principal.scope_for(Resource.DEALS), filters, limit=limit, after=after
+            )
 
     # --- writing -----------------------------------------------------------------------
 

@@ -121,6 +121,13 @@ export const routes: RouteObject[] = [
           Component: (await import('./features/retention/SleepingClientsPage')).SleepingClientsPage,
         }),
       },
+      // The payments received: the rows behind turnover on the paid-invoices basis.
+      {
+        path: 'payments',
+        lazy: async () => ({
+          Component: (await import('./features/billing/PaymentsPage')).PaymentsPage,
+        }),
+      },
       // The reports section: lead intake's reports first (KPI reports will join them).
       { path: 'reports', element: <Navigate to="/reports/intake" replace /> },
       {

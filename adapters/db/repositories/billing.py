@@ -12,12 +12,19 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
-from adapters.db.repositories.visibility import visible
+from adapters.db.repositories.visibility import (
+    narrowed_to_department,
+    owned_by,
+    visible,
+    visible_owner_ids,
+)
 from adapters.db.tables.billing import invoice_number_sequences, invoice_payments, invoices
+from adapters.db.tables.clients import clients
 from adapters.db.tables.deals import deals
+from adapters.db.tables.staff import users
 from domain.billing.errors import InvoiceNumberTaken
 from domain.billing.model import Invoice, InvoiceStatus, Payment
-from domain.billing.ports import InvoiceFilter
+from domain.billing.ports import InvoiceFilter, PaymentFilter, PaymentLine
 from domain.shared.errors import Conflict
 from domain.shared.scope import Scope
 
@@ -30,21 +37,24 @@ _NUMBER_ATTEMPTS = 1000
 _EXTERNAL_TAKEN = "A record with this external_source and external_id exists already"
 
 
+_OF_INVOICE = sa.and_(
+    invoices.c.organisation_id == invoice_payments.c.organisation_id,
+    invoices.c.id == invoice_payments.c.invoice_id,
+)
+
+
+def _payments_with_deals() -> sa.Join:
+    return invoice_payments.join(invoices, _OF_INVOICE).join(deals, _OF_DEAL)
+
+
 def payments_received(
     organisation_id: UUID, first_day: date, end_day: date, currency: str
 ) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]]]:
     """The payments received in [first_day, end_day) on invoices in ``currency``, joined with
     their invoices and deals (for the deal's responsible, client and funnel), and the
     conditions that pick them: what turnover on the paid-invoices basis is summed over, for
-    plans (per responsible) as for ABC (per client)."""
-    joined = invoice_payments.join(
-        invoices,
-        sa.and_(
-            invoices.c.organisation_id == invoice_payments.c.organisation_id,
-            invoices.c.id == invoice_payments.c.invoice_id,
-        ),
-    ).join(deals, _OF_DEAL)
-    return joined, [
+    plans (per responsible) as for ABC (per client), and what the payments list shows."""
+    return _payments_with_deals(), [
         invoice_payments.c.organisation_id == organisation_id,
         invoice_payments.c.paid_on >= first_day,
         invoice_payments.c.paid_on < end_day,
@@ -57,6 +67,36 @@ def _visible_invoices(scope: Scope) -> sa.Select[Any]:
         sa.select(invoices)
         .join(deals, _OF_DEAL)
         .where(in_organisation(invoices, scope), visible(deals.c.responsible_id, scope))
+    )
+
+
+def _payment_conditions(f: PaymentFilter) -> list[sa.ColumnElement[bool]]:
+    c: list[sa.ColumnElement[bool]] = []
+    if f.paid_from is not None:
+        c.append(invoice_payments.c.paid_on >= f.paid_from)
+    if f.paid_to is not None:
+        c.append(invoice_payments.c.paid_on <= f.paid_to)
+    if f.responsible_ids:
+        c.append(deals.c.responsible_id.in_(f.responsible_ids))
+    if f.currency is not None:
+        c.append(invoices.c.currency == f.currency)
+    return c
+
+
+def _payment_line(row: Any) -> PaymentLine:
+    return PaymentLine(
+        id=row.id,
+        paid_on=row.paid_on,
+        amount=row.amount,
+        currency=row.currency,
+        invoice_id=row.invoice_id,
+        invoice_number=row.invoice_number,
+        deal_id=row.deal_id,
+        deal_title=row.deal_title,
+        client_id=row.client_id,
+        client_name=row.client_name,
+        responsible_id=row.responsible_id,
+        responsible_name=row.responsible_name,
     )
 
 
@@ -222,6 +262,71 @@ class SqlInvoiceRepository(SqlRepository):
             query.order_by(invoices.c.issued_on.desc(), invoices.c.id.desc()).limit(limit)
         )
         return await self._hydrate(list(rows))
+
+    async def list_payments(
+        self,
+        scope: Scope,
+        filters: PaymentFilter,
+        *,
+        limit: int,
+        after: tuple[date, UUID] | None = None,
+    ) -> Sequence[PaymentLine]:
+        # Visibility and the department as ``responsible_id = ANY(:owners)``, read once, as
+        # the deals list does; the names come in the same statement (no query per row).
+        owners = await narrowed_to_department(
+            self._conn,
+            await visible_owner_ids(self._conn, scope),
+            scope.organisation_id,
+            filters.department_id,
+        )
+        joined = (
+            _payments_with_deals()
+            .join(
+                clients,
+                sa.and_(
+                    clients.c.organisation_id == invoices.c.organisation_id,
+                    clients.c.id == invoices.c.client_id,
+                ),
+            )
+            .join(
+                users,
+                sa.and_(
+                    users.c.organisation_id == deals.c.organisation_id,
+                    users.c.id == deals.c.responsible_id,
+                ),
+            )
+        )
+        query = (
+            sa.select(
+                invoice_payments.c.id,
+                invoice_payments.c.paid_on,
+                invoice_payments.c.amount,
+                invoices.c.currency,
+                invoices.c.id.label("invoice_id"),
+                invoices.c.number.label("invoice_number"),
+                deals.c.id.label("deal_id"),
+                deals.c.title.label("deal_title"),
+                clients.c.id.label("client_id"),
+                clients.c.name.label("client_name"),
+                users.c.id.label("responsible_id"),
+                users.c.full_name.label("responsible_name"),
+            )
+            .select_from(joined)
+            .where(
+                in_organisation(invoice_payments, scope),
+                owned_by(deals.c.responsible_id, owners),
+                *_payment_conditions(filters),
+            )
+        )
+        if after is not None:
+            key = sa.tuple_(invoice_payments.c.paid_on, invoice_payments.c.id)
+            query = query.where(key < sa.tuple_(*after))
+        rows = await self._conn.execute(
+            query.order_by(invoice_payments.c.paid_on.desc(), invoice_payments.c.id.desc()).limit(
+                limit
+            )
+        )
+        return [_payment_line(row) for row in rows]
 
     async def number_taken(
         self, organisation_id: UUID, number: str, *, other_than: UUID | None = None

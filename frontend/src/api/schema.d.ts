@@ -1151,6 +1151,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Payments
+         * @description Payments received on the invoices of the deals the caller sees, newest payment date
+         *     first: the rows behind turnover on the paid-invoices basis.
+         */
+        get: operations["list_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deals/{deal_id}/invoices": {
         parameters: {
             query?: never;
@@ -7327,6 +7348,67 @@ export interface components {
             paid_on?: string | null;
             /** Comment */
             comment?: string | null;
+        };
+        /**
+         * PaymentListItem
+         * @description A received payment with what it was paid on: its invoice, deal, client and the deal's
+         *     responsible (whose turnover it counts towards).
+         */
+        PaymentListItem: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /** Amount */
+            amount: number | string;
+            /**
+             * Currency
+             * @description The invoice's
+             */
+            currency: string;
+            /**
+             * Invoice Id
+             * Format: uuid
+             */
+            invoice_id: string;
+            /** Invoice Number */
+            invoice_number: string;
+            /**
+             * Deal Id
+             * Format: uuid
+             */
+            deal_id: string;
+            /** Deal Title */
+            deal_title: string;
+            /**
+             * Client Id
+             * Format: uuid
+             * @description The invoice's client
+             */
+            client_id: string;
+            /** Client Name */
+            client_name: string;
+            /**
+             * Responsible Id
+             * Format: uuid
+             * @description The deal's responsible
+             */
+            responsible_id: string;
+            /** Responsible Name */
+            responsible_name: string;
+        };
+        /** PaymentListPage */
+        PaymentListPage: {
+            /** Items */
+            items: components["schemas"]["PaymentListItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** PaymentRead */
         PaymentRead: {
@@ -14925,6 +15007,70 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_payments: {
+        parameters: {
+            query?: {
+                paid_from?: string | null;
+                /** @description Inclusive; not before paid_from */
+                paid_to?: string | null;
+                /** @description The deal's responsible is any of these */
+                responsible_id?: string[] | null;
+                /** @description The deal's responsible is in this department or one below it */
+                department_id?: string | null;
+                /** @description The invoice's currency */
+                currency?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentListPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -680,6 +680,7 @@ ORG_LEVEL: dict[str, OrgLevel] = {
     "export_deals": OrgLevel(_at("/deals/export"), (P.DEALS_READ,), on_record=False),
     "deal_totals": OrgLevel(_at("/deals/totals"), (P.DEALS_READ,), on_record=False),
     "list_invoices": OrgLevel(_at("/invoices"), (P.DEALS_READ,), on_record=False),
+    "list_payments": OrgLevel(_at("/payments"), (P.DEALS_READ,), on_record=False),
     # Figures over the deals the caller sees (tests/api/analytics checks who sees which).
     "get_nps": OrgLevel(
         _at("/kpi/nps?from=2026-11-01&to=2026-11-30"), (P.DEALS_READ,), on_record=False

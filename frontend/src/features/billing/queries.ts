@@ -1,4 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 
@@ -7,10 +13,24 @@ export type InvoiceStatus = Invoice['status'];
 export type InvoiceCreate = components['schemas']['InvoiceCreate'];
 export type InvoiceUpdate = components['schemas']['InvoiceUpdate'];
 export type PaymentCreate = components['schemas']['PaymentCreate'];
+export type PaymentListItem = components['schemas']['PaymentListItem'];
+
+/** The payments list's filters, as its address carries them; null: not narrowed. */
+export interface PaymentFilters {
+  /** Inclusive days. */
+  paidFrom: string | null;
+  paidTo: string | null;
+  responsibleId: string | null;
+  departmentId: string | null;
+  currency: string | null;
+}
+
+const PAYMENTS_PAGE_SIZE = 50;
 
 export const invoiceKeys = {
   all: ['invoices'] as const,
   ofDeal: (dealId: string) => [...invoiceKeys.all, 'deal', dealId] as const,
+  payments: (filters: PaymentFilters) => [...invoiceKeys.all, 'payments', filters] as const,
 };
 
 /** The version the caller saw: a change made meanwhile answers 412 instead of being lost. */
@@ -28,6 +48,35 @@ export function useDealInvoices(dealId: string) {
         }),
       ),
     select: (page) => page.items,
+  });
+}
+
+/** Payments received on the invoices of the deals the caller sees, newest first, a page at a
+ * time; under invoiceKeys.all, so recording or deleting a payment refreshes the list. */
+export function usePayments(filters: PaymentFilters) {
+  return useInfiniteQuery({
+    queryKey: invoiceKeys.payments(filters),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/payments', {
+          params: {
+            query: {
+              paid_from: filters.paidFrom ?? undefined,
+              paid_to: filters.paidTo ?? undefined,
+              responsible_id: filters.responsibleId ? [filters.responsibleId] : undefined,
+              department_id: filters.departmentId ?? undefined,
+              currency: filters.currency ?? undefined,
+              limit: PAYMENTS_PAGE_SIZE,
+              cursor: pageParam ?? undefined,
+            },
+          },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor,
+    // A changed filter keeps the previous rows on screen until the new ones arrive.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -61,12 +61,16 @@ const turnover = (fact: string, plan: string | null, percent: string | null) => 
   forecast: '200000.00',
 });
 
-function fulfilment(kind: 'month' | 'quarter', start: string): Fulfilment {
+function fulfilment(
+  kind: 'month' | 'quarter',
+  start: string,
+  basis: Fulfilment['basis'] = 'won_deals',
+): Fulfilment {
   return {
     period_kind: kind,
     period_start: start,
     period_end: start,
-    basis: 'won_deals',
+    basis,
     currency: 'RUB',
     employees: [
       {
@@ -237,7 +241,7 @@ const nps: Nps = {
   total: npsRow(DEPARTMENT, '', '33.3'),
 };
 
-function api(me: object, failing: string | null = null) {
+function api(me: object, failing: string | null = null, basis: Fulfilment['basis'] = 'won_deals') {
   const asked: Record<string, URLSearchParams[]> = {};
   const route =
     (path: string, answer: (query: URLSearchParams) => unknown) => (request: Request) => {
@@ -253,7 +257,7 @@ function api(me: object, failing: string | null = null) {
         { id: DEPARTMENT, name: 'Отдел продаж', parent_id: null, head_id: null, version: 1 },
       ]),
     'GET /api/v1/kpi/fulfilment': route('fulfilment', (q) =>
-      fulfilment(q.get('period') as 'month' | 'quarter', q.get('start') ?? ''),
+      fulfilment(q.get('period') as 'month' | 'quarter', q.get('start') ?? '', basis),
     ),
     'GET /api/v1/kpi/leaderboard': route('leaderboard', (q) => leaderboard(q.get('start') ?? '')),
     'GET /api/v1/analytics/funnel': route('funnel', (q) =>
@@ -302,6 +306,10 @@ describe('DashboardPage', () => {
 
     const board = within(await widget('Рейтинг'));
     expect(board.getByRole('row', { name: /Мария Котова/ })).toHaveTextContent('12,5 %');
+    expect(board.getByRole('link', { name: 'Мария Котова' })).toHaveAttribute(
+      'href',
+      `/deals?view=list&${won}&responsible=${OTHER}`,
+    );
 
     const conversion = within(await widget('Конверсия и время в этапах'));
     const stage = await conversion.findByRole('row', { name: /Квалификация/ });
@@ -372,6 +380,33 @@ describe('DashboardPage', () => {
     expect(asked.funnel?.[0]?.get('to')).toBe(month.to);
     // One request feeds both the conversion and the loss reasons.
     expect(asked.funnel).toHaveLength(1);
+  }, 30_000);
+
+  it('opens the payments behind a turnover fact when plans count paid invoices', async () => {
+    setTokens({ access: 'access-1' });
+    const { asked } = api(head, null, 'paid_invoices');
+    renderApp('/dashboard');
+    const planDays = periodDays(planPeriod(presetDays('month')));
+    const paid = `/payments?paid_from=${planDays.from}&paid_to=${planDays.to}&currency=RUB`;
+
+    const plan = within(await screen.findByTestId('plan-widget', {}, { timeout: 8000 }));
+    const row = await plan.findByTestId(`plan-row-${SELLER}`);
+    expect(within(row).getByRole('link', { name: 'Алексей Сидоров' })).toHaveAttribute(
+      'href',
+      `${paid}&responsible=${SELLER}`,
+    );
+    expect(
+      within(plan.getByTestId(`plan-department-${DEPARTMENT}`)).getByRole('link'),
+    ).toHaveAttribute('href', `${paid}&department=${DEPARTMENT}`);
+    const board = within(await widget('Рейтинг'));
+    await waitFor(() =>
+      expect(board.getByRole('link', { name: 'Мария Котова' })).toHaveAttribute(
+        'href',
+        `${paid}&responsible=${OTHER}`,
+      ),
+    );
+    // The plan widget's request tells the leaderboard too.
+    expect(asked.fulfilment).toHaveLength(1);
   }, 30_000);
 
   it('asks every widget again for the period picked, and keeps it in the URL', async () => {

@@ -15,6 +15,7 @@ import {
 } from './DashboardWidgets';
 import { DashboardFilterBar } from './DashboardFilterBar';
 import { planPeriod, useDashboardFilters } from './filters';
+import { useDashboardFulfilment } from './queries';
 
 /**
  * /dashboard: the head of sales' morning view. Plan against fact and forecast, the leaderboard,
@@ -29,6 +30,9 @@ export function DashboardPage() {
   const period = planPeriod(filters);
   const team = me.data ? seesTeam(me.data) : false;
   const marketing = holds(me.data, 'reports:read') || holds(me.data, 'marketing:manage');
+  // The plan widget's own query (the same key, one request): it says what turnover counts, so
+  // the leaderboard's rows open the same list as the plan's.
+  const fulfilment = useDashboardFulfilment(period, filters.departmentId);
 
   return (
     <Stack>
@@ -39,7 +43,11 @@ export function DashboardPage() {
           <PlanWidget period={period} departmentId={filters.departmentId} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6, lg: 4 }}>
-          <LeaderboardWidget period={period} linksTo={(userId) => team || userId === me.data?.id} />
+          <LeaderboardWidget
+            period={period}
+            linksTo={(userId) => team || userId === me.data?.id}
+            basis={fulfilment.data}
+          />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6, lg: 4 }}>
           <SleepingWidget />

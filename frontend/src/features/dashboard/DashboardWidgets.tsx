@@ -16,7 +16,13 @@ import { formatMoney } from '../deals/money';
 import { periodLabel, type PeriodValue } from '../kpi/period';
 import type * as Charts from './DashboardCharts';
 import type { DashboardFilters } from './filters';
-import { analyticsLink, cohortDealsLink, sourceLeadsLink, wonDealsLink } from './links';
+import {
+  analyticsLink,
+  cohortDealsLink,
+  sourceLeadsLink,
+  turnoverLink,
+  type TurnoverBasis,
+} from './links';
 import {
   SLEEPING_SHOWN,
   useDashboardAbc,
@@ -133,7 +139,7 @@ export function PlanWidget({
               caption={t('dashboard.plan.employees')}
               rows={data.employees}
               money={money}
-              link={(row) => wonDealsLink(period, { responsible: row.id })}
+              link={(row) => turnoverLink(period, data, { responsible: row.id })}
               testId={(row) => `plan-row-${row.id}`}
             />
             {data.departments.length > 0 && (
@@ -141,7 +147,7 @@ export function PlanWidget({
                 caption={t('dashboard.plan.departments')}
                 rows={data.departments}
                 money={money}
-                link={(row) => wonDealsLink(period, { department: row.id })}
+                link={(row) => turnoverLink(period, data, { department: row.id })}
                 testId={(row) => `plan-department-${row.id}`}
               />
             )}
@@ -230,10 +236,13 @@ function PlanTable({
 export function LeaderboardWidget({
   period,
   linksTo,
+  basis,
 }: {
   period: PeriodValue;
-  /** Whose deals the caller may open from a row. */
+  /** Whose turnover list (won deals or payments) the caller may open from a row. */
   linksTo: (userId: string) => boolean;
+  /** What turnover counts (from the plan widget's fulfilment answer): a row opens its list. */
+  basis?: TurnoverBasis;
 }) {
   const { t } = useTranslation();
   const f = useFormat();
@@ -258,7 +267,7 @@ export function LeaderboardWidget({
                   {linksTo(entry.user_id) ? (
                     <Anchor
                       component={Link}
-                      to={wonDealsLink(period, { responsible: entry.user_id })}
+                      to={turnoverLink(period, basis, { responsible: entry.user_id })}
                       size="sm"
                     >
                       {entry.name}

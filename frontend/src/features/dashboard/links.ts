@@ -1,5 +1,6 @@
 import type { PeriodValue } from '../kpi/period';
 import { periodDays, type DashboardFilters } from './filters';
+import type { Fulfilment } from './queries';
 
 /** Deal list filters in its URL's names (see deals/dealParams.ts); empty values are left out. */
 type DealsQuery = Record<string, string | null | undefined>;
@@ -43,6 +44,33 @@ export function cohortDealsLink(cohort: Cohort, funnelId: string, narrow: DealsQ
 export function wonDealsLink(period: PeriodValue, narrow: DealsQuery = {}): string {
   const { from, to } = periodDays(period);
   return dealsLink({ status: 'won', closed_from: from, closed_to: to, ...narrow });
+}
+
+/** The payments list with these filters (see billing/PaymentsPage.tsx); empty values are left
+ * out. */
+export function paymentsLink(filters: Record<string, string | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+  const search = query.toString();
+  return search ? `/payments?${search}` : '/payments';
+}
+
+/** What a plan's turnover counts, as the fulfilment answer says. */
+export type TurnoverBasis = Pick<Fulfilment, 'basis' | 'currency'>;
+
+/**
+ * The list behind a turnover fact of the period for one person or department: the payments
+ * received on its days in the organisation's currency when turnover counts paid invoices, the
+ * deals won on its days otherwise (or while the basis is not known yet).
+ */
+export function turnoverLink(
+  period: PeriodValue,
+  basis: TurnoverBasis | undefined,
+  narrow: { responsible?: string; department?: string },
+): string {
+  if (basis?.basis !== 'paid_invoices') return wonDealsLink(period, narrow);
+  const { from, to } = periodDays(period);
+  return paymentsLink({ paid_from: from, paid_to: to, currency: basis.currency, ...narrow });
 }
 
 /** The leads a marketing row counts: the deals from `source` created in the report's whole

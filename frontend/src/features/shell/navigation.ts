@@ -18,6 +18,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/dashboard', label: 'nav.dashboard', permission: 'deals:read' },
   { to: '/clients', label: 'nav.clients' },
   { to: '/deals', label: 'nav.deals' },
+  // Payments are read through their deals' invoices, as invoices are (deals:read).
+  { to: '/payments', label: 'nav.payments', permission: 'deals:read' },
   { to: '/tasks', label: 'nav.tasks', countsDueTasks: true },
   // Everyone has plan figures (their own at least) and sees the leaderboard.
   { to: '/plans', label: 'nav.plans' },
