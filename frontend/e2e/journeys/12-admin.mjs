@@ -278,6 +278,7 @@ async function adminReordersByKeyboard(page) {
     `Перетащить причину «${second}»`,
     'ArrowUp',
     '/loss-reasons/reorder',
+    `Причина «${second}» над местом 1.`,
   );
   let order = answer.map((r) => r.name);
   check(order[0] === second && order[1] === names[0], `the reasons are ${JSON.stringify(order)}`);
@@ -289,6 +290,7 @@ async function adminReordersByKeyboard(page) {
     `Перетащить причину «${second}»`,
     'ArrowDown',
     '/loss-reasons/reorder',
+    `Причина «${second}» над местом 2.`,
   );
   order = answer.map((r) => r.name);
   check(sameList(order, names), `the reasons went back as ${JSON.stringify(order)}`);
@@ -307,6 +309,7 @@ async function adminReordersByKeyboard(page) {
     `Перетащить воронку «${last}»`,
     'ArrowUp',
     '/funnels/reorder',
+    `Воронка «${last}» над местом ${before.length - 1}.`,
   );
   let now = moved.map((f) => f.name);
   check(now.indexOf(last) === before.length - 2, `the funnels are ${JSON.stringify(now)}`);
@@ -317,13 +320,15 @@ async function adminReordersByKeyboard(page) {
     `Перетащить воронку «${last}»`,
     'ArrowDown',
     '/funnels/reorder',
+    `Воронка «${last}» над местом ${before.length}.`,
   );
   now = moved.map((f) => f.name);
   check(sameList(now, before), `the funnels went back as ${JSON.stringify(now)}`);
 }
 
-/** Carries a row one place with the keyboard (Space, an arrow, Space); the API's answer. */
-async function dragByKeyboard(page, handleName, arrow, path) {
+/** Carries a row one place with the keyboard (Space, an arrow, Space) until a screen reader
+ * hears `over` (the row over its new place); the API's answer. */
+async function dragByKeyboard(page, handleName, arrow, path, over) {
   const answered = page.waitForResponse(
     (answer) => answer.request().method() === 'POST' && answer.url().endsWith(path),
   );
@@ -333,8 +338,17 @@ async function dragByKeyboard(page, handleName, arrow, path) {
   // Each key waits for the drag to answer before the next: the handle is pressed while carried.
   await handle.press('Space');
   await page.locator('[aria-pressed="true"]').waitFor();
-  await page.keyboard.press(arrow);
-  await page.waitForTimeout(300); // the sensor moves the row on the next animation frames
+  // The sensor measures the rows on the next animation frames: on a busy machine an arrow
+  // pressed before that moves nothing. Press it until the row is heard over its new place.
+  for (let attempt = 1; ; attempt += 1) {
+    await page.keyboard.press(arrow);
+    try {
+      await page.getByText(over, { exact: true }).waitFor({ state: 'attached', timeout: 3000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await page.keyboard.press('Space');
   const answer = await answered;
   check(answer.ok(), `${path} answered ${answer.status()}`);
