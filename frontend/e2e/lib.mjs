@@ -151,3 +151,24 @@ export function sameText(a, b) {
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
+
+/**
+ * Clicks `target` as a person would when toasts cover it: closes the toasts on screen and
+ * clicks again. Background work (the staleness check when the worker starts, say) may toast
+ * at any moment, and a burst of toasts covers the bottom right of the page.
+ */
+export async function clickPastToasts(page, target, attempts = 5) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await target.click({ timeout: 3000 });
+      return;
+    } catch (error) {
+      if (attempt === attempts) throw error;
+    }
+    // The close buttons only: a toast's "Открыть" is a button too.
+    const close = page.locator('.mantine-Notification-closeButton');
+    for (const button of await close.all()) {
+      await button.click({ timeout: 1000 }).catch(() => {}); // it may be closing already
+    }
+  }
+}
