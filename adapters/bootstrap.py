@@ -18,6 +18,8 @@ from adapters.db.repositories.telephony import SqlIntegrationDirectory
 from adapters.db.uow import JobDispatcher, SqlUnitOfWork
 from adapters.mail.dev_mailbox import DevMailbox
 from adapters.notifications.redis_feed import RedisNotificationFeed, RedisNotificationPublisher
+from adapters.onec.commerceml import CommerceMlReader
+from adapters.onec.files import LocalExchangeFiles
 from adapters.queue.arq_queue import ArqJobDispatcher
 from adapters.queue.intake import ArqInboxQueue
 from adapters.security.passwords import Argon2PasswordHasher
@@ -25,7 +27,9 @@ from adapters.security.rate_limit import RedisRateLimiter
 from adapters.security.throttle import RedisAttemptThrottle
 from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
+from adapters.spreadsheets import StoredSpreadsheets
 from adapters.storage import make_storage
+from adapters.telephony.http import HttpxAudioDownloads, HttpxRecordingLinks
 from adapters.webhooks.http import ArqDeliveryQueue, HttpxWebhookSender, LoopHostResolver
 from domain.activities.subscribers import (
     NOTIFIED_EVENTS,
@@ -34,15 +38,17 @@ from domain.activities.subscribers import (
 )
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
+from domain.intake.recordings import AudioDownloads, RecordingFetcher, RecordingLinks
 from domain.intake.services import InboxProcessor, IntakeReceiver
-from domain.intake.telephony import TelephonyReceiver
+from domain.intake.telephony import StaleCallSweep, TelephonyReceiver
 from domain.karma.subscribers import KARMA_EVENTS, KarmaSubscriber
+from domain.onec.services import OnecExchange
 from domain.platform.handlers import IN_TRANSACTION_HANDLERS
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import Mailer, UnitOfWork
 from domain.shared.clock import Clock, SystemClock
 from domain.staff.events import AbsenceStarted
-from domain.webhooks.ports import WebhookPayloadBuilder
+from domain.webhooks.ports import HostResolver, WebhookPayloadBuilder
 from domain.webhooks.services import WebhookDeliverer, WebhookFanOut, WebhookService
 
 
@@ -71,6 +77,11 @@ class Container:
     inbox_writer: SqlInboxWriter = field(init=False)
     inbox_queue: ArqInboxQueue = field(init=False)
     intake_limiter: RedisRateLimiter = field(init=False)
+    recording_links: HttpxRecordingLinks = field(init=False)
+    recording_downloads: HttpxAudioDownloads = field(default_factory=HttpxAudioDownloads)
+    onec_files: LocalExchangeFiles = field(init=False)
+    onec_reader: CommerceMlReader = field(init=False)
+    onec_throttle: RedisAttemptThrottle = field(init=False)
     # Installed by the HTTP layer (the app, and `crm worker`): webhook payloads are built from
     # the API's read schemas, which adapters may not import.
     webhook_payloads: WebhookPayloadBuilder | None = None
@@ -101,6 +112,17 @@ class Container:
         )
         self.inbox_queue = ArqInboxQueue(self.arq)
         self.intake_limiter = RedisRateLimiter(self.redis, namespace="intake-forms")
+        self.recording_links = HttpxRecordingLinks(
+            zadarma_url=self.settings.zadarma_api_url, mango_url=self.settings.mango_api_url
+        )
+        self.onec_files = LocalExchangeFiles(self.settings.var_dir / "onec")
+        self.onec_reader = CommerceMlReader(self.onec_files)
+        self.onec_throttle = RedisAttemptThrottle(
+            self.redis,
+            namespace="onec-checkauth",
+            max_attempts=self.settings.login_max_failures,
+            window_seconds=self.settings.login_window_seconds,
+        )
         self.bus = build_event_bus(self)
 
     def uow(self) -> UnitOfWork:
@@ -115,6 +137,10 @@ class Container:
         """A unit of work for reads that need no snapshot across statements (loading the
         caller): autocommit, so no BEGIN and ROLLBACK round trips; it cannot commit."""
         return SqlUnitOfWork(self.engine, self.dispatcher, bus=self.bus, read_only=True)
+
+    def spreadsheets(self) -> StoredSpreadsheets:
+        """Spreadsheet files of imports, in the file storage."""
+        return StoredSpreadsheets(self.storage, max_bytes=self.settings.import_max_bytes)
 
     def notification_feed(self) -> RedisNotificationFeed:
         return RedisNotificationFeed(self.redis)
@@ -161,6 +187,18 @@ class Container:
     def inbox_processor(self) -> InboxProcessor:
         return InboxProcessor(self.uow, self.clock)
 
+    def onec_exchange(self) -> OnecExchange:
+        return OnecExchange(
+            self.uow(),
+            self.clock,
+            hasher=self.hasher,
+            files=self.onec_files,
+            reader=self.onec_reader,
+            # 1C splits a bigger file into chunks of this size: each must pass the body limit.
+            file_limit=self.settings.max_body_bytes,
+            throttle=self.onec_throttle,
+        )
+
     def telephony_receiver(self) -> TelephonyReceiver:
         return TelephonyReceiver(
             self.clock,
@@ -169,10 +207,42 @@ class Container:
             queue=self.inbox_queue,
         )
 
+    def recording_fetcher(
+        self,
+        clock: Clock | None = None,
+        *,
+        links: RecordingLinks | None = None,
+        downloads: AudioDownloads | None = None,
+        resolver: HostResolver | None = None,
+        max_bytes: int | None = None,
+    ) -> RecordingFetcher:
+        """The worker's fetch of call recordings (tests hand it a clock, fake HTTP and a
+        smaller limit)."""
+        settings = self.settings
+        return RecordingFetcher(
+            self.uow,
+            clock or self.clock,
+            storage=self.storage,
+            links=links or self.recording_links,
+            downloads=downloads or self.recording_downloads,
+            resolver=resolver or self.webhook_resolver,
+            max_bytes=max_bytes or settings.recording_max_bytes,
+            timeout=timedelta(seconds=settings.recording_timeout_seconds),
+            base_delay=timedelta(seconds=settings.recording_retry_base_seconds),
+            allow_private=settings.recordings_allow_private_hosts,
+        )
+
+    def stale_call_sweep(self, clock: Clock | None = None) -> StaleCallSweep:
+        return StaleCallSweep(
+            self.uow, clock or self.clock, idle=timedelta(minutes=self.settings.call_idle_minutes)
+        )
+
     async def aclose(self) -> None:
         await self.inbox_queue.flush()
         await self.inbox_writer.aclose()
         await self.webhook_sender.aclose()
+        await self.recording_links.aclose()
+        await self.recording_downloads.aclose()
         await self.arq.aclose()
         await self.redis.aclose()
         await self.engine.dispose()

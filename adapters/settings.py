@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Attachments: a local folder under VAR_DIR, or an S3-compatible bucket.
     storage_backend: Literal["local", "s3"] = "local"
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # Spreadsheet imports (CSV, XLSX): the largest file accepted.
+    import_max_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000")
     s3_bucket: str | None = None
     s3_access_key: str | None = None
@@ -65,6 +67,19 @@ class Settings(BaseSettings):
     # Outgoing webhooks: the first retry comes within this many seconds, later ones within
     # multiples of it (30 s, 2 min ... 10 h with the default 5).
     webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Telephony: call recordings fetched into file storage (at most this big, within this
+    # time per attempt; retries after multiples of the base delay: 30 s, 2 min, 8 min ...),
+    # from public addresses only unless allowed here (or by an organisation's setting for
+    # private webhook targets); the providers' APIs that hand out recording links.
+    recording_max_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
+    recording_timeout_seconds: float = Field(default=600.0, gt=0, le=3600)
+    recording_retry_base_seconds: float = Field(default=30.0, gt=0, le=3600)
+    recordings_allow_private_hosts: bool = False
+    zadarma_api_url: str = "https://api.zadarma.com"
+    mango_api_url: str = "https://app.mango-office.ru/vpbx"
+    # A call still in progress this long after its last event is ended by the sweep (its end,
+    # e.g. Mango's summary, never came).
+    call_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     # Lead intake: a form post over this is refused (413) with its beginning kept in the
     # inbox; the public endpoints read no more than this, whatever MAX_BODY_BYTES says.
     intake_max_body_bytes: int = Field(default=256 * 1024, gt=0, le=10 * 1024 * 1024)

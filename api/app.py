@@ -37,6 +37,7 @@ from api.routers import (
     document_types,
     employee_karma,
     health,
+    imports,
     intake,
     intake_reports,
     jobs,
@@ -46,6 +47,7 @@ from api.routers import (
     loyalty,
     marketing,
     notifications,
+    onec,
     organisations,
     reassign,
     retention,
@@ -120,7 +122,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         # Uploads have their own limit (plus room for the multipart envelope).
-        path_limits={f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024},
+        path_limits={
+            f"{API_PREFIX}/attachments": settings.attachment_max_bytes + 64 * 1024,
+            f"{API_PREFIX}/imports": settings.import_max_bytes + 64 * 1024,
+        },
         exempt_posts=re.compile(rf"{API_PREFIX}/intake/(forms|orders)/[^/]+$"),
     )
     app.add_middleware(RequestIdMiddleware)
@@ -142,6 +147,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     routers = (
         intake.public_router,
         telephony.public_router,
+        onec.public_router,
         loyalty.public_router,
         deals_routes.router,
         funnels_routes.router,
@@ -184,6 +190,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         intake_reports.router,
         distribution.router,
         lead_inbox.router,
+        onec.router,
+        imports.router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -37,6 +37,7 @@ from domain.clients.services.custom_fields import CustomFieldService
 from domain.clients.services.follow_ups import FollowUpService
 from domain.deals.services import DealService
 from domain.funnels.services import FunnelService, LossReasonService
+from domain.imports.services import ImportService
 from domain.intake.distribution_services import ResponseTimes, RuleService, WorkloadService
 from domain.intake.lead_inbox_service import LeadInboxService
 from domain.intake.reports import IntakeReportService
@@ -47,6 +48,7 @@ from domain.karma.services import KarmaService
 from domain.kpi.services import KpiService
 from domain.loyalty.services import LoyaltyService
 from domain.marketing.services import MarketingService
+from domain.onec.services import OnecExchange, OnecService
 from domain.platform.audit_log import AuditLogService
 from domain.platform.ports import UnitOfWork
 from domain.platform.saved_filters import SavedFilterService
@@ -298,6 +300,13 @@ async def get_attachment_service(uow: UowDep, container: ContainerDep) -> Attach
 AttachmentServiceDep = Annotated[AttachmentService, Depends(get_attachment_service)]
 
 
+async def get_import_service(uow: UowDep, container: ContainerDep) -> ImportService:
+    return ImportService(uow, container.clock, container.spreadsheets())
+
+
+ImportServiceDep = Annotated[ImportService, Depends(get_import_service)]
+
+
 async def get_document_type_service(uow: UowDep, clock: ClockDep) -> DocumentTypeService:
     return DocumentTypeService(uow, clock)
 
@@ -468,8 +477,10 @@ async def get_telephony_receiver(container: ContainerDep) -> TelephonyReceiver:
 TelephonyReceiverDep = Annotated[TelephonyReceiver, Depends(get_telephony_receiver)]
 
 
-async def get_telephony_service(uow: UowDep, clock: ClockDep) -> TelephonyService:
-    return TelephonyService(uow, clock)
+async def get_telephony_service(
+    uow: UowDep, clock: ClockDep, container: ContainerDep
+) -> TelephonyService:
+    return TelephonyService(uow, clock, storage=container.storage)
 
 
 TelephonyServiceDep = Annotated[TelephonyService, Depends(get_telephony_service)]
@@ -571,3 +582,17 @@ async def get_sales_service(uow: UowDep, clock: ClockDep, container: ContainerDe
 
 
 SalesServiceDep = Annotated[SalesService, Depends(get_sales_service)]
+
+
+async def get_onec_exchange(container: ContainerDep) -> OnecExchange:
+    return container.onec_exchange()
+
+
+OnecExchangeDep = Annotated[OnecExchange, Depends(get_onec_exchange)]
+
+
+async def get_onec_service(uow: UowDep, clock: ClockDep, container: ContainerDep) -> OnecService:
+    return OnecService(uow, clock, container.hasher)
+
+
+OnecServiceDep = Annotated[OnecService, Depends(get_onec_service)]

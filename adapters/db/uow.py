@@ -42,6 +42,7 @@ from adapters.db.repositories.distribution import SqlDistributionRepository
 from adapters.db.repositories.employee_karma import SqlEmployeeKarmaRepository
 from adapters.db.repositories.follow_ups import SqlRelationshipFollowUpRepository
 from adapters.db.repositories.funnels import SqlFunnelRepository, SqlLossReasonRepository
+from adapters.db.repositories.imports import SqlImportRepository
 from adapters.db.repositories.intake import SqlIntakeRepository
 from adapters.db.repositories.intake_reports import SqlIntakeReportQueries
 from adapters.db.repositories.karma import SqlKarmaRepository
@@ -49,6 +50,7 @@ from adapters.db.repositories.kpi import SqlKpiQueries, SqlPlanRepository
 from adapters.db.repositories.lead_inbox import SqlLeadInboxRepository
 from adapters.db.repositories.loyalty import SqlSurveyRepository
 from adapters.db.repositories.marketing import SqlMarketingRepository
+from adapters.db.repositories.onec import SqlOnecRepository
 from adapters.db.repositories.outbox import SqlOutbox
 from adapters.db.repositories.platform import SqlJobRepository
 from adapters.db.repositories.retention import SqlRetentionRepository
@@ -86,6 +88,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.imports.ports import ImportRepository
 from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
 from domain.intake.lead_inbox import LeadInboxRepository
@@ -96,6 +99,7 @@ from domain.karma.ports import KarmaRepository
 from domain.kpi.ports import KpiQueries, PlanRepository
 from domain.loyalty.ports import SurveyRepository
 from domain.marketing.ports import MarketingRepository
+from domain.onec.ports import OnecRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.messagebus import EventBus
 from domain.platform.model import Job
@@ -196,9 +200,11 @@ class SqlUnitOfWork:
     saved_filters: SavedFilterRepository
     intake: IntakeRepository
     telephony: TelephonyRepository
+    onec: OnecRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
     lead_inbox: LeadInboxRepository
+    imports: ImportRepository
 
     def __init__(
         self,
@@ -302,11 +308,13 @@ class SqlUnitOfWork:
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self.intake = SqlIntakeRepository(conn, collect)
         self.telephony = SqlTelephonyRepository(conn, collect)
+        self.onec = SqlOnecRepository(conn, collect)
         self.intake_reports = SqlIntakeReportQueries(conn, collect)
         self.distribution = SqlDistributionRepository(
             conn, collect, turns=_autocommit(self._engine)
         )
         self.lead_inbox = SqlLeadInboxRepository(conn, collect)
+        self.imports = SqlImportRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

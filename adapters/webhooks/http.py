@@ -40,7 +40,7 @@ class HttpxWebhookSender:
             "POST", url, content=body, headers={**headers, "user-agent": USER_AGENT}
         )
         if connect_to is not None:
-            _pin(request, connect_to)
+            pin(request, connect_to)
         try:
             async with asyncio.timeout(TIMEOUT.read or 10.0):
                 response = await self._client.send(request, stream=True)
@@ -69,7 +69,7 @@ class HttpxWebhookSender:
         await self._client.aclose()
 
 
-def _pin(request: httpx.Request, address: str) -> None:
+def pin(request: httpx.Request, address: str) -> None:
     """Connect to ``address`` (already checked) instead of resolving the host again; the Host
     header keeps the name, and for https the TLS name (SNI and certificate check) too."""
     host = request.url.host

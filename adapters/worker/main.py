@@ -21,7 +21,13 @@ from adapters.worker.jobs.activities import ACTIVITY_CRONS
 from adapters.worker.jobs.clients import rescan_duplicates
 from adapters.worker.jobs.deals import STALE_DEALS
 from adapters.worker.jobs.distribution import LEAD_ESCALATION
-from adapters.worker.jobs.intake import INBOX_SWEEPER, process_inbox_items
+from adapters.worker.jobs.imports import run_import
+from adapters.worker.jobs.intake import (
+    INBOX_SWEEPER,
+    RECORDING_FETCHES,
+    STALE_CALLS,
+    process_inbox_items,
+)
 from adapters.worker.jobs.karma import recalculate_karma
 from adapters.worker.jobs.mail import send_link_mail, send_mail
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
@@ -31,6 +37,7 @@ from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliv
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import LINK_MAIL_JOB, MAIL_JOB
 from domain.clients.duplicates import RESCAN_JOB
+from domain.imports.model import DRY_RUN_JOB, RUN_JOB
 from domain.karma.services import RECALCULATE_JOB
 
 log = structlog.get_logger(__name__)
@@ -40,6 +47,8 @@ HANDLERS: dict[str, Handler] = {
     RECALCULATE_JOB: recalculate_karma,
     MAIL_JOB: send_mail,
     LINK_MAIL_JOB: send_link_mail,
+    DRY_RUN_JOB: run_import,
+    RUN_JOB: run_import,
 }
 
 
@@ -85,6 +94,8 @@ CRON_JOBS = [
     STALE_DEALS,
     WEBHOOK_RETRIES,
     INBOX_SWEEPER,
+    RECORDING_FETCHES,
+    STALE_CALLS,
     LEAD_ESCALATION,
     RETENTION_SWEEP,
 ]

@@ -7,6 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from api.deps import (
     ClientIp,
@@ -266,4 +267,30 @@ async def list_calls(
     return CallPage(
         items=[CallRead.of(c) for c in found[:limit]],
         next_cursor=encode_cursor(last.started_at.isoformat(), last.id) if last else None,
+    )
+
+
+@router.get(
+    "/calls/{call_id}/recording",
+    response_class=StreamingResponse,
+    responses={
+        200: {"description": "The call's recording", "content": {"audio/mpeg": {}}},
+        **problems(401, 404),
+    },
+)
+async def get_call_recording(
+    call_id: UUID, principal: CurrentPrincipal, telephony: TelephonyServiceDep
+) -> StreamingResponse:
+    """The call's recording as stored (``recording_available``), for whoever may see the
+    call: intake managers, and those who see its deal or client (its timeline)."""
+    call, content = await telephony.recording(principal, call_id)
+    return StreamingResponse(
+        content,
+        media_type=call.recording_content_type or "application/octet-stream",
+        headers={
+            "Content-Length": str(call.recording_size or 0),
+            "Content-Disposition": f'inline; filename="call-{call.id}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=3600",
+        },
     )

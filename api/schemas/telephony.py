@@ -22,6 +22,7 @@ from domain.intake.calls import (
     CallDirection,
     CallResult,
     Provider,
+    RecordingStatus,
     TelephonyIntegration,
     TrackingNumber,
 )
@@ -75,7 +76,8 @@ class TelephonyIntegrationCreate(Schema):
     api_key: Secret | None = Field(
         default=None,
         description="Mango Office: the vpbx_api_key (required, Mango signs with it); "
-        "Zadarma: the API key (optional)",
+        "Zadarma: the API key (optional; with it call recordings are fetched through "
+        "Zadarma's API, signed with the secret)",
     )
     secret: Secret | None = Field(
         default=None,
@@ -205,6 +207,18 @@ class CallRead(Schema):
     talk_seconds: int | None
     recording_id: str | None
     recording_url: str | None
+    recording_status: RecordingStatus | None = Field(
+        description="The recording's fetch into the CRM: pending, stored, failed (none: no "
+        "recording announced)"
+    )
+    recording_error: str | None = Field(description="Why the last fetch failed")
+    recording_attempts: int
+    recording_available: bool = Field(
+        description="Stored: GET /intake/calls/{id}/recording serves it"
+    )
+    closed_by_sweep: bool = Field(
+        description="Its end never came from the PBX: ended by the sweep after its last event"
+    )
     client_id: UUID | None
     contact_id: UUID | None
     deal_id: UUID | None
@@ -233,6 +247,11 @@ class CallRead(Schema):
             talk_seconds=c.talk_seconds,
             recording_id=c.recording_id,
             recording_url=c.recording_url,
+            recording_status=c.recording_status,
+            recording_error=c.recording_error,
+            recording_attempts=c.recording_attempts,
+            recording_available=c.recording_available,
+            closed_by_sweep=c.swept_at is not None,
             client_id=c.client_id,
             contact_id=c.contact_id,
             deal_id=c.deal_id,

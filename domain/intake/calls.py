@@ -44,6 +44,10 @@ CALLBACK_MINUTES_MAX = 7 * 24 * 60
 # The provider event names kept on a call (a long IVR walk sends many).
 MAX_CALL_EVENTS = 50
 SECRET_BYTES = 24
+# A recording fetch that may pass later (a 5xx, a timeout) is tried this many times at most.
+RECORDING_MAX_ATTEMPTS = 6
+# The name the stale-call sweep's end goes by among a call's events.
+SWEEP_EVENT = "sweep:no_end_reported"
 _PHONE_LIKE = re.compile(r"\+?[\d\s()\-.]+")
 
 
@@ -69,6 +73,16 @@ class CallResult(enum.StrEnum):
     BUSY = "busy"
     NO_ANSWER = "no_answer"
     CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class RecordingStatus(enum.StrEnum):
+    """Where the call's recording is on its way into the CRM's file storage."""
+
+    # Announced; the worker is to fetch it (again, after a failed attempt that may pass).
+    PENDING = "pending"
+    STORED = "stored"
+    # Given up: ``recording_error`` says why.
     FAILED = "failed"
 
 
@@ -339,11 +353,27 @@ class Call:
     recording_id: str | None = None
     recording_url: str | None = None
     disconnect_reason: str | None = None
+    # The audio, fetched by the worker into file storage (``domain/intake/recordings.py``).
+    recording_status: RecordingStatus | None = None
+    recording_error: str | None = None
+    recording_attempts: int = 0
+    recording_next_attempt_at: datetime | None = None
+    recording_key: str | None = None
+    recording_size: int | None = None
+    recording_content_type: str | None = None
     client_id: UUID | None = None
     contact_id: UUID | None = None
     deal_id: UUID | None = None
     callback_task_id: UUID | None = None
     event_names: list[str] = field(default_factory=list)
+    # The latest moment an event of the call speaks of (the PBX's clock; the sweep's end),
+    # when the last event came (ours: what the sweep's idle time counts from, whatever the
+    # PBX's clock or time zone), and the inbox item of the last event folded.
+    last_event_at: datetime | None = None
+    last_heard_at: datetime | None = None
+    last_item_id: UUID | None = None
+    # Set when the sweep ended the call because its end was never reported.
+    swept_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     is_new: bool = False
@@ -361,10 +391,28 @@ class Call:
     def was_answered(self) -> bool:
         return self.result is CallResult.ANSWERED
 
-    def fold(self, event: CallEvent, integration: TelephonyIntegration | None) -> bool:
-        """Takes in what ``event`` says; True when this event ended the call (its result is
-        now known for the first time)."""
+    @property
+    def recording_available(self) -> bool:
+        return self.recording_status is RecordingStatus.STORED and self.recording_key is not None
+
+    def fold(
+        self,
+        event: CallEvent,
+        integration: TelephonyIntegration | None,
+        *,
+        received_at: datetime | None = None,
+    ) -> bool:
+        """Takes in what ``event`` says (``received_at``: when it came); True when this event
+        ended the call (its result is now known for the first time)."""
         was_over = self.is_over
+        moment = event.ended_at or event.at or event.answered_at or event.started_at
+        moment = moment or received_at
+        if moment is not None and (self.last_event_at is None or moment > self.last_event_at):
+            self.last_event_at = moment
+        if received_at is not None and (
+            self.last_heard_at is None or received_at > self.last_heard_at
+        ):
+            self.last_heard_at = received_at
         region = integration.region if integration else DEFAULT_REGION
         if len(self.event_names) < MAX_CALL_EVENTS:
             self.event_names.append(event.name)
@@ -390,6 +438,9 @@ class Call:
             self.recording_id = event.recording_id[:300]
         if event.recording_url:
             self.recording_url = event.recording_url[:2000]
+        announced = event.stage is EventStage.RECORDING and bool(event.recording_id)
+        if (announced or event.recording_url) and received_at is not None:
+            self.want_recording(received_at)
         if event.stage is EventStage.END:
             self.result = event.result or (
                 CallResult.ANSWERED if self.answered_at else _unanswered(self.direction)
@@ -413,6 +464,50 @@ class Call:
                 self.disconnect_reason = event.disconnect_reason[:64]
         self.is_new = False
         return self.is_over and not was_over
+
+    def want_recording(self, at: datetime) -> None:
+        """The PBX says the recording is ready: the worker fetches it from ``at`` on (again,
+        when an earlier try gave up); one already stored stays."""
+        if self.recording_status is RecordingStatus.STORED:
+            return
+        self.recording_status = RecordingStatus.PENDING
+        self.recording_error = None
+        self.recording_attempts = 0
+        self.recording_next_attempt_at = at
+
+    def recording_stored(self, key: str, size: int, content_type: str) -> None:
+        self.recording_status = RecordingStatus.STORED
+        self.recording_key = key
+        self.recording_size = size
+        self.recording_content_type = content_type[:100]
+        self.recording_error = None
+        self.recording_attempts += 1
+        self.recording_next_attempt_at = None
+
+    def recording_failed(
+        self, reason: str, *, at: datetime, retry: bool, base_delay: timedelta
+    ) -> None:
+        """One fetch failed: tried again after a growing delay while it may pass (a 5xx, a
+        timeout) and attempts remain, else given up with the reason."""
+        self.recording_attempts += 1
+        self.recording_error = reason[:500]
+        if retry and self.recording_attempts < RECORDING_MAX_ATTEMPTS:
+            self.recording_status = RecordingStatus.PENDING
+            self.recording_next_attempt_at = at + base_delay * 4 ** (self.recording_attempts - 1)
+            return
+        self.recording_status = RecordingStatus.FAILED
+        self.recording_next_attempt_at = None
+
+    def sweep_event(self) -> CallEvent:
+        """The end the PBX never reported, as the stale-call sweep makes it: at the last
+        event's time, its result derived from what was seen (``fold`` does that for an end
+        without a result)."""
+        return CallEvent(
+            name=SWEEP_EVENT,
+            stage=EventStage.END,
+            call_id=self.provider_call_id,
+            ended_at=self.last_event_at or self.started_at,
+        )
 
     def record_outcome(
         self,
@@ -511,6 +606,40 @@ class TelephonyRepository(Protocol):
     ) -> Sequence[tuple[UUID, UUID]]:
         """(task id, assignee id) of the open callback tasks of missed calls from the number,
         oldest first."""
+        ...
+
+    async def get_call(self, scope: Scope, call_id: UUID) -> Call | None:
+        """A call of the scope's organisation (who may see it is the service's to decide)."""
+        ...
+
+    async def stale_calls(
+        self, *, before: datetime, organisation_id: UUID | None, limit: int
+    ) -> Sequence[tuple[UUID, UUID]]:
+        """(organisation id, call id) of calls still in progress whose last event came
+        before ``before``, oldest first."""
+        ...
+
+    async def lock_stale_call(
+        self, organisation_id: UUID, call_id: UUID, *, before: datetime
+    ) -> Call | None:
+        """The call, locked, when it is still in progress and stale; None when another
+        transaction holds it (SKIP LOCKED) or it has ended meanwhile."""
+        ...
+
+    async def claim_due_recordings(
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        organisation_id: UUID | None = None,
+        limit: int,
+    ) -> Sequence[Call]:
+        """Calls whose recording is pending and due, their next attempt moved ``lease``
+        ahead (SKIP LOCKED: two workers never fetch the same one at once)."""
+        ...
+
+    async def save_recording(self, call: Call) -> None:
+        """The recording's fetch state only (events folded meanwhile keep theirs)."""
         ...
 
     async def list_calls(

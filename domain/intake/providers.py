@@ -265,6 +265,9 @@ def _mango_check(
         key = f"summary:{_key_part(entry)}"
     elif kind == "recording" and entry:
         key = f"recording:{_key_part(entry)}:{_key_part(str(document.get('recording_id')))}"
+        state = str(document.get("recording_state") or "")
+        if state and state != "Completed":  # the start of a recording is another event
+            key = f"{key}:{_key_part(state)}"
     else:
         key = f"{_key_part(kind)}:{_digest(body)}"
     sent_key = fields.get("vpbx_api_key", "")
@@ -361,11 +364,14 @@ def _mango_read(path: str, body: bytes, content_type: str | None) -> CallEvent:
             disconnect_reason=str(document.get("disconnect_reason") or "") or None,
         )
     if kind == "recording":
+        # Mango tells when a recording starts too (recording_state Started, Continued): only
+        # a finished one (Completed, or no state at all) is there to fetch.
+        state = str(document.get("recording_state") or "")
         return CallEvent(
-            name="recording",
+            name=f"recording:{state}"[:64] if state else "recording",
             call_id=entry,
-            stage=EventStage.RECORDING,
-            recording_id=str(document.get("recording_id") or "") or None,
+            stage=EventStage.RECORDING if state in ("", "Completed") else EventStage.OTHER,
+            recording_id=str(document.get("recording_id") or "")[:300] or None,
         )
     return CallEvent(name=kind[:64], call_id=entry, stage=EventStage.OTHER)
 

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from domain.activities.model import Priority, Task
 from domain.activities.services.assignees import effective_assignee
+from domain.attachments.ports import FileStorage
 from domain.auth.principal import Principal
 from domain.clients.duplicates import DuplicateReason
 from domain.intake.calls import (
@@ -48,6 +49,7 @@ from domain.intake.model import (
 )
 from domain.intake.ports import InboxQueue, InboxWriter
 from domain.intake.providers import check_event, read_event
+from domain.intake.recordings import open_recording
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import ContentTooLarge, InvalidInput, NotFound, Unauthenticated
@@ -62,6 +64,8 @@ PATH_HEADER = ":path"
 ECHO_MAX = 200
 CALLBACK_ORIGIN = "missed_call"
 CALLBACK_TASK_TITLE = "Перезвонить: пропущенный звонок {number}"
+# Calls the stale-call sweep ends in one run at most (the next run takes the rest).
+SWEEP_CALLS_BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,32 +203,116 @@ async def fold_call_event(uow: UnitOfWork, clock: Clock, item: InboxItem) -> Out
     call = await uow.telephony.lock_call(
         new_call(organisation_id, integration.id, item.provider, event, at=item.received_at)
     )
-    ended = call.fold(event, integration)
+    ended = call.fold(event, integration, received_at=item.received_at)
+    call.last_item_id = item.id
+    task_id, closed = await _conclude(uow, clock, item, integration, call, ended, now)
+    await uow.telephony.save_call(call)
+    return Outcome.processed(_summary(call, event.name, task_id, closed))
+
+
+async def _conclude(
+    uow: UnitOfWork,
+    clock: Clock,
+    item: InboxItem | None,
+    integration: TelephonyIntegration,
+    call: Call,
+    ended: bool,
+    now: datetime,
+) -> tuple[UUID | None, list[UUID]]:
+    """What follows when a call has just ended (``ended``), whether its PBX said so or the
+    stale-call sweep did: the client is matched, a missed inbound call gets its callback task,
+    an answered one closes the number's, and ``call.missed``/``call.answered`` are recorded.
+    Returns the callback task and the closed ones."""
     task_id: UUID | None = None
     assignee_id: UUID | None = None
     closed: list[UUID] = []
-    if ended:
-        await _match(uow, clock, item, integration, call)
-    if ended and call.is_missed and call.client_number and call.client_id:
+    if not ended:
+        return task_id, closed
+    await _match(uow, clock, item, integration, call)
+    if call.is_missed and call.client_number and call.client_id:
         task_id, assignee_id = await _callback_task(uow, clock, integration, call, now)
-    if ended and call.was_answered and call.client_number:
+    if call.was_answered and call.client_number:
         closed = await _close_callbacks(uow, call, now)
-    if ended:
-        call.record_outcome(at=now, task_id=task_id, assignee_id=assignee_id, closed=closed)
-    await uow.telephony.save_call(call)
-    return Outcome.processed(_summary(call, event.name, task_id, closed))
+    call.record_outcome(at=now, task_id=task_id, assignee_id=assignee_id, closed=closed)
+    return task_id, closed
+
+
+class StaleCallSweep:
+    """Ends calls whose end the PBX never reported (a Mango summary that never came): a call
+    still in progress ``idle`` after its last event is ended at that event's time, with the
+    result what was seen (answered when an answer was, else missed inbound or not answered
+    outbound), and everything an end brings follows (``_conclude``). Each call is ended in
+    its own transaction under a row lock taken with SKIP LOCKED, so sweeps running at once,
+    or an event being folded meanwhile, never end a call twice; a real end arriving later
+    finds it over and brings nothing more."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        idle: timedelta,
+        batch: int = SWEEP_CALLS_BATCH,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._idle = idle
+        self._batch = batch
+
+    async def run(self, *, organisation_id: UUID | None = None) -> int:
+        """Ends up to one batch of stale calls (of one organisation, or all); returns how
+        many it ended."""
+        now = self._clock.now()
+        before = now - self._idle
+        async with self._uow_factory() as uow:
+            stale = await uow.telephony.stale_calls(
+                before=before, organisation_id=organisation_id, limit=self._batch
+            )
+        ended = 0
+        for owner, call_id in stale:
+            try:
+                async with self._uow_factory() as uow:
+                    call = await uow.telephony.lock_stale_call(owner, call_id, before=before)
+                    if call is None:
+                        continue
+                    await self._end(uow, call, now)
+                    await uow.commit()
+                    ended += 1
+            except Exception as exc:  # one call that cannot be ended must not stop the rest
+                log.warning(
+                    "intake.call_sweep_failed call_id=%s error=%s", call_id, type(exc).__name__
+                )
+        return ended
+
+    async def _end(self, uow: UnitOfWork, call: Call, now: datetime) -> None:
+        scope = Scope.organisation_wide(call.organisation_id)
+        integration = (
+            await uow.telephony.get_integration(scope, call.integration_id)
+            if call.integration_id
+            else None
+        )
+        item = await uow.intake.get_item(scope, call.last_item_id) if call.last_item_id else None
+        over = call.fold(call.sweep_event(), integration)
+        call.swept_at = now
+        if integration is not None:
+            await _conclude(uow, self._clock, item, integration, call, over, now)
+        elif over:  # its integration is gone: nobody to call back, integrators still hear
+            call.record_outcome(at=now, task_id=None, assignee_id=None, closed=())
+        await uow.telephony.save_call(call)
+        log.info("intake.call_swept call_id=%s result=%s", call.id, call.result.value)
 
 
 async def _match(
     uow: UnitOfWork,
     clock: Clock,
-    item: InboxItem,
+    item: InboxItem | None,
     integration: TelephonyIntegration,
     call: Call,
 ) -> None:
     """The client behind the outside number: a known one (by a contact's phone, whoever owns
     the client); a new inbound caller becomes a client with a contact and a deal, as a lead
-    does. A known client's open deal is the call's deal."""
+    does (recorded as the lead of ``item``, the call's last event; none: no new client). A
+    known client's open deal is the call's deal."""
     number = call.client_number
     if not number or not number.startswith("+") or call.direction is CallDirection.INTERNAL:
         return
@@ -242,7 +330,7 @@ async def _match(
         call.client_id = known.id
         call.deal_id = await uow.intake.open_deal_of(call.organisation_id, known.id)
         return
-    if call.direction is not CallDirection.INBOUND:
+    if call.direction is not CallDirection.INBOUND or item is None:
         return
     lead = {
         "name": number,
@@ -388,9 +476,20 @@ def _summary(
 
 
 class TelephonyService:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, clock: Clock, *, storage: FileStorage | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._storage = storage
+
+    async def recording(
+        self, principal: Principal, call_id: UUID
+    ) -> tuple[Call, AsyncIterator[bytes]]:
+        """A call's stored recording, for whoever may see the call (``open_recording``)."""
+        if self._storage is None:
+            raise NotFound("Recording of the call", call_id)
+        return await open_recording(self._uow, self._storage, principal, call_id)
 
     async def list(
         self, principal: Principal, *, limit: int, after: tuple[datetime, UUID] | None = None
@@ -497,6 +596,7 @@ async def _check_references(
 __all__ = [
     "CALLBACK_ORIGIN",
     "CallReceipt",
+    "StaleCallSweep",
     "TelephonyReceiver",
     "TelephonyService",
     "callback_assignee",

@@ -29,6 +29,7 @@ from domain.clients.ports import (
 )
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
+from domain.imports.ports import ImportRepository
 from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
 from domain.intake.lead_inbox import LeadInboxRepository
@@ -39,6 +40,7 @@ from domain.karma.ports import KarmaRepository
 from domain.kpi.ports import KpiQueries, PlanRepository
 from domain.loyalty.ports import SurveyRepository
 from domain.marketing.ports import MarketingRepository
+from domain.onec.ports import OnecRepository
 from domain.platform.audit import AuditRepository
 from domain.platform.model import Job
 from domain.platform.saved_filters import SavedFilterRepository
@@ -129,11 +131,13 @@ class UnitOfWork(Protocol):
     relationship_follow_ups: RelationshipFollowUpRepository
     intake: IntakeRepository
     telephony: TelephonyRepository
+    onec: OnecRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
     lead_inbox: LeadInboxRepository
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
+    imports: ImportRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -53,6 +53,8 @@ class Permission(enum.StrEnum):
     # Enter what sources and campaigns cost per month (marketing effectiveness); reading the
     # costs and the report needs reports:read or this.
     MARKETING_MANAGE = "marketing:manage"
+    # Import clients, contacts and deals from spreadsheets (with clients:write or deals:write).
+    IMPORTS_RUN = "imports:run"
 
 
 class Resource(enum.StrEnum):
@@ -99,6 +101,7 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
                 Permission.AUDIT_READ,
                 Permission.JOBS_READ_ALL,
                 Permission.KPI_MANAGE,
+                Permission.IMPORTS_RUN,
             }
         ),
         _vis(Visibility.TEAM),

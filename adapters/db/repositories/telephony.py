@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from domain.intake.calls import (
     CallResult,
     IntegrationRoute,
     Provider,
+    RecordingStatus,
     TelephonyIntegration,
     TrackingNumber,
 )
@@ -140,6 +141,81 @@ class SqlTelephonyRepository(SqlRepository):
             .order_by(tasks.c.created_at, tasks.c.id)
         )
         return [(row.id, row.assignee_id) for row in rows]
+
+    async def get_call(self, scope: Scope, call_id: UUID) -> Call | None:
+        row = (
+            await self._conn.execute(
+                sa.select(calls).where(
+                    calls.c.organisation_id == scope.organisation_id, calls.c.id == call_id
+                )
+            )
+        ).first()
+        return _call(row._mapping) if row else None
+
+    async def stale_calls(
+        self, *, before: datetime, organisation_id: UUID | None, limit: int
+    ) -> Sequence[tuple[UUID, UUID]]:
+        rows = await self._conn.execute(
+            sa.select(calls.c.organisation_id, calls.c.id)
+            .where(
+                *_stale(before),
+                calls.c.organisation_id == organisation_id if organisation_id else sa.true(),
+            )
+            .order_by(calls.c.started_at)
+            .limit(limit)
+        )
+        return [(row.organisation_id, row.id) for row in rows]
+
+    async def lock_stale_call(
+        self, organisation_id: UUID, call_id: UUID, *, before: datetime
+    ) -> Call | None:
+        row = (
+            await self._conn.execute(
+                sa.select(calls)
+                .where(
+                    calls.c.organisation_id == organisation_id,
+                    calls.c.id == call_id,
+                    *_stale(before),
+                )
+                .with_for_update(skip_locked=True)
+            )
+        ).first()
+        return _call(row._mapping) if row else None
+
+    async def claim_due_recordings(
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        organisation_id: UUID | None = None,
+        limit: int,
+    ) -> Sequence[Call]:
+        t = calls
+        chosen = (
+            sa.select(t.c.organisation_id, t.c.id)
+            .where(
+                t.c.recording_status == RecordingStatus.PENDING.value,
+                t.c.recording_next_attempt_at <= now,
+                t.c.organisation_id == organisation_id if organisation_id else sa.true(),
+            )
+            .order_by(t.c.recording_next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = await self._conn.execute(
+            sa.update(t)
+            .where(sa.tuple_(t.c.organisation_id, t.c.id).in_(chosen))
+            .values(recording_next_attempt_at=now + lease)
+            .returning(*t.c)
+        )
+        return [_call(row._mapping) for row in rows]
+
+    async def save_recording(self, call: Call) -> None:
+        await self._conn.execute(
+            sa.update(calls)
+            .where(calls.c.organisation_id == call.organisation_id, calls.c.id == call.id)
+            .values(**_recording_values(call), updated_at=sa.func.now())
+        )
 
     async def list_calls(
         self,
@@ -292,9 +368,47 @@ _CALL_FIELDS = (
 )
 
 
+_RECORDING_FIELDS = (
+    "recording_error",
+    "recording_attempts",
+    "recording_next_attempt_at",
+    "recording_key",
+    "recording_size",
+    "recording_content_type",
+)
+
+
+def _stale(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """In progress, and nothing heard since ``before`` (by our clock). Calls stored before
+    the sweep existed have no such time and are left alone: ending them all at once would
+    open a callback task for every old one. The start bound lets the partial index on it
+    serve: a call starts before its last event comes, unless the PBX's clock runs ahead, and
+    then it is only swept that much later."""
+    return (
+        calls.c.result == CallResult.IN_PROGRESS.value,
+        calls.c.started_at < before,
+        calls.c.last_heard_at < before,
+    )
+
+
+def _recording_values(c: Call) -> dict[str, Any]:
+    values = {name: getattr(c, name) for name in _RECORDING_FIELDS}
+    values["recording_status"] = c.recording_status.value if c.recording_status else None
+    return values
+
+
 def _call_values(c: Call) -> dict[str, Any]:
     values = {name: getattr(c, name) for name in _CALL_FIELDS}
-    values.update(direction=c.direction.value, result=c.result.value, events=list(c.event_names))
+    values.update(
+        direction=c.direction.value,
+        result=c.result.value,
+        events=list(c.event_names),
+        last_event_at=c.last_event_at,
+        last_heard_at=c.last_heard_at,
+        last_item_id=c.last_item_id,
+        swept_at=c.swept_at,
+        **_recording_values(c),
+    )
     return values
 
 
@@ -307,5 +421,12 @@ def _call(m: Any) -> Call:
         event_names=list(m["events"]),
         created_at=m["created_at"],
         updated_at=m["updated_at"],
-        **{name: m[name] for name in _CALL_FIELDS},
+        recording_status=(
+            RecordingStatus(m["recording_status"]) if m["recording_status"] else None
+        ),
+        last_event_at=m["last_event_at"],
+        last_heard_at=m["last_heard_at"],
+        last_item_id=m["last_item_id"],
+        swept_at=m["swept_at"],
+        **{name: m[name] for name in _CALL_FIELDS + _RECORDING_FIELDS},
     )

@@ -4,7 +4,7 @@ events report. The events themselves are inbox items (``intake_inbox``, source t
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from adapters.db.tables.base import (
     created_at,
@@ -74,6 +74,21 @@ calls = sa.Table(
     sa.Column("recording_id", sa.String(300), nullable=True),
     sa.Column("recording_url", sa.String(2000), nullable=True),
     sa.Column("disconnect_reason", sa.String(64), nullable=True),
+    # The recording fetched into file storage: pending, stored, failed (None: none announced).
+    sa.Column("recording_status", sa.String(16), nullable=True),
+    sa.Column("recording_error", sa.String(500), nullable=True),
+    sa.Column("recording_attempts", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Column("recording_next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("recording_key", sa.String(500), nullable=True),
+    sa.Column("recording_size", sa.BigInteger, nullable=True),
+    sa.Column("recording_content_type", sa.String(100), nullable=True),
+    # The latest time an event of the call speaks of (the PBX's clock), when the last event
+    # came (ours), the inbox item of the last event folded (inbox items are purged: no
+    # foreign key), and when the stale-call sweep ended it.
+    sa.Column("last_event_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_heard_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_item_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("swept_at", sa.DateTime(timezone=True), nullable=True),
     *tenant_ref("client_id", "clients", ondelete="SET NULL"),
     *tenant_ref("contact_id", "contacts", ondelete="SET NULL"),
     *tenant_ref("deal_id", "deals", ondelete="SET NULL"),
@@ -110,5 +125,17 @@ calls = sa.Table(
         "deal_id",
         "started_at",
         "id",
+    ),
+    # The recording fetch's claim: pending recordings by due time, across organisations.
+    sa.Index(
+        "ix_calls_recording_next_attempt_at_pending",
+        "recording_next_attempt_at",
+        postgresql_where=sa.text("recording_status = 'pending'"),
+    ),
+    # The stale-call sweep: the calls still in progress (few), oldest first.
+    sa.Index(
+        "ix_calls_started_at_in_progress",
+        "started_at",
+        postgresql_where=sa.text("result = 'in_progress'"),
     ),
 )

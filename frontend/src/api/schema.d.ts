@@ -117,6 +117,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/onec/{integration_id}/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exchange With Onec
+         * @description The address 1C:Enterprise exchanges with (``type=catalog|sale``, ``mode=checkauth``
+         *     with HTTP Basic, then ``init``, ``file``, ``import``, ``query``, ``success``) answered in
+         *     its own text protocol: ``success``, ``progress`` or ``failure`` and a reason.
+         */
+        get: operations["exchange_with_onec"];
+        put?: never;
+        /**
+         * Post Exchange With Onec
+         * @description The same, as 1C posts it (``mode=file`` carries a chunk of the file in the body).
+         */
+        post: operations["post_exchange_with_onec"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/surveys/{token}": {
         parameters: {
             query?: never;
@@ -3260,6 +3286,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/calls/{call_id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Call Recording
+         * @description The call's recording as stored (``recording_available``), for whoever may see the
+         *     call: intake managers, and those who see its deal or client (its timeline).
+         */
+        get: operations["get_call_recording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/reports/leads": {
         parameters: {
             query?: never;
@@ -3573,6 +3620,263 @@ export interface paths {
          * @description The lead leaves the inbox as spam.
          */
         post: operations["mark_lead_spam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onec/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Onec Integrations
+         * @description The organisation's 1C integrations, newest first; never their passwords.
+         */
+        get: operations["list_onec_integrations"];
+        put?: never;
+        /**
+         * Create Onec Integration
+         * @description A new integration. Its password (chosen or generated) is in this answer only.
+         */
+        post: operations["create_onec_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onec/integrations/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Onec Integration */
+        get: operations["get_onec_integration"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Onec Integration
+         * @description The integration goes with its exchange log; the products stay.
+         */
+        delete: operations["delete_onec_integration"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Onec Integration
+         * @description Change the settings; ``rotate_password`` (or a ``password``) sets a new password,
+         *     answered this once (``password`` is null otherwise).
+         */
+        patch: operations["update_onec_integration"];
+        trace?: never;
+    };
+    "/api/v1/onec/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Onec Exchanges
+         * @description The exchange log, newest first: status, progress, counts and errors of each.
+         */
+        get: operations["list_onec_exchanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onec/exchanges/{exchange_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Onec Exchange
+         * @description One exchange with its files.
+         */
+        get: operations["get_onec_exchange"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onec/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Products
+         * @description The catalogue (from 1C), by name; ``search`` in the name, article or barcode.
+         */
+        get: operations["list_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Imports
+         * @description The organisation's imports, newest first.
+         */
+        get: operations["list_imports"];
+        put?: never;
+        /**
+         * Upload Import
+         * @description Stores the file and reads its header and first rows; suggests a field per column.
+         */
+        post: operations["upload_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Import
+         * @description The import with its status, progress (rows done of rows_total) and counts.
+         */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Import Mapping
+         * @description Which column feeds which field, and what to do with a row that matches an existing
+         *     record (skip, update it, or flag it); a new encoding or delimiter reads the file again.
+         */
+        put: operations["set_import_mapping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry Run Import
+         * @description Checks every row as a job, writing nothing: what would be created, updated and
+         *     flagged as duplicate, and the rows' errors.
+         */
+        post: operations["dry_run_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Import
+         * @description Imports the rows as a job, in batches (a transaction each).
+         */
+        post: operations["run_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Import
+         * @description Stops the dry run or the import after its current batch; what committed stays.
+         */
+        post: operations["cancel_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Import Issues
+         * @description Row errors (row, column, reason) and flagged duplicates (with the records they
+         *     match), by row; the first 10,000 of a run are kept, the counts have them all.
+         */
+        get: operations["list_import_issues"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4168,6 +4472,28 @@ export interface components {
              */
             deal_id?: string | null;
         };
+        /** Body_upload_import */
+        Body_upload_import: {
+            /**
+             * File
+             * @description CSV or XLSX; IMPORT_MAX_BYTES at most
+             */
+            file: string;
+            /** @description clients (with contacts) or deals */
+            entity: components["schemas"]["ImportEntity"];
+            /** @description Detected when left out */
+            format?: components["schemas"]["SheetFormat"] | null;
+            /**
+             * Encoding
+             * @description CSV; detected when left out
+             */
+            encoding?: string | null;
+            /**
+             * Delimiter
+             * @description CSV; detected when left out
+             */
+            delimiter?: string | null;
+        };
         /**
          * CallDimension
          * @enum {string}
@@ -4249,6 +4575,25 @@ export interface components {
             recording_id: string | null;
             /** Recording Url */
             recording_url: string | null;
+            /** @description The recording's fetch into the CRM: pending, stored, failed (none: no recording announced) */
+            recording_status: components["schemas"]["RecordingStatus"] | null;
+            /**
+             * Recording Error
+             * @description Why the last fetch failed
+             */
+            recording_error: string | null;
+            /** Recording Attempts */
+            recording_attempts: number;
+            /**
+             * Recording Available
+             * @description Stored: GET /intake/calls/{id}/recording serves it
+             */
+            recording_available: boolean;
+            /**
+             * Closed By Sweep
+             * @description Its end never came from the PBX: ended by the sweep after its last event
+             */
+            closed_by_sweep: boolean;
             /** Client Id */
             client_id: string | null;
             /** Contact Id */
@@ -4894,6 +5239,23 @@ export interface components {
              * @description null clears it
              */
             comment?: string | null;
+        };
+        /** CounterpartyFlagRead */
+        CounterpartyFlagRead: {
+            /**
+             * External Id
+             * @description 1C's Ид of the counterparty
+             */
+            external_id: string;
+            /** Name */
+            name: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Candidates
+             * @description The clients it matches; none was chosen
+             */
+            candidates: string[];
         };
         /** CriteriaWeights */
         CriteriaWeights: {
@@ -5697,6 +6059,16 @@ export interface components {
          * @enum {string}
          */
         EntryKind: "turnover" | "profit" | "lost_tender" | "loss_making" | "public_conflict" | "manual";
+        /**
+         * ExchangeStatus
+         * @enum {string}
+         */
+        ExchangeStatus: "open" | "importing" | "done" | "failed";
+        /**
+         * ExchangeType
+         * @enum {string}
+         */
+        ExchangeType: "catalog" | "sale";
         /** FieldChange */
         FieldChange: {
             /** Before */
@@ -5726,6 +6098,17 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /**
+         * FileKind
+         * @description What a received file is, from its name as 1C names them.
+         * @enum {string}
+         */
+        FileKind: "import" | "offers" | "orders" | "archive" | "other";
+        /**
+         * FileStatus
+         * @enum {string}
+         */
+        FileStatus: "receiving" | "importing" | "imported" | "stored" | "failed";
         /**
          * FlagKind
          * @description A fact recorded for karma at any time: a won deal that made a loss, a public conflict
@@ -6177,6 +6560,190 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** ImportCounts */
+        ImportCounts: {
+            /**
+             * Created
+             * @default 0
+             */
+            created: number;
+            /**
+             * Updated
+             * @default 0
+             */
+            updated: number;
+            /**
+             * Unchanged
+             * @description Matched records the row would not change
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Duplicates
+             * @description Rows flagged as duplicates, not imported
+             * @default 0
+             */
+            duplicates: number;
+            /**
+             * Skipped
+             * @description Duplicates skipped, and empty rows
+             * @default 0
+             */
+            skipped: number;
+            /**
+             * Errors
+             * @default 0
+             */
+            errors: number;
+        };
+        /**
+         * ImportEntity
+         * @enum {string}
+         */
+        ImportEntity: "clients" | "deals";
+        /** ImportIssuePage */
+        ImportIssuePage: {
+            /** Items */
+            items: components["schemas"]["ImportIssueRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ImportIssueRead */
+        ImportIssueRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["IssueKind"];
+            /**
+             * Row Number
+             * @description From 1, the header row not counted
+             */
+            row_number: number;
+            /**
+             * Column
+             * @description The column's header
+             */
+            column: string | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Matches
+             * @description Existing records it matches: id, name, reasons (or row: an earlier row)
+             */
+            matches: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** ImportMappingUpdate */
+        ImportMappingUpdate: {
+            /**
+             * Mapping
+             * @description Column index (from 0) -> field; columns left out are not imported
+             */
+            mapping: {
+                [key: string]: string;
+            };
+            /** @default flag */
+            on_duplicate: components["schemas"]["OnDuplicate"];
+            /**
+             * Encoding
+             * @description CSV: read the file again in this encoding
+             */
+            encoding?: string | null;
+            /**
+             * Delimiter
+             * @description CSV: read the file again with this delimiter
+             */
+            delimiter?: string | null;
+        };
+        /** ImportPage */
+        ImportPage: {
+            /** Items */
+            items: components["schemas"]["ImportRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ImportRead */
+        ImportRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            entity: components["schemas"]["ImportEntity"];
+            /** Filename */
+            filename: string;
+            /** Size */
+            size: number;
+            format: components["schemas"]["SheetFormat"];
+            /** Encoding */
+            encoding: string | null;
+            /** Delimiter */
+            delimiter: string | null;
+            /** Header */
+            header: string[];
+            /**
+             * Preview
+             * @description The first rows under the header
+             */
+            preview: string[][];
+            /**
+             * Mapping
+             * @description Column index -> field
+             */
+            mapping: {
+                [key: string]: string;
+            };
+            /**
+             * Suggested Mapping
+             * @description Column index -> field, by headers
+             */
+            suggested_mapping: {
+                [key: string]: string;
+            };
+            /**
+             * Fields
+             * @description What a column can be mapped to (cf.<key>: custom)
+             */
+            fields: string[];
+            on_duplicate: components["schemas"]["OnDuplicate"];
+            status: components["schemas"]["ImportStatus"];
+            /** Job Id */
+            job_id: string | null;
+            /** Rows Total */
+            rows_total: number | null;
+            /** Rows Done */
+            rows_done: number;
+            /** Progress */
+            progress: number;
+            dry_run: components["schemas"]["ImportCounts"] | null;
+            result: components["schemas"]["ImportCounts"] | null;
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /** Error */
+            error: string | null;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ImportStatus
+         * @enum {string}
+         */
+        ImportStatus: "uploaded" | "checking" | "checked" | "running" | "done" | "failed" | "cancelled";
         /** InboundRequestCreate */
         InboundRequestCreate: {
             /**
@@ -6450,6 +7017,11 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /**
+         * IssueKind
+         * @enum {string}
+         */
+        IssueKind: "error" | "duplicate";
         /** JobPage */
         JobPage: {
             /** Items */
@@ -7259,6 +7831,306 @@ export interface components {
              */
             nps: number | string | null;
         };
+        /**
+         * OnDuplicate
+         * @enum {string}
+         */
+        OnDuplicate: "skip" | "update" | "flag";
+        /** OnecExchangeDetail */
+        OnecExchangeDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Integration Id
+             * Format: uuid
+             */
+            integration_id: string;
+            type: components["schemas"]["ExchangeType"];
+            status: components["schemas"]["ExchangeStatus"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Bytes Received */
+            bytes_received: number;
+            /** Files Count */
+            files_count: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Errors */
+            errors: string[];
+            /**
+             * Progress
+             * @description What the exchange is doing or did last
+             */
+            progress: string;
+            /**
+             * Counterparties Created
+             * @description Counterparties that became new clients
+             */
+            counterparties_created: number;
+            /**
+             * Counterparties Updated
+             * @description Counterparties linked to an existing client or changing their client
+             */
+            counterparties_updated: number;
+            /** Counterparties Unchanged */
+            counterparties_unchanged: number;
+            /**
+             * Counterparties Flagged
+             * @description Counterparties matching several clients: neither linked nor created
+             */
+            counterparties_flagged: number;
+            /**
+             * Flagged
+             * @description The first flagged counterparties
+             */
+            flagged: components["schemas"]["CounterpartyFlagRead"][];
+            /** Files */
+            files: components["schemas"]["OnecExchangeFileRead"][];
+        };
+        /** OnecExchangeFileRead */
+        OnecExchangeFileRead: {
+            /** Name */
+            name: string;
+            kind: components["schemas"]["FileKind"];
+            /** Size */
+            size: number;
+            status: components["schemas"]["FileStatus"];
+            /** Records Read */
+            records_read: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Error */
+            error: string | null;
+        };
+        /** OnecExchangePage */
+        OnecExchangePage: {
+            /** Items */
+            items: components["schemas"]["OnecExchangeRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** OnecExchangeRead */
+        OnecExchangeRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Integration Id
+             * Format: uuid
+             */
+            integration_id: string;
+            type: components["schemas"]["ExchangeType"];
+            status: components["schemas"]["ExchangeStatus"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Bytes Received */
+            bytes_received: number;
+            /** Files Count */
+            files_count: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Errors */
+            errors: string[];
+            /**
+             * Progress
+             * @description What the exchange is doing or did last
+             */
+            progress: string;
+            /**
+             * Counterparties Created
+             * @description Counterparties that became new clients
+             */
+            counterparties_created: number;
+            /**
+             * Counterparties Updated
+             * @description Counterparties linked to an existing client or changing their client
+             */
+            counterparties_updated: number;
+            /** Counterparties Unchanged */
+            counterparties_unchanged: number;
+            /**
+             * Counterparties Flagged
+             * @description Counterparties matching several clients: neither linked nor created
+             */
+            counterparties_flagged: number;
+            /**
+             * Flagged
+             * @description The first flagged counterparties
+             */
+            flagged: components["schemas"]["CounterpartyFlagRead"][];
+        };
+        /** OnecIntegrationCreate */
+        OnecIntegrationCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Login
+             * @description The user name 1C signs in with (HTTP Basic)
+             */
+            login: string;
+            /** Password */
+            password?: string | null;
+            /**
+             * Exchange Catalog
+             * @description Take the catalogue from 1C
+             * @default true
+             */
+            exchange_catalog: boolean;
+            /**
+             * Exchange Sale
+             * @description Exchange orders with 1C
+             * @default false
+             */
+            exchange_sale: boolean;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+            /**
+             * Responsible Id
+             * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator
+             */
+            responsible_id?: string | null;
+        };
+        /** OnecIntegrationPage */
+        OnecIntegrationPage: {
+            /** Items */
+            items: components["schemas"]["OnecIntegrationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** OnecIntegrationRead */
+        OnecIntegrationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Login */
+            login: string;
+            /**
+             * Exchange Path
+             * @description The address to give 1C (the CRM's address plus this), in its exchange settings with the login and password
+             */
+            exchange_path: string;
+            /** Exchange Catalog */
+            exchange_catalog: boolean;
+            /** Exchange Sale */
+            exchange_sale: boolean;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Responsible Id
+             * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator
+             */
+            responsible_id: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** OnecIntegrationUpdate */
+        OnecIntegrationUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Login */
+            login?: string | null;
+            /** Password */
+            password?: string | null;
+            /**
+             * Rotate Password
+             * @description true: make a new password, shown in this answer only
+             */
+            rotate_password?: boolean | null;
+            /** Exchange Catalog */
+            exchange_catalog?: boolean | null;
+            /** Exchange Sale */
+            exchange_sale?: boolean | null;
+            /** Is Active */
+            is_active?: boolean | null;
+            /**
+             * Responsible Id
+             * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator; null clears
+             */
+            responsible_id?: string | null;
+        };
+        /** OnecIntegrationWithPassword */
+        OnecIntegrationWithPassword: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Login */
+            login: string;
+            /**
+             * Exchange Path
+             * @description The address to give 1C (the CRM's address plus this), in its exchange settings with the login and password
+             */
+            exchange_path: string;
+            /** Exchange Catalog */
+            exchange_catalog: boolean;
+            /** Exchange Sale */
+            exchange_sale: boolean;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Responsible Id
+             * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator
+             */
+            responsible_id: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Password
+             * @description The password to paste into 1C: in this answer only, never again
+             */
+            password: string | null;
+        };
         /** OrganisationRead */
         OrganisationRead: {
             /**
@@ -7444,7 +8316,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "invoices:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "intake:manage" | "audit:read" | "kpi:manage" | "karma:manage" | "webhooks:manage" | "marketing:manage";
+        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "invoices:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "intake:manage" | "audit:read" | "kpi:manage" | "karma:manage" | "webhooks:manage" | "marketing:manage" | "imports:run";
         /** PermissionCatalogueRead */
         PermissionCatalogueRead: {
             /** Permissions */
@@ -7640,6 +8512,86 @@ export interface components {
             /** Amount */
             amount: number | string;
         };
+        /** ProductPage */
+        ProductPage: {
+            /** Items */
+            items: components["schemas"]["ProductRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ProductPriceRead */
+        ProductPriceRead: {
+            /** Price Type */
+            price_type: string;
+            /** Price */
+            price: number | string;
+            /** Currency */
+            currency: string | null;
+            /** Unit */
+            unit: string | null;
+        };
+        /** ProductRead */
+        ProductRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * External Id
+             * @description 1C's Ид
+             */
+            external_id: string | null;
+            /** Name */
+            name: string;
+            /** Article */
+            article: string | null;
+            /** Barcode */
+            barcode: string | null;
+            /** Unit */
+            unit: string | null;
+            /** Description */
+            description: string | null;
+            /** Group Id */
+            group_id: string | null;
+            /** Group Name */
+            group_name: string | null;
+            /** Properties */
+            properties: {
+                [key: string]: string;
+            };
+            /**
+             * Is Deleted
+             * @description Marked for deletion in 1C
+             */
+            is_deleted: boolean;
+            /**
+             * Quantity
+             * @description In stock in all warehouses
+             */
+            quantity: number | string | null;
+            /** Prices */
+            prices: components["schemas"]["ProductPriceRead"][];
+            /** Stock */
+            stock: components["schemas"]["ProductStockRead"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ProductStockRead */
+        ProductStockRead: {
+            /** Warehouse */
+            warehouse: string;
+            /** Quantity */
+            quantity: number | string;
+        };
         /** ProfileUpdate */
         ProfileUpdate: {
             /** Full Name */
@@ -7717,6 +8669,12 @@ export interface components {
             /** Tasks */
             tasks: number;
         };
+        /**
+         * RecordingStatus
+         * @description Where the call's recording is on its way into the CRM's file storage.
+         * @enum {string}
+         */
+        RecordingStatus: "pending" | "stored" | "failed";
         /**
          * RefreshRequest
          * @description For clients that keep no cookies: the value of the refresh cookie. Browsers send the
@@ -8207,6 +9165,11 @@ export interface components {
             /** Average */
             average: number | string;
         };
+        /**
+         * SheetFormat
+         * @enum {string}
+         */
+        SheetFormat: "csv" | "xlsx";
         /** SleepingClientPage */
         SleepingClientPage: {
             /** Items */
@@ -8790,7 +9753,7 @@ export interface components {
             provider: components["schemas"]["Provider"];
             /**
              * Api Key
-             * @description Mango Office: the vpbx_api_key (required, Mango signs with it); Zadarma: the API key (optional)
+             * @description Mango Office: the vpbx_api_key (required, Mango signs with it); Zadarma: the API key (optional; with it call recordings are fetched through Zadarma's API, signed with the secret)
              */
             api_key?: string | null;
             /**
@@ -10006,6 +10969,117 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exchange_with_onec: {
+        parameters: {
+            query?: {
+                type?: string | null;
+                mode?: string | null;
+                filename?: string | null;
+                sessid?: string | null;
+            };
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                    "application/xml": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_exchange_with_onec: {
+        parameters: {
+            query?: {
+                type?: string | null;
+                mode?: string | null;
+                filename?: string | null;
+                sessid?: string | null;
+            };
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description mode=file: a chunk of the named file (a zip when init answered zip=yes); chunks of one name are appended in order */
+        requestBody?: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                    "application/xml": unknown;
                 };
             };
             /** @description Not found */
@@ -23898,6 +24972,57 @@ export interface operations {
             };
         };
     };
+    get_call_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call's recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_intake_lead_report: {
         parameters: {
             query?: {
@@ -25031,6 +26156,1031 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_onec_integrations: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnecIntegrationPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_onec_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OnecIntegrationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnecIntegrationWithPassword"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_onec_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnecIntegrationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_onec_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_onec_integration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OnecIntegrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnecIntegrationWithPassword"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_onec_exchanges: {
+        parameters: {
+            query?: {
+                integration_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnecExchangePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_onec_exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exchange_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnecExchangeDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_products: {
+        parameters: {
+            query?: {
+                search?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_import"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_import_mapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportMappingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dry_run_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_import_issues: {
+        parameters: {
+            query?: {
+                /** @description The dry run's issues, or the import's */
+                dry_run?: boolean;
+                /** @description error or duplicate */
+                kind?: components["schemas"]["IssueKind"] | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportIssuePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from adapters.db.tables.funnels import funnels, stages
 from adapters.db.tables.kpi import kpi_plans
 from adapters.db.tables.platform import saved_filters
 from adapters.db.tables.staff import absences
+from adapters.db.tables.telephony import calls
 from domain.staff.model import User
 from tests.api.attachments.support import API, insert
 from tests.factories import Factory, Org, Session
@@ -72,12 +74,17 @@ class Settings:
     inbox_item: uuid.UUID
     # A PBX integration (telephony).
     telephony_integration: uuid.UUID
+    # A 1C integration and an exchange session 1C opened with it.
+    onec_integration: uuid.UUID
+    onec_exchange: uuid.UUID
     # A lead distribution rule (round robin over a colleague).
     distribution_rule: uuid.UUID
     # A cross-sell reminder rule (retention).
     cross_sell_rule: uuid.UUID
     # A month's cost of a source (marketing).
     marketing_cost: uuid.UUID
+    # An uploaded spreadsheet import of clients, mapped, not started.
+    spreadsheet_import: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,8 @@ class Records:
     payment: uuid.UUID
     # A plan for the owner (a week's turnover).
     plan: uuid.UUID
+    # A PBX's call on the owner's deal, its recording stored.
+    call: uuid.UUID
 
 
 @dataclass(slots=True)
@@ -326,6 +335,32 @@ class Builder:
         ident: str = uploaded.json()["id"]
         return ident
 
+    async def call(self, owner: Owner, r: Records) -> uuid.UUID:
+        ident = uuid.uuid4()
+        key = f"{owner.org.id}/calls/{ident}"
+
+        async def audio() -> AsyncIterator[bytes]:
+            yield b"ID3 matrix"
+
+        await self.c.storage.put(key, audio())
+        return await insert(
+            self.c,
+            calls,
+            id=ident,
+            organisation_id=owner.org.id,
+            provider="generic",
+            provider_call_id=f"matrix-{ident}",
+            direction="inbound",
+            started_at=datetime.now(UTC),
+            result="answered",
+            client_id=r.client,
+            deal_id=r.deal,
+            recording_status="stored",
+            recording_key=key,
+            recording_size=10,
+            recording_content_type="audio/mpeg",
+        )
+
     async def records(self, owner: Owner, loss_reason: uuid.UUID) -> Records:
         client = await self.client(owner)
         deal, next_stage = await self.deal(owner, client)
@@ -348,6 +383,7 @@ class Builder:
             invoice=uuid.uuid4(),
             payment=uuid.uuid4(),
             plan=await self.plan(owner),
+            call=uuid.uuid4(),
         )
         invoice, payment = await self.invoice(owner, base)
         return replace(
@@ -360,6 +396,7 @@ class Builder:
             attachment=await self.attachment(owner, base),
             contact=await self.contact(owner, base),
             lead=await self.lead(owner, base),
+            call=await self.call(owner, base),
         )
 
     async def fresh(self, kind: str, owner: Owner, r: Records) -> Records:
@@ -494,6 +531,24 @@ class SettingsBuilder:
         )
         return uuid.UUID(made["id"])
 
+    async def onec_integration(self) -> uuid.UUID:
+        made = await self._post(
+            "/onec/integrations",
+            {"name": f"1С {self._tag()}", "login": "site", "password": "1c-matrix-password"},
+        )
+        return uuid.UUID(made["id"])
+
+    async def onec_exchange(self, integration: uuid.UUID) -> uuid.UUID:
+        """An exchange session, opened as 1C opens it (checkauth with HTTP Basic)."""
+        opened = await self.http.get(
+            f"{API}/onec/{integration}/exchange",
+            params={"type": "catalog", "mode": "checkauth"},
+            auth=("site", "1c-matrix-password"),
+        )
+        assert opened.text.startswith("success\n"), opened.text
+        self.http.cookies.clear()
+        return uuid.UUID(opened.text.splitlines()[3].removeprefix("sessid="))
+
     async def distribution_rule(self) -> uuid.UUID:
         made = await self._post(
             "/intake/distribution-rules",
@@ -519,10 +574,21 @@ class SettingsBuilder:
         )
         return uuid.UUID(made["id"])
 
+    async def spreadsheet_import(self) -> uuid.UUID:
+        response = await self.http.post(
+            API + "/imports",
+            data={"entity": "clients"},
+            files={"file": ("clients.csv", f"Клиент\nИмпорт {self._tag()}\n".encode(), "text/csv")},
+            headers=self.admin.headers,
+        )
+        assert response.status_code == 201, response.text
+        return uuid.UUID(response.json()["id"])
+
     async def settings(self, client: uuid.UUID) -> Settings:
         funnel, funnel_stages = await self.funnel()
         webhook = await self.webhook()
         form, form_key = await self.intake_form()
+        onec = await self.onec_integration()
         return Settings(
             role=await self.role(),
             department=await self.department(),
@@ -544,9 +610,12 @@ class SettingsBuilder:
             intake_form=form,
             inbox_item=await self.inbox_item(form_key),
             telephony_integration=await self.telephony_integration(),
+            onec_integration=onec,
+            onec_exchange=await self.onec_exchange(onec),
             distribution_rule=await self.distribution_rule(),
             cross_sell_rule=await self.cross_sell_rule(),
             marketing_cost=await self.marketing_cost(),
+            spreadsheet_import=await self.spreadsheet_import(),
         )
 
     async def fresh(self, kind: str, s: Settings) -> Settings:
@@ -554,10 +623,14 @@ class SettingsBuilder:
         match kind:
             case "role":
                 return replace(s, role=await self.role())
+            case "spreadsheet_import":
+                return replace(s, spreadsheet_import=await self.spreadsheet_import())
             case "intake_form":
                 return replace(s, intake_form=(await self.intake_form())[0])
             case "telephony_integration":
                 return replace(s, telephony_integration=await self.telephony_integration())
+            case "onec_integration":
+                return replace(s, onec_integration=await self.onec_integration())
             case "distribution_rule":
                 return replace(s, distribution_rule=await self.distribution_rule())
             case "cross_sell_rule":

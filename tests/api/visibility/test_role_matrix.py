@@ -208,6 +208,19 @@ def _assign(role: str, relation: str) -> int:
     return 200
 
 
+def _call_recording(role: str, relation: str) -> int:
+    """An intake manager hears every call of the organisation; anyone else a call on a deal
+    they see (with deals:read), as its timeline shows it; never 403: an unseen call is not
+    found."""
+    if relation == "other_org":
+        return 404
+    if _holds(role, (P.INTAKE_MANAGE,)):
+        return 200
+    if _holds(role, (P.DEALS_READ,)) and _reaches(role, relation, Resource.DEALS):
+        return 200
+    return 404
+
+
 def _plan_week() -> str:
     """A Monday of its own, so no two cells set the same plan."""
     return (date(2100, 1, 4) + timedelta(weeks=random.randint(0, 4000))).isoformat()
@@ -567,6 +580,12 @@ OWNED: dict[str, Owned] = {
         method="DELETE",
         fresh="attachment",
     ),
+    # --- call recordings (a PBX's call on the owner's deal) ---------------------------------
+    "get_call_recording": Owned(
+        lambda r: f"/intake/calls/{r.call}/recording",
+        (P.INTAKE_MANAGE, P.DEALS_READ),
+        expect=_call_recording,
+    ),
     # --- absences and notifications: personal records with their own rules -----------------
     "get_absence": Owned(lambda r: f"/absences/{r.absence}", (), expect=_absence_read),
     "update_absence": Owned(
@@ -838,6 +857,51 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         _at("/marketing/effectiveness?from=2026-11-01&to=2026-11-30"),
         _MARKETING_READ,
         on_record=False,
+    ),
+    # --- spreadsheet imports: imports:run (with clients:write or deals:write, which every
+    # holder has); the organisation's imports, whoever uploaded them (tests/api/imports) ---
+    "upload_import": OrgLevel(
+        _at("/imports"),
+        (P.IMPORTS_RUN,),
+        201,
+        method="POST",
+        request=lambda _: {
+            "data": {"entity": "clients"},
+            "files": {"file": ("c.csv", f"Клиент\nИмпорт {_tag()}\n".encode(), "text/csv")},
+        },
+        on_record=False,
+    ),
+    "list_imports": OrgLevel(_at("/imports"), (P.IMPORTS_RUN,), on_record=False),
+    "get_import": OrgLevel(lambda s: f"/imports/{s.spreadsheet_import}", (P.IMPORTS_RUN,)),
+    "list_import_issues": OrgLevel(
+        lambda s: f"/imports/{s.spreadsheet_import}/issues", (P.IMPORTS_RUN,)
+    ),
+    "set_import_mapping": OrgLevel(
+        lambda s: f"/imports/{s.spreadsheet_import}/mapping",
+        (P.IMPORTS_RUN,),
+        method="PUT",
+        request=_json({"mapping": {"0": "name"}, "on_duplicate": "flag"}),
+    ),
+    "dry_run_import": OrgLevel(
+        lambda s: f"/imports/{s.spreadsheet_import}/dry-run",
+        (P.IMPORTS_RUN,),
+        202,
+        method="POST",
+        fresh="spreadsheet_import",
+    ),
+    "run_import": OrgLevel(
+        lambda s: f"/imports/{s.spreadsheet_import}/run",
+        (P.IMPORTS_RUN,),
+        202,
+        method="POST",
+        fresh="spreadsheet_import",
+    ),
+    # The shared import is not running: nothing to cancel (409) for whoever may import.
+    "cancel_import": OrgLevel(
+        lambda s: f"/imports/{s.spreadsheet_import}/cancel",
+        (P.IMPORTS_RUN,),
+        method="POST",
+        expect=lambda role: 409 if P.IMPORTS_RUN in _permissions(role) else 403,
     ),
     "list_tasks": OrgLevel(_at("/tasks"), (P.TASKS_READ,), on_record=False),
     # Everyone has a day; the sections they may not read come back empty (test_today.py).
@@ -1220,6 +1284,34 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         fresh="telephony_integration",
     ),
     "list_calls": OrgLevel(_at("/intake/calls"), _INTAKE, on_record=False),
+    # --- 1C exchange ---------------------------------------------------------------------
+    "list_onec_integrations": OrgLevel(_at("/onec/integrations"), _ORG, on_record=False),
+    "create_onec_integration": OrgLevel(
+        _at("/onec/integrations"),
+        _ORG,
+        201,
+        method="POST",
+        request=lambda _: {"json": {"name": f"1С {_tag()}", "login": "site"}},
+        on_record=False,
+    ),
+    "get_onec_integration": OrgLevel(lambda s: f"/onec/integrations/{s.onec_integration}", _ORG),
+    "update_onec_integration": OrgLevel(
+        lambda s: f"/onec/integrations/{s.onec_integration}",
+        _ORG,
+        method="PATCH",
+        request=_json({}),
+    ),
+    "delete_onec_integration": OrgLevel(
+        lambda s: f"/onec/integrations/{s.onec_integration}",
+        _ORG,
+        204,
+        method="DELETE",
+        fresh="onec_integration",
+    ),
+    "list_onec_exchanges": OrgLevel(_at("/onec/exchanges"), _ORG, on_record=False),
+    "get_onec_exchange": OrgLevel(lambda s: f"/onec/exchanges/{s.onec_exchange}", _ORG),
+    # The catalogue is read by whoever reads deals (product lines).
+    "list_products": OrgLevel(_at("/onec/products"), (P.DEALS_READ,), on_record=False),
     # --- lead distribution ------------------------------------------------------------------
     "list_distribution_rules": OrgLevel(
         _at("/intake/distribution-rules"), _INTAKE, on_record=False
@@ -1365,6 +1457,22 @@ PUBLIC: dict[str, Public] = {
         "Mango Office posts each kind of event to its own path (an unknown integration is "
         "not found)",
         _post(f"/intake/telephony/mango/{uuid.uuid4()}/events/call", content=b"json=%7B%7D"),
+        404,
+    ),
+    "exchange_with_onec": Public(
+        "1C:Enterprise signs in with the integration's own login (HTTP Basic at checkauth, "
+        "then its session cookie), not a user's token (an unknown integration is not found)",
+        lambda p: p.http.get(
+            f"{API}/onec/{uuid.uuid4()}/exchange", params={"type": "catalog", "mode": "init"}
+        ),
+        404,
+    ),
+    "post_exchange_with_onec": Public(
+        "1C:Enterprise posts the files of an exchange with its session cookie (an unknown "
+        "integration is not found)",
+        _post(
+            f"/onec/{uuid.uuid4()}/exchange?type=catalog&mode=file&filename=a.xml", content=b"<a/>"
+        ),
         404,
     ),
     "healthz": Public("a liveness probe", lambda p: p.http.get("/healthz"), 200),

@@ -1,7 +1,8 @@
-import { Anchor, Text, Timeline } from '@mantine/core';
+import { Anchor, Stack, Text, Timeline } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { CallRecordingPlayer } from '../telephony/CallRecordingPlayer';
 import { decodeMentions } from './mentions';
 import type { TimelineItem } from './queries';
 
@@ -59,13 +60,26 @@ function callDuration(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** A call's source and its recording (a link when the PBX gave one). */
-function CallDetails({ data }: { data: TimelineItem['data'] }) {
+/** A call's source and its recording: played here once the CRM has stored it, else a link
+ * when the PBX gave one. */
+function CallDetails({ id, data }: { id: string; data: TimelineItem['data'] }) {
   const { t } = useTranslation();
   const source = text(data.source);
   const campaign = text(data.campaign);
   const url = text(data.recording_url);
   const recording = text(data.recording_id);
+  if (data.recording_available === true) {
+    return (
+      <Stack gap={4}>
+        {source ? (
+          <Text size="sm">
+            {t('telephony.fromSource', { source: campaign ? `${source} / ${campaign}` : source })}
+          </Text>
+        ) : null}
+        <CallRecordingPlayer callId={id} />
+      </Stack>
+    );
+  }
   if (!source && !url && !recording) return null;
   return (
     <Text size="sm">
@@ -184,7 +198,7 @@ export function WorkTimeline({
                 </>
               ) : null}
             </Text>
-            {item.kind === 'call' ? <CallDetails data={item.data} /> : null}
+            {item.kind === 'call' ? <CallDetails id={item.id} data={item.data} /> : null}
             {body ? (
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                 {item.kind === 'activity' ? `${t('work.result')}: ${body}` : body}

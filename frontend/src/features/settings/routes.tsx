@@ -91,4 +91,8 @@ export const settingsRoutes: RouteObject[] = [
       Component: (await import('../telephony/TelephonySettings')).TelephonySettings,
     }),
   },
+  {
+    path: 'onec',
+    lazy: async () => ({ Component: (await import('../onec/OnecSettings')).OnecSettings }),
+  },
 ];

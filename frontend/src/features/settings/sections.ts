@@ -54,6 +54,7 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     permissions: ['intake:manage'],
   },
   { path: 'telephony', label: 'settings.nav.telephony', permissions: ['intake:manage'] },
+  { path: 'onec', label: 'settings.nav.onec', permissions: ['organisation:manage'] },
 ];
 
 export function holds(user: Caller, permission: string): boolean {

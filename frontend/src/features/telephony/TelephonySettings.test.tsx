@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter } from 'react-router-dom';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adminUser, json, mockApi, problem } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { WorkTimeline } from '../activities/WorkTimeline';
@@ -170,5 +170,58 @@ describe('WorkTimeline', () => {
       'href',
       'https://pbx.example/rec/1.mp3',
     );
+  });
+  it('plays a stored recording, fetched with the session when asked for', async () => {
+    setTokens({ access: 'access-1' });
+    const callId = '44444444-4444-4444-8444-444444444444';
+    const api = mockApi({
+      [`GET /api/v1/intake/calls/${callId}/recording`]: () =>
+        new Response('ID3', {
+          status: 200,
+          headers: { 'Content-Type': 'audio/mpeg' },
+        }),
+    });
+    const created = vi.fn(() => 'blob:recording-1');
+    vi.stubGlobal(
+      'URL',
+      Object.assign(URL, { createObjectURL: created, revokeObjectURL: vi.fn() }),
+    );
+    render(
+      <MantineProvider>
+        <MemoryRouter>
+          <WorkTimeline
+            items={[
+              {
+                at: '2026-11-30T10:00:00Z',
+                kind: 'call',
+                id: callId,
+                client_id: null,
+                deal_id: null,
+                actor_id: null,
+                actor_name: null,
+                title: null,
+                body: null,
+                data: {
+                  direction: 'inbound',
+                  result: 'answered',
+                  client_number: '+79165550190',
+                  recording_id: '1647439288.1115107',
+                  recording_status: 'stored',
+                  recording_available: true,
+                },
+              },
+            ]}
+          />
+        </MemoryRouter>
+      </MantineProvider>,
+    );
+    expect(api.callsTo('GET', `/api/v1/intake/calls/${callId}/recording`)).toHaveLength(0);
+    screen.getByRole('button', { name: 'Прослушать запись' }).click();
+    const player = await screen.findByLabelText('Запись разговора');
+    expect(player.tagName).toBe('AUDIO');
+    expect(player).toHaveAttribute('controls');
+    expect(player).toHaveAttribute('src', 'blob:recording-1');
+    const [fetched] = api.callsTo('GET', `/api/v1/intake/calls/${callId}/recording`);
+    expect(fetched?.headers.get('Authorization')).toBe('Bearer access-1');
   });
 });

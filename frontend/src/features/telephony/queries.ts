@@ -75,3 +75,15 @@ export function useDeleteTelephonyIntegration() {
 /** The URL a PBX is given: this CRM's address plus the integration's path. */
 export const eventUrl = (integration: Pick<TelephonyIntegration, 'event_path'>) =>
   `${window.location.origin}${integration.event_path}`;
+
+/** A call's stored recording, fetched with the session's token, as an object URL for an
+ * <audio> element (the caller revokes it). */
+export async function fetchCallRecording(callId: string): Promise<string> {
+  const blob = await unwrap(
+    api.GET('/api/v1/intake/calls/{call_id}/recording', {
+      params: { path: { call_id: callId } },
+      parseAs: 'blob',
+    }),
+  );
+  return URL.createObjectURL(blob);
+}

@@ -1,0 +1,1 @@
+"""Outgoing HTTP of telephony: the PBXs' APIs and recording downloads."""

@@ -1,0 +1,1 @@
+"""Spreadsheet import of clients (with their contacts) and deals from CSV and XLSX."""
