@@ -3,6 +3,7 @@ history."""
 
 from __future__ import annotations
 
+import builtins
 import functools
 import hashlib
 import re
@@ -53,11 +54,9 @@ from domain.clients.ports import ClientFilter, ClientSort, RelationshipCounts
 from domain.shared.scope import Scope
 from domain.shared.text import is_searchable
 
-# Up to this many matching clients, a search reads them all, then sorts them (see _search).
+# Up to this many matching clients (after the filters and the cursor), a search collects them and
+# sorts them; beyond it, it walks the sort order (see SqlClientRepository._search_page).
 SEARCH_ID_LIMIT = 2000
-# Beyond this many clients whose own name matches, they are read by the names' trigram index
-# rather than one primary-key lookup each (see ClientRepository._search).
-SEARCH_OWN_BY_KEY = 200
 
 
 def visible_client(scope: Scope) -> sa.ColumnElement[bool]:
@@ -121,44 +120,111 @@ class SqlClientRepository(SqlRepository):
         limit: int,
         after: tuple[object, UUID] | None = None,
     ) -> Sequence[Client]:
-        query, few = await self._filtered(sa.select(clients), scope, filters)
         column = clients.c[sort.column]
+        page_ids = await self._search_page(scope, filters, sort=sort, limit=limit, after=after)
+        if page_ids is not None:
+            # The page's few rows by primary key, sorted by an expression of the sort's order
+            # that no index gives (else the planner may walk the sort column's index for them).
+            by_key = sa.select(clients).where(
+                in_organisation(clients, scope),
+                clients.c.id == sa.any_(sa.literal(page_ids, ARRAY(clients.c.id.type))),
+            )
+            rows = await self._conn.execute(
+                by_key.order_by(*_ordering(_opaque(column), sort)).limit(limit)
+            )
+            return [_client(r._mapping) for r in rows]
+        query = self._filtered(sa.select(clients), scope, filters)
         if after is not None:
             query = query.where(_after(column, sort, after))
-        # A search's few matches are read by their keys or their index, then sorted by an
-        # expression of the same order that no index gives: otherwise the planner walks the
-        # sort column's index over every client of the organisation, checking each one.
-        order = _opaque(column) if few else column
-        ordered = order.desc() if sort.descending else order.asc()
-        if sort.nullable:
-            nulls_first = sort.nulls_low != sort.descending
-            ordered = ordered.nulls_first() if nulls_first else ordered.nulls_last()
-        query = query.order_by(ordered, clients.c.id.desc() if sort.descending else clients.c.id)
-        rows = await self._conn.execute(query.limit(limit))
+        rows = await self._conn.execute(query.order_by(*_ordering(column, sort)).limit(limit))
         return [_client(r._mapping) for r in rows]
 
     async def count(self, scope: Scope, filters: ClientFilter, *, cap: int) -> int:
-        query, _ = await self._filtered(sa.select(clients.c.id), scope, filters)
+        query = self._filtered(sa.select(clients.c.id), scope, filters)
         capped = query.limit(cap).subquery()
         return int(await self._conn.scalar(sa.select(sa.func.count()).select_from(capped)) or 0)
 
-    async def _filtered(
+    def _filtered(
         self, query: sa.Select[Any], scope: Scope, filters: ClientFilter
-    ) -> tuple[sa.Select[Any], bool]:
-        """``query`` restricted to the visible, unmerged clients the filters select, and
-        whether the search answered with the matches' ids."""
-        query = query.where(
-            visible_client(scope),
-            clients.c.merged_into_id.is_(None),
-            *_conditions(filters),
-        )
-        few = False
-        if filters.search:
-            search = await self._search(filters.search, scope.organisation_id)
-            if search is not None:
-                condition, few = search
-                query = query.where(condition)
-        return query, few
+    ) -> sa.Select[Any]:
+        """``query`` restricted to the visible, unmerged clients the filters select, a search
+        as a condition checked per row (the clients' own name, or their id among the contact
+        tables' matches, a hashed set)."""
+        query = query.where(*_listed(scope, filters))
+        search = _search(filters.search or "", scope.organisation_id)
+        if search is not None:
+            options, matches = search
+            if matches:
+                options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
+            query = query.where(sa.or_(*options) if options else sa.false())
+        return query
+
+    async def _search_page(
+        self,
+        scope: Scope,
+        filters: ClientFilter,
+        *,
+        sort: ClientSort,
+        limit: int,
+        after: tuple[object, UUID] | None,
+    ) -> builtins.list[UUID] | None:
+        """The ids of a search's page, in the sort order, when the search matches at most
+        SEARCH_ID_LIMIT clients (after the filters, the visibility and the cursor); None when
+        there is no search, or it matches more (then walking the sort order finds a page of them
+        soon, ``_filtered``).
+
+        One statement: the clients whose own name matches, by the names' trigram index, with
+        their sort value read from the same heap pages the index check reads anyway, and the
+        clients of the matching contacts, phones and e-mails (their own trigram indexes), by
+        key; then how many, and the first ``limit`` in the sort order. The page's rows are then
+        read by key: each match's row is read once, not again to sort them."""
+        search = _search(filters.search or "", scope.organisation_id)
+        if search is None:
+            return None
+        options, matches = search
+        if not options and not matches:
+            return []
+        column = clients.c[sort.column]
+        conditions = _listed(scope, filters)
+        if after is not None:
+            conditions.append(_after(column, sort, after))
+        over = SEARCH_ID_LIMIT + 1
+        branches: builtins.list[sa.Select[Any]] = []
+        overflow: sa.ColumnElement[bool] = sa.false()
+        if options:
+            branches.append(
+                sa.select(clients.c.id, column.label("k"))
+                .where(sa.or_(*options), *conditions)
+                .limit(over)
+            )
+        if matches:
+            # The contact tables' matching client ids, bounded: more than the limit and the
+            # search walks the sort order instead.
+            found = sa.union(*matches).limit(over).cte("found")
+            branches.append(
+                sa.select(clients.c.id, column.label("k")).where(
+                    clients.c.id
+                    == sa.any_(sa.func.array(sa.select(found.c.client_id).scalar_subquery())),
+                    *conditions,
+                )
+            )
+            overflow = sa.select(sa.func.count()).select_from(found).scalar_subquery() > (
+                SEARCH_ID_LIMIT
+            )
+        matched = (sa.union(*branches) if len(branches) > 1 else branches[0]).cte("matched")
+        first = sa.select(matched.c.id).order_by(*_ordering(matched.c.k, sort, matched.c.id))
+        total, overflowed, ids = (
+            await self._conn.execute(
+                sa.select(
+                    sa.select(sa.func.count()).select_from(matched).scalar_subquery(),
+                    overflow,
+                    sa.func.array(first.limit(limit).scalar_subquery()),
+                )
+            )
+        ).one()
+        if total > SEARCH_ID_LIMIT or overflowed:
+            return None
+        return list(ids)
 
     async def work(
         self, organisation_id: UUID, client_ids: Sequence[UUID]
@@ -198,57 +264,6 @@ class SqlClientRepository(SqlRepository):
         ]
         row = (await self._conn.execute(sa.select(*counts))).one()
         return {name: int(row._mapping[name]) for name in names}
-
-    async def _search(
-        self, text: str, organisation_id: UUID
-    ) -> tuple[sa.ColumnElement[bool], bool] | None:
-        """The search condition, and whether the page should be sorted apart from the sort
-        column's index (the matches are few enough to read them all and sort them).
-
-        The matching client ids are collected first, by one UNION ALL of index-served lookups.
-        When there are at most SEARCH_ID_LIMIT of them, the matches are read and sorted instead
-        of walking every client of the organisation in the sort order for the few that match:
-        by primary key (``id = ANY(ids)``, a list the planner sees the size of) when they are
-        few, or, when the clients' own names match many (more than SEARCH_OWN_BY_KEY), by the
-        names' trigram index again, OR-ed with the contacts' few matches by key (a bitmap of
-        both), which reads them faster than one key lookup each. When a search matches more
-        clients than SEARCH_ID_LIMIT, walking the sort order finds a page of them soon, so the
-        condition is checked per row (a hashed set of the contact tables' matches)."""
-        search = _search(text, organisation_id)
-        if search is None:
-            return None
-        options, matches = search
-        if not options and not matches:
-            return sa.false(), False
-        lookups = [m.add_columns(sa.literal(False).label("own")) for m in matches]
-        if options:
-            lookups.insert(
-                0,
-                sa.select(clients.c.id, sa.literal(True).label("own")).where(
-                    clients.c.organisation_id == organisation_id, sa.or_(*options)
-                ),
-            )
-        # One row back, however many match: how many (up to the limit), how many by their own
-        # name, the contacts' matches and the first own ones (used only when they are few).
-        found = sa.union_all(*lookups).limit(SEARCH_ID_LIMIT + 1).subquery("found")
-        own_ids = sa.func.array_agg(found.c.id).filter(found.c.own)
-        counted = sa.select(
-            sa.func.count(),
-            sa.func.count().filter(found.c.own),
-            sa.func.array_agg(sa.distinct(found.c.id)).filter(sa.not_(found.c.own)),
-            sa.type_coerce(own_ids, ARRAY(clients.c.id.type))[1 : SEARCH_OWN_BY_KEY + 1],
-        )
-        total, own, others, first_own = (await self._conn.execute(counted)).one()
-        if total <= SEARCH_ID_LIMIT:
-            chosen = [*(others or ()), *((first_own or ()) if own <= SEARCH_OWN_BY_KEY else ())]
-            ids = sorted(set(chosen), key=str)
-            by_key = clients.c.id == sa.any_(sa.literal(ids, ARRAY(clients.c.id.type)))
-            if own <= SEARCH_OWN_BY_KEY:
-                return by_key, True
-            return (sa.or_(*options, by_key) if ids else sa.or_(*options)), True
-        if matches:
-            options.append(clients.c.id.in_(sa.union(*matches).scalar_subquery()))
-        return sa.or_(*options), False
 
     async def find_duplicates(
         self,
@@ -600,6 +615,26 @@ def _conditions(f: ClientFilter) -> list[sa.ColumnElement[bool]]:
         conditions.append(c.updated_at < f.updated_to)
     conditions.extend(custom_field_condition(clients.c.custom_fields, cf) for cf in f.custom)
     return conditions
+
+
+def _listed(scope: Scope, filters: ClientFilter) -> builtins.list[sa.ColumnElement[bool]]:
+    """The visible, unmerged clients the filters (other than the search) select."""
+    return [
+        visible_client(scope),
+        clients.c.merged_into_id.is_(None),
+        *_conditions(filters),
+    ]
+
+
+def _ordering(
+    key: sa.ColumnElement[Any], sort: ClientSort, ident: sa.ColumnElement[Any] = clients.c.id
+) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """ORDER BY ``key`` as ``sort`` orders its column (where a missing value goes), then id."""
+    ordered = key.desc() if sort.descending else key.asc()
+    if sort.nullable:
+        nulls_first = sort.nulls_low != sort.descending
+        ordered = ordered.nulls_first() if nulls_first else ordered.nulls_last()
+    return ordered, ident.desc() if sort.descending else ident.asc()
 
 
 def _after(

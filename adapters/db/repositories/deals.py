@@ -513,8 +513,8 @@ class SqlDealRepository(SqlRepository):
         bounded, the first that answers wins:
 
         1. the newest SEARCH_WINDOW deals in the sort order (every other filter, the visibility
-           and the cursor applied; an index walk), the fragment matched on them: a frequent
-           fragment fills its page here;
+           and the cursor applied), the fragment matched on them: a frequent fragment fills its
+           page here;
         2. for a rare fragment (under SEARCH_FREQUENT_IN_WINDOW matches in that window), the
            matches collected by a UNION ALL of the two indexed conditions (the title key's trigram
            index; the deals of the clients the clients' trigram index finds), up to
@@ -522,7 +522,11 @@ class SqlDealRepository(SqlRepository):
         3. otherwise the sort order walked on from the window's end with both conditions (the
            clients as a hashed set), after the window's matches.
 
-        A window that held every deal the other filters select answers alone."""
+        Steps 1 and 3 read keys first: the window and the walk need only the sort key, the id,
+        the title key and the client, which the created-at search index carries
+        (``ix_deals_created_search``, 0042), so in the default order they are index-only scans;
+        the page's rows are then read by primary key. A window that held every deal the other
+        filters select answers alone."""
         title, by_client = _search_branches(text, scope.organisation_id)
 
         def ordered(table: sa.FromClause) -> tuple[sa.ColumnElement[Any], ...]:
@@ -531,38 +535,38 @@ class SqlDealRepository(SqlRepository):
                 return (key.desc(), ident.desc())
             return (key.asc(), ident.asc())
 
-        # Step 1: the window's matches, read in the sort order until the page is full (the
-        # window is inlined, so a frequent fragment reads only the rows up to its page), with
-        # the window's last row: its key by the sort's index alone, then that row. None when
-        # the window held every deal; otherwise step 3 walks on from it.
+        # Step 1: the window's keys, materialised once for its matches and its last key.
+        window_columns = {deals.c.id, deals.c[sort.column], deals.c.client_id, deals.c.title_key}
         recent = (
-            sa.select(deals)
+            sa.select(*sorted(window_columns, key=lambda c: c.name))
             .select_from(source)
             .where(*where)
             .order_by(*ordered(deals))
             .limit(SEARCH_WINDOW)
-            .subquery("recent")
+            .cte("recent")
+            .prefix_with("MATERIALIZED")
         )
         matched = sa.or_(*_search_branches(text, scope.organisation_id, recent))
-        hits = (
-            sa.select(recent, sa.false().label("window_end"))
-            .where(matched)
-            .order_by(*ordered(recent))
-            .limit(limit)
-        )
+        hit_ids = sa.select(recent.c.id).where(matched).order_by(*ordered(recent)).limit(limit)
         last_id = (
-            sa.select(deals.c.id)
-            .select_from(source)
-            .where(*where)
-            .order_by(*ordered(deals))
+            sa.select(recent.c.id)
+            .order_by(*ordered(recent))
             .offset(SEARCH_WINDOW - 1)
             .limit(1)
             .scalar_subquery()
         )
+        hits = sa.select(deals, sa.false().label("window_end")).where(
+            in_organisation(deals, scope),
+            deals.c.id == sa.any_(sa.func.array(hit_ids.scalar_subquery())),
+        )
         end = sa.select(deals, sa.true().label("window_end")).where(
             in_organisation(deals, scope), deals.c.id == last_id
         )
-        rows = (await self._conn.execute(sa.union_all(hits, end))).all()
+        # The union in the sort order (by its output columns), so the matches come in it.
+        key: sa.ColumnElement[Any] = sa.literal_column(sort.column)
+        ident: sa.ColumnElement[Any] = sa.literal_column("id")
+        in_order = (key.desc(), ident.desc()) if sort.descending else (key.asc(), ident.asc())
+        rows = (await self._conn.execute(sa.union_all(hits, end).order_by(*in_order))).all()
         matches = [r for r in rows if not r.window_end]
         window_end = next((r for r in rows if r.window_end), None)
         if len(matches) == limit or window_end is None:
@@ -574,7 +578,6 @@ class SqlDealRepository(SqlRepository):
             sort.descending,
             (getattr(window_end, sort.column), window_end.id),
         )
-        paged = sa.select(deals).select_from(source).where(*where, sa.or_(title, by_client))
         # No index narrows a fragment shorter than a trigram: collecting its matches would
         # read every deal, so it goes straight to the walk.
         short = _is_short(text) or _is_short(name_key(text))
@@ -594,8 +597,20 @@ class SqlDealRepository(SqlRepository):
                 )
                 page = await self._conn.execute(by_ids.order_by(*ordered(deals)).limit(limit))
                 return await self._hydrate(page.all())
+        walked = (
+            sa.select(deals.c.id)
+            .select_from(source)
+            .where(*where, sa.or_(title, by_client), after_window)
+            .order_by(*ordered(deals))
+            .limit(limit - len(matches))
+        )
         rest = await self._conn.execute(
-            paged.where(after_window).order_by(*ordered(deals)).limit(limit - len(matches))
+            sa.select(deals)
+            .where(
+                in_organisation(deals, scope),
+                deals.c.id == sa.any_(sa.func.array(walked.scalar_subquery())),
+            )
+            .order_by(*ordered(deals))
         )
         return await self._hydrate([*matches, *rest.all()])
 

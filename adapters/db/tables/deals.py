@@ -55,7 +55,15 @@ deals = sa.Table(
     updated_at(),
     version(),
     sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
-    sa.Index("ix_deals_organisation_id_created_at_id", "organisation_id", "created_at", "id"),
+    # The list newest first, and its search's window and walk index-only: what the search
+    # checks of each deal (title key, client) and the visibility's responsible (0042).
+    sa.Index(
+        "ix_deals_created_search",
+        "organisation_id",
+        "created_at",
+        "id",
+        postgresql_include=["client_id", "responsible_id", "title_key"],
+    ),
     # The deals created in a period with what the analytics count of them (marketing
     # effectiveness, qualified leads): index-only, 0036.
     sa.Index(

@@ -51,18 +51,17 @@ class TestSearch:
         assert await _ids(factory, admin, f"q={quote('Незабудка')}") == []
 
     @pytest.mark.parametrize(
-        ("own_by_key", "id_limit"),
-        [(200, 2000), (1, 2000), (200, 2)],
-        ids=["by-key", "by-name-index", "many-walk-the-order"],
+        "id_limit",
+        [2000, 3, 2],
+        ids=["collected", "all-past-the-limit-walk", "own-past-the-limit-walk"],
     )
     async def test_matches_are_sorted_and_paged_in_every_order(
-        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, own_by_key: int, id_limit: int
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, id_limit: int
     ) -> None:
-        """A search's matches are read (by key, or, when the clients' own names match many, by
-        the names' index with the contacts' matches by key) and sorted, or, past
-        SEARCH_ID_LIMIT of them, found by walking the sort order: the order, the cursor and
-        the count are the list's own, whichever column."""
-        monkeypatch.setattr(client_repository, "SEARCH_OWN_BY_KEY", own_by_key)
+        """A search's matches are collected (own names and contacts' by their indexes) and
+        sorted, or, past SEARCH_ID_LIMIT of them (3 by name and 1 by a contact here), found
+        by walking the sort order: the order, the cursor and the count are the list's own,
+        whichever column."""
         monkeypatch.setattr(client_repository, "SEARCH_ID_LIMIT", id_limit)
         _, admin = await factory.admin_session()
         names = ["Сибирь-Б", "Сибирь-В", "Сибирь-А"]
@@ -94,6 +93,41 @@ class TestSearch:
             f"{API}/clients/count?q={quote('сибир')}", headers=admin.headers
         )
         assert json_of(counted, 200) == {"total": 4, "capped": False}
+
+    @pytest.mark.parametrize("id_limit", [2000, 1], ids=["collected", "contacts-past-the-limit"])
+    async def test_contact_matches_within_visibility_filters_and_cursor(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch, id_limit: int
+    ) -> None:
+        """Clients found by their contacts only, collected or (more contact matches than the
+        limit) by walking the sort order: a seller gets their own only, the other filters and
+        the cursor apply either way."""
+        monkeypatch.setattr(client_repository, "SEARCH_ID_LIMIT", id_limit)
+        _, admin, seller, stranger = await two_teams(factory)
+        person = [{"full_name": "Иван Сибиряков"}, {"full_name": "Пётр Сибиряков"}]
+        hot_b = await create_client(
+            factory, seller, name="Байкал", temperature="hot", contacts=person
+        )
+        hot_a = await create_client(
+            factory, seller, name="Ангара", temperature="hot", contacts=person[:1]
+        )
+        cold = await create_client(factory, seller, name="Амур", contacts=person[1:])
+        theirs = await create_client(
+            factory, stranger, name="Обь", temperature="hot", contacts=person[:1]
+        )
+        q = f"q={quote('сибиряк')}"
+        assert await _ids(factory, seller, q) == [cold["id"], hot_a["id"], hot_b["id"]]
+        assert await _ids(factory, seller, f"{q}&temperature=hot") == [hot_a["id"], hot_b["id"]]
+        assert await _ids(factory, stranger, q) == [theirs["id"]]
+        first = json_of(
+            await factory.client.get(
+                f"{API}/clients?{q}&temperature=hot&limit=1", headers=seller.headers
+            ),
+            200,
+        )
+        assert [c["id"] for c in first["items"]] == [hot_a["id"]]
+        rest = f"{q}&temperature=hot&limit=1&cursor={first['next_cursor']}"
+        assert await _ids(factory, seller, rest) == [hot_b["id"]]
+        assert len(await _ids(factory, admin, q)) == 4
 
 
 class TestFilters:
