@@ -4,7 +4,6 @@ import {
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   Loader,
   Modal,
@@ -23,6 +22,7 @@ import { UserSelect } from '../activities/UserSelect';
 import { Refusal } from '../settings/Refusal';
 import { RowActions } from '../settings/RowActions';
 import { markRefusedFields } from '../settings/formHelpers';
+import { CopyableCode } from '../shell/CopyableCode';
 import { LoadError } from '../shell/LoadError';
 import {
   exchangeUrl,
@@ -45,29 +45,6 @@ const STATUS_COLOR: Record<OnecExchange['status'], string> = {
   done: 'teal',
   failed: 'red',
 };
-
-function Copyable({ value, testId }: { value: string; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <Group gap="xs" wrap="nowrap">
-      <Code style={{ wordBreak: 'break-all' }} data-testid={testId}>
-        {value}
-      </Code>
-      <CopyButton value={value}>
-        {({ copied, copy }) => (
-          <Button
-            size="compact-xs"
-            variant="light"
-            onClick={copy}
-            color={copied ? 'teal' : undefined}
-          >
-            {copied ? t('onec.copied') : t('onec.copy')}
-          </Button>
-        )}
-      </CopyButton>
-    </Group>
-  );
-}
 
 /** 1C:Enterprise exchange: the address, login and password to paste into 1C's exchange
  * settings, what is exchanged, and the log of the exchanges 1C ran. */
@@ -120,7 +97,7 @@ export function OnecSettings() {
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Copyable value={exchangeUrl(integration)} />
+                    <CopyableCode value={exchangeUrl(integration)} />
                   </Table.Td>
                   <Table.Td>
                     <Code>{integration.login}</Code>
@@ -159,16 +136,16 @@ export function OnecSettings() {
             <Text size="sm" fw={500}>
               {t('onec.url')}
             </Text>
-            <Copyable value={exchangeUrl(credentials)} testId="onec-credentials-url" />
+            <CopyableCode value={exchangeUrl(credentials)} testId="onec-credentials-url" />
             <Text size="sm" fw={500}>
               {t('onec.login')}
             </Text>
-            <Copyable value={credentials.login} testId="onec-credentials-login" />
+            <CopyableCode value={credentials.login} testId="onec-credentials-login" />
             <Text size="sm" fw={500}>
               {t('onec.password')}
             </Text>
             <Alert color="yellow">{t('onec.passwordOnce')}</Alert>
-            <Copyable value={credentials.password ?? ''} testId="onec-credentials-password" />
+            <CopyableCode value={credentials.password ?? ''} testId="onec-credentials-password" />
             <Group justify="flex-end">
               <Button onClick={() => setCredentials(null)}>{t('onec.done')}</Button>
             </Group>
@@ -265,7 +242,7 @@ function IntegrationEditor({
               <Text size="sm" fw={500}>
                 {t('onec.url')}
               </Text>
-              <Copyable value={exchangeUrl(integration)} />
+              <CopyableCode value={exchangeUrl(integration)} />
               <Group>
                 <Button variant="light" size="xs" onClick={rotate} loading={update.isPending}>
                   {t('onec.rotate')}

@@ -2,8 +2,6 @@ import {
   Alert,
   Badge,
   Button,
-  Code,
-  CopyButton,
   Group,
   Loader,
   Modal,
@@ -26,6 +24,7 @@ import { useFunnels } from '../deals/queries';
 import { Refusal } from '../settings/Refusal';
 import { RowActions } from '../settings/RowActions';
 import { markRefusedFields } from '../settings/formHelpers';
+import { CopyableCode } from '../shell/CopyableCode';
 import { LoadError } from '../shell/LoadError';
 import {
   eventUrl,
@@ -52,29 +51,6 @@ const FIELDS = [
   'funnel_id',
   'callback_minutes',
 ] as const;
-
-function CopyUrl({ value, testId }: { value: string; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <Group gap="xs" wrap="nowrap">
-      <Code style={{ wordBreak: 'break-all' }} data-testid={testId}>
-        {value}
-      </Code>
-      <CopyButton value={value}>
-        {({ copied, copy }) => (
-          <Button
-            size="compact-xs"
-            variant="light"
-            onClick={copy}
-            color={copied ? 'teal' : undefined}
-          >
-            {copied ? t('telephony.copied') : t('telephony.copy')}
-          </Button>
-        )}
-      </CopyButton>
-    </Group>
-  );
-}
 
 /** PBX integrations: where the PBX posts its call events, the company's numbers, which
  * extension is whose, and which tracking number means which source. */
@@ -126,7 +102,7 @@ export function TelephonySettings() {
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <CopyUrl value={eventUrl(integration)} />
+                    <CopyableCode value={eventUrl(integration)} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{integration.numbers.join(', ') || '—'}</Text>
@@ -168,11 +144,11 @@ export function TelephonySettings() {
         {created && (
           <Stack>
             <Text size="sm">{t(`telephony.setup.${created.provider}`)}</Text>
-            <CopyUrl value={eventUrl(created)} testId="telephony-created-url" />
+            <CopyableCode value={eventUrl(created)} testId="telephony-created-url" />
             {created.provider === 'generic' && (
               <>
                 <Alert color="yellow">{t('telephony.secretOnce')}</Alert>
-                <CopyUrl value={created.secret} testId="telephony-created-secret" />
+                <CopyableCode value={created.secret} testId="telephony-created-secret" />
               </>
             )}
             <Group justify="flex-end">
@@ -331,7 +307,7 @@ function IntegrationEditor({
               <Text size="sm" fw={500}>
                 {t('telephony.url')}
               </Text>
-              <CopyUrl value={eventUrl(integration)} />
+              <CopyableCode value={eventUrl(integration)} />
             </Stack>
           )}
           {provider !== 'generic' && (
