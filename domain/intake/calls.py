@@ -403,8 +403,12 @@ class Call:
         received_at: datetime | None = None,
     ) -> bool:
         """Takes in what ``event`` says (``received_at``: when it came); True when this event
-        ended the call (its result is now known for the first time)."""
+        ended the call (its result is now known for the first time), or when the PBX's own end
+        of a call the sweep ended says it was answered after all: what an answer brings
+        (callbacks closed, call.answered) follows then, as the sweep's missed call had brought
+        its callback task."""
         was_over = self.is_over
+        answered_before = self.was_answered
         moment = event.ended_at or event.at or event.answered_at or event.started_at
         moment = moment or received_at
         if moment is not None and (self.last_event_at is None or moment > self.last_event_at):
@@ -463,6 +467,8 @@ class Call:
             if event.disconnect_reason:
                 self.disconnect_reason = event.disconnect_reason[:64]
         self.is_new = False
+        if self.swept_at is not None and was_over and self.was_answered and not answered_before:
+            return True
         return self.is_over and not was_over
 
     def want_recording(self, at: datetime) -> None:

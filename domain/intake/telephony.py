@@ -244,7 +244,8 @@ class StaleCallSweep:
     outbound), and everything an end brings follows (``_conclude``). Each call is ended in
     its own transaction under a row lock taken with SKIP LOCKED, so sweeps running at once,
     or an event being folded meanwhile, never end a call twice; a real end arriving later
-    finds it over and brings nothing more."""
+    brings nothing more, unless it says the call the sweep ended unanswered was answered: then
+    what an answer brings follows (``Call.fold``)."""
 
     def __init__(
         self,

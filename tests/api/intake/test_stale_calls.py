@@ -2,7 +2,8 @@
 Office summary that never came) is ended at that event's time with the result what was seen,
 and what an end brings follows as when the PBX reports it (a missed inbound call's callback
 task and call.missed; an answered one closes the number's callbacks); a second sweep, a
-concurrent one or the real summary coming late adds nothing. Run through the worker's
+concurrent one or the real summary coming late adds nothing, unless it says the call was answered:
+then an answer's consequences follow. Run through the worker's
 function with a controlled clock."""
 
 from __future__ import annotations
@@ -124,6 +125,39 @@ class TestStaleCallSweep:
         (call,) = await calls(factory, admin)
         assert call["result"] == "missed"
         assert len(await tasks_of(factory, org)) == 1
+        assert len(await outbox(factory, org, "call.missed")) == 1
+
+    async def test_a_late_summary_saying_answered_closes_the_sweeps_callback_task(
+        self, factory: Factory
+    ) -> None:
+        """The sweep ended a call it had seen no answer of as missed (a callback task); the
+        PBX's summary, late, says someone talked to the caller: the call is answered, the
+        callback task closed and call.answered recorded, once."""
+        org, admin = await factory.admin_session()
+        t = now()
+        duty = await factory.user(org, "seller")
+        integration = await mango(factory, admin, default_user_id=str(duty.id))
+        await post_leg(factory, integration, leg("bGF0ZQ", "Appeared", t, 1))
+        await drain(factory.container)
+        assert await sweep(factory, t + timedelta(minutes=31)) >= 1
+        (task,) = await tasks_of(factory, org)
+        assert task["done_at"] is None
+
+        answered = missed_summary("bGF0ZQ", t)
+        answered.update(entry_result=1, talk_time=int(t.timestamp()) + 5)
+        for _ in range(2):  # and its redelivery
+            posted = await post_event(
+                factory, integration, mango_body(answered), path="events/summary"
+            )
+            assert posted.status_code == 200
+            await drain(factory.container)
+        (call,) = await calls(factory, admin)
+        assert call["result"] == "answered"
+        assert call["closed_by_sweep"] is True
+        (task,) = await tasks_of(factory, org)
+        assert task["done_at"] is not None
+        (closing,) = await outbox(factory, org, "call.answered")
+        assert closing["closed_task_ids"] == [str(task["id"])]
         assert len(await outbox(factory, org, "call.missed")) == 1
 
     async def test_an_answered_call_is_ended_as_answered_and_closes_the_callback(
