@@ -226,6 +226,7 @@ async function adminOpensEverySection(page) {
     'intake-inbox',
     'distribution',
     'telephony',
+    'onec',
   ].map((section) => `/settings/${section}`);
   check(
     sameList(
