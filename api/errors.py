@@ -32,6 +32,7 @@ from domain.shared.errors import (
     Unauthenticated,
     Unavailable,
 )
+from domain.shared.ranges import RangeNotSatisfiable
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://crm.example/problems/"
@@ -94,6 +95,7 @@ STATUS_BY_ERROR: dict[type[DomainError], tuple[int, str]] = {
     PeriodNotOver: (409, "period-not-over"),
     ClosedPeriodChange: (409, "period-closed"),
     ContentTooLarge: (413, "content-too-large"),
+    RangeNotSatisfiable: (416, "range-not-satisfiable"),
     Unavailable: (503, "unavailable"),
 }
 
@@ -107,6 +109,7 @@ _TITLES = {
     412: "Precondition failed",
     413: "Content too large",
     415: "Unsupported media type",
+    416: "Range not satisfiable",
     422: "Invalid input",
     428: "Precondition required",
     429: "Too many requests",
@@ -166,6 +169,8 @@ def domain_problem(exc: DomainError, *, instance: str) -> JSONResponse:
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RangeNotSatisfiable):
+        headers["Content-Range"] = f"bytes */{exc.size}"
     errors = None
     if isinstance(exc, InvalidInput):
         errors = [

@@ -42,19 +42,29 @@ class LocalFileStorage:
                 await anyio.Path(temporary).unlink(missing_ok=True)
             raise
 
-    async def open(self, key: str) -> AsyncIterator[bytes]:
+    async def open(
+        self, key: str, *, start: int = 0, length: int | None = None
+    ) -> AsyncIterator[bytes]:
         path = self._path(key)
         try:
             file = await anyio.open_file(path, "rb")
         except FileNotFoundError as exc:
             raise NotFound("File", key) from exc
-        return _chunks(file)
+        if start:
+            await file.seek(start)
+        return _chunks(file, length)
 
     async def delete(self, key: str) -> None:
         await anyio.Path(self._path(key)).unlink(missing_ok=True)
 
 
-async def _chunks(file: anyio.AsyncFile[bytes]) -> AsyncIterator[bytes]:
+async def _chunks(file: anyio.AsyncFile[bytes], length: int | None) -> AsyncIterator[bytes]:
     async with file:
-        while chunk := await file.read(_CHUNK):
+        left = length
+        while left is None or left > 0:
+            chunk = await file.read(_CHUNK if left is None else min(_CHUNK, left))
+            if not chunk:
+                break
+            if left is not None:
+                left -= len(chunk)
             yield chunk

@@ -51,10 +51,17 @@ class S3FileStorage:
                 lambda: self._client.upload_fileobj(file, self._bucket, key)
             )
 
-    async def open(self, key: str) -> AsyncIterator[bytes]:
+    async def open(
+        self, key: str, *, start: int = 0, length: int | None = None
+    ) -> AsyncIterator[bytes]:
+        ranged: dict[str, str] = {}
+        if start or length is not None:
+            last = "" if length is None else str(start + length - 1)
+            ranged["Range"] = f"bytes={start}-{last}"
+
         def get() -> Any:
             try:
-                return self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
+                return self._client.get_object(Bucket=self._bucket, Key=key, **ranged)["Body"]
             except self._client.exceptions.NoSuchKey as exc:
                 raise NotFound("File", key) from exc
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from api.deps import (
@@ -32,6 +32,7 @@ from api.schemas.telephony import (
 from domain.intake.calls import CallResult, Provider
 from domain.intake.services import kept_headers
 from domain.intake.telephony import ECHO_MAX
+from domain.shared.ranges import ByteRange
 
 router = APIRouter(prefix="/intake", tags=["intake"])
 public_router = APIRouter(prefix="/intake/telephony", tags=["intake"])
@@ -275,22 +276,38 @@ async def list_calls(
     response_class=StreamingResponse,
     responses={
         200: {"description": "The call's recording", "content": {"audio/mpeg": {}}},
-        **problems(401, 404),
+        206: {"description": "The span of it a Range asked for", "content": {"audio/mpeg": {}}},
+        **problems(401, 404, 416),
     },
 )
 async def get_call_recording(
-    call_id: UUID, principal: CurrentPrincipal, telephony: TelephonyServiceDep
+    call_id: UUID,
+    principal: CurrentPrincipal,
+    telephony: TelephonyServiceDep,
+    range_: Annotated[str | None, Header(alias="Range", include_in_schema=False)] = None,
+    if_range: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> StreamingResponse:
     """The call's recording as stored (``recording_available``), for whoever may see the
-    call: intake managers, and those who see its deal or client (its timeline)."""
-    call, content = await telephony.recording(principal, call_id)
+    call: intake managers, and those who see its deal or client (its timeline). One byte span
+    (``Range: bytes=first-last``, ``first-`` or ``-suffix``) is answered 206, so a player seeks
+    without loading the whole file; a span past the end is 416. A stored recording never
+    changes, so its ETag (for ``If-Range``) is fixed."""
+    wanted = ByteRange.parse(range_)
+    read = await telephony.recording(principal, call_id, wanted, if_range=if_range)
+    headers = {
+        "Content-Length": str(read.length),
+        "Content-Disposition": f'inline; filename="call-{read.call.id}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+        "Accept-Ranges": "bytes",
+        "ETag": read.tag,
+    }
+    if read.partial:
+        last = read.start + read.length - 1
+        headers["Content-Range"] = f"bytes {read.start}-{last}/{read.size}"
     return StreamingResponse(
-        content,
-        media_type=call.recording_content_type or "application/octet-stream",
-        headers={
-            "Content-Length": str(call.recording_size or 0),
-            "Content-Disposition": f'inline; filename="call-{call.id}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=3600",
-        },
+        read.content,
+        status_code=status.HTTP_206_PARTIAL_CONTENT if read.partial else status.HTTP_200_OK,
+        media_type=read.call.recording_content_type or "application/octet-stream",
+        headers=headers,
     )

@@ -29,8 +29,11 @@ class FileStorage(Protocol):
         """Store the stream under ``key`` atomically: on any error nothing is left behind."""
         ...
 
-    async def open(self, key: str) -> AsyncIterator[bytes]:
-        """The stored bytes in chunks; raises NotFound when there is no such file."""
+    async def open(
+        self, key: str, *, start: int = 0, length: int | None = None
+    ) -> AsyncIterator[bytes]:
+        """The stored bytes in chunks, from byte ``start`` on and at most ``length`` of them
+        (to the end without one); raises NotFound when there is no such file."""
         ...
 
     async def delete(self, key: str) -> None:

@@ -34,6 +34,7 @@ from domain.intake.calls import Call, Provider, TelephonyIntegration
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import ContentTooLarge, InvalidInput, NotFound
+from domain.shared.ranges import ByteRange
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission, Resource
 from domain.webhooks.ports import HostResolver
@@ -264,19 +265,55 @@ class RecordingFetcher:
         raise RecordingUnavailable(f"More than {MAX_REDIRECTS} redirects", retry=False)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingRead:
+    """What is sent of a stored recording: ``length`` bytes from ``start`` of its ``size``;
+    ``partial`` when that is the span a Range asked for rather than the whole file."""
+
+    call: Call
+    content: AsyncIterator[bytes]
+    start: int
+    length: int
+    size: int
+    partial: bool
+
+    @property
+    def tag(self) -> str:
+        return recording_tag(self.call)
+
+
+def recording_tag(call: Call) -> str:
+    """The entity tag of a stored recording, which never changes once stored."""
+    return f'"{call.id}-{call.recording_size or 0}"'
+
+
 async def open_recording(
-    uow: UnitOfWork, storage: FileStorage, principal: Principal, call_id: UUID
-) -> tuple[Call, AsyncIterator[bytes]]:
-    """A stored recording's call and audio, for whoever may see the call: an intake manager
-    (every call of the organisation), or whoever sees its deal (with deals:read) or, for a
-    call without a deal, its client (with clients:read), as the timelines show calls."""
+    uow: UnitOfWork,
+    storage: FileStorage,
+    principal: Principal,
+    call_id: UUID,
+    wanted: ByteRange | None = None,
+    *,
+    if_range: str | None = None,
+) -> RecordingRead:
+    """A stored recording's call and audio (all of it, or the ``wanted`` span), for whoever
+    may see the call: an intake manager (every call of the organisation), or whoever sees its
+    deal (with deals:read) or, for a call without a deal, its client (with clients:read), as
+    the timelines show calls. With ``if_range`` (the tag of the client's copy) the span is
+    sent only if the recording is that one; otherwise the whole file is (RFC 9110 §13.1.5)."""
     async with uow:
         call = await uow.telephony.get_call(principal.organisation_scope, call_id)
         if call is None or not await _may_see(uow, principal, call):
             raise NotFound("Call", call_id)
     if not call.recording_available or call.recording_key is None:
         raise NotFound("Recording of the call", call_id)
-    return call, await storage.open(call.recording_key)
+    size = call.recording_size or 0
+    if wanted is None or (if_range is not None and if_range.strip() != recording_tag(call)):
+        content = await storage.open(call.recording_key)
+        return RecordingRead(call, content, 0, size, size, partial=False)
+    start, length = wanted.within(size)
+    content = await storage.open(call.recording_key, start=start, length=length)
+    return RecordingRead(call, content, start, length, size, partial=True)
 
 
 async def _may_see(uow: UnitOfWork, principal: Principal, call: Call) -> bool:
@@ -299,6 +336,7 @@ __all__: Sequence[str] = [
     "Download",
     "RecordingFetcher",
     "RecordingLinks",
+    "RecordingRead",
     "RecordingUnavailable",
     "can_request",
     "open_recording",

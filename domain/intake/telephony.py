@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,10 +49,11 @@ from domain.intake.model import (
 )
 from domain.intake.ports import InboxQueue, InboxWriter
 from domain.intake.providers import check_event, read_event
-from domain.intake.recordings import open_recording
+from domain.intake.recordings import RecordingRead, open_recording
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import ContentTooLarge, InvalidInput, NotFound, Unauthenticated
+from domain.shared.ranges import ByteRange
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission
 
@@ -485,12 +486,20 @@ class TelephonyService:
         self._storage = storage
 
     async def recording(
-        self, principal: Principal, call_id: UUID
-    ) -> tuple[Call, AsyncIterator[bytes]]:
-        """A call's stored recording, for whoever may see the call (``open_recording``)."""
+        self,
+        principal: Principal,
+        call_id: UUID,
+        wanted: ByteRange | None = None,
+        *,
+        if_range: str | None = None,
+    ) -> RecordingRead:
+        """A call's stored recording, or the ``wanted`` span of it, for whoever may see the
+        call (``open_recording``)."""
         if self._storage is None:
             raise NotFound("Recording of the call", call_id)
-        return await open_recording(self._uow, self._storage, principal, call_id)
+        return await open_recording(
+            self._uow, self._storage, principal, call_id, wanted, if_range=if_range
+        )
 
     async def list(
         self, principal: Principal, *, limit: int, after: tuple[datetime, UUID] | None = None

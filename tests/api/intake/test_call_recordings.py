@@ -160,6 +160,50 @@ class TestDirectLink:
         assert shown["data"]["recording_available"] is True
         assert shown["data"]["recording_status"] == "stored"
 
+    async def test_a_player_seeks_with_a_byte_range(self, factory: Factory) -> None:
+        org, admin = await factory.admin_session()
+        call = await generic_call(factory, admin, "https://pbx.example/rec/3.mp3")
+        server = Server({"pbx.example/rec/3.mp3": [audio()]})
+        assert await server.fetcher(factory, soon()).fetch_due(organisation_id=org.id) == 1
+        size = len(AUDIO)
+
+        async def ranged(value: str, **extra: str) -> httpx.Response:
+            return await factory.client.get(
+                f"{API}/intake/calls/{call['id']}/recording",
+                headers={**admin.headers, "Range": value, **extra},
+            )
+
+        whole = await recording(factory, admin, call["id"])
+        assert whole.headers["accept-ranges"] == "bytes"
+        tag = whole.headers["etag"]
+        middle = await ranged("bytes=2-5")
+        assert middle.status_code == 206
+        assert middle.content == AUDIO[2:6]
+        assert middle.headers["content-range"] == f"bytes 2-5/{size}"
+        assert middle.headers["content-length"] == "4"
+        rest = await ranged("bytes=3-")
+        assert (rest.status_code, rest.content) == (206, AUDIO[3:])
+        tail = await ranged("bytes=-4")
+        assert (tail.status_code, tail.content) == (206, AUDIO[-4:])
+        assert tail.headers["content-range"] == f"bytes {size - 4}-{size - 1}/{size}"
+        # A span running past the end is cut at the end.
+        over = await ranged(f"bytes=1-{size + 100}")
+        assert (over.status_code, over.content) == (206, AUDIO[1:])
+        # Nothing of it is in the file: 416 with the size.
+        outside = await ranged(f"bytes={size}-")
+        assert outside.status_code == 416
+        assert outside.headers["content-type"] == "application/problem+json"
+        assert outside.headers["content-range"] == f"bytes */{size}"
+        # Several spans, nonsense or a number too long to be one are answered whole.
+        for value in ("bytes=0-1,4-5", "lines=1-2", "bytes=5-2", "bytes=" + "9" * 40 + "-"):
+            answered = await ranged(value)
+            assert (answered.status_code, answered.content) == (200, AUDIO), value
+        # If-Range: the span only for the same recording, else all of it.
+        same = await ranged("bytes=0-1", **{"If-Range": tag})
+        assert (same.status_code, same.content) == (206, AUDIO[:2])
+        stale = await ranged("bytes=0-1", **{"If-Range": '"another"'})
+        assert (stale.status_code, stale.content) == (200, AUDIO)
+
     async def test_only_who_may_see_the_call_gets_its_recording(self, factory: Factory) -> None:
         org, admin = await factory.admin_session()
         owner_user = await factory.user(org, "seller")
