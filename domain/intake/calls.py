@@ -48,6 +48,11 @@ SECRET_BYTES = 24
 RECORDING_MAX_ATTEMPTS = 6
 # The name the stale-call sweep's end goes by among a call's events.
 SWEEP_EVENT = "sweep:no_end_reported"
+# The sweep's end of a call whose every leg hung up, its end (Mango's summary) not reported.
+HUNG_UP_EVENT = "sweep:all_legs_disconnected"
+# Legs of one call kept by id (a transfer adds one; a call centre's queue rings several):
+# a call with more waits for the idle sweep.
+MAX_LEGS = 32
 _PHONE_LIKE = re.compile(r"\+?[\d\s()\-.]+")
 
 
@@ -328,6 +333,10 @@ class CallEvent:
     recording_id: str | None = None
     recording_url: str | None = None
     disconnect_reason: str | None = None
+    # One leg of the call (Mango's call_id within its entry_id): True when it appeared or is
+    # connected, False when it was disconnected; None for events that say nothing of legs.
+    leg: str | None = None
+    leg_open: bool | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -374,6 +383,12 @@ class Call:
     last_item_id: UUID | None = None
     # Set when the sweep ended the call because its end was never reported.
     swept_at: datetime | None = None
+    # The legs seen (``CallEvent.leg``): True while connected, False once hung up (for good:
+    # an event of the leg processed after its hang-up does not reconnect it), and when the
+    # last of them hung up (ours). A call with none connected is over, and the sweep ends it
+    # soon after when its end is not reported, instead of after the idle time.
+    legs: dict[str, bool] = field(default_factory=dict)
+    legs_closed_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     is_new: bool = False
@@ -438,6 +453,8 @@ class Call:
         answered = event.answered_at or (event.at if event.stage is EventStage.ANSWER else None)
         if answered is not None and self.answered_at is None:
             self.answered_at = answered
+        if event.leg and event.leg_open is not None:
+            self._leg(event.leg[:100], event.leg_open, received_at or moment)
         if event.recording_id:
             self.recording_id = event.recording_id[:300]
         if event.recording_url:
@@ -504,12 +521,24 @@ class Call:
         self.recording_status = RecordingStatus.FAILED
         self.recording_next_attempt_at = None
 
+    def _leg(self, leg: str, connected: bool, at: datetime | None) -> None:
+        if self.legs.get(leg) is False:
+            return
+        if leg not in self.legs and len(self.legs) >= MAX_LEGS:
+            self.legs_closed_at = None  # past what is tracked: left to the idle time
+            return
+        self.legs[leg] = connected
+        if any(self.legs.values()):
+            self.legs_closed_at = None
+        else:
+            self.legs_closed_at = self.legs_closed_at or at
+
     def sweep_event(self) -> CallEvent:
         """The end the PBX never reported, as the stale-call sweep makes it: at the last
         event's time, its result derived from what was seen (``fold`` does that for an end
         without a result)."""
         return CallEvent(
-            name=SWEEP_EVENT,
+            name=HUNG_UP_EVENT if self.legs_closed_at is not None else SWEEP_EVENT,
             stage=EventStage.END,
             call_id=self.provider_call_id,
             ended_at=self.last_event_at or self.started_at,
@@ -619,14 +648,20 @@ class TelephonyRepository(Protocol):
         ...
 
     async def stale_calls(
-        self, *, before: datetime, organisation_id: UUID | None, limit: int
+        self,
+        *,
+        before: datetime,
+        hung_up_before: datetime,
+        organisation_id: UUID | None,
+        limit: int,
     ) -> Sequence[tuple[UUID, UUID]]:
         """(organisation id, call id) of calls still in progress whose last event came
-        before ``before``, oldest first."""
+        before ``before``, or before ``hung_up_before`` when every leg of the call had hung
+        up, oldest first."""
         ...
 
     async def lock_stale_call(
-        self, organisation_id: UUID, call_id: UUID, *, before: datetime
+        self, organisation_id: UUID, call_id: UUID, *, before: datetime, hung_up_before: datetime
     ) -> Call | None:
         """The call, locked, when it is still in progress and stale; None when another
         transaction holds it (SKIP LOCKED) or it has ended meanwhile."""

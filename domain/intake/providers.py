@@ -362,6 +362,10 @@ def _mango_read(path: str, body: bytes, content_type: str | None) -> CallEvent:
             at=at,
             started_at=at if stage is EventStage.START else None,
             disconnect_reason=str(document.get("disconnect_reason") or "") or None,
+            leg=str(document.get("call_id") or "") or None,
+            leg_open={"Appeared": True, "Connected": True, "OnHold": True}.get(
+                state, False if state == "Disconnected" else None
+            ),
         )
     if kind == "recording":
         # Mango tells when a recording starts too (recording_state Started, Continued): only

@@ -67,6 +67,9 @@ CALLBACK_ORIGIN = "missed_call"
 CALLBACK_TASK_TITLE = "Перезвонить: пропущенный звонок {number}"
 # Calls the stale-call sweep ends in one run at most (the next run takes the rest).
 SWEEP_CALLS_BATCH = 200
+# A call whose every leg hung up is ended this long after, when its end (Mango's summary,
+# which normally follows within seconds) has not come meanwhile.
+HUNG_UP_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,27 +257,34 @@ class StaleCallSweep:
         clock: Clock,
         *,
         idle: timedelta,
+        grace: timedelta = HUNG_UP_GRACE,
         batch: int = SWEEP_CALLS_BATCH,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._idle = idle
+        self._grace = min(grace, idle)
         self._batch = batch
 
     async def run(self, *, organisation_id: UUID | None = None) -> int:
         """Ends up to one batch of stale calls (of one organisation, or all); returns how
         many it ended."""
         now = self._clock.now()
-        before = now - self._idle
+        before, hung_up_before = now - self._idle, now - self._grace
         async with self._uow_factory() as uow:
             stale = await uow.telephony.stale_calls(
-                before=before, organisation_id=organisation_id, limit=self._batch
+                before=before,
+                hung_up_before=hung_up_before,
+                organisation_id=organisation_id,
+                limit=self._batch,
             )
         ended = 0
         for owner, call_id in stale:
             try:
                 async with self._uow_factory() as uow:
-                    call = await uow.telephony.lock_stale_call(owner, call_id, before=before)
+                    call = await uow.telephony.lock_stale_call(
+                        owner, call_id, before=before, hung_up_before=hung_up_before
+                    )
                     if call is None:
                         continue
                     await self._end(uow, call, now)

@@ -153,12 +153,17 @@ class SqlTelephonyRepository(SqlRepository):
         return _call(row._mapping) if row else None
 
     async def stale_calls(
-        self, *, before: datetime, organisation_id: UUID | None, limit: int
+        self,
+        *,
+        before: datetime,
+        hung_up_before: datetime,
+        organisation_id: UUID | None,
+        limit: int,
     ) -> Sequence[tuple[UUID, UUID]]:
         rows = await self._conn.execute(
             sa.select(calls.c.organisation_id, calls.c.id)
             .where(
-                *_stale(before),
+                *_stale(before, hung_up_before),
                 calls.c.organisation_id == organisation_id if organisation_id else sa.true(),
             )
             .order_by(calls.c.started_at)
@@ -167,7 +172,7 @@ class SqlTelephonyRepository(SqlRepository):
         return [(row.organisation_id, row.id) for row in rows]
 
     async def lock_stale_call(
-        self, organisation_id: UUID, call_id: UUID, *, before: datetime
+        self, organisation_id: UUID, call_id: UUID, *, before: datetime, hung_up_before: datetime
     ) -> Call | None:
         row = (
             await self._conn.execute(
@@ -175,7 +180,7 @@ class SqlTelephonyRepository(SqlRepository):
                 .where(
                     calls.c.organisation_id == organisation_id,
                     calls.c.id == call_id,
-                    *_stale(before),
+                    *_stale(before, hung_up_before),
                 )
                 .with_for_update(skip_locked=True)
             )
@@ -378,16 +383,20 @@ _RECORDING_FIELDS = (
 )
 
 
-def _stale(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
-    """In progress, and nothing heard since ``before`` (by our clock). Calls stored before
-    the sweep existed have no such time and are left alone: ending them all at once would
-    open a callback task for every old one. The start bound lets the partial index on it
-    serve: a call starts before its last event comes, unless the PBX's clock runs ahead, and
-    then it is only swept that much later."""
+def _stale(before: datetime, hung_up_before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """In progress, and nothing heard since ``before`` (by our clock), or since
+    ``hung_up_before`` once every leg hung up. Calls stored before the sweep existed have no
+    such time and are left alone: ending them all at once would open a callback task for
+    every old one. The start bound lets the partial index on it serve: a call starts before
+    its last event comes, unless the PBX's clock runs ahead, and then it is only swept that
+    much later."""
     return (
         calls.c.result == CallResult.IN_PROGRESS.value,
-        calls.c.started_at < before,
-        calls.c.last_heard_at < before,
+        calls.c.started_at < hung_up_before,
+        sa.or_(
+            calls.c.last_heard_at < before,
+            sa.and_(calls.c.legs_closed_at.is_not(None), calls.c.last_heard_at < hung_up_before),
+        ),
     )
 
 
@@ -407,6 +416,8 @@ def _call_values(c: Call) -> dict[str, Any]:
         last_heard_at=c.last_heard_at,
         last_item_id=c.last_item_id,
         swept_at=c.swept_at,
+        legs=dict(c.legs),
+        legs_closed_at=c.legs_closed_at,
         **_recording_values(c),
     )
     return values
@@ -428,5 +439,7 @@ def _call(m: Any) -> Call:
         last_heard_at=m["last_heard_at"],
         last_item_id=m["last_item_id"],
         swept_at=m["swept_at"],
+        legs=dict(m["legs"]),
+        legs_closed_at=m["legs_closed_at"],
         **{name: m[name] for name in _CALL_FIELDS + _RECORDING_FIELDS},
     )

@@ -89,6 +89,10 @@ calls = sa.Table(
     sa.Column("last_heard_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("last_item_id", UUID(as_uuid=True), nullable=True),
     sa.Column("swept_at", sa.DateTime(timezone=True), nullable=True),
+    # The legs seen (Mango's call ids within the call: true while connected) and when the
+    # last hung up.
+    sa.Column("legs", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
+    sa.Column("legs_closed_at", sa.DateTime(timezone=True), nullable=True),
     *tenant_ref("client_id", "clients", ondelete="SET NULL"),
     *tenant_ref("contact_id", "contacts", ondelete="SET NULL"),
     *tenant_ref("deal_id", "deals", ondelete="SET NULL"),

@@ -160,6 +160,67 @@ class TestStaleCallSweep:
         assert closing["closed_task_ids"] == [str(task["id"])]
         assert len(await outbox(factory, org, "call.missed")) == 1
 
+    async def test_a_call_whose_every_leg_hung_up_is_ended_two_minutes_later(
+        self, factory: Factory
+    ) -> None:
+        org, admin = await factory.admin_session()
+        t = now()
+        duty = await factory.user(org, "seller")
+        integration = await mango(factory, admin, default_user_id=str(duty.id))
+        await post_leg(factory, integration, leg("aHVuZw", "Appeared", t, 1))
+        await drain(factory.container)
+        await post_leg(factory, integration, leg("aHVuZw", "Disconnected", t, 2))
+        await drain(factory.container)
+        assert await sweep(factory, t + timedelta(minutes=1)) == 0
+        (call,) = await calls(factory, admin)
+        assert call["result"] == "in_progress"
+
+        assert await sweep(factory, t + timedelta(minutes=3)) == 1
+        (call,) = await calls(factory, admin)
+        assert call["result"] == "missed"
+        assert call["closed_by_sweep"] is True
+        assert call["events"][-1] == "sweep:all_legs_disconnected"
+        (task,) = await tasks_of(factory, org)
+        assert task["assignee_id"] == duty.id
+        assert len(await outbox(factory, org, "call.missed")) == 1
+
+    async def test_a_hang_up_processed_before_its_leg_appeared_still_counts(
+        self, factory: Factory
+    ) -> None:
+        _, admin = await factory.admin_session()
+        t = now()
+        integration = await mango(factory, admin)
+        await post_leg(factory, integration, leg("b3JkZXI", "Disconnected", t, 2))
+        await drain(factory.container)
+        await post_leg(factory, integration, leg("b3JkZXI", "Appeared", t, 1))
+        await drain(factory.container)
+        assert await sweep(factory, t + timedelta(minutes=3)) == 1
+        (call,) = await calls(factory, admin)
+        assert call["events"][-1] == "sweep:all_legs_disconnected"
+
+    async def test_a_call_with_a_leg_still_connected_waits_for_the_idle_time(
+        self, factory: Factory
+    ) -> None:
+        _, admin = await factory.admin_session()
+        t = now()
+        integration = await mango(factory, admin)
+        first = leg("dHJhbnNm", "Appeared", t, 1)
+        transfer = leg("dHJhbnNm", "Appeared", t, 2, call_id="dHJhbnNm-transfer")
+        for document in (first, transfer, {**first, "call_state": "Disconnected", "seq": 3}):
+            await post_leg(factory, integration, document)
+            await drain(factory.container)
+        # The transferred leg still rings: not over.
+        assert await sweep(factory, t + timedelta(minutes=3)) == 0
+        (call,) = await calls(factory, admin)
+        assert call["result"] == "in_progress"
+        # Its hang-up ends it.
+        await post_leg(factory, integration, {**transfer, "call_state": "Disconnected", "seq": 4})
+        await drain(factory.container)
+        assert await sweep(factory, t + timedelta(minutes=3)) == 1
+        (call,) = await calls(factory, admin)
+        assert call["result"] == "missed"
+        assert call["events"][-1] == "sweep:all_legs_disconnected"
+
     async def test_an_answered_call_is_ended_as_answered_and_closes_the_callback(
         self, factory: Factory
     ) -> None:
