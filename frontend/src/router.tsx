@@ -65,6 +65,25 @@ export const routes: RouteObject[] = [
           Component: (await import('./features/deals/DealPage')).DealPage,
         }),
       },
+      // Spreadsheet import: the past imports, the wizard for a new one, and one import.
+      {
+        path: 'imports',
+        lazy: async () => ({
+          Component: (await import('./features/imports/ImportList')).ImportList,
+        }),
+      },
+      {
+        path: 'imports/new',
+        lazy: async () => ({
+          Component: (await import('./features/imports/ImportWizard')).ImportWizard,
+        }),
+      },
+      {
+        path: 'imports/:id',
+        lazy: async () => ({
+          Component: (await import('./features/imports/ImportWizard')).ImportWizard,
+        }),
+      },
       {
         path: 'tasks',
         lazy: async () => ({

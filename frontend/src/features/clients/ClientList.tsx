@@ -22,6 +22,7 @@ import { problemText } from '../../api/problemText';
 import { UserSelect } from '../activities/UserSelect';
 import { seesTeam, useMe } from '../auth/queries';
 import { SavedFilters } from '../savedFilters/SavedFilters';
+import { holds } from '../settings/sections';
 import { LoadError } from '../shell/LoadError';
 import { VirtualRows } from '../shell/VirtualRows';
 import { RelationshipBadge, TemperatureBadge } from './ClientBadges';
@@ -168,6 +169,11 @@ export function ClientList() {
           <Button variant="default" component={Link} to="/clients/duplicates">
             {t('clientList.duplicates')}
           </Button>
+          {holds(me.data, 'imports:run') && (
+            <Button variant="default" component={Link} to="/imports/new?entity=clients">
+              {t('imports.open')}
+            </Button>
+          )}
           <Menu position="bottom-end">
             <Menu.Target>
               <Button variant="default" loading={exportClients.isPending}>

@@ -15,9 +15,10 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { seesTeam, useMe } from '../auth/queries';
 import { SavedFilters } from '../savedFilters/SavedFilters';
+import { holds } from '../settings/sections';
 import { LoadError } from '../shell/LoadError';
 import { DealBoard } from './DealBoard';
 import { DealFilterChips } from './DealFilterChips';
@@ -96,6 +97,11 @@ export function DealsPage() {
             query={urlParams.toString()}
             onOpen={(query) => setUrlParams(query)}
           />
+          {holds(me.data, 'imports:run') && (
+            <Button variant="default" component={Link} to="/imports/new?entity=deals">
+              {t('imports.open')}
+            </Button>
+          )}
         </Group>
       </Group>
       <Group align="end" gap="sm">

@@ -339,6 +339,32 @@ describe('NotificationBell', () => {
     expect(await screen.findByText('Задача просрочена')).toBeInTheDocument();
   });
 
+  it('a burst of notifications refetches the today counters once, not once each', async () => {
+    const api = notificationsApi([]);
+    const todays = () => api.callsTo('GET', '/api/v1/today').length;
+    renderApp(PAGE);
+    await bellNamed(0);
+    const stream = FakeEventSource.latest();
+    act(() => {
+      stream.open();
+      stream.ready();
+    });
+    const before = todays();
+    act(() => {
+      for (let i = 0; i < 40; i += 1) {
+        stream.send({
+          ...examples.stale_deal,
+          id: `burst-${i}`,
+          created_at: new Date().toISOString(),
+        });
+      }
+    });
+    expect(await bellNamed(40)).toBeInTheDocument();
+    await waitFor(() => expect(todays()).toBe(before + 1), { timeout: 4000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(todays()).toBe(before + 1);
+  });
+
   it('a stale-deal alert leads to the deal', async () => {
     notificationsApi([examples.stale_deal]);
     const { user, router } = renderApp(PAGE);

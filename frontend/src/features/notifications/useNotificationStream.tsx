@@ -13,6 +13,9 @@ const STREAM_URL = '/api/v1/notifications/stream';
 const BURST_MS = 30_000;
 const BURST_TOASTS = 3;
 const MAX_RETRY_MS = 30_000;
+// The today screen is refetched at most this often while notifications stream in: a burst of
+// hundreds (the staleness check) would otherwise be hundreds of refetches.
+const TODAY_REFRESH_MS = 2_000;
 
 // What a person should notice at once, with how long its toast stays.
 const TOASTED = {
@@ -92,6 +95,20 @@ export function useNotificationStream(
     // The server sends the unread backlog first, then `ready`: only what follows is toasted.
     let live = false;
     let toasted: number[] = [];
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+
+    // The today screen and the navigation's counters list the new notifications and tasks:
+    // one refetch after a quiet moment, never cancelling one in flight.
+    const refreshToday = () => {
+      if (refresh !== undefined) return;
+      refresh = setTimeout(() => {
+        refresh = undefined;
+        void queryClient.invalidateQueries(
+          { queryKey: taskKeys.today() },
+          { cancelRefetch: false },
+        );
+      }, TODAY_REFRESH_MS);
+    };
 
     const receive = (event: MessageEvent<string>) => {
       let notification: Notification;
@@ -108,8 +125,7 @@ export function useNotificationStream(
           toasted.push(now);
           toast(notification);
         }
-        // The today screen and the navigation's counters list the new notifications and tasks.
-        void queryClient.invalidateQueries({ queryKey: taskKeys.today() });
+        refreshToday();
       }
     };
 
@@ -145,6 +161,7 @@ export function useNotificationStream(
     return () => {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(refresh);
       source?.close();
     };
   }, [enabled, queryClient]);
