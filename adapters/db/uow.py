@@ -300,7 +300,7 @@ class SqlUnitOfWork:
         self.timeline = SqlTimelineQueries(conn, collect)
         self.today = SqlTodayQueries(conn, collect)
         self.reassignment = SqlReassignmentRepository(conn, collect)
-        self.clients = SqlClientRepository(conn, collect)
+        self.clients = self._sql_clients = SqlClientRepository(conn, collect)
         self.contacts = SqlContactRepository(conn, collect)
         self.custom_fields = SqlCustomFieldRepository(conn, collect)
         self.relationship_follow_ups = SqlRelationshipFollowUpRepository(conn, collect)
@@ -349,6 +349,8 @@ class SqlUnitOfWork:
             return  # the outermost block commits
         assert self._conn is not None, "commit outside a unit of work"
         events = await self._handle_events()
+        # The duplicate pairs the transaction's changes and handlers asked for, at once.
+        await self._sql_clients.flush_duplicate_candidates()
         await self._outbox.add_many(events)
         await self._conn.commit()
         by_organisation: dict[UUID, list[UUID]] = {}
@@ -379,6 +381,7 @@ class SqlUnitOfWork:
         self._pending_jobs = []
         self._callbacks = []
         self._events = []
+        self._sql_clients.forget_stale_pairs()
         await self._conn.begin()
 
     def on_commit(self, callback: Callable[[], Awaitable[None]]) -> None:

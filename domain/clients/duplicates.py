@@ -71,6 +71,19 @@ class DuplicateCandidate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicateProbe:
+    """One record of a batch to check for duplicates (``find_duplicates_many``): its values as
+    the client would store them, under the caller's ``key`` (a row number)."""
+
+    key: int
+    name_key: str | None
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    inn: str | None = None
+    edrpou: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DuplicateHit:
     """One matching record for one reason, as a repository finds it."""
 

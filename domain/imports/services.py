@@ -25,7 +25,13 @@ from domain.clients.custom_fields import (
     FieldType,
     validate_custom_fields,
 )
-from domain.clients.duplicates import DuplicateCandidate, DuplicateReason, group_hits
+from domain.clients.duplicates import (
+    DuplicateCandidate,
+    DuplicateHit,
+    DuplicateProbe,
+    DuplicateReason,
+    group_hits,
+)
 from domain.clients.model import Client, Contact
 from domain.clients.services.clients import ClientService
 from domain.clients.services.loading import phone_region_for
@@ -58,9 +64,9 @@ from domain.shared.scope import Scope
 from domain.shared.text import clean_text
 from domain.staff.permissions import Permission
 
-# Rows per transaction. Every created client refreshes its duplicate pairs in the commit
-# (clients handlers), and those statements slow down as a transaction holds more new clients.
-BATCH = 50
+# Rows per transaction. A batch's clients are checked for duplicates together (one statement
+# per kind of value), and their duplicate pairs refreshed together when it commits.
+BATCH = 500
 Progress = Callable[[int, str | None], Awaitable[None]]
 _STRONG = frozenset(
     {DuplicateReason.INN, DuplicateReason.EDRPOU, DuplicateReason.PHONE, DuplicateReason.EMAIL}
@@ -430,11 +436,13 @@ class ImportService:
         tally = empty_counts()
         issues: list[ImportIssue] = []
         async with self._uow as uow:
+            await context.prepare(uow, rows)
             for number, cells in rows:
                 outcome, issue = await context.process(uow, number, cells)
                 tally[outcome] += 1
                 if issue is not None:
                     issues.append(issue)
+            await context.flush(uow)
             cancelled = await self._store(principal, record, context, rows, tally, issues)
             await uow.commit()
         _add(counts, tally)
@@ -483,6 +491,10 @@ def _sum(stored: dict[str, int] | None, tally: dict[str, int]) -> dict[str, int]
 # --- one row ----------------------------------------------------------------------------------
 
 
+class _BatchRefused(Exception):
+    """Creating the batch's clients together was refused."""
+
+
 class RowProblem(Exception):
     def __init__(self, field_name: str | None, reason: str) -> None:
         super().__init__(reason)
@@ -506,6 +518,14 @@ class _RowContext:
     # Dry run: identities of the rows that would be created, so a second row of the same
     # client in the file counts as its duplicate (a run finds the first in the database).
     seen: dict[str, int] = field(default_factory=dict)
+    # The batch's client rows, read and checked against the database at once (prepare).
+    prepared: dict[int, tuple[_ClientRow, list[DuplicateHit]]] = field(default_factory=dict)
+    # Run: the clients the batch created so far, by identity key (_identity), as the matches
+    # of a later row of the batch (the database check ran before they existed).
+    created: dict[str, DuplicateHit] = field(default_factory=dict)
+    # Run of a batch of rows: the clients to create, together, when its rows are through.
+    pending: list[tuple[UUID, CreateClient]] = field(default_factory=list)
+    bulk: bool = False
 
     @classmethod
     async def load(
@@ -578,6 +598,49 @@ class _RowContext:
                 if text:
                     found[name] = text
         return found
+
+    async def prepare(self, uow: UnitOfWork, rows: list[tuple[int, list[str]]]) -> None:
+        """Reads the batch's client rows and finds their duplicates among the existing
+        clients in one go; a row that does not read is left to ``process`` to report."""
+        self.prepared, self.created, self.pending = {}, {}, []
+        self.bulk = len(rows) > 1 and not self.dry_run
+        if self.record.entity is not ImportEntity.CLIENTS:
+            return
+        for number, cells in rows:
+            values = self.values(cells)
+            if not values:
+                continue
+            try:
+                self.prepared[number] = (self._client_row(values), [])
+            except (RowProblem, DomainError):
+                continue
+        probes = [
+            DuplicateProbe(
+                key=number,
+                name_key=parsed.probe.name_key,
+                phones=tuple(parsed.phones),
+                emails=tuple(parsed.emails),
+                inn=parsed.probe.inn,
+                edrpou=parsed.probe.edrpou,
+            )
+            for number, (parsed, _) in self.prepared.items()
+        ]
+        if probes:
+            hits = await uow.clients.find_duplicates_many(self.principal.organisation_id, probes)
+            for number, found in hits.items():
+                self.prepared[number][1].extend(found)
+
+    async def flush(self, uow: UnitOfWork) -> None:
+        """Creates the clients the batch's rows decided on so far."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        try:
+            await ClientService(uow, self.clock).create_many(self.principal, pending)
+        except DomainError as exc:
+            # Whose row it was the batch cannot tell: ``_batch`` goes through its rows again,
+            # one by one, which creates each client on its own.
+            raise _BatchRefused(str(exc)) from exc
 
     async def process(
         self, uow: UnitOfWork, row: int, cells: list[str]
@@ -683,9 +746,9 @@ class _RowContext:
             contacts=contacts,
         )
 
-    async def _client(
-        self, uow: UnitOfWork, row: int, values: dict[str, str]
-    ) -> tuple[str, ImportIssue | None]:
+    def _client_row(self, values: dict[str, str]) -> _ClientRow:
+        """The row as a client command, and its values as the client would store them (tax
+        ids, phones in E.164, the name key) for the duplicate control."""
         principal = self.principal
         responsible = self._responsible(values)
         command = self._client_command(values, responsible)
@@ -720,21 +783,37 @@ class _RowContext:
                 raise RowProblem(name, exc.problems[0].msg if exc.problems else str(exc)) from None
             phones += [p.e164 for p in made.phones]
             emails += list(made.emails)
+        return _ClientRow(command, probe, phones, emails)
+
+    async def _client(
+        self, uow: UnitOfWork, row: int, values: dict[str, str]
+    ) -> tuple[str, ImportIssue | None]:
+        principal = self.principal
+        prepared = self.prepared.pop(row, None)
+        if prepared is None:
+            parsed = self._client_row(values)
+            hits = list(
+                await uow.clients.find_duplicates(
+                    principal.organisation_id,
+                    name_key=parsed.probe.name_key,
+                    phones=parsed.phones,
+                    emails=parsed.emails,
+                    inn=parsed.probe.inn,
+                    edrpou=parsed.probe.edrpou,
+                    exclude_id=None,
+                )
+            )
+        else:
+            parsed, hits = prepared
+        command, probe = parsed.command, parsed.probe
+        keys = _identity(probe, parsed.phones, parsed.emails)
+        # Equal values of a client created earlier in this batch.
+        hits += [self.created[k] for k in keys if k in self.created]
         target: UUID | None = None
         if "id" in values:
             target = await self._existing_client(uow, values["id"])
-        hits = await uow.clients.find_duplicates(
-            principal.organisation_id,
-            name_key=probe.name_key,
-            phones=phones,
-            emails=emails,
-            inn=probe.inn,
-            edrpou=probe.edrpou,
-            exclude_id=None,
-        )
         candidates = group_hits(hits)
         if target is None and not candidates:
-            keys = _identity(probe, phones, emails)
             earlier = next((self.seen[k] for k in keys if k in self.seen), None)
             if self.dry_run:
                 for k in keys:
@@ -742,7 +821,27 @@ class _RowContext:
                 if earlier is not None:
                     return self._duplicate_of_row(row, earlier)
                 return "created", None
-            await ClientService(uow, self.clock).create(principal, command, confirm_duplicate=True)
+            if self.bulk:
+                client_id = new_id()
+                self.pending.append((client_id, command))
+                name = probe.name
+                responsible_id = command.responsible_id or principal.user_id
+            else:
+                view = await ClientService(uow, self.clock).create(
+                    principal, command, confirm_duplicate=True
+                )
+                client_id, name = view.client.id, view.client.name
+                responsible_id = view.client.responsible_id
+            for k in keys:
+                self.created.setdefault(
+                    k,
+                    DuplicateHit(
+                        id=client_id,
+                        name=name,
+                        responsible_id=responsible_id,
+                        reason=_KEY_REASONS[k.split(":", 1)[0]],
+                    ),
+                )
             return "created", None
         mode = self.record.on_duplicate
         if mode is OnDuplicate.SKIP:
@@ -757,6 +856,7 @@ class _RowContext:
                 else "matches several clients, or only by a similar name: not updated"
             )
             return "duplicates", self.duplicate(row, reason, _matches(candidates, target))
+        await self.flush(uow)  # the client to update may be one the batch creates
         update = await self._client_changes(uow, target, values, command)
         if update is None:
             return "unchanged", None
@@ -1005,6 +1105,23 @@ def _known(name: str | None, values: dict[str, str]) -> str | None:
     if name in ("contacts",):
         return "contact_name"
     return name
+
+
+@dataclass(frozen=True, slots=True)
+class _ClientRow:
+    command: CreateClient
+    probe: Client  # the values as stored, never saved
+    phones: list[str]
+    emails: list[str]
+
+
+_KEY_REASONS = {
+    "phone": DuplicateReason.PHONE,
+    "email": DuplicateReason.EMAIL,
+    "inn": DuplicateReason.INN,
+    "edrpou": DuplicateReason.EDRPOU,
+    "name": DuplicateReason.NAME,
+}
 
 
 def _identity(client: Client, phones: list[str], emails: list[str]) -> list[str]:

@@ -58,6 +58,7 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str,
 
 class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None: ...
     async def list_for(
         self,
         scope: Scope,
@@ -133,4 +134,30 @@ async def record_change(
             actor_api_key_id=api_key_id,
             at=at,
         )
+    )
+
+
+async def record_creations(
+    uow: HasAudit,
+    actor: Principal,
+    created: Sequence[tuple[str, UUID, Mapping[str, object]]],
+    *,
+    at: datetime,
+) -> None:
+    """``record_change(action="create")`` for many new records at once (a bulk import):
+    ``created`` holds each one's entity type, id and snapshot; one statement for them all."""
+    await uow.audit.add_many(
+        [
+            AuditEntry(
+                organisation_id=actor.organisation_id,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                action="create",
+                changes=diff({}, after),
+                actor_user_id=actor.user_id,
+                actor_api_key_id=actor.api_key_id,
+                at=at,
+            )
+            for entity_type, entity_id, after in created
+        ]
     )

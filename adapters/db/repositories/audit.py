@@ -35,6 +35,29 @@ class SqlAuditRepository(SqlRepository):
             )
         )
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if not entries:
+            return
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        await self._conn.execute(
+            sa.insert(audit_entries),
+            [
+                {
+                    "id": e.id,
+                    "organisation_id": e.organisation_id,
+                    "entity_type": e.entity_type,
+                    "entity_id": e.entity_id,
+                    "action": e.action,
+                    "changes": e.changes,
+                    "actor_user_id": e.actor_user_id,
+                    "actor_api_key_id": e.actor_api_key_id,
+                    "request_id": e.request_id or request_id,
+                    "at": e.at,
+                }
+                for e in entries
+            ],
+        )
+
     async def list_for(
         self,
         scope: Scope,

@@ -14,8 +14,14 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.base import (
+    EventCollector,
+    SqlRepository,
+    in_organisation,
+    plan_with_values,
+)
 from adapters.db.repositories.custom_fields import custom_field_condition
 from adapters.db.repositories.matching import DUPLICATE_LIMIT, contains, strict_similarity
 from adapters.db.repositories.visibility import visible
@@ -37,6 +43,7 @@ from domain.clients.duplicates import (
     SHARED_VALUE_LIMIT,
     DuplicateHit,
     DuplicatePair,
+    DuplicateProbe,
     DuplicateReason,
     ScanProgress,
 )
@@ -64,6 +71,12 @@ def visible_client(scope: Scope) -> sa.ColumnElement[bool]:
 
 
 class SqlClientRepository(SqlRepository):
+    def __init__(self, connection: AsyncConnection, collect: EventCollector) -> None:
+        super().__init__(connection, collect)
+        # Clients whose pairs the transaction asked to refresh, by organisation, with the
+        # latest time asked; refreshed together by flush_duplicate_candidates at commit.
+        self._stale_pairs: dict[UUID, tuple[dict[UUID, None], datetime]] = {}
+
     async def add(self, client: Client) -> None:
         await self._conn.execute(
             sa.insert(clients).values(
@@ -76,6 +89,26 @@ class SqlClientRepository(SqlRepository):
             )
         )
         self._collect(client)
+
+    async def add_many(self, many: Sequence[Client]) -> None:
+        if not many:
+            return
+        await self._conn.execute(
+            sa.insert(clients),
+            [
+                {
+                    "id": c.id,
+                    "organisation_id": c.organisation_id,
+                    "created_by": c.created_by,
+                    "created_at": c.created_at,
+                    "updated_at": c.updated_at,
+                    **_client_values(c),
+                }
+                for c in many
+            ],
+        )
+        for client in many:
+            self._collect(client)
 
     async def get(
         self, scope: Scope, client_id: UUID, *, for_update: bool = False
@@ -402,18 +435,98 @@ class SqlClientRepository(SqlRepository):
             for r in await self._conn.execute(query)
         ]
 
+    async def find_duplicates_many(
+        self, organisation_id: UUID, probes: Sequence[DuplicateProbe]
+    ) -> dict[int, builtins.list[DuplicateHit]]:
+        found: dict[int, builtins.list[DuplicateHit]] = {}
+        values: dict[DuplicateReason, tuple[builtins.list[int], builtins.list[str]]] = {
+            reason: ([], []) for reason in DuplicateReason
+        }
+        items: Sequence[str]
+        for probe in probes:
+            for reason, items in (
+                (DuplicateReason.PHONE, probe.phones),
+                (DuplicateReason.EMAIL, probe.emails),
+                (DuplicateReason.INN, (probe.inn,) if probe.inn else ()),
+                (DuplicateReason.EDRPOU, (probe.edrpou,) if probe.edrpou else ()),
+                (DuplicateReason.NAME, (probe.name_key,) if probe.name_key else ()),
+            ):
+                for item in dict.fromkeys(items):
+                    values[reason][0].append(probe.key)
+                    values[reason][1].append(item)
+        # A batch goes on to insert its clients in this transaction. New entries of a GIN index
+        # wait in its pending list (up to 4 MB), which every trigram lookup reads whole: with a
+        # few thousand fresh names each lookup took 10 ms. A short list for the transaction
+        # (the least allowed) moves them into the index as they come.
+        await self._conn.execute(_SHORT_GIN_PENDING_LIST)
+        # A generic plan of these statements (from a connection's sixth run) walks the whole
+        # organisation comparing names instead of probing the trigram index per name.
+        await plan_with_values(self._conn)
+        for reason, (keys, items) in values.items():
+            if not keys:
+                continue
+            if reason is DuplicateReason.NAME:
+                await strict_similarity(self._conn)
+            rows = await self._conn.execute(
+                _MANY_DUPLICATES[reason],
+                {
+                    "org": organisation_id,
+                    "keys": keys,
+                    "items": items,
+                    "similarity": NAME_SIMILARITY,
+                    "limit": DUPLICATE_LIMIT,
+                },
+            )
+            seen: set[tuple[int, UUID]] = set()
+            for row in rows:
+                if (row.key, row.id) in seen:
+                    continue
+                seen.add((row.key, row.id))
+                found.setdefault(row.key, []).append(
+                    DuplicateHit(
+                        id=row.id, name=row.name, responsible_id=row.responsible_id, reason=reason
+                    )
+                )
+        return found
+
     async def lock_identities(self, organisation_id: UUID, keys: Sequence[str]) -> None:
-        # Transaction-level advisory locks on a 64-bit hash of each key, taken one by one in
-        # ascending order so two transactions wanting overlapping keys cannot deadlock.
-        for lock_id in sorted({_lock_id(organisation_id, key) for key in keys}):
-            await self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+        # Transaction-level advisory locks on a 64-bit hash of each key, taken in ascending
+        # order (one statement) so two transactions wanting overlapping keys cannot deadlock.
+        ids = sorted({_lock_id(organisation_id, key) for key in keys})
+        if len(ids) == 1:
+            await self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": ids[0]})
+        elif ids:
+            await self._conn.execute(_LOCK_MANY, {"ids": ids})
 
     async def refresh_duplicate_candidates(
         self, organisation_id: UUID, client_ids: Sequence[UUID], *, at: datetime
     ) -> None:
-        ids = list(dict.fromkeys(client_ids))
-        if not ids:
+        if not client_ids:
             return
+        stale, asked_at = self._stale_pairs.get(organisation_id, ({}, at))
+        stale.update(dict.fromkeys(client_ids))
+        self._stale_pairs[organisation_id] = (stale, max(asked_at, at))
+
+    def forget_stale_pairs(self) -> None:
+        """The transaction rolled back: nothing it changed needs its pairs refreshed."""
+        self._stale_pairs = {}
+
+    async def flush_duplicate_candidates(self) -> None:
+        """Recompute the pairs asked for since the last flush, in one statement per
+        organisation (the unit of work calls this at commit, after the handlers)."""
+        stale, self._stale_pairs = self._stale_pairs, {}
+        for organisation_id, (ids, at) in stale.items():
+            if len(ids) >= _BULK_REFRESH:
+                outgrown = await self._conn.execute(_OUTGROWN_STATISTICS, {"batch": len(ids)})
+                for table in outgrown.scalars():
+                    if table in _REFRESH_TABLES:  # names from the catalogue, checked anyway
+                        # ANALYZE sees this transaction's own rows.
+                        await self._conn.execute(sa.text(f"ANALYZE {table}"))
+            await self._refresh_pairs(organisation_id, list(ids), at=at)
+
+    async def _refresh_pairs(
+        self, organisation_id: UUID, ids: builtins.list[UUID], *, at: datetime
+    ) -> None:
         params = {
             "org": organisation_id,
             "ids": ids,
@@ -775,6 +888,70 @@ def _client(m: Any) -> Client:
 def _lock_id(organisation_id: UUID, key: str) -> int:
     digest = hashlib.blake2b(f"{organisation_id}:{key}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+# From this many clients in one refresh (an import's batch), statistics that no longer fit
+# the tables are renewed first. Planned for tables that statistics say are (nearly) empty, as
+# in a fresh database, the refresh joins every e-mail with every other: 13 s for a batch of
+# 500 new clients at 1,500 e-mails, past the statement timeout of a 1C exchange's request.
+_BULK_REFRESH = 100
+
+# The tables of the refresh that grew past twice what their statistics counted, the batch
+# included: renewed a few times while a database fills, rarely after.
+_OUTGROWN_STATISTICS = sa.text(
+    """
+    SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+    WHERE s.schemaname = current_schema()
+        AND s.relname IN ('clients', 'contacts', 'contact_phones', 'contact_emails')
+        AND s.n_mod_since_analyze + :batch > 2 * greatest(c.reltuples, 0)
+    """
+)
+_REFRESH_TABLES = frozenset({"clients", "contacts", "contact_phones", "contact_emails"})
+
+_SHORT_GIN_PENDING_LIST = sa.text("SELECT set_config('gin_pending_list_limit', '64', true)")
+
+_LOCK_MANY = sa.text(
+    "SELECT count(pg_advisory_xact_lock(x.id)) "
+    "FROM (SELECT id FROM unnest(CAST(:ids AS bigint[])) AS u(id) ORDER BY id) AS x"
+)
+
+# find_duplicates_many: each (key, value) of the batch against the organisation's unmerged
+# clients, through the same indexes as find_duplicates; up to :limit clients per key.
+_MANY_TEMPLATE = """
+    WITH probe AS (
+        SELECT * FROM unnest(CAST(:keys AS integer[]), CAST(:items AS text[])) AS p(key, item)
+    ),
+    hit AS (
+        SELECT DISTINCT p.key, c.id, c.name, c.responsible_id
+        FROM probe p
+        {join}
+        WHERE c.merged_into_id IS NULL
+    )
+    SELECT key, id, name, responsible_id FROM (
+        SELECT hit.*, row_number() OVER (PARTITION BY key ORDER BY id) AS n FROM hit
+    ) ranked
+    WHERE n <= :limit
+"""
+
+_MANY_JOINS = {
+    DuplicateReason.PHONE: """
+        JOIN contact_phones v ON v.organisation_id = :org AND v.e164 = p.item
+        JOIN clients c ON c.organisation_id = :org AND c.id = v.client_id""",
+    DuplicateReason.EMAIL: """
+        JOIN contact_emails v ON v.organisation_id = :org AND v.email = p.item
+        JOIN clients c ON c.organisation_id = :org AND c.id = v.client_id""",
+    DuplicateReason.INN: """
+        JOIN clients c ON c.organisation_id = :org AND c.inn = p.item""",
+    DuplicateReason.EDRPOU: """
+        JOIN clients c ON c.organisation_id = :org AND c.edrpou = p.item""",
+    DuplicateReason.NAME: """
+        JOIN clients c ON c.name_key % p.item AND c.organisation_id = :org
+            AND similarity(c.name_key, p.item) >= :similarity""",
+}
+
+_MANY_DUPLICATES = {
+    reason: sa.text(_MANY_TEMPLATE.format(join=join)) for reason, join in _MANY_JOINS.items()
+}
 
 
 # --- stored duplicate pairs -------------------------------------------------------------

@@ -37,6 +37,57 @@ class SqlContactRepository(SqlRepository):
         await self._write_channels(contact)
         self._collect(contact)
 
+    async def add_many(self, many: Sequence[Contact]) -> None:
+        """New contacts with their phones and e-mails: a statement per table for them all."""
+        if not many:
+            return
+        await self._conn.execute(
+            sa.insert(contacts),
+            [
+                {
+                    "id": c.id,
+                    "organisation_id": c.organisation_id,
+                    "created_by": c.created_by,
+                    "created_at": c.created_at,
+                    "updated_at": c.updated_at,
+                    **_contact_values(c),
+                }
+                for c in many
+            ],
+        )
+        phones = [
+            {
+                "organisation_id": c.organisation_id,
+                "contact_id": c.id,
+                "client_id": c.client_id,
+                "id": new_id(),
+                "e164": p.e164,
+                "raw": p.raw,
+                "kind": p.kind.value,
+                "position": i,
+            }
+            for c in many
+            for i, p in enumerate(c.phones)
+        ]
+        emails = [
+            {
+                "organisation_id": c.organisation_id,
+                "contact_id": c.id,
+                "client_id": c.client_id,
+                "id": new_id(),
+                "email": e,
+                "position": i,
+            }
+            for c in many
+            for i, e in enumerate(c.emails)
+        ]
+        if phones:
+            await self._conn.execute(sa.insert(contact_phones), phones)
+        if emails:
+            await self._conn.execute(sa.insert(contact_emails), emails)
+        for contact in many:
+            self._collect(contact)
+
     async def _write_channels(self, contact: Contact) -> None:
         for table in (contact_phones, contact_emails):
             await self._conn.execute(

@@ -33,7 +33,7 @@ from domain.clients.model import (
 )
 from domain.clients.ports import ClientFilter, ClientSort
 from domain.clients.services.loading import load_client, phone_region_for
-from domain.platform.audit import record_change
+from domain.platform.audit import record_change, record_creations
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
@@ -154,6 +154,86 @@ class ClientService:
             return ClientView(
                 client=client, contacts=new_contacts, work=work.get(client.id, ClientWork())
             )
+
+    async def create_many(
+        self, principal: Principal, commands: Sequence[tuple[UUID, CreateClient]]
+    ) -> list[Client]:
+        """Creates a batch of clients (a spreadsheet import, an exchange with 1C) as ``create``
+        with ``confirm_duplicate`` does, each under the id given with it: the caller has
+        matched them against the existing clients and each other. The checks that do not
+        depend on the client run once, and the rows go in a statement per table; events and
+        audit entries are the same as one by one."""
+        principal.require(Permission.CLIENTS_WRITE)
+        if not commands:
+            return []
+        now = self._clock.now()
+        async with self._uow as uow:
+            responsibles: set[UUID] = set()
+            for _, command in commands:
+                responsible_id = command.responsible_id or principal.user_id
+                if responsible_id is None:
+                    raise InvalidInput(
+                        "responsible_id", "is required when an API key creates a client"
+                    )
+                if responsible_id not in responsibles:
+                    await require_active_colleague(uow, principal, responsible_id, "responsible_id")
+                    responsibles.add(responsible_id)
+            definitions = await uow.custom_fields.list(
+                principal.organisation_scope, FieldEntity.CLIENT
+            )
+            region = await phone_region_for(uow, principal, None)
+            made: list[Client] = []
+            new_contacts: list[Contact] = []
+            keys: list[str] = []
+            for client_id, command in commands:
+                responsible_id = command.responsible_id or principal.user_id
+                assert responsible_id is not None  # checked above
+                client = Client.create(
+                    command,
+                    organisation_id=principal.organisation_id,
+                    responsible_id=responsible_id,
+                    custom_fields=validate_custom_fields(definitions, command.custom_fields),
+                    at=now,
+                    by=principal.user_id,
+                )
+                client.id = client_id
+                mine: list[Contact] = []
+                for index, new_contact in enumerate(command.contacts):
+                    try:
+                        contact = Contact.create(
+                            new_contact,
+                            organisation_id=principal.organisation_id,
+                            client_id=client.id,
+                            region=region,
+                            at=now,
+                            by=principal.user_id,
+                        )
+                    except InvalidInput as exc:
+                        raise exc.under("contacts", index) from None
+                    contact.record_creation(at=now, by=principal.user_id)
+                    mine.append(contact)
+                client.record_creation(at=now, by=principal.user_id)
+                made.append(client)
+                new_contacts += mine
+                keys += identity_keys(
+                    phones=[p.e164 for c in mine for p in c.phones],
+                    emails=[e for c in mine for e in c.emails],
+                    inn=client.inn,
+                    edrpou=client.edrpou,
+                )
+            # As create: a concurrent create of the same phone, e-mail or tax id waits.
+            await uow.clients.lock_identities(principal.organisation_id, keys)
+            await uow.clients.add_many(made)
+            await uow.contacts.add_many(new_contacts)
+            await record_creations(
+                uow,
+                principal,
+                [("client", c.id, c.snapshot()) for c in made]
+                + [("contact", c.id, c.snapshot()) for c in new_contacts],
+                at=now,
+            )
+            await uow.commit()
+            return made
 
     async def get(self, principal: Principal, client_id: UUID) -> ClientView:
         principal.require(Permission.CLIENTS_READ)

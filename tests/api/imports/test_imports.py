@@ -399,6 +399,98 @@ class TestLargeFile:
         assert seen == sorted(seen)
 
 
+class TestBatches:
+    """Rows are matched and created a batch at a time: existing clients by one set-based check
+    per batch, earlier rows of the same batch by their values, earlier batches in the
+    database."""
+
+    async def test_duplicates_within_a_batch_across_batches_and_of_existing_clients_are_flagged(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("domain.imports.services.BATCH", 4)
+        _, admin = await factory.admin_session()
+        phone, inn = random_phone(), random_inn()
+        existing = await create_client(
+            factory, admin, contacts=[{"full_name": "Пётр", "phones": [{"number": phone}]}]
+        )
+        by_inn = await create_client(factory, admin, inn=inn)
+        names = [unique_name(_word()) for _ in range(8)]
+        email = f"{_word()}@example.com"
+        later_phone = random_phone()
+        content = csv_bytes(
+            [
+                CLIENT_HEADER,
+                [names[0], "", "Анна", "", email, ""],  # 1: created
+                [names[1], "", "Борис", phone, "", ""],  # 2: an existing client's phone
+                [names[2], "", "Вера", "", email.upper(), ""],  # 3: row 1's e-mail, same batch
+                [names[3], "", "Глеб", later_phone, "", ""],  # 4: created
+                [names[4], inn, "", "", "", ""],  # 5: an existing client's ИНН
+                [names[5], "", "Дина", later_phone, "", ""],  # 6: row 4's phone, next batch
+                [names[6], "", "", "", "", ""],  # 7: created
+                [names[0], "", "", "", "", ""],  # 8: row 1's name, another batch
+            ],
+            delimiter=";",
+            encoding="cp1251",
+        )
+        created = await upload(factory, admin, content)
+        done = await run(factory, admin, created["id"])
+        assert done["status"] == "done", done
+        assert (done["result"]["created"], done["result"]["duplicates"]) == (3, 5), done
+        first = await clients_named(factory, admin, names[0])
+        fourth = await clients_named(factory, admin, names[3])
+        assert len(first) == 1
+        assert len(fourth) == 1
+        for name in (names[1], names[2], names[4], names[5]):
+            assert await clients_named(factory, admin, name) == []
+        found = await issues(factory, admin, created["id"], kind="duplicate")
+        flagged = {i["row_number"]: i for i in found}
+        assert sorted(flagged) == [2, 3, 5, 6, 8]
+
+        def match(row: int) -> tuple[str, list[str]]:
+            found = flagged[row]["matches"][0]
+            return found["id"], found["reasons"]
+
+        assert match(2) == (existing["id"], ["phone"])
+        assert match(3) == (first[0]["id"], ["email"])
+        assert match(5) == (by_inn["id"], ["inn"])
+        assert match(6) == (fourth[0]["id"], ["phone"])
+        assert match(8) == (first[0]["id"], ["similar_name"])
+        # The clients of the batch are whole: contact, phone and e-mail stored.
+        card = json_of(
+            await factory.client.get(f"{API}/clients/{first[0]['id']}", headers=admin.headers),
+            200,
+        )
+        assert [c["emails"] for c in card["contacts"]] == [[email.lower()]]
+
+    async def test_update_mode_updates_a_client_an_earlier_row_of_the_batch_created(
+        self, factory: Factory, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("domain.imports.services.BATCH", 10)
+        _, admin = await factory.admin_session()
+        name, phone = unique_name(_word()), random_phone()
+        content = csv_bytes(
+            [
+                ["Клиент", "Телефон", "Отрасль"],
+                [name, phone, ""],
+                [name, phone, "Строительство"],
+            ],
+            delimiter=";",
+            encoding="utf-8",
+        )
+        created = await upload(factory, admin, content)
+        await map_columns(
+            factory,
+            admin,
+            created["id"],
+            {"0": "name", "1": "phones", "2": "sector"},
+            on_duplicate="update",
+        )
+        done = await run(factory, admin, created["id"])
+        assert (done["result"]["created"], done["result"]["updated"]) == (1, 1), done
+        (client,) = await clients_named(factory, admin, name)
+        assert client["sector"] == "Строительство"
+
+
 class TestAccess:
     async def test_another_organisation_gets_404_and_a_seller_403(self, factory: Factory) -> None:
         org, admin = await factory.admin_session()

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from domain.auth.principal import Principal
 from domain.clients.model import RelationshipType
-from domain.platform.audit import AuditEntry, record_change
+from domain.platform.audit import AuditEntry, record_change, record_creations
 from domain.shared.scope import Scope
 
 ORG = uuid.uuid4()
@@ -28,6 +28,9 @@ class InMemoryAuditRepository:
 
     async def add(self, entry: AuditEntry) -> None:
         self.entries.append(entry)
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        self.entries.extend(entries)
 
     async def list_for(
         self,
@@ -165,4 +168,27 @@ async def test_extra_changes_are_added_as_given_in_plain_form() -> None:
             "count": 2,
             "ids": [str(i) for i in moved],
         },
+    }
+
+
+async def test_creations_of_a_batch_are_recorded_as_one_by_one() -> None:
+    bulk, single = FakeUow(), FakeUow()
+    other = uuid.uuid4()
+    snapshots = [("client", RECORD, {"name": "Ромашка", "inn": None}), ("contact", other, {"x": 1})]
+    await record_creations(bulk, a_principal(api_key=True), snapshots, at=T0)
+    for entity_type, entity_id, after in snapshots:
+        await record_change(
+            single,
+            a_principal(api_key=True),
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action="create",
+            after=after,
+            at=T0,
+        )
+    assert [(e.entity_type, e.entity_id, e.action, e.changes) for e in bulk.audit.entries] == [
+        (e.entity_type, e.entity_id, e.action, e.changes) for e in single.audit.entries
+    ]
+    assert {(e.organisation_id, e.actor_api_key_id, e.at) for e in bulk.audit.entries} == {
+        (ORG, KEY, T0)
     }
