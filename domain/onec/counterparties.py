@@ -34,7 +34,12 @@ from domain.clients.commands import (
     UpdateClient,
     UpdateContact,
 )
-from domain.clients.duplicates import DuplicateReason, identity_keys
+from domain.clients.duplicates import (
+    DuplicateHit,
+    DuplicateProbe,
+    DuplicateReason,
+    identity_keys,
+)
 from domain.clients.legal import validate_edrpou, validate_inn, validate_kpp
 from domain.clients.model import (
     CLIENT_NAME_MAX,
@@ -56,6 +61,7 @@ from domain.onec.model import (
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, InvalidInput
+from domain.shared.ids import new_id
 from domain.shared.phone import normalise_phone
 
 SOURCE_CHANNEL = "1c"
@@ -87,6 +93,12 @@ class _Values:
     contact_name: str | None = None
 
 
+def _keys(values: _Values) -> list[str]:
+    return identity_keys(
+        phones=values.phones, emails=values.emails, inn=values.inn, edrpou=values.edrpou
+    )
+
+
 class _Flagged(Exception):
     def __init__(self, reason: str, candidates: Sequence[UUID]) -> None:
         super().__init__(reason)
@@ -104,6 +116,15 @@ class CounterpartyImport:
         self._org = integration.organisation_id
         self._principal = system_principal(self._org)
         self._errors: list[str] = []
+        # The slice's new counterparties: their matches among the existing clients, and the
+        # clients to create (with their identity keys), created together at the end.
+        self._hits: dict[str, list[DuplicateHit]] = {}
+        self._pending: list[tuple[str, str, _Values]] = []
+        self._pending_keys: set[str] = set()
+        # The identity keys of the clients the slice has created so far: a counterparty that
+        # shares one is matched in the database (the hits found beforehand predate them).
+        self._created_keys: set[str] = set()
+        self._failed = 0
 
     async def apply(self, records: Sequence[CounterpartyRecord]) -> CounterpartyCounts:
         uow = self._uow
@@ -119,6 +140,13 @@ class CounterpartyImport:
         created = updated = unchanged = 0
         flagged: list[CounterpartyFlag] = []
         now = self._clock.now()
+        # The counterparties without a link, matched against the existing clients at once.
+        fresh = {
+            external_id: self._values(record, region)
+            for external_id, record in unique.items()
+            if external_id not in links
+        }
+        await self._prepare(fresh)
         for external_id, record in unique.items():
             fingerprint = record.fingerprint()
             link = links.get(external_id)
@@ -129,15 +157,17 @@ class CounterpartyImport:
                     await self._link(external_id, linked.id, fingerprint, now)
                 unchanged += 1
                 continue
-            values = self._values(record, region)
+            values = fresh.get(external_id) or self._values(record, region)
             try:
                 if linked is None:
-                    client_id = await self._match(values)
+                    client_id = await self._match(values, external_id)
                 else:
                     client_id = linked.id
                 if client_id is None:
-                    client_id = await self._create(values)
+                    self._pending.append((external_id, fingerprint, values))
+                    self._pending_keys.update(_keys(values))
                     created += 1
+                    continue
                 else:
                     changed = await self._update(client_id, values)
                     if changed or linked is None or linked.id != client_id:
@@ -160,6 +190,8 @@ class CounterpartyImport:
                 self._errors.append(f"counterparty {external_id}: {str(exc) or exc.title}")
                 continue
             await self._link(external_id, client_id, fingerprint, now)
+        await self._create_pending(now)
+        created -= self._failed
         return CounterpartyCounts(
             created=created,
             updated=updated,
@@ -167,6 +199,77 @@ class CounterpartyImport:
             flagged=tuple(flagged),
             errors=tuple(self._errors),
         )
+
+    async def _prepare(self, fresh: dict[str, _Values]) -> None:
+        """Takes the identity locks of the new counterparties and finds their tax ids, phones
+        and e-mails among the clients, in a statement per kind of value."""
+        self._pending, self._pending_keys, self._hits = [], set(), {}
+        self._created_keys = set()
+        if not fresh:
+            return
+        # Concurrent exchanges (and creates through the API) of one new tax id, phone or
+        # e-mail take turns from here, so the second sees the first's client.
+        await self._uow.clients.lock_identities(
+            self._org, [key for values in fresh.values() for key in _keys(values)]
+        )
+        keys = list(fresh)
+        hits = await self._uow.clients.find_duplicates_many(
+            self._org,
+            [
+                DuplicateProbe(
+                    key=index,
+                    name_key=None,
+                    phones=tuple(values.phones),
+                    emails=tuple(values.emails),
+                    inn=values.inn,
+                    edrpou=values.edrpou,
+                )
+                for index, values in enumerate(fresh.values())
+            ],
+        )
+        self._hits = {keys[index]: found for index, found in hits.items()}
+        for external_id in keys:
+            self._hits.setdefault(external_id, [])
+
+    async def _create_pending(self, now: datetime) -> None:
+        """Creates the new clients the slice decided on, together, and links them; one that
+        is refused is left with its error (and not counted as created)."""
+        pending, self._pending = self._pending, []
+        self._created_keys |= self._pending_keys
+        self._pending_keys = set()
+        if not pending:
+            return
+        try:
+            responsible = await self._responsible()
+        except DomainError as exc:
+            for external_id, _, _ in pending:
+                self._errors.append(f"counterparty {external_id}: {str(exc) or exc.title}")
+            self._failed += len(pending)
+            return
+        commands = [(new_id(), self._command(values, responsible)) for _, _, values in pending]
+        made: list[UUID | None]
+        try:
+            await ClientService(self._uow, self._clock).create_many(self._principal, commands)
+            made = [client_id for client_id, _ in commands]
+        except DomainError:
+            # One of them is refused (checked before anything is written): each on its own.
+            made = []
+            for (external_id, _, _), (_, command) in zip(pending, commands, strict=True):
+                try:
+                    view = await ClientService(self._uow, self._clock).create(
+                        self._principal, command, confirm_duplicate=True
+                    )
+                    made.append(view.client.id)
+                except DomainError as exc:
+                    self._errors.append(f"counterparty {external_id}: {str(exc) or exc.title}")
+                    made.append(None)
+        links: dict[str, CounterpartyLink] = {}
+        for (external_id, fingerprint, _), client_id in zip(pending, made, strict=True):
+            if client_id is None:
+                self._failed += 1
+            else:
+                links[external_id] = CounterpartyLink(client_id=client_id, fingerprint=fingerprint)
+        await self._uow.onec.link_counterparties(self._org, self._integration.id, links, now=now)
 
     async def _link(
         self, external_id: str, client_id: UUID, fingerprint: str, now: datetime
@@ -254,7 +357,41 @@ class CounterpartyImport:
 
     # --- matching -----------------------------------------------------------------------
 
-    async def _match(self, values: _Values) -> UUID | None:
+    async def _match(self, values: _Values, external_id: str) -> UUID | None:
+        hits = self._hits.get(external_id)
+        keys = _keys(values)
+        known = self._pending_keys.intersection(keys) or self._created_keys.intersection(keys)
+        if hits is not None and not known:
+            return await self._match_hits(values, hits)
+        # A value of a client the slice is about to create: created first, so the database
+        # finds it.
+        await self._create_pending(self._clock.now())
+        return await self._match_in_database(values)
+
+    async def _match_hits(self, values: _Values, hits: Sequence[DuplicateHit]) -> UUID | None:
+        """``_match_in_database`` over hits found beforehand for the whole slice."""
+        taxed = [h for h in hits if h.reason in (DuplicateReason.INN, DuplicateReason.EDRPOU)]
+        if taxed:
+            found = await self._clients(h.id for h in taxed)
+            if found:
+                return self._by_tax_id(values, found)
+        for reason in (DuplicateReason.PHONE, DuplicateReason.EMAIL):
+            same = [h for h in hits if h.reason is reason]
+            if not same:
+                continue
+            found = [
+                c
+                for c in await self._clients(h.id for h in same)
+                if not (values.inn and c.inn and c.inn != values.inn)
+                and not (values.edrpou and c.edrpou and c.edrpou != values.edrpou)
+            ]
+            if len(found) == 1:
+                return found[0].id
+            if found:
+                raise _Flagged(f"several clients have this {reason.value}", [c.id for c in found])
+        return None
+
+    async def _match_in_database(self, values: _Values) -> UUID | None:
         uow = self._uow
         # Concurrent exchanges (and creates through the API) of one new tax id, phone or
         # e-mail take turns from here, so the second sees the first's client.
@@ -332,7 +469,7 @@ class CounterpartyImport:
 
     # --- writing ------------------------------------------------------------------------
 
-    async def _create(self, values: _Values) -> UUID:
+    async def _responsible(self) -> UUID:
         responsible = self._integration.responsible_id
         if responsible is not None:
             user = await self._uow.users.get(self._principal.organisation_scope, responsible)
@@ -343,6 +480,9 @@ class CounterpartyImport:
             responsible = await self._uow.distribution.first_active_admin(self._org)
         if responsible is None:
             raise InvalidInput("responsible_id", "the organisation has no active administrator")
+        return responsible
+
+    def _command(self, values: _Values, responsible: UUID) -> CreateClient:
         contacts: list[NewContact] = []
         if values.phones or values.emails or values.contact_name:
             contacts.append(
@@ -353,24 +493,19 @@ class CounterpartyImport:
                     is_primary=True,
                 )
             )
-        view = await ClientService(self._uow, self._clock).create(
-            self._principal,
-            CreateClient(
-                name=values.name,
-                kind=values.kind,
-                legal_name=values.legal_name,
-                inn=values.inn,
-                kpp=values.kpp,
-                edrpou=values.edrpou,
-                source_channel=SOURCE_CHANNEL,
-                responsible_id=responsible,
-                contacts=contacts,
-            ),
-            # The strong matches were weighed above; a similar name alone is no reason to
-            # leave a counterparty out.
-            confirm_duplicate=True,
+        # Created without the duplicate check: the strong matches were weighed above, and a
+        # similar name alone is no reason to leave a counterparty out.
+        return CreateClient(
+            name=values.name,
+            kind=values.kind,
+            legal_name=values.legal_name,
+            inn=values.inn,
+            kpp=values.kpp,
+            edrpou=values.edrpou,
+            source_channel=SOURCE_CHANNEL,
+            responsible_id=responsible,
+            contacts=contacts,
         )
-        return view.client.id
 
     async def _update(self, client_id: UUID, values: _Values) -> bool:
         """Fills what the counterparty says and the client lacks or has otherwise (legal

@@ -299,6 +299,56 @@ class TestNewCounterparties:
             )
             assert list(audit.scalars()) == ["create"]
 
+    async def test_a_slice_matches_existing_clients_and_its_own_new_counterparties_at_once(
+        self, factory: Factory
+    ) -> None:
+        """The new counterparties of a slice are matched together: against the existing
+        clients, and one sharing a value with another new one of the same slice is matched to
+        the client that one becomes."""
+        _, admin = await factory.admin_session()
+        existing = await create_client(
+            factory, admin, contacts=[{"full_name": "Ян", "phones": [{"number": "+79120000101"}]}]
+        )
+        integration = await create_integration(factory, admin)
+        log = await run(
+            factory,
+            admin,
+            integration,
+            counterparty("cp-a", "Альфа", inn=OTHER_INN),
+            counterparty("cp-b", "Бета", phones=("+7 912 000-01-01",)),  # the existing client
+            counterparty("cp-c", "Альфа филиал", inn=OTHER_INN),  # cp-a's ИНН, same slice
+            counterparty("cp-d", "Гамма", emails=("g@gamma.example",)),
+            counterparty("cp-e", "Дельта", emails=("G@gamma.example",)),  # cp-d's e-mail
+        )
+        assert counts(log) == (2, 3, 0, 0), log
+        listed = await clients(factory, admin)
+        assert sorted(c["name"] for c in listed) == sorted([existing["name"], "Альфа", "Гамма"])
+        again = await run(
+            factory,
+            admin,
+            integration,
+            counterparty("cp-a", "Альфа", inn=OTHER_INN),
+            counterparty("cp-d", "Гамма", emails=("g@gamma.example",)),
+        )
+        assert counts(again) == (0, 0, 2, 0)
+
+    async def test_many_counterparties_of_one_new_tax_id_become_one_client(
+        self, factory: Factory
+    ) -> None:
+        """Not only the second: every later one of the slice finds the client the first one
+        became, though the matches were looked up before it existed."""
+        _, admin = await factory.admin_session()
+        integration = await create_integration(factory, admin)
+        items = [
+            counterparty(f"cp-{i}", f"Покупатель {i}", inn=OTHER_INN, phones=(f"+79120000{i:03d}",))
+            for i in range(7)
+        ]
+        log = await run(factory, admin, integration, *items)
+        assert counts(log) == (1, 6, 0, 0), log
+        [made] = await clients(factory, admin)
+        assert made["name"] == "Покупатель 0"
+        assert counts(await run(factory, admin, integration, *items)) == (0, 0, 7, 0)
+
     async def test_new_clients_go_to_the_integrations_responsible(self, factory: Factory) -> None:
         org, admin = await factory.admin_session()
         seller = await factory.user(org, "seller")
