@@ -20,6 +20,7 @@ from adapters.mail.dev_mailbox import DevMailbox
 from adapters.notifications.redis_feed import RedisNotificationFeed, RedisNotificationPublisher
 from adapters.onec.commerceml import CommerceMlReader
 from adapters.onec.files import LocalExchangeFiles
+from adapters.onec.orders import CommerceMlOrderWriter
 from adapters.queue.arq_queue import ArqJobDispatcher
 from adapters.queue.intake import ArqInboxQueue
 from adapters.security.passwords import Argon2PasswordHasher
@@ -194,6 +195,7 @@ class Container:
             hasher=self.hasher,
             files=self.onec_files,
             reader=self.onec_reader,
+            orders=CommerceMlOrderWriter(),
             # 1C splits a bigger file into chunks of this size: each must pass the body limit.
             file_limit=self.settings.max_body_bytes,
             throttle=self.onec_throttle,

@@ -42,15 +42,34 @@ from domain.deals.services import Board, DealView, StageHistory
 
 
 class ProductLineIn(Schema):
-    name: Name = Field(min_length=1, max_length=PRODUCT_NAME_MAX)
+    product_id: UUID | None = Field(
+        default=None,
+        description="A product of the catalogue; its name and price when those are omitted",
+    )
+    name: Name | None = Field(
+        default=None,
+        min_length=1,
+        max_length=PRODUCT_NAME_MAX,
+        description="Required without product_id",
+    )
     quantity: Quantity = Decimal(1)
-    price: NonNegativeAmount
+    price: NonNegativeAmount | None = Field(
+        default=None,
+        description="Required without product_id; else the product's price in the deal's "
+        "currency (the first price type by name)",
+    )
 
     def to_command(self) -> ProductLineInput:
-        return ProductLineInput(name=self.name, quantity=self.quantity, price=self.price)
+        return ProductLineInput(
+            name=self.name, quantity=self.quantity, price=self.price, product_id=self.product_id
+        )
 
 
 class ProductLineRead(Schema):
+    product_id: UUID | None = Field(
+        description="The catalogue's product; null for a free line or a deleted product"
+    )
+    article: str | None = Field(description="The product's article")
     name: str
     quantity: Decimal
     price: Decimal
@@ -209,7 +228,14 @@ class DealRead(Schema):
             currency=d.currency,
             expected_margin=d.expected_margin,
             products=[
-                ProductLineRead(name=p.name, quantity=p.quantity, price=p.price, amount=p.amount)
+                ProductLineRead(
+                    product_id=p.product_id,
+                    article=p.article,
+                    name=p.name,
+                    quantity=p.quantity,
+                    price=p.price,
+                    amount=p.amount,
+                )
                 for p in d.products
             ],
             funnel_id=d.funnel_id,

@@ -17,9 +17,14 @@ from domain.shared.patch import UNSET, Patch
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProductLineInput:
-    name: str
+    """A line as given; with ``product_id`` (a product of the catalogue) a missing name and
+    price are the product's (``domain.deals.services`` fills them in before validation)."""
+
+    name: str | None = None
     quantity: Decimal = Decimal(1)
-    price: Decimal = Decimal(0)
+    price: Decimal | None = None
+    product_id: UUID | None = None
+    article: str | None = None  # the product's, filled in with it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

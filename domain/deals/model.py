@@ -68,6 +68,10 @@ class ProductLine:
     name: str
     quantity: Decimal
     price: Decimal
+    # The catalogue's product (domain/onec) the line was picked from; None for a free line or
+    # once the product is deleted. Its article is shown with the line, not kept on it.
+    product_id: UUID | None = None
+    article: str | None = None
 
     @property
     def amount(self) -> Decimal:
@@ -84,7 +88,7 @@ def product_lines(lines: Iterable[ProductLineInput | ProductLine]) -> list[Produ
             continue
         name = ""
         try:
-            name = clean_name(raw.name, ("products", i, "name"), max_length=PRODUCT_NAME_MAX)
+            name = clean_name(raw.name or "", ("products", i, "name"), max_length=PRODUCT_NAME_MAX)
         except InvalidInput as exc:
             problems.extend(exc.problems)
         try:
@@ -100,6 +104,9 @@ def product_lines(lines: Iterable[ProductLineInput | ProductLine]) -> list[Produ
                 )
             )
             continue
+        if raw.price is None:
+            problems.append(FieldProblem(("products", i, "price"), "is required"))
+            continue
         try:
             price = to_amount(raw.price, "price")
             if price < 0:
@@ -109,7 +116,15 @@ def product_lines(lines: Iterable[ProductLineInput | ProductLine]) -> list[Produ
                 FieldProblem(("products", i, "price"), f"must be a number from 0 to {AMOUNT_MAX}")
             )
             continue
-        result.append(ProductLine(name=name, quantity=quantity, price=price))
+        result.append(
+            ProductLine(
+                name=name,
+                quantity=quantity,
+                price=price,
+                product_id=raw.product_id,
+                article=raw.article,
+            )
+        )
     if len(result) > MAX_PRODUCT_LINES:
         problems.append(FieldProblem(("products",), f"at most {MAX_PRODUCT_LINES} lines"))
     elif not problems and lines_total(result) > AMOUNT_MAX:
@@ -549,7 +564,12 @@ class Deal:
             "currency": self.currency,
             "expected_margin": self.expected_margin,
             "products": [
-                {"name": p.name, "quantity": str(p.quantity), "price": str(p.price)}
+                {
+                    "name": p.name,
+                    "quantity": str(p.quantity),
+                    "price": str(p.price),
+                    "product_id": str(p.product_id) if p.product_id else None,
+                }
                 for p in self.products
             ],
             "funnel_id": self.funnel_id,

@@ -16,7 +16,7 @@ from domain.clients.custom_fields import (
     parse_custom_filters,
     validate_custom_fields,
 )
-from domain.deals.commands import CreateDeal, LoseDeal, UpdateDeal
+from domain.deals.commands import CreateDeal, LoseDeal, ProductLineInput, UpdateDeal
 from domain.deals.model import Deal, DealStatus, StageMove, product_lines
 from domain.deals.ports import BoardColumn, DealDays, DealFilter, DealSort, DealTotals
 from domain.funnels.model import Funnel, Stage, StageGroup
@@ -26,6 +26,7 @@ from domain.shared.clock import Clock
 from domain.shared.errors import (
     INVALID_INPUT,
     NOT_FOUND_CODE,
+    FieldProblem,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -242,7 +243,6 @@ class DealService:
         if lead_only:
             principal.require(Permission.LEADS_CREATE)
         now = self._clock.now()
-        lines = product_lines(command.products)
         async with self._uow as uow:
             org_scope = principal.organisation_scope
             stage = await _initial_stage(uow, org_scope, command.funnel_id, command.stage_id)
@@ -262,6 +262,9 @@ class DealService:
             if currency is None:
                 organisation = await uow.organisations.get(principal.organisation_id)
                 currency = organisation.currency if organisation else "RUB"
+            lines = product_lines(
+                await _from_catalog(uow, principal.organisation_id, command.products, currency)
+            )
             values = validate_custom_fields(
                 await uow.custom_fields.list(org_scope, FieldEntity.DEAL), command.custom_fields
             )
@@ -328,6 +331,14 @@ class DealService:
                 custom = validate_custom_fields(
                     await uow.custom_fields.list(principal.organisation_scope, FieldEntity.DEAL),
                     deal.custom_fields_with(update.custom_fields),
+                )
+            if update.products is not UNSET and update.products:
+                currency = deal.currency if update.currency is UNSET else update.currency
+                update = replace(
+                    update,
+                    products=await _from_catalog(
+                        uow, deal.organisation_id, update.products, currency
+                    ),
                 )
             deal.apply(update, at=now, by=principal.user_id, custom_fields=custom)
             await self._save(uow, deal, expected_version)
@@ -518,6 +529,46 @@ async def _views(uow: UnitOfWork, deals: Sequence[Deal], now: datetime) -> list[
         DealView(d, stages[d.stage_id], names.get(d.client_id), now, people.get(d.responsible_id))
         for d in deals
     ]
+
+
+async def _from_catalog(
+    uow: UnitOfWork,
+    organisation_id: UUID,
+    lines: Sequence[ProductLineInput],
+    currency: str,
+) -> list[ProductLineInput]:
+    """The lines with their catalogue products' names, articles and prices filled in where
+    the line left them out (a price in the deal's currency, see ``CatalogItem.price_in``).
+    A product that is not the organisation's is refused on its line's field."""
+    wanted = [line.product_id for line in lines if line.product_id is not None]
+    items = await uow.onec.catalog_items(organisation_id, wanted) if wanted else {}
+    result: list[ProductLineInput] = []
+    problems: list[FieldProblem] = []
+    for i, line in enumerate(lines):
+        if line.product_id is None:
+            result.append(line)
+            continue
+        item = items.get(line.product_id)
+        if item is None:
+            problems.append(
+                FieldProblem(("products", i, "product_id"), "no such product", NOT_FOUND_CODE)
+            )
+            continue
+        price = line.price
+        if price is None:
+            price = item.price_in(currency)
+            if price is None:
+                problems.append(
+                    FieldProblem(
+                        ("products", i, "price"),
+                        f"is required: the product has no price in {currency}",
+                    )
+                )
+                continue
+        result.append(replace(line, name=line.name or item.name, price=price, article=item.article))
+    if problems:
+        raise InvalidInput(problems=problems)
+    return result
 
 
 async def _require_client(uow: UnitOfWork, principal: Principal, client_id: UUID) -> None:

@@ -36,6 +36,7 @@ from adapters.db.tables.clients import clients
 from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
+from adapters.db.tables.onec import products
 from domain.clients.model import name_key
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
 from domain.deals.ports import (
@@ -394,6 +395,7 @@ class SqlDealRepository(SqlRepository):
                     "name": p.name,
                     "quantity": p.quantity,
                     "price": p.price,
+                    "product_id": p.product_id,
                 }
                 for i, p in enumerate(deal.products)
             ],
@@ -821,7 +823,16 @@ class SqlDealRepository(SqlRepository):
             return []
         ids = [r.id for r in rows]
         product_rows = await self._conn.execute(
-            sa.select(deal_products)
+            sa.select(deal_products, products.c.article)
+            .select_from(
+                deal_products.outerjoin(
+                    products,
+                    sa.and_(
+                        products.c.organisation_id == deal_products.c.organisation_id,
+                        products.c.id == deal_products.c.product_id,
+                    ),
+                )
+            )
             .where(
                 deal_products.c.organisation_id == rows[0].organisation_id,
                 deal_products.c.deal_id.in_(ids),
@@ -831,7 +842,13 @@ class SqlDealRepository(SqlRepository):
         lines: dict[UUID, builtins.list[ProductLine]] = {}
         for p in product_rows:
             lines.setdefault(p.deal_id, []).append(
-                ProductLine(name=p.name, quantity=p.quantity, price=p.price)
+                ProductLine(
+                    name=p.name,
+                    quantity=p.quantity,
+                    price=p.price,
+                    product_id=p.product_id,
+                    article=p.article,
+                )
             )
         return [_deal(r._mapping, lines.get(r.id, [])) for r in rows]
 

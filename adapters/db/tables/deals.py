@@ -197,9 +197,17 @@ deal_products = sa.Table(
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("quantity", sa.Numeric(18, 3), nullable=False),
     money("price"),
+    # The catalogue's product the line was picked from (0043); its deletion keeps the line.
+    *tenant_ref("product_id", "products", ondelete="SET NULL"),
     sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     sa.CheckConstraint("price >= 0", name="price_not_negative"),
     sa.Index("ix_deal_products_organisation_id_deal_id", "organisation_id", "deal_id"),
+    sa.Index(
+        "ix_deal_products_organisation_id_product_id",
+        "organisation_id",
+        "product_id",
+        postgresql_where=sa.text("product_id IS NOT NULL"),
+    ),
 )
 
 stage_moves = sa.Table(
