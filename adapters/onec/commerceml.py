@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 from uuid import UUID
@@ -31,6 +32,8 @@ from domain.onec.model import (
     CatalogRecord,
     CatalogSlice,
     CounterpartyRecord,
+    DocumentLine,
+    DocumentRecord,
     ExchangeRefused,
     FileKind,
     GroupRecord,
@@ -56,7 +59,12 @@ PROPERTIES_PER_PRODUCT = 200
 NESTING_MAX = 64
 TAX_ID_MAX = 20
 CONTACTS_PER_COUNTERPARTY = 20
+# A document's lines and requisites beyond these are left out (and the document reported).
+LINES_PER_DOCUMENT = 1000
+REQUISITES_PER_DOCUMENT = 200
 ROOT = "КоммерческаяИнформация"
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$|^(\d{2})\.(\d{2})\.(\d{4})(?: .*)?$")
+_TIME = re.compile(r"^\d{2}:\d{2}(?::\d{2})?$")
 
 
 def local(tag: Any) -> str:
@@ -119,6 +127,27 @@ def number(text: str | None, what: str) -> Decimal | None:
         raise ExchangeRefused(f"{what}: not a number: {raw[:40]}") from exc
 
 
+def day(text: str | None, what: str) -> date | None:
+    """A CommerceML date (2021-02-11, 2021-02-11T18:45:21, or 11.02.2021 18:45:21 as Bitrix
+    writes requisites); years 1900 to 2999."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    found = _DAY.match(raw[:40])
+    if found is None:
+        raise ExchangeRefused(f"{what}: not a date: {raw[:40]}")
+    year, month, dd = (
+        found.group(1, 2, 3) if found.group(1) else (found.group(6), found.group(5), found.group(4))
+    )
+    try:
+        value = date(int(year), int(month), int(dd))
+    except ValueError as exc:
+        raise ExchangeRefused(f"{what}: not a date: {raw[:40]}") from exc
+    if not 1900 <= value.year <= 2999:
+        raise ExchangeRefused(f"{what}: a date out of bounds: {raw[:40]}")
+    return value
+
+
 def _check_version(root: Element) -> None:
     if local(root.tag) != ROOT:
         raise ExchangeRefused(f"not a CommerceML document: the root is <{local(root.tag)}>")
@@ -134,6 +163,13 @@ class _Reader:
         self._source = source
         self.properties: dict[str, str] = {}
         self.values: dict[str, str] = {}
+        # The document being read: its counterparties and lines are dropped from the tree as
+        # they end, so what the document needs of them is kept here.
+        self._parties: list[tuple[str, str | None]] = []
+        self._lines: list[DocumentLine] = []
+        self._line_error: str | None = None
+        # The order of the Контейнер being read (2.08+): its payments settle it.
+        self._container_order: str | None = None
 
     def records(self) -> Iterator[CatalogRecord]:
         names: list[str] = []
@@ -149,6 +185,10 @@ class _Reader:
                         raise ExchangeRefused(f"elements nested deeper than {NESTING_MAX}")
                     names.append(name)
                     elements.append(elem)
+                    if name == "Документ":
+                        self._parties, self._lines, self._line_error = [], [], None
+                    elif name == "Контейнер":
+                        self._container_order = None
                     if name == "Группа" and "Классификатор" in names and "Товар" not in names:
                         groups.append(elem)
                     continue
@@ -213,8 +253,88 @@ class _Reader:
         if name == "Контрагент" and parent == "Контрагенты":
             # Of the catalogue (import*.xml) or of a sale document (Документ/Контрагенты);
             # a representative's own <Контрагент> sits deeper and is read with its owner.
-            return self._counterparty(elem)
+            counterparty = self._counterparty(elem)
+            if "Документ" in names:
+                self._parties.append((counterparty.external_id, _text(elem, "Роль")))
+            return counterparty
+        if name == "Товар" and parent == "Товары" and "Документ" in names:
+            self._line(elem)
+            return None
+        if name == "Документ" and "Документ" not in names:
+            return self._document(elem, in_container="Контейнер" in names)
         return None
+
+    def _line(self, elem: Element) -> None:
+        if self._line_error is not None:
+            return
+        if len(self._lines) >= LINES_PER_DOCUMENT:
+            self._line_error = f"more than {LINES_PER_DOCUMENT} lines"
+            return
+        try:
+            name = _text(elem, "Наименование", NAME_MAX)
+            ident = _id(elem, required=False)
+            self._lines.append(
+                DocumentLine(
+                    product_external_id=ident,
+                    name=name or ident or "—",
+                    price=number(
+                        _text(elem, "ЦенаЗаЕдиницу", NUMBER_MAX_CHARS + 1), "ЦенаЗаЕдиницу"
+                    ),
+                    quantity=number(_text(elem, "Количество", NUMBER_MAX_CHARS + 1), "Количество"),
+                    amount=number(_text(elem, "Сумма", NUMBER_MAX_CHARS + 1), "Сумма"),
+                )
+            )
+        except ExchangeRefused as refused:
+            self._line_error = f"line {len(self._lines) + 1}: {refused.reason}"
+
+    def _document(self, elem: Element, *, in_container: bool) -> DocumentRecord:
+        ident = _text(elem, "Ид", ID_MAX + 1)
+        if not ident or len(ident) > ID_MAX:
+            return DocumentRecord(
+                external_id=(ident or "")[:ID_MAX],
+                number=_text(elem, "Номер", 50),
+                error=f"<Документ> without <Ид> of at most {ID_MAX} characters",
+            )
+        requisites: list[tuple[str, str]] = []
+        for requisite in _children(_child(elem, "ЗначенияРеквизитов"), "ЗначениеРеквизита")[
+            :REQUISITES_PER_DOCUMENT
+        ]:
+            key = _text(requisite, "Наименование")
+            if key:
+                requisites.append((key, _text(requisite, "Значение", VALUE_MAX) or ""))
+        buyers = [i for i, role in self._parties if (role or "").lower() == "покупатель"]
+        parties = buyers or [i for i, _ in self._parties]
+        counterparty = parties[0] if parties else None
+        operation = _text(elem, "ХозОперация", 100)
+        time = _text(elem, "Время", 20)
+        marked = (_text(elem, "ПометкаУдаления") or "").lower() == "true"
+        basis = _text(elem, "Основание", ID_MAX)
+        if in_container and operation in ("Заказ товара", "Счет на оплату"):
+            self._container_order = ident
+        elif in_container and basis is None:
+            basis = self._container_order
+        try:
+            if self._line_error is not None:
+                raise ExchangeRefused(self._line_error)
+            return DocumentRecord(
+                external_id=ident,
+                number=_text(elem, "Номер", 50),
+                issued_on=day(_text(elem, "Дата", 41), "Дата"),
+                time=time if time and _TIME.match(time) else None,
+                operation=operation,
+                currency=_text(elem, "Валюта", 20),
+                rate=number(_text(elem, "Курс", NUMBER_MAX_CHARS + 1), "Курс"),
+                amount=number(_text(elem, "Сумма", NUMBER_MAX_CHARS + 1), "Сумма"),
+                counterparty_external_id=counterparty,
+                lines=tuple(self._lines),
+                requisites=tuple(requisites),
+                deleted=marked,
+                basis=basis,
+            )
+        except ExchangeRefused as refused:
+            return DocumentRecord(
+                external_id=ident, number=_text(elem, "Номер", 50), error=refused.reason
+            )
 
     def _counterparty(self, elem: Element) -> CounterpartyRecord:
         holders = [elem] + [
@@ -407,13 +527,29 @@ _KINDS: dict[str, type] = {
     "product": ProductRecord,
     "offer": OfferRecord,
     "counterparty": CounterpartyRecord,
+    "document": DocumentRecord,
 }
 _NAMES = {kind: name for name, kind in _KINDS.items()}
 
 
 def _dump(record: CatalogRecord) -> str:
     fields: dict[str, Any] = {"k": _NAMES[type(record)]}
-    if isinstance(record, OfferRecord):
+    if isinstance(record, DocumentRecord):
+        fields |= {name: getattr(record, name) for name in record.__dataclass_fields__}
+        fields["issued_on"] = record.issued_on.isoformat() if record.issued_on else None
+        fields["rate"] = _str(record.rate)
+        fields["amount"] = _str(record.amount)
+        fields["lines"] = [
+            [
+                line.product_external_id,
+                line.name,
+                _str(line.price),
+                _str(line.quantity),
+                _str(line.amount),
+            ]
+            for line in record.lines
+        ]
+    elif isinstance(record, OfferRecord):
         fields |= {
             "product_external_id": record.product_external_id,
             "prices": [
@@ -427,9 +563,39 @@ def _dump(record: CatalogRecord) -> str:
     return json.dumps(fields, ensure_ascii=False)
 
 
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def _load(line: str) -> CatalogRecord:
     fields = json.loads(line)
     kind = _KINDS[fields.pop("k")]
+    if kind is DocumentRecord:
+        return DocumentRecord(
+            **fields
+            | {
+                "issued_on": date.fromisoformat(fields["issued_on"])
+                if fields["issued_on"]
+                else None,
+                "rate": _decimal(fields["rate"]),
+                "amount": _decimal(fields["amount"]),
+                "lines": tuple(
+                    DocumentLine(
+                        product_external_id=ident,
+                        name=name,
+                        price=_decimal(price),
+                        quantity=_decimal(quantity),
+                        amount=_decimal(amount),
+                    )
+                    for ident, name, price, quantity, amount in fields["lines"]
+                ),
+                "requisites": tuple(tuple(pair) for pair in fields["requisites"]),
+            }
+        )
     if kind is OfferRecord:
         return OfferRecord(
             product_external_id=fields["product_external_id"],

@@ -22,6 +22,7 @@ from domain.onec.model import (
     OnecIntegration,
     Product,
 )
+from domain.onec.orders import ORDER_STAGES_MAX
 
 IntegrationName = Annotated[Name, Field(min_length=1, max_length=NAME_MAX)]
 Login = Annotated[str, Field(min_length=1, max_length=LOGIN_MAX, pattern=r"^[^\s:\x00-\x1f\x7f]+$")]
@@ -40,6 +41,38 @@ _RESPONSIBLE = (
 )
 
 
+_ORDER_STAGES = (
+    "The funnel stages whose deals go to 1C as orders (type=sale, mode=query); a deal goes "
+    "again once it changed"
+)
+
+
+_DEAL_FUNNEL = (
+    "The funnel deals made from 1C's orders open in (its first stage); left empty, the "
+    "organisation's default funnel"
+)
+
+_WIN_ON_STATUS = (
+    "A document of one of the CRM's own deals (sent to 1C as an order) whose status says it "
+    "is shipped or done (Выполнен, Отгружен, Доставлен, Закрыт, Финальный статус) wins the deal"
+)
+
+
+class OnecDocumentCounts(Schema):
+    """What the documents of a sale exchange did (orders, invoices and payments from 1C)."""
+
+    created: int = Field(default=0, description="Documents seen for the first time and applied")
+    updated: int = Field(default=0, description="Documents changed since the last exchange")
+    unchanged: int = Field(default=0, description="Documents equal to what was applied before")
+    failed: int = Field(default=0, description="Documents not applied (see the errors)")
+    deals_created: int = 0
+    invoices_issued: int = 0
+    invoices_updated: int = 0
+    invoices_cancelled: int = 0
+    payments: int = Field(default=0, description="Payments recorded")
+    deals_won: int = Field(default=0, description="The CRM's own deals won by their status")
+
+
 class CounterpartyFlagRead(Schema):
     external_id: str = Field(description="1C's Ид of the counterparty")
     name: str
@@ -55,6 +88,11 @@ class OnecIntegrationCreate(Schema):
     exchange_sale: bool = Field(default=False, description="Exchange orders with 1C")
     is_active: bool = True
     responsible_id: UUID | None = Field(default=None, description=_RESPONSIBLE)
+    deal_funnel_id: UUID | None = Field(default=None, description=_DEAL_FUNNEL)
+    win_on_status: bool = Field(default=False, description=_WIN_ON_STATUS)
+    order_stage_ids: list[UUID] = Field(
+        default_factory=list, max_length=ORDER_STAGES_MAX, description=_ORDER_STAGES
+    )
 
     def values(self) -> dict[str, Any]:
         return self.model_dump()
@@ -71,10 +109,16 @@ class OnecIntegrationUpdate(Schema):
     exchange_sale: bool | None = None
     is_active: bool | None = None
     responsible_id: UUID | None = Field(default=None, description=_RESPONSIBLE + "; null clears")
+    deal_funnel_id: UUID | None = Field(default=None, description=_DEAL_FUNNEL + "; null clears")
+    win_on_status: bool | None = Field(default=None, description=_WIN_ON_STATUS)
+    order_stage_ids: list[UUID] | None = Field(
+        default=None, max_length=ORDER_STAGES_MAX, description=_ORDER_STAGES + "; [] for none"
+    )
 
     def values(self) -> dict[str, Any]:
         given = self.model_dump(exclude_unset=True)
-        return {k: v for k, v in given.items() if v is not None or k == "responsible_id"}
+        nullable = ("responsible_id", "deal_funnel_id")
+        return {k: v for k, v in given.items() if v is not None or k in nullable}
 
 
 class OnecIntegrationRead(Schema):
@@ -89,6 +133,9 @@ class OnecIntegrationRead(Schema):
     exchange_sale: bool
     is_active: bool
     responsible_id: UUID | None = Field(description=_RESPONSIBLE)
+    deal_funnel_id: UUID | None = Field(default=None, description=_DEAL_FUNNEL)
+    win_on_status: bool = Field(default=False, description=_WIN_ON_STATUS)
+    order_stage_ids: list[UUID] = Field(default_factory=list, description=_ORDER_STAGES)
     created_at: datetime | None
     version: int
 
@@ -103,6 +150,9 @@ class OnecIntegrationRead(Schema):
             exchange_sale=i.exchange_sale,
             is_active=i.is_active,
             responsible_id=i.responsible_id,
+            deal_funnel_id=i.deal_funnel_id,
+            win_on_status=i.win_on_status,
+            order_stage_ids=list(i.order_stage_ids),
             created_at=i.created_at,
             version=i.version,
         )
@@ -143,6 +193,13 @@ class OnecExchangeRead(Schema):
         description="Counterparties matching several clients: neither linked nor created"
     )
     flagged: list[CounterpartyFlagRead] = Field(description="The first flagged counterparties")
+    documents: OnecDocumentCounts = Field(
+        default_factory=OnecDocumentCounts,
+        description="Documents from 1C (type=sale) to deals, invoices and payments",
+    )
+    orders_sent: int = Field(
+        default=0, description="Deals sent to 1C as orders and confirmed by it (mode=success)"
+    )
 
     @classmethod
     def of(cls, e: Exchange) -> OnecExchangeRead:
@@ -174,6 +231,10 @@ class OnecExchangeRead(Schema):
                 )
                 for f in e.flagged
             ],
+            documents=OnecDocumentCounts.model_validate(
+                {k: v for k, v in e.documents.items() if k in OnecDocumentCounts.model_fields}
+            ),
+            orders_sent=e.orders_sent,
         )
 
 

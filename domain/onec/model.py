@@ -15,7 +15,7 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -144,17 +144,28 @@ class OnecIntegration:
     is_active: bool = True
     # Who new clients from 1C's counterparties go to; None: the first active administrator.
     responsible_id: UUID | None = None
+    # The funnel deals made from 1C's orders open in (its first stage); None: the default one.
+    deal_funnel_id: UUID | None = None
+    # A document of one of the CRM's own deals whose status says shipped or done wins the deal.
+    win_on_status: bool = False
+    # The funnel stages whose deals are orders for 1C (domain/onec/orders.py); checked to be
+    # the organisation's by the service.
+    order_stage_ids: tuple[UUID, ...] = ()
     created_at: datetime | None = None
     version: int = 1
 
     def change(self, **changes: Any) -> None:
         if "responsible_id" in changes:
             self.responsible_id = changes["responsible_id"]
+        if "deal_funnel_id" in changes:
+            self.deal_funnel_id = changes["deal_funnel_id"]
+        if "order_stage_ids" in changes and changes["order_stage_ids"] is not None:
+            self.order_stage_ids = tuple(changes["order_stage_ids"])
         if "name" in changes:
             self.name = clean_name(changes["name"])
         if "login" in changes:
             self.login = clean_login(changes["login"])
-        for flag in ("exchange_catalog", "exchange_sale", "is_active"):
+        for flag in ("exchange_catalog", "exchange_sale", "is_active", "win_on_status"):
             if flag in changes and changes[flag] is not None:
                 setattr(self, flag, bool(changes[flag]))
 
@@ -231,6 +242,12 @@ class Exchange:
     counterparties_flagged: int = 0
     # The first flagged counterparties: {"external_id", "name", "reason", "candidates"}.
     flagged: list[dict[str, Any]] = field(default_factory=list)
+    # Documents (type=sale) to deals, invoices and payments: DocumentCounts' names -> counts.
+    documents: dict[str, int] = field(default_factory=dict)
+    # Orders to 1C: how many 1C confirmed (mode=success), and the deals and versions of the
+    # last mode=query answer until it does ([{"deal_id", "version"}], orders.SentOrder).
+    orders_sent: int = 0
+    pending_orders: list[dict[str, Any]] = field(default_factory=list)
     version: int = 1
 
     @classmethod
@@ -327,6 +344,14 @@ class Exchange:
         for flag in counts.flagged:
             if len(self.flagged) < ERRORS_KEPT:
                 self.flagged.append(flag.as_dict())
+        for error in counts.errors:
+            self.note_error(f"{file_name}: {error}")
+
+    def record_documents(self, counts: DocumentCounts, file_name: str) -> None:
+        for name in DocumentCounts.NAMES:
+            value = getattr(counts, name)
+            if value:
+                self.documents[name] = self.documents.get(name, 0) + value
         for error in counts.errors:
             self.note_error(f"{file_name}: {error}")
 
@@ -436,6 +461,63 @@ class CounterpartyRecord:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentLine:
+    """A line (Товары/Товар) of a document from 1C."""
+
+    product_external_id: str | None
+    name: str
+    price: Decimal | None = None
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """A document (Документ) of a sale exchange as 1C wrote it: an order, an invoice or a
+    payment (``domain/onec/documents.py`` maps it). ``error``: why it could not be read (the
+    rest of the file still imports)."""
+
+    external_id: str
+    number: str | None = None
+    issued_on: date | None = None
+    time: str | None = None
+    operation: str | None = None
+    currency: str | None = None
+    rate: Decimal | None = None
+    amount: Decimal | None = None
+    counterparty_external_id: str | None = None
+    lines: tuple[DocumentLine, ...] = ()
+    # ЗначенияРеквизитов: requisite name -> value, in document order.
+    requisites: tuple[tuple[str, str], ...] = ()
+    deleted: bool = False
+    # The order a payment document settles (Основание, or the order of its Контейнер).
+    basis: str | None = None
+    error: str | None = None
+
+    def fingerprint(self) -> str:
+        """What the document says, hashed: an equal fingerprint means nothing to apply."""
+        parts = [
+            self.external_id,
+            self.number or "",
+            self.issued_on.isoformat() if self.issued_on else "",
+            self.time or "",
+            self.operation or "",
+            self.currency or "",
+            str(self.rate or ""),
+            str(self.amount or ""),
+            self.counterparty_external_id or "",
+            "\x1e".join(
+                f"{line.product_external_id}|{line.name}|{line.price}|{line.quantity}|{line.amount}"
+                for line in self.lines
+            ),
+            "\x1e".join(f"{k}={v}" for k, v in self.requisites),
+            "deleted" if self.deleted else "",
+            self.basis or "",
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 CatalogRecord = (
     GroupRecord
     | PriceTypeRecord
@@ -443,6 +525,7 @@ CatalogRecord = (
     | ProductRecord
     | OfferRecord
     | CounterpartyRecord
+    | DocumentRecord
 )
 
 
@@ -529,6 +612,30 @@ class Product:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogItem:
+    """What a deal's product line takes from a product of the catalogue: its name, article,
+    1C's Ид and unit, and its prices (by price type name)."""
+
+    id: UUID
+    external_id: str | None
+    name: str
+    article: str | None
+    unit: str | None
+    prices: tuple[ProductPrice, ...] = ()
+
+    def price_in(self, currency: str) -> Decimal | None:
+        """The first price (by price type name) in ``currency``, else the first without a
+        currency of its own; None when neither exists (another currency is never taken)."""
+        for price in self.prices:
+            if price.currency is not None and price.currency.upper() == currency.upper():
+                return price.price
+        for price in self.prices:
+            if price.currency is None:
+                return price.price
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class ProductPrice:
     price_type: str
@@ -541,3 +648,43 @@ class ProductPrice:
 class ProductStock:
     warehouse: str
     quantity: Decimal
+
+
+@dataclass(slots=True)
+class DocumentCounts:
+    """What a slice of documents did; ``errors`` name the document's Ид."""
+
+    NAMES = (
+        "created",
+        "updated",
+        "unchanged",
+        "deals_created",
+        "invoices_issued",
+        "invoices_updated",
+        "invoices_cancelled",
+        "payments",
+        "deals_won",
+        "failed",
+    )
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deals_created: int = 0
+    invoices_issued: int = 0
+    invoices_updated: int = 0
+    invoices_cancelled: int = 0
+    payments: int = 0
+    deals_won: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentLink:
+    """What a document of an integration became: its deal and invoice, and the fingerprint
+    of the content last applied in full (None: to be applied again)."""
+
+    deal_id: UUID | None = None
+    invoice_id: UUID | None = None
+    fingerprint: str | None = None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.onec.model import (
+    CatalogItem,
     CatalogSlice,
     CounterpartyLink,
+    DocumentLink,
     Exchange,
     ExchangeFile,
     FileKind,
@@ -22,6 +24,7 @@ from domain.onec.model import (
     UpsertCounts,
     WarehouseRecord,
 )
+from domain.onec.orders import Order, SentOrder
 from domain.shared.scope import Scope
 
 
@@ -82,6 +85,32 @@ class OnecRepository(Protocol):
         """Insert or replace the link of ``external_id``."""
         ...
 
+    async def link_counterparties(
+        self,
+        organisation_id: UUID,
+        integration_id: UUID,
+        links: Mapping[str, CounterpartyLink],
+        *,
+        now: datetime,
+    ) -> None:
+        """``link_counterparty`` for many, in one statement."""
+        ...
+
+    # documents: 1C's Ид (per integration) -> the deal and invoice it became
+    async def document_links(
+        self, organisation_id: UUID, integration_id: UUID, external_ids: Sequence[str]
+    ) -> dict[str, DocumentLink]: ...
+    async def save_document_links(
+        self,
+        organisation_id: UUID,
+        integration_id: UUID,
+        links: dict[str, DocumentLink],
+        *,
+        now: datetime,
+    ) -> None:
+        """Insert or replace each document's link."""
+        ...
+
     # the catalogue: upserts keyed by 1C's Ид; a record equal to the stored one is unchanged
     async def upsert_groups(
         self, organisation_id: UUID, groups: Sequence[GroupRecord]
@@ -98,6 +127,12 @@ class OnecRepository(Protocol):
     async def apply_offers(
         self, organisation_id: UUID, offers: Sequence[OfferRecord], *, now: datetime
     ) -> UpsertCounts: ...
+    async def product_ids(
+        self, organisation_id: UUID, external_ids: Sequence[str]
+    ) -> dict[str, UUID]:
+        """The catalogue's products by 1C's Ид (those it has)."""
+        ...
+
     async def list_products(
         self,
         scope: Scope,
@@ -107,6 +142,33 @@ class OnecRepository(Protocol):
         after: tuple[str, UUID] | None,
     ) -> Sequence[Product]:
         """By name then id; ``search`` in the name, article or barcode."""
+        ...
+
+    # orders to 1C (domain/onec/orders.py)
+    async def orders_to_send(
+        self, organisation_id: UUID, integration_id: UUID, stage_ids: Sequence[UUID], *, limit: int
+    ) -> Sequence[Order]:
+        """The deals in ``stage_ids`` whose current version the integration has not exported,
+        oldest change first; deals made from this integration's own orders left out."""
+        ...
+
+    async def mark_orders_exported(
+        self,
+        organisation_id: UUID,
+        integration_id: UUID,
+        sent: Sequence[SentOrder],
+        *,
+        now: datetime,
+    ) -> int:
+        """Records each deal's exported version (deals deleted since are skipped); how many
+        were recorded."""
+        ...
+
+    async def catalog_items(
+        self, organisation_id: UUID, product_ids: Sequence[UUID]
+    ) -> dict[UUID, CatalogItem]:
+        """The organisation's products among ``product_ids`` (deleted ones too: 1C marks
+        them, a deal may still name them), with their prices by price type name."""
         ...
 
 
@@ -140,4 +202,10 @@ class CatalogReader(Protocol):
         """Records ``offset`` to ``offset + limit`` of a stored CommerceML file, parsed as a
         stream off the event loop. Raises ExchangeRefused with a one-line reason for a
         document refused (a DTD or entities, malformed XML, a value out of bounds)."""
+        ...
+
+
+class OrderWriter(Protocol):
+    def write(self, orders: Sequence[Order], *, at: datetime) -> bytes:
+        """The CommerceML 2 document (UTF-8) of ``orders`` for 1C, formed at ``at``."""
         ...

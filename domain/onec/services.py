@@ -17,17 +17,20 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from domain.auth.ports import AttemptThrottle, PasswordHasher
 from domain.auth.principal import Principal
 from domain.onec.counterparties import CounterpartyImport
+from domain.onec.documents import DocumentImport
 from domain.onec.model import (
     EXCHANGE_MAX_BYTES,
     CounterpartyRecord,
+    DocumentRecord,
     Exchange,
     ExchangeFile,
     ExchangeRefused,
@@ -51,10 +54,11 @@ from domain.onec.model import (
     safe_path,
     token_digest,
 )
-from domain.onec.ports import CatalogReader, ExchangeFiles
+from domain.onec.orders import ORDERS_PER_ANSWER, SentOrder, order_stage_ids
+from domain.onec.ports import CatalogReader, ExchangeFiles, OrderWriter
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import NotFound
+from domain.shared.errors import NOT_FOUND_CODE, InvalidInput, NotFound
 from domain.shared.scope import Scope
 from domain.staff.permissions import Permission
 from domain.staff.services.colleagues import require_active_colleague
@@ -87,6 +91,7 @@ class OnecExchange:
         hasher: PasswordHasher,
         files: ExchangeFiles,
         reader: CatalogReader,
+        orders: OrderWriter,
         file_limit: int,
         throttle: AttemptThrottle | None = None,
     ) -> None:
@@ -96,6 +101,7 @@ class OnecExchange:
         self._hasher = hasher
         self._files = files
         self._reader = reader
+        self._orders = orders
         self.file_limit = file_limit
 
     async def _integration(self, integration_id: UUID) -> OnecIntegration:
@@ -313,7 +319,8 @@ class OnecExchange:
             offset=file.items_done,
             limit=IMPORT_SLICE,
         )
-        # Documents from 1C (type=sale) bring their counterparties, never catalogue records.
+        # Documents from 1C (type=sale) bring counterparties and documents, never catalogue
+        # records.
         catalogue = [] if file.kind is FileKind.ORDERS else part.records
         counts = await _apply(uow, exchange.organisation_id, catalogue, now)
         counterparties = [r for r in part.records if isinstance(r, CounterpartyRecord)]
@@ -321,6 +328,12 @@ class OnecExchange:
             exchange.record_counterparties(
                 await CounterpartyImport(uow, self._clock, integration).apply(counterparties),
                 file.name,
+            )
+        # Documents after their counterparties: each finds its buyer's client.
+        documents = [r for r in part.records if isinstance(r, DocumentRecord)]
+        if documents:
+            exchange.record_documents(
+                await DocumentImport(uow, self._clock, integration).apply(documents), file.name
             )
         exchange.record_slice(
             file,
@@ -344,11 +357,19 @@ class OnecExchange:
         token: str | None,
         sessid: str | None,
     ) -> None:
-        """1C took the orders of the last query. Orders are not sent yet, so nothing to mark."""
+        """1C took the orders of this session's last query: their deals are exported in the
+        versions it answered. Without a query before it (or a second time) it marks nothing."""
         integration = await self._integration(integration_id)
+        now = self._clock.now()
         async with self._uow as uow:
             exchange = await self._session(uow, integration, ExchangeType.SALE, token, sessid)
-            exchange.finish(now=self._clock.now(), progress="orders acknowledged")
+            sent = [s for s in map(SentOrder.of, exchange.pending_orders) if s is not None]
+            marked = await uow.onec.mark_orders_exported(
+                integration.organisation_id, integration.id, sent, now=now
+            )
+            exchange.pending_orders = []
+            exchange.orders_sent += marked
+            exchange.finish(now=now, progress=f"orders acknowledged: {marked}")
             await uow.onec.save_exchange(exchange)
             await uow.commit()
 
@@ -358,22 +379,37 @@ class OnecExchange:
         *,
         token: str | None,
         sessid: str | None,
-    ) -> str:
-        """The orders for 1C: none yet (orders to 1C are a later part of the exchange)."""
+    ) -> bytes:
+        """The orders for 1C (domain/onec/orders.py): deals in the integration's order stages
+        not exported in their current version, oldest change first, ``ORDERS_PER_ANSWER`` at
+        most; the session keeps which versions it answered until ``success``."""
         integration = await self._integration(integration_id)
         now = self._clock.now()
         async with self._uow as uow:
             exchange = await self._session(uow, integration, ExchangeType.SALE, token, sessid)
+            orders = await uow.onec.orders_to_send(
+                integration.organisation_id,
+                integration.id,
+                integration.order_stage_ids,
+                limit=ORDERS_PER_ANSWER,
+            )
+            organisation = await uow.organisations.get(integration.organisation_id)
             exchange.last_seen_at = now
-            exchange.progress = "orders queried: 0 documents"
+            exchange.pending_orders = [SentOrder(o.deal_id, o.version).as_json() for o in orders]
+            exchange.progress = f"orders queried: {len(orders)} documents"
             await uow.onec.save_exchange(exchange)
             await uow.commit()
-        stamp = now.strftime("%Y-%m-%dT%H:%M:%S")
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" '
-            f'ВерсияСхемы="{SCHEMA_VERSION}" ДатаФормирования="{stamp}"/>\n'
-        )
+        # 1C reads the dates and times as the organisation's local ones.
+        zone = ZoneInfo(organisation.time_zone if organisation else "UTC")
+        local = [
+            replace(
+                o,
+                created_at=o.created_at.astimezone(zone),
+                changed_at=o.changed_at.astimezone(zone),
+            )
+            for o in orders
+        ]
+        return self._orders.write(local, at=now.astimezone(zone))
 
 
 def _by_base_name(files: Mapping[str, ExchangeFile], path: str) -> ExchangeFile | None:
@@ -443,6 +479,8 @@ class OnecService:
         password = check_password(values.pop("password", None) or new_password())
         async with self._uow as uow:
             await _check_responsible(uow, principal, values.get("responsible_id"))
+            await _check_funnel(uow, principal, values.get("deal_funnel_id"))
+            await _check_order_stages(uow, principal, values)
         integration = OnecIntegration(
             organisation_id=principal.organisation_id,
             name=clean_name(values.pop("name")),
@@ -477,6 +515,8 @@ class OnecService:
             integration = await _integration(uow, principal.organisation_scope, integration_id)
             version = integration.version if expected_version is None else expected_version
             await _check_responsible(uow, principal, values.get("responsible_id"))
+            await _check_funnel(uow, principal, values.get("deal_funnel_id"))
+            await _check_order_stages(uow, principal, values)
             integration.change(**values)
             if password is not None:
                 integration.password_hash = self._hasher.hash(password)
@@ -539,6 +579,25 @@ class OnecService:
 async def _check_responsible(uow: UnitOfWork, principal: Principal, user_id: Any) -> None:
     if user_id is not None:
         await require_active_colleague(uow, principal, user_id, "responsible_id")
+
+
+async def _check_funnel(uow: UnitOfWork, principal: Principal, funnel_id: Any) -> None:
+    if (
+        funnel_id is not None
+        and await uow.funnels.get(principal.organisation_scope, funnel_id) is None
+    ):
+        raise InvalidInput("deal_funnel_id", "no such funnel", code=NOT_FOUND_CODE)
+
+
+async def _check_order_stages(
+    uow: UnitOfWork, principal: Principal, values: dict[str, Any]
+) -> None:
+    """``order_stage_ids`` as given, each a stage of the organisation (else 422 on it)."""
+    given = values.get("order_stage_ids")
+    if given is None:
+        return
+    known = await uow.funnels.stages_by_id(principal.organisation_id, list(dict.fromkeys(given)))
+    values["order_stage_ids"] = order_stage_ids(given, set(known))
 
 
 async def _integration(uow: UnitOfWork, scope: Scope, integration_id: UUID) -> OnecIntegration:

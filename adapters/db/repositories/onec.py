@@ -7,7 +7,7 @@ writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -16,9 +16,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.base import in_organisation
+from adapters.db.repositories.onec_orders import SqlOnecOrders
 from adapters.db.tables.onec import (
     onec_counterparties,
+    onec_documents,
     onec_exchange_files,
     onec_exchanges,
     onec_integrations,
@@ -30,7 +32,9 @@ from adapters.db.tables.onec import (
     warehouses,
 )
 from domain.onec.model import (
+    CatalogItem,
     CounterpartyLink,
+    DocumentLink,
     Exchange,
     ExchangeFile,
     ExchangeStatus,
@@ -67,7 +71,7 @@ def _counts(total: int, returned: Sequence[Any]) -> UpsertCounts:
     )
 
 
-class SqlOnecRepository(SqlRepository):
+class SqlOnecRepository(SqlOnecOrders):
     # --- integrations ---------------------------------------------------------------------
 
     async def add_integration(self, integration: OnecIntegration) -> None:
@@ -79,6 +83,7 @@ class SqlOnecRepository(SqlRepository):
                 **_integration_values(integration),
             )
         )
+        await self._write_order_stages(integration)
 
     async def get_integration(self, scope: Scope, integration_id: UUID) -> OnecIntegration | None:
         t = onec_integrations
@@ -87,19 +92,25 @@ class SqlOnecRepository(SqlRepository):
                 sa.select(t).where(in_organisation(t, scope), t.c.id == integration_id)
             )
         ).first()
-        return _integration(row._mapping) if row else None
+        return await self._with_order_stages(_integration(row._mapping)) if row else None
 
     async def find_integration(self, integration_id: UUID) -> OnecIntegration | None:
         t = onec_integrations
         row = (await self._conn.execute(sa.select(t).where(t.c.id == integration_id))).first()
-        return _integration(row._mapping) if row else None
+        return await self._with_order_stages(_integration(row._mapping)) if row else None
+
+    async def _with_order_stages(self, integration: OnecIntegration) -> OnecIntegration:
+        await self._load_order_stages([integration])
+        return integration
 
     async def list_integrations(
         self, scope: Scope, *, limit: int, after: tuple[datetime, UUID] | None
     ) -> Sequence[OnecIntegration]:
         t = onec_integrations
         rows = await self._newest_first(t, in_organisation(t, scope), limit=limit, after=after)
-        return [_integration(row) for row in rows]
+        found = [_integration(row) for row in rows]
+        await self._load_order_stages(found)
+        return found
 
     async def update_integration(self, integration: OnecIntegration, expected_version: int) -> None:
         await self._update_versioned(
@@ -111,6 +122,7 @@ class SqlOnecRepository(SqlRepository):
             values=_integration_values(integration),
         )
         integration.version = expected_version + 1
+        await self._write_order_stages(integration)
 
     async def delete_integration(self, scope: Scope, integration_id: UUID) -> None:
         t = onec_integrations
@@ -269,6 +281,98 @@ class SqlOnecRepository(SqlRepository):
             )
         )
 
+    async def link_counterparties(
+        self,
+        organisation_id: UUID,
+        integration_id: UUID,
+        links: Mapping[str, CounterpartyLink],
+        *,
+        now: datetime,
+    ) -> None:
+        if not links:
+            return
+        statement = insert(onec_counterparties)
+        await self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["organisation_id", "integration_id", "external_id"],
+                set_={
+                    "client_id": statement.excluded.client_id,
+                    "fingerprint": statement.excluded.fingerprint,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            ),
+            [
+                {
+                    "organisation_id": organisation_id,
+                    "integration_id": integration_id,
+                    "external_id": external_id,
+                    "client_id": link.client_id,
+                    "fingerprint": link.fingerprint,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for external_id, link in links.items()
+            ],
+        )
+
+    async def document_links(
+        self, organisation_id: UUID, integration_id: UUID, external_ids: Sequence[str]
+    ) -> dict[str, DocumentLink]:
+        wanted = sorted(set(external_ids))
+        if not wanted:
+            return {}
+        t = onec_documents
+        rows = await self._conn.execute(
+            sa.select(t.c.external_id, t.c.deal_id, t.c.invoice_id, t.c.fingerprint).where(
+                t.c.organisation_id == organisation_id,
+                t.c.integration_id == integration_id,
+                t.c.external_id.in_(wanted),
+            )
+        )
+        return {
+            row.external_id: DocumentLink(
+                deal_id=row.deal_id, invoice_id=row.invoice_id, fingerprint=row.fingerprint
+            )
+            for row in rows
+        }
+
+    async def save_document_links(
+        self,
+        organisation_id: UUID,
+        integration_id: UUID,
+        links: dict[str, DocumentLink],
+        *,
+        now: datetime,
+    ) -> None:
+        if not links:
+            return
+        statement = insert(onec_documents).values(
+            [
+                {
+                    "organisation_id": organisation_id,
+                    "integration_id": integration_id,
+                    "external_id": external_id,
+                    "deal_id": link.deal_id,
+                    "invoice_id": link.invoice_id,
+                    "fingerprint": link.fingerprint,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for external_id, link in sorted(links.items())
+            ]
+        )
+        await self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["organisation_id", "integration_id", "external_id"],
+                set_={
+                    "deal_id": statement.excluded.deal_id,
+                    "invoice_id": statement.excluded.invoice_id,
+                    "fingerprint": statement.excluded.fingerprint,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
+        )
+
     # --- the catalogue --------------------------------------------------------------------
 
     async def upsert_groups(
@@ -393,6 +497,11 @@ class SqlOnecRepository(SqlRepository):
             ),
         ).returning(table.c.id, _INSERTED)
         return list(await self._conn.execute(upsert))
+
+    async def product_ids(
+        self, organisation_id: UUID, external_ids: Sequence[str]
+    ) -> dict[str, UUID]:
+        return await self._ids(products, organisation_id, external_ids)
 
     async def _ids(
         self, table: sa.Table, organisation_id: UUID, external_ids: Iterable[str]
@@ -643,6 +752,65 @@ class SqlOnecRepository(SqlRepository):
             for row in rows
         ]
 
+    async def catalog_items(
+        self, organisation_id: UUID, product_ids: Sequence[UUID]
+    ) -> dict[UUID, CatalogItem]:
+        ids = list(dict.fromkeys(product_ids))
+        if not ids:
+            return {}
+        p = products
+        rows = await self._conn.execute(
+            sa.select(p.c.id, p.c.external_id, p.c.name, p.c.article, p.c.unit).where(
+                p.c.organisation_id == organisation_id, p.c.id.in_(ids)
+            )
+        )
+        prices: dict[UUID, list[ProductPrice]] = {}
+        price_rows = await self._conn.execute(
+            sa.select(
+                product_prices.c.product_id,
+                price_types.c.name,
+                product_prices.c.price,
+                sa.func.coalesce(product_prices.c.currency, price_types.c.currency).label(
+                    "currency"
+                ),
+                product_prices.c.unit,
+            )
+            .select_from(
+                product_prices.join(
+                    price_types,
+                    sa.and_(
+                        price_types.c.organisation_id == product_prices.c.organisation_id,
+                        price_types.c.id == product_prices.c.price_type_id,
+                    ),
+                )
+            )
+            .where(
+                product_prices.c.organisation_id == organisation_id,
+                product_prices.c.product_id.in_(ids),
+            )
+            .order_by(product_prices.c.product_id, price_types.c.name, price_types.c.id)
+        )
+        for price in price_rows:
+            prices.setdefault(price.product_id, []).append(
+                ProductPrice(
+                    price_type=price.name,
+                    price=price.price,
+                    currency=price.currency,
+                    unit=price.unit,
+                )
+            )
+        return {
+            row.id: CatalogItem(
+                id=row.id,
+                external_id=row.external_id,
+                name=row.name,
+                article=row.article,
+                unit=row.unit,
+                prices=tuple(prices.get(row.id, ())),
+            )
+            for row in rows
+        }
+
 
 def _integration_values(integration: OnecIntegration) -> dict[str, Any]:
     return {
@@ -653,6 +821,8 @@ def _integration_values(integration: OnecIntegration) -> dict[str, Any]:
         "exchange_sale": integration.exchange_sale,
         "is_active": integration.is_active,
         "responsible_id": integration.responsible_id,
+        "deal_funnel_id": integration.deal_funnel_id,
+        "win_on_status": integration.win_on_status,
     }
 
 
@@ -667,6 +837,8 @@ def _integration(row: Any) -> OnecIntegration:
         exchange_sale=row["exchange_sale"],
         is_active=row["is_active"],
         responsible_id=row["responsible_id"],
+        deal_funnel_id=row["deal_funnel_id"],
+        win_on_status=row["win_on_status"],
         created_at=row["created_at"],
         version=row["version"],
     )
@@ -689,6 +861,9 @@ def _exchange_values(exchange: Exchange) -> dict[str, Any]:
         "counterparties_unchanged": exchange.counterparties_unchanged,
         "counterparties_flagged": exchange.counterparties_flagged,
         "flagged": list(exchange.flagged),
+        "documents": dict(exchange.documents),
+        "orders_sent": exchange.orders_sent,
+        "pending_orders": list(exchange.pending_orders),
     }
 
 
@@ -715,6 +890,9 @@ def _exchange(row: Any) -> Exchange:
         counterparties_unchanged=row["counterparties_unchanged"],
         counterparties_flagged=row["counterparties_flagged"],
         flagged=list(row["flagged"] or []),
+        documents=dict(row["documents"] or {}),
+        orders_sent=row["orders_sent"],
+        pending_orders=list(row["pending_orders"] or []),
         version=row["version"],
     )
 

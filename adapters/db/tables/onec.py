@@ -32,6 +32,9 @@ onec_integrations = sa.Table(
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
     # Who new clients from 1C's counterparties go to (None: the first active administrator).
     *user_ref("responsible_id"),
+    # The funnel deals made from 1C's orders open in (None: the default funnel) (0044).
+    *tenant_ref("deal_funnel_id", "funnels", ondelete="SET NULL"),
+    sa.Column("win_on_status", sa.Boolean, nullable=False, server_default=sa.false()),
     created_at(),
     version(),
     sa.Index(
@@ -65,6 +68,12 @@ onec_exchanges = sa.Table(
     sa.Column("counterparties_unchanged", sa.Integer, nullable=False, server_default="0"),
     sa.Column("counterparties_flagged", sa.Integer, nullable=False, server_default="0"),
     sa.Column("flagged", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    # Orders to 1C (0043): how many 1C confirmed (success), and the last query's answer
+    # ([{"deal_id", "version"}]) until it does.
+    sa.Column("orders_sent", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pending_orders", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    # Documents from 1C (0044): {"created": n, "updated": n, "invoices_issued": n, ...}.
+    sa.Column("documents", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     version(),
     sa.UniqueConstraint(
         "organisation_id", "token_digest", name="uq_onec_exchanges_organisation_id_token_digest"
@@ -205,4 +214,48 @@ onec_counterparties = sa.Table(
     updated_at(),
     sa.PrimaryKeyConstraint("organisation_id", "integration_id", "external_id"),
     sa.Index("ix_onec_counterparties_organisation_id_client_id", "organisation_id", "client_id"),
+)
+
+# The funnel stages whose deals are orders for 1C, per integration (0043).
+onec_order_stages = sa.Table(
+    "onec_order_stages",
+    metadata,
+    organisation_fk(),
+    *tenant_ref("integration_id", "onec_integrations", ondelete="CASCADE", nullable=False),
+    *tenant_ref("stage_id", "stages", ondelete="CASCADE", nullable=False),
+    sa.PrimaryKeyConstraint("organisation_id", "integration_id", "stage_id"),
+    sa.Index("ix_onec_order_stages_organisation_id_stage_id", "organisation_id", "stage_id"),
+)
+
+# The version of each deal 1C confirmed receiving as an order (mode=success), per integration:
+# a deal whose version moved on since is an order to send again (0043).
+onec_exported_orders = sa.Table(
+    "onec_exported_orders",
+    metadata,
+    organisation_fk(),
+    *tenant_ref("integration_id", "onec_integrations", ondelete="CASCADE", nullable=False),
+    *tenant_ref("deal_id", "deals", ondelete="CASCADE", nullable=False),
+    sa.Column("deal_version", sa.Integer, nullable=False),
+    sa.Column("exported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("organisation_id", "integration_id", "deal_id"),
+    sa.Index("ix_onec_exported_orders_organisation_id_deal_id", "organisation_id", "deal_id"),
+)
+
+# A document from 1C (its Ид, per integration: an order, an invoice or a payment) and what it
+# became: the deal and the invoice. ``fingerprint`` (SHA-256 of the document as last applied
+# in full) tells that a re-exchange has nothing to apply; None: apply it again (0044).
+onec_documents = sa.Table(
+    "onec_documents",
+    metadata,
+    organisation_fk(),
+    *tenant_ref("integration_id", "onec_integrations", ondelete="CASCADE", nullable=False),
+    sa.Column("external_id", sa.String(100), nullable=False),
+    *tenant_ref("deal_id", "deals", ondelete="SET NULL"),
+    *tenant_ref("invoice_id", "invoices", ondelete="SET NULL"),
+    sa.Column("fingerprint", sa.String(64), nullable=True),
+    created_at(),
+    updated_at(),
+    sa.PrimaryKeyConstraint("organisation_id", "integration_id", "external_id"),
+    sa.Index("ix_onec_documents_organisation_id_deal_id", "organisation_id", "deal_id"),
+    sa.Index("ix_onec_documents_organisation_id_invoice_id", "organisation_id", "invoice_id"),
 )

@@ -3296,7 +3296,10 @@ export interface paths {
         /**
          * Get Call Recording
          * @description The call's recording as stored (``recording_available``), for whoever may see the
-         *     call: intake managers, and those who see its deal or client (its timeline).
+         *     call: intake managers, and those who see its deal or client (its timeline). One byte span
+         *     (``Range: bytes=first-last``, ``first-`` or ``-suffix``) is answered 206, so a player seeks
+         *     without loading the whole file; a span past the end is 416. A stored recording never
+         *     changes, so its ETag (for ``If-Range``) is fixed.
          */
         get: operations["get_call_recording"];
         put?: never;
@@ -7836,6 +7839,68 @@ export interface components {
          * @enum {string}
          */
         OnDuplicate: "skip" | "update" | "flag";
+        /**
+         * OnecDocumentCounts
+         * @description What the documents of a sale exchange did (orders, invoices and payments from 1C).
+         */
+        OnecDocumentCounts: {
+            /**
+             * Created
+             * @description Documents seen for the first time and applied
+             * @default 0
+             */
+            created: number;
+            /**
+             * Updated
+             * @description Documents changed since the last exchange
+             * @default 0
+             */
+            updated: number;
+            /**
+             * Unchanged
+             * @description Documents equal to what was applied before
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Failed
+             * @description Documents not applied (see the errors)
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Deals Created
+             * @default 0
+             */
+            deals_created: number;
+            /**
+             * Invoices Issued
+             * @default 0
+             */
+            invoices_issued: number;
+            /**
+             * Invoices Updated
+             * @default 0
+             */
+            invoices_updated: number;
+            /**
+             * Invoices Cancelled
+             * @default 0
+             */
+            invoices_cancelled: number;
+            /**
+             * Payments
+             * @description Payments recorded
+             * @default 0
+             */
+            payments: number;
+            /**
+             * Deals Won
+             * @description The CRM's own deals won by their status
+             * @default 0
+             */
+            deals_won: number;
+        };
         /** OnecExchangeDetail */
         OnecExchangeDetail: {
             /**
@@ -7901,6 +7966,14 @@ export interface components {
              * @description The first flagged counterparties
              */
             flagged: components["schemas"]["CounterpartyFlagRead"][];
+            /** @description Documents from 1C (type=sale) to deals, invoices and payments */
+            documents?: components["schemas"]["OnecDocumentCounts"];
+            /**
+             * Orders Sent
+             * @description Deals sent to 1C as orders and confirmed by it (mode=success)
+             * @default 0
+             */
+            orders_sent: number;
             /** Files */
             files: components["schemas"]["OnecExchangeFileRead"][];
         };
@@ -7995,6 +8068,14 @@ export interface components {
              * @description The first flagged counterparties
              */
             flagged: components["schemas"]["CounterpartyFlagRead"][];
+            /** @description Documents from 1C (type=sale) to deals, invoices and payments */
+            documents?: components["schemas"]["OnecDocumentCounts"];
+            /**
+             * Orders Sent
+             * @description Deals sent to 1C as orders and confirmed by it (mode=success)
+             * @default 0
+             */
+            orders_sent: number;
         };
         /** OnecIntegrationCreate */
         OnecIntegrationCreate: {
@@ -8029,6 +8110,22 @@ export interface components {
              * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator
              */
             responsible_id?: string | null;
+            /**
+             * Deal Funnel Id
+             * @description The funnel deals made from 1C's orders open in (its first stage); left empty, the organisation's default funnel
+             */
+            deal_funnel_id?: string | null;
+            /**
+             * Win On Status
+             * @description A document of one of the CRM's own deals (sent to 1C as an order) whose status says it is shipped or done (Выполнен, Отгружен, Доставлен, Закрыт, Финальный статус) wins the deal
+             * @default false
+             */
+            win_on_status: boolean;
+            /**
+             * Order Stage Ids
+             * @description The funnel stages whose deals go to 1C as orders (type=sale, mode=query); a deal goes again once it changed
+             */
+            order_stage_ids?: string[];
         };
         /** OnecIntegrationPage */
         OnecIntegrationPage: {
@@ -8064,6 +8161,22 @@ export interface components {
              * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator
              */
             responsible_id: string | null;
+            /**
+             * Deal Funnel Id
+             * @description The funnel deals made from 1C's orders open in (its first stage); left empty, the organisation's default funnel
+             */
+            deal_funnel_id?: string | null;
+            /**
+             * Win On Status
+             * @description A document of one of the CRM's own deals (sent to 1C as an order) whose status says it is shipped or done (Выполнен, Отгружен, Доставлен, Закрыт, Финальный статус) wins the deal
+             * @default false
+             */
+            win_on_status: boolean;
+            /**
+             * Order Stage Ids
+             * @description The funnel stages whose deals go to 1C as orders (type=sale, mode=query); a deal goes again once it changed
+             */
+            order_stage_ids?: string[];
             /** Created At */
             created_at: string | null;
             /** Version */
@@ -8093,6 +8206,21 @@ export interface components {
              * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator; null clears
              */
             responsible_id?: string | null;
+            /**
+             * Deal Funnel Id
+             * @description The funnel deals made from 1C's orders open in (its first stage); left empty, the organisation's default funnel; null clears
+             */
+            deal_funnel_id?: string | null;
+            /**
+             * Win On Status
+             * @description A document of one of the CRM's own deals (sent to 1C as an order) whose status says it is shipped or done (Выполнен, Отгружен, Доставлен, Закрыт, Финальный статус) wins the deal
+             */
+            win_on_status?: boolean | null;
+            /**
+             * Order Stage Ids
+             * @description The funnel stages whose deals go to 1C as orders (type=sale, mode=query); a deal goes again once it changed; [] for none
+             */
+            order_stage_ids?: string[] | null;
         };
         /** OnecIntegrationWithPassword */
         OnecIntegrationWithPassword: {
@@ -8121,6 +8249,22 @@ export interface components {
              * @description Who new clients from 1C's counterparties go to; left empty, the first active administrator
              */
             responsible_id: string | null;
+            /**
+             * Deal Funnel Id
+             * @description The funnel deals made from 1C's orders open in (its first stage); left empty, the organisation's default funnel
+             */
+            deal_funnel_id?: string | null;
+            /**
+             * Win On Status
+             * @description A document of one of the CRM's own deals (sent to 1C as an order) whose status says it is shipped or done (Выполнен, Отгружен, Доставлен, Закрыт, Финальный статус) wins the deal
+             * @default false
+             */
+            win_on_status: boolean;
+            /**
+             * Order Stage Ids
+             * @description The funnel stages whose deals go to 1C as orders (type=sale, mode=query); a deal goes again once it changed
+             */
+            order_stage_ids?: string[];
             /** Created At */
             created_at: string | null;
             /** Version */
@@ -8491,18 +8635,39 @@ export interface components {
         };
         /** ProductLineIn */
         ProductLineIn: {
-            /** Name */
-            name: string;
+            /**
+             * Product Id
+             * @description A product of the catalogue; its name and price when those are omitted
+             */
+            product_id?: string | null;
+            /**
+             * Name
+             * @description Required without product_id
+             */
+            name?: string | null;
             /**
              * Quantity
              * @default 1
              */
             quantity: number | string;
-            /** Price */
-            price: number | string;
+            /**
+             * Price
+             * @description Required without product_id; else the product's price in the deal's currency (the first price type by name)
+             */
+            price?: number | string | null;
         };
         /** ProductLineRead */
         ProductLineRead: {
+            /**
+             * Product Id
+             * @description The catalogue's product; null for a free line or a deleted product
+             */
+            product_id: string | null;
+            /**
+             * Article
+             * @description The product's article
+             */
+            article: string | null;
             /** Name */
             name: string;
             /** Quantity */
@@ -24992,6 +25157,15 @@ export interface operations {
                     "audio/mpeg": unknown;
                 };
             };
+            /** @description The span of it a Range asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": unknown;
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -25004,6 +25178,16 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import pytest
 from adapters.onec.commerceml import number, read_records, read_spool, spool_records
 from domain.onec.model import (
     CounterpartyRecord,
+    DocumentRecord,
     ExchangeRefused,
     ExchangeType,
     FileKind,
@@ -135,13 +136,31 @@ class TestCounterparties:
             )
         ]
 
-    def test_a_sale_documents_buyers_are_read_and_its_lines_are_not_products(self) -> None:
+    def test_a_sale_documents_buyers_and_documents_are_read_its_lines_are_not_products(
+        self,
+    ) -> None:
         records = read(SALE_SAMPLE.read_bytes())
-        assert [type(r) for r in records] == [CounterpartyRecord, CounterpartyRecord]
+        # Each document's buyer first, so the document finds its client when it is applied.
+        assert [type(r) for r in records] == [
+            CounterpartyRecord,
+            DocumentRecord,
+            CounterpartyRecord,
+            DocumentRecord,
+        ]
         assert [r.external_id for r in records if isinstance(r, CounterpartyRecord)] == [
             "38#catalog_exchange#",
             "5#content-manager# Контент менджер",
         ]
+        documents = [r for r in records if isinstance(r, DocumentRecord)]
+        assert [d.counterparty_external_id for d in documents] == [
+            "38#catalog_exchange#",
+            "5#content-manager# Контент менджер",
+        ]
+        assert documents[0].external_id == "132"
+        assert documents[0].operation == "Заказ товара"
+        assert documents[0].amount == Decimal("231.74")
+        assert documents[0].error is None
+        assert [line.quantity for line in documents[0].lines] == [Decimal("1")]
 
     def test_a_counterparty_survives_the_spool(self) -> None:
         spool = io.StringIO()

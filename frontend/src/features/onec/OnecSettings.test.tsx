@@ -14,6 +14,9 @@ const existing: OnecIntegration = {
   exchange_sale: false,
   is_active: true,
   responsible_id: null,
+  deal_funnel_id: null,
+  win_on_status: false,
+  order_stage_ids: [],
   created_at: '2026-12-01T10:00:00Z',
   version: 1,
 };
@@ -38,6 +41,7 @@ const failed: OnecExchangeDetail = {
   counterparties_unchanged: 0,
   counterparties_flagged: 0,
   flagged: [],
+  orders_sent: 0,
   files: [
     {
       name: 'import.xml',
@@ -149,6 +153,46 @@ describe('OnecSettings', () => {
     expect(call!.headers.get('If-Match')).toBe('"v1"');
   }, 30_000);
 
+  it('chooses the funnel of orders from 1C and winning deals by their status', async () => {
+    setTokens({ access: 'access-1' });
+    const sale = {
+      ...existing,
+      exchange_sale: true,
+      order_stage_ids: [],
+      deal_funnel_id: null,
+      win_on_status: false,
+    };
+    const funnel = { id: '77777777-7777-4777-8777-777777777777', name: 'Интернет-магазин' };
+    const api = mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/onec/integrations': () => json(200, { items: [sale], next_cursor: null }),
+      'GET /api/v1/onec/exchanges': () => json(200, { items: [], next_cursor: null }),
+      'GET /api/v1/funnels': () => json(200, [{ ...funnel, stages: [] }]),
+      [`PATCH /api/v1/onec/integrations/${existing.id}`]: () =>
+        json(200, { ...sale, version: 2, password: null, win_on_status: true }),
+    });
+    const { user } = renderApp('/settings/onec');
+
+    await screen.findByText('УТ 11', {}, { timeout: 15_000 });
+    await user.click(screen.getByRole('button', { name: 'Изменить' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.click(dialog.getByRole('combobox', { name: /Воронка для заказов из 1С/ }));
+    await user.click(await screen.findByRole('option', { name: 'Интернет-магазин' }));
+    await user.click(
+      dialog.getByRole('switch', { name: /Выигрывать сделки, отгруженные или выполненные/ }),
+    );
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+
+    await waitFor(() =>
+      expect(api.callsTo('PATCH', `/api/v1/onec/integrations/${existing.id}`)).toHaveLength(1),
+    );
+    const [call] = api.callsTo('PATCH', `/api/v1/onec/integrations/${existing.id}`);
+    expect(JSON.parse(call!.body)).toMatchObject({
+      deal_funnel_id: funnel.id,
+      win_on_status: true,
+    });
+  }, 30_000);
+
   it('lists exchanges with their counts and opens one with its files and errors', async () => {
     setTokens({ access: 'access-1' });
     mockApi({
@@ -171,6 +215,39 @@ describe('OnecSettings', () => {
     expect(files.getByText('import.xml')).toBeInTheDocument();
     expect(files.getByText('512')).toBeInTheDocument();
     expect(dialog.getAllByText(/refused, entities are not expanded/).length).toBeGreaterThan(1);
+  }, 30_000);
+
+  it('shows what the documents from 1C did to deals, invoices and payments', async () => {
+    setTokens({ access: 'access-1' });
+    const sale = {
+      ...done,
+      type: 'sale' as const,
+      documents: {
+        created: 3,
+        updated: 1,
+        unchanged: 5,
+        failed: 1,
+        deals_created: 2,
+        invoices_issued: 3,
+        invoices_updated: 1,
+        invoices_cancelled: 0,
+        payments: 2,
+      },
+    };
+    mockApi({
+      'GET /api/v1/users/me': () => json(200, adminUser),
+      'GET /api/v1/onec/integrations': () => json(200, { items: [existing], next_cursor: null }),
+      'GET /api/v1/onec/exchanges': () => json(200, { items: [sale], next_cursor: null }),
+      [`GET /api/v1/onec/exchanges/${sale.id}`]: () => json(200, sale),
+    });
+    const { user } = renderApp('/settings/onec');
+
+    await user.click(await screen.findByTestId('onec-exchange', {}, { timeout: 5000 }));
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(await dialog.findByTestId('onec-documents')).toHaveTextContent(
+      'Документы: новых 3, изменено 1, без изменений 5, не применено 1; сделок создано 2, ' +
+        'счетов выставлено 3, изменено 1, отменено 0, оплат 2',
+    );
   }, 30_000);
 
   it('shows what counterparties did and links the clients of a flagged one', async () => {

@@ -18,6 +18,8 @@ import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { DealFunnelSelect } from './DealFunnelSelect';
+import { OrderStagesSelect } from './OrderStagesSelect';
 import { UserSelect } from '../activities/UserSelect';
 import { Refusal } from '../settings/Refusal';
 import { RowActions } from '../settings/RowActions';
@@ -38,7 +40,16 @@ import {
 } from './queries';
 import { maxLength, required, rules } from '../../forms/rules';
 
-const FIELDS = ['name', 'login', 'exchange_catalog', 'exchange_sale', 'responsible_id'] as const;
+const FIELDS = [
+  'name',
+  'login',
+  'exchange_catalog',
+  'exchange_sale',
+  'responsible_id',
+  'order_stage_ids',
+  'deal_funnel_id',
+  'win_on_status',
+] as const;
 const STATUS_COLOR: Record<OnecExchange['status'], string> = {
   open: 'blue',
   importing: 'blue',
@@ -164,6 +175,9 @@ interface EditorValues {
   exchange_sale: boolean;
   is_active: boolean;
   responsible_id: string | null;
+  order_stage_ids: string[];
+  deal_funnel_id: string | null;
+  win_on_status: boolean;
 }
 
 function IntegrationEditor({
@@ -184,6 +198,9 @@ function IntegrationEditor({
       exchange_sale: integration?.exchange_sale ?? false,
       is_active: integration?.is_active ?? true,
       responsible_id: integration?.responsible_id ?? null,
+      order_stage_ids: integration?.order_stage_ids ?? [],
+      deal_funnel_id: integration?.deal_funnel_id ?? null,
+      win_on_status: integration?.win_on_status ?? false,
     },
     validateInputOnChange: true,
     validate: {
@@ -259,6 +276,27 @@ function IntegrationEditor({
             description={t('onec.exchangeSaleHint')}
             {...form.getInputProps('exchange_sale', { type: 'checkbox' })}
           />
+          {form.values.exchange_sale && (
+            <OrderStagesSelect
+              value={form.values.order_stage_ids}
+              onChange={(value) => form.setFieldValue('order_stage_ids', value)}
+              error={stageError(form.errors)}
+            />
+          )}
+          {form.values.exchange_sale && (
+            <>
+              <DealFunnelSelect
+                value={form.values.deal_funnel_id}
+                onChange={(value) => form.setFieldValue('deal_funnel_id', value)}
+                error={form.errors.deal_funnel_id as string | undefined}
+              />
+              <Switch
+                label={t('onec.winOnStatus')}
+                description={t('onec.winOnStatusHint')}
+                {...form.getInputProps('win_on_status', { type: 'checkbox' })}
+              />
+            </>
+          )}
           <UserSelect
             label={t('onec.responsible')}
             value={form.values.responsible_id}
@@ -291,6 +329,14 @@ function IntegrationEditor({
       </form>
     </Modal>
   );
+}
+
+/** The refusal of the order stages or of one of them (its loc names the index). */
+function stageError(errors: Record<string, unknown>): string | undefined {
+  const found = Object.entries(errors).find(
+    ([path]) => path === 'order_stage_ids' || path.startsWith('order_stage_ids.'),
+  );
+  return found ? String(found[1]) : undefined;
 }
 
 function Counts({
@@ -354,6 +400,20 @@ function Counterparties({ exchange }: { exchange: OnecExchange }) {
         </Alert>
       )}
     </Stack>
+  );
+}
+
+/** What 1C's documents (orders, invoices, payments) did to deals, invoices and payments. */
+function Documents({ exchange }: { exchange: OnecExchange }) {
+  const { t } = useTranslation();
+  const counts = exchange.documents;
+  if (!counts || counts.created + counts.updated + counts.unchanged + counts.failed === 0) {
+    return null;
+  }
+  return (
+    <Text size="sm" data-testid="onec-documents">
+      {t('onec.documents', counts)}
+    </Text>
   );
 }
 
@@ -445,6 +505,12 @@ function ExchangeDetail({ id, onClose }: { id: string; onClose: () => void }) {
           </Group>
           <Counts exchange={exchange} />
           <Counterparties exchange={exchange} />
+          <Documents exchange={exchange} />
+          {exchange.type === 'sale' && (
+            <Text size="sm" data-testid="onec-orders-sent">
+              {t('onec.ordersSent', { n: exchange.orders_sent ?? 0 })}
+            </Text>
+          )}
           <Table data-testid="onec-exchange-files">
             <Table.Thead>
               <Table.Tr>
