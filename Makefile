@@ -33,6 +33,7 @@ help:
 	@echo "make fmt | lint | typecheck | openapi | frontend-build | bundle-size | e2e | clean"
 	@echo "make bench-scale     1,000,000 deals into a fresh database, then list/board/search"
 	@echo "                     latencies against their targets (BENCH_ARGS=\"--deals 100000\")"
+	@echo "make bench-onec      a full 1C exchange of 200,000 documents: seconds and peak memory"
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -127,6 +128,13 @@ BENCH_ARGS ?=
 .PHONY: bench-scale
 bench-scale: $(PY_STAMP)
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+
+# A full 1C exchange (10,000 products, 200,000 documents of 100,000 counterparties) against a
+# server on a fresh database (BENCH_DATABASE_URL, REDIS_URL): seconds per phase and peak
+# memory against 60 s and 300 MB; see bench/onec.py (BENCH_ARGS="--scale 0.1").
+.PHONY: bench-onec
+bench-onec: $(PY_STAMP)
+	$(BIN)/python bench/onec.py $(BENCH_ARGS)
 
 # Build output and caches only: var/ (the dev database) and the installs stay.
 clean:
