@@ -105,12 +105,16 @@ clients = sa.Table(
         "name_key",
         postgresql_using="gin",
         postgresql_ops={"name_key": "gin_trgm_ops"},
+        # Written through (migration 0046): a pending list would be read whole by every search.
+        postgresql_with={"fastupdate": "off"},
     ),
     sa.Index(
         "ix_clients_name_trgm",
         "name",
         postgresql_using="gin",
         postgresql_ops={"name": "gin_trgm_ops"},
+        # Written through (migration 0046): a pending list would be read whole by every search.
+        postgresql_with={"fastupdate": "off"},
     ),
 )
 
