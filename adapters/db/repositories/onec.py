@@ -677,27 +677,7 @@ class SqlOnecRepository(SqlOnecOrders):
         stock: dict[UUID, list[ProductStock]] = {i: [] for i in ids}
         if ids:
             price_rows = await self._conn.execute(
-                sa.select(
-                    product_prices.c.product_id,
-                    price_types.c.name,
-                    product_prices.c.price,
-                    product_prices.c.currency,
-                    product_prices.c.unit,
-                )
-                .select_from(
-                    product_prices.join(
-                        price_types,
-                        sa.and_(
-                            price_types.c.organisation_id == product_prices.c.organisation_id,
-                            price_types.c.id == product_prices.c.price_type_id,
-                        ),
-                    )
-                )
-                .where(
-                    product_prices.c.organisation_id == scope.organisation_id,
-                    product_prices.c.product_id.in_(ids),
-                )
-                .order_by(price_types.c.name)
+                _prices(scope.organisation_id, ids).order_by(price_types.c.name)
             )
             for price in price_rows:
                 prices[price.product_id].append(
@@ -766,29 +746,9 @@ class SqlOnecRepository(SqlOnecOrders):
         )
         prices: dict[UUID, list[ProductPrice]] = {}
         price_rows = await self._conn.execute(
-            sa.select(
-                product_prices.c.product_id,
-                price_types.c.name,
-                product_prices.c.price,
-                sa.func.coalesce(product_prices.c.currency, price_types.c.currency).label(
-                    "currency"
-                ),
-                product_prices.c.unit,
+            _prices(organisation_id, ids).order_by(
+                product_prices.c.product_id, price_types.c.name, price_types.c.id
             )
-            .select_from(
-                product_prices.join(
-                    price_types,
-                    sa.and_(
-                        price_types.c.organisation_id == product_prices.c.organisation_id,
-                        price_types.c.id == product_prices.c.price_type_id,
-                    ),
-                )
-            )
-            .where(
-                product_prices.c.organisation_id == organisation_id,
-                product_prices.c.product_id.in_(ids),
-            )
-            .order_by(product_prices.c.product_id, price_types.c.name, price_types.c.id)
         )
         for price in price_rows:
             prices.setdefault(price.product_id, []).append(
@@ -911,4 +871,31 @@ def _file(row: Any) -> ExchangeFile:
         updated=row["updated"],
         unchanged=row["unchanged"],
         error=row["error"],
+    )
+
+
+def _prices(organisation_id: UUID, product_ids: Sequence[UUID]) -> sa.Select[Any]:
+    """The prices of these products with their price type's name; a price without a currency
+    of its own is in its price type's."""
+    return (
+        sa.select(
+            product_prices.c.product_id,
+            price_types.c.name,
+            product_prices.c.price,
+            sa.func.coalesce(product_prices.c.currency, price_types.c.currency).label("currency"),
+            product_prices.c.unit,
+        )
+        .select_from(
+            product_prices.join(
+                price_types,
+                sa.and_(
+                    price_types.c.organisation_id == product_prices.c.organisation_id,
+                    price_types.c.id == product_prices.c.price_type_id,
+                ),
+            )
+        )
+        .where(
+            product_prices.c.organisation_id == organisation_id,
+            product_prices.c.product_id.in_(product_ids),
+        )
     )
