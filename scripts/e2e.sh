@@ -47,7 +47,7 @@ import os, sys, time
 import httpx
 
 url, pid = sys.argv[1], int(sys.argv[2])
-deadline = time.monotonic() + 180  # a first start runs initdb, migrations and the demo seed
+deadline = time.monotonic() + 600  # a first start runs initdb, migrations and the demo seed (over 3 minutes on a slow 2-core machine)
 while time.monotonic() < deadline:
     try:
         os.kill(pid, 0)
