@@ -88,21 +88,7 @@ class ClientService:
                 by=principal.user_id,
             )
             phone_region_code = await phone_region_for(uow, principal, region)
-            new_contacts: list[Contact] = []
-            for index, new_contact in enumerate(command.contacts):
-                try:
-                    contact = Contact.create(
-                        new_contact,
-                        organisation_id=principal.organisation_id,
-                        client_id=client.id,
-                        region=phone_region_code,
-                        at=now,
-                        by=principal.user_id,
-                    )
-                except InvalidInput as exc:
-                    # The form shows it on that contact's field.
-                    raise exc.under("contacts", index) from None
-                new_contacts.append(contact)
+            new_contacts = _new_contacts(command, principal, client.id, phone_region_code, now)
             phones = [p.e164 for c in new_contacts for p in c.phones]
             emails = [e for c in new_contacts for e in c.emails]
             # Concurrent creates with the same phone, e-mail or tax id take turns from here,
@@ -197,21 +183,9 @@ class ClientService:
                     by=principal.user_id,
                 )
                 client.id = client_id
-                mine: list[Contact] = []
-                for index, new_contact in enumerate(command.contacts):
-                    try:
-                        contact = Contact.create(
-                            new_contact,
-                            organisation_id=principal.organisation_id,
-                            client_id=client.id,
-                            region=region,
-                            at=now,
-                            by=principal.user_id,
-                        )
-                    except InvalidInput as exc:
-                        raise exc.under("contacts", index) from None
+                mine = _new_contacts(command, principal, client.id, region, now)
+                for contact in mine:
                     contact.record_creation(at=now, by=principal.user_id)
-                    mine.append(contact)
                 client.record_creation(at=now, by=principal.user_id)
                 made.append(client)
                 new_contacts += mine
@@ -579,3 +553,26 @@ class ClientService:
             ClientView(client=c, contacts=contacts.get(c.id, []), work=work.get(c.id, ClientWork()))
             for c in clients
         ]
+
+
+def _new_contacts(
+    command: CreateClient, principal: Principal, client_id: UUID, region: str, at: datetime
+) -> list[Contact]:
+    """The contacts a new client is created with; a refused one is named by its index (the
+    form shows it on that contact's field)."""
+    made: list[Contact] = []
+    for index, new_contact in enumerate(command.contacts):
+        try:
+            made.append(
+                Contact.create(
+                    new_contact,
+                    organisation_id=principal.organisation_id,
+                    client_id=client_id,
+                    region=region,
+                    at=at,
+                    by=principal.user_id,
+                )
+            )
+        except InvalidInput as exc:
+            raise exc.under("contacts", index) from None
+    return made
