@@ -9,6 +9,7 @@ they are written rather than believed from the archive's directory.
 
 from __future__ import annotations
 
+import shutil
 import stat
 import zipfile
 from collections.abc import Sequence
@@ -58,6 +59,16 @@ class LocalExchangeFiles:
 
     async def exists(self, organisation_id: UUID, exchange_id: UUID, path: str) -> bool:
         return self.location(organisation_id, exchange_id, path).is_file()
+
+    async def discard(self, organisation_id: UUID, exchange_id: UUID) -> None:
+        folder = self.folder(organisation_id, exchange_id)
+        spool = self.root / str(organisation_id) / f"{exchange_id}.spool"
+
+        def run() -> None:
+            for path in (folder, spool):
+                shutil.rmtree(path, ignore_errors=True)
+
+        await anyio.to_thread.run_sync(run)
 
     async def unpack(
         self, organisation_id: UUID, exchange_id: UUID, path: str, *, max_bytes: int

@@ -132,7 +132,15 @@ class ImportIssueRead(Schema):
     kind: IssueKind
     row_number: int = Field(description="From 1, the header row not counted")
     column: str | None = Field(description="The column's header")
-    reason: str
+    reason: str = Field(description="In English")
+    code: str = Field(
+        description="The reason as a stable code: the domain's field error codes "
+        "(not_a_phone, date_outside_window, ...) or the import's own (unknown_user, "
+        "duplicate_client, duplicate_row, ...)"
+    )
+    params: dict[str, str] = Field(
+        description="What the reason names (a limit, a funnel, a row), for its wording"
+    )
     matches: list[dict[str, Any]] = Field(
         description="Existing records it matches: id, name, reasons (or row: an earlier row)"
     )
@@ -145,6 +153,8 @@ class ImportIssueRead(Schema):
             row_number=i.row_number,
             column=i.column,
             reason=i.reason,
+            code=i.code,
+            params=i.params,
             matches=i.matches,
         )
 

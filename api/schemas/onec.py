@@ -66,6 +66,9 @@ class OnecDocumentCounts(Schema):
     unchanged: int = Field(default=0, description="Documents equal to what was applied before")
     failed: int = Field(default=0, description="Documents not applied (see the errors)")
     deals_created: int = 0
+    deals_updated: int = Field(
+        default=0, description="Deals made from documents whose lines or sum changed in 1C"
+    )
     invoices_issued: int = 0
     invoices_updated: int = 0
     invoices_cancelled: int = 0

@@ -12,9 +12,15 @@ from decimal import Decimal
 
 from domain.clients.custom_fields import CustomFieldDefinition
 from domain.clients.model import ClientKind, Temperature
-from domain.imports.model import ImportEntity
-from domain.shared.clock import OUTSIDE_WINDOW, in_window
-from domain.shared.errors import InvalidInput
+from domain.imports.model import ImportEntity, IssueCode
+from domain.shared.clock import DATE_MAX, DATE_MIN, OUTSIDE_WINDOW, in_window
+from domain.shared.errors import (
+    AT_MOST_CODE,
+    CURRENCY_CODE_CODE,
+    NEGATIVE_CODE,
+    OUTSIDE_WINDOW_CODE,
+    InvalidInput,
+)
 from domain.shared.money import AMOUNT_MAX, ISO_4217, bounded_decimal
 
 CUSTOM_PREFIX = "cf."
@@ -200,14 +206,22 @@ _DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 def kind(value: str, column: str) -> ClientKind:
     found = _KINDS.get(fold(value))
     if found is None:
-        raise InvalidInput(column, "must be a company or a person (компания / физлицо)")
+        raise InvalidInput(
+            column,
+            "must be a company or a person (компания / физлицо)",
+            code=IssueCode.CLIENT_KIND,
+        )
     return found
 
 
 def temperature(value: str, column: str) -> Temperature:
     found = _TEMPERATURES.get(fold(value).replace("ё", "е"))
     if found is None:
-        raise InvalidInput(column, "must be cold, warm or hot (холодный / теплый / горячий)")
+        raise InvalidInput(
+            column,
+            "must be cold, warm or hot (холодный / теплый / горячий)",
+            code=IssueCode.TEMPERATURE,
+        )
     return found
 
 
@@ -234,10 +248,15 @@ def money(value: str, column: str) -> tuple[Decimal, str | None]:
         currency = _SYMBOLS.get(symbol.lower(), symbol.upper())
         text = match.group("number")
         if currency not in ISO_4217:
-            raise InvalidInput(column, "is not an ISO 4217 currency code")
+            raise InvalidInput(column, "is not an ISO 4217 currency code", code=CURRENCY_CODE_CODE)
     amount = number(text, column)
     if amount < 0 or amount > AMOUNT_MAX:
-        raise InvalidInput(column, f"must be a number from 0 to {AMOUNT_MAX}")
+        raise InvalidInput(
+            column,
+            f"must be a number from 0 to {AMOUNT_MAX}",
+            code=AT_MOST_CODE if amount > 0 else NEGATIVE_CODE,
+            ctx={"le": str(AMOUNT_MAX)},
+        )
     return amount, currency
 
 
@@ -253,14 +272,21 @@ def day(value: str, column: str) -> date:
         else:
             found = date.fromisoformat(text[:10])
     except ValueError:
-        raise InvalidInput(column, "must be a date (2026-12-31 or 31.12.2026)") from None
+        raise InvalidInput(
+            column, "must be a date (2026-12-31 or 31.12.2026)", code=IssueCode.NOT_A_DATE
+        ) from None
     if not in_window(found):
-        raise InvalidInput(column, OUTSIDE_WINDOW)
+        raise InvalidInput(
+            column,
+            OUTSIDE_WINDOW,
+            code=OUTSIDE_WINDOW_CODE,
+            ctx={"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+        )
     return found
 
 
 def currency(value: str, column: str) -> str:
     code = _SYMBOLS.get(value.strip().lower(), value.strip().upper())
     if code not in ISO_4217:
-        raise InvalidInput(column, "is not an ISO 4217 currency code")
+        raise InvalidInput(column, "is not an ISO 4217 currency code", code=CURRENCY_CODE_CODE)
     return code

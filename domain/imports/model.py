@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.shared.errors import InvalidInput, InvalidTransition
+from domain.shared.errors import INVALID_INPUT, InvalidInput, InvalidTransition
 from domain.shared.ids import new_id
 
 # Kept per run; the counts still say how many there were in all.
@@ -198,6 +198,25 @@ class Import:
         }
 
 
+class IssueCode(enum.StrEnum):
+    """The import's own reasons for a row (the domain's field codes name the rest)."""
+
+    AMBIGUOUS_USER = "ambiguous_user"
+    UNKNOWN_USER = "unknown_user"
+    MONEY_WITHOUT_CURRENCY = "money_without_currency"
+    UNKNOWN_ID = "unknown_id"
+    UNKNOWN_FUNNEL = "unknown_funnel"
+    UNKNOWN_STAGE = "unknown_stage"  # params: funnel
+    CLIENT_KIND = "client_kind"
+    TEMPERATURE = "temperature"
+    NOT_A_DATE = "not_a_date"
+    DUPLICATE_CLIENT = "duplicate_client"
+    DUPLICATE_UNCLEAR = "duplicate_unclear"
+    DUPLICATE_ROW = "duplicate_row"  # params: row
+    DUPLICATE_DEAL = "duplicate_deal"
+    REJECTED = "rejected"  # a rule without a code of its own: the English reason only
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportIssue:
     id: UUID = field(default_factory=new_id)
@@ -207,7 +226,11 @@ class ImportIssue:
     kind: IssueKind
     row_number: int  # 1-based, the header not counted
     column: str | None = None  # the header of the column (or the field) it is about
-    reason: str
+    reason: str  # in English
+    # The reason as a stable code (``domain.shared.errors``' field codes or ``IssueCode``) and
+    # what it names ({"max": "..."}, {"funnel": "..."}, {"row": "3"}), for the reader's language.
+    code: str = INVALID_INPUT
+    params: dict[str, str] = field(default_factory=dict)
     # The existing records the row matches: {"id", "name", "reasons"}; or {"row": n} for an
     # earlier row of the same file (dry run).
     matches: list[dict[str, Any]] = field(default_factory=list)

@@ -10,7 +10,7 @@ a similar name; and by the ``id`` column of the product's own exports."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,6 +48,7 @@ from domain.imports.model import (
     ImportEntity,
     ImportIssue,
     ImportStatus,
+    IssueCode,
     IssueKind,
     OnDuplicate,
     SheetFormat,
@@ -58,7 +59,7 @@ from domain.platform.audit import record_change
 from domain.platform.model import Job
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
-from domain.shared.errors import DomainError, InvalidInput, NotFound
+from domain.shared.errors import BLANK_CODE, INVALID_INPUT, DomainError, InvalidInput, NotFound
 from domain.shared.ids import new_id
 from domain.shared.scope import Scope
 from domain.shared.text import clean_text
@@ -496,10 +497,18 @@ class _BatchRefused(Exception):
 
 
 class RowProblem(Exception):
-    def __init__(self, field_name: str | None, reason: str) -> None:
+    def __init__(
+        self,
+        field_name: str | None,
+        reason: str,
+        code: str = IssueCode.REJECTED,
+        params: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.field_name = field_name
         self.reason = reason
+        self.code = code
+        self.params = params or {}
 
 
 @dataclass(slots=True)
@@ -568,7 +577,14 @@ class _RowContext:
                 return header or f"#{index + 1}"
         return field_name
 
-    def error(self, row: int, field_name: str | None, reason: str) -> ImportIssue:
+    def error(
+        self,
+        row: int,
+        field_name: str | None,
+        reason: str,
+        code: str = IssueCode.REJECTED,
+        params: Mapping[str, str] | None = None,
+    ) -> ImportIssue:
         return ImportIssue(
             organisation_id=self.record.organisation_id,
             import_id=self.record.id,
@@ -577,9 +593,18 @@ class _RowContext:
             row_number=row,
             column=self.header_of(field_name),
             reason=reason[:1000],
+            code=str(code),
+            params={str(k): str(v)[:200] for k, v in (params or {}).items()},
         )
 
-    def duplicate(self, row: int, reason: str, matches: list[dict[str, Any]]) -> ImportIssue:
+    def duplicate(
+        self,
+        row: int,
+        reason: str,
+        matches: list[dict[str, Any]],
+        code: IssueCode,
+        params: dict[str, str] | None = None,
+    ) -> ImportIssue:
         return ImportIssue(
             organisation_id=self.record.organisation_id,
             import_id=self.record.id,
@@ -587,6 +612,8 @@ class _RowContext:
             kind=IssueKind.DUPLICATE,
             row_number=row,
             reason=reason,
+            code=str(code),
+            params=params or {},
             matches=matches[:20],
         )
 
@@ -654,14 +681,18 @@ class _RowContext:
                 return await self._client(uow, row, values)
             return await self._deal(uow, row, values)
         except RowProblem as problem:
-            return "errors", self.error(row, problem.field_name, problem.reason)
+            return "errors", self.error(
+                row, problem.field_name, problem.reason, problem.code, problem.params
+            )
         except InvalidInput as exc:
             p = exc.problems[0] if exc.problems else None
             name = str(p.loc[0]) if p and p.loc else None
             if name == "custom_fields" and p and len(p.loc) > 1:
                 name = f.CUSTOM_PREFIX + str(p.loc[1])
-            reason = p.msg if p else str(exc)
-            return "errors", self.error(row, _known(name, values), reason)
+            if p is None:
+                return "errors", self.error(row, None, str(exc))
+            code = IssueCode.REJECTED if p.code == INVALID_INPUT else p.code
+            return "errors", self.error(row, _known(name, values), p.msg, code, p.ctx)
         except DomainError as exc:
             return "errors", self.error(row, None, str(exc) or exc.title)
 
@@ -678,8 +709,14 @@ class _RowContext:
         if len(named) == 1:
             return named[0]
         if len(named) > 1:
-            raise RowProblem("responsible", "several people have this name; use the e-mail")
-        raise RowProblem("responsible", "no active user with this e-mail or name")
+            raise RowProblem(
+                "responsible",
+                "several people have this name; use the e-mail",
+                IssueCode.AMBIGUOUS_USER,
+            )
+        raise RowProblem(
+            "responsible", "no active user with this e-mail or name", IssueCode.UNKNOWN_USER
+        )
 
     def _custom(self, values: dict[str, str]) -> dict[str, object]:
         custom: dict[str, object] = {}
@@ -697,7 +734,11 @@ class _RowContext:
             elif definition.type is FieldType.MONEY:
                 amount, currency = f.money(text, name)
                 if currency is None:
-                    raise RowProblem(name, "write the currency after the amount: 1500 RUB")
+                    raise RowProblem(
+                        name,
+                        "write the currency after the amount: 1500 RUB",
+                        IssueCode.MONEY_WITHOUT_CURRENCY,
+                    )
                 custom[key] = {"amount": str(amount), "currency": currency}
             else:
                 custom[key] = text
@@ -710,7 +751,7 @@ class _RowContext:
         names = f.split_list(values.get("contact_name", ""))
         if name is None:
             if not names:
-                raise RowProblem("name", "is required")
+                raise RowProblem("name", "is required", BLANK_CODE)
             name = names[0]
         phones = [PhoneInput(number=p) for p in f.split_list(values.get("phones", ""))]
         emails = f.split_list(values.get("emails", ""))
@@ -780,7 +821,13 @@ class _RowContext:
                 name = "emails" if loc and loc[0] == "emails" else "phones"
                 if index > 0 or not loc or loc[0] not in ("phones", "emails"):
                     name = "contact_name"
-                raise RowProblem(name, exc.problems[0].msg if exc.problems else str(exc)) from None
+                first = exc.problems[0] if exc.problems else None
+                raise RowProblem(
+                    name,
+                    first.msg if first else str(exc),
+                    first.code if first and first.code != INVALID_INPUT else IssueCode.REJECTED,
+                    dict(first.ctx) if first else None,
+                ) from None
             phones += [p.e164 for p in made.phones]
             emails += list(made.emails)
         return _ClientRow(command, probe, phones, emails)
@@ -850,12 +897,12 @@ class _RowContext:
         if target is None and len(strong) == 1:
             target = strong[0].id
         if mode is OnDuplicate.FLAG or target is None:
-            reason = (
-                "matches an existing client"
-                if mode is OnDuplicate.FLAG
-                else "matches several clients, or only by a similar name: not updated"
-            )
-            return "duplicates", self.duplicate(row, reason, _matches(candidates, target))
+            if mode is OnDuplicate.FLAG:
+                reason, code = "matches an existing client", IssueCode.DUPLICATE_CLIENT
+            else:
+                reason = "matches several clients, or only by a similar name: not updated"
+                code = IssueCode.DUPLICATE_UNCLEAR
+            return "duplicates", self.duplicate(row, reason, _matches(candidates, target), code)
         await self.flush(uow)  # the client to update may be one the batch creates
         update = await self._client_changes(uow, target, values, command)
         if update is None:
@@ -870,7 +917,7 @@ class _RowContext:
         try:
             client_id = UUID(text)
         except ValueError:
-            raise RowProblem("id", "is not an id of this CRM") from None
+            raise RowProblem("id", "is not an id of this CRM", IssueCode.UNKNOWN_ID) from None
         try:
             view = await ClientService(uow, self.clock).get(self.principal, client_id)
         except NotFound:
@@ -938,7 +985,11 @@ class _RowContext:
         if mode is OnDuplicate.UPDATE:
             return "updated", None
         return "duplicates", self.duplicate(
-            row, f"repeats row {earlier} of this file", [{"row": earlier}]
+            row,
+            f"repeats row {earlier} of this file",
+            [{"row": earlier}],
+            IssueCode.DUPLICATE_ROW,
+            {"row": str(earlier)},
         )
 
     # --- deals
@@ -950,7 +1001,7 @@ class _RowContext:
                 (x for x in self.funnels if f.fold(x.name) == f.fold(values["funnel"])), None
             )
             if funnel is None:
-                raise RowProblem("funnel", "no funnel of this name")
+                raise RowProblem("funnel", "no funnel of this name", IssueCode.UNKNOWN_FUNNEL)
         elif "stage" in values:
             funnel = next((x for x in self.funnels if x.is_default), None) or (
                 self.funnels[0] if self.funnels else None
@@ -960,7 +1011,12 @@ class _RowContext:
         assert funnel is not None
         stage = next((s for s in funnel.stages if f.fold(s.name) == f.fold(values["stage"])), None)
         if stage is None:
-            raise RowProblem("stage", f"no stage of this name in the funnel {funnel.name}")
+            raise RowProblem(
+                "stage",
+                f"no stage of this name in the funnel {funnel.name}",
+                IssueCode.UNKNOWN_STAGE,
+                {"funnel": funnel.name},
+            )
         return funnel.id, stage.id
 
     async def _deal_client(
@@ -970,7 +1026,7 @@ class _RowContext:
         name = values.get("client")
         inn = values.get("client_inn")
         if name is None and inn is None:
-            raise RowProblem("client", "is required")
+            raise RowProblem("client", "is required", BLANK_CODE)
         command = CreateClient(
             name=name or inn or "",
             inn=inn if inn and len(inn) != 8 else None,
@@ -1037,7 +1093,7 @@ class _RowContext:
             try:
                 deal_id = UUID(values["id"])
             except ValueError:
-                raise RowProblem("id", "is not an id of this CRM") from None
+                raise RowProblem("id", "is not an id of this CRM", IssueCode.UNKNOWN_ID) from None
             try:
                 deal = (await service.get(principal, deal_id)).deal
             except NotFound:
@@ -1048,7 +1104,9 @@ class _RowContext:
                     return "skipped", None
                 if mode is OnDuplicate.FLAG:
                     match = {"id": str(deal.id), "name": deal.title, "reasons": ["id"]}
-                    return "duplicates", self.duplicate(row, "matches an existing deal", [match])
+                    return "duplicates", self.duplicate(
+                        row, "matches an existing deal", [match], IssueCode.DUPLICATE_DEAL
+                    )
                 if responsible is not None:
                     found["responsible_id"] = responsible
                 changes = {
@@ -1066,7 +1124,7 @@ class _RowContext:
                     await service.update(principal, deal.id, UpdateDeal(**changes))
                 return "updated", None
         if "title" not in found:
-            raise RowProblem("title", "is required")
+            raise RowProblem("title", "is required", BLANK_CODE)
         funnel_id, stage_id = self._stage(values)
         client_id, new_client = await self._deal_client(uow, values)
         if self.dry_run:

@@ -11,12 +11,16 @@ finds every document unchanged and writes nothing.
     exchange, else a new deal for the counterparty's client (``counterparties.py`` keeps 1C's
     Ид -> client), in the first stage of the integration's funnel (else the default one), with
     the document's lines as product lines, for the client's responsible.
-  The invoice (external source "1c", id the document's Ид) is issued, or updated to the
-  document's sum, currency and number. "Заказ оплачен" = true or a "Дата оплаты" records a
-  payment of what is left to pay (external id ``<Ид>:paid``) on that date; a document marked
-  for deletion or cancelled ("Отменен", a status saying so) cancels an unpaid invoice (a paid
-  one is left and reported). When the integration says so (``win_on_status``), a status of
-  one of the CRM's own orders saying it is shipped or done wins its deal.
+  The invoice (external source "1c:<integration id>", id the document's Ид: two 1C bases of
+  one organisation may use the same Ид) is issued, or updated to the document's sum,
+  currency and number; an invoice with payments keeps its sum and currency, and the exchange
+  log says how the document differs. A changed document changes the deal it made (its lines,
+  sum and currency) through the deals' use case, as an edit by hand would. "Заказ оплачен" =
+  true or a "Дата оплаты" records a payment of what is left to pay (external id
+  ``<Ид>:paid``) on that date; a document marked for deletion or cancelled ("Отменен", a
+  status saying so) cancels an unpaid invoice (a paid one is left and reported). When the
+  integration says so (``win_on_status``), a status of one of the CRM's own orders saying
+  it is shipped or done wins its deal.
 - A payment ("Выплата наличных денег", "Выплата безналичных денег", "Эквайринговая операция",
   "Оплата...", "Поступление...") records a payment (external id its Ид) on the invoice of the
   order it names (Основание, or the order of its Контейнер), at most what is left to pay.
@@ -42,7 +46,7 @@ from domain.clients.custom_fields import (
     validate_custom_fields,
 )
 from domain.clients.model import Client
-from domain.deals.commands import ProductLineInput
+from domain.deals.commands import ProductLineInput, UpdateDeal
 from domain.deals.model import (
     DEAL_TITLE_MAX,
     MAX_PRODUCT_LINES,
@@ -50,6 +54,7 @@ from domain.deals.model import (
     DealStatus,
     product_lines,
 )
+from domain.deals.services import DealService
 from domain.funnels.model import Stage
 from domain.onec.counterparties import SOURCE_CHANNEL, system_principal
 from domain.onec.model import (
@@ -107,6 +112,11 @@ _TRUE = frozenset({"true", "да", "1", "yes", "истина"})
 _FALSE = frozenset({"false", "нет", "0", "no", "ложь"})
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$|^(\d{2})\.(\d{2})\.(\d{4})(?: .*)?$")
 _UUID = re.compile(r"^[0-9a-fA-F-]{32,36}$")
+
+
+def external_source(integration_id: UUID) -> str:
+    """The external source of the invoices and payments an integration's documents make."""
+    return f"{EXTERNAL_SOURCE}:{integration_id}"
 
 
 def currency_of(raw: str | None) -> str | None:
@@ -181,6 +191,7 @@ class DocumentImport:
         self._clock = clock
         self._integration = integration
         self._org = integration.organisation_id
+        self._source = external_source(integration.id)
         self._principal = system_principal(self._org)
         self._scope = self._principal.scope_for(Resource.DEALS)
         self._now = clock.now()
@@ -318,6 +329,9 @@ class DocumentImport:
             if cancelled:
                 return  # Cancelled before the CRM saw it: nothing to make.
             deal = await self._new_deal(record, clients, amount, currency, lines)
+        elif not own and not cancelled:
+            assert amount is not None
+            deal = await self._follow(deal, amount, currency, lines)
         link.deal_id = deal.id
 
         invoice = await self._invoice(link, deal, own)
@@ -368,6 +382,26 @@ class DocumentImport:
             at=self._now,
         )
         self._counts.deals_won += 1
+
+    async def _follow(
+        self, deal: Deal, amount: Decimal, currency: str, lines: list[ProductLineInput]
+    ) -> Deal:
+        """The deal a document made, changed as the document was: its lines (new, changed,
+        removed), sum and currency, by the deals' use case (its event, history and audit)."""
+        wanted = [
+            (line.product_id, line.name, line.quantity, line.price) for line in product_lines(lines)
+        ]
+        current = [(p.product_id, p.name, p.quantity, p.price) for p in deal.products]
+        update = UpdateDeal(
+            products=lines if wanted != current else UNSET,
+            amount=amount if amount != deal.amount else UNSET,
+            currency=currency if currency != deal.currency else UNSET,
+        )
+        if update == UpdateDeal():
+            return deal
+        view = await DealService(self._uow, self._clock).update(self._principal, deal.id, update)
+        self._counts.deals_updated += 1
+        return view.deal
 
     def _lines(self, record: DocumentRecord) -> list[ProductLineInput]:
         lines: list[ProductLineInput] = []
@@ -507,7 +541,13 @@ class DocumentImport:
             # The deal's own invoice, made in the CRM: the document speaks of it when it is
             # the only live one.
             found = await uow.invoices.list(self._scope, InvoiceFilter(deal_id=deal.id), limit=3)
-            live = [i for i in found if i.status is not InvoiceStatus.CANCELLED]
+            # Not one another integration issued for its own document.
+            live = [
+                i
+                for i in found
+                if i.status is not InvoiceStatus.CANCELLED
+                and i.external_source in (None, self._source)
+            ]
             if len(live) == 1:
                 return await uow.invoices.get(self._scope, live[0].id, for_update=True)
         return None
@@ -543,7 +583,7 @@ class DocumentImport:
             issued_on=issued_on,
             amount=amount,
             currency=currency,
-            external=ExternalRef(source=EXTERNAL_SOURCE, id=record.external_id),
+            external=ExternalRef(source=self._source, id=record.external_id),
             at=self._now,
             by=None,
         )
@@ -561,6 +601,15 @@ class DocumentImport:
         currency: str,
     ) -> None:
         before = invoice.snapshot()
+        if invoice.payments and (amount != invoice.amount or currency != invoice.currency):
+            # Money was received against the invoice: 1C's new sum is not written over it.
+            self._error(
+                record,
+                f"the document's sum {amount:.2f} {currency} differs from the invoice "
+                f"{invoice.number} ({invoice.amount} {invoice.currency}), which has payments: "
+                "the invoice is left as it is",
+            )
+            amount, currency = invoice.amount, invoice.currency
         number: Patch[str] = UNSET
         if record.number and record.number != invoice.number:
             found = await self._number(record.number, other_than=invoice.id)
@@ -609,7 +658,7 @@ class DocumentImport:
         if invoice.status is InvoiceStatus.CANCELLED:
             return
         if any(
-            p.external_source == EXTERNAL_SOURCE and p.external_id == external_id
+            p.external_source == self._source and p.external_id == external_id
             for p in invoice.payments
         ):
             return
@@ -622,7 +671,7 @@ class DocumentImport:
             RecordPayment(
                 amount=pay,
                 paid_on=paid_on,
-                external=ExternalRef(source=EXTERNAL_SOURCE, id=external_id),
+                external=ExternalRef(source=self._source, id=external_id),
             ),
             paid_on=paid_on,
             at=self._now,
@@ -702,4 +751,4 @@ def _reason(exc: DomainError) -> str:
     return str(exc) or getattr(exc, "title", type(exc).__name__)
 
 
-__all__ = ["DocumentImport", "currency_of", "parse_day"]
+__all__ = ["DocumentImport", "currency_of", "external_source", "parse_day"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -245,7 +246,8 @@ class Exchange:
     # Documents (type=sale) to deals, invoices and payments: DocumentCounts' names -> counts.
     documents: dict[str, int] = field(default_factory=dict)
     # Orders to 1C: how many 1C confirmed (mode=success), and the deals and versions of the
-    # last mode=query answer until it does ([{"deal_id", "version"}], orders.SentOrder).
+    # last mode=query answer until it does ([{"deal_id", "version",
+    # "fingerprint"}], orders.SentOrder).
     orders_sent: int = 0
     pending_orders: list[dict[str, Any]] = field(default_factory=list)
     version: int = 1
@@ -331,6 +333,23 @@ class Exchange:
         if file is not None:
             file.status = FileStatus.FAILED
             file.error = one_line(reason)
+
+    def abandon(self, files: Sequence[ExchangeFile], *, now: datetime, idle_hours: float) -> None:
+        """1C stopped calling (it was closed, lost its network, or gave up): the session is
+        failed with the reason, and its files not imported with it."""
+        since = self.last_seen_at.strftime("%Y-%m-%d %H:%M UTC")
+        reason = (
+            f"abandoned: 1C made no call for {idle_hours:g} h (the last at {since}); "
+            "the files received are deleted, run the exchange again"
+        )
+        self.status = ExchangeStatus.FAILED
+        self.finished_at = now
+        self.note_error(reason)
+        self.progress = one_line(reason)
+        for file in files:
+            if file.status in (FileStatus.RECEIVING, FileStatus.IMPORTING):
+                file.status = FileStatus.FAILED
+                file.error = "abandoned: the exchange stopped before this file was imported"
 
     def note_error(self, error: str) -> None:
         if len(self.errors) < ERRORS_KEPT:
@@ -659,6 +678,7 @@ class DocumentCounts:
         "updated",
         "unchanged",
         "deals_created",
+        "deals_updated",
         "invoices_issued",
         "invoices_updated",
         "invoices_cancelled",
@@ -671,6 +691,7 @@ class DocumentCounts:
     updated: int = 0
     unchanged: int = 0
     deals_created: int = 0
+    deals_updated: int = 0
     invoices_issued: int = 0
     invoices_updated: int = 0
     invoices_cancelled: int = 0

@@ -64,6 +64,11 @@ class OnecRepository(Protocol):
         after: tuple[datetime, UUID] | None,
     ) -> Sequence[Exchange]: ...
     async def save_exchange(self, exchange: Exchange) -> None: ...
+    async def abandoned_exchanges(self, *, before: datetime, limit: int) -> Sequence[Exchange]:
+        """Across organisations (the worker's sweep): sessions still open or importing that
+        1C last called before ``before``, locked; those a request holds now are skipped."""
+        ...
+
     async def files(self, organisation_id: UUID, exchange_id: UUID) -> Sequence[ExchangeFile]: ...
     async def save_file(self, file: ExchangeFile) -> None:
         """Insert or update by (exchange, name)."""
@@ -149,7 +154,15 @@ class OnecRepository(Protocol):
         self, organisation_id: UUID, integration_id: UUID, stage_ids: Sequence[UUID], *, limit: int
     ) -> Sequence[Order]:
         """The deals in ``stage_ids`` whose current version the integration has not exported,
-        oldest change first; deals made from this integration's own orders left out."""
+        oldest change first, each with the fingerprint exported before; deals made from this
+        integration's own orders left out."""
+        ...
+
+    async def keep_exported_versions(
+        self, organisation_id: UUID, integration_id: UUID, sent: Sequence[SentOrder]
+    ) -> None:
+        """Moves each deal's exported version forward to ``sent``'s, its fingerprint kept: the
+        deal changed in nothing 1C sees."""
         ...
 
     async def mark_orders_exported(
@@ -186,6 +199,10 @@ class ExchangeFiles(Protocol):
         ...
 
     async def exists(self, organisation_id: UUID, exchange_id: UUID, path: str) -> bool: ...
+    async def discard(self, organisation_id: UUID, exchange_id: UUID) -> None:
+        """Deletes everything kept for the exchange (received files, unpacked members, the
+        spooled records); nothing kept is fine."""
+        ...
 
 
 class CatalogReader(Protocol):

@@ -18,7 +18,7 @@ import hmac
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -54,7 +54,13 @@ from domain.onec.model import (
     safe_path,
     token_digest,
 )
-from domain.onec.orders import ORDERS_PER_ANSWER, SentOrder, order_stage_ids
+from domain.onec.orders import (
+    ORDER_QUERY_ROUNDS,
+    ORDERS_PER_ANSWER,
+    Order,
+    SentOrder,
+    order_stage_ids,
+)
 from domain.onec.ports import CatalogReader, ExchangeFiles, OrderWriter
 from domain.platform.ports import UnitOfWork
 from domain.shared.clock import Clock
@@ -72,6 +78,9 @@ IMPORT_SLICE = 1000
 # seconds (bench/onec.py: 1,000 records took 30 s in one call).
 ORDERS_SLICE = 200
 SCHEMA_VERSION = "2.08"
+# Sessions failed per sweep of abandoned ones (the rest go in the next sweep).
+ABANDONED_PER_SWEEP = 200
+_UNFINISHED = (FileStatus.RECEIVING, FileStatus.IMPORTING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +386,45 @@ class OnecExchange:
             await uow.onec.save_exchange(exchange)
             await uow.commit()
 
+    @staticmethod
+    async def _orders_to_send(uow: UnitOfWork, integration: OnecIntegration) -> list[Order]:
+        """The orders whose content 1C has not seen. Deals whose version moved on with nothing
+        1C sees changed catch up (their exported version moves on) and the query is asked
+        again, so they never crowd out real orders."""
+        org, ident = integration.organisation_id, integration.id
+        for _ in range(ORDER_QUERY_ROUNDS):
+            found = await uow.onec.orders_to_send(
+                org, ident, integration.order_stage_ids, limit=ORDERS_PER_ANSWER
+            )
+            same = [SentOrder.of_order(o) for o in found if not o.changed_for_onec]
+            if not same:
+                break
+            await uow.onec.keep_exported_versions(org, ident, same)
+        return [o for o in found if o.changed_for_onec]
+
+    async def fail_abandoned(self, *, idle: timedelta, limit: int = ABANDONED_PER_SWEEP) -> int:
+        """Fails the sessions 1C has not called for ``idle`` (the log says why) and deletes
+        the files they received; how many. The files go after the commit, so a session that
+        is not failed keeps them."""
+        now = self._clock.now()
+        async with self._uow as uow:
+            found = await uow.onec.abandoned_exchanges(before=now - idle, limit=limit)
+            for exchange in found:
+                files = await uow.onec.files(exchange.organisation_id, exchange.id)
+                open_files = [f for f in files if f.status in _UNFINISHED]
+                exchange.abandon(open_files, now=now, idle_hours=idle.total_seconds() / 3600)
+                await uow.onec.save_exchange(exchange)
+                for file in open_files:
+                    await uow.onec.save_file(file)
+            await uow.commit()
+        for exchange in found:
+            await self._files.discard(exchange.organisation_id, exchange.id)
+            log.info(
+                "onec.exchange_abandoned",
+                extra={"organisation_id": str(exchange.organisation_id), "id": str(exchange.id)},
+            )
+        return len(found)
+
     async def sale_query(
         self,
         integration_id: UUID,
@@ -391,15 +439,10 @@ class OnecExchange:
         now = self._clock.now()
         async with self._uow as uow:
             exchange = await self._session(uow, integration, ExchangeType.SALE, token, sessid)
-            orders = await uow.onec.orders_to_send(
-                integration.organisation_id,
-                integration.id,
-                integration.order_stage_ids,
-                limit=ORDERS_PER_ANSWER,
-            )
+            orders = await self._orders_to_send(uow, integration)
             organisation = await uow.organisations.get(integration.organisation_id)
             exchange.last_seen_at = now
-            exchange.pending_orders = [SentOrder(o.deal_id, o.version).as_json() for o in orders]
+            exchange.pending_orders = [SentOrder.of_order(o).as_json() for o in orders]
             exchange.progress = f"orders queried: {len(orders)} documents"
             await uow.onec.save_exchange(exchange)
             await uow.commit()

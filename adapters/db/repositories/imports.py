@@ -90,6 +90,8 @@ def _issue(row: Any) -> ImportIssue:
         row_number=row.row_number,
         column=row.column,
         reason=row.reason,
+        code=row.code,
+        params=dict(row.params),
         matches=list(row.matches),
     )
 
@@ -154,6 +156,8 @@ class SqlImportRepository(SqlRepository):
                     "row_number": i.row_number,
                     "column": i.column[:200] if i.column else None,
                     "reason": i.reason[:1000],
+                    "code": i.code[:50],
+                    "params": i.params,
                     "matches": i.matches,
                 }
                 for i in issues

@@ -162,6 +162,21 @@ class SqlOnecRepository(SqlOnecOrders):
         ).first()
         return _exchange(row._mapping) if row else None
 
+    async def abandoned_exchanges(self, *, before: datetime, limit: int) -> Sequence[Exchange]:
+        t = onec_exchanges
+        rows = await self._conn.execute(
+            sa.select(t)
+            # The partial index of open sessions (0047) answers this across organisations.
+            .where(
+                t.c.status.in_([ExchangeStatus.OPEN.value, ExchangeStatus.IMPORTING.value]),
+                t.c.last_seen_at < before,
+            )
+            .order_by(t.c.last_seen_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_exchange(row._mapping) for row in rows]
+
     async def get_exchange(self, scope: Scope, exchange_id: UUID) -> Exchange | None:
         t = onec_exchanges
         row = (

@@ -90,12 +90,8 @@ class SqlOnecOrders(SqlRepository):
         d = deals
         e = onec_exported_orders
         doc = onec_documents
-        exported = sa.exists().where(
-            e.c.organisation_id == d.c.organisation_id,
-            e.c.integration_id == integration_id,
-            e.c.deal_id == d.c.id,
-            e.c.deal_version == d.c.version,
-        )
+        # The deal's export row (outer-joined below): a deal whose version 1C has is no order.
+        exported = e.c.deal_version.is_not_distinct_from(d.c.version)
         # A deal made from one of this 1C's own orders is 1C's already: sending it back would be
         # a second order there. (A deal of ours 1C sent back is linked too, but keeps its own
         # source channel, so it still goes when it changes.)
@@ -123,6 +119,7 @@ class SqlOnecOrders(SqlRepository):
                     d.c.contact_id,
                     stages.c.name.label("stage_name"),
                     users.c.full_name.label("responsible_name"),
+                    e.c.fingerprint.label("exported_fingerprint"),
                 )
                 .select_from(
                     d.join(
@@ -131,11 +128,20 @@ class SqlOnecOrders(SqlRepository):
                             stages.c.organisation_id == d.c.organisation_id,
                             stages.c.id == d.c.stage_id,
                         ),
-                    ).outerjoin(
+                    )
+                    .outerjoin(
                         users,
                         sa.and_(
                             users.c.organisation_id == d.c.organisation_id,
                             users.c.id == d.c.responsible_id,
+                        ),
+                    )
+                    .outerjoin(
+                        e,
+                        sa.and_(
+                            e.c.organisation_id == d.c.organisation_id,
+                            e.c.integration_id == integration_id,
+                            e.c.deal_id == d.c.id,
                         ),
                     )
                 )
@@ -168,6 +174,7 @@ class SqlOnecOrders(SqlRepository):
                 responsible_name=r.responsible_name,
                 buyer=buyers[r.id],
                 lines=tuple(lines.get(r.id, ())),
+                exported_fingerprint=r.exported_fingerprint,
             )
             for r in rows
         ]
@@ -316,6 +323,7 @@ class SqlOnecOrders(SqlRepository):
         if not sent:
             return 0
         versions = {s.deal_id: s.version for s in sent}
+        fingerprints = {s.deal_id: s.fingerprint for s in sent}
         # Only deals that still exist (one deleted since the query is skipped, not an error).
         present = {
             row.id
@@ -331,6 +339,7 @@ class SqlOnecOrders(SqlRepository):
                 "integration_id": integration_id,
                 "deal_id": deal_id,
                 "deal_version": version,
+                "fingerprint": fingerprints[deal_id],
                 "exported_at": now,
             }
             for deal_id, version in versions.items()
@@ -344,6 +353,7 @@ class SqlOnecOrders(SqlRepository):
                 index_elements=["organisation_id", "integration_id", "deal_id"],
                 set_={
                     "deal_version": statement.excluded.deal_version,
+                    "fingerprint": statement.excluded.fingerprint,
                     "exported_at": statement.excluded.exported_at,
                 },
                 # Versions only go forward: a late success of an older answer keeps the newer.
@@ -351,3 +361,26 @@ class SqlOnecOrders(SqlRepository):
             )
         )
         return len(values)
+
+    async def keep_exported_versions(
+        self, organisation_id: UUID, integration_id: UUID, sent: Sequence[SentOrder]
+    ) -> None:
+        if not sent:
+            return
+        e = onec_exported_orders
+        # One statement: each deal's row moves to the version whose content 1C has already.
+        values = sa.values(
+            sa.column("deal_id", sa.UUID()),
+            sa.column("deal_version", sa.Integer()),
+            name="seen",
+        ).data([(s.deal_id, s.version) for s in sent])
+        await self._conn.execute(
+            sa.update(e)
+            .where(
+                e.c.organisation_id == organisation_id,
+                e.c.integration_id == integration_id,
+                e.c.deal_id == values.c.deal_id,
+                e.c.deal_version < values.c.deal_version,
+            )
+            .values(deal_version=values.c.deal_version)
+        )

@@ -57,6 +57,9 @@ import_issues = sa.Table(
     sa.Column("row_number", sa.Integer, nullable=False),
     sa.Column("column", sa.String(200), nullable=True),
     sa.Column("reason", sa.String(1000), nullable=False),
+    # The reason as a stable code and its parameters, for the reader's language (0047).
+    sa.Column("code", sa.String(50), nullable=False, server_default="invalid_input"),
+    sa.Column("params", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.Column("matches", JSONB, nullable=False, server_default="[]"),
     # A run's issues by row (the keyset of the list), and by kind.
     sa.Index(

@@ -69,7 +69,7 @@ onec_exchanges = sa.Table(
     sa.Column("counterparties_flagged", sa.Integer, nullable=False, server_default="0"),
     sa.Column("flagged", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
     # Orders to 1C (0043): how many 1C confirmed (success), and the last query's answer
-    # ([{"deal_id", "version"}]) until it does.
+    # ([{"deal_id", "version", "fingerprint"}]) until it does.
     sa.Column("orders_sent", sa.Integer, nullable=False, server_default="0"),
     sa.Column("pending_orders", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
     # Documents from 1C (0044): {"created": n, "updated": n, "invoices_issued": n, ...}.
@@ -85,6 +85,13 @@ onec_exchanges = sa.Table(
         "integration_id",
         "started_at",
         "id",
+    ),
+    # The sessions still open, for the sweep that fails abandoned ones (0047): a few rows.
+    sa.Index(
+        "ix_onec_exchanges_organisation_id_last_seen_at_open",
+        "organisation_id",
+        "last_seen_at",
+        postgresql_where=sa.text("status IN ('open', 'importing')"),
     ),
 )
 
@@ -227,8 +234,9 @@ onec_order_stages = sa.Table(
     sa.Index("ix_onec_order_stages_organisation_id_stage_id", "organisation_id", "stage_id"),
 )
 
-# The version of each deal 1C confirmed receiving as an order (mode=success), per integration:
-# a deal whose version moved on since is an order to send again (0043).
+# The version of each deal 1C confirmed receiving as an order (mode=success), per integration,
+# and the fingerprint of what it was sent (buyer, lines, amount, currency, stage and status;
+# 0047): a deal whose version moved on is an order to send again only when that changed.
 onec_exported_orders = sa.Table(
     "onec_exported_orders",
     metadata,
@@ -236,6 +244,7 @@ onec_exported_orders = sa.Table(
     *tenant_ref("integration_id", "onec_integrations", ondelete="CASCADE", nullable=False),
     *tenant_ref("deal_id", "deals", ondelete="CASCADE", nullable=False),
     sa.Column("deal_version", sa.Integer, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=True),
     sa.Column("exported_at", sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint("organisation_id", "integration_id", "deal_id"),
     sa.Index("ix_onec_exported_orders_organisation_id_deal_id", "organisation_id", "deal_id"),

@@ -3,7 +3,7 @@
 // 1C:Enterprise runs a catalog exchange (checkauth with HTTP Basic auth, init, the file in
 // chunks, import until success, the session cookie sent back by hand) with the sample
 // import0_1.xml; the exchange log on the screen shows the exchange done with its counts and
-// its file, and the catalogue's products are there.
+// its file, and the catalogue's products are there: a deal's line is picked from them.
 import { readFileSync } from 'node:fs';
 import { BASE_URL, EMAIL, PASSWORD, apiHeaders, check, screenshot, signIn } from '../lib.mjs';
 
@@ -14,7 +14,7 @@ const ARTICLE = 'PM-421-WP';
 
 export const tests = [
   {
-    name: '1C: an admin connects 1C, a catalog exchange as 1C runs it is logged with its counts and its products appear',
+    name: '1C: an admin connects 1C, a catalog exchange as 1C runs it is logged with its counts and its products fill a deal line',
     run: catalogExchangeIsLogged,
   },
 ];
@@ -132,5 +132,46 @@ async function catalogExchangeIsLogged(page) {
   check(
     found.some((product) => product.article === ARTICLE),
     `no product with the article ${ARTICLE}: ${JSON.stringify(found.map((p) => p.name))}`,
+  );
+
+  // A deal's product line is picked from the catalogue in the deal card (the sample has no
+  // offers, so no price: the seller types one), beside a free-text line.
+  const client = await page.request.post(`${BASE_URL}/api/v1/clients`, {
+    headers,
+    data: { name: `ООО «Каталог ${tag}»`, confirm_duplicate: true },
+  });
+  check(client.status() === 201, `the client answered ${client.status()}`);
+  const made = await page.request.post(`${BASE_URL}/api/v1/deals`, {
+    headers,
+    data: { client_id: (await client.json()).id, title: `Поставка по каталогу ${tag}` },
+  });
+  check(made.status() === 201, `the deal answered ${made.status()}`);
+  const deal = await made.json();
+  await page.goto(`${BASE_URL}/deals/${deal.id}`);
+  const lines = page.getByTestId('deal-products');
+  await lines.getByRole('button', { name: 'Изменить товары' }).click();
+  await lines.getByRole('button', { name: 'Добавить строку' }).click();
+  const picker = lines.locator('input[aria-label="Из каталога"]').first();
+  await picker.click();
+  await picker.fill(ARTICLE);
+  await page.getByRole('option').filter({ hasText: ARTICLE }).first().click();
+  const name = lines.getByRole('textbox', { name: 'Товар или услуга' }).first();
+  const productName = (await name.inputValue()).trim();
+  check(productName.length > 0, 'picking a product did not fill the line');
+  const price = lines.getByRole('textbox', { name: 'Цена' }).first();
+  if (!(await price.inputValue())) await price.fill('1500');
+  await lines.getByRole('button', { name: 'Добавить строку' }).click();
+  await lines.getByRole('textbox', { name: 'Товар или услуга' }).nth(1).fill('Доставка');
+  await lines.getByRole('textbox', { name: 'Цена' }).nth(1).fill('500');
+  await lines.getByRole('button', { name: 'Сохранить' }).click();
+  await lines.getByRole('cell', { name: productName }).waitFor();
+  await lines.getByRole('cell', { name: 'Доставка' }).waitFor();
+  await screenshot(page, 'onec-deal-catalogue-line');
+  const saved = await page.request.get(`${BASE_URL}/api/v1/deals/${deal.id}`, { headers });
+  const savedLines = (await saved.json()).products;
+  const picked = found.find((product) => product.id === savedLines[0]?.product_id);
+  check(
+    picked?.article === ARTICLE && savedLines[1]?.product_id === null,
+    `the deal's lines are ${JSON.stringify(savedLines)}`,
   );
 }

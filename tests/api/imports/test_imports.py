@@ -252,6 +252,13 @@ class TestDuplicatesAndErrors:
         assert "inn" in flagged[0]["matches"][0]["reasons"]
         assert flagged[1]["matches"][0]["id"] == by_phone["id"]
         assert flagged[2]["matches"] == [{"row": 3}]
+        # Each reason as a stable code with what it names, for the reader's language.
+        assert [(i["code"], i["params"]) for i in flagged] == [
+            ("duplicate_client", {}),
+            ("duplicate_client", {}),
+            ("duplicate_row", {"row": "3"}),
+        ]
+        assert flagged[2]["reason"] == "repeats row 3 of this file"
 
         done = await run(factory, admin, created["id"])
         assert done["result"]["created"] == 1
@@ -305,6 +312,7 @@ class TestDuplicatesAndErrors:
             (6, "Клиент"),
         ]
         assert all(e["reason"] for e in errors)
+        assert [e["code"] for e in errors] == ["rejected", "not_an_email", "unknown_user", "blank"]
         assert len(await clients_named(factory, admin, good)) == 1
 
 
@@ -365,6 +373,8 @@ class TestImportDeals:
         assert done["result"]["errors"] == 1
         [error] = await issues(factory, t.admin, created["id"])
         assert (error["row_number"], error["column"]) == (1, "Этап")
+        assert (error["code"], error["params"]) == ("unknown_stage", {"funnel": t.funnel["name"]})
+        assert error["reason"] == f"no stage of this name in the funnel {t.funnel['name']}"
 
 
 class TestLargeFile:

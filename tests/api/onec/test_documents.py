@@ -274,8 +274,9 @@ class TestChanges:
         log, _ = await sale(
             factory, admin, integration, package(document("order-1", amount="1 250,75"))
         )
-        assert documents(log) == {"updated": 1, "invoices_updated": 1}
+        assert documents(log) == {"updated": 1, "deals_updated": 1, "invoices_updated": 1}
         [deal] = await listed(factory, admin, "deals")
+        assert deal["amount"] == "1250.75"
         invoice = await invoice_of(factory, admin, deal["id"])
         assert (invoice["amount"], invoice["status"]) == ("1250.75", "issued")
 

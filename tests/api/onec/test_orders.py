@@ -253,6 +253,44 @@ class TestChangedDeals:
         assert await exported(factory, w.org) == {deal["id"]: changed["version"]}
         assert documents(await query(one_c)) == {}
 
+    async def test_a_change_1c_does_not_see_sends_nothing(self, factory: Factory) -> None:
+        w = await world(factory)
+        deal = await order_deal(factory, w)
+        colleague = await factory.user(w.org, "seller")
+        one_c = await session(factory, w)
+        await query(one_c)
+        await one_c.call("success")
+
+        # Another responsible and an expected close date move the deal's version, not the
+        # order 1C has: nothing is sent, and the exported version catches up.
+        changed = json_of(
+            await factory.client.patch(
+                f"{API}/deals/{deal['id']}",
+                json={"responsible_id": str(colleague.id), "expected_close_date": "2027-01-15"},
+                headers={**w.admin.headers, **if_match(deal["version"])},
+            ),
+            200,
+        )
+        assert changed["version"] > deal["version"]
+        assert documents(await query(one_c)) == {}
+        assert await exported(factory, w.org) == {deal["id"]: changed["version"]}
+        await one_c.call("success")
+
+        # A new amount is what 1C sees: the order goes again.
+        again = json_of(
+            await factory.client.patch(
+                f"{API}/deals/{deal['id']}",
+                json={"amount": "9000"},
+                headers={**w.admin.headers, **if_match(changed["version"])},
+            ),
+            200,
+        )
+        found = documents(await query(one_c))
+        assert list(found) == [deal["id"]]
+        assert Decimal(str(text(found[deal["id"]], "c:Сумма"))) == Decimal("9000")
+        await one_c.call("success")
+        assert await exported(factory, w.org) == {deal["id"]: again["version"]}
+
     async def test_a_deal_moved_into_an_order_stage_becomes_an_order(
         self, factory: Factory
     ) -> None:

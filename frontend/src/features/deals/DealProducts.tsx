@@ -1,11 +1,15 @@
 import { ActionIcon, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CatalogProductSelect } from '../onec/CatalogProductSelect';
+import { catalogPrice } from '../onec/queries';
 import type { DealUpdate } from './dealQueries';
 import { formatMoney, normaliseAmount } from './money';
 import type { Deal } from './queries';
 
 interface Line {
+  /** The catalogue's product the line is of; null for a free-text line. */
+  productId: string | null;
   name: string;
   quantity: string;
   price: string;
@@ -13,7 +17,10 @@ interface Line {
 
 const MAX_LINES = 100;
 
-/** The deal's product lines: a table, edited as a whole and saved in one PATCH. */
+/**
+ * The deal's product lines: a table, edited as a whole and saved in one PATCH. A line is
+ * picked from the catalogue (its name and price filled in, both still editable) or typed.
+ */
 export function DealProducts({
   deal,
   save,
@@ -33,6 +40,7 @@ export function DealProducts({
     setErrors({});
     setLines(
       deal.products.map((line) => ({
+        productId: line.product_id,
         name: line.name,
         quantity: String(line.quantity),
         price: String(line.price),
@@ -50,7 +58,12 @@ export function DealProducts({
       if (!line.name.trim()) found[`${index}.name`] = t('dealPage.required');
       if (!quantity || Number(quantity) <= 0) found[`${index}.quantity`] = t('dealPage.notANumber');
       if (!price) found[`${index}.price`] = t('dealPage.notAnAmount');
-      return { name: line.name.trim(), quantity: quantity ?? '0', price: price ?? '0' };
+      return {
+        ...(line.productId ? { product_id: line.productId } : {}),
+        name: line.name.trim(),
+        quantity: quantity ?? '0',
+        price: price ?? '0',
+      };
     });
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -103,6 +116,23 @@ export function DealProducts({
     <Stack gap="xs" data-testid="deal-products">
       {lines.map((line, index) => (
         <Group key={index} align="start" wrap="wrap" gap="xs">
+          <CatalogProductSelect
+            value={line.productId}
+            valueLabel={line.name}
+            currency={deal.currency}
+            onPick={(product) =>
+              change(
+                index,
+                product
+                  ? {
+                      productId: product.id,
+                      name: product.name,
+                      price: catalogPrice(product, deal.currency) ?? line.price,
+                    }
+                  : { productId: null },
+              )
+            }
+          />
           <TextInput
             aria-label={t('dealPage.productName')}
             placeholder={t('dealPage.productName')}
@@ -145,7 +175,9 @@ export function DealProducts({
           size="xs"
           variant="light"
           disabled={lines.length >= MAX_LINES}
-          onClick={() => setLines([...lines, { name: '', quantity: '1', price: '' }])}
+          onClick={() =>
+            setLines([...lines, { productId: null, name: '', quantity: '1', price: '' }])
+          }
         >
           {t('dealPage.addLine')}
         </Button>

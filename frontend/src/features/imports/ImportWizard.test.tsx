@@ -59,6 +59,8 @@ const issues: ImportIssue[] = [
     row_number: 1,
     column: null,
     reason: 'matches an existing client',
+    code: 'duplicate_client',
+    params: {},
     matches: [{ id: DUPLICATE_OF, name: 'ООО Ромашка', reasons: ['inn'] }],
   },
   {
@@ -67,6 +69,38 @@ const issues: ImportIssue[] = [
     row_number: 3,
     column: 'Телефон',
     reason: 'not a phone number',
+    code: 'not_a_phone',
+    params: {},
+    matches: [],
+  },
+  {
+    id: '99999999-9999-4999-8999-999999999993',
+    kind: 'error',
+    row_number: 4,
+    column: 'Этап',
+    reason: 'no stage of this name in the funnel Продажи',
+    code: 'unknown_stage',
+    params: { funnel: 'Продажи' },
+    matches: [],
+  },
+  {
+    id: '99999999-9999-4999-8999-999999999994',
+    kind: 'duplicate',
+    row_number: 5,
+    column: null,
+    reason: 'repeats row 2 of this file',
+    code: 'duplicate_row',
+    params: { row: '2' },
+    matches: [{ row: 2 }],
+  },
+  {
+    id: '99999999-9999-4999-8999-999999999995',
+    kind: 'error',
+    row_number: 6,
+    column: 'ИНН',
+    reason: 'must be a valid INN: 10 or 12 digits with check digits',
+    code: 'rejected',
+    params: {},
     matches: [],
   },
 ];
@@ -162,12 +196,20 @@ describe('ImportWizard', () => {
       '1дублей отмечено',
     );
     const listed = await screen.findAllByTestId('import-issue');
-    expect(listed).toHaveLength(2);
+    expect(listed).toHaveLength(5);
     expect(within(listed[0]!).getByRole('link', { name: 'ООО Ромашка (ИНН)' })).toHaveAttribute(
       'href',
       `/clients/${DUPLICATE_OF}`,
     );
-    expect(within(listed[1]!).getByText('not a phone number')).toBeInTheDocument();
+    // Each reason in Russian, from its code and what it names.
+    expect(listed[0]).toHaveTextContent('Совпадает с существующим клиентом');
+    expect(listed[1]).toHaveTextContent('Неверный номер телефона');
+    expect(listed[2]).toHaveTextContent('В воронке «Продажи» нет этапа с таким названием');
+    expect(listed[3]).toHaveTextContent('Повторяет строку 2 этого файла');
+    expect(listed[4]).toHaveTextContent(
+      'Значение не принято (must be a valid INN: 10 or 12 digits with check digits)',
+    );
+    expect(listed[1]).not.toHaveTextContent('not a phone number');
   }, 30_000);
 
   it('shows the server refusing a column under that column', async () => {

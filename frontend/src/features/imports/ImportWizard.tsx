@@ -24,7 +24,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { ApiError, mapProblemToFields } from '../../api/problem';
 import { problemText } from '../../api/problemText';
 import { LoadError } from '../shell/LoadError';
-import { fieldLabel } from './labels';
+import { fieldLabel, issueText } from './labels';
 import {
   busy,
   DELIMITERS,
@@ -568,7 +568,7 @@ function ResultStep({ record }: { record: SpreadsheetImport }) {
 
 /** The rows flagged as duplicates (with links to what they match) and the rows refused. */
 function Issues({ record, dryRun }: { record: SpreadsheetImport; dryRun: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const counts = dryRun ? record.dry_run : record.result;
   const any = (counts?.duplicates ?? 0) + (counts?.errors ?? 0) > 0;
   const issues = useImportIssues(record.id, { dryRun, enabled: any });
@@ -603,7 +603,9 @@ function Issues({ record, dryRun }: { record: SpreadsheetImport; dryRun: boolean
                   </Table.Td>
                   <Table.Td>{issue.column ? <Code>{issue.column}</Code> : '—'}</Table.Td>
                   <Table.Td>
-                    <Text size="sm">{issue.reason}</Text>
+                    <Text size="sm" title={issue.reason}>
+                      {issueText(issue, t, i18n.language)}
+                    </Text>
                     <Matches issue={issue} entity={record.entity} />
                   </Table.Td>
                 </Table.Tr>

@@ -228,6 +228,7 @@ describe('OnecSettings', () => {
         unchanged: 5,
         failed: 1,
         deals_created: 2,
+        deals_updated: 1,
         invoices_issued: 3,
         invoices_updated: 1,
         invoices_cancelled: 0,
@@ -246,7 +247,7 @@ describe('OnecSettings', () => {
     const dialog = within(await screen.findByRole('dialog'));
     expect(await dialog.findByTestId('onec-documents')).toHaveTextContent(
       'Документы: новых 3, изменено 1, без изменений 5, не применено 1; сделок создано 2, ' +
-        'счетов выставлено 3, изменено 1, отменено 0, оплат 2',
+        'изменено 1, счетов выставлено 3, изменено 1, отменено 0, оплат 2',
     );
   }, 30_000);
 

@@ -8,12 +8,14 @@ export type OnecIntegrationCreate = components['schemas']['OnecIntegrationCreate
 export type OnecIntegrationUpdate = components['schemas']['OnecIntegrationUpdate'];
 export type OnecExchange = components['schemas']['OnecExchangeRead'];
 export type OnecExchangeDetail = components['schemas']['OnecExchangeDetail'];
+export type CatalogProduct = components['schemas']['ProductRead'];
 
 export const onecKeys = {
   all: ['onec'] as const,
   integrations: () => [...onecKeys.all, 'integrations'] as const,
   exchanges: () => [...onecKeys.all, 'exchanges'] as const,
   exchange: (id: string) => [...onecKeys.all, 'exchange', id] as const,
+  products: (search: string) => [...onecKeys.all, 'products', search] as const,
 };
 
 // An exchange still running is polled, so the log shows its progress as 1C sends slices;
@@ -103,6 +105,30 @@ export function useDeleteOnecIntegration() {
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: onecKeys.all }),
   });
+}
+
+/** The catalogue's first products whose name, article or barcode has `search` (all: ''). */
+export function useCatalogProducts(search: string, enabled = true) {
+  return useQuery({
+    queryKey: onecKeys.products(search),
+    enabled,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/onec/products', {
+          params: { query: { limit: 20, ...(search ? { search } : {}) } },
+          signal,
+        }),
+      ),
+    select: (page) => page.items,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+/** The product's price in `currency` (the first price type that has one), else null. */
+export function catalogPrice(product: CatalogProduct, currency: string): string | null {
+  const found = product.prices.find((price) => price.currency === currency);
+  return found ? String(found.price) : null;
 }
 
 /** The address given to 1C: this CRM's address plus the integration's path. */
