@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 
@@ -86,4 +86,82 @@ export async function fetchCallRecording(callId: string): Promise<string> {
     }),
   );
   return URL.createObjectURL(blob);
+}
+
+// --- calls and their review ------------------------------------------------------------------
+
+export type Call = components['schemas']['CallRead'];
+export type CallResult = Call['result'];
+
+export interface CallFilters {
+  reviewed: 'all' | 'no' | 'yes';
+  result: CallResult | null;
+  ownerId: string | null;
+  withRecording: boolean;
+}
+
+export const callKeys = {
+  all: ['calls'] as const,
+  list: (filters: CallFilters) => [...callKeys.all, 'list', filters] as const,
+};
+
+const CALLS_PAGE = 50;
+
+/** The calls the caller hears (their own; a head's team's; an intake manager's every one),
+ * newest first, a page at a time. */
+export function useCalls(filters: CallFilters) {
+  return useInfiniteQuery({
+    queryKey: callKeys.list(filters),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/api/v1/intake/calls', {
+          params: {
+            query: {
+              limit: CALLS_PAGE,
+              ...(filters.reviewed === 'all' ? {} : { reviewed: filters.reviewed === 'yes' }),
+              ...(filters.result ? { result: [filters.result] } : {}),
+              ...(filters.ownerId ? { owner_id: filters.ownerId } : {}),
+              ...(filters.withRecording ? { with_recording: true } : {}),
+              ...(pageParam ? { cursor: pageParam } : {}),
+            },
+          },
+          signal,
+        }),
+      ),
+    getNextPageParam: (last) => last.next_cursor,
+  });
+}
+
+export function useReviewCall() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ callId, score, comment }: { callId: string; score: number; comment: string }) =>
+      unwrap(
+        api.PUT('/api/v1/intake/calls/{call_id}/review', {
+          params: { path: { call_id: callId } },
+          body: { score, comment: comment.trim() ? comment : null },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: callKeys.all }),
+  });
+}
+
+// --- click-to-call ----------------------------------------------------------------------------
+
+export type ClickToCall = components['schemas']['ClickToCallCreate'];
+
+/** Whether the PBX can call the caller back from the CRM (asked once in a while). */
+export function useClickToCallLine() {
+  return useQuery({
+    queryKey: [...telephonyKeys.all, 'line'] as const,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/intake/click-to-call/line', { signal })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useClickToCall() {
+  return useMutation({
+    mutationFn: (body: ClickToCall) => unwrap(api.POST('/api/v1/intake/click-to-call', { body })),
+  });
 }
