@@ -30,7 +30,7 @@ from adapters.security.tokens import JwtAccessTokens, UrlSafeSecrets
 from adapters.settings import Settings
 from adapters.spreadsheets import StoredSpreadsheets
 from adapters.storage import make_storage
-from adapters.telephony.http import HttpxAudioDownloads, HttpxRecordingLinks
+from adapters.telephony.http import HttpxAudioDownloads, HttpxPbxCommands, HttpxRecordingLinks
 from adapters.webhooks.http import ArqDeliveryQueue, HttpxWebhookSender, LoopHostResolver
 from domain.activities.subscribers import (
     NOTIFIED_EVENTS,
@@ -39,6 +39,7 @@ from domain.activities.subscribers import (
 )
 from domain.attachments.ports import FileStorage
 from domain.auth.services import ApiKeyService, AuthPolicy, AuthService
+from domain.automation.engine import AutomationSubscriber, RuleEngine
 from domain.intake.recordings import AudioDownloads, RecordingFetcher, RecordingLinks
 from domain.intake.services import InboxProcessor, IntakeReceiver
 from domain.intake.telephony import StaleCallSweep, TelephonyReceiver
@@ -79,6 +80,7 @@ class Container:
     inbox_queue: ArqInboxQueue = field(init=False)
     intake_limiter: RedisRateLimiter = field(init=False)
     recording_links: HttpxRecordingLinks = field(init=False)
+    pbx_commands: HttpxPbxCommands = field(init=False)
     recording_downloads: HttpxAudioDownloads = field(default_factory=HttpxAudioDownloads)
     onec_files: LocalExchangeFiles = field(init=False)
     onec_reader: CommerceMlReader = field(init=False)
@@ -114,6 +116,9 @@ class Container:
         self.inbox_queue = ArqInboxQueue(self.arq)
         self.intake_limiter = RedisRateLimiter(self.redis, namespace="intake-forms")
         self.recording_links = HttpxRecordingLinks(
+            zadarma_url=self.settings.zadarma_api_url, mango_url=self.settings.mango_api_url
+        )
+        self.pbx_commands = HttpxPbxCommands(
             zadarma_url=self.settings.zadarma_api_url, mango_url=self.settings.mango_api_url
         )
         self.onec_files = LocalExchangeFiles(self.settings.var_dir / "onec")
@@ -175,6 +180,10 @@ class Container:
             payloads=self.webhook_payloads,
             base_delay=timedelta(seconds=self.settings.webhook_retry_base_seconds),
         )
+
+    def rule_engine(self, clock: Clock | None = None) -> RuleEngine:
+        """Automation rules, run by the worker (tests hand it a clock)."""
+        return RuleEngine(self.uow, clock or self.clock, webhook_queue=self.webhook_queue)
 
     def intake_receiver(self) -> IntakeReceiver:
         return IntakeReceiver(
@@ -244,6 +253,7 @@ class Container:
         await self.inbox_writer.aclose()
         await self.webhook_sender.aclose()
         await self.recording_links.aclose()
+        await self.pbx_commands.aclose()
         await self.recording_downloads.aclose()
         await self.arq.aclose()
         await self.redis.aclose()
@@ -265,6 +275,9 @@ def build_event_bus(container: Container) -> EventBus:
     bus.subscribe_to_every_event(
         WebhookFanOut(container.uow, container.clock, container.webhook_queue)
     )
+    # Automation rules wait for a few events only (TRIGGER_EVENTS, among them complaint.overdue
+    # of the complaints context): the subscriber ignores every other event at once.
+    bus.subscribe_to_every_event(AutomationSubscriber(container.rule_engine()))
     return bus
 
 

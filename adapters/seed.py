@@ -27,6 +27,7 @@ from adapters import seed_data as words
 from adapters.bootstrap import Container
 from adapters.db.tables.activities import activities, tasks
 from adapters.db.tables.billing import invoice_number_sequences, invoice_payments, invoices
+from adapters.db.tables.calllists import call_lists
 from adapters.db.tables.clients import (
     clients,
     contact_emails,
@@ -34,9 +35,18 @@ from adapters.db.tables.clients import (
     contacts,
     relationship_transitions,
 )
+from adapters.db.tables.complaints import complaint_transitions, complaints
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.loyalty import surveys
+from adapters.db.tables.staff import roles, users
+from adapters.db.tables.telephony import calls
 from domain.auth.loading import load_principal
+from domain.automation.services import AutomationService, RuleBody
+from domain.calllists.model import CallListStatus
+from domain.calllists.services import CallListChanges, CallListService, NewCallList
+from domain.callscripts.model import Answer, AnswerKind, ScriptOutcome, Step, StepKind
+from domain.callscripts.ports import Assignments
+from domain.callscripts.services import CallScriptService, ScriptDraft
 from domain.clients.model import contact_name_key, derive_relationship, name_key
 from domain.clients.services.clients import ClientService
 from domain.funnels.commands import CreateFunnel
@@ -111,9 +121,181 @@ async def seed_demo(container: Container, *, now: datetime | None = None) -> See
     await ClientService(container.uow(), container.clock).rescan_duplicates(org.id)
     await _plans(container, org, now or container.clock.now())
     await _surveys(container, org, now or container.clock.now())
+    await _calls(container, org, rng, now or container.clock.now())
+    await _complaints_and_follow_ups(container, org, now or container.clock.now())
+    await _call_list(container, org)
+    await _call_script(container, org)
+    await _automation_rules(container, org)
     # The bulk deals and invoices raised no events either: every client's karma from them.
     await recalculate_all(container.uow, org.id, _no_progress)
     return SeedResult(created=True, organisation_id=str(org.id))
+
+
+async def _automation_rules(container: Container, org: _Org) -> None:
+    """Two rules through the automation use cases: a deal entering the sales funnel's
+    contract stage gives the least-loaded lawyer a task, and a complaint past its deadline
+    tells its owner's head."""
+    async with container.uow() as uow:
+        admin = await load_principal(uow, org.admin.id, org.id, clock=container.clock)
+    sales = org.funnels[0]
+    contract = next(
+        (stage for stage in sales.stages if stage.name.startswith("Договор")), sales.stages[0]
+    )
+    service = AutomationService(container.uow(), container.clock)
+    await service.create(
+        admin,
+        RuleBody(
+            name="Договор: задача юристу",
+            trigger={"kind": "deal_entered_stage", "stage_id": str(contract.id)},
+            actions=[
+                {
+                    "kind": "create_task",
+                    "recipient": {"kind": "role", "role": "lawyer"},
+                    "title": "Проверить договор по сделке «{deal}»",
+                    "text": "Клиент: {client}. Сумма: {amount}.",
+                    "due_in_days": 1,
+                }
+            ],
+        ),
+    )
+    await service.create(
+        admin,
+        RuleBody(
+            name="Просроченная рекламация: руководителю",
+            trigger={"kind": "complaint_overdue"},
+            actions=[
+                {
+                    "kind": "notify",
+                    "recipient": {"kind": "responsible_head"},
+                    "text": "Рекламация клиента {client} не решена в срок",
+                }
+            ],
+        ),
+    )
+
+
+# The demo call list: this many cold clients of the sellers, for the two telemarketers.
+CALL_LIST_SIZE = 30
+
+
+async def _call_list(container: Container, org: _Org) -> None:
+    """An active call list of cold clients whose manager is a seller, not the head (an
+    interested number's lead goes to that seller), assigned to the two telemarketers; built
+    through the call lists' use cases from the clients' primary phones."""
+    async with container.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                sa.select(sa.func.min(contact_phones.c.e164).label("e164"), clients.c.name)
+                .select_from(
+                    clients.join(
+                        contact_phones,
+                        sa.and_(
+                            contact_phones.c.organisation_id == clients.c.organisation_id,
+                            contact_phones.c.client_id == clients.c.id,
+                        ),
+                    )
+                )
+                .where(
+                    clients.c.organisation_id == org.id,
+                    clients.c.relationship_type == "cold",
+                    clients.c.responsible_id.in_(
+                        sa.select(users.c.id)
+                        .join(
+                            roles,
+                            sa.and_(
+                                roles.c.organisation_id == users.c.organisation_id,
+                                roles.c.id == users.c.role_id,
+                            ),
+                        )
+                        .where(users.c.organisation_id == org.id, roles.c.code == "seller")
+                    ),
+                )
+                .group_by(clients.c.id, clients.c.name)
+                .order_by(clients.c.id)
+                .limit(CALL_LIST_SIZE)
+            )
+        ).all()
+    async with container.uow() as uow:
+        admin = await load_principal(uow, org.admin.id, org.id, clock=container.clock)
+    service = CallListService(container.uow(), container.clock)
+    view = await service.create(
+        admin,
+        NewCallList(
+            name="Холодные клиенты: декабрь",
+            description="Обзвон холодных клиентов: выявить интерес и передать лид продавцу.",
+            assignee_ids=tuple(org.telemarketers),
+            funnel_id=org.funnels[0].id if org.funnels else None,
+            max_attempts=3,
+            retry_interval_minutes=120,
+        ),
+    )
+    await service.add_entries(admin, view.call_list.id, [(r.e164, r.name) for r in rows])
+    await service.update(admin, view.call_list.id, CallListChanges(status=CallListStatus.ACTIVE))
+
+
+async def _complaints_and_follow_ups(container: Container, org: _Org, now: datetime) -> None:
+    """A complaint past its deadline on a seller's client (the overdue sweep announces it
+    when the worker starts) and a postponed deal reminding its seller every 7 days."""
+    async with container.engine.begin() as conn:
+        deal = (
+            await conn.execute(
+                sa.select(deals.c.id, deals.c.client_id, deals.c.responsible_id)
+                .where(
+                    deals.c.organisation_id == org.id,
+                    deals.c.status == "open",
+                    deals.c.responsible_id.in_(org.sellers),
+                )
+                .order_by(deals.c.created_at.desc(), deals.c.id)
+                .limit(2)
+            )
+        ).all()
+        if len(deal) < 2:
+            return
+        complained, postponed = deal
+        complaint_id = uuid4()
+        recorded = now - timedelta(days=6)
+        await conn.execute(
+            sa.insert(complaints).values(
+                id=complaint_id,
+                organisation_id=org.id,
+                client_id=complained.client_id,
+                deal_id=complained.id,
+                kind="delivery",
+                description="Поставка задержана на неделю, клиент требует скидку за просрочку.",
+                owner_id=complained.responsible_id,
+                deadline=(now - timedelta(days=2)).date(),
+                status="in_work",
+                created_by=complained.responsible_id,
+                created_at=recorded,
+                updated_at=recorded + timedelta(hours=3),
+            )
+        )
+        await conn.execute(
+            sa.insert(complaint_transitions),
+            [
+                {
+                    "id": uuid4(),
+                    "organisation_id": org.id,
+                    "complaint_id": complaint_id,
+                    "client_id": complained.client_id,
+                    "deal_id": complained.id,
+                    "from_status": before,
+                    "to_status": after,
+                    "kind": "delivery",
+                    "actor_id": complained.responsible_id,
+                    "at": at,
+                }
+                for before, after, at in (
+                    (None, "new", recorded),
+                    ("new", "in_work", recorded + timedelta(hours=3)),
+                )
+            ],
+        )
+        await conn.execute(
+            sa.update(deals)
+            .where(deals.c.organisation_id == org.id, deals.c.id == postponed.id)
+            .values(follow_up_every_days=7, follow_up_next_at=now + timedelta(days=2))
+        )
 
 
 async def _no_progress(_percent: int, _note: str | None) -> None:
@@ -254,6 +436,85 @@ async def _plans(container: Container, org: _Org, now: datetime) -> None:
                 )
             )
         await uow.commit()
+
+
+def _demo_script() -> ScriptDraft:
+    """A cold call: the greeting, a qualifying question, the two usual objections."""
+    interested = Answer(id="yes", text="Да, интересно", outcome=ScriptOutcome.INTERESTED)
+    not_interested = Answer(id="no", text="Нет, не интересно", outcome=ScriptOutcome.NOT_INTERESTED)
+    return ScriptDraft(
+        name="Холодный звонок",
+        is_active=True,
+        start_step_id="greeting",
+        steps=(
+            Step(
+                id="greeting",
+                kind=StepKind.STATEMENT,
+                text="Добрый день! Меня зовут …, компания «Демо». Удобно говорить пару минут?",
+                answers=(
+                    Answer(id="ok", text="Да, слушаю", next_step_id="qualify"),
+                    Answer(
+                        id="busy",
+                        kind=AnswerKind.OBJECTION,
+                        text="Нет времени",
+                        next_step_id="no_time",
+                    ),
+                ),
+            ),
+            Step(
+                id="qualify",
+                text="Вы сейчас закупаете упаковку для своей продукции? Сколько в месяц?",
+                answers=(
+                    interested,
+                    Answer(
+                        id="expensive",
+                        kind=AnswerKind.OBJECTION,
+                        text="Дорого",
+                        next_step_id="price",
+                    ),
+                    Answer(
+                        id="busy",
+                        kind=AnswerKind.OBJECTION,
+                        text="Нет времени",
+                        next_step_id="no_time",
+                    ),
+                    not_interested,
+                ),
+            ),
+            Step(
+                id="price",
+                text="Понимаю. При объёме от 1 000 штук цена ниже рыночной на 10–15 %, "
+                "а первая партия — с бесплатной доставкой. Подготовить расчёт?",
+                answers=(interested, not_interested),
+            ),
+            Step(
+                id="no_time",
+                text="Понимаю. Когда удобно перезвонить? Займёт не больше двух минут.",
+                answers=(
+                    Answer(id="later", text="Перезвоните позже", outcome=ScriptOutcome.CALL_BACK),
+                    Answer(id="now", text="Давайте сейчас", next_step_id="qualify"),
+                    not_interested,
+                ),
+            ),
+        ),
+    )
+
+
+async def _call_script(container: Container, org: _Org) -> None:
+    """The cold-call script through the call scripts' use cases, attached to the demo call
+    list and to the first stage of the sales funnel."""
+    async with container.uow() as uow:
+        admin = await load_principal(uow, org.admin.id, org.id, clock=container.clock)
+    async with container.engine.connect() as conn:
+        list_ids = (
+            await conn.scalars(
+                sa.select(call_lists.c.id).where(call_lists.c.organisation_id == org.id)
+            )
+        ).all()
+    service = CallScriptService(container.uow(), container.clock)
+    view = await service.create(admin, _demo_script())
+    stage_ids = (org.funnels[0].stages[0].id,) if org.funnels else ()
+    await service.assign(admin, view.script.id, Assignments(stage_ids, tuple(list_ids)))
 
 
 async def _funnels(container: Container, org: _Org) -> None:
@@ -733,3 +994,69 @@ def _work(
                 "updated_at": min(created, due),
             }
         )
+
+
+async def _calls(container: Container, org: _Org, rng: random.Random, now: datetime) -> None:
+    """The sellers' calls of the last two weeks on their open deals, as a PBX would have
+    reported them (no recordings: the demo has no audio), for the head to review and for the
+    talk-time reports."""
+    async with container.engine.begin() as conn:
+        found = (
+            await conn.execute(
+                sa.select(
+                    deals.c.id,
+                    deals.c.client_id,
+                    deals.c.responsible_id,
+                    contact_phones.c.e164,
+                )
+                .join(
+                    contacts,
+                    sa.and_(
+                        contacts.c.organisation_id == deals.c.organisation_id,
+                        contacts.c.client_id == deals.c.client_id,
+                    ),
+                )
+                .join(
+                    contact_phones,
+                    sa.and_(
+                        contact_phones.c.organisation_id == contacts.c.organisation_id,
+                        contact_phones.c.contact_id == contacts.c.id,
+                    ),
+                )
+                .where(
+                    deals.c.organisation_id == org.id,
+                    deals.c.status == "open",
+                    deals.c.responsible_id.in_(org.sellers),
+                )
+                .order_by(deals.c.created_at.desc(), deals.c.id)
+                .limit(40)
+            )
+        ).all()
+        rows = []
+        for n, (deal_id, client_id, seller_id, phone) in enumerate(found):
+            started = now - timedelta(days=rng.randint(0, 13), minutes=rng.randint(30, 600))
+            answered = rng.random() < 0.8
+            talk = rng.randint(40, 900) if answered else None
+            rows.append(
+                {
+                    "id": uuid4(),
+                    "organisation_id": org.id,
+                    "provider": "generic",
+                    "provider_call_id": f"demo-{n}",
+                    "direction": rng.choice(("inbound", "outbound")),
+                    "client_number": phone,
+                    "company_number": "+74994509495",
+                    "employee_id": seller_id,
+                    "started_at": started,
+                    "answered_at": started + timedelta(seconds=8) if answered else None,
+                    "ended_at": started + timedelta(seconds=(talk or 0) + 8),
+                    "result": "answered" if answered else "no_answer",
+                    "duration_seconds": (talk or 0) + 8,
+                    "talk_seconds": talk,
+                    "client_id": client_id,
+                    "deal_id": deal_id,
+                    "last_heard_at": started,
+                }
+            )
+        if rows:
+            await _insert(conn, calls, rows)

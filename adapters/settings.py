@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # A call still in progress this long after its last event is ended by the sweep (its end,
     # e.g. Mango's summary, never came).
     call_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    # A 1C exchange session with no call from 1C for this long is failed as abandoned by the
+    # worker's sweep, and the files it received are deleted (ONEC_ABANDON_AFTER_HOURS).
+    onec_abandon_after_hours: float = Field(default=6.0, gt=0, le=30 * 24)
     # Lead intake: a form post over this is refused (413) with its beginning kept in the
     # inbox; the public endpoints read no more than this, whatever MAX_BODY_BYTES says.
     intake_max_body_bytes: int = Field(default=256 * 1024, gt=0, le=10 * 1024 * 1024)

@@ -28,7 +28,11 @@ from api.routers import (
     attachments,
     audit,
     auth,
+    automation,
     billing,
+    calllists,
+    callscripts,
+    complaints,
     contacts,
     custom_fields,
     departments,
@@ -165,8 +169,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         employee_karma.router,
         analytics.router,
         retention.router,
+        automation.router,
         marketing.router,
         loyalty.router,
+        complaints.router,
         auth.router,
         users.router,
         jobs.router,
@@ -192,6 +198,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         lead_inbox.router,
         onec.router,
         imports.router,
+        calllists.router,
+        callscripts.router,
+        callscripts.runs_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -30,17 +30,23 @@ from domain.attachments.services import AttachmentService, DocumentTypeService
 from domain.auth.loading import load_principal
 from domain.auth.principal import Principal
 from domain.auth.services import ApiKeyService, AuthService
+from domain.automation.services import AutomationService
 from domain.billing.services import InvoiceService
+from domain.calllists.services import CallListService
+from domain.callscripts.services import CallScriptService
 from domain.clients.services.clients import ClientService
 from domain.clients.services.contacts import ContactService
 from domain.clients.services.custom_fields import CustomFieldService
 from domain.clients.services.follow_ups import FollowUpService
+from domain.complaints.services import ComplaintService
 from domain.deals.services import DealService
 from domain.funnels.services import FunnelService, LossReasonService
 from domain.imports.services import ImportService
 from domain.intake.distribution_services import ResponseTimes, RuleService, WorkloadService
 from domain.intake.lead_inbox_service import LeadInboxService
+from domain.intake.originate import ClickToCallService
 from domain.intake.reports import IntakeReportService
+from domain.intake.reviews import CallReviewService
 from domain.intake.services import FormService, InboxService, IntakeReceiver
 from domain.intake.telephony import TelephonyReceiver, TelephonyService
 from domain.karma.employee_services import EmployeeKarmaService
@@ -307,6 +313,20 @@ async def get_import_service(uow: UowDep, container: ContainerDep) -> ImportServ
 ImportServiceDep = Annotated[ImportService, Depends(get_import_service)]
 
 
+async def get_call_list_service(uow: UowDep, container: ContainerDep) -> CallListService:
+    return CallListService(uow, container.clock, container.spreadsheets())
+
+
+CallListServiceDep = Annotated[CallListService, Depends(get_call_list_service)]
+
+
+async def get_call_script_service(uow: UowDep, clock: ClockDep) -> CallScriptService:
+    return CallScriptService(uow, clock)
+
+
+CallScriptServiceDep = Annotated[CallScriptService, Depends(get_call_script_service)]
+
+
 async def get_document_type_service(uow: UowDep, clock: ClockDep) -> DocumentTypeService:
     return DocumentTypeService(uow, clock)
 
@@ -486,6 +506,22 @@ async def get_telephony_service(
 TelephonyServiceDep = Annotated[TelephonyService, Depends(get_telephony_service)]
 
 
+async def get_call_review_service(uow: UowDep, clock: ClockDep) -> CallReviewService:
+    return CallReviewService(uow, clock)
+
+
+CallReviewServiceDep = Annotated[CallReviewService, Depends(get_call_review_service)]
+
+
+async def get_click_to_call(
+    uow: UowDep, clock: ClockDep, container: ContainerDep
+) -> ClickToCallService:
+    return ClickToCallService(uow, clock, container.pbx_commands)
+
+
+ClickToCallDep = Annotated[ClickToCallService, Depends(get_click_to_call)]
+
+
 async def get_rule_service(uow: UowDep, clock: ClockDep) -> RuleService:
     return RuleService(uow, clock)
 
@@ -521,11 +557,25 @@ async def get_retention_service(uow: UowDep, clock: ClockDep) -> RetentionServic
 RetentionServiceDep = Annotated[RetentionService, Depends(get_retention_service)]
 
 
+async def get_automation_service(uow: UowDep, clock: ClockDep) -> AutomationService:
+    return AutomationService(uow, clock)
+
+
+AutomationServiceDep = Annotated[AutomationService, Depends(get_automation_service)]
+
+
 async def get_marketing_service(uow: UowDep, clock: ClockDep) -> MarketingService:
     return MarketingService(uow, clock)
 
 
 MarketingServiceDep = Annotated[MarketingService, Depends(get_marketing_service)]
+
+
+async def get_complaint_service(uow: UowDep, clock: ClockDep) -> ComplaintService:
+    return ComplaintService(uow, clock)
+
+
+ComplaintServiceDep = Annotated[ComplaintService, Depends(get_complaint_service)]
 
 
 async def get_loyalty_service(

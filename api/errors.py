@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.db.errors import sqlstate, transient_failure
 from adapters.logging import failure_fields
+from domain.intake.originate import NoPbxLine, OriginationFailed
 from domain.karma.employees import ClosedPeriodChange, PeriodAlreadyClosed, PeriodNotOver
 from domain.shared.errors import (
     FIELD_CODES,
@@ -97,6 +98,8 @@ STATUS_BY_ERROR: dict[type[DomainError], tuple[int, str]] = {
     ContentTooLarge: (413, "content-too-large"),
     RangeNotSatisfiable: (416, "range-not-satisfiable"),
     Unavailable: (503, "unavailable"),
+    NoPbxLine: (409, "no-pbx-line"),
+    OriginationFailed: (502, "pbx-refused"),
 }
 
 _TITLES = {
@@ -108,6 +111,7 @@ _TITLES = {
     409: "Conflict",
     412: "Precondition failed",
     413: "Content too large",
+    502: "Bad gateway",
     415: "Unsupported media type",
     416: "Range not satisfiable",
     422: "Invalid input",

@@ -32,6 +32,7 @@ from api.schemas.activities import ActivityRead
 from api.schemas.attachments import AttachmentRead
 from api.schemas.billing import InvoiceRead
 from api.schemas.clients import ClientRead
+from api.schemas.complaints import ComplaintRead
 from api.schemas.contacts import ContactRead
 from api.schemas.deals import DealRead
 from api.schemas.discussions import CommentRead
@@ -44,6 +45,7 @@ from domain.auth.principal import Principal
 from domain.billing.services import InvoiceService
 from domain.clients.services.clients import ClientService
 from domain.clients.services.contacts import ContactService
+from domain.complaints.services import ComplaintService
 from domain.deals.services import DealService
 from domain.shared.errors import NotFound
 from domain.staff.services.absences import AbsenceService
@@ -101,6 +103,11 @@ async def _invoice(c: Container, system: Principal, ident: UUID) -> dict[str, An
     return InvoiceRead.of(view).model_dump(mode="json")
 
 
+async def _complaint(c: Container, system: Principal, ident: UUID) -> dict[str, Any]:
+    view = await ComplaintService(c.uow(), c.clock).get(system, ident)
+    return ComplaintRead.of(view).model_dump(mode="json")
+
+
 # Event name prefix -> (the event field naming the record, how to read it).
 LOADERS: dict[str, tuple[str, RecordLoader]] = {
     "deal.": ("deal_id", _deal),
@@ -113,6 +120,7 @@ LOADERS: dict[str, tuple[str, RecordLoader]] = {
     "attachment.": ("attachment_id", _attachment),
     "invoice.": ("invoice_id", _invoice),
     "user.absence_": ("absence_id", _absence),
+    "complaint.": ("complaint_id", _complaint),
 }
 
 

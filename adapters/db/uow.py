@@ -33,8 +33,12 @@ from adapters.db.repositories.auth import (
     SqlApiKeyRepository,
     SqlRefreshTokenRepository,
 )
+from adapters.db.repositories.automation import SqlAutomationRepository
 from adapters.db.repositories.billing import SqlInvoiceRepository
+from adapters.db.repositories.calllists import SqlCallListRepository
+from adapters.db.repositories.callscripts import SqlCallScriptRepository
 from adapters.db.repositories.clients import SqlClientRepository
+from adapters.db.repositories.complaints import SqlComplaintRepository
 from adapters.db.repositories.contacts import SqlContactRepository
 from adapters.db.repositories.custom_fields import SqlCustomFieldRepository
 from adapters.db.repositories.deals import SqlDealRepository
@@ -63,7 +67,11 @@ from adapters.db.repositories.staff import (
     SqlScheduleRepository,
     SqlUserRepository,
 )
-from adapters.db.repositories.telephony import SqlTelephonyRepository
+from adapters.db.repositories.telephony import (
+    SqlCallReviewRepository,
+    SqlOriginationRepository,
+    SqlTelephonyRepository,
+)
 from adapters.db.repositories.timeline import SqlTimelineQueries
 from adapters.db.repositories.today import SqlTodayQueries
 from adapters.db.repositories.webhooks import SqlWebhookRepository
@@ -79,21 +87,27 @@ from domain.activities.ports import (
 )
 from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.automation.ports import AutomationRepository
 from domain.billing.ports import InvoiceRepository
+from domain.calllists.ports import CallListRepository
+from domain.callscripts.ports import CallScriptRepository
 from domain.clients.ports import (
     ClientRepository,
     ContactRepository,
     CustomFieldRepository,
     RelationshipFollowUpRepository,
 )
+from domain.complaints.ports import ComplaintRepository
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.imports.ports import ImportRepository
 from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
 from domain.intake.lead_inbox import LeadInboxRepository
+from domain.intake.originate import OriginationRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
+from domain.intake.reviews import CallReviewRepository
 from domain.karma.employee_ports import EmployeeKarmaRepository
 from domain.karma.ports import KarmaRepository
 from domain.kpi.ports import KpiQueries, PlanRepository
@@ -179,6 +193,7 @@ class SqlUnitOfWork:
     retention: RetentionRepository
     marketing: MarketingRepository
     surveys: SurveyRepository
+    complaints: ComplaintRepository
     employee_karma: EmployeeKarmaRepository
     kpi: KpiQueries
     karma: KarmaRepository
@@ -200,11 +215,16 @@ class SqlUnitOfWork:
     saved_filters: SavedFilterRepository
     intake: IntakeRepository
     telephony: TelephonyRepository
+    call_reviews: CallReviewRepository
+    originations: OriginationRepository
     onec: OnecRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
     lead_inbox: LeadInboxRepository
     imports: ImportRepository
+    automation: AutomationRepository
+    call_lists: CallListRepository
+    call_scripts: CallScriptRepository
 
     def __init__(
         self,
@@ -285,6 +305,7 @@ class SqlUnitOfWork:
         self.retention = SqlRetentionRepository(conn, collect)
         self.marketing = SqlMarketingRepository(conn, collect)
         self.surveys = SqlSurveyRepository(conn, collect)
+        self.complaints = SqlComplaintRepository(conn, collect)
         self.employee_karma = SqlEmployeeKarmaRepository(conn, collect)
         self.kpi = SqlKpiQueries(conn, collect)
         self.karma = SqlKarmaRepository(conn, collect)
@@ -308,6 +329,8 @@ class SqlUnitOfWork:
         self.saved_filters = SqlSavedFilterRepository(conn, collect)
         self.intake = SqlIntakeRepository(conn, collect)
         self.telephony = SqlTelephonyRepository(conn, collect)
+        self.call_reviews = SqlCallReviewRepository(conn, collect)
+        self.originations = SqlOriginationRepository(conn, collect)
         self.onec = SqlOnecRepository(conn, collect)
         self.intake_reports = SqlIntakeReportQueries(conn, collect)
         self.distribution = SqlDistributionRepository(
@@ -315,6 +338,9 @@ class SqlUnitOfWork:
         )
         self.lead_inbox = SqlLeadInboxRepository(conn, collect)
         self.imports = SqlImportRepository(conn, collect)
+        self.automation = SqlAutomationRepository(conn, collect)
+        self.call_lists = SqlCallListRepository(conn, collect)
+        self.call_scripts = SqlCallScriptRepository(conn, collect)
         self._outbox = SqlOutbox(conn)
 
     async def __aexit__(

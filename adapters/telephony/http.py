@@ -25,6 +25,7 @@ import httpx
 
 from adapters.webhooks.http import pin
 from domain.intake.calls import Call, Provider, TelephonyIntegration
+from domain.intake.originate import PbxRefused
 from domain.intake.providers import mango_sign
 from domain.intake.recordings import Download, RecordingUnavailable
 
@@ -32,6 +33,9 @@ USER_AGENT = "crm-telephony/1"
 API_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 ZADARMA_RECORD_METHOD = "/v1/pbx/record/request/"
+ZADARMA_CALLBACK_METHOD = "/v1/request/callback/"
+# Mango Office's result code of a command it took.
+MANGO_DONE = 1000
 _CHUNK = 64 * 1024
 _ANSWER_MAX = 64 * 1024
 
@@ -128,6 +132,94 @@ def _raise_for(answer: httpx.Response, document: dict[str, Any], who: str) -> No
         raise RecordingUnavailable(detail, retry=True)
     if status != 200 or document.get("status") == "error":
         raise RecordingUnavailable(detail, retry=False)
+
+
+class HttpxPbxCommands:
+    """Click-to-call through the providers' callback APIs (``domain.intake.originate``):
+
+    - Zadarma: ``GET /v1/request/callback/?from=<extension>&to=<number>``, signed as the
+      recordings request is; the answer is JSON with ``status`` success or error and
+      ``message``.
+    - Mango Office: ``POST /vpbx/commands/callback`` with ``vpbx_api_key``, ``sign`` and
+      ``json`` ``{"command_id", "from": {"extension"}, "to_number"}``; the answer is JSON
+      with ``result`` 1000 when the command was taken.
+
+    Numbers go as digits, without the plus."""
+
+    def __init__(
+        self,
+        *,
+        zadarma_url: str,
+        mango_url: str,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._zadarma_url = zadarma_url.rstrip("/")
+        self._mango_url = mango_url.rstrip("/")
+        self._client = client or httpx.AsyncClient(
+            timeout=API_TIMEOUT, follow_redirects=False, trust_env=False
+        )
+
+    async def callback(
+        self, integration: TelephonyIntegration, *, extension: str, number: str, command_id: str
+    ) -> None:
+        digits = number.lstrip("+")
+        try:
+            if integration.provider is Provider.ZADARMA:
+                await self._zadarma(integration, extension, digits)
+                return
+            if integration.provider is Provider.MANGO:
+                await self._mango(integration, extension, digits, command_id)
+                return
+        except httpx.HTTPError as exc:
+            raise PbxRefused(
+                f"the API could not be reached ({type(exc).__name__})", transient=True
+            ) from exc
+        raise PbxRefused("this provider has no callback API", transient=False)
+
+    async def _zadarma(self, integration: TelephonyIntegration, extension: str, to: str) -> None:
+        params = {"from": extension, "to": to}
+        signature = zadarma_api_signature(ZADARMA_CALLBACK_METHOD, params, integration.secret)
+        answer = await self._client.get(
+            self._zadarma_url + ZADARMA_CALLBACK_METHOD,
+            params=params,
+            headers={
+                "Authorization": f"{integration.api_key}:{signature}",
+                "User-Agent": USER_AGENT,
+            },
+        )
+        document = _json(answer)
+        if answer.status_code == 200 and document.get("status") == "success":
+            return
+        raise _refusal(answer, str(document.get("message") or ""))
+
+    async def _mango(
+        self, integration: TelephonyIntegration, extension: str, to: str, command_id: str
+    ) -> None:
+        document = json.dumps(
+            {"command_id": command_id, "from": {"extension": extension}, "to_number": to}
+        )
+        answer = await self._client.post(
+            self._mango_url + "/commands/callback",
+            data={
+                "vpbx_api_key": integration.api_key,
+                "sign": mango_sign(integration.api_key, document, integration.secret),
+                "json": document,
+            },
+            headers={"User-Agent": USER_AGENT},
+        )
+        result = _json(answer).get("result")
+        if answer.status_code == 200 and result == MANGO_DONE:
+            return
+        raise _refusal(answer, f"result {result}" if result is not None else "")
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def _refusal(answer: httpx.Response, message: str) -> PbxRefused:
+    status = answer.status_code
+    detail = f"HTTP {status}" + (f": {message[:200]}" if message else "")
+    return PbxRefused(detail, transient=status >= 500 or status in (408, 429))
 
 
 class HttpxAudioDownloads:

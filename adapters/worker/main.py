@@ -18,8 +18,11 @@ from adapters.db.repositories.platform import SqlJobRepository
 from adapters.logging import configure_logging
 from adapters.settings import Settings
 from adapters.worker.jobs.activities import ACTIVITY_CRONS
+from adapters.worker.jobs.automation import AUTOMATION_STAYS
+from adapters.worker.jobs.calllists import build_call_list
 from adapters.worker.jobs.clients import rescan_duplicates
-from adapters.worker.jobs.deals import STALE_DEALS
+from adapters.worker.jobs.complaints import OVERDUE_COMPLAINTS
+from adapters.worker.jobs.deals import DEAL_REMINDERS, STALE_DEALS
 from adapters.worker.jobs.distribution import LEAD_ESCALATION
 from adapters.worker.jobs.imports import run_import
 from adapters.worker.jobs.intake import (
@@ -30,12 +33,14 @@ from adapters.worker.jobs.intake import (
 )
 from adapters.worker.jobs.karma import recalculate_karma
 from adapters.worker.jobs.mail import send_link_mail, send_mail
+from adapters.worker.jobs.onec import ABANDONED_EXCHANGES
 from adapters.worker.jobs.outbox import OUTBOX_SWEEPER, dispatch_events
 from adapters.worker.jobs.platform import purge_idempotency_records
 from adapters.worker.jobs.retention import RETENTION_SWEEP
 from adapters.worker.jobs.webhooks import WEBHOOK_RETRIES, attempt_webhook_deliveries
 from adapters.worker.runner import Handler, run_stored_job
 from domain.auth.services import LINK_MAIL_JOB, MAIL_JOB
+from domain.calllists.services import BUILD_JOB as CALL_LIST_BUILD_JOB
 from domain.clients.duplicates import RESCAN_JOB
 from domain.imports.model import DRY_RUN_JOB, RUN_JOB
 from domain.karma.services import RECALCULATE_JOB
@@ -49,6 +54,7 @@ HANDLERS: dict[str, Handler] = {
     LINK_MAIL_JOB: send_link_mail,
     DRY_RUN_JOB: run_import,
     RUN_JOB: run_import,
+    CALL_LIST_BUILD_JOB: build_call_list,
 }
 
 
@@ -92,12 +98,16 @@ CRON_JOBS = [
     IDEMPOTENCY_PURGE,
     *ACTIVITY_CRONS,
     STALE_DEALS,
+    DEAL_REMINDERS,
+    OVERDUE_COMPLAINTS,
     WEBHOOK_RETRIES,
     INBOX_SWEEPER,
     RECORDING_FETCHES,
     STALE_CALLS,
     LEAD_ESCALATION,
     RETENTION_SWEEP,
+    AUTOMATION_STAYS,
+    ABANDONED_EXCHANGES,
 ]
 FUNCTIONS: list[WorkerCoroutine] = [
     run_job,

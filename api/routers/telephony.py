@@ -10,6 +10,8 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from api.deps import (
+    CallReviewServiceDep,
+    ClickToCallDep,
     ClientIp,
     CurrentPrincipal,
     NoStore,
@@ -23,6 +25,11 @@ from api.schemas.telephony import (
     CallEventAccepted,
     CallPage,
     CallRead,
+    CallReviewWrite,
+    ClickToCallCreate,
+    ClickToCallLine,
+    OriginationPage,
+    OriginationRead,
     TelephonyIntegrationCreate,
     TelephonyIntegrationCreated,
     TelephonyIntegrationPage,
@@ -30,6 +37,8 @@ from api.schemas.telephony import (
     TelephonyIntegrationUpdate,
 )
 from domain.intake.calls import CallResult, Provider
+from domain.intake.originate import CallRequest
+from domain.intake.reviews import CallFilter
 from domain.intake.services import kept_headers
 from domain.intake.telephony import ECHO_MAX
 from domain.shared.ranges import ByteRange
@@ -248,27 +257,120 @@ async def delete_telephony_integration(
 @router.get("/calls", response_model=CallPage, responses=problems(401, 403, 422))
 async def list_calls(
     principal: CurrentPrincipal,
-    telephony: TelephonyServiceDep,
+    reviews: CallReviewServiceDep,
     result: Annotated[list[CallResult], Query(max_length=10)] = [],  # noqa: B006
     integration_id: UUID | None = None,
     client_id: UUID | None = None,
+    deal_id: UUID | None = None,
+    owner_id: Annotated[
+        UUID | None, Query(description="Who answered the call, else who must call back")
+    ] = None,
+    reviewed: Annotated[
+        bool | None, Query(description="true: reviewed calls only; false: not reviewed yet")
+    ] = None,
+    with_recording: Annotated[
+        bool | None, Query(description="true: calls whose recording the CRM has stored")
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> CallPage:
-    """Calls reported by the PBXs, newest first; ``result=missed`` lists the missed ones."""
-    found = await telephony.calls(
+    """Calls reported by the PBXs, newest first, with their reviews; ``result=missed`` lists
+    the missed ones. An intake manager sees every call of the organisation; anyone else the
+    calls of the people whose deals they see (who answered, else who must call back): a
+    seller their own, a head their team's."""
+    found = await reviews.calls(
         principal,
-        results=result,
-        integration_id=integration_id,
-        client_id=client_id,
+        CallFilter(
+            results=result,
+            integration_id=integration_id,
+            client_id=client_id,
+            deal_id=deal_id,
+            owner_id=owner_id,
+            reviewed=reviewed,
+            with_recording=with_recording,
+        ),
         limit=limit + 1,
         after=decode_time_id_cursor(cursor),
     )
-    last = found[limit - 1] if len(found) > limit else None
+    last = found[limit - 1].call if len(found) > limit else None
     return CallPage(
-        items=[CallRead.of(c) for c in found[:limit]],
+        items=[CallRead.of(f.call, f.review) for f in found[:limit]],
         next_cursor=encode_cursor(last.started_at.isoformat(), last.id) if last else None,
     )
+
+
+@router.post(
+    "/click-to-call",
+    response_model=OriginationRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 409, 422, 429, 502),
+)
+async def click_to_call(
+    body: ClickToCallCreate, principal: CurrentPrincipal, calls: ClickToCallDep
+) -> OriginationRead:
+    """Start a call through the organisation's PBX (Zadarma or Mango Office): it rings the
+    caller's extension, then the number. 201: the PBX took it; 409 ``no-pbx-line``: there is
+    nothing to ask (no PBX with a callback API, no extension for the caller); 502
+    ``pbx-refused``: the PBX refused or could not be reached, its reason in ``detail``. The
+    call the PBX then reports takes the client and deal given here."""
+    return OriginationRead.of(
+        await calls.call(
+            principal,
+            CallRequest(
+                number=body.number,
+                client_id=body.client_id,
+                deal_id=body.deal_id,
+                call_list_item_id=body.call_list_item_id,
+            ),
+        )
+    )
+
+
+@router.get("/click-to-call/line", response_model=ClickToCallLine, responses=problems(401))
+async def get_click_to_call_line(
+    principal: CurrentPrincipal, calls: ClickToCallDep
+) -> ClickToCallLine:
+    """Whether numbers in the web app can start calls for the caller, and through what."""
+    integration, extension = await calls.line(principal)
+    return ClickToCallLine(
+        available=integration is not None,
+        provider=integration.provider if integration else None,
+        extension=extension,
+    )
+
+
+@router.get("/click-to-call", response_model=OriginationPage, responses=problems(401, 422))
+async def list_click_to_calls(
+    principal: CurrentPrincipal,
+    calls: ClickToCallDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> OriginationPage:
+    """The caller's own click-to-call requests, newest first, failed ones with the reason."""
+    found = await calls.mine(principal, limit=limit + 1, after=decode_time_id_cursor(cursor))
+    last = found[limit - 1] if len(found) > limit else None
+    return OriginationPage(
+        items=[OriginationRead.of(o) for o in found[:limit]],
+        next_cursor=encode_cursor(last.requested_at.isoformat(), last.id) if last else None,
+    )
+
+
+@router.put(
+    "/calls/{call_id}/review",
+    response_model=CallRead,
+    responses=problems(401, 403, 404, 422),
+)
+async def review_call(
+    call_id: UUID,
+    body: CallReviewWrite,
+    principal: CurrentPrincipal,
+    reviews: CallReviewServiceDep,
+) -> CallRead:
+    """Mark a call reviewed with a score (1-5) and a comment (``calls:review``, on the calls
+    of the people whose deals one sees). A second review replaces the first; the audit log
+    keeps both, and ``call.reviewed`` goes to webhooks."""
+    done = await reviews.review(principal, call_id, score=body.score, comment=body.comment)
+    return CallRead.of(done.call, done.review)
 
 
 @router.get(

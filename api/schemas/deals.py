@@ -30,6 +30,8 @@ from domain.deals.model import (
     LOSS_COMMENT_MAX,
     MAX_PRODUCT_LINES,
     PRODUCT_NAME_MAX,
+    REMIND_DAYS_MAX,
+    REMIND_DAYS_MIN,
     SOURCE_CAMPAIGN_MAX,
     SOURCE_CHANNEL_MAX,
     Deal,
@@ -131,6 +133,22 @@ class DealUpdate(Schema):
     custom_fields: CustomFieldValues | None = Field(
         default=None, description="Merged into the current values; null removes a key"
     )
+    follow_up_every_days: int | None = Field(
+        default=None,
+        ge=REMIND_DAYS_MIN,
+        le=REMIND_DAYS_MAX,
+        description="Postpone an open deal: a follow-up task for the responsible every N days "
+        "until the deal moves to another stage or closes; null stops it",
+    )
+    warranty_ends_on: Day | None = Field(
+        default=None, description="When the deal's warranty or service ends; null clears it"
+    )
+    warranty_remind_days: int | None = Field(
+        default=None,
+        ge=REMIND_DAYS_MIN,
+        le=REMIND_DAYS_MAX,
+        description="A task for the responsible this many days before the warranty ends",
+    )
 
     def to_command(self) -> UpdateDeal:
         """Fields not sent stay UNSET. As before the commands: a null title or currency is
@@ -151,6 +169,9 @@ class DealUpdate(Schema):
             utm=given(self, "utm", self.utm),
             expected_close_date=given(self, "expected_close_date", self.expected_close_date),
             custom_fields=given(self, "custom_fields", self.custom_fields or {}),
+            follow_up_every_days=given(self, "follow_up_every_days", self.follow_up_every_days),
+            warranty_ends_on=given(self, "warranty_ends_on", self.warranty_ends_on),
+            warranty_remind_days=given(self, "warranty_remind_days", self.warranty_remind_days),
         )
 
 
@@ -210,6 +231,12 @@ class DealRead(Schema):
     lost_tender: bool
     loss_making: bool
     public_conflict: bool
+    follow_up_every_days: int | None = Field(
+        description="Postponed: a follow-up task every N days while in this stage"
+    )
+    follow_up_next_at: datetime | None = Field(description="When the next follow-up is due")
+    warranty_ends_on: date | None
+    warranty_remind_days: int | None
     created_by: UUID | None
     created_at: datetime | None
     updated_at: datetime | None
@@ -261,6 +288,10 @@ class DealRead(Schema):
             lost_tender=d.lost_tender,
             loss_making=d.loss_making,
             public_conflict=d.public_conflict,
+            follow_up_every_days=d.follow_up_every_days,
+            follow_up_next_at=d.follow_up_next_at,
+            warranty_ends_on=d.warranty_ends_on,
+            warranty_remind_days=d.warranty_remind_days,
             created_by=d.created_by,
             created_at=d.created_at,
             updated_at=d.updated_at,

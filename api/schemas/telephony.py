@@ -26,6 +26,8 @@ from domain.intake.calls import (
     TelephonyIntegration,
     TrackingNumber,
 )
+from domain.intake.originate import Origination, OriginationStatus
+from domain.intake.reviews import CallReview
 
 IntegrationName = Annotated[Name, Field(min_length=1, max_length=INTEGRATION_NAME_MAX)]
 Secret = Annotated[Name, Field(min_length=1, max_length=SECRET_MAX)]
@@ -187,6 +189,26 @@ class CallEventAccepted(Schema):
     duplicate: bool = Field(description="A redelivery of an event already stored")
 
 
+class CallReviewRead(Schema):
+    score: int = Field(ge=1, le=5)
+    comment: str
+    reviewer_id: UUID | None
+    reviewed_at: datetime
+
+    @classmethod
+    def of(cls, r: CallReview) -> CallReviewRead:
+        return cls(
+            score=r.score, comment=r.comment, reviewer_id=r.reviewer_id, reviewed_at=r.reviewed_at
+        )
+
+
+class CallReviewWrite(Schema):
+    """A head's word on a call: replaces an earlier review of it."""
+
+    score: int = Field(ge=1, le=5, description="1 (poor) to 5 (exemplary)")
+    comment: str | None = Field(default=None, max_length=2000)
+
+
 class CallRead(Schema):
     id: UUID
     integration_id: UUID | None
@@ -224,9 +246,12 @@ class CallRead(Schema):
     deal_id: UUID | None
     callback_task_id: UUID | None
     events: list[str] = Field(description="The provider's events of this call, as they came")
+    review: CallReviewRead | None = Field(
+        default=None, description="A head's review of the call (score and comment), if any"
+    )
 
     @classmethod
-    def of(cls, c: Call) -> CallRead:
+    def of(cls, c: Call, review: CallReview | None = None) -> CallRead:
         return cls(
             id=c.id,
             integration_id=c.integration_id,
@@ -257,9 +282,62 @@ class CallRead(Schema):
             deal_id=c.deal_id,
             callback_task_id=c.callback_task_id,
             events=list(c.event_names),
+            review=CallReviewRead.of(review) if review else None,
         )
 
 
 class CallPage(Schema):
     items: list[CallRead]
     next_cursor: str | None
+
+
+class ClickToCallCreate(Schema):
+    number: str = Field(min_length=1, max_length=32, description="The number to call")
+    client_id: UUID | None = Field(default=None, description="The client being called")
+    deal_id: UUID | None = Field(default=None, description="The deal the call is about")
+    call_list_item_id: UUID | None = Field(
+        default=None, description="The call list item being worked"
+    )
+
+
+class OriginationRead(Schema):
+    id: UUID
+    status: OriginationStatus = Field(
+        description="accepted: the PBX is ringing the employee's extension, then the number"
+    )
+    error: str | None = Field(description="Why the PBX did not start the call")
+    number: str
+    extension: str | None
+    integration_id: UUID | None
+    client_id: UUID | None
+    deal_id: UUID | None
+    call_list_item_id: UUID | None
+    call_id: UUID | None = Field(description="The call the PBX reported for it, once it did")
+    requested_at: datetime
+
+    @classmethod
+    def of(cls, o: Origination) -> OriginationRead:
+        return cls(
+            id=o.id,
+            status=o.status,
+            error=o.error,
+            number=o.number,
+            extension=o.extension,
+            integration_id=o.integration_id,
+            client_id=o.client_id,
+            deal_id=o.deal_id,
+            call_list_item_id=o.call_list_item_id,
+            call_id=o.call_id,
+            requested_at=o.requested_at,
+        )
+
+
+class OriginationPage(Schema):
+    items: list[OriginationRead]
+    next_cursor: str | None
+
+
+class ClickToCallLine(Schema):
+    available: bool = Field(description="Whether the PBX can call the caller back from the CRM")
+    provider: Provider | None
+    extension: str | None = Field(description="The caller's extension the PBX rings first")

@@ -8,6 +8,7 @@ from domain.activities.events import AssignmentReason
 from domain.activities.model import Priority, Task
 from domain.clients.events import ClientRelationshipChanged
 from domain.clients.model import RelationshipType
+from domain.deals.events import DealFollowUpDue, DealWarrantyEnding
 from domain.platform.messagebus import EventBus
 from domain.platform.ports import UnitOfWork
 from domain.retention.events import ClientFellAsleep, CrossSellDue
@@ -91,7 +92,56 @@ async def create_cross_sell_task(event: CrossSellDue, uow: UnitOfWork) -> None:
     await uow.tasks.add(task)
 
 
+FOLLOW_UP_ORIGIN = "deal_follow_up"
+WARRANTY_ORIGIN = "warranty"
+FOLLOW_UP_DUE = timedelta(days=1)
+
+
+async def create_deal_follow_up_task(event: DealFollowUpDue, uow: UnitOfWork) -> None:
+    """A postponed deal reminds its responsible every N days; no pile-up: while the last
+    follow-up task is open, no other is made."""
+    if await uow.tasks.has_open(event.organisation_id, event.deal_id, FOLLOW_UP_ORIGIN):
+        return
+    task = Task(
+        organisation_id=event.organisation_id,
+        client_id=event.client_id,
+        deal_id=event.deal_id,
+        title=_title(f"Вернуться к сделке: {event.deal_title}"),
+        description=f"Сделка отложена: напоминание каждые {event.every_days} дн.",
+        assignee_id=event.responsible_id,
+        due_at=event.occurred_at + FOLLOW_UP_DUE,
+        priority=Priority.NORMAL,
+        origin=FOLLOW_UP_ORIGIN,
+        created_at=event.occurred_at,
+        updated_at=event.occurred_at,
+    )
+    task.record_creation(at=event.occurred_at, by=None, reason=AssignmentReason.SCHEDULED)
+    await uow.tasks.add(task)
+
+
+async def create_warranty_task(event: DealWarrantyEnding, uow: UnitOfWork) -> None:
+    """The deal's warranty or service ends soon: its responsible is told, once per end date."""
+    ends = event.ends_on.isoformat()
+    task = Task(
+        organisation_id=event.organisation_id,
+        client_id=event.client_id,
+        deal_id=event.deal_id,
+        title=_title(f"Гарантия заканчивается {ends}: {event.deal_title}"),
+        description="Свяжитесь с клиентом: продление обслуживания или новая покупка.",
+        assignee_id=event.responsible_id,
+        due_at=event.occurred_at + FOLLOW_UP_DUE,
+        priority=Priority.NORMAL,
+        origin=WARRANTY_ORIGIN,
+        created_at=event.occurred_at,
+        updated_at=event.occurred_at,
+    )
+    task.record_creation(at=event.occurred_at, by=None, reason=AssignmentReason.SCHEDULED)
+    await uow.tasks.add(task)
+
+
 def register(bus: EventBus) -> None:
     bus.handle(ClientRelationshipChanged, create_follow_up_tasks)
     bus.handle(ClientFellAsleep, create_reactivation_task)
     bus.handle(CrossSellDue, create_cross_sell_task)
+    bus.handle(DealFollowUpDue, create_deal_follow_up_task)
+    bus.handle(DealWarrantyEnding, create_warranty_task)

@@ -72,6 +72,8 @@ class NotificationKind(enum.StrEnum):
     ABSENCE_SUBSTITUTE = "absence_substitute"
     WORK_HANDED_OVER = "work_handed_over"  # from_user_id, from_user_name, clients, deals, tasks
     WEBHOOK_DISABLED = "webhook_disabled"  # endpoint_id, url, failing_since
+    # An automation rule's notice: rule_id, rule_name, text, deal_id, deal_title, client_id
+    AUTOMATION = "automation"
     # Notifications stored before kinds had parameters: their text is in legacy_title.
     LEGACY = "legacy"
 

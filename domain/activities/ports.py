@@ -30,6 +30,7 @@ class SubjectScopes:
     client_items: bool = True
     deal_items: bool = True
     tasks: bool = True
+    complaints: bool = True
 
     @property
     def organisation_id(self) -> UUID:
@@ -171,6 +172,10 @@ class TaskRepository(Protocol):
         """Store the tasks' overdue_announced_for and hand their events over."""
         ...
 
+    async def has_open(self, organisation_id: UUID, deal_id: UUID, origin: str) -> bool:
+        """Whether the deal has a task of ``origin`` not yet done."""
+        ...
+
     async def due_for_hand_over(self, organisation_id: UUID | None) -> Sequence[tuple[Task, UUID]]:
         """Open tasks of people absent today that fall due up to the end of their absence,
         each with the substitute named on the absence, locked for the hand-over; None means
@@ -236,6 +241,8 @@ class TimelineKind(enum.StrEnum):
     RELATIONSHIP = "relationship"
     # A phone call a PBX reported (lead intake's telephony).
     CALL = "call"
+    # A complaint recorded, taken in work, resolved or rejected (domain/complaints).
+    COMPLAINT = "complaint"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

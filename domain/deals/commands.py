@@ -63,6 +63,10 @@ class UpdateDeal:
     expected_close_date: Patch[date | None] = UNSET
     # Merged into the stored values; None for a key removes it.
     custom_fields: Patch[Mapping[str, object]] = UNSET
+    # Postpone: a follow-up task every N days while the deal stays in its stage (None stops).
+    follow_up_every_days: Patch[int | None] = UNSET
+    warranty_ends_on: Patch[date | None] = UNSET
+    warranty_remind_days: Patch[int | None] = UNSET
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

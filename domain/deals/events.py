@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from domain.platform.messagebus import webhook_only
@@ -32,6 +32,33 @@ class DealUpdated(DealEvent):
     changed: tuple[str, ...]
     # Set when the deal moved to another client: both clients' history changed.
     previous_client_id: UUID | None = None
+
+
+@event("deal.follow_up_due")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealFollowUpDue(DomainEvent):
+    """A postponed deal's interval came round: its responsible gets a follow-up task (the
+    activities context makes it, unless one is still open)."""
+
+    deal_id: UUID
+    client_id: UUID
+    responsible_id: UUID
+    deal_title: str
+    every_days: int
+
+
+@event("deal.warranty_ending")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealWarrantyEnding(DomainEvent):
+    """``days_before`` days are left (or fewer) until the deal's warranty or service ends: its
+    responsible gets a task, once per end date."""
+
+    deal_id: UUID
+    client_id: UUID
+    responsible_id: UUID
+    deal_title: str
+    ends_on: date
+    days_before: int
 
 
 @webhook_only

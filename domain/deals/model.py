@@ -15,10 +15,12 @@ from domain.deals.errors import Requirement, StageRequirementsMissing
 from domain.deals.events import (
     DealBecameStale,
     DealCreated,
+    DealFollowUpDue,
     DealLost,
     DealReopened,
     DealStageChanged,
     DealUpdated,
+    DealWarrantyEnding,
     DealWon,
 )
 from domain.deals.staleness import CLOSE_FACTOR, limit_seconds, past_limit, whole_days
@@ -47,6 +49,9 @@ PRODUCT_NAME_MAX = 300
 SOURCE_CHANNEL_MAX = 100
 SOURCE_CAMPAIGN_MAX = 200
 LOSS_COMMENT_MAX = 5000
+# "Remind every N days" of a postponed deal, and "N days before" the warranty ends.
+REMIND_DAYS_MIN = 1
+REMIND_DAYS_MAX = 365
 
 
 class DealStatus(enum.StrEnum):
@@ -180,6 +185,14 @@ class StageMove:
     by_user_id: UUID | None
 
 
+def _remind_days(value: int | None, field_name: str) -> int | None:
+    if value is not None and not REMIND_DAYS_MIN <= value <= REMIND_DAYS_MAX:
+        raise InvalidInput(
+            (field_name,), f"must be from {REMIND_DAYS_MIN} to {REMIND_DAYS_MAX} days"
+        )
+    return value
+
+
 def _seconds_between(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds()))
 
@@ -214,6 +227,14 @@ class Deal:
     # stage_entered_at of the stay the stale alerts went out for: once per breach.
     stale_notified_for: datetime | None = None
     stale_close_proposed_for: datetime | None = None
+    # Postponed: a follow-up task every N days while the deal stays open in its stage (a stage
+    # move or closing clears it); when the next one is due.
+    follow_up_every_days: int | None = None
+    follow_up_next_at: datetime | None = None
+    # A warranty or service end date, reminded N days before it, once per end date.
+    warranty_ends_on: date | None = None
+    warranty_remind_days: int | None = None
+    warranty_reminded_for: date | None = None
     created_by: UUID | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -369,6 +390,7 @@ class Deal:
         self.funnel_id = stage.funnel_id
         self.stage_entered_at = at
         self.updated_at = at
+        self._stop_follow_up()
         return move
 
     # --- closing -----------------------------------------------------------------------
@@ -470,7 +492,13 @@ class Deal:
         self.status = status
         self.closed_at = at
         self.updated_at = at
+        self._stop_follow_up()
         return move
+
+    def _stop_follow_up(self) -> None:
+        """A stage move or closing ends the postponement."""
+        self.follow_up_every_days = None
+        self.follow_up_next_at = None
 
     def _require_open(self, verb: str) -> None:
         if self.status is not DealStatus.OPEN:
@@ -495,6 +523,12 @@ class Deal:
         ``custom_fields_with(update.custom_fields)``; without them the merge is taken as is."""
         before = self.snapshot()
         self._assign(update)
+        if self.follow_up_every_days != before["follow_up_every_days"]:
+            self.follow_up_next_at = (
+                None
+                if self.follow_up_every_days is None
+                else at + timedelta(days=self.follow_up_every_days)
+            )
         if custom_fields is not None:
             self.custom_fields = dict(custom_fields)
         elif update.custom_fields is not UNSET:
@@ -553,6 +587,17 @@ class Deal:
             self.utm = clean_utm(update.utm or {}, "utm")
         if update.expected_close_date is not UNSET:
             self.expected_close_date = update.expected_close_date
+        if update.follow_up_every_days is not UNSET:
+            every = _remind_days(update.follow_up_every_days, "follow_up_every_days")
+            if every is not None and self.status is not DealStatus.OPEN:
+                raise InvalidInput(("follow_up_every_days",), "only an open deal is postponed")
+            self.follow_up_every_days = every
+        if update.warranty_ends_on is not UNSET:
+            self.warranty_ends_on = update.warranty_ends_on
+        if update.warranty_remind_days is not UNSET:
+            self.warranty_remind_days = _remind_days(
+                update.warranty_remind_days, "warranty_remind_days"
+            )
 
     def snapshot(self) -> dict[str, Any]:
         """The fields the audit log compares."""
@@ -586,7 +631,63 @@ class Deal:
             "lost_tender": self.lost_tender,
             "loss_making": self.loss_making,
             "public_conflict": self.public_conflict,
+            "follow_up_every_days": self.follow_up_every_days,
+            "warranty_ends_on": self.warranty_ends_on,
+            "warranty_remind_days": self.warranty_remind_days,
         }
+
+    # --- reminders (the follow-up sweep) -----------------------------------------------
+
+    def follow_up_due(self, at: datetime) -> bool:
+        """The postponement's interval came round: deal.follow_up_due, and the next one N
+        days on. False when not postponed, closed or not yet due."""
+        if (
+            self.status is not DealStatus.OPEN
+            or self.follow_up_every_days is None
+            or self.follow_up_next_at is None
+            or self.follow_up_next_at > at
+        ):
+            return False
+        self.follow_up_next_at = at + timedelta(days=self.follow_up_every_days)
+        self.events.append(
+            DealFollowUpDue(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                deal_id=self.id,
+                client_id=self.client_id,
+                responsible_id=self.responsible_id,
+                deal_title=self.title,
+                every_days=self.follow_up_every_days,
+            )
+        )
+        return True
+
+    def warranty_reminder_due(self, today: date, at: datetime) -> bool:
+        """``warranty_remind_days`` (or fewer) days left until the warranty ends and not yet
+        reminded for this end date: deal.warranty_ending, once."""
+        ends, days = self.warranty_ends_on, self.warranty_remind_days
+        if (
+            ends is None
+            or days is None
+            or self.status is DealStatus.LOST
+            or self.warranty_reminded_for == ends
+            or not ends - timedelta(days=days) <= today <= ends
+        ):
+            return False
+        self.warranty_reminded_for = ends
+        self.events.append(
+            DealWarrantyEnding(
+                organisation_id=self.organisation_id,
+                occurred_at=at,
+                deal_id=self.id,
+                client_id=self.client_id,
+                responsible_id=self.responsible_id,
+                deal_title=self.title,
+                ends_on=ends,
+                days_before=days,
+            )
+        )
+        return True
 
     # --- derived figures ---------------------------------------------------------------
 

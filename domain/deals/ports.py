@@ -161,6 +161,23 @@ class StaleCandidate:
 
 
 class DealRepository(Protocol):
+    async def list_follow_ups_due(self, *, now: datetime, limit: int) -> Sequence[Deal]:
+        """Across organisations: open postponed deals whose next follow-up is due, locked
+        (others' locked rows skipped)."""
+        ...
+
+    async def list_warranties_due(
+        self, *, now: datetime, limit: int
+    ) -> Sequence[tuple[Deal, date]]:
+        """Across organisations: deals whose warranty ends within their reminder's days of
+        their organisation's day at ``now`` (given with each) and are not yet reminded for
+        that end date."""
+        ...
+
+    async def save_reminder_marks(self, deal: Deal) -> None:
+        """Store the next follow-up moment and the reminded end date (the version stays)."""
+        ...
+
     async def add(self, deal: Deal) -> None:
         """The deal with its product lines."""
         ...

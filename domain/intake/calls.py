@@ -683,19 +683,6 @@ class TelephonyRepository(Protocol):
         """The recording's fetch state only (events folded meanwhile keep theirs)."""
         ...
 
-    async def list_calls(
-        self,
-        scope: Scope,
-        *,
-        results: Sequence[CallResult] = (),
-        integration_id: UUID | None = None,
-        client_id: UUID | None = None,
-        limit: int,
-        after: tuple[datetime, UUID] | None = None,
-    ) -> Sequence[Call]:
-        """Newest first, after the keyset cursor (started_at, id)."""
-        ...
-
 
 class IntegrationDirectory(Protocol):
     async def route(self, integration_id: UUID) -> IntegrationRoute | None:

@@ -537,12 +537,15 @@ async def record_lead(
     lead: Mapping[str, Any],
     found: Mapping[str, Any],
     choice: Choice,
+    *,
+    kind: str | None = None,
 ) -> Lead:
-    """The lead's row: what came in, where it went, and who has it (once per inbox item)."""
+    """The lead's row: what came in, where it went, and who has it (once per inbox item);
+    ``kind``: the lead's kind when it is not the item's source (a call list's lead)."""
     row = Lead(
         organisation_id=item.organisation_id,
         inbox_item_id=item.id,
-        kind=item.source.value,
+        kind=kind or item.source.value,
         channel_id=item.channel_id,
         source=_cut(lead.get("source"), SOURCE_MAX),
         campaign=_cut(lead.get("campaign"), 200),

@@ -49,6 +49,8 @@ class LeadKind(enum.StrEnum):
     # A call event; the inbox shows these as missed calls to call back.
     TELEPHONY = "telephony"
     API = "api"
+    # A number a telemarketer qualified on a call list.
+    CALL_LIST = "call_list"
 
 
 class AssigneeFilter(enum.StrEnum):

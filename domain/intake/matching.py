@@ -59,10 +59,15 @@ async def take_in(
     lead: Mapping[str, Any],
     *,
     order: Order | None = None,
+    not_to: UUID | None = None,
+    lead_kind: str | None = None,
 ) -> dict[str, Any]:
     """Matches or creates the client, contact and deal; returns their ids and how it went
     (``match``: "new_client", "client" or "open_deal"). An ``order`` is a purchase of its
-    own: it always opens a deal, with the order's lines, total and currency."""
+    own: it always opens a deal, with the order's lines, total and currency. ``not_to``: a
+    person the lead does not go to for being the client's manager (the telemarketer who
+    qualified it); distribution chooses instead. ``lead_kind``: the recorded lead's kind when
+    it is not the item's source."""
     organisation_id = item.organisation_id
     system = system_principal(organisation_id)
     phones = [lead["phone"]] if lead.get("phone") else []
@@ -86,6 +91,8 @@ async def take_in(
         if known is not None:
             client_id = known.id
             responsible_id = known.responsible_id
+            if not_to is not None and responsible_id == not_to:
+                responsible_id = None
     scope = Scope.organisation_wide(organisation_id)
     funnel = (
         await uow.funnels.get(scope, form.funnel_id) if form.funnel_id else None
@@ -104,7 +111,7 @@ async def take_in(
         deal_id = await uow.intake.open_deal_of(organisation_id, client_id)
         if deal_id is not None:
             found = {"client_id": str(client_id), "deal_id": str(deal_id), "match": "open_deal"}
-            found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice)
+            found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice, lead_kind)
             return found
     owner_id = choice.owner_id
     if owner_id is None:
@@ -125,7 +132,7 @@ async def take_in(
         found["contact_id"] = str(contact_id)
     if funnel is None:
         found["deal_note"] = "The organisation has no funnel yet: no deal was opened"
-        found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice)
+        found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice, lead_kind)
         return found
     deal = await DealService(uow, clock).create(
         system,
@@ -142,7 +149,7 @@ async def take_in(
         ),
     )
     found["deal_id"] = str(deal.deal.id)
-    found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice)
+    found["lead_id"] = await _lead_of(uow, clock, item, lead, found, choice, lead_kind)
     return found
 
 
@@ -153,9 +160,12 @@ async def _lead_of(
     lead: Mapping[str, Any],
     found: Mapping[str, Any],
     choice: Choice,
+    kind: str | None = None,
 ) -> str:
     """Records the lead with whom it went to; its id, for the inbox item's outcome."""
-    recorded = await record_lead(uow.distribution, clock.now(), item, lead, found, choice)
+    recorded = await record_lead(
+        uow.distribution, clock.now(), item, lead, found, choice, kind=kind
+    )
     return str(recorded.id)
 
 

@@ -54,6 +54,10 @@ class CallDimension(enum.StrEnum):
     CHANNEL = "channel"
     MANAGER = "manager"
     DAY = "day"
+    # Talk time per client, per deal, and on the deals that are stale now (call review).
+    CLIENT = "client"
+    DEAL = "deal"
+    STALE_DEAL = "stale_deal"
 
 
 class CallbackDimension(enum.StrEnum):
@@ -174,8 +178,16 @@ class IntakeReportQueries(Protocol):
     ) -> tuple[Sequence[LeadRow], LeadRow]: ...
 
     async def calls(
-        self, scope: Scope, period: Period, by: CallDimension, *, limit: int
-    ) -> tuple[Sequence[CallRow], CallRow]: ...
+        self,
+        scope: Scope,
+        period: Period,
+        by: CallDimension,
+        *,
+        limit: int,
+        now: datetime | None = None,
+    ) -> tuple[Sequence[CallRow], CallRow]:
+        """``now``: the moment staleness is judged at (by STALE_DEAL)."""
+        ...
 
     async def callbacks(
         self, scope: Scope, period: Period, by: CallbackDimension, *, limit: int
@@ -209,7 +221,7 @@ class IntakeReportService:
         async with self._uow as uow:
             asked = await self._period(uow, principal, first, last)
             rows, total = await uow.intake_reports.calls(
-                _scope(principal), asked, by, limit=_cap(by) + 1
+                _scope(principal), asked, by, limit=_cap(by) + 1, now=self._clock.now()
             )
         return _report(asked, by, rows, total, _cap(by))
 

@@ -30,7 +30,6 @@ from domain.clients.duplicates import DuplicateReason
 from domain.intake.calls import (
     Call,
     CallDirection,
-    CallResult,
     IntegrationDirectory,
     IntegrationRoute,
     Provider,
@@ -47,6 +46,7 @@ from domain.intake.model import (
     Outcome,
     Source,
 )
+from domain.intake.originate import attach_origination
 from domain.intake.ports import InboxQueue, InboxWriter
 from domain.intake.providers import check_event, read_event
 from domain.intake.recordings import RecordingRead, open_recording
@@ -328,6 +328,10 @@ async def _match(
     number = call.client_number
     if not number or not number.startswith("+") or call.direction is CallDirection.INTERNAL:
         return
+    if await attach_origination(uow, call, clock.now()) and call.client_id is not None:
+        if call.deal_id is None:
+            call.deal_id = await uow.intake.open_deal_of(call.organisation_id, call.client_id)
+        return
     hits = await uow.clients.find_duplicates(
         call.organisation_id,
         name_key=None,
@@ -563,27 +567,6 @@ class TelephonyService:
             await _integration(uow, scope, integration_id)
             await uow.telephony.delete_integration(scope, integration_id)
             await uow.commit()
-
-    async def calls(
-        self,
-        principal: Principal,
-        *,
-        results: Sequence[CallResult] = (),
-        integration_id: UUID | None = None,
-        client_id: UUID | None = None,
-        limit: int,
-        after: tuple[datetime, UUID] | None = None,
-    ) -> Sequence[Call]:
-        principal.require(Permission.INTAKE_MANAGE)
-        async with self._uow as uow:
-            return await uow.telephony.list_calls(
-                principal.organisation_scope,
-                results=results,
-                integration_id=integration_id,
-                client_id=client_id,
-                limit=limit,
-                after=after,
-            )
 
 
 async def _integration(uow: UnitOfWork, scope: Scope, integration_id: UUID) -> TelephonyIntegration:

@@ -216,6 +216,8 @@ class KarmaFlag:
     client_id: UUID | None = None
     deal_id: UUID | None = None
     note: str | None = None
+    # The complaint that recorded a public conflict (domain/complaints); None when set by hand.
+    complaint_id: UUID | None = None
     created_by: UUID | None = None
     created_at: datetime
 

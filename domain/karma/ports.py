@@ -93,6 +93,14 @@ class KarmaRepository(Protocol):
         """Store the flag, or return the one already standing (same subject and kind)."""
         ...
 
+    async def sync_complaint_flag(
+        self, organisation_id: UUID, client_id: UUID, at: datetime
+    ) -> None:
+        """The client's public-conflict flag as its complaints say: while one of them records
+        a public conflict a flag stands (keyed by the earliest such complaint, unless one set
+        by hand stands already); when none does, a flag a complaint recorded goes. Idempotent."""
+        ...
+
     async def remove_flag(
         self,
         organisation_id: UUID,

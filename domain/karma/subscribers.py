@@ -14,6 +14,7 @@ from domain.billing.events import (
     InvoicePaymentRecorded,
 )
 from domain.clients.events import ClientsMerged
+from domain.complaints.events import ComplaintPublicConflictChanged
 from domain.deals.events import DealLost, DealReopened, DealUpdated, DealWon
 from domain.karma.services import recompute_clients
 from domain.platform.ports import UnitOfWork
@@ -30,6 +31,7 @@ KARMA_EVENTS: tuple[type[DomainEvent], ...] = (
     InvoicePaymentDeleted,
     InvoiceCancelled,
     ClientsMerged,
+    ComplaintPublicConflictChanged,
 )
 
 
@@ -47,6 +49,8 @@ def touched_clients(event: DomainEvent) -> list[UUID]:
             return [event.client_id]
         case ClientsMerged():
             return [event.client_id, event.merged_id]
+        case ComplaintPublicConflictChanged():
+            return [event.client_id]
     return []
 
 
@@ -66,5 +70,9 @@ class KarmaSubscriber:
             if isinstance(event, ClientsMerged):
                 # The merged client's adjustments and flags are the survivor's now.
                 await uow.karma.absorb(event.organisation_id, event.client_id, event.merged_id)
+            if isinstance(event, ComplaintPublicConflictChanged):
+                await uow.karma.sync_complaint_flag(
+                    event.organisation_id, event.client_id, event.occurred_at
+                )
             await recompute_clients(uow, event.organisation_id, clients)
             await uow.commit()

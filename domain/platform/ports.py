@@ -20,21 +20,27 @@ from domain.activities.ports import (
 )
 from domain.attachments.ports import AttachmentRepository, DocumentTypeRepository
 from domain.auth.ports import ActionTokenRepository, ApiKeyRepository, RefreshTokenRepository
+from domain.automation.ports import AutomationRepository
 from domain.billing.ports import InvoiceRepository
+from domain.calllists.ports import CallListRepository
+from domain.callscripts.ports import CallScriptRepository
 from domain.clients.ports import (
     ClientRepository,
     ContactRepository,
     CustomFieldRepository,
     RelationshipFollowUpRepository,
 )
+from domain.complaints.ports import ComplaintRepository
 from domain.deals.ports import DealRepository
 from domain.funnels.ports import FunnelRepository, LossReasonRepository
 from domain.imports.ports import ImportRepository
 from domain.intake.calls import TelephonyRepository
 from domain.intake.distribution import DistributionRepository
 from domain.intake.lead_inbox import LeadInboxRepository
+from domain.intake.originate import OriginationRepository
 from domain.intake.ports import IntakeRepository
 from domain.intake.reports import IntakeReportQueries
+from domain.intake.reviews import CallReviewRepository
 from domain.karma.employee_ports import EmployeeKarmaRepository
 from domain.karma.ports import KarmaRepository
 from domain.kpi.ports import KpiQueries, PlanRepository
@@ -112,6 +118,7 @@ class UnitOfWork(Protocol):
     retention: RetentionRepository
     marketing: MarketingRepository
     surveys: SurveyRepository
+    complaints: ComplaintRepository
     employee_karma: EmployeeKarmaRepository
     kpi: KpiQueries
     karma: KarmaRepository
@@ -131,6 +138,8 @@ class UnitOfWork(Protocol):
     relationship_follow_ups: RelationshipFollowUpRepository
     intake: IntakeRepository
     telephony: TelephonyRepository
+    call_reviews: CallReviewRepository
+    originations: OriginationRepository
     onec: OnecRepository
     intake_reports: IntakeReportQueries
     distribution: DistributionRepository
@@ -138,6 +147,9 @@ class UnitOfWork(Protocol):
     webhooks: WebhookRepository
     saved_filters: SavedFilterRepository
     imports: ImportRepository
+    automation: AutomationRepository
+    call_lists: CallListRepository
+    call_scripts: CallScriptRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from contextvars import ContextVar
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -34,6 +35,14 @@ class DomainEvent:
     occurred_at: datetime
     actor_id: UUID | None = None
     event_id: UUID = field(default_factory=new_id)
+
+
+# How many automation rules deep the events being raised now are: 0 for a person's or a job's
+# change; a rule that runs for an event of depth d makes its changes at d + 1. The outbox keeps
+# it with the event (``DEPTH_KEY`` in the payload) and the dispatcher sets it again while the
+# event's subscribers run, so rules can stop a chain of rules triggering rules.
+causation_depth: ContextVar[int] = ContextVar("causation_depth", default=0)
+DEPTH_KEY = "_causation_depth"
 
 
 class EventSource(Protocol):

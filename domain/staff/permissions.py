@@ -55,6 +55,20 @@ class Permission(enum.StrEnum):
     MARKETING_MANAGE = "marketing:manage"
     # Import clients, contacts and deals from spreadsheets (with clients:write or deals:write).
     IMPORTS_RUN = "imports:run"
+    # Create, change, enable and disable automation rules and read their run log.
+    AUTOMATION_MANAGE = "automation:manage"
+    # Complaints (рекламации) of the owners one sees (Resource.COMPLAINTS): read them, and
+    # record, edit, take in work, resolve or reject them.
+    COMPLAINTS_READ = "complaints:read"
+    COMPLAINTS_WRITE = "complaints:write"
+    # Create call lists, fill them, assign telemarketers and follow their progress.
+    CALL_LISTS_MANAGE = "call_lists:manage"
+    # Work the call lists one is assigned to (next number, outcomes).
+    CALL_LISTS_WORK = "call_lists:work"
+    # Score and comment the calls of the people whose deals one sees (call review).
+    CALLS_REVIEW = "calls:review"
+    # Write call scripts, attach them to funnel stages and call lists, read their report.
+    SCRIPTS_MANAGE = "scripts:manage"
 
 
 class Resource(enum.StrEnum):
@@ -64,6 +78,7 @@ class Resource(enum.StrEnum):
     DEALS = "deals"
     TASKS = "tasks"
     ACTIVITIES = "activities"
+    COMPLAINTS = "complaints"
 
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
@@ -80,6 +95,8 @@ _READ_WORK = {
     Permission.COMMENTS_WRITE,
     Permission.ATTACHMENTS_WRITE,
     Permission.INTAKE_WRITE,
+    Permission.COMPLAINTS_READ,
+    Permission.COMPLAINTS_WRITE,
 }
 
 
@@ -102,12 +119,20 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
                 Permission.JOBS_READ_ALL,
                 Permission.KPI_MANAGE,
                 Permission.IMPORTS_RUN,
+                Permission.CALL_LISTS_MANAGE,
+                Permission.CALLS_REVIEW,
+                Permission.AUTOMATION_MANAGE,
+                Permission.SCRIPTS_MANAGE,
             }
         ),
         _vis(Visibility.TEAM),
     ),
     "seller": ("Продавец", frozenset(_READ_WORK), _vis(Visibility.OWN)),
-    "telemarketer": ("Телемаркетолог", frozenset(_READ_WORK), _vis(Visibility.OWN)),
+    "telemarketer": (
+        "Телемаркетолог",
+        frozenset(_READ_WORK | {Permission.CALL_LISTS_WORK}),
+        _vis(Visibility.OWN),
+    ),
     "marketer": (
         "Маркетолог",
         frozenset(
@@ -136,9 +161,13 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Permission], dict[Resource, Visibi
                 Permission.DEALS_READ,
                 Permission.COMMENTS_WRITE,
                 Permission.ATTACHMENTS_WRITE,
+                Permission.COMPLAINTS_READ,
+                # Their own tasks: what automation rules give "the lawyer".
+                Permission.TASKS_READ,
+                Permission.TASKS_WRITE,
             }
         ),
-        _vis(Visibility.ALL),
+        {**_vis(Visibility.ALL), Resource.TASKS: Visibility.OWN},
     ),
     "account_manager": ("Аккаунт-менеджер", frozenset(_READ_WORK), _vis(Visibility.OWN)),
     "project_manager": (

@@ -155,10 +155,49 @@ export const routes: RouteObject[] = [
           Component: (await import('./features/intake/IntakeReports')).IntakeReports,
         }),
       },
+      // Complaints (рекламации): the list with its drawer, and their report among the reports.
+      {
+        path: 'complaints',
+        lazy: async () => ({
+          Component: (await import('./features/complaints/ComplaintsPage')).ComplaintsPage,
+        }),
+      },
+      {
+        path: 'reports/complaints',
+        lazy: async () => ({
+          Component: (await import('./features/complaints/ComplaintsReportPage'))
+            .ComplaintsReportPage,
+        }),
+      },
       {
         path: 'marketing',
         lazy: async () => ({
           Component: (await import('./features/marketing/MarketingPage')).MarketingPage,
+        }),
+      },
+      // Call lists: the list of lists, one list's page, and the telemarketer's work screen.
+      {
+        path: 'call-lists',
+        lazy: async () => ({
+          Component: (await import('./features/callLists/CallListsPage')).CallListsPage,
+        }),
+      },
+      {
+        path: 'call-lists/:listId',
+        lazy: async () => ({
+          Component: (await import('./features/callLists/CallListPage')).CallListPage,
+        }),
+      },
+      {
+        path: 'call-lists/:listId/work',
+        lazy: async () => ({
+          Component: (await import('./features/callLists/CallListWork')).CallListWork,
+        }),
+      },
+      {
+        path: 'calls',
+        lazy: async () => ({
+          Component: (await import('./features/telephony/CallsPage')).CallsPage,
         }),
       },
       {

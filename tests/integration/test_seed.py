@@ -16,6 +16,7 @@ from httpx import AsyncClient
 from adapters.bootstrap import Container
 from adapters.db.tables import metadata
 from adapters.seed import (
+    CALL_LIST_SIZE,
     CLIENTS,
     DEALS,
     DEMO_ADMIN_EMAIL,
@@ -261,6 +262,21 @@ class TestDemoSeed:
         team = (await client.get("/api/v1/deals?limit=200", headers=head)).json()
         assert len({d["responsible_id"] for d in team["items"]}) > 1
 
+    async def test_the_head_hears_the_sellers_calls_to_review(
+        self, demo: UUID, client: AsyncClient
+    ) -> None:
+        head = await _login(client, "i.petrova@example.com", DEMO_STAFF_PASSWORD)
+        listed = await client.get("/api/v1/intake/calls?reviewed=false", headers=head)
+        assert listed.status_code == 200, listed.text
+        team_calls = listed.json()["items"]
+        assert len(team_calls) >= 20
+        assert len({c["employee_id"] for c in team_calls}) > 1
+        assert all(c["deal_id"] and c["client_number"] for c in team_calls)
+        seller = await _login(client, "a.sidorov@example.com", DEMO_STAFF_PASSWORD)
+        me = (await client.get("/api/v1/users/me", headers=seller)).json()
+        own = (await client.get("/api/v1/intake/calls", headers=seller)).json()["items"]
+        assert {c["employee_id"] for c in own} == {me["id"]}
+
     async def test_the_admin_finds_clients_by_a_cyrillic_fragment(
         self, demo: UUID, client: AsyncClient
     ) -> None:
@@ -286,6 +302,20 @@ class TestDemoSeed:
         sales = next(d for d in team["departments"] if d["department_id"] is None)
         turnover = next(m for m in sales["metrics"] if m["metric"] == "turnover")
         assert turnover["plan"] == "7500000.00"
+
+    async def test_a_telemarketer_has_an_active_call_list_of_cold_clients(
+        self, demo: UUID, client: AsyncClient
+    ) -> None:
+        headers = await _login(client, "m.ivanova@example.com", DEMO_STAFF_PASSWORD)
+        lists = (await client.get("/api/v1/call-lists", headers=headers)).json()["items"]
+        assert len(lists) == 1
+        assert lists[0]["status"] == "active"
+        assert lists[0]["progress"]["total"] == CALL_LIST_SIZE
+        assert len(lists[0]["assignee_ids"]) == 2
+        card = (
+            await client.post(f"/api/v1/call-lists/{lists[0]['id']}/next", headers=headers)
+        ).json()["card"]
+        assert card["client_name"]
 
 
 async def _pace(container: Container, org: UUID) -> tuple[float, float]:

@@ -371,6 +371,19 @@ def task_conditions(scope: Scope, f: TaskFilter) -> list[sa.ColumnElement[bool]]
 
 
 class SqlTaskRepository(SqlRepository):
+    async def has_open(self, organisation_id: UUID, deal_id: UUID, origin: str) -> bool:
+        found = await self._conn.scalar(
+            sa.select(sa.literal(1))
+            .where(
+                tasks.c.organisation_id == organisation_id,
+                tasks.c.deal_id == deal_id,
+                tasks.c.origin == origin,
+                tasks.c.done_at.is_(None),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def add(self, task: Task) -> None:
         row = (
             await self._conn.execute(

@@ -34,6 +34,7 @@ from adapters.db.tables.clients import (
     duplicate_candidates,
     relationship_transitions,
 )
+from adapters.db.tables.complaints import complaint_transitions, complaints
 from adapters.db.tables.deals import deals
 from adapters.db.tables.records import attachments
 from adapters.db.tables.staff import users
@@ -177,9 +178,8 @@ class SqlClientRepository(SqlRepository):
         capped = query.limit(cap).subquery()
         return int(await self._conn.scalar(sa.select(sa.func.count()).select_from(capped)) or 0)
 
-    def _filtered(
-        self, query: sa.Select[Any], scope: Scope, filters: ClientFilter
-    ) -> sa.Select[Any]:
+    @staticmethod
+    def _filtered(query: sa.Select[Any], scope: Scope, filters: ClientFilter) -> sa.Select[Any]:
         """``query`` restricted to the visible, unmerged clients the filters select, a search
         as a condition checked per row (the clients' own name, or their id among the contact
         tables' matches, a hashed set)."""
@@ -594,6 +594,8 @@ class SqlClientRepository(SqlRepository):
             comments,
             attachments,
             relationship_transitions,
+            complaints,
+            complaint_transitions,
         ):
             await self._conn.execute(
                 sa.update(table)
@@ -1178,3 +1180,8 @@ def _work_statement() -> sa.Select[Any]:
         )
         .where(c.c.organisation_id == organisation_id, c.c.id == sa.any_(client_ids))
     )
+
+
+# The clients list's selection for set-based statements of other contexts (a call list built
+# from a filter): the visible, unmerged clients the filters and the search select.
+filtered_clients = SqlClientRepository._filtered

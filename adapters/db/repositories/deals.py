@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -37,6 +37,7 @@ from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deal_products, deals, stage_moves
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.onec import products
+from adapters.db.tables.staff import organisations
 from domain.clients.model import name_key
 from domain.deals.model import Deal, DealStatus, MoveKind, ProductLine, StageMove
 from domain.deals.ports import (
@@ -818,6 +819,64 @@ class SqlDealRepository(SqlRepository):
         )
         self._collect(deal)
 
+    async def _hydrated(self, rows: Sequence[Any]) -> builtins.list[Deal]:
+        """Deals of several organisations with their lines (loaded per organisation)."""
+        by_organisation: dict[UUID, builtins.list[Any]] = {}
+        for r in rows:
+            by_organisation.setdefault(r.organisation_id, []).append(r)
+        found: builtins.list[Deal] = []
+        for same in by_organisation.values():
+            found.extend(await self._hydrate(same))
+        return found
+
+    async def list_follow_ups_due(self, *, now: datetime, limit: int) -> Sequence[Deal]:
+        query = (
+            sa.select(deals)
+            .where(
+                deals.c.follow_up_next_at.is_not(None),
+                deals.c.status == "open",
+                deals.c.follow_up_next_at <= now,
+            )
+            .order_by(deals.c.follow_up_next_at, deals.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return await self._hydrated((await self._conn.execute(query)).all())
+
+    async def list_warranties_due(
+        self, *, now: datetime, limit: int
+    ) -> Sequence[tuple[Deal, date]]:
+        today = sa.cast(sa.func.timezone(organisations.c.time_zone, now), sa.Date)
+        query = (
+            sa.select(deals, today.label("today"))
+            .join(organisations, organisations.c.id == deals.c.organisation_id)
+            .where(
+                deals.c.warranty_ends_on.is_not(None),
+                deals.c.warranty_reminded_for.is_distinct_from(deals.c.warranty_ends_on),
+                deals.c.warranty_remind_days.is_not(None),
+                deals.c.status != "lost",
+                deals.c.warranty_ends_on - deals.c.warranty_remind_days <= today,
+                deals.c.warranty_ends_on >= today,
+            )
+            .order_by(deals.c.warranty_ends_on, deals.c.id)
+            .limit(limit)
+            .with_for_update(of=deals, skip_locked=True)
+        )
+        rows = (await self._conn.execute(query)).all()
+        days = {r.id: r.today for r in rows}
+        return [(d, days[d.id]) for d in await self._hydrated(rows)]
+
+    async def save_reminder_marks(self, deal: Deal) -> None:
+        await self._conn.execute(
+            sa.update(deals)
+            .where(deals.c.organisation_id == deal.organisation_id, deals.c.id == deal.id)
+            .values(
+                follow_up_next_at=deal.follow_up_next_at,
+                warranty_reminded_for=deal.warranty_reminded_for,
+            )
+        )
+        self._collect(deal)
+
     async def _hydrate(self, rows: Sequence[Any]) -> Sequence[Deal]:
         if not rows:
             return []
@@ -879,6 +938,11 @@ def _deal_values(d: Deal) -> dict[str, Any]:
         "public_conflict": d.public_conflict,
         "stale_notified_for": d.stale_notified_for,
         "stale_close_proposed_for": d.stale_close_proposed_for,
+        "follow_up_every_days": d.follow_up_every_days,
+        "follow_up_next_at": d.follow_up_next_at,
+        "warranty_ends_on": d.warranty_ends_on,
+        "warranty_remind_days": d.warranty_remind_days,
+        "warranty_reminded_for": d.warranty_reminded_for,
         "created_by": d.created_by,
         "created_at": d.created_at or sa.func.now(),
         "updated_at": d.updated_at or sa.func.now(),
@@ -914,6 +978,11 @@ def _deal(m: Any, lines: list[ProductLine]) -> Deal:
         public_conflict=m["public_conflict"],
         stale_notified_for=m["stale_notified_for"],
         stale_close_proposed_for=m["stale_close_proposed_for"],
+        follow_up_every_days=m["follow_up_every_days"],
+        follow_up_next_at=m["follow_up_next_at"],
+        warranty_ends_on=m["warranty_ends_on"],
+        warranty_remind_days=m["warranty_remind_days"],
+        warranty_reminded_for=m["warranty_reminded_for"],
         created_by=m["created_by"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],

@@ -6,15 +6,20 @@ and one for the totals."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.db.repositories.base import SqlRepository
+from adapters.db.repositories.deals import stale_sql
 from adapters.db.repositories.visibility import owned_by, visible_owner_ids
 from adapters.db.tables.activities import tasks
+from adapters.db.tables.clients import clients
+from adapters.db.tables.deals import deals
 from adapters.db.tables.distribution import intake_leads
+from adapters.db.tables.funnels import stages
 from adapters.db.tables.intake import intake_forms
 from adapters.db.tables.staff import users
 from adapters.db.tables.telephony import calls, telephony_integrations
@@ -224,17 +229,52 @@ class SqlIntakeReportQueries(SqlRepository):
         if value == "day":
             day = _day(c.c.started_at, period)
             return None, day, day
+        if value == "client":
+            client = clients.alias("client")
+            return (
+                (
+                    client,
+                    sa.and_(
+                        client.c.organisation_id == c.c.organisation_id,
+                        client.c.id == c.c.client_id,
+                    ),
+                ),
+                _text(c.c.client_id),
+                client.c.name,
+            )
+        if value in ("deal", "stale_deal"):
+            # The stale deals' join is inner, with the staleness among its conditions.
+            return None, _text(deals.c.id), deals.c.title
         column = c.c.company_number if value == "tracking_number" else calls.c[value]
         return None, column, column
 
     async def calls(
-        self, scope: Scope, period: Period, by: CallDimension, *, limit: int
+        self,
+        scope: Scope,
+        period: Period,
+        by: CallDimension,
+        *,
+        limit: int,
+        now: datetime | None = None,
     ) -> tuple[Sequence[CallRow], CallRow]:
         owners = await visible_owner_ids(self._conn, scope)
         source, owner = self._calls_seen(calls)
         extra, key, label = self._call_key(calls, by, period, owner)
         if extra is not None:
             source = source.outerjoin(*extra)
+        on_deal = sa.and_(
+            deals.c.organisation_id == calls.c.organisation_id, deals.c.id == calls.c.deal_id
+        )
+        if by is CallDimension.DEAL:
+            source = source.outerjoin(deals, on_deal)
+        elif by is CallDimension.STALE_DEAL:
+            on_stage = sa.and_(
+                stages.c.organisation_id == deals.c.organisation_id,
+                stages.c.id == deals.c.stage_id,
+            )
+            source = source.join(deals, on_deal).join(
+                stages, sa.and_(on_stage, stale_sql(now or period.ends_at))
+            )
         inner = (
             sa.select(
                 key.label("key"),

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from adapters.db.repositories.base import SqlRepository
 from adapters.db.tables.billing import invoices
 from adapters.db.tables.clients import clients
+from adapters.db.tables.complaints import complaints
 from adapters.db.tables.deals import deals
 from adapters.db.tables.karma import karma_entries, karma_flags, karma_rules, karma_scores
 from domain.karma.model import (
@@ -35,6 +36,7 @@ from domain.karma.model import (
     SourceKind,
 )
 from domain.karma.ports import FactQuery, HistoryPoint, Score, SectorKarma
+from domain.shared.ids import new_id
 
 _CHUNK = 1000
 _CENT = Decimal("0.01")
@@ -64,6 +66,7 @@ def _flag(row: Any) -> KarmaFlag:
         client_id=row.client_id,
         deal_id=row.deal_id,
         note=row.note,
+        complaint_id=row.complaint_id,
         created_by=row.created_by,
         created_at=row.created_at,
     )
@@ -478,6 +481,57 @@ class SqlKarmaRepository(SqlRepository):
             )
         ).one()
         return _flag(row)
+
+    async def sync_complaint_flag(
+        self, organisation_id: UUID, client_id: UUID, at: datetime
+    ) -> None:
+        # The client's complaints are the source rows of a complaint's flag, as deals and
+        # invoices are of the derived entries.
+        recording = await self._conn.scalar(
+            sa.select(complaints.c.id)
+            .where(
+                complaints.c.organisation_id == organisation_id,
+                complaints.c.client_id == client_id,
+                complaints.c.public_conflict,
+            )
+            .order_by(complaints.c.created_at, complaints.c.id)
+            .limit(1)
+        )
+        of_client = sa.and_(
+            _subject(organisation_id, client_id, None),
+            karma_flags.c.kind == FlagKind.PUBLIC_CONFLICT.value,
+        )
+        if recording is None:
+            # Only a flag a complaint recorded goes; one set by hand stays.
+            await self._conn.execute(
+                sa.delete(karma_flags).where(of_client, karma_flags.c.complaint_id.is_not(None))
+            )
+            return
+        await self._conn.execute(
+            insert(karma_flags)
+            .values(
+                id=new_id(),
+                organisation_id=organisation_id,
+                kind=FlagKind.PUBLIC_CONFLICT.value,
+                client_id=client_id,
+                complaint_id=recording,
+                created_at=at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["organisation_id", "client_id", "kind"],
+                index_where=sa.text("client_id IS NOT NULL"),
+            )
+        )
+        # A flag another complaint recorded, which no longer does, passes to this one.
+        await self._conn.execute(
+            sa.update(karma_flags)
+            .where(
+                of_client,
+                karma_flags.c.complaint_id.is_not(None),
+                karma_flags.c.complaint_id != recording,
+            )
+            .values(complaint_id=recording)
+        )
 
     async def remove_flag(
         self,

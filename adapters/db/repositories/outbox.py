@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from adapters.db.repositories.base import SqlRepository
 from adapters.db.tables.platform import outbox_events
-from domain.shared.events import DomainEvent, to_payload
+from domain.shared.events import DEPTH_KEY, DomainEvent, causation_depth, to_payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,9 @@ class SqlOutbox(SqlRepository):
     async def add_many(self, events: Sequence[DomainEvent]) -> None:
         if not events:
             return
+        # Events raised by automation rules carry how deep the chain of rules is.
+        depth = causation_depth.get()
+        extra = {DEPTH_KEY: depth} if depth else {}
         await self._conn.execute(
             sa.insert(outbox_events).values(
                 [
@@ -42,7 +45,7 @@ class SqlOutbox(SqlRepository):
                         "id": event.event_id,
                         "organisation_id": event.organisation_id,
                         "name": event.name,
-                        "payload": to_payload(event),
+                        "payload": {**to_payload(event), **extra},
                         "occurred_at": event.occurred_at,
                         "actor_user_id": event.actor_id,
                         # Ordered within the transaction, so the dispatcher keeps the order.

@@ -15,8 +15,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.repositories.base import SqlRepository, in_organisation
+from adapters.db.repositories.visibility import owned_by, visible_owner_ids
 from adapters.db.tables.activities import tasks
-from adapters.db.tables.telephony import calls, telephony_integrations
+from adapters.db.tables.telephony import (
+    call_originations,
+    call_reviews,
+    calls,
+    telephony_integrations,
+)
 from domain.intake.calls import (
     Call,
     CallDirection,
@@ -27,7 +33,10 @@ from domain.intake.calls import (
     TelephonyIntegration,
     TrackingNumber,
 )
+from domain.intake.originate import Origination, OriginationStatus
+from domain.intake.reviews import CallFilter, CallReview
 from domain.intake.telephony import CALLBACK_ORIGIN
+from domain.shared.events import DomainEvent
 from domain.shared.scope import Scope
 
 
@@ -221,31 +230,6 @@ class SqlTelephonyRepository(SqlRepository):
             .where(calls.c.organisation_id == call.organisation_id, calls.c.id == call.id)
             .values(**_recording_values(call), updated_at=sa.func.now())
         )
-
-    async def list_calls(
-        self,
-        scope: Scope,
-        *,
-        results: Sequence[CallResult] = (),
-        integration_id: UUID | None = None,
-        client_id: UUID | None = None,
-        limit: int,
-        after: tuple[datetime, UUID] | None = None,
-    ) -> Sequence[Call]:
-        t = calls
-        query = sa.select(t).where(in_organisation(t, scope))
-        if results:
-            query = query.where(t.c.result.in_([r.value for r in results]))
-        if integration_id is not None:
-            query = query.where(t.c.integration_id == integration_id)
-        if client_id is not None:
-            query = query.where(t.c.client_id == client_id)
-        if after is not None:
-            query = query.where(sa.tuple_(t.c.started_at, t.c.id) < sa.tuple_(*after))
-        rows = await self._conn.execute(
-            query.order_by(t.c.started_at.desc(), t.c.id.desc()).limit(limit)
-        )
-        return [_call(row._mapping) for row in rows]
 
 
 class SqlIntegrationDirectory:
@@ -442,4 +426,216 @@ def _call(m: Any) -> Call:
         legs=dict(m["legs"]),
         legs_closed_at=m["legs_closed_at"],
         **{name: m[name] for name in _CALL_FIELDS + _RECORDING_FIELDS},
+    )
+
+
+class SqlCallReviewRepository(SqlRepository):
+    """Calls as heads see them (owned by the people whose deals they see: who answered, else
+    who must call back) and their reviews."""
+
+    def _seen(self, scope: Scope, owners: list[UUID] | None) -> tuple[Any, list[Any], Any]:
+        task = tasks.alias("callback")
+        joined = calls.outerjoin(
+            task,
+            sa.and_(
+                task.c.organisation_id == calls.c.organisation_id,
+                task.c.id == calls.c.callback_task_id,
+            ),
+        )
+        owner = sa.func.coalesce(calls.c.employee_id, task.c.assignee_id)
+        return (
+            joined,
+            [
+                calls.c.organisation_id == scope.organisation_id,
+                owned_by(owner, owners),
+            ],
+            owner,
+        )
+
+    async def seen_calls(
+        self,
+        scope: Scope,
+        *,
+        everyone: bool,
+        where: CallFilter,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+    ) -> Sequence[Call]:
+        owners = None if everyone else await visible_owner_ids(self._conn, scope)
+        source, conditions, owner = self._seen(scope, owners)
+        if where.results:
+            conditions.append(calls.c.result.in_([r.value for r in where.results]))
+        if where.integration_id is not None:
+            conditions.append(calls.c.integration_id == where.integration_id)
+        if where.client_id is not None:
+            conditions.append(calls.c.client_id == where.client_id)
+        if where.deal_id is not None:
+            conditions.append(calls.c.deal_id == where.deal_id)
+        if where.owner_id is not None:
+            conditions.append(owner == where.owner_id)
+        if where.with_recording is not None:
+            stored = calls.c.recording_status == RecordingStatus.STORED.value
+            conditions.append(stored if where.with_recording else sa.not_(stored))
+        if where.reviewed is not None:
+            reviewed = (
+                sa.select(sa.literal(1))
+                .where(
+                    call_reviews.c.organisation_id == calls.c.organisation_id,
+                    call_reviews.c.call_id == calls.c.id,
+                )
+                .exists()
+            )
+            conditions.append(reviewed if where.reviewed else sa.not_(reviewed))
+        if after is not None:
+            conditions.append(sa.tuple_(calls.c.started_at, calls.c.id) < sa.tuple_(*after))
+        rows = await self._conn.execute(
+            sa.select(calls)
+            .select_from(source)
+            .where(*conditions)
+            .order_by(calls.c.started_at.desc(), calls.c.id.desc())
+            .limit(limit)
+        )
+        return [_call(row._mapping) for row in rows]
+
+    async def seen_call(self, scope: Scope, call_id: UUID, *, everyone: bool) -> Call | None:
+        owners = None if everyone else await visible_owner_ids(self._conn, scope)
+        source, conditions, _ = self._seen(scope, owners)
+        row = (
+            await self._conn.execute(
+                sa.select(calls).select_from(source).where(*conditions, calls.c.id == call_id)
+            )
+        ).first()
+        return _call(row._mapping) if row else None
+
+    async def reviews(self, scope: Scope, call_ids: Sequence[UUID]) -> dict[UUID, CallReview]:
+        if not call_ids:
+            return {}
+        r = call_reviews
+        rows = await self._conn.execute(
+            sa.select(r).where(
+                r.c.organisation_id == scope.organisation_id, r.c.call_id.in_(call_ids)
+            )
+        )
+        return {
+            row.call_id: CallReview(
+                organisation_id=row.organisation_id,
+                call_id=row.call_id,
+                reviewer_id=row.reviewer_id,
+                score=row.score,
+                comment=row.comment,
+                reviewed_at=row.reviewed_at,
+            )
+            for row in rows
+        }
+
+    async def save(self, review: CallReview, events: Sequence[DomainEvent] = ()) -> None:
+        values = {
+            "reviewer_id": review.reviewer_id,
+            "score": review.score,
+            "comment": review.comment,
+            "reviewed_at": review.reviewed_at,
+            "updated_at": sa.func.now(),
+        }
+        await self._conn.execute(
+            insert(call_reviews)
+            .values(organisation_id=review.organisation_id, call_id=review.call_id, **values)
+            .on_conflict_do_update(index_elements=["organisation_id", "call_id"], set_=values)
+        )
+        if events:
+            self._collect_events(list(events))
+
+
+class SqlOriginationRepository(SqlRepository):
+    """Click-to-call requests."""
+
+    async def add(self, origination: Origination) -> None:
+        await self._conn.execute(
+            sa.insert(call_originations).values(
+                id=origination.id,
+                organisation_id=origination.organisation_id,
+                user_id=origination.user_id,
+                integration_id=origination.integration_id,
+                extension=origination.extension,
+                number=origination.number,
+                client_id=origination.client_id,
+                deal_id=origination.deal_id,
+                call_list_item_id=origination.call_list_item_id,
+                requested_at=origination.requested_at,
+                **_origination_state(origination),
+            )
+        )
+
+    async def save(self, origination: Origination) -> None:
+        t = call_originations
+        await self._conn.execute(
+            sa.update(t)
+            .where(t.c.organisation_id == origination.organisation_id, t.c.id == origination.id)
+            .values(**_origination_state(origination))
+        )
+
+    async def count_since(self, organisation_id: UUID, user_id: UUID, since: datetime) -> int:
+        t = call_originations
+        found = await self._conn.scalar(
+            sa.select(sa.func.count()).where(
+                t.c.organisation_id == organisation_id,
+                t.c.user_id == user_id,
+                t.c.requested_at >= since,
+            )
+        )
+        return int(found or 0)
+
+    async def recent(
+        self, scope: Scope, user_id: UUID, *, limit: int, after: tuple[datetime, UUID] | None
+    ) -> Sequence[Origination]:
+        t = call_originations
+        query = sa.select(t).where(
+            t.c.organisation_id == scope.organisation_id, t.c.user_id == user_id
+        )
+        if after is not None:
+            query = query.where(sa.tuple_(t.c.requested_at, t.c.id) < sa.tuple_(*after))
+        rows = await self._conn.execute(
+            query.order_by(t.c.requested_at.desc(), t.c.id.desc()).limit(limit)
+        )
+        return [_origination(row._mapping) for row in rows]
+
+    async def claim_for(self, call: Call, since: datetime) -> Origination | None:
+        t = call_originations
+        row = (
+            await self._conn.execute(
+                sa.select(t)
+                .where(
+                    t.c.organisation_id == call.organisation_id,
+                    t.c.user_id == call.employee_id,
+                    t.c.number == call.client_number,
+                    t.c.requested_at >= since,
+                    t.c.call_id.is_(None),
+                    t.c.status == OriginationStatus.ACCEPTED.value,
+                )
+                .order_by(t.c.requested_at.desc())
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+        ).first()
+        return _origination(row._mapping) if row else None
+
+
+def _origination_state(o: Origination) -> dict[str, Any]:
+    return {"status": o.status.value, "error": o.error, "call_id": o.call_id}
+
+
+def _origination(row: Any) -> Origination:
+    return Origination(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        user_id=row["user_id"],
+        integration_id=row["integration_id"],
+        extension=row["extension"],
+        number=row["number"],
+        client_id=row["client_id"],
+        deal_id=row["deal_id"],
+        call_list_item_id=row["call_list_item_id"],
+        status=OriginationStatus(row["status"]),
+        error=row["error"],
+        requested_at=row["requested_at"],
+        call_id=row["call_id"],
     )

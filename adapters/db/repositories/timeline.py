@@ -17,6 +17,7 @@ from adapters.db.repositories.base import SqlRepository
 from adapters.db.repositories.visibility import visible
 from adapters.db.tables.activities import activities, comments, tasks
 from adapters.db.tables.clients import relationship_transitions
+from adapters.db.tables.complaints import complaint_transitions
 from adapters.db.tables.deals import deals, stage_moves
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.staff import users
@@ -345,6 +346,34 @@ def _statement(
                 ).where(condition),
                 calls.c.started_at,
                 calls.c.id,
+            )
+    if TimelineKind.COMPLAINT in kinds and scopes.complaints:
+        ct = complaint_transitions
+        for condition in on_subject(ct):
+            top(
+                TimelineKind.COMPLAINT,
+                sa.select(
+                    ct.c.at,
+                    sa.literal(TimelineKind.COMPLAINT.value).label("kind"),
+                    ct.c.id,
+                    ct.c.client_id,
+                    ct.c.deal_id,
+                    ct.c.actor_id,
+                    sa.null().label("title"),
+                    ct.c.resolution.label("body"),
+                    _json(
+                        "complaint_id",
+                        ct.c.complaint_id,
+                        "complaint_kind",
+                        ct.c.kind,
+                        "from_status",
+                        ct.c.from_status,
+                        "to_status",
+                        ct.c.to_status,
+                    ).label("data"),
+                ).where(condition),
+                ct.c.at,
+                ct.c.id,
             )
     if not branches:
         return None

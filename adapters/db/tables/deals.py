@@ -50,11 +50,35 @@ deals = sa.Table(
     # stage_entered_at of the stay for which the stale alert went out: once per breach.
     sa.Column("stale_notified_for", sa.DateTime(timezone=True), nullable=True),
     sa.Column("stale_close_proposed_for", sa.DateTime(timezone=True), nullable=True),
+    # Postponed: remind the responsible every N days while the deal stays open in its stage
+    # (a stage move or closing clears it); the next reminder's moment.
+    sa.Column("follow_up_every_days", sa.SmallInteger, nullable=True),
+    sa.Column("follow_up_next_at", sa.DateTime(timezone=True), nullable=True),
+    # A warranty or service end date, reminded N days before, once per end date.
+    sa.Column("warranty_ends_on", sa.Date, nullable=True),
+    sa.Column("warranty_remind_days", sa.SmallInteger, nullable=True),
+    sa.Column("warranty_reminded_for", sa.Date, nullable=True),
     *user_ref("created_by"),
     created_at(),
     updated_at(),
     version(),
     sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+    sa.CheckConstraint("follow_up_every_days BETWEEN 1 AND 365", name="follow_up_every_days_range"),
+    sa.CheckConstraint("warranty_remind_days BETWEEN 1 AND 365", name="warranty_remind_days_range"),
+    # The follow-up and warranty sweeps, across organisations (adapters/worker/jobs/deals.py).
+    sa.Index(
+        "ix_deals_follow_up_due",
+        "follow_up_next_at",
+        postgresql_where=sa.text("follow_up_next_at IS NOT NULL AND status = 'open'"),
+    ),
+    sa.Index(
+        "ix_deals_warranty_unreminded",
+        "warranty_ends_on",
+        postgresql_where=sa.text(
+            "warranty_ends_on IS NOT NULL "
+            "AND warranty_reminded_for IS DISTINCT FROM warranty_ends_on"
+        ),
+    ),
     # The list newest first, and its search's window and walk index-only: what the search
     # checks of each deal (title key, client) and the visibility's responsible (0042).
     sa.Index(

@@ -82,6 +82,9 @@ karma_flags = sa.Table(
     *tenant_ref("client_id", "clients", ondelete="CASCADE"),
     *tenant_ref("deal_id", "deals", ondelete="CASCADE"),
     sa.Column("note", sa.String(1000), nullable=True),
+    # The complaint that recorded a client's public conflict (its flag goes when the complaint
+    # drops it); None for a flag set by hand.
+    *tenant_ref("complaint_id", "complaints", ondelete="CASCADE"),
     *user_ref("created_by"),
     created_at(),
     sa.CheckConstraint("(client_id IS NULL) <> (deal_id IS NULL)", name="one_subject"),

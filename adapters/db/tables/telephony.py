@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from adapters.db.tables.base import (
     created_at,
     metadata,
+    organisation_fk,
     tenant_pk,
     tenant_ref,
     updated_at,
@@ -141,5 +142,68 @@ calls = sa.Table(
         "ix_calls_started_at_in_progress",
         "started_at",
         postgresql_where=sa.text("result = 'in_progress'"),
+    ),
+)
+
+
+# A head's review of a call (issue 14, call review): one per call, the latest word; who changed
+# it and how is in the audit log.
+call_reviews = sa.Table(
+    "call_reviews",
+    metadata,
+    organisation_fk(),
+    *tenant_ref("call_id", "calls", ondelete="CASCADE", nullable=False),
+    *user_ref("reviewer_id"),
+    sa.Column("score", sa.SmallInteger, nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+    updated_at(),
+    sa.PrimaryKeyConstraint("organisation_id", "call_id"),
+    sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    sa.CheckConstraint("char_length(comment) <= 2000", name="comment_length"),
+    # Who reviewed what, newest first (a head's own reviews).
+    sa.Index(
+        "ix_call_reviews_organisation_id_reviewer_id_reviewed_at",
+        "organisation_id",
+        "reviewer_id",
+        "reviewed_at",
+    ),
+)
+
+
+# Click-to-call: each request to a PBX to ring an employee's extension, then a client; the
+# call the PBX then reports is attached to it (and through it to the record it came from).
+call_originations = sa.Table(
+    "call_originations",
+    metadata,
+    *tenant_pk(),
+    *user_ref("user_id", nullable=False),
+    *tenant_ref("integration_id", "telephony_integrations", ondelete="SET NULL"),
+    sa.Column("extension", sa.String(64), nullable=True),
+    sa.Column("number", sa.String(20), nullable=False),
+    *tenant_ref("client_id", "clients", ondelete="SET NULL"),
+    *tenant_ref("deal_id", "deals", ondelete="SET NULL"),
+    # A call list's item (no foreign key: call lists may purge their items).
+    sa.Column("call_list_item_id", UUID(as_uuid=True), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error", sa.String(300), nullable=True),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+    *tenant_ref("call_id", "calls", ondelete="SET NULL"),
+    # A user's own attempts, newest first (and the per-minute limit).
+    sa.Index(
+        "ix_call_originations_organisation_id_user_id_requested_at",
+        "organisation_id",
+        "user_id",
+        "requested_at",
+        "id",
+    ),
+    # The PBX's report of the call finds its request.
+    sa.Index(
+        "ix_call_originations_unclaimed",
+        "organisation_id",
+        "user_id",
+        "number",
+        "requested_at",
+        postgresql_where=sa.text("call_id IS NULL AND status = 'accepted'"),
     ),
 )

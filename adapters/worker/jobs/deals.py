@@ -8,6 +8,7 @@ from typing import Any
 from arq.cron import cron
 
 from adapters.bootstrap import Container
+from domain.deals.reminders import DealReminderSweep, ReminderResult
 from domain.deals.stale import StaleDealSweep, SweepResult
 from domain.shared.clock import Clock
 
@@ -23,4 +24,19 @@ async def notify_stale_deals(ctx: dict[str, Any]) -> dict[str, int]:
 
 STALE_DEALS = cron(
     notify_stale_deals, minute=set(range(0, 60, 10)), second=30, unique=True, run_at_startup=True
+)
+
+
+async def sweep_deal_reminders(container: Container, clock: Clock | None = None) -> ReminderResult:
+    return await DealReminderSweep(container.uow(), clock or container.clock).run()
+
+
+async def remind_deals(ctx: dict[str, Any]) -> dict[str, int]:
+    result = await sweep_deal_reminders(ctx["container"])
+    return {"follow_ups": result.follow_ups, "warranties": result.warranties}
+
+
+# Postponed deals' follow-ups and warranty reminders: every 15 minutes (each once).
+DEAL_REMINDERS = cron(
+    remind_deals, minute=set(range(2, 60, 15)), second=40, unique=True, run_at_startup=True
 )

@@ -19,7 +19,7 @@ from arq.cron import cron
 
 from adapters.bootstrap import Container
 from adapters.db.repositories.outbox import OutboxRow, SqlOutbox
-from domain.shared.events import from_payload
+from domain.shared.events import DEPTH_KEY, causation_depth, from_payload
 
 log = structlog.get_logger(__name__)
 
@@ -60,6 +60,9 @@ async def dispatch_outbox(
 
 
 async def _deliver(container: Container, row: OutboxRow) -> None:
+    # The depth of the rules that raised the event, for the subscribers' own changes.
+    depth = row.payload.get(DEPTH_KEY, 0)
+    token = causation_depth.set(depth if isinstance(depth, int) else 0)
     try:
         event = from_payload(row.name, row.payload)
         for subscriber in container.bus.subscribers_for(event):
@@ -74,11 +77,13 @@ async def _deliver(container: Container, row: OutboxRow) -> None:
             retry_in=delay.total_seconds(),
             error=f"{type(exc).__name__}: {exc}",
         )
+        causation_depth.reset(token)
         async with container.engine.begin() as conn:
             await SqlOutbox(conn).mark_failed(
                 row, retry_in=delay, error=f"{type(exc).__name__}: {exc}"
             )
         return
+    causation_depth.reset(token)
     async with container.engine.begin() as conn:
         await SqlOutbox(conn).mark_dispatched(row)
 

@@ -19,6 +19,7 @@ def subject_scopes(principal: Principal) -> SubjectScopes:
         client_items=principal.can(Permission.CLIENTS_READ),
         deal_items=principal.can(Permission.DEALS_READ),
         tasks=principal.can(Permission.TASKS_READ),
+        complaints=principal.can(Permission.COMPLAINTS_READ),
     )
 
 

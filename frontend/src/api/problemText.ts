@@ -17,6 +17,9 @@ const SLUGS = [
   'content-too-large',
   'rate-limited',
   'unavailable',
+  // Click-to-call: nothing to ask (no PBX line for the caller), or the PBX said no.
+  'no-pbx-line',
+  'pbx-refused',
 ] as const;
 type Slug = (typeof SLUGS)[number];
 
@@ -29,6 +32,7 @@ const BY_STATUS: Record<number, Slug> = {
   413: 'content-too-large',
   422: 'invalid-input',
   429: 'rate-limited',
+  502: 'pbx-refused',
   503: 'unavailable',
 };
 

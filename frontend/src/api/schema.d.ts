@@ -1863,6 +1863,132 @@ export interface paths {
         patch: operations["update_cross_sell_rule"];
         trace?: never;
     };
+    "/api/v1/automation/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Automation Rules
+         * @description The organisation's rules, newest first, each with its latest run's time.
+         */
+        get: operations["list_automation_rules"];
+        put?: never;
+        /** Create Automation Rule */
+        post: operations["create_automation_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry Run Automation Rule Body
+         * @description The deals an unsaved rule would touch now (nothing is changed).
+         */
+        post: operations["dry_run_automation_rule_body"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Automation Rule */
+        get: operations["get_automation_rule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Automation Rule
+         * @description The rule and its run log.
+         */
+        delete: operations["delete_automation_rule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Automation Rule
+         * @description Change the rule, or enable / disable it (is_enabled).
+         */
+        patch: operations["update_automation_rule"];
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Automation Rule Runs
+         * @description The rule's log, newest first: done, skipped (with why) or failed (with the error).
+         */
+        get: operations["list_automation_rule_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry Run Automation Rule
+         * @description The deals the rule would touch now, of those the caller sees (nothing is changed).
+         */
+        post: operations["dry_run_automation_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Automation Runs
+         * @description The rules' runs on one deal or client (give one), newest first, for whoever sees it.
+         */
+        get: operations["list_automation_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/marketing/costs": {
         parameters: {
             query?: never;
@@ -1992,6 +2118,133 @@ export interface paths {
         get: operations["get_nps"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Complaints
+         * @description The complaints of the owners the caller sees, earliest deadline first.
+         */
+        get: operations["list_complaints"];
+        put?: never;
+        /**
+         * Create Complaint
+         * @description Record a complaint on a client one sees (and optionally one of its deals).
+         */
+        post: operations["create_complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Complaints Report
+         * @description Per owner the caller sees, of the complaints recorded in the period: how many, open,
+         *     overdue, resolved and rejected, and the median and average hours to resolve or reject.
+         */
+        get: operations["get_complaints_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Complaint */
+        get: operations["get_complaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Complaint
+         * @description Edit the kind, description, owner, deadline or public-conflict flag (a closed
+         *     complaint only changes its flag: 409 otherwise).
+         */
+        patch: operations["update_complaint"];
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take Complaint In Work
+         * @description new -> in_work (409 from any other status).
+         */
+        post: operations["take_complaint_in_work"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve Complaint
+         * @description new or in_work -> resolved, with the resolution (409 once closed).
+         */
+        post: operations["resolve_complaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Complaint
+         * @description new or in_work -> rejected, with the reason as resolution (409 once closed).
+         */
+        post: operations["reject_complaint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3275,10 +3528,83 @@ export interface paths {
         };
         /**
          * List Calls
-         * @description Calls reported by the PBXs, newest first; ``result=missed`` lists the missed ones.
+         * @description Calls reported by the PBXs, newest first, with their reviews; ``result=missed`` lists
+         *     the missed ones. An intake manager sees every call of the organisation; anyone else the
+         *     calls of the people whose deals they see (who answered, else who must call back): a
+         *     seller their own, a head their team's.
          */
         get: operations["list_calls"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/click-to-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Click To Calls
+         * @description The caller's own click-to-call requests, newest first, failed ones with the reason.
+         */
+        get: operations["list_click_to_calls"];
+        put?: never;
+        /**
+         * Click To Call
+         * @description Start a call through the organisation's PBX (Zadarma or Mango Office): it rings the
+         *     caller's extension, then the number. 201: the PBX took it; 409 ``no-pbx-line``: there is
+         *     nothing to ask (no PBX with a callback API, no extension for the caller); 502
+         *     ``pbx-refused``: the PBX refused or could not be reached, its reason in ``detail``. The
+         *     call the PBX then reports takes the client and deal given here.
+         */
+        post: operations["click_to_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/click-to-call/line": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Click To Call Line
+         * @description Whether numbers in the web app can start calls for the caller, and through what.
+         */
+        get: operations["get_click_to_call_line"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/calls/{call_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Review Call
+         * @description Mark a call reviewed with a score (1-5) and a comment (``calls:review``, on the calls
+         *     of the people whose deals one sees). A second review replaces the first; the audit log
+         *     keeps both, and ``call.reviewed`` goes to webhooks.
+         */
+        put: operations["review_call"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3886,6 +4212,333 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/call-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Call Lists
+         * @description Newest first, with progress: every list for call_lists:manage, a telemarketer's own.
+         */
+        get: operations["list_call_lists"];
+        put?: never;
+        /**
+         * Create Call List
+         * @description A draft list (call_lists:manage): telemarketers, funnel, retry policy.
+         */
+        post: operations["create_call_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Call List Agents
+         * @description Per telemarketer over every list: calls, numbers closed, outcomes, qualified leads (a
+         *     telemarketer: their own row).
+         */
+        get: operations["get_call_list_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Call List */
+        get: operations["get_call_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Call List
+         * @description Change, (re)assign, start, pause or finish a list (call_lists:manage).
+         */
+        patch: operations["update_call_list"];
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}/items/from-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Call List Clients
+         * @description Adds the primary phone of every client a filter, saved filter or segment selects (as
+         *     the caller's clients list shows them); numbers already there count as duplicates.
+         */
+        post: operations["add_call_list_clients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Call List Items
+         * @description The list's numbers by phone.
+         */
+        get: operations["list_call_list_items"];
+        put?: never;
+        /**
+         * Add Call List Entries
+         * @description Numbers (with names) as a JSON array: normalised to E.164, one item per phone; bad
+         *     numbers are reported by position.
+         */
+        post: operations["add_call_list_entries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}/items/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Call List Entries
+         * @description A file of numbers, added by a job (GET /jobs/{id} for its progress; the list's build
+         *     has the counts when it is done).
+         */
+        post: operations["upload_call_list_entries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Next Call List Item
+         * @description The number to call now, held for the caller for 15 minutes (the one they hold already,
+         *     if any); no two telemarketers get the same number. card is null when nothing is due.
+         */
+        post: operations["next_call_list_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}/items/{item_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Call List Outcome
+         * @description The outcome of the call of a number the caller holds. interested hands a qualified lead
+         *     to sales through distribution; no_answer retries after the interval until the attempts
+         *     run out; call_back makes it due at call_back_at for the caller.
+         */
+        post: operations["record_call_list_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-lists/{list_id}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Call List List Agents
+         * @description Per telemarketer of the list: calls, numbers closed, outcomes, qualified leads.
+         */
+        get: operations["get_call_list_list_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-scripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Call Scripts
+         * @description The organisation's call scripts by name.
+         */
+        get: operations["list_call_scripts"];
+        put?: never;
+        /**
+         * Create Call Script
+         * @description A new script (scripts:manage), checked as a graph.
+         */
+        post: operations["create_call_script"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-scripts/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve Call Script
+         * @description The active script for a call on a deal (its stage's) or a call list number (its
+         *     list's); give one of the two.
+         */
+        get: operations["resolve_call_script"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-scripts/{script_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Call Script */
+        get: operations["get_call_script"];
+        /**
+         * Replace Call Script
+         * @description The whole script as edited; 412 when it changed since the ETag sent.
+         */
+        put: operations["replace_call_script"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-scripts/{script_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign Call Script
+         * @description The funnel stages and call lists the script applies to (replacing the previous ones).
+         */
+        put: operations["assign_call_script"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-scripts/{script_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Call Script Report
+         * @description Per step, the runs finished in the period that reached it; per answer, the outcomes of
+         *     the runs that chose it (scripts:manage or reports:read).
+         */
+        get: operations["get_call_script_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/call-script-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Call Script Runs
+         * @description The runs on one deal, client or call list number the caller sees, newest first.
+         */
+        get: operations["list_call_script_runs"];
+        put?: never;
+        /**
+         * Create Call Script Run
+         * @description Saves the path taken through a script during a call and how it ended.
+         */
+        post: operations["create_call_script_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -4114,6 +4767,11 @@ export interface components {
              */
             expires_in: number;
         };
+        /**
+         * ActionKind
+         * @enum {string}
+         */
+        ActionKind: "create_task" | "change_responsible" | "notify" | "send_email" | "move_to_stage" | "set_field" | "call_webhook";
         /** ActivityCreate */
         ActivityCreate: {
             kind: components["schemas"]["ActivityKind"];
@@ -4143,6 +4801,20 @@ export interface components {
          * @enum {string}
          */
         ActivityKind: "call" | "meeting" | "email" | "note";
+        /** ActivityLineRead */
+        ActivityLineRead: {
+            /** Kind */
+            kind: string;
+            /** Subject */
+            subject: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Author Id */
+            author_id: string | null;
+        };
         /** ActivityPage */
         ActivityPage: {
             /** Items */
@@ -4193,6 +4865,83 @@ export interface components {
             occurred_at?: string | null;
             /** Duration Seconds */
             duration_seconds?: number | null;
+        };
+        /** AgentRead */
+        AgentRead: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Calls */
+            calls: number;
+            /** Done */
+            done: number;
+            /** By Outcome */
+            by_outcome: {
+                [key: string]: number;
+            };
+            /** Qualified */
+            qualified: number;
+        };
+        /** AgentsRead */
+        AgentsRead: {
+            /** Items */
+            items: components["schemas"]["AgentRead"][];
+        };
+        /** AnswerFiguresRead */
+        AnswerFiguresRead: {
+            /** Answer Id */
+            answer_id: string;
+            /** Text */
+            text: string;
+            /**
+             * Chosen
+             * @description Runs that chose it
+             */
+            chosen: number;
+            /**
+             * By Outcome
+             * @description Those runs by their outcome
+             */
+            by_outcome: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * AnswerKind
+         * @enum {string}
+         */
+        AnswerKind: "answer" | "objection";
+        /** AnswerRead */
+        AnswerRead: {
+            /** Id */
+            id: string;
+            kind: components["schemas"]["AnswerKind"];
+            /** Text */
+            text: string;
+            /** Next Step Id */
+            next_step_id: string | null;
+            outcome: components["schemas"]["ScriptOutcome"] | null;
+        };
+        /** AnswerWrite */
+        AnswerWrite: {
+            /**
+             * Id
+             * @description Unique within its step
+             */
+            id: string;
+            /** @default answer */
+            kind: components["schemas"]["AnswerKind"];
+            /** Text */
+            text: string;
+            /**
+             * Next Step Id
+             * @description The step this answer leads to
+             */
+            next_step_id?: string | null;
+            /** @description Ends the script with this outcome (instead of a next step) */
+            outcome?: components["schemas"]["ScriptOutcome"] | null;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -4378,6 +5127,276 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** AutomationAction */
+        AutomationAction: {
+            kind: components["schemas"]["ActionKind"];
+            recipient?: components["schemas"]["AutomationRecipient"] | null;
+            /**
+             * Title
+             * @description create_task; {deal}, {client}, {stage}, {amount}, {rule}
+             */
+            title?: string | null;
+            /**
+             * Text
+             * @description notify: the notice; create_task: the description
+             */
+            text?: string | null;
+            /** Due In Days */
+            due_in_days?: number | null;
+            /**
+             * Stage Id
+             * @description move_to_stage
+             */
+            stage_id?: string | null;
+            /**
+             * Field
+             * @description set_field
+             */
+            field?: string | null;
+            /**
+             * Value
+             * @description set_field; none clears it
+             */
+            value?: string | null;
+            /**
+             * Email
+             * @description send_email: a fixed address instead of a recipient
+             */
+            email?: string | null;
+            /** Subject */
+            subject?: string | null;
+            /** Body */
+            body?: string | null;
+            /**
+             * Endpoint Id
+             * @description call_webhook
+             */
+            endpoint_id?: string | null;
+        };
+        /** AutomationCondition */
+        AutomationCondition: {
+            kind: components["schemas"]["ConditionKind"];
+            /**
+             * Ids
+             * @description funnel, stage, responsible_department
+             */
+            ids?: string[] | null;
+            /**
+             * Values
+             * @description source, tags (any of them), responsible_role (role codes)
+             */
+            values?: string[] | null;
+            /** Min Amount */
+            min_amount?: number | string | null;
+            /** Max Amount */
+            max_amount?: number | string | null;
+            /**
+             * Field
+             * @description custom_field: the field's code
+             */
+            field?: string | null;
+            /**
+             * Value
+             * @description custom_field: the value it holds
+             */
+            value?: string | null;
+        };
+        /** AutomationDryRunDeal */
+        AutomationDryRunDeal: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /**
+             * Funnel Id
+             * Format: uuid
+             */
+            funnel_id: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /**
+             * Responsible Id
+             * Format: uuid
+             */
+            responsible_id: string;
+            /** Amount */
+            amount: number | string;
+            /** Currency */
+            currency: string;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             */
+            stage_entered_at: string;
+        };
+        /** AutomationDryRunPage */
+        AutomationDryRunPage: {
+            /** Items */
+            items: components["schemas"]["AutomationDryRunDeal"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * AutomationRecipient
+         * @description Whom an action addresses: a person, the deal's responsible, the responsible's head, or
+         *     the least-loaded active user holding a role (fewest open tasks).
+         */
+        AutomationRecipient: {
+            kind: components["schemas"]["RecipientKind"];
+            /** User Id */
+            user_id?: string | null;
+            /**
+             * Role
+             * @example lawyer
+             */
+            role?: string | null;
+        };
+        /** AutomationRuleCreate */
+        AutomationRuleCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Is Enabled
+             * @default true
+             */
+            is_enabled: boolean;
+            trigger: components["schemas"]["AutomationTrigger"];
+            /** Conditions */
+            conditions?: components["schemas"]["AutomationCondition"][];
+            /** Actions */
+            actions: components["schemas"]["AutomationAction"][];
+        };
+        /** AutomationRulePage */
+        AutomationRulePage: {
+            /** Items */
+            items: components["schemas"]["AutomationRuleRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** AutomationRuleRead */
+        AutomationRuleRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Is Enabled */
+            is_enabled: boolean;
+            trigger: components["schemas"]["AutomationTrigger"];
+            /** Conditions */
+            conditions: components["schemas"]["AutomationCondition"][];
+            /** Actions */
+            actions: components["schemas"]["AutomationAction"][];
+            /** Created At */
+            created_at: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * Last Run At
+             * @description The latest run's time, if any
+             */
+            last_run_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** AutomationRuleUpdate */
+        AutomationRuleUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Is Enabled */
+            is_enabled?: boolean | null;
+            trigger?: components["schemas"]["AutomationTrigger"] | null;
+            /** Conditions */
+            conditions?: components["schemas"]["AutomationCondition"][] | null;
+            /** Actions */
+            actions?: components["schemas"]["AutomationAction"][] | null;
+        };
+        /** AutomationRunPage */
+        AutomationRunPage: {
+            /** Items */
+            items: components["schemas"]["AutomationRunRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** AutomationRunRead */
+        AutomationRunRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Rule Id
+             * Format: uuid
+             */
+            rule_id: string;
+            /** Rule Name */
+            rule_name?: string | null;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Event Name */
+            event_name: string;
+            status: components["schemas"]["RunStatus"];
+            /**
+             * Reason
+             * @description skipped: why; failed: the error
+             */
+            reason: string | null;
+            /**
+             * Actions
+             * @description What was done, one line per action
+             */
+            actions: string[];
+            /** Deal Id */
+            deal_id: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /**
+             * Depth
+             * @description How many rules deep the causing event was
+             */
+            depth: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** AutomationTrigger */
+        AutomationTrigger: {
+            kind: components["schemas"]["TriggerKind"];
+            /**
+             * Stage Id
+             * @description Entered / left: that stage (none: any); stayed: required
+             */
+            stage_id?: string | null;
+            /**
+             * Days
+             * @description Stayed in stage
+             */
+            days?: number | null;
+            /**
+             * Field
+             * @description Field changed
+             */
+            field?: string | null;
+        };
         /** AverageCheckRead */
         AverageCheckRead: {
             /** Currency */
@@ -4475,6 +5494,14 @@ export interface components {
              */
             deal_id?: string | null;
         };
+        /** Body_upload_call_list_entries */
+        Body_upload_call_list_entries: {
+            /**
+             * File
+             * @description CSV or XLSX: a phone column and a name
+             */
+            file: string;
+        };
         /** Body_upload_import */
         Body_upload_import: {
             /**
@@ -4497,11 +5524,33 @@ export interface components {
              */
             delimiter?: string | null;
         };
+        /** BuildRead */
+        BuildRead: {
+            /** Added */
+            added: number;
+            /**
+             * Duplicates
+             * @description Already in the list, or repeated in what was given
+             */
+            duplicates: number;
+            /** Invalid */
+            invalid: number;
+            /**
+             * Invalid Rows
+             * @description The first 100 bad rows
+             */
+            invalid_rows: components["schemas"]["InvalidRowRead"][];
+            /**
+             * Truncated
+             * @description Left out: the list holds at most 50000 numbers
+             */
+            truncated: number;
+        };
         /**
          * CallDimension
          * @enum {string}
          */
-        CallDimension: "source" | "campaign" | "tracking_number" | "channel" | "manager" | "day";
+        CallDimension: "source" | "campaign" | "tracking_number" | "channel" | "manager" | "day" | "client" | "deal" | "stale_deal";
         /**
          * CallDirection
          * @enum {string}
@@ -4520,6 +5569,108 @@ export interface components {
              * @description A redelivery of an event already stored
              */
             duplicate: boolean;
+        };
+        /** CallListCreate */
+        CallListCreate: {
+            /** Name */
+            name: string;
+            /** Description */
+            description?: string | null;
+            /** Assignee Ids */
+            assignee_ids?: string[];
+            /**
+             * Funnel Id
+             * @description Where qualified leads' deals open
+             */
+            funnel_id?: string | null;
+            /**
+             * Script Id
+             * @description A call script (kept as given)
+             */
+            script_id?: string | null;
+            /**
+             * Max Attempts
+             * @default 3
+             */
+            max_attempts: number;
+            /**
+             * Retry Interval Minutes
+             * @description Minutes before a no-answer is called again
+             * @default 120
+             */
+            retry_interval_minutes: number;
+        };
+        /** CallListPage */
+        CallListPage: {
+            /** Items */
+            items: components["schemas"]["CallListRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** CallListRead */
+        CallListRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "paused" | "done";
+            /** Assignee Ids */
+            assignee_ids: string[];
+            /** Funnel Id */
+            funnel_id: string | null;
+            /** Script Id */
+            script_id: string | null;
+            /** Max Attempts */
+            max_attempts: number;
+            /** Retry Interval Minutes */
+            retry_interval_minutes: number;
+            /**
+             * Build
+             * @description The last build: added, duplicates, invalid (with the first bad rows), truncated; job_id while an upload is being added
+             */
+            build: {
+                [key: string]: unknown;
+            } | null;
+            progress: components["schemas"]["ProgressRead"];
+            /** Created By */
+            created_by: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** CallListUpdate */
+        CallListUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Assignee Ids */
+            assignee_ids?: string[] | null;
+            /** Funnel Id */
+            funnel_id?: string | null;
+            /** Script Id */
+            script_id?: string | null;
+            /** Max Attempts */
+            max_attempts?: number | null;
+            /** Retry Interval Minutes */
+            retry_interval_minutes?: number | null;
+            /**
+             * Status
+             * @description draft -> active or done; active <-> paused; active or paused -> done; done -> active (reopened)
+             */
+            status?: ("draft" | "active" | "paused" | "done") | null;
         };
         /** CallPage */
         CallPage: {
@@ -4610,6 +5761,8 @@ export interface components {
              * @description The provider's events of this call, as they came
              */
             events: string[];
+            /** @description A head's review of the call (score and comment), if any */
+            review?: components["schemas"]["CallReviewRead"] | null;
         };
         /** CallReport */
         CallReport: {
@@ -4663,6 +5816,227 @@ export interface components {
          * @enum {string}
          */
         CallResult: "in_progress" | "answered" | "missed" | "busy" | "no_answer" | "cancelled" | "failed";
+        /** CallReviewRead */
+        CallReviewRead: {
+            /** Score */
+            score: number;
+            /** Comment */
+            comment: string;
+            /** Reviewer Id */
+            reviewer_id: string | null;
+            /**
+             * Reviewed At
+             * Format: date-time
+             */
+            reviewed_at: string;
+        };
+        /**
+         * CallReviewWrite
+         * @description A head's word on a call: replaces an earlier review of it.
+         */
+        CallReviewWrite: {
+            /**
+             * Score
+             * @description 1 (poor) to 5 (exemplary)
+             */
+            score: number;
+            /** Comment */
+            comment?: string | null;
+        };
+        /**
+         * CallScriptAssignments
+         * @description Replaces where the script applies. A stage given leaves the script it had.
+         */
+        CallScriptAssignments: {
+            /** Stage Ids */
+            stage_ids?: string[];
+            /** Call List Ids */
+            call_list_ids?: string[];
+        };
+        /** CallScriptPage */
+        CallScriptPage: {
+            /** Items */
+            items: components["schemas"]["CallScriptRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** CallScriptRead */
+        CallScriptRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Start Step Id */
+            start_step_id: string;
+            /** Steps */
+            steps: components["schemas"]["StepRead"][];
+            /**
+             * Stage Ids
+             * @description The funnel stages it applies to
+             */
+            stage_ids: string[];
+            /**
+             * Call List Ids
+             * @description The call lists that follow it
+             */
+            call_list_ids: string[];
+            /** Created At */
+            created_at: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** CallScriptReportRead */
+        CallScriptReportRead: {
+            /**
+             * Script Id
+             * Format: uuid
+             */
+            script_id: string;
+            /**
+             * Date From
+             * Format: date
+             */
+            date_from: string;
+            /**
+             * Date To
+             * Format: date
+             */
+            date_to: string;
+            /** Runs */
+            runs: number;
+            /** By Outcome */
+            by_outcome: {
+                [key: string]: number;
+            };
+            /**
+             * Steps
+             * @description The script's steps in its order
+             */
+            steps: components["schemas"]["StepFiguresRead"][];
+        };
+        /** CallScriptResolved */
+        CallScriptResolved: {
+            /** @description None: no active script applies */
+            script: components["schemas"]["CallScriptRead"] | null;
+            /**
+             * Source
+             * @description stage or call_list
+             */
+            source: string | null;
+        };
+        /**
+         * CallScriptRunCreate
+         * @description At least one of deal_id, client_id and call_list_item_id; a deal's client is taken
+         *     from the deal, a number's client and deal from the number.
+         */
+        CallScriptRunCreate: {
+            /**
+             * Script Id
+             * Format: uuid
+             */
+            script_id: string;
+            /** Deal Id */
+            deal_id?: string | null;
+            /** Client Id */
+            client_id?: string | null;
+            /** Call List Item Id */
+            call_list_item_id?: string | null;
+            /**
+             * Call Id
+             * @description The PBX call
+             */
+            call_id?: string | null;
+            /**
+             * Activity Id
+             * @description The call logged as an activity
+             */
+            activity_id?: string | null;
+            /** Path */
+            path: components["schemas"]["PathEntryWrite"][];
+            /** @description The ending answer's outcome when omitted; required when the path stops on a step without an answer */
+            outcome?: components["schemas"]["ScriptOutcome"] | null;
+        };
+        /** CallScriptRunPage */
+        CallScriptRunPage: {
+            /** Items */
+            items: components["schemas"]["CallScriptRunRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** CallScriptRunRead */
+        CallScriptRunRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Script Id
+             * Format: uuid
+             */
+            script_id: string;
+            /** Script Name */
+            script_name: string;
+            /** Script Version */
+            script_version: number;
+            /** User Id */
+            user_id: string | null;
+            /** User Name */
+            user_name: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Call List Id */
+            call_list_id: string | null;
+            /** Call List Item Id */
+            call_list_item_id: string | null;
+            /** Call Id */
+            call_id: string | null;
+            /** Activity Id */
+            activity_id: string | null;
+            outcome: components["schemas"]["ScriptOutcome"];
+            /** Path */
+            path: components["schemas"]["PathEntryRead"][];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Finished At
+             * Format: date-time
+             */
+            finished_at: string;
+        };
+        /**
+         * CallScriptWrite
+         * @description The whole script: every step reachable from the start, every answer leading to a step
+         *     of the script or ending it with an outcome.
+         */
+        CallScriptWrite: {
+            /** Name */
+            name: string;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+            /**
+             * Start Step Id
+             * @description The first step when omitted
+             */
+            start_step_id?: string | null;
+            /** Steps */
+            steps: components["schemas"]["StepWrite"][];
+        };
         /**
          * CallbackDimension
          * @enum {string}
@@ -4715,6 +6089,43 @@ export interface components {
             median_seconds: number | null;
             /** Max Seconds */
             max_seconds: number | null;
+        };
+        /** ClickToCallCreate */
+        ClickToCallCreate: {
+            /**
+             * Number
+             * @description The number to call
+             */
+            number: string;
+            /**
+             * Client Id
+             * @description The client being called
+             */
+            client_id?: string | null;
+            /**
+             * Deal Id
+             * @description The deal the call is about
+             */
+            deal_id?: string | null;
+            /**
+             * Call List Item Id
+             * @description The call list item being worked
+             */
+            call_list_item_id?: string | null;
+        };
+        /** ClickToCallLine */
+        ClickToCallLine: {
+            /**
+             * Available
+             * @description Whether the PBX can call the caller back from the CRM
+             */
+            available: boolean;
+            provider: components["schemas"]["Provider"] | null;
+            /**
+             * Extension
+             * @description The caller's extension the PBX rings first
+             */
+            extension: string | null;
         };
         /** ClientCountRead */
         ClientCountRead: {
@@ -4930,6 +6341,27 @@ export interface components {
          * @enum {string}
          */
         ClientSort: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at" | "last_activity_at" | "-last_activity_at" | "next_task_at" | "-next_task_at";
+        /**
+         * ClientSourceCreate
+         * @description Exactly one of them.
+         */
+        ClientSourceCreate: {
+            /**
+             * Query
+             * @description The clients list's filter as its URL query string (temperature=cold&tags=b2b)
+             */
+            query?: string | null;
+            /**
+             * Saved Filter Id
+             * @description A saved clients filter
+             */
+            saved_filter_id?: string | null;
+            /**
+             * Tags
+             * @description A segment: clients with any tag
+             */
+            tags?: string[];
+        };
         /** ClientUpdate */
         ClientUpdate: {
             /** Kind */
@@ -5034,6 +6466,173 @@ export interface components {
              */
             body: string;
         };
+        /** ComplaintClose */
+        ComplaintClose: {
+            /** Resolution */
+            resolution: string;
+        };
+        /** ComplaintCreate */
+        ComplaintCreate: {
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /**
+             * Deal Id
+             * @description One of the client's deals
+             */
+            deal_id?: string | null;
+            kind: components["schemas"]["ComplaintKind"];
+            /** Description */
+            description: string;
+            /**
+             * Owner Id
+             * @description Who answers it; the client's responsible when omitted
+             */
+            owner_id?: string | null;
+            /**
+             * Deadline
+             * @description From today up to 366 days ahead; the kind's working days (3 or 5) from today when omitted
+             */
+            deadline?: string | null;
+            /**
+             * Public Conflict
+             * @description Records the public-conflict karma flag on the client
+             * @default false
+             */
+            public_conflict: boolean;
+        };
+        /**
+         * ComplaintKind
+         * @enum {string}
+         */
+        ComplaintKind: "quality" | "delivery" | "billing" | "service" | "other";
+        /** ComplaintOwnerRead */
+        ComplaintOwnerRead: {
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /** Owner Name */
+            owner_name: string;
+            /** Total */
+            total: number;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /** Resolved */
+            resolved: number;
+            /** Rejected */
+            rejected: number;
+            /** Median Hours To Resolve */
+            median_hours_to_resolve: number | null;
+            /** Average Hours To Resolve */
+            average_hours_to_resolve: number | null;
+        };
+        /** ComplaintPage */
+        ComplaintPage: {
+            /** Items */
+            items: components["schemas"]["ComplaintRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ComplaintRead */
+        ComplaintRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Client Name */
+            client_name: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Deal Title */
+            deal_title: string | null;
+            kind: components["schemas"]["ComplaintKind"];
+            /** Description */
+            description: string;
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /** Owner Name */
+            owner_name: string | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            status: components["schemas"]["ComplaintStatus"];
+            /** Resolution */
+            resolution: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Public Conflict */
+            public_conflict: boolean;
+            /**
+             * Is Overdue
+             * @description Open after its deadline's day (organisation's time)
+             */
+            is_overdue: boolean;
+            /** Created By */
+            created_by: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** ComplaintReportRead */
+        ComplaintReportRead: {
+            /**
+             * Date From
+             * Format: date
+             */
+            date_from: string;
+            /**
+             * Date To
+             * Format: date
+             */
+            date_to: string;
+            /** Items */
+            items: components["schemas"]["ComplaintOwnerRead"][];
+        };
+        /**
+         * ComplaintStatus
+         * @enum {string}
+         */
+        ComplaintStatus: "new" | "in_work" | "resolved" | "rejected";
+        /**
+         * ComplaintUpdate
+         * @description Fields not sent (or null) stay as they are.
+         */
+        ComplaintUpdate: {
+            kind?: components["schemas"]["ComplaintKind"] | null;
+            /** Description */
+            description?: string | null;
+            /** Owner Id */
+            owner_id?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Public Conflict */
+            public_conflict?: boolean | null;
+        };
+        /**
+         * ConditionKind
+         * @enum {string}
+         */
+        ConditionKind: "funnel" | "stage" | "amount" | "source" | "tags" | "custom_field" | "responsible_role" | "responsible_department";
         /** ContactCreate */
         ContactCreate: {
             /** Full Name */
@@ -5670,6 +7269,20 @@ export interface components {
             loss_making: boolean;
             /** Public Conflict */
             public_conflict: boolean;
+            /**
+             * Follow Up Every Days
+             * @description Postponed: a follow-up task every N days while in this stage
+             */
+            follow_up_every_days: number | null;
+            /**
+             * Follow Up Next At
+             * @description When the next follow-up is due
+             */
+            follow_up_next_at: string | null;
+            /** Warranty Ends On */
+            warranty_ends_on: string | null;
+            /** Warranty Remind Days */
+            warranty_remind_days: number | null;
             /** Created By */
             created_by: string | null;
             /** Created At */
@@ -5737,6 +7350,21 @@ export interface components {
             custom_fields?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Follow Up Every Days
+             * @description Postpone an open deal: a follow-up task for the responsible every N days until the deal moves to another stage or closes; null stops it
+             */
+            follow_up_every_days?: number | null;
+            /**
+             * Warranty Ends On
+             * @description When the deal's warranty or service ends; null clears it
+             */
+            warranty_ends_on?: string | null;
+            /**
+             * Warranty Remind Days
+             * @description A task for the responsible this many days before the warranty ends
+             */
+            warranty_remind_days?: number | null;
         };
         /**
          * DeliveryStatus
@@ -6056,6 +7684,18 @@ export interface components {
              * @description Bonus per karma point at closing, in the organisation's currency
              */
             bonus_per_point: number | string;
+        };
+        /** EntriesCreate */
+        EntriesCreate: {
+            /** Entries */
+            entries: components["schemas"]["EntryCreate"][];
+        };
+        /** EntryCreate */
+        EntryCreate: {
+            /** Phone */
+            phone: string;
+            /** Name */
+            name?: string | null;
         };
         /**
          * EntryKind
@@ -6629,8 +8269,23 @@ export interface components {
              * @description The column's header
              */
             column: string | null;
-            /** Reason */
+            /**
+             * Reason
+             * @description In English
+             */
             reason: string;
+            /**
+             * Code
+             * @description The reason as a stable code: the domain's field error codes (not_a_phone, date_outside_window, ...) or the import's own (unknown_user, duplicate_client, duplicate_row, ...)
+             */
+            code: string;
+            /**
+             * Params
+             * @description What the reason names (a limit, a funnel, a row), for its wording
+             */
+            params: {
+                [key: string]: string;
+            };
             /**
              * Matches
              * @description Existing records it matches: id, name, reasons (or row: an earlier row)
@@ -6838,6 +8493,15 @@ export interface components {
          * @enum {string}
          */
         InboxState: "pending" | "processed" | "ignored" | "rejected" | "dead";
+        /** InvalidRowRead */
+        InvalidRowRead: {
+            /** Row */
+            row: number;
+            /** Value */
+            value: string;
+            /** Reason */
+            reason: string;
+        };
         /** InvitationCreate */
         InvitationCreate: {
             /**
@@ -7025,6 +8689,73 @@ export interface components {
          * @enum {string}
          */
         IssueKind: "error" | "duplicate";
+        /** ItemCardRead */
+        ItemCardRead: {
+            item: components["schemas"]["ItemRead"];
+            /** Client Name */
+            client_name: string | null;
+            /** Activities */
+            activities: components["schemas"]["ActivityLineRead"][];
+        };
+        /** ItemPage */
+        ItemPage: {
+            /** Items */
+            items: components["schemas"]["ItemRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ItemRead */
+        ItemRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Call List Id
+             * Format: uuid
+             */
+            call_list_id: string;
+            /** Phone */
+            phone: string;
+            /** Name */
+            name: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** Outcome */
+            outcome: ("no_answer" | "call_back" | "wrong_number" | "not_interested" | "interested") | null;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Assignee Id
+             * @description A call-back's telemarketer
+             */
+            assignee_id: string | null;
+            /** Locked By */
+            locked_by: string | null;
+            /** Locked Until */
+            locked_until: string | null;
+            /** Last Called At */
+            last_called_at: string | null;
+            /** Last Called By */
+            last_called_by: string | null;
+            /** Lead Id */
+            lead_id: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Version */
+            version: number;
+        };
         /** JobPage */
         JobPage: {
             /** Items */
@@ -7324,7 +9055,7 @@ export interface components {
          * LeadKind
          * @enum {string}
          */
-        LeadKind: "form" | "telephony" | "api";
+        LeadKind: "form" | "telephony" | "api" | "call_list";
         /** LeadPage */
         LeadPage: {
             /** Items */
@@ -7729,13 +9460,18 @@ export interface components {
          * @enum {string}
          */
         MoveKind: "created" | "moved" | "won" | "lost" | "reopened";
+        /** NextRead */
+        NextRead: {
+            /** @description None: no number is due now */
+            card: components["schemas"]["ItemCardRead"] | null;
+        };
         /**
          * NotificationKind
          * @description What a notification tells; the SPA has a template per kind in each language, filled
          *     from the notification's ``params``.
          * @enum {string}
          */
-        NotificationKind: "assignment" | "hand_over" | "reminder" | "overdue" | "mention" | "stale_deal" | "stale_deal_close" | "absence_substitute" | "work_handed_over" | "webhook_disabled" | "legacy";
+        NotificationKind: "assignment" | "hand_over" | "reminder" | "overdue" | "mention" | "stale_deal" | "stale_deal_close" | "absence_substitute" | "work_handed_over" | "webhook_disabled" | "automation" | "legacy";
         /** NotificationPage */
         NotificationPage: {
             /** Items */
@@ -7873,6 +9609,12 @@ export interface components {
              * @default 0
              */
             deals_created: number;
+            /**
+             * Deals Updated
+             * @description Deals made from documents whose lines or sum changed in 1C
+             * @default 0
+             */
+            deals_updated: number;
             /**
              * Invoices Issued
              * @default 0
@@ -8321,6 +10063,72 @@ export interface components {
             /** Webhooks Allow Private Targets */
             webhooks_allow_private_targets?: boolean | null;
         };
+        /** OriginationPage */
+        OriginationPage: {
+            /** Items */
+            items: components["schemas"]["OriginationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** OriginationRead */
+        OriginationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** @description accepted: the PBX is ringing the employee's extension, then the number */
+            status: components["schemas"]["OriginationStatus"];
+            /**
+             * Error
+             * @description Why the PBX did not start the call
+             */
+            error: string | null;
+            /** Number */
+            number: string;
+            /** Extension */
+            extension: string | null;
+            /** Integration Id */
+            integration_id: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Call List Item Id */
+            call_list_item_id: string | null;
+            /**
+             * Call Id
+             * @description The call the PBX reported for it, once it did
+             */
+            call_id: string | null;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+        };
+        /**
+         * OriginationStatus
+         * @enum {string}
+         */
+        OriginationStatus: "requested" | "accepted" | "failed";
+        /** OutcomeCreate */
+        OutcomeCreate: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "no_answer" | "call_back" | "wrong_number" | "not_interested" | "interested";
+            /**
+             * Call Back At
+             * @description A call-back's time (required for call_back only)
+             */
+            call_back_at?: string | null;
+            /** Note */
+            note?: string | null;
+            /** Duration Seconds */
+            duration_seconds?: number | null;
+        };
         /** PasswordForgotRequest */
         PasswordForgotRequest: {
             /**
@@ -8338,6 +10146,37 @@ export interface components {
             token: string;
             /** Password */
             password: string;
+        };
+        /** PathEntryRead */
+        PathEntryRead: {
+            /** Step Id */
+            step_id: string;
+            /** Answer Id */
+            answer_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** PathEntryWrite */
+        PathEntryWrite: {
+            /**
+             * Step Id
+             * @description Letters, digits, '_' or '-'
+             */
+            step_id: string;
+            /**
+             * Answer Id
+             * @description None only on the last step: the call ended there
+             */
+            answer_id?: string | null;
+            /**
+             * At
+             * Format: date-time
+             * @description When the step was shown
+             */
+            at: string;
         };
         /** PaymentCreate */
         PaymentCreate: {
@@ -8460,7 +10299,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "invoices:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "intake:manage" | "audit:read" | "kpi:manage" | "karma:manage" | "webhooks:manage" | "marketing:manage" | "imports:run";
+        Permission: "users:read" | "users:manage" | "roles:manage" | "departments:manage" | "absences:manage" | "schedules:manage" | "api_keys:manage" | "organisation:manage" | "jobs:read_all" | "clients:read" | "clients:write" | "deals:read" | "deals:write" | "invoices:write" | "tasks:read" | "tasks:write" | "comments:write" | "attachments:write" | "leads:create" | "reports:read" | "intake:write" | "intake:manage" | "audit:read" | "kpi:manage" | "karma:manage" | "webhooks:manage" | "marketing:manage" | "imports:run" | "automation:manage" | "complaints:read" | "complaints:write" | "call_lists:manage" | "call_lists:work" | "calls:review" | "scripts:manage";
         /** PermissionCatalogueRead */
         PermissionCatalogueRead: {
             /** Permissions */
@@ -8768,6 +10607,39 @@ export interface components {
             /** Time Zone */
             time_zone?: string | null;
         };
+        /** ProgressRead */
+        ProgressRead: {
+            /** Total */
+            total: number;
+            /** Done */
+            done: number;
+            /**
+             * Due
+             * @description Open numbers due now that nobody holds
+             */
+            due: number;
+            /**
+             * Waiting
+             * @description Open numbers due later (retries, call-backs)
+             */
+            waiting: number;
+            /**
+             * In Progress
+             * @description Numbers a telemarketer holds now
+             */
+            in_progress: number;
+            /** Calls */
+            calls: number;
+            /** By Outcome */
+            by_outcome: {
+                [key: string]: number;
+            };
+            /**
+             * Qualified
+             * @description Interested numbers: leads handed to sales
+             */
+            qualified: number;
+        };
         /**
          * Provider
          * @enum {string}
@@ -8834,6 +10706,11 @@ export interface components {
             /** Tasks */
             tasks: number;
         };
+        /**
+         * RecipientKind
+         * @enum {string}
+         */
+        RecipientKind: "user" | "responsible" | "responsible_head" | "role";
         /**
          * RecordingStatus
          * @description Where the call's recording is on its way into the CRM's file storage.
@@ -8906,7 +10783,7 @@ export interface components {
          * @description Record resources whose visibility is decided per role.
          * @enum {string}
          */
-        Resource: "clients" | "deals" | "tasks" | "activities";
+        Resource: "clients" | "deals" | "tasks" | "activities" | "complaints";
         /** ResponseReport */
         ResponseReport: {
             period: components["schemas"]["ReportPeriod"];
@@ -9208,6 +11085,11 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
         };
+        /**
+         * RunStatus
+         * @enum {string}
+         */
+        RunStatus: "done" | "skipped" | "failed";
         /** SalesStructureRead */
         SalesStructureRead: {
             /**
@@ -9318,6 +11200,13 @@ export interface components {
             time_zone: string;
             days: components["schemas"]["WeekHours"];
         };
+        /**
+         * ScriptOutcome
+         * @description How a script ends; the first four are call list outcomes of the same name, so ending a
+         *     script on a call list number presets the outcome the telemarketer records.
+         * @enum {string}
+         */
+        ScriptOutcome: "interested" | "not_interested" | "call_back" | "wrong_number" | "no_decision";
         /** SectorKarmaRead */
         SectorKarmaRead: {
             /** Sector */
@@ -9659,6 +11548,49 @@ export interface components {
              */
             max_days?: number | null;
             group?: components["schemas"]["StageGroup"] | null;
+        };
+        /** StepFiguresRead */
+        StepFiguresRead: {
+            /** Step Id */
+            step_id: string;
+            /** Text */
+            text: string;
+            /**
+             * Reached
+             * @description Runs that reached the step
+             */
+            reached: number;
+            /** Answers */
+            answers: components["schemas"]["AnswerFiguresRead"][];
+        };
+        /**
+         * StepKind
+         * @enum {string}
+         */
+        StepKind: "question" | "statement";
+        /** StepRead */
+        StepRead: {
+            /** Id */
+            id: string;
+            kind: components["schemas"]["StepKind"];
+            /** Text */
+            text: string;
+            /** Answers */
+            answers: components["schemas"]["AnswerRead"][];
+        };
+        /** StepWrite */
+        StepWrite: {
+            /**
+             * Id
+             * @description Unique within the script
+             */
+            id: string;
+            /** @default question */
+            kind: components["schemas"]["StepKind"];
+            /** Text */
+            text: string;
+            /** Answers */
+            answers: components["schemas"]["AnswerWrite"][];
         };
         /** SubjectFulfilmentRead */
         SubjectFulfilmentRead: {
@@ -10142,7 +12074,7 @@ export interface components {
          * TimelineKind
          * @enum {string}
          */
-        TimelineKind: "task" | "activity" | "comment" | "stage_move" | "relationship" | "call";
+        TimelineKind: "task" | "activity" | "comment" | "stage_move" | "relationship" | "call" | "complaint";
         /** TimelinePage */
         TimelinePage: {
             /** Items */
@@ -10269,6 +12201,11 @@ export interface components {
             /** Campaign */
             campaign?: string | null;
         };
+        /**
+         * TriggerKind
+         * @enum {string}
+         */
+        TriggerKind: "deal_entered_stage" | "deal_left_stage" | "deal_stayed_in_stage" | "deal_won" | "deal_lost" | "deal_field_changed" | "task_overdue" | "lead_received" | "call_missed" | "complaint_overdue";
         /** UserPage */
         UserPage: {
             /** Items */
@@ -18832,6 +20769,574 @@ export interface operations {
             };
         };
     };
+    list_automation_rules: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRulePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_automation_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dry_run_automation_rule_body: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationDryRunPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_automation_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_automation_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_automation_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_automation_rule_runs: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRunPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dry_run_automation_rule: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationDryRunPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_automation_runs: {
+        parameters: {
+            query?: {
+                deal_id?: string | null;
+                client_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRunPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_marketing_costs: {
         parameters: {
             query?: {
@@ -19351,6 +21856,600 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_complaints: {
+        parameters: {
+            query?: {
+                /** @description Any of these */
+                status?: components["schemas"]["ComplaintStatus"][] | null;
+                kind?: components["schemas"]["ComplaintKind"][] | null;
+                owner_id?: string[] | null;
+                client_id?: string | null;
+                deal_id?: string | null;
+                /** @description true: open past the deadline; false: the others */
+                overdue?: boolean | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_complaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_complaints_report: {
+        parameters: {
+            query: {
+                /** @description From 1900-01-01 to 2199-12-31 */
+                from: string;
+                /** @description At most 366 days after from */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_complaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_complaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    take_complaint_in_work: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resolve_complaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_complaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25085,6 +28184,13 @@ export interface operations {
                 result?: components["schemas"]["CallResult"][];
                 integration_id?: string | null;
                 client_id?: string | null;
+                deal_id?: string | null;
+                /** @description Who answered the call, else who must call back */
+                owner_id?: string | null;
+                /** @description true: reviewed calls only; false: not reviewed yet */
+                reviewed?: boolean | null;
+                /** @description true: calls whose recording the CRM has stored */
+                with_recording?: boolean | null;
                 /** @description Page size */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -25117,6 +28223,241 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_click_to_calls: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OriginationPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    click_to_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClickToCallCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OriginationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_click_to_call_line: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClickToCallLine"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallReviewWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27325,6 +30666,1418 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportIssuePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_call_lists: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "active" | "paused" | "done") | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallListPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_call_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallListCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallListRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentsRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallListRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_call_list: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallListUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallListRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_call_list_clients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientSourceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_call_list_items: {
+        parameters: {
+            query?: {
+                outcome?: ("no_answer" | "call_back" | "wrong_number" | "not_interested" | "interested") | null;
+                /** @description Called last by, or to be called back by */
+                assignee_id?: string | null;
+                /** @description Open and due now (true) or later (false) */
+                due?: boolean | null;
+                closed?: boolean | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_call_list_entries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntriesCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_call_list_entries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_call_list_entries"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    next_call_list_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NextRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_call_list_outcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemCardRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_list_list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentsRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_call_scripts: {
+        parameters: {
+            query?: {
+                /** @description Only active (true) or inactive */
+                active?: boolean | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_call_script: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallScriptWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_call_script: {
+        parameters: {
+            query?: {
+                deal_id?: string | null;
+                call_list_item_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptResolved"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_script: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_call_script: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallScriptWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assign_call_script: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the record as last read; the update fails with 412 if stale */
+                "If-Match"?: string | null;
+            };
+            path: {
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallScriptAssignments"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_script_report: {
+        parameters: {
+            query: {
+                /** @description From 1900-01-01 to 2199-12-31 */
+                from: string;
+                /** @description At most 366 days after from */
+                to: string;
+            };
+            header?: never;
+            path: {
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_call_script_runs: {
+        parameters: {
+            query?: {
+                deal_id?: string | null;
+                client_id?: string | null;
+                call_list_item_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptRunPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_call_script_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallScriptRunCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScriptRunRead"];
                 };
             };
             /** @description Unauthorized */

@@ -41,11 +41,16 @@ export function mockApi(screenRoutes: Record<string, Handler>) {
     // ... and its count of waiting leads.
     'GET /api/v1/intake/leads/counts': () =>
       json(200, { open: 0, unassigned: 0, mine: 0, overdue: 0 }),
+    // ... and every phone number asks whether the PBX can call from the CRM.
+    'GET /api/v1/intake/click-to-call/line': () =>
+      json(200, { available: false, provider: null, extension: null }),
     ...screenRoutes,
   };
   const calls: {
     method: string;
     path: string;
+    /** The whole URL, with its query. */
+    url: string;
     headers: Headers;
     body: string;
     credentials: RequestCredentials;
@@ -56,6 +61,7 @@ export function mockApi(screenRoutes: Record<string, Handler>) {
     calls.push({
       method: request.method,
       path,
+      url: request.url,
       headers: request.headers,
       body: await request.clone().text(),
       credentials: request.credentials,

@@ -21,7 +21,9 @@ from httpx import AsyncClient
 from adapters.bootstrap import Container
 from adapters.db.tables.activities import activities, comments, notifications, tasks
 from adapters.db.tables.billing import invoice_payments, invoices
+from adapters.db.tables.callscripts import call_scripts
 from adapters.db.tables.clients import clients, contacts
+from adapters.db.tables.complaints import complaints
 from adapters.db.tables.deals import deals
 from adapters.db.tables.distribution import intake_leads
 from adapters.db.tables.funnels import funnels, stages
@@ -33,6 +35,17 @@ from domain.staff.model import User
 from tests.api.attachments.support import API, insert
 from tests.factories import Factory, Org, Session
 
+# A call script of one step (the settings' script, and the body of the cells that write one).
+MATRIX_SCRIPT: dict[str, Any] = {
+    "name": "Скрипт",
+    "steps": [
+        {
+            "id": "start",
+            "text": "Интересно?",
+            "answers": [{"id": "yes", "text": "Да", "outcome": "interested"}],
+        }
+    ],
+}
 PUBLIC_HOOK = "https://93.184.215.14/hooks"  # a literal public address: nothing is resolved
 
 # Absences of one person must not overlap: every absence the matrix makes gets its own days.
@@ -85,6 +98,12 @@ class Settings:
     marketing_cost: uuid.UUID
     # An uploaded spreadsheet import of clients, mapped, not started.
     spreadsheet_import: uuid.UUID
+    # An automation rule (a won deal notifies its responsible).
+    automation_rule: uuid.UUID
+    # A draft call list nobody is assigned to yet.
+    call_list: uuid.UUID
+    # A call script (a cold call of one step).
+    call_script: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +134,10 @@ class Records:
     plan: uuid.UUID
     # A PBX's call on the owner's deal, its recording stored.
     call: uuid.UUID
+    # A new complaint on the owner's client, the owner answering it.
+    complaint: uuid.UUID
+    # A call script of the owner's organisation (a run of it is saved on the owner's deal).
+    call_script: uuid.UUID
 
 
 @dataclass(slots=True)
@@ -199,6 +222,19 @@ class Builder:
             due_at=now + timedelta(days=1),
             created_by=owner.user.id,
             done_at=now if done else None,
+        )
+
+    async def complaint(self, owner: Owner, r: Records) -> uuid.UUID:
+        return await insert(
+            self.c,
+            complaints,
+            organisation_id=owner.org.id,
+            client_id=r.client,
+            kind="quality",
+            description="Брак",
+            owner_id=owner.user.id,
+            deadline=datetime.now(UTC).date() + timedelta(days=3),
+            created_by=owner.user.id,
         )
 
     async def activity(self, owner: Owner, r: Records) -> uuid.UUID:
@@ -353,12 +389,37 @@ class Builder:
             direction="inbound",
             started_at=datetime.now(UTC),
             result="answered",
+            employee_id=owner.user.id,
             client_id=r.client,
             deal_id=r.deal,
             recording_status="stored",
             recording_key=key,
             recording_size=10,
             recording_content_type="audio/mpeg",
+        )
+
+    async def call_script(self, owner: Owner) -> uuid.UUID:
+        step = {
+            "id": "start",
+            "kind": "question",
+            "text": "Интересно?",
+            "answers": [
+                {
+                    "id": "yes",
+                    "kind": "answer",
+                    "text": "Да",
+                    "next_step_id": None,
+                    "outcome": "interested",
+                }
+            ],
+        }
+        return await insert(
+            self.c,
+            call_scripts,
+            organisation_id=owner.org.id,
+            name="Скрипт матрицы",
+            start_step_id="start",
+            steps=[step],
         )
 
     async def records(self, owner: Owner, loss_reason: uuid.UUID) -> Records:
@@ -384,6 +445,8 @@ class Builder:
             payment=uuid.uuid4(),
             plan=await self.plan(owner),
             call=uuid.uuid4(),
+            complaint=uuid.uuid4(),
+            call_script=await self.call_script(owner),
         )
         invoice, payment = await self.invoice(owner, base)
         return replace(
@@ -397,6 +460,7 @@ class Builder:
             contact=await self.contact(owner, base),
             lead=await self.lead(owner, base),
             call=await self.call(owner, base),
+            complaint=await self.complaint(owner, base),
         )
 
     async def fresh(self, kind: str, owner: Owner, r: Records) -> Records:
@@ -435,6 +499,8 @@ class Builder:
                 return replace(r, absence=await self.absence(owner))
             case "plan":
                 return replace(r, plan=await self.plan(owner))
+            case "complaint":
+                return replace(r, complaint=await self.complaint(owner, r))
         raise AssertionError(f"no fresh record of kind {kind}")
 
 
@@ -584,6 +650,27 @@ class SettingsBuilder:
         assert response.status_code == 201, response.text
         return uuid.UUID(response.json()["id"])
 
+    async def automation_rule(self) -> uuid.UUID:
+        made = await self._post(
+            "/automation/rules",
+            {
+                "name": f"Правило {self._tag()}",
+                "trigger": {"kind": "deal_won"},
+                "actions": [
+                    {"kind": "notify", "recipient": {"kind": "responsible"}, "text": "Ура"}
+                ],
+            },
+        )
+        return uuid.UUID(made["id"])
+
+    async def call_list(self) -> uuid.UUID:
+        made = await self._post("/call-lists", {"name": f"Обзвон {self._tag()}"})
+        return uuid.UUID(made["id"])
+
+    async def call_script(self) -> uuid.UUID:
+        made = await self._post("/call-scripts", MATRIX_SCRIPT)
+        return uuid.UUID(made["id"])
+
     async def settings(self, client: uuid.UUID) -> Settings:
         funnel, funnel_stages = await self.funnel()
         webhook = await self.webhook()
@@ -616,6 +703,9 @@ class SettingsBuilder:
             cross_sell_rule=await self.cross_sell_rule(),
             marketing_cost=await self.marketing_cost(),
             spreadsheet_import=await self.spreadsheet_import(),
+            automation_rule=await self.automation_rule(),
+            call_list=await self.call_list(),
+            call_script=await self.call_script(),
         )
 
     async def fresh(self, kind: str, s: Settings) -> Settings:
@@ -625,6 +715,8 @@ class SettingsBuilder:
                 return replace(s, role=await self.role())
             case "spreadsheet_import":
                 return replace(s, spreadsheet_import=await self.spreadsheet_import())
+            case "automation_rule":
+                return replace(s, automation_rule=await self.automation_rule())
             case "intake_form":
                 return replace(s, intake_form=(await self.intake_form())[0])
             case "telephony_integration":

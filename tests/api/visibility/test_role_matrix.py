@@ -29,7 +29,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -41,6 +41,7 @@ from domain.shared.scope import Visibility
 from domain.staff.permissions import BUILTIN_ROLES, Permission, Resource
 from tests.api.attachments.support import API
 from tests.api.visibility.matrix_world import (
+    MATRIX_SCRIPT,
     Builder,
     Owner,
     Records,
@@ -114,8 +115,52 @@ class Stream:
 Entry = Owned | OrgLevel | Public | Stream
 
 
+_AUTOMATION_RULE = {
+    "name": "Правило матрицы",
+    "trigger": {"kind": "deal_won"},
+    "actions": [{"kind": "notify", "recipient": {"kind": "responsible"}, "text": "Ура"}],
+}
+
+
+# Who reads call scripts: whoever works deals, leads or call lists, or manages scripts.
+_SCRIPT_READERS = (
+    P.SCRIPTS_MANAGE,
+    P.DEALS_READ,
+    P.CALL_LISTS_WORK,
+    P.CALL_LISTS_MANAGE,
+    P.INTAKE_WRITE,
+)
+
+
 def _at(path: str) -> Callable[[Settings], str]:
     return lambda _: path
+
+
+def _call_list(success: int = 200) -> Callable[[str], int]:
+    """An operation on a call list nobody works yet: its managers act on it; a telemarketer,
+    who sees only the lists assigned to them, is told it is not there; anyone else has no call
+    lists at all (tests/api/calllists)."""
+
+    def expect(role: str) -> int:
+        if _holds(role, (P.CALL_LISTS_MANAGE,)):
+            return success
+        return 404 if _holds(role, (P.CALL_LISTS_WORK,)) else 403
+
+    return expect
+
+
+def _calling(role: str) -> int:
+    """Calling from a list takes call_lists:work and being assigned to it: an unassigned
+    telemarketer does not see the list; an administrator sees it but is not its caller."""
+    if not _holds(role, (P.CALL_LISTS_WORK,)):
+        return 403
+    return 404 if not _holds(role, (P.CALL_LISTS_MANAGE,)) else 403
+
+
+def _recording(role: str) -> int:
+    """An outcome on a number nobody was handed: whoever may call and sees the list (an
+    administrator) finds no such number; an unassigned telemarketer does not see the list."""
+    return 404 if _holds(role, (P.CALL_LISTS_WORK,)) else 403
 
 
 def _json(body: dict[str, Any]) -> Callable[[Any], Request]:
@@ -217,6 +262,28 @@ def _call_recording(role: str, relation: str) -> int:
     if _holds(role, (P.INTAKE_MANAGE,)):
         return 200
     if _holds(role, (P.DEALS_READ,)) and _reaches(role, relation, Resource.DEALS):
+        return 200
+    return 404
+
+
+def _click_to_call(role: str, relation: str) -> int:
+    """clients:read or deals:read to start a call; the deal named must be visible (404);
+    then the organisation has no PBX to ask: 409."""
+    if not _holds(role, (P.CLIENTS_READ, P.DEALS_READ)):
+        return 403
+    if relation == "other_org" or not _reaches(role, relation, Resource.DEALS):
+        return 404
+    return 409
+
+
+def _call_review(role: str, relation: str) -> int:
+    """calls:review first; then the call must be one the caller hears: every call for an
+    intake manager, else the calls of the people whose deals they see."""
+    if not _holds(role, (P.CALLS_REVIEW,)):
+        return 403
+    if relation == "other_org":
+        return 404
+    if _holds(role, (P.INTAKE_MANAGE,)) or _reaches(role, relation, Resource.DEALS):
         return 200
     return 404
 
@@ -385,6 +452,8 @@ OWNED: dict[str, Owned] = {
         lambda r: f"/deals/{r.deal}/reopen", (P.DEALS_WRITE,), method="POST", fresh="closed_deal"
     ),
     "get_deal_timeline": Owned(lambda r: f"/deals/{r.deal}/timeline", (P.DEALS_READ,)),
+    # The automation rules' runs on a deal: whoever sees the deal (tests/api/automation).
+    "list_automation_runs": Owned(lambda r: f"/automation/runs?deal_id={r.deal}", (P.DEALS_READ,)),
     "get_deal_stage_history": Owned(lambda r: f"/deals/{r.deal}/stage-history", (P.DEALS_READ,)),
     "list_deal_audit": Owned(lambda r: f"/deals/{r.deal}/audit", (P.DEALS_READ,)),
     # --- karma: read with the client, adjusted with karma:manage, flagged by who may edit
@@ -586,6 +655,94 @@ OWNED: dict[str, Owned] = {
         (P.INTAKE_MANAGE, P.DEALS_READ),
         expect=_call_recording,
     ),
+    # No PBX in the matrix's organisations: whoever may start a call is told why none
+    # starts (409 no-pbx-line); the record named must be one the caller sees.
+    "click_to_call": Owned(
+        lambda r: "/intake/click-to-call",
+        (P.CLIENTS_READ, P.DEALS_READ),
+        method="POST",
+        request=lambda r: {"json": {"number": "+79165550190", "deal_id": str(r.deal)}},
+        expect=_click_to_call,
+    ),
+    "review_call": Owned(
+        lambda r: f"/intake/calls/{r.call}/review",
+        (P.CALLS_REVIEW,),
+        method="PUT",
+        request=_json({"score": 4, "comment": "Матрица"}),
+        expect=_call_review,
+    ),
+    # --- call scripts: which one applies to a deal, and the runs saved on it, as far as the
+    # caller sees the deal ---
+    "resolve_call_script": Owned(
+        lambda r: f"/call-scripts/resolve?deal_id={r.deal}", _SCRIPT_READERS
+    ),
+    "list_call_script_runs": Owned(
+        lambda r: f"/call-script-runs?deal_id={r.deal}", _SCRIPT_READERS
+    ),
+    "create_call_script_run": Owned(
+        lambda _: "/call-script-runs",
+        _SCRIPT_READERS,
+        201,
+        method="POST",
+        request=lambda r: {
+            "json": {
+                "script_id": str(r.call_script),
+                "deal_id": str(r.deal),
+                "path": [
+                    {
+                        "step_id": "start",
+                        "answer_id": "yes",
+                        "at": datetime.now(UTC).isoformat(),
+                    }
+                ],
+            }
+        },
+    ),
+    # --- complaints: seen by their owner's reach (Resource.COMPLAINTS) --------------------
+    # Recorded on a client: one the caller cannot see is 404 (tests/api/complaints).
+    "create_complaint": Owned(
+        lambda _: "/complaints",
+        (P.COMPLAINTS_WRITE,),
+        201,
+        method="POST",
+        request=lambda r: {
+            "json": {"client_id": str(r.client), "kind": "service", "description": "Матрица"}
+        },
+        resource=Resource.CLIENTS,
+    ),
+    "get_complaint": Owned(
+        lambda r: f"/complaints/{r.complaint}", (P.COMPLAINTS_READ,), resource=Resource.COMPLAINTS
+    ),
+    "update_complaint": Owned(
+        lambda r: f"/complaints/{r.complaint}",
+        (P.COMPLAINTS_WRITE,),
+        method="PATCH",
+        request=_json({}),
+        resource=Resource.COMPLAINTS,
+    ),
+    "take_complaint_in_work": Owned(
+        lambda r: f"/complaints/{r.complaint}/take",
+        (P.COMPLAINTS_WRITE,),
+        method="POST",
+        resource=Resource.COMPLAINTS,
+        fresh="complaint",
+    ),
+    "resolve_complaint": Owned(
+        lambda r: f"/complaints/{r.complaint}/resolve",
+        (P.COMPLAINTS_WRITE,),
+        method="POST",
+        request=_json({"resolution": "Заменили"}),
+        resource=Resource.COMPLAINTS,
+        fresh="complaint",
+    ),
+    "reject_complaint": Owned(
+        lambda r: f"/complaints/{r.complaint}/reject",
+        (P.COMPLAINTS_WRITE,),
+        method="POST",
+        request=_json({"resolution": "Не подтвердилось"}),
+        resource=Resource.COMPLAINTS,
+        fresh="complaint",
+    ),
     # --- absences and notifications: personal records with their own rules -----------------
     "get_absence": Owned(lambda r: f"/absences/{r.absence}", (), expect=_absence_read),
     "update_absence": Owned(
@@ -696,6 +853,41 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         _at("/clients/duplicates/rescan"), _ORG, 202, method="POST", on_record=False
     ),
     "list_deals": OrgLevel(_at("/deals"), (P.DEALS_READ,), on_record=False),
+    # --- call scripts: read by whoever works deals or call lists, written with scripts:manage,
+    # the report with it or reports:read (tests/api/callscripts) ---
+    "list_call_scripts": OrgLevel(_at("/call-scripts"), _SCRIPT_READERS, on_record=False),
+    "create_call_script": OrgLevel(
+        _at("/call-scripts"),
+        (P.SCRIPTS_MANAGE,),
+        201,
+        method="POST",
+        request=_json(MATRIX_SCRIPT),
+        on_record=False,
+    ),
+    "get_call_script": OrgLevel(lambda s: f"/call-scripts/{s.call_script}", _SCRIPT_READERS),
+    "replace_call_script": OrgLevel(
+        lambda s: f"/call-scripts/{s.call_script}",
+        (P.SCRIPTS_MANAGE,),
+        method="PUT",
+        request=_json(MATRIX_SCRIPT),
+    ),
+    "assign_call_script": OrgLevel(
+        lambda s: f"/call-scripts/{s.call_script}/assignments",
+        (P.SCRIPTS_MANAGE,),
+        method="PUT",
+        request=_json({}),
+    ),
+    "get_call_script_report": OrgLevel(
+        lambda s: f"/call-scripts/{s.call_script}/report?from=2026-11-01&to=2026-11-30",
+        (P.SCRIPTS_MANAGE, P.REPORTS_READ),
+    ),
+    # The complaints and their figures of the owners the caller sees (tests/api/complaints).
+    "list_complaints": OrgLevel(_at("/complaints"), (P.COMPLAINTS_READ,), on_record=False),
+    "get_complaints_report": OrgLevel(
+        _at("/complaints/report?from=2026-11-01&to=2026-11-30"),
+        (P.COMPLAINTS_READ,),
+        on_record=False,
+    ),
     "export_deals": OrgLevel(_at("/deals/export"), (P.DEALS_READ,), on_record=False),
     "deal_totals": OrgLevel(_at("/deals/totals"), (P.DEALS_READ,), on_record=False),
     "list_invoices": OrgLevel(_at("/invoices"), (P.DEALS_READ,), on_record=False),
@@ -857,6 +1049,67 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         _at("/marketing/effectiveness?from=2026-11-01&to=2026-11-30"),
         _MARKETING_READ,
         on_record=False,
+    ),
+    # --- call lists: heads (call_lists:manage) make and fill them, telemarketers
+    # (call_lists:work) work the ones assigned to them (tests/api/calllists) ---
+    "list_call_lists": OrgLevel(
+        _at("/call-lists"), (P.CALL_LISTS_MANAGE, P.CALL_LISTS_WORK), on_record=False
+    ),
+    "get_call_list_agents": OrgLevel(
+        _at("/call-lists/agents"), (P.CALL_LISTS_MANAGE, P.CALL_LISTS_WORK), on_record=False
+    ),
+    "create_call_list": OrgLevel(
+        _at("/call-lists"),
+        (P.CALL_LISTS_MANAGE,),
+        201,
+        method="POST",
+        request=lambda _: {"json": {"name": f"Обзвон {_tag()}"}},
+        on_record=False,
+    ),
+    "get_call_list": OrgLevel(lambda s: f"/call-lists/{s.call_list}", None, expect=_call_list()),
+    "update_call_list": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}",
+        None,
+        method="PATCH",
+        request=_json({"description": "Матрица"}),
+        expect=_call_list(),
+    ),
+    "add_call_list_clients": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/items/from-clients",
+        None,
+        method="POST",
+        request=_json({"tags": ["матрица"]}),
+        expect=_call_list(),
+    ),
+    "add_call_list_entries": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/items",
+        None,
+        method="POST",
+        request=_json({"entries": [{"phone": "+79120000001"}]}),
+        expect=_call_list(),
+    ),
+    "upload_call_list_entries": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/items/upload",
+        None,
+        method="POST",
+        request=lambda _: {"files": {"file": ("list.csv", b"phone\n+79120000002\n", "text/csv")}},
+        expect=_call_list(202),
+    ),
+    "list_call_list_items": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/items", None, expect=_call_list()
+    ),
+    "get_call_list_list_agents": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/agents", None, expect=_call_list()
+    ),
+    "next_call_list_item": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/next", None, method="POST", expect=_calling
+    ),
+    "record_call_list_outcome": OrgLevel(
+        lambda s: f"/call-lists/{s.call_list}/items/{uuid.uuid4()}/outcome",
+        None,
+        method="POST",
+        request=_json({"outcome": "no_answer"}),
+        expect=_recording,
     ),
     # --- spreadsheet imports: imports:run (with clients:write or deals:write, which every
     # holder has); the organisation's imports, whoever uploaded them (tests/api/imports) ---
@@ -1165,6 +1418,50 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         method="DELETE",
         fresh="follow_up",
     ),
+    # --- automation rules: managed with automation:manage; the runs on a deal are read by
+    # whoever sees the deal (tests/api/automation) ---
+    "list_automation_rules": OrgLevel(
+        _at("/automation/rules"), (P.AUTOMATION_MANAGE,), on_record=False
+    ),
+    "create_automation_rule": OrgLevel(
+        _at("/automation/rules"),
+        (P.AUTOMATION_MANAGE,),
+        201,
+        method="POST",
+        request=_json(_AUTOMATION_RULE),
+        on_record=False,
+    ),
+    "dry_run_automation_rule_body": OrgLevel(
+        _at("/automation/dry-run"),
+        (P.AUTOMATION_MANAGE,),
+        method="POST",
+        request=_json(_AUTOMATION_RULE),
+        on_record=False,
+    ),
+    "get_automation_rule": OrgLevel(
+        lambda s: f"/automation/rules/{s.automation_rule}", (P.AUTOMATION_MANAGE,)
+    ),
+    "update_automation_rule": OrgLevel(
+        lambda s: f"/automation/rules/{s.automation_rule}",
+        (P.AUTOMATION_MANAGE,),
+        method="PATCH",
+        request=_json({"is_enabled": True}),
+    ),
+    "delete_automation_rule": OrgLevel(
+        lambda s: f"/automation/rules/{s.automation_rule}",
+        (P.AUTOMATION_MANAGE,),
+        204,
+        method="DELETE",
+        fresh="automation_rule",
+    ),
+    "list_automation_rule_runs": OrgLevel(
+        lambda s: f"/automation/rules/{s.automation_rule}/runs", (P.AUTOMATION_MANAGE,)
+    ),
+    "dry_run_automation_rule": OrgLevel(
+        lambda s: f"/automation/rules/{s.automation_rule}/dry-run",
+        (P.AUTOMATION_MANAGE,),
+        method="POST",
+    ),
     # --- API keys and webhooks -------------------------------------------------------------
     "list_api_keys": OrgLevel(_at("/api-keys"), (P.API_KEYS_MANAGE,), on_record=False),
     "create_api_key": OrgLevel(
@@ -1283,7 +1580,12 @@ ORG_LEVEL: dict[str, OrgLevel] = {
         method="DELETE",
         fresh="telephony_integration",
     ),
-    "list_calls": OrgLevel(_at("/intake/calls"), _INTAKE, on_record=False),
+    # Everyone who reads deals lists the calls of the people whose deals they see.
+    "get_click_to_call_line": OrgLevel(_at("/intake/click-to-call/line"), None, on_record=False),
+    "list_click_to_calls": OrgLevel(_at("/intake/click-to-call"), None, on_record=False),
+    "list_calls": OrgLevel(
+        _at("/intake/calls"), (P.INTAKE_MANAGE, P.CALLS_REVIEW, P.DEALS_READ), on_record=False
+    ),
     # --- 1C exchange ---------------------------------------------------------------------
     "list_onec_integrations": OrgLevel(_at("/onec/integrations"), _ORG, on_record=False),
     "create_onec_integration": OrgLevel(

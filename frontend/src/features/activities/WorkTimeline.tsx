@@ -130,6 +130,14 @@ function headline(item: TimelineItem, t: TFunction): string {
     }
     case 'comment':
       return t('timelineKind.comment');
+    case 'complaint': {
+      const kind = text(data.complaint_kind);
+      const status = text(data.to_status);
+      return t('complaints.timeline', {
+        kind: kind ? t(`complaints.kind.${kind}`, { defaultValue: kind }) : '',
+        status: status ? t(`complaints.status.${status}`, { defaultValue: status }) : '',
+      });
+    }
     case 'call': {
       const direction = isOneOf(CALL_DIRECTIONS, data.direction)
         ? t(`telephony.direction.${data.direction}`)

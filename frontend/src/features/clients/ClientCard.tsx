@@ -34,6 +34,7 @@ import { WorkTimeline } from '../activities/WorkTimeline';
 import { DealConflictModal } from '../deals/DealConflictModal';
 import { DealCreate } from '../deals/DealCreate';
 import { InlineField } from '../deals/InlineField';
+import { ComplaintsPanel } from '../complaints/ComplaintsPanel';
 import { KarmaPanel } from '../karma/KarmaPanel';
 import { formatMoney } from '../deals/money';
 import { LoadError } from '../shell/LoadError';
@@ -67,6 +68,7 @@ import {
   type Contact,
   type DuplicateCandidate,
 } from './queries';
+import { CallButton } from '../telephony/CallButton';
 
 const STATUS_COLORS = { open: 'blue', won: 'green', lost: 'red' } as const;
 
@@ -271,6 +273,7 @@ function ClientDetails({ client }: { client: Client }) {
           <Stack>
             <WorkPanel subject={{ clientId: client.id }} />
             <KarmaPanel clientId={client.id} />
+            <ComplaintsPanel clientId={client.id} />
             <Title order={3}>{t('clients.timeline')}</Title>
             <ClientTimeline clientId={client.id} />
           </Stack>
@@ -558,9 +561,12 @@ function ClientContacts({ client }: { client: Client }) {
                 </Text>
               ) : null}
               {contact.phones.map((phone) => (
-                <Anchor key={phone.e164} href={`tel:${phone.e164}`} size="sm" display="block">
-                  {formatPhone(phone.e164)}
-                </Anchor>
+                <Group key={phone.e164} gap={4} wrap="nowrap">
+                  <Anchor href={`tel:${phone.e164}`} size="sm">
+                    {formatPhone(phone.e164)}
+                  </Anchor>
+                  <CallButton phone={phone.e164} clientId={client.id} />
+                </Group>
               ))}
               {contact.emails.map((email) => (
                 <Anchor key={email} href={`mailto:${email}`} size="sm" display="block">

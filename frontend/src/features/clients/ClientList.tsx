@@ -41,6 +41,7 @@ import {
   type RelationshipType,
   type Temperature,
 } from './queries';
+import { CallButton } from '../telephony/CallButton';
 
 const SORTS = [
   'name',
@@ -399,8 +400,11 @@ function PhoneCell({ client, q }: { client: Client; q: string }) {
   if (!phone) return <>—</>;
   const text = formatPhone(phone);
   return (
-    <Anchor href={`tel:${phone}`} size="sm" onClick={(event) => event.stopPropagation()}>
-      {highlightPhone(text, q)}
-    </Anchor>
+    <Group gap={4} wrap="nowrap">
+      <Anchor href={`tel:${phone}`} size="sm" onClick={(event) => event.stopPropagation()}>
+        {highlightPhone(text, q)}
+      </Anchor>
+      <CallButton phone={phone} clientId={client.id} />
+    </Group>
   );
 }

@@ -44,6 +44,8 @@ function dealPageApi(
     'GET /api/v1/funnels': () => json(200, [salesFunnel]),
     'GET /api/v1/custom-fields': () => json(200, []),
     [`GET /api/v1/clients/${deal.client_id}`]: () => json(200, client),
+    // The deal's complaints panel.
+    'GET /api/v1/complaints': () => json(200, { items: [], next_cursor: null }),
     [`GET ${DEAL}/stage-history`]: () =>
       json(200, {
         deal_id: deal.id,

@@ -26,13 +26,17 @@ import { WorkTimeline } from '../activities/WorkTimeline';
 import { UserSelect } from '../activities/UserSelect';
 import { useDealTimeline } from '../activities/queries';
 import { AttachmentList } from '../attachments/AttachmentList';
+import { DealRuleRuns } from '../automation/RuleRunLog';
 import { InvoicePanel } from '../billing/InvoicePanel';
 import { DealLossMaking } from '../karma/DealLossMaking';
 import { DealSurveyPanel } from '../loyalty/DealSurveyPanel';
+import { ComplaintsPanel } from '../complaints/ComplaintsPanel';
 import { useClient, useUserName } from '../clients/queries';
 import { LoadError } from '../shell/LoadError';
 import { dealChanges, type Change } from './dealChanges';
 import { DealConflictModal } from './DealConflictModal';
+import { CallScriptPanel } from '../callScripts/CallScriptPanel';
+import { DealFollowUpPanel } from './DealFollowUpPanel';
 import { DealLoseModal } from './DealLoseModal';
 import { DealProducts } from './DealProducts';
 import { DealStageHistory } from './DealStageHistory';
@@ -309,14 +313,19 @@ function DealDetails({ deal }: { deal: Deal }) {
             <InvoicePanel deal={deal} />
             <DealLossMaking deal={deal} />
             <DealSurveyPanel deal={deal} />
+            <DealFollowUpPanel key={deal.version} deal={deal} save={save} />
+            <ComplaintsPanel clientId={deal.client_id} dealId={deal.id} />
             <Title order={3}>{t('dealPage.history')}</Title>
             <DealStageHistory dealId={deal.id} />
             <Title order={3}>{t('dealPage.files')}</Title>
             <AttachmentList owner={{ dealId: deal.id }} />
+            <Title order={3}>{t('automation.dealRuns')}</Title>
+            <DealRuleRuns dealId={deal.id} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
+            {open && <CallScriptPanel key={deal.stage_id} record={{ dealId: deal.id }} />}
             <WorkPanel subject={{ dealId: deal.id, clientId: deal.client_id }} />
             <Title order={3}>{t('dealPage.timeline')}</Title>
             <DealTimeline dealId={deal.id} />

@@ -56,6 +56,9 @@ const NONE: Record<Grouping, ParseKeys> = {
   channel: 'reports.none.channel',
   manager: 'reports.none.manager',
   tracking_number: 'reports.none.tracking_number',
+  client: 'reports.none.client',
+  deal: 'reports.none.deal',
+  stale_deal: 'reports.none.deal',
   kind: 'reports.none.other',
   day: 'reports.none.other',
 };

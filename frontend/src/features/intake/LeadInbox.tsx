@@ -32,6 +32,8 @@ import {
   useLeadCounts,
   useLeads,
 } from './leads';
+import { CallScriptPanel } from '../callScripts/CallScriptPanel';
+import { CallButton } from '../telephony/CallButton';
 
 const STATUSES: readonly LeadStatus[] = ['open', 'closed', 'spam'];
 const ASSIGNEES: readonly AssigneeView[] = ['all', 'none', 'me'];
@@ -177,6 +179,8 @@ function LeadCard({
   const free = isFree(lead);
   const mine = !free && lead.assignee_id === meId;
   const open = lead.status === 'open';
+  // The call script of the lead's deal, opened beside the call on demand (one request a card).
+  const [scripted, setScripted] = useState(false);
   const received = new Date(lead.received_at).getTime();
   const deadline = lead.respond_by ? new Date(lead.respond_by).getTime() : null;
   const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
@@ -238,9 +242,12 @@ function LeadCard({
         </Group>
         <Group gap="md" wrap="wrap">
           {lead.phone && (
-            <Anchor href={`tel:${lead.phone}`} size="sm">
-              {lead.phone}
-            </Anchor>
+            <Group gap={4} wrap="nowrap">
+              <Anchor href={`tel:${lead.phone}`} size="sm">
+                {lead.phone}
+              </Anchor>
+              <CallButton phone={lead.phone} clientId={lead.client_id} dealId={lead.deal_id} />
+            </Group>
           )}
           {lead.email && (
             <Anchor href={`mailto:${lead.email}`} size="sm" style={{ overflowWrap: 'anywhere' }}>
@@ -323,8 +330,14 @@ function LeadCard({
                 {t('leads.spam')}
               </Button>
             )}
+            {mine && lead.deal_id && (
+              <Button size="xs" variant="subtle" onClick={() => setScripted((shown) => !shown)}>
+                {t('callScripts.player')}
+              </Button>
+            )}
           </Group>
         )}
+        {scripted && lead.deal_id && <CallScriptPanel record={{ dealId: lead.deal_id }} />}
       </Stack>
     </Paper>
   );

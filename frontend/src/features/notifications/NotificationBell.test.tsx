@@ -67,6 +67,13 @@ const examples: Record<NotificationKind, Notification> = {
     entity_type: 'webhook_endpoint',
     params: { url: 'https://hooks.example.com/crm' },
   },
+  automation: {
+    ...base,
+    id: 'n12',
+    kind: 'automation',
+    entity_type: 'deal',
+    params: { rule_id: 'r-1', rule_name: 'Юристу', text: 'Проверьте договор', deal_id: 'd-1' },
+  },
   legacy: {
     ...base,
     id: 'n11',
@@ -90,6 +97,7 @@ const expected: Record<'ru' | 'en', Record<NotificationKind, string>> = {
     work_handed_over: 'Вам передана работа Олег: клиентов 2, сделок 1, задач 4',
     webhook_disabled:
       'Вебхук https://hooks.example.com/crm отключён после суток неудачных доставок',
+    automation: 'Правило «Юристу»: Проверьте договор',
     legacy: 'Сделка «Ромашка» зависла',
   },
   en: {
@@ -105,6 +113,7 @@ const expected: Record<'ru' | 'en', Record<NotificationKind, string>> = {
     work_handed_over: 'You received the work of Олег: 2 clients, 1 deals, 4 tasks',
     webhook_disabled:
       'The webhook https://hooks.example.com/crm was disabled after a day of failed deliveries',
+    automation: 'Rule “Юристу”: Проверьте договор',
     legacy: 'Сделка «Ромашка» зависла',
   },
 };

@@ -65,6 +65,11 @@ export function notificationText(notification: Notification, t: TFunction, langu
       });
     case 'webhook_disabled':
       return t('notifications.webhook_disabled', { url: text(p, 'url') });
+    case 'automation':
+      return t('notifications.automation', {
+        rule_name: text(p, 'rule_name'),
+        text: text(p, 'text'),
+      });
     case 'legacy':
       return text(p, 'legacy_title');
   }

@@ -72,6 +72,18 @@ export const settingsRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('../webhooks/WebhookList')).WebhookList }),
   },
   {
+    path: 'automation',
+    lazy: async () => ({
+      Component: (await import('../automation/AutomationSettings')).AutomationSettings,
+    }),
+  },
+  {
+    path: 'call-scripts',
+    lazy: async () => ({
+      Component: (await import('../callScripts/CallScriptsSettings')).CallScriptsSettings,
+    }),
+  },
+  {
     path: 'distribution',
     lazy: async () => ({
       Component: (await import('../intake/DistributionSettings')).DistributionSettings,

@@ -46,6 +46,8 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { path: 'retention', label: 'settings.nav.retention', permissions: ['organisation:manage'] },
   { path: 'api-keys', label: 'settings.nav.apiKeys', permissions: ['api_keys:manage'] },
   { path: 'webhooks', label: 'settings.nav.webhooks', permissions: ['webhooks:manage'] },
+  { path: 'automation', label: 'settings.nav.automation', permissions: ['automation:manage'] },
+  { path: 'call-scripts', label: 'settings.nav.callScripts', permissions: ['scripts:manage'] },
   { path: 'intake-forms', label: 'intakeForms.nav', permissions: ['intake:manage'] },
   { path: 'intake-inbox', label: 'intake.nav', permissions: ['intake:manage'] },
   {

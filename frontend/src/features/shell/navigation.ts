@@ -29,6 +29,16 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // The ABC report ranks deals the caller sees; /retention opens it, sleeping clients beside.
   { to: '/retention', label: 'nav.retention', permission: 'deals:read' },
   { to: '/leads', label: 'nav.leads', permission: 'intake:write', countsLeads: true },
+  // Call lists: heads manage them, telemarketers work the ones assigned to them.
+  {
+    to: '/call-lists',
+    label: 'nav.callLists',
+    permission: ['call_lists:manage', 'call_lists:work'],
+  },
+  // Call review: one's own calls; a head's team's, to listen to and score.
+  { to: '/calls', label: 'nav.calls', permission: ['deals:read', 'calls:review', 'intake:manage'] },
+  // Complaints of the owners one sees, overdue ones first in line.
+  { to: '/complaints', label: 'nav.complaints', permission: 'complaints:read' },
   { to: '/reports', label: 'nav.reports', permission: 'reports:read' },
   { to: '/workload', label: 'nav.workload', permission: 'reports:read' },
   { to: '/marketing', label: 'nav.marketing', permission: ['reports:read', 'marketing:manage'] },

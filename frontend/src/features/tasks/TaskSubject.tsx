@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { formatPhone } from './phone';
 import type { Task } from './queries';
+import { CallButton } from '../telephony/CallButton';
 
 /** What a task is about: its deal and client, linked, and the number to call. */
 export function TaskSubject({ task }: { task: Task }) {
@@ -20,13 +21,16 @@ export function TaskSubject({ task }: { task: Task }) {
         </Anchor>
       ) : null}
       {task.phone ? (
-        <Anchor
-          href={`tel:${task.phone}`}
-          size="sm"
-          aria-label={t('tasks.call', { phone: formatPhone(task.phone) })}
-        >
-          {formatPhone(task.phone)}
-        </Anchor>
+        <>
+          <Anchor
+            href={`tel:${task.phone}`}
+            size="sm"
+            aria-label={t('tasks.call', { phone: formatPhone(task.phone) })}
+          >
+            {formatPhone(task.phone)}
+          </Anchor>
+          <CallButton phone={task.phone} clientId={task.client_id} dealId={task.deal_id} />
+        </>
       ) : (
         <Text size="xs" c="dimmed" component="span">
           {task.client_id ? t('tasks.noPhone') : null}
