@@ -26,12 +26,14 @@ from adapters.db.repositories.billing import payments_received
 from adapters.db.repositories.visibility import owned_by, visible
 from adapters.db.tables.activities import activities
 from adapters.db.tables.billing import invoice_payments
+from adapters.db.tables.calllists import call_list_calls
 from adapters.db.tables.counters import deal_counters
 from adapters.db.tables.deals import deals
 from adapters.db.tables.funnels import stages
 from adapters.db.tables.kpi import kpi_plans
 from adapters.db.tables.staff import departments, users
 from domain.activities.model import ActivityKind
+from domain.calllists.model import Outcome
 from domain.kpi.errors import PlanExists
 from domain.kpi.model import Metric, Period, PeriodKind, Plan
 from domain.kpi.ports import DepartmentNode, FactQuery, Person, PlanFilter, UserFacts
@@ -333,15 +335,25 @@ def _fact_selects(q: FactQuery) -> list[sa.Select[Any]]:
         )
         .group_by(responsible)
     )
-    qualified = (
-        grouped(deals.c.created_by, Metric.QUALIFIED_LEADS.value, sa.func.count())
-        .where(
+    # Qualified leads: deals one opened that went to someone else, and the numbers of call
+    # lists one marked interested (handed to sales through distribution).
+    handed = sa.union_all(
+        sa.select(deals.c.created_by.label("user_id")).where(
             deals.c.organisation_id == org,
             owned_by(deals.c.created_by, ids),
             deals.c.responsible_id != deals.c.created_by,
             deals.c.created_at >= q.starts_at,
             deals.c.created_at < q.ends_at,
-        )
-        .group_by(deals.c.created_by)
+        ),
+        sa.select(call_list_calls.c.user_id.label("user_id")).where(
+            call_list_calls.c.organisation_id == org,
+            owned_by(call_list_calls.c.user_id, ids),
+            call_list_calls.c.outcome == Outcome.INTERESTED.value,
+            call_list_calls.c.called_at >= q.starts_at,
+            call_list_calls.c.called_at < q.ends_at,
+        ),
+    ).subquery("handed")
+    qualified = grouped(handed.c.user_id, Metric.QUALIFIED_LEADS.value, sa.func.count()).group_by(
+        handed.c.user_id
     )
     return [turnover, margin, won_count, in_work, contacts, forecast, qualified]

@@ -18,6 +18,7 @@ from domain.shared.clock import FixedClock
 from tests.api.attachments.support import API
 from tests.api.deals.support import Teams, create_client, error_locs, json_of, teams
 from tests.api.intake.test_distribution import create_rule, on_duty_always
+from tests.api.kpi.support import fulfilment, metric, row_of, set_plan
 from tests.factories import Factory, Session
 from tests.worker import drain_queue
 
@@ -433,6 +434,18 @@ class TestOutcomes:
         assert mine["qualified"] == 1
         assert mine["calls"] == 1
         assert mine["done"] == 1
+        # ... and is the month's qualified lead in the KPI plans (issue 12's metric).
+        await set_plan(
+            factory, admin, user_id=r.ivanova.user.id, metric="qualified_leads", target="4"
+        )
+        row = row_of(await fulfilment(factory, admin), r.ivanova.user.id)
+        assert (
+            metric(row, "qualified_leads")["fact"],
+            metric(row, "qualified_leads")["percent"],
+        ) == (
+            "1",
+            "25.0",
+        )
 
     async def test_an_unknown_interested_number_goes_by_the_distribution_rule(
         self, factory: Factory
