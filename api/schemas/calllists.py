@@ -36,7 +36,7 @@ class CallListCreate(Schema):
     description: Text | None = Field(default=None, max_length=DESCRIPTION_MAX)
     assignee_ids: list[UUID] = Field(default_factory=list, max_length=MAX_ASSIGNEES)
     funnel_id: UUID | None = Field(default=None, description="Where qualified leads' deals open")
-    script_id: UUID | None = Field(default=None, description="A call script (kept as given)")
+    script_id: UUID | None = Field(default=None, description="The call script to follow")
     max_attempts: int = Field(default=3, ge=ATTEMPTS_MIN, le=ATTEMPTS_MAX)
     retry_interval_minutes: int = Field(
         default=120,

@@ -243,6 +243,8 @@ class TimelineKind(enum.StrEnum):
     CALL = "call"
     # A complaint recorded, taken in work, resolved or rejected (domain/complaints).
     COMPLAINT = "complaint"
+    # A call made with a call script: its path and outcome (domain/callscripts).
+    CALL_SCRIPT = "call_script"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

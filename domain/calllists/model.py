@@ -115,7 +115,7 @@ class CallList:
     status: CallListStatus = CallListStatus.DRAFT
     assignee_ids: tuple[UUID, ...] = ()
     funnel_id: UUID | None = None
-    # A call script (a later part builds them); kept as given.
+    # The call script its telemarketers follow (domain/callscripts; checked on save).
     script_id: UUID | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # The last build's counts (added, duplicates, invalid, ...), its job while it runs.

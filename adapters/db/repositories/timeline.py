@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from adapters.db.repositories.base import SqlRepository
 from adapters.db.repositories.visibility import visible
 from adapters.db.tables.activities import activities, comments, tasks
+from adapters.db.tables.callscripts import call_script_runs, call_scripts
 from adapters.db.tables.clients import relationship_transitions
 from adapters.db.tables.complaints import complaint_transitions
 from adapters.db.tables.deals import deals, stage_moves
@@ -374,6 +375,42 @@ def _statement(
                 ).where(condition),
                 ct.c.at,
                 ct.c.id,
+            )
+    if TimelineKind.CALL_SCRIPT in kinds:
+        runs = call_script_runs
+        script_name = (
+            sa.select(call_scripts.c.name)
+            .where(
+                call_scripts.c.organisation_id == runs.c.organisation_id,
+                call_scripts.c.id == runs.c.script_id,
+            )
+            .scalar_subquery()
+        )
+        for condition in on_subject(runs):
+            top(
+                TimelineKind.CALL_SCRIPT,
+                sa.select(
+                    runs.c.finished_at.label("at"),
+                    sa.literal(TimelineKind.CALL_SCRIPT.value).label("kind"),
+                    runs.c.id,
+                    runs.c.client_id,
+                    runs.c.deal_id,
+                    runs.c.user_id.label("actor_id"),
+                    script_name.label("title"),
+                    sa.null().label("body"),
+                    _json(
+                        "script_id",
+                        runs.c.script_id,
+                        "outcome",
+                        runs.c.outcome,
+                        "steps",
+                        sa.func.jsonb_array_length(runs.c.path),
+                        "call_list_id",
+                        runs.c.call_list_id,
+                    ).label("data"),
+                ).where(condition),
+                runs.c.finished_at,
+                runs.c.id,
             )
     if not branches:
         return None

@@ -5585,7 +5585,7 @@ export interface components {
             funnel_id?: string | null;
             /**
              * Script Id
-             * @description A call script (kept as given)
+             * @description The call script to follow
              */
             script_id?: string | null;
             /**
@@ -12074,7 +12074,7 @@ export interface components {
          * TimelineKind
          * @enum {string}
          */
-        TimelineKind: "task" | "activity" | "comment" | "stage_move" | "relationship" | "call" | "complaint";
+        TimelineKind: "task" | "activity" | "comment" | "stage_move" | "relationship" | "call" | "complaint" | "call_script";
         /** TimelinePage */
         TimelinePage: {
             /** Items */

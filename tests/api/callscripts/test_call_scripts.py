@@ -73,9 +73,8 @@ def path(*entries: tuple[str, str | None]) -> list[dict[str, Any]]:
 
 async def stage_of(factory: Factory, deal_id: uuid.UUID) -> uuid.UUID:
     async with factory.container.engine.connect() as conn:
-        stage: uuid.UUID = await conn.scalar(
-            sa.select(deals.c.stage_id).where(deals.c.id == deal_id)
-        )
+        stage = await conn.scalar(sa.select(deals.c.stage_id).where(deals.c.id == deal_id))
+    assert isinstance(stage, uuid.UUID)
     return stage
 
 
@@ -195,6 +194,15 @@ class TestWriteScript:
             url, json=COLD_CALL, headers={**w.head_north.headers, **if_match(1)}
         )
         assert stale.status_code == 412
+        audit = json_of(
+            await factory.client.get(
+                f"{API}/audit",
+                params={"entity_type": "call_script", "entity_id": script["id"]},
+                headers=w.admin.headers,
+            ),
+            200,
+        )
+        assert sorted(e["action"] for e in audit["items"]) == ["create", "update"]
         assert json_of(await factory.client.get(url, headers=w.admin.headers), 200)["name"] == (
             "Холодный звонок v2"
         )
@@ -468,6 +476,28 @@ class TestRuns:
                 200,
             )
             assert [r["id"] for r in listed["items"]] == expected
+        # The deal's timeline shows the scripted call; the client's both.
+        timeline = json_of(
+            await factory.client.get(
+                f"{API}/deals/{deal_id}/timeline",
+                params={"kinds": "call_script"},
+                headers=w.seller.headers,
+            ),
+            200,
+        )["items"]
+        assert [
+            (i["id"], i["title"], i["data"]["outcome"], i["data"]["steps"]) for i in timeline
+        ] == [(run["id"], "Холодный звонок", "call_back", 3)]
+        assert timeline[0]["actor_id"] == str(w.seller.user.id)
+        client_timeline = json_of(
+            await factory.client.get(
+                f"{API}/clients/{client_id}/timeline",
+                params={"kinds": "call_script"},
+                headers=w.seller.headers,
+            ),
+            200,
+        )["items"]
+        assert [i["id"] for i in client_timeline] == [stopped["id"], run["id"]]
         page = json_of(
             await factory.client.get(
                 f"{API}/call-script-runs",
@@ -577,7 +607,7 @@ class TestReport:
             ((("greeting", "go"), ("qualify", "expensive"), ("price", None)), "no_decision"),
             ((("greeting", None),), "wrong_number"),
         ):
-            extra = {"outcome": outcome} if outcome else {}
+            extra: dict[str, Any] = {"outcome": outcome} if outcome else {}
             await save_run(
                 factory, w.seller, script["id"], deal_id=str(deal_id), path=path(*walked), **extra
             )

@@ -138,6 +138,13 @@ function headline(item: TimelineItem, t: TFunction): string {
         status: status ? t(`complaints.status.${status}`, { defaultValue: status }) : '',
       });
     }
+    case 'call_script': {
+      const outcome = text(data.outcome);
+      return t('callScripts.timeline', {
+        script: item.title ?? '',
+        outcome: outcome ? t(`callScripts.outcome.${outcome}`, { defaultValue: outcome }) : '—',
+      });
+    }
     case 'call': {
       const direction = isOneOf(CALL_DIRECTIONS, data.direction)
         ? t(`telephony.direction.${data.direction}`)

@@ -25,8 +25,9 @@ export const SCRIPT_OUTCOMES: readonly ScriptOutcome[] = [
 export const MAX_STEPS = 100;
 export const MAX_ANSWERS = 10;
 
-/** Where a call happens: a deal (its stage's script) or a call list number (its list's). */
-export type ScriptRecord = { dealId: string } | { callListItemId: string };
+/** Where a call happens: a deal (its stage's script; the stage, when given, keys the cache so
+ * a move asks again) or a call list number (its list's). */
+export type ScriptRecord = { dealId: string; stageId?: string } | { callListItemId: string };
 
 export const callScriptKeys = {
   all: ['call-scripts'] as const,

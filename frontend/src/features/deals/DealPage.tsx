@@ -325,7 +325,12 @@ function DealDetails({ deal }: { deal: Deal }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
-            {open && <CallScriptPanel key={deal.stage_id} record={{ dealId: deal.id }} />}
+            {open && (
+              <CallScriptPanel
+                key={deal.stage_id}
+                record={{ dealId: deal.id, stageId: deal.stage_id }}
+              />
+            )}
             <WorkPanel subject={{ dealId: deal.id, clientId: deal.client_id }} />
             <Title order={3}>{t('dealPage.timeline')}</Title>
             <DealTimeline dealId={deal.id} />
