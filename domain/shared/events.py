@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from contextvars import ContextVar
 import types
 import typing
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
