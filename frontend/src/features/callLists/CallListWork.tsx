@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { errorMessage } from '../../api/problem';
 import { CallButton } from '../telephony/CallButton';
+import { ClientRecordings } from '../telephony/ClientRecordings';
 import { CallScriptPanel } from '../callScripts/CallScriptPanel';
 import type { ScriptOutcome } from '../callScripts/queries';
 import { LoadError } from '../shell/LoadError';
@@ -162,6 +163,7 @@ export function CallListWork() {
                 {t('callLists.openClient')}
               </Anchor>
             )}
+            <ClientRecordings clientId={card.item.client_id} />
             <Title order={5}>{t('callLists.lastActivities')}</Title>
             {card.activities.length === 0 && (
               <Text size="sm" c="dimmed">

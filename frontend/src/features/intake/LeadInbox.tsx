@@ -34,6 +34,7 @@ import {
 } from './leads';
 import { CallScriptPanel } from '../callScripts/CallScriptPanel';
 import { CallButton } from '../telephony/CallButton';
+import { ClientRecordings } from '../telephony/ClientRecordings';
 
 const STATUSES: readonly LeadStatus[] = ['open', 'closed', 'spam'];
 const ASSIGNEES: readonly AssigneeView[] = ['all', 'none', 'me'];
@@ -269,6 +270,9 @@ function LeadCard({
             {lead.comment}
           </Text>
         )}
+        {lead.kind === 'telephony' && lead.client_id ? (
+          <ClientRecordings clientId={lead.client_id} onDemand />
+        ) : null}
         <Text size="sm">
           {open
             ? t('leads.waiting', { time: clock(now - received) })

@@ -7,6 +7,7 @@ import { adminUser, json, mockApi } from '../../test/api';
 import { renderApp } from '../../test/renderApp';
 import { setTokens } from '../auth/authStore';
 import { CallButton } from './CallButton';
+import { ClientRecordings } from './ClientRecordings';
 import { talkTime } from './format';
 import type { Call } from './queries';
 
@@ -193,5 +194,28 @@ describe('CallButton', () => {
       await screen.findByText("АТС не начала звонок. zadarma: HTTP 200: Wrong parameter 'from'"),
     ).toBeInTheDocument();
     expect(screen.getByText('Звонок не начат')).toBeInTheDocument();
+  });
+});
+
+describe('ClientRecordings', () => {
+  it("asks for the client's recorded calls on demand and offers their players", async () => {
+    setTokens({ access: 'access-1' });
+    const recorded = { ...call, recording_available: true, recording_status: 'stored' as const };
+    const api = mockApi({
+      'GET /api/v1/intake/calls': () => json(200, { items: [recorded], next_cursor: null }),
+    });
+    const user = userEvent.setup();
+    render(
+      <AppProviders queryClient={createQueryClient()} env="test">
+        <ClientRecordings clientId="client-1" onDemand />
+      </AppProviders>,
+    );
+    expect(api.callsTo('GET', '/api/v1/intake/calls')).toHaveLength(0);
+    await user.click(await screen.findByRole('button', { name: 'Записи разговоров с клиентом' }));
+    const group = await screen.findByRole('group', { name: 'Записи последних разговоров' });
+    expect(within(group).getByRole('button', { name: 'Прослушать запись' })).toBeInTheDocument();
+    const asked = new URL(api.callsTo('GET', '/api/v1/intake/calls')[0]!.url).searchParams;
+    expect(asked.get('client_id')).toBe('client-1');
+    expect(asked.get('with_recording')).toBe('true');
   });
 });

@@ -165,3 +165,20 @@ export function useClickToCall() {
     mutationFn: (body: ClickToCall) => unwrap(api.POST('/api/v1/intake/click-to-call', { body })),
   });
 }
+
+/** A client's latest calls with a stored recording (those the caller may hear). */
+export function useClientRecordings(clientId: string | null | undefined, enabled = true) {
+  return useQuery({
+    queryKey: [...callKeys.all, 'recordings', clientId] as const,
+    enabled: enabled && Boolean(clientId),
+    staleTime: 60_000,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/intake/calls', {
+          params: { query: { client_id: clientId!, with_recording: true, limit: 3 } },
+          signal,
+        }),
+      ),
+    select: (page) => page.items,
+  });
+}
