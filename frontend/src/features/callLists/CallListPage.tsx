@@ -34,6 +34,7 @@ import {
   type CallList,
   type Outcome,
 } from './queries';
+import { CallButton } from '../telephony/CallButton';
 
 const NEXT_STATUSES: Record<CallList['status'], CallList['status'][]> = {
   draft: ['active', 'done'],
@@ -166,7 +167,14 @@ export function CallListPage() {
           {(items.data?.items ?? []).map((item) => (
             <Table.Tr key={item.id}>
               <Table.Td>
-                <a href={`tel:${item.phone}`}>{item.phone}</a>
+                <Group gap={4} wrap="nowrap">
+                  <a href={`tel:${item.phone}`}>{item.phone}</a>
+                  <CallButton
+                    phone={item.phone}
+                    clientId={item.client_id}
+                    callListItemId={item.id}
+                  />
+                </Group>
               </Table.Td>
               <Table.Td>
                 {item.client_id ? (
