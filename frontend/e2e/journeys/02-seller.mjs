@@ -125,7 +125,7 @@ async function sellerWorksADealFromTheBoard(page) {
   await page.getByLabel('Тема').fill(subject);
   await page.getByLabel(/^Результат/).fill('Договор отправлен, клиент подпишет в пятницу');
   const logged = waitFor('POST', '/api/v1/activities');
-  await page.getByRole('button', { name: 'Записать' }).click();
+  await page.getByRole('button', { name: 'Записать', exact: true }).click();
   const activity = await logged;
   check(activity.status() === 201, `the call was refused: ${activity.status()}`);
   check((await activity.json()).kind === 'call', 'the activity is not a call');

@@ -222,6 +222,8 @@ async function adminOpensEverySection(page) {
     'retention',
     'api-keys',
     'webhooks',
+    'automation',
+    'call-scripts',
     'intake-forms',
     'intake-inbox',
     'distribution',
